@@ -1,0 +1,221 @@
+//! One article: its front matter, its body, and the text a reader sees.
+
+use serde::Serialize;
+
+use crate::config::is_slug;
+use crate::date::Date;
+use crate::diag::{Diagnostic, SourceFile};
+use crate::highlight::Highlighter;
+use crate::markup::{self, Markup};
+use crate::tomlfile::{self, Fields};
+
+/// How an article's body is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// `.md`: CommonMark with tables, footnotes and strikethrough.
+    Markdown,
+    /// `.txt`: text exactly as published, one paragraph per non-empty line.
+    Text,
+}
+
+/// What an article says of itself, from its front matter.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Meta {
+    /// The headline.
+    pub title: String,
+    /// The publication; `None` when the article does not say (shown as "not stated").
+    pub outlet: Option<String>,
+    /// The byline.
+    pub author: Option<String>,
+    /// Where the article was published.
+    pub url: Option<String>,
+    /// The date the article gives for itself.
+    pub published: Option<Date>,
+    /// When the copy in `content/` was taken.
+    pub retrieved: Option<Date>,
+    /// An editor's note about the copy (e.g. how it was captured).
+    pub note: Option<String>,
+}
+
+/// A loaded article.
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// The file stem: `[a-z0-9-]+`, unique; the page is `articles/<slug>/`.
+    pub slug: String,
+    /// The article file (path relative to the site root, and its text).
+    pub file: SourceFile,
+    /// Markdown or plain text.
+    pub format: Format,
+    /// Front matter.
+    pub meta: Meta,
+    /// Byte offset of the body in the file.
+    pub body_offset: usize,
+    /// The body as the reader sees it.
+    pub markup: Markup,
+}
+
+impl Article {
+    /// The body exactly as written in the file.
+    pub fn body(&self) -> &str {
+        &self.file.text[self.body_offset..]
+    }
+}
+
+const KNOWN: &[&str] = &["title", "outlet", "author", "url", "published", "retrieved", "note"];
+
+/// Parses an article file. `stem` and `format` come from its name.
+pub fn parse(file: SourceFile, stem: &str, format: Format, highlighter: &Highlighter) -> Result<Article, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    if !is_slug(stem) {
+        let fixed = suggest_slug(stem);
+        diags.push(
+            Diagnostic::error("bad-slug", format!("article file name `{stem}` cannot be a page address"))
+                .in_file(&file)
+                .help(format!(
+                    "rename the file to use only a-z, 0-9 and - (e.g. `{fixed}`): the name becomes the article's address"
+                )),
+        );
+    }
+    let text = file.text.clone();
+    let Some((front, front_offset, body_offset)) = split_front_matter(&file, &text, &mut diags) else {
+        return Err(diags);
+    };
+    let meta = parse_meta(&file, front, front_offset, &mut diags);
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(diags);
+    }
+    let body = &text[body_offset..];
+    let markup = match format {
+        Format::Text => {
+            let first_line = text[..body_offset].matches('\n').count() + 1;
+            markup::from_plain_text(body, first_line)
+        }
+        Format::Markdown => markup::from_markdown(body, highlighter),
+    };
+    Ok(Article { slug: stem.to_string(), file, format, meta: meta.unwrap_or_default(), body_offset, markup })
+}
+
+/// Finds the `+++` fences. Returns the front matter text, its offset, and the body offset.
+fn split_front_matter<'t>(
+    file: &SourceFile,
+    text: &'t str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(&'t str, usize, usize)> {
+    let first_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    if text[..first_end].trim_end() != "+++" {
+        diags.push(
+            Diagnostic::error("missing-front-matter", "the article has no front matter")
+                .at(file, 0..first_end.saturating_sub(1), "expected `+++` on the first line")
+                .help("start the file with front matter between two `+++` lines:\n+++\ntitle = \"The headline\"\n+++"),
+        );
+        return None;
+    }
+    let mut at = first_end;
+    while at < text.len() {
+        let end = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+        if text[at..end].trim_end() == "+++" {
+            return Some((&text[first_end..at], first_end, end));
+        }
+        at = end;
+    }
+    diags.push(
+        Diagnostic::error("unclosed-front-matter", "the front matter is never closed")
+            .at(file, 0..3, "opened here")
+            .help("add a line with `+++` after the front matter, before the article's text"),
+    );
+    None
+}
+
+fn parse_meta(file: &SourceFile, front: &str, offset: usize, diags: &mut Vec<Diagnostic>) -> Option<Meta> {
+    let table = tomlfile::parse(file, front, offset, diags)?;
+    let mut f = Fields::new(file, table.get_ref(), 0..3, "the front matter", KNOWN, offset, diags);
+    let title = f.str("title");
+    let outlet = f.opt_str("outlet");
+    let author = f.opt_str("author");
+    let url = f.opt_str("url");
+    let published = f.opt_date("published");
+    let retrieved = f.opt_date("retrieved");
+    let note = f.opt_str("note");
+    if let Some(u) = &url {
+        if !crate::config::is_web_url(&u.value) {
+            f.diags().push(
+                Diagnostic::error("bad-url", "`url` must be an http or https address")
+                    .at(file, u.span.clone(), "not a web address")
+                    .help("give the article's original address, or remove the line if it is not known"),
+            );
+        }
+    }
+    Some(Meta {
+        title: title?.value,
+        outlet: outlet.map(|s| s.value),
+        author: author.map(|s| s.value),
+        url: url.map(|s| s.value),
+        published: published.map(|d| d.value),
+        retrieved: retrieved.map(|d| d.value),
+        note: note.map(|s| s.value),
+    })
+}
+
+/// A slug close to `stem`, for the help line.
+fn suggest_slug(stem: &str) -> String {
+    let mut s = String::new();
+    for c in stem.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            s.push(c);
+        } else if !s.ends_with('-') {
+            s.push('-');
+        }
+    }
+    let s = s.trim_matches('-').to_string();
+    if s.is_empty() { "article".into() } else { s }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(name: &str, text: &str) -> Result<Article, Vec<Diagnostic>> {
+        let file = SourceFile::new(format!("content/articles/{name}.txt"), text);
+        parse(file, name, Format::Text, &Highlighter::new())
+    }
+
+    #[test]
+    fn body_is_kept_byte_for_byte() {
+        let a = load("a", "+++\ntitle = \"T\"\n+++\n\nNow loading...\nline two\n").unwrap();
+        assert_eq!(a.body(), "\nNow loading...\nline two\n");
+        assert_eq!(a.meta.title, "T");
+        assert_eq!(a.markup.locate(0), crate::markup::Location::Line(5));
+    }
+
+    #[test]
+    fn front_matter_errors_point_at_the_line() {
+        let err = load("a", "+++\ntitle = \"T\"\noutlet = \n+++\nx\n").unwrap_err();
+        assert_eq!(err[0].code, "toml-syntax");
+        assert_eq!(err[0].line_col().unwrap().0, 3);
+        let err = load("a", "+++\ntitel = \"T\"\n+++\nx\n").unwrap_err();
+        assert_eq!(err[0].code, "unknown-field");
+        assert_eq!(err[0].line_col(), Some((2, 1)));
+        assert_eq!(err[1].code, "missing-field");
+    }
+
+    #[test]
+    fn unclosed_and_missing_front_matter() {
+        assert_eq!(load("a", "+++\ntitle = \"T\"\nbody\n").unwrap_err()[0].code, "unclosed-front-matter");
+        assert_eq!(load("a", "title = \"T\"\n").unwrap_err()[0].code, "missing-front-matter");
+        assert_eq!(load("a", "").unwrap_err()[0].code, "missing-front-matter");
+    }
+
+    #[test]
+    fn crlf_front_matter() {
+        let a = load("a", "+++\r\ntitle = \"T\"\r\n+++\r\nx\r\n").unwrap();
+        assert_eq!(a.markup.text, "x");
+    }
+
+    #[test]
+    fn bad_slugs_are_refused_with_a_suggestion() {
+        let err = load("My Article", "+++\ntitle = \"T\"\n+++\n").unwrap_err();
+        assert_eq!(err[0].code, "bad-slug");
+        assert!(err[0].help.as_ref().unwrap().contains("my-article"));
+    }
+}

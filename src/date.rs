@@ -1,0 +1,145 @@
+//! Calendar dates, checked and formatted without a date-time crate: a briefing only needs
+//! days, weekdays and two display formats.
+
+use std::fmt;
+
+/// A valid proleptic Gregorian calendar date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    year: i32,
+    month: u32,
+    day: u32,
+}
+
+const MONTHS: [&str; 12] = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+];
+
+const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+
+impl Date {
+    /// A date, if it exists on the calendar (no 30 February).
+    pub fn new(year: i32, month: u32, day: u32) -> Result<Date, String> {
+        if !(1..=9999).contains(&year) {
+            return Err(format!("year {year} is out of range"));
+        }
+        if !(1..=12).contains(&month) {
+            return Err(format!("there is no month {month}"));
+        }
+        let last = days_in_month(year, month);
+        if day == 0 || day > last {
+            return Err(format!("{} {year} has {last} days, not {day}", MONTHS[month as usize - 1]));
+        }
+        Ok(Date { year, month, day })
+    }
+
+    /// Parses `YYYY-MM-DD`.
+    pub fn parse(s: &str) -> Result<Date, String> {
+        let parts: Vec<&str> = s.trim().split('-').collect();
+        let ok = parts.len() == 3
+            && parts[0].len() == 4
+            && parts[1].len() == 2
+            && parts[2].len() == 2
+            && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()));
+        if !ok {
+            return Err(format!("`{s}` is not in the form YYYY-MM-DD"));
+        }
+        let n = |p: &str| p.parse::<u32>().unwrap_or(0);
+        Date::new(n(parts[0]) as i32, n(parts[1]), n(parts[2]))
+    }
+
+    /// The year.
+    pub fn year(&self) -> i32 {
+        self.year
+    }
+
+    /// The month, 1–12.
+    pub fn month(&self) -> u32 {
+        self.month
+    }
+
+    /// The day of the month.
+    pub fn day(&self) -> u32 {
+        self.day
+    }
+
+    /// Days since 1970-01-01 (negative before), by Howard Hinnant's civil algorithm.
+    pub fn days_since_epoch(&self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The weekday's English name.
+    pub fn weekday(&self) -> &'static str {
+        // 1970-01-01 was a Thursday (index 3 from Monday).
+        WEEKDAYS[(self.days_since_epoch() + 3).rem_euclid(7) as usize]
+    }
+
+    /// The month's English name.
+    pub fn month_name(&self) -> &'static str {
+        MONTHS[self.month as usize - 1]
+    }
+
+    /// "27 February 2026": unambiguous for readers everywhere.
+    pub fn long(&self) -> String {
+        format!("{} {} {}", self.day, self.month_name(), self.year)
+    }
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// ISO 8601, `2026-02-27`: for `datetime` attributes and data.
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl serde::Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_impossible_dates() {
+        assert!(Date::new(2026, 2, 30).is_err());
+        assert!(Date::new(2026, 13, 1).is_err());
+        assert!(Date::new(2024, 2, 29).is_ok());
+        assert!(Date::new(2100, 2, 29).is_err());
+        assert!(Date::parse("2026-2-27").is_err());
+        assert!(Date::parse("27/02/2026").is_err());
+    }
+
+    #[test]
+    fn weekdays() {
+        assert_eq!(Date::parse("2026-02-27").unwrap().weekday(), "Friday");
+        assert_eq!(Date::parse("2025-10-28").unwrap().weekday(), "Tuesday");
+        assert_eq!(Date::parse("1970-01-01").unwrap().weekday(), "Thursday");
+        assert_eq!(Date::parse("2000-02-29").unwrap().weekday(), "Tuesday");
+    }
+
+    #[test]
+    fn formats() {
+        let d = Date::parse("2026-02-07").unwrap();
+        assert_eq!(d.to_string(), "2026-02-07");
+        assert_eq!(d.long(), "7 February 2026");
+    }
+}

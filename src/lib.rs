@@ -1,0 +1,15 @@
+//! briefing: a static site generator for fact-checked news briefings.
+//!
+//! The pipeline runs one way, each stage a module with one job and plain data between
+//! them: [`load`] reads files → [`validate`] checks references → [`anchor`] finds every
+//! quote in its article → [`render`] makes pages → [`write`] puts them on disk atomically.
+//! [`pipeline`] strings them together; `main.rs` only parses arguments.
+
+pub mod article;
+pub mod claims;
+pub mod config;
+pub mod date;
+pub mod diag;
+pub mod highlight;
+pub mod markup;
+pub mod tomlfile;

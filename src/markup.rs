@@ -1,0 +1,586 @@
+//! Article bodies as the reader sees them: safe markup interleaved with plain text.
+//!
+//! A body (markdown or plain text) is turned into a list of [`Piece`]s: trusted tags that
+//! we wrote or that survived sanitizing, and text that is escaped when written. The
+//! concatenated text is what quotes are matched against; since marks are inserted between
+//! pieces when the page is written, a quote can span emphasis or links and the page's text
+//! never changes apart from the marks.
+
+use std::fmt::Write as _;
+
+use pulldown_cmark::{Options, Parser};
+
+use crate::highlight::Highlighter;
+
+/// One piece of a rendered body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    /// Markup written verbatim: a tag, already safe.
+    Tag {
+        /// The tag, e.g. `<p>` or `<a href="…">`.
+        html: String,
+        /// Whether it separates blocks (paragraphs, list items…): a reader sees a break
+        /// there, so it counts as white space when quotes are matched.
+        block: bool,
+    },
+    /// Text, unescaped; escaped when written.
+    Text {
+        /// The text.
+        text: String,
+        /// The line in the source file, where the format keeps it (plain-text articles).
+        line: Option<usize>,
+    },
+}
+
+/// A rendered body.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Markup {
+    /// The pieces, in order.
+    pub pieces: Vec<Piece>,
+    /// The text of all `Text` pieces concatenated: the article as a reader reads it.
+    pub text: String,
+}
+
+impl Markup {
+    fn push_tag(&mut self, html: impl Into<String>) {
+        let html = html.into();
+        let block = is_block_tag(&html);
+        self.pieces.push(Piece::Tag { html, block });
+    }
+
+    fn push_text(&mut self, text: &str, line: Option<usize>) {
+        if text.is_empty() {
+            return;
+        }
+        self.text.push_str(text);
+        self.pieces.push(Piece::Text { text: text.to_string(), line });
+    }
+
+    /// Byte offsets in [`Markup::text`] where a block boundary falls.
+    pub fn block_breaks(&self) -> Vec<usize> {
+        let mut at = 0;
+        let mut out = Vec::new();
+        for p in &self.pieces {
+            match p {
+                Piece::Text { text, .. } => at += text.len(),
+                Piece::Tag { block: true, .. } => {
+                    if out.last() != Some(&at) {
+                        out.push(at)
+                    }
+                }
+                Piece::Tag { .. } => {}
+            }
+        }
+        out
+    }
+
+    /// Where a text offset falls: the source line if known, else the 1-based paragraph.
+    pub fn locate(&self, offset: usize) -> Location {
+        let mut at = 0;
+        let mut paragraph = 0;
+        let mut last_block = true;
+        for p in &self.pieces {
+            match p {
+                Piece::Tag { block, .. } => last_block |= *block,
+                Piece::Text { text, line } => {
+                    if last_block {
+                        paragraph += 1;
+                        last_block = false;
+                    }
+                    if offset < at + text.len() || (offset == at + text.len() && offset == self.text.len()) {
+                        return match line {
+                            Some(l) => Location::Line(*l),
+                            None => Location::Paragraph(paragraph),
+                        };
+                    }
+                    at += text.len();
+                }
+            }
+        }
+        Location::Paragraph(paragraph.max(1))
+    }
+
+    /// Writes the body as HTML without marks.
+    pub fn to_html(&self) -> String {
+        write_html(self, &[])
+    }
+}
+
+/// Where in an article a passage is, for messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    /// A line of the article file.
+    Line(usize),
+    /// The n-th paragraph of the rendered article.
+    Paragraph(usize),
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::Line(l) => write!(f, "line {l}"),
+            Location::Paragraph(p) => write!(f, "paragraph {p}"),
+        }
+    }
+}
+
+/// A plain-text body: each non-empty line one paragraph, shown exactly as written.
+/// `first_line` is the file line the body starts on.
+pub fn from_plain_text(body: &str, first_line: usize) -> Markup {
+    let mut m = Markup::default();
+    for (i, line) in body.split('\n').enumerate() {
+        let line_text = line.strip_suffix('\r').unwrap_or(line);
+        if line_text.trim().is_empty() {
+            continue;
+        }
+        m.push_tag("<p>");
+        m.push_text(line_text, Some(first_line + i));
+        m.push_tag("</p>");
+    }
+    m
+}
+
+/// A markdown body: CommonMark with tables, footnotes and strikethrough; raw HTML is
+/// sanitized, fenced code is highlighted.
+pub fn from_markdown(body: &str, highlighter: &Highlighter) -> Markup {
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_FOOTNOTES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, Parser::new_ext(body, options));
+    let clean = sanitizer().clean(&html).to_string();
+    tokenize(&clean, highlighter)
+}
+
+/// The sanitizer for untrusted HTML. Ids and fragment links are prefixed with `c-` so that
+/// content can neither collide with the ids briefing writes (`q-…`, `note-…`) nor fake them.
+fn sanitizer() -> ammonia::Builder<'static> {
+    let mut b = ammonia::Builder::default();
+    b.add_generic_attributes(["id"]);
+    b.add_tag_attributes("code", ["class"]);
+    b.add_tag_attributes("a", ["id"]);
+    b.attribute_filter(|element, attribute, value| match (element, attribute) {
+        (_, "id") => Some(format!("c-{value}").into()),
+        ("a", "href") if value.starts_with('#') => Some(format!("#c-{}", &value[1..]).into()),
+        ("code", "class") => {
+            let lang = value.split_whitespace().find_map(|c| c.strip_prefix("language-"))?;
+            let ok = !lang.is_empty()
+                && lang.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'#' | b'_' | b'.'));
+            ok.then(|| format!("language-{lang}").into())
+        }
+        _ => Some(value.into()),
+    });
+    b
+}
+
+/// Splits sanitized HTML (as html5ever serializes it) into pieces, highlighting
+/// `<pre><code class="language-x">` blocks on the way.
+fn tokenize(html: &str, highlighter: &Highlighter) -> Markup {
+    let mut m = Markup::default();
+    let mut rest = html;
+    // Set between `<pre><code class="language-x">` and `</code>`: the code's language.
+    let mut code_lang: Option<String> = None;
+    let mut code = String::new();
+    while !rest.is_empty() {
+        if rest.starts_with('<') {
+            let end = tag_end(rest);
+            let tag = &rest[..end];
+            rest = &rest[end..];
+            if code_lang.is_some() && tag == "</code>" {
+                let lang = code_lang.take().unwrap_or_default();
+                match highlighter.highlight(&lang, &code) {
+                    Some(h) => {
+                        let inner = tokenize(&h, highlighter);
+                        m.text.push_str(&inner.text);
+                        m.pieces.extend(inner.pieces);
+                    }
+                    None => m.push_text(&code, None),
+                }
+                code.clear();
+                m.push_tag(tag);
+                continue;
+            }
+            if let Some(lang) = tag.strip_prefix("<code class=\"language-").and_then(|t| t.strip_suffix("\">")) {
+                let in_pre = matches!(m.pieces.last(), Some(Piece::Tag { html, .. }) if html == "<pre>");
+                if in_pre {
+                    code_lang = Some(lang.to_string());
+                }
+            }
+            m.push_tag(tag);
+        } else {
+            let end = rest.find('<').unwrap_or(rest.len());
+            let text = decode_entities(&rest[..end]);
+            rest = &rest[end..];
+            if code_lang.is_some() {
+                code.push_str(&text);
+            } else if text.trim().is_empty() && matches!(m.pieces.last(), Some(Piece::Tag { block: true, .. })) {
+                // White space between blocks: layout of the HTML, not text a reader sees.
+                m.pieces.push(Piece::Tag { html: text, block: false });
+            } else {
+                m.push_text(&text, None);
+            }
+        }
+    }
+    if !code.is_empty() {
+        m.push_text(&code, None);
+    }
+    m
+}
+
+/// The length of the tag at the start of `s`, quotes in attribute values respected.
+fn tag_end(s: &str) -> usize {
+    let mut quote: Option<u8> = None;
+    for (i, b) in s.bytes().enumerate().skip(1) {
+        match (quote, b) {
+            (Some(q), _) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(b),
+            (None, b'>') => return i + 1,
+            _ => {}
+        }
+    }
+    s.len()
+}
+
+fn is_block_tag(tag: &str) -> bool {
+    let name: String = tag
+        .trim_start_matches('<')
+        .trim_start_matches('/')
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    matches!(
+        name.as_str(),
+        "p" | "div" | "li" | "ul" | "ol" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "pre"
+            | "table" | "thead" | "tbody" | "tr" | "td" | "th" | "br" | "hr" | "dl" | "dt" | "dd" | "figure"
+            | "figcaption" | "section" | "aside" | "header" | "footer" | "article"
+    )
+}
+
+/// Decodes the character references html5ever's serializer writes (and numeric ones).
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let semi = rest.find(';').filter(|&j| j <= 10);
+        let decoded = semi.and_then(|j| {
+            let name = &rest[1..j];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some('\u{a0}'),
+                _ => {
+                    let n = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X"));
+                    let code = match n {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                        None => name.strip_prefix('#').and_then(|d| d.parse().ok()),
+                    };
+                    code.and_then(char::from_u32)
+                }
+            };
+            c.map(|c| (c, j + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Escapes text for HTML text and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    escape_into(&mut out, s);
+    out
+}
+
+fn escape_into(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// A passage to mark in a body: a byte range of [`Markup::text`] and the HTML around it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Highlight {
+    /// Start of the passage in the text.
+    pub start: usize,
+    /// End of the passage in the text (exclusive).
+    pub end: usize,
+    /// The opening tag for the first part of the passage (carries the `id`).
+    pub open: String,
+    /// The opening tag for later parts, when markup splits the passage.
+    pub reopen: String,
+    /// The closing tag.
+    pub close: String,
+    /// Markup written right after the passage (its note); moved after an enclosing link,
+    /// since links cannot nest.
+    pub after: String,
+}
+
+/// Writes the body as HTML with passages marked. Highlights must not cross each other (one
+/// may contain another); a passage cut by markup is marked in parts, so the HTML stays
+/// well-formed whatever tags a quote spans.
+pub fn write_html(m: &Markup, highlights: &[Highlight]) -> String {
+    // Boundary events: (offset, kind, order key, index). Ends sort before starts at the same
+    // offset; outer starts before inner ones; inner ends before outer ones.
+    let mut starts: Vec<usize> = (0..highlights.len()).collect();
+    starts.sort_by_key(|&i| (highlights[i].start, std::cmp::Reverse(highlights[i].end), i));
+    let mut next_start = 0;
+
+    let mut out = String::with_capacity(m.text.len() * 2);
+    let mut stack: Vec<usize> = Vec::new(); // active highlights, outermost first
+    let mut opened: Vec<bool> = vec![false; highlights.len()]; // first part written?
+    let mut in_output = false; // whether the stack's tags are currently open in `out`
+    let mut link_depth = 0usize;
+    let mut pending: Vec<usize> = Vec::new(); // notes waiting for a link to close
+    let mut at = 0usize;
+
+    let close_all = |out: &mut String, stack: &[usize], in_output: &mut bool| {
+        if *in_output {
+            for &i in stack.iter().rev() {
+                out.push_str(&highlights[i].close);
+            }
+            *in_output = false;
+        }
+    };
+
+    for piece in &m.pieces {
+        match piece {
+            Piece::Tag { html, .. } => {
+                close_all(&mut out, &stack, &mut in_output);
+                out.push_str(html);
+                if html.starts_with("<a ") || html == "<a>" {
+                    link_depth += 1;
+                } else if html == "</a>" {
+                    link_depth = link_depth.saturating_sub(1);
+                    if link_depth == 0 {
+                        for i in pending.drain(..) {
+                            out.push_str(&highlights[i].after);
+                        }
+                    }
+                }
+            }
+            Piece::Text { text, .. } => {
+                let end_of_piece = at + text.len();
+                let mut pos = at;
+                while pos < end_of_piece {
+                    // Open every highlight starting here.
+                    while next_start < starts.len() && highlights[starts[next_start]].start <= pos {
+                        let i = starts[next_start];
+                        next_start += 1;
+                        if highlights[i].end <= pos {
+                            continue; // empty or already past: nothing to mark
+                        }
+                        if !in_output {
+                            reopen(&mut out, highlights, &stack, &mut opened);
+                            in_output = true;
+                        }
+                        out.push_str(&highlights[i].open);
+                        opened[i] = true;
+                        stack.push(i);
+                    }
+                    if !stack.is_empty() && !in_output {
+                        reopen(&mut out, highlights, &stack, &mut opened);
+                        in_output = true;
+                    }
+                    // Write up to the next boundary.
+                    let mut stop = end_of_piece;
+                    if let Some(&top) = stack.last() {
+                        stop = stop.min(highlights[top].end);
+                    }
+                    if next_start < starts.len() {
+                        stop = stop.min(highlights[starts[next_start]].start.max(pos + 1));
+                    }
+                    let stop = ceil_boundary(&m.text, stop.max(pos + 1)).min(end_of_piece);
+                    escape_into(&mut out, &text[pos - at..stop - at]);
+                    pos = stop;
+                    // Close every highlight ending here, right away: its note belongs here.
+                    while let Some(&top) = stack.last() {
+                        if highlights[top].end > pos {
+                            break;
+                        }
+                        stack.pop();
+                        if in_output {
+                            out.push_str(&highlights[top].close);
+                        }
+                        if link_depth > 0 {
+                            pending.push(top);
+                        } else {
+                            out.push_str(&highlights[top].after);
+                        }
+                    }
+                    if stack.is_empty() {
+                        in_output = false;
+                    }
+                }
+                at = end_of_piece;
+            }
+        }
+    }
+    close_all(&mut out, &stack, &mut in_output);
+    for i in stack.into_iter().rev().chain(pending) {
+        out.push_str(&highlights[i].after);
+    }
+    out
+}
+
+fn reopen(out: &mut String, highlights: &[Highlight], stack: &[usize], opened: &mut [bool]) {
+    for &i in stack {
+        out.push_str(if opened[i] { &highlights[i].reopen } else { &highlights[i].open });
+        opened[i] = true;
+    }
+}
+
+fn ceil_boundary(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i.min(s.len())
+}
+
+/// Renders trusted-but-sanitized markdown (claims' explanations, the lead) to HTML.
+pub fn markdown_to_html(text: &str, highlighter: &Highlighter) -> String {
+    from_markdown(text, highlighter).to_html()
+}
+
+/// Collapses markup to plain text for attributes and summaries.
+pub fn plain(m: &Markup) -> String {
+    let mut s = String::new();
+    let mut last_block = false;
+    for p in &m.pieces {
+        match p {
+            Piece::Tag { block: true, .. } => last_block = true,
+            Piece::Tag { .. } => {}
+            Piece::Text { text, .. } => {
+                if last_block && !s.is_empty() {
+                    s.push(' ');
+                }
+                last_block = false;
+                let _ = write!(s, "{text}");
+            }
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hl(start: usize, end: usize, name: &str) -> Highlight {
+        Highlight {
+            start,
+            end,
+            open: format!("<mark id=\"{name}\">"),
+            reopen: "<mark>".into(),
+            close: "</mark>".into(),
+            after: format!("<sup>{name}</sup>"),
+        }
+    }
+
+    #[test]
+    fn plain_text_is_literal() {
+        let m = from_plain_text("<script>alert(1)</script>\n*stars*\n\n# hash\n1. one\n&amp;\n", 3);
+        assert_eq!(
+            m.to_html(),
+            "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p><p>*stars*</p><p># hash</p><p>1. one</p><p>&amp;amp;</p>"
+        );
+        assert_eq!(m.locate(0), Location::Line(3));
+        assert_eq!(m.locate(m.text.find("# hash").unwrap()), Location::Line(6));
+    }
+
+    #[test]
+    fn markdown_is_sanitized() {
+        let h = Highlighter::new();
+        let m = from_markdown(
+            "Hi <script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1)) <a href=\"#f\" id=\"q-1\">y</a>\n",
+            &h,
+        );
+        let html = m.to_html();
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("onerror"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(html.contains("id=\"c-q-1\""), "{html}");
+        assert!(html.contains("href=\"#c-f\""), "{html}");
+        assert!(!h.is_loaded(), "no code block, no syntaxes");
+    }
+
+    #[test]
+    fn code_is_highlighted_and_its_text_kept() {
+        let h = Highlighter::new();
+        let m = from_markdown("```rust\nlet a = \"<b>\";\n```\n", &h);
+        assert!(m.text.contains("let a = \"<b>\";"), "{:?}", m.text);
+        let html = m.to_html();
+        assert!(html.contains("hl-"), "{html}");
+        assert!(html.contains("&lt;b&gt;"), "{html}");
+    }
+
+    #[test]
+    fn marks_split_across_markup() {
+        let h = Highlighter::new();
+        let m = from_markdown("one *two* three\n\nfour\n", &h);
+        assert_eq!(m.text, "one two threefour");
+        assert_eq!(plain(&m), "one two three four");
+        let start = m.text.find("ne").unwrap();
+        let end = m.text.find("thr").unwrap() + 3;
+        let html = write_html(&m, &[hl(start, end, "a")]);
+        assert_eq!(
+            html,
+            "<p>o<mark id=\"a\">ne </mark><em><mark>two</mark></em><mark> thr</mark><sup>a</sup>ee</p>\n<p>four</p>\n"
+        );
+    }
+
+    #[test]
+    fn nested_marks_and_notes_after_links() {
+        let h = Highlighter::new();
+        let m = from_markdown("see [the long link](https://e.org/) now\n", &h);
+        let s = m.text.find("the").unwrap();
+        let html = write_html(&m, &[hl(s, s + 8, "outer"), hl(s + 4, s + 8, "inner")]);
+        assert_eq!(
+            html,
+            "<p>see <a href=\"https://e.org/\" rel=\"noopener noreferrer\"><mark id=\"outer\">the <mark id=\"inner\">long</mark></mark> link</a><sup>inner</sup><sup>outer</sup> now</p>\n"
+        );
+    }
+
+    #[test]
+    fn a_mark_at_the_end_of_a_paragraph_keeps_its_note_there() {
+        let m = from_plain_text("alpha\nbeta\n", 1);
+        let html = write_html(&m, &[hl(0, 5, "a")]);
+        assert_eq!(html, "<p><mark id=\"a\">alpha</mark><sup>a</sup></p><p>beta</p>");
+    }
+
+    #[test]
+    fn block_breaks_and_entities() {
+        let h = Highlighter::new();
+        let m = from_markdown("a &amp; b\n\nc&nbsp;d\n", &h);
+        assert_eq!(m.text, "a & bc\u{a0}d");
+        assert_eq!(m.block_breaks(), vec![0, 5, 9]);
+        assert_eq!(m.locate(6), Location::Paragraph(2));
+    }
+}
