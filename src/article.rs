@@ -158,7 +158,7 @@ fn parse_meta(file: &SourceFile, front: &str, offset: usize, diags: &mut Vec<Dia
 }
 
 /// A slug close to `stem`, for the help line.
-fn suggest_slug(stem: &str) -> String {
+pub fn suggest_slug(stem: &str) -> String {
     let mut s = String::new();
     for c in stem.chars().flat_map(char::to_lowercase) {
         if c.is_ascii_alphanumeric() {

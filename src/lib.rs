@@ -5,11 +5,19 @@
 //! quote in its article → [`render`] makes pages → [`write`] puts them on disk atomically.
 //! [`pipeline`] strings them together; `main.rs` only parses arguments.
 
+pub mod anchor;
 pub mod article;
 pub mod claims;
+pub mod cli;
 pub mod config;
 pub mod date;
 pub mod diag;
 pub mod highlight;
+pub mod load;
 pub mod markup;
+pub mod pipeline;
+pub mod render;
+pub mod theme;
 pub mod tomlfile;
+pub mod validate;
+pub mod write;

@@ -1,1 +1,5 @@
-fn main() {}
+//! The `briefing` binary: all the work is in the library.
+
+fn main() {
+    std::process::exit(briefing::cli::run(std::env::args_os()));
+}

@@ -1,0 +1,207 @@
+//! Stage 1, load: read every input file of a site and parse it into plain data.
+//!
+//! Nothing here follows a symbolic link or reads outside the site root: content comes from
+//! editors and the web, and a link to `/etc/passwd` in `content/` must not end up on a page.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::article::{self, Article, Format};
+use crate::claims::{self, CLAIMS_FILE, Claims};
+use crate::config::{self, CONFIG_FILE, Config};
+use crate::diag::{Diagnostic, SourceFile};
+use crate::highlight::Highlighter;
+use crate::theme::{self, Theme};
+
+/// Where articles live, relative to the site root.
+pub const ARTICLES_DIR: &str = "content/articles";
+/// The briefing's lead, markdown, relative to the site root.
+pub const LEAD_FILE: &str = "content/briefing.md";
+
+/// Everything a site's files say, parsed.
+#[derive(Debug)]
+pub struct Site {
+    /// The site root.
+    pub root: PathBuf,
+    /// `briefing.toml`.
+    pub config: Config,
+    /// The articles, sorted by slug.
+    pub articles: Vec<Article>,
+    /// The claims file's content (empty when there is none).
+    pub claims: Claims,
+    /// The claims file itself, for locating errors and showing entries.
+    pub claims_file: SourceFile,
+    /// The lead's markdown, if the site has one.
+    pub lead: Option<String>,
+    /// Templates and static files.
+    pub theme: Theme,
+}
+
+/// Reads a site. Returns the site if no error was found, and every diagnostic either way.
+pub fn load(root: &Path, highlighter: &Highlighter) -> (Option<Site>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+
+    let config = match read_text(root, CONFIG_FILE, true) {
+        Ok(Some(file)) => config::parse(&file, &mut diags),
+        Ok(None) => None,
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    };
+
+    let articles = load_articles(root, highlighter, &mut diags);
+
+    let (claims, claims_file) = match read_text(root, CLAIMS_FILE, false) {
+        Ok(Some(file)) => (claims::parse(&file, &mut diags), file),
+        Ok(None) => (Claims::default(), SourceFile::new(CLAIMS_FILE, "")),
+        Err(d) => {
+            diags.push(d);
+            (Claims::default(), SourceFile::new(CLAIMS_FILE, ""))
+        }
+    };
+
+    let lead = match read_text(root, LEAD_FILE, false) {
+        Ok(file) => file.map(|f| f.text.to_string()),
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    };
+
+    let theme = config.as_ref().and_then(|c| match theme::load(root, &c.theme) {
+        Ok(t) => Some(t),
+        Err(ds) => {
+            diags.extend(ds);
+            None
+        }
+    });
+
+    if diags.iter().any(Diagnostic::is_error) {
+        return (None, diags);
+    }
+    match (config, theme) {
+        (Some(config), Some(theme)) => {
+            let site = Site { root: root.to_path_buf(), config, articles, claims, claims_file, lead, theme };
+            (Some(site), diags)
+        }
+        _ => (None, diags),
+    }
+}
+
+fn load_articles(root: &Path, highlighter: &Highlighter, diags: &mut Vec<Diagnostic>) -> Vec<Article> {
+    let dir = root.join(ARTICLES_DIR);
+    if !dir.is_dir() {
+        diags.push(
+            Diagnostic::error("io-missing", format!("no `{ARTICLES_DIR}/` folder in {}", root.display()))
+                .help("put the articles, as .md or .txt files, in content/articles/ (or pass --root to the site's folder)"),
+        );
+        return Vec::new();
+    }
+    let mut found: Vec<(String, String, Format)> = Vec::new(); // (relative path, stem, format)
+    for entry in WalkDir::new(&dir).min_depth(1).max_depth(1).sort_by_file_name() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                diags.push(io_error(&format!("{ARTICLES_DIR}/"), &e.to_string()));
+                continue;
+            }
+        };
+        let name = entry.file_name().to_string_lossy().to_string();
+        let rel = format!("{ARTICLES_DIR}/{name}");
+        let format = match Path::new(&name).extension().and_then(|e| e.to_str()) {
+            Some("md") => Format::Markdown,
+            Some("txt") => Format::Text,
+            _ => continue,
+        };
+        if entry.path_is_symlink() {
+            diags.push(
+                Diagnostic::warning("symlink-skipped", format!("`{rel}` is a symbolic link; it was not read"))
+                    .help("copy the article into content/articles/ instead of linking to it"),
+            );
+            continue;
+        }
+        let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s).to_string();
+        found.push((rel, stem, format));
+    }
+
+    // `a.md` beside `a.txt` would both become articles/a/.
+    for pair in found.windows(2) {
+        if pair[0].1 == pair[1].1 {
+            diags.push(
+                Diagnostic::error("duplicate-slug", format!("two articles are named `{}`", pair[0].1))
+                    .note(format!("`{}` and `{}` would both be published at articles/{}/", pair[0].0, pair[1].0, pair[0].1))
+                    .help("rename or remove one of them"),
+            );
+        }
+    }
+
+    let results: Vec<Result<Article, Vec<Diagnostic>>> = found
+        .par_iter()
+        .map(|(rel, stem, format)| match read_text(root, rel, true) {
+            Ok(Some(file)) => article::parse(file, stem, *format, highlighter),
+            Ok(None) => Err(Vec::new()),
+            Err(d) => Err(vec![d]),
+        })
+        .collect();
+    let mut articles = Vec::new();
+    for r in results {
+        match r {
+            Ok(a) => articles.push(a),
+            Err(ds) => diags.extend(ds),
+        }
+    }
+    articles
+}
+
+/// Reads a UTF-8 text file of the site: a regular file, never through a link. A leading
+/// byte-order mark is dropped. `Ok(None)` when an optional file is absent.
+pub fn read_text(root: &Path, rel: &str, required: bool) -> Result<Option<SourceFile>, Diagnostic> {
+    let path = root.join(rel);
+    let meta = match fs::symlink_metadata(&path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound && !required => return Ok(None),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Err(Diagnostic::error("io-missing", format!("`{rel}` not found in {}", root.display()))
+                .help("run briefing in the site's folder, or pass --root; `briefing new DIR` creates a site"));
+        }
+        Err(e) => return Err(io_error(rel, &e.to_string())),
+    };
+    if meta.file_type().is_symlink() {
+        return Err(Diagnostic::error("io-symlink", format!("`{rel}` is a symbolic link; briefing does not follow links"))
+            .help("replace the link with the file itself"));
+    }
+    if !meta.is_file() {
+        return Err(Diagnostic::error("io-not-a-file", format!("`{rel}` is not a regular file"))
+            .help(format!("`{rel}` must be a text file")));
+    }
+    let bytes = fs::read(&path).map_err(|e| io_error(rel, &e.to_string()))?;
+    decode(rel, bytes).map(Some)
+}
+
+/// Decodes UTF-8, locating the first invalid byte.
+pub fn decode(rel: &str, mut bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(SourceFile::new(rel, text)),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes()).to_string();
+            let file = SourceFile::new(rel, lossy);
+            Err(Diagnostic::error("invalid-utf8", format!("`{rel}` is not valid UTF-8"))
+                .at(&file, at..at + 1, "this byte is not UTF-8")
+                .help("save the file as UTF-8 (most editors: \"Save with encoding\" → UTF-8)"))
+        }
+    }
+}
+
+fn io_error(rel: &str, message: &str) -> Diagnostic {
+    Diagnostic::error("io-read", format!("cannot read `{rel}`: {message}"))
+        .help("check that the file exists and that you may read it")
+}

@@ -1,0 +1,219 @@
+//! The build, start to end: load → validate → anchor → render → write.
+//!
+//! Each stage is a function from plain data to plain data plus diagnostics. The pipeline
+//! stops before writing if any stage reported an error, so `output/` is only ever replaced
+//! by a complete, error-free site.
+
+use std::path::{Component, Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::anchor;
+use crate::config::normalize_base_url;
+use crate::diag::{Diagnostic, Report};
+use crate::highlight::Highlighter;
+use crate::load;
+use crate::render;
+use crate::validate;
+use crate::write;
+
+/// What to build, and where.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The site root (holds `briefing.toml`).
+    pub root: PathBuf,
+    /// Where to write; `<root>/output` when `None`.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` from `briefing.toml`.
+    pub base_url: Option<String>,
+    /// Run every check but write nothing.
+    pub dry_run: bool,
+}
+
+/// What a successful build did.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    /// Files in the output.
+    pub files: usize,
+    /// Of which HTML pages.
+    pub pages: usize,
+    /// Files written with new bytes (0 on a dry run).
+    pub written: usize,
+    /// Articles read.
+    pub articles: usize,
+    /// Claims checked.
+    pub claims: usize,
+    /// Flagged passages.
+    pub flags: usize,
+    /// Where the site went.
+    pub output: PathBuf,
+    /// Wall time of the whole build.
+    pub elapsed: Duration,
+}
+
+/// The result of a build: every diagnostic, and a summary when it succeeded.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Errors and warnings, sorted.
+    pub report: Report,
+    /// Set when the build succeeded.
+    pub summary: Option<Summary>,
+}
+
+impl Outcome {
+    /// 0 ok, 1 content errors, 2 usage or I/O errors.
+    pub fn exit_code(&self) -> i32 {
+        if !self.report.has_errors() {
+            0
+        } else if self.report.items.iter().any(|d| d.is_error() && is_io(d)) {
+            2
+        } else {
+            1
+        }
+    }
+}
+
+fn is_io(d: &Diagnostic) -> bool {
+    d.code.starts_with("io") || d.code == "usage"
+}
+
+fn failed(report: Report) -> Outcome {
+    let mut report = report;
+    report.sort();
+    Outcome { report, summary: None }
+}
+
+/// Builds the site.
+pub fn build(opts: &Options) -> Outcome {
+    let start = Instant::now();
+    let mut report = Report::default();
+    let output = opts.output.clone().unwrap_or_else(|| opts.root.join("output"));
+    if let Err(d) = check_output(&opts.root, &output) {
+        report.push(d);
+        return failed(report);
+    }
+    let base_url = match opts.base_url.as_deref().map(normalize_base_url).transpose() {
+        Ok(b) => b,
+        Err(msg) => {
+            report.push(Diagnostic::error("usage", msg));
+            return failed(report);
+        }
+    };
+
+    let highlighter = Highlighter::new();
+    let (site, diags) = load::load(&opts.root, &highlighter);
+    report.extend(diags);
+    let Some(mut site) = site else { return failed(report) };
+    if base_url.is_some() {
+        site.config.base_url = base_url;
+    }
+
+    report.extend(validate::validate(&site));
+    let (marks, diags) = anchor::anchor(&site.articles, &site.claims, &site.claims_file);
+    report.extend(diags);
+    if report.has_errors() {
+        return failed(report);
+    }
+
+    let rendered = match render::render(&site, &marks, &highlighter) {
+        Ok(r) => r,
+        Err(ds) => {
+            report.extend(ds);
+            return failed(report);
+        }
+    };
+
+    let mut written = 0;
+    if !opts.dry_run {
+        match write::write(&output, &rendered.pages) {
+            Ok(w) => written = w.written,
+            Err(e) => {
+                report.push(
+                    Diagnostic::error("io-write", format!("cannot write the site to {}: {e}", output.display()))
+                        .help("check free space and permissions; the previous output was left as it was"),
+                );
+                return failed(report);
+            }
+        }
+    }
+    report.sort();
+    let summary = Summary {
+        files: rendered.pages.len(),
+        pages: rendered.pages.iter().filter(|p| p.path.ends_with(".html")).count(),
+        written,
+        articles: site.articles.len(),
+        claims: site.claims.claims.len(),
+        flags: rendered.flags,
+        output,
+        elapsed: start.elapsed(),
+    };
+    Outcome { report, summary: Some(summary) }
+}
+
+/// Refuses an output directory whose replacement would destroy the sources: the root,
+/// anything holding or inside `content/`, `themes/`, `templates/`, `static/` or `.git/`.
+pub fn check_output(root: &Path, output: &Path) -> Result<(), Diagnostic> {
+    let root_abs = absolute(root);
+    let out_abs = absolute(output);
+    let refuse = |why: String| {
+        Err(Diagnostic::error("usage", format!("refusing to write the site to {}: {why}", output.display()))
+            .help("choose an output folder of its own, such as the default `output/`"))
+    };
+    if out_abs == root_abs || root_abs.starts_with(&out_abs) {
+        return refuse("it holds the site's sources, and a build replaces the whole folder".into());
+    }
+    for precious in ["content", "themes", "templates", "static", ".git", "briefing.toml"] {
+        let p = root_abs.join(precious);
+        if out_abs.starts_with(&p) {
+            return refuse(format!("it is inside `{precious}`"));
+        }
+    }
+    Ok(())
+}
+
+/// An absolute, lexically normalised path; symbolic links in existing parents resolved,
+/// so that `out/../content` and a link to `content` are both seen for what they are.
+fn absolute(p: &Path) -> PathBuf {
+    let base = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+    let mut out = PathBuf::new();
+    for c in base.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            c => out.push(c),
+        }
+    }
+    // Resolve the longest existing prefix.
+    let mut existing = out.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match existing.file_name() {
+            Some(name) => rest.push(name.to_owned()),
+            None => break,
+        }
+        existing.pop();
+    }
+    let mut resolved = existing.canonicalize().unwrap_or(existing);
+    for name in rest.into_iter().rev() {
+        resolved.push(name);
+    }
+    resolved
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dangerous_outputs_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        for bad in [".", "content", "content/x", "themes", "..", "content/../.", ".git"] {
+            assert!(check_output(&root, &root.join(bad)).is_err(), "{bad}");
+        }
+        assert!(check_output(&root, &root.join("output")).is_ok());
+        assert!(check_output(&root, &dir.path().join("elsewhere")).is_ok());
+    }
+}

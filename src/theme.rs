@@ -1,0 +1,152 @@
+//! Themes: tera templates and static files, with site-level overrides.
+//!
+//! A theme is `themes/<name>/templates/*.html` and `themes/<name>/static/**`. A site's own
+//! `templates/` and `static/` folders override files of the same name, so a newsroom can
+//! restyle one page without copying the theme.
+
+use std::fs;
+use std::path::Path;
+
+use tera::Tera;
+use walkdir::WalkDir;
+
+use crate::diag::{Diagnostic, SourceFile};
+use crate::load::read_text;
+
+/// A theme's files, read.
+#[derive(Debug, Clone, Default)]
+pub struct Theme {
+    /// Templates by name (`index.html`), each with the file it came from.
+    pub templates: Vec<(String, SourceFile)>,
+    /// Static files: (path in the output, bytes).
+    pub statics: Vec<(String, Vec<u8>)>,
+}
+
+/// Reads theme `name`, then the site's overrides.
+pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
+    let base = format!("themes/{name}");
+    if !root.join(&base).is_dir() {
+        let d = Diagnostic::error("io-missing", format!("theme `{name}` not found: no folder `{base}/`"))
+            .help("set `theme` in briefing.toml to a folder under themes/, or copy themes/default/ from briefing");
+        return Err(vec![d]);
+    }
+    let mut diags = Vec::new();
+    let mut theme = Theme::default();
+    for dir in [format!("{base}/templates"), "templates".to_string()] {
+        for rel in files(root, &dir, &mut diags) {
+            if !rel.ends_with(".html") {
+                continue;
+            }
+            let name = rel[dir.len() + 1..].to_string();
+            match read_text(root, &rel, true) {
+                Ok(Some(file)) => {
+                    theme.templates.retain(|(n, _)| *n != name);
+                    theme.templates.push((name, file));
+                }
+                Ok(None) => {}
+                Err(d) => diags.push(d),
+            }
+        }
+    }
+    for dir in [format!("{base}/static"), "static".to_string()] {
+        for rel in files(root, &dir, &mut diags) {
+            let name = rel[dir.len() + 1..].to_string();
+            match fs::read(root.join(&rel)) {
+                Ok(bytes) => {
+                    theme.statics.retain(|(n, _)| *n != name);
+                    theme.statics.push((name, bytes));
+                }
+                Err(e) => diags.push(Diagnostic::error("io-read", format!("cannot read `{rel}`: {e}"))),
+            }
+        }
+    }
+    theme.templates.sort_by(|a, b| a.0.cmp(&b.0));
+    theme.statics.sort_by(|a, b| a.0.cmp(&b.0));
+    if diags.iter().any(Diagnostic::is_error) { Err(diags) } else { Ok(theme) }
+}
+
+/// Regular files under `root/dir`, as `/`-separated paths relative to `root`, sorted.
+/// Links are reported and skipped.
+fn files(root: &Path, dir: &str, diags: &mut Vec<Diagnostic>) -> Vec<String> {
+    let mut out = Vec::new();
+    if !root.join(dir).is_dir() {
+        return out;
+    }
+    for entry in WalkDir::new(root.join(dir)).min_depth(1).sort_by_file_name() {
+        let Ok(entry) = entry else { continue };
+        let rel_path = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        let rel = rel_path.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        if entry.path_is_symlink() {
+            diags.push(Diagnostic::warning("symlink-skipped", format!("`{rel}` is a symbolic link; it was not read")));
+            continue;
+        }
+        if entry.file_type().is_file() && !rel.split('/').any(|p| p.starts_with('.')) {
+            out.push(rel);
+        }
+    }
+    out
+}
+
+/// Compiles the templates. Syntax errors name the template file, line and column.
+pub fn compile(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html"]);
+    tera.set_escape_fn(crate::markup::escape);
+    let all: Vec<(&str, &str)> = theme.templates.iter().map(|(n, f)| (n.as_str(), &*f.text)).collect();
+    if let Err(e) = tera.add_raw_templates(all) {
+        return Err(vec![template_error(theme, &e)]);
+    }
+    Ok(tera)
+}
+
+/// A tera error as a diagnostic at the template's line, as far as tera tells it.
+pub fn template_error(theme: &Theme, err: &tera::Error) -> Diagnostic {
+    let mut chain = vec![err.to_string()];
+    let mut source = std::error::Error::source(err);
+    while let Some(s) = source {
+        chain.push(s.to_string());
+        source = s.source();
+    }
+    let full = chain.join("\n");
+    let file = theme.templates.iter().find(|(n, _)| full.contains(&format!("'{n}'"))).map(|(_, f)| f);
+    let headline = chain.first().cloned().unwrap_or_default();
+    let detail = chain[1..].join("; ");
+    let mut d = Diagnostic::error("template", format!("template error: {headline}"));
+    if let Some(file) = file {
+        match locate(&full, file) {
+            Some(span) => d = d.at(file, span, first_line(&detail)),
+            None => d = d.in_file(file),
+        }
+    }
+    if !detail.is_empty() {
+        d = d.note(detail);
+    }
+    d.help("fix the template; the tera syntax is at https://keats.github.io/tera/docs/")
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string()
+}
+
+/// The byte span in `file` that a tera message points at: `--> line:col` for syntax
+/// errors, else the first line naming the variable or filter the message quotes.
+fn locate(message: &str, file: &SourceFile) -> Option<std::ops::Range<usize>> {
+    let offset_of = |line: usize, col: usize| -> Option<usize> {
+        let start = file.text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum::<usize>();
+        let line_text = file.text[start..].lines().next()?;
+        let col_bytes = line_text.char_indices().nth(col.saturating_sub(1)).map_or(line_text.len(), |(b, _)| b);
+        Some(start + col_bytes)
+    };
+    if let Some(pos) = message.find("--> ") {
+        let rest = &message[pos + 4..];
+        let mut nums = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+        let line = nums.next()?.parse().ok()?;
+        let col = nums.next()?.parse().ok()?;
+        let at = offset_of(line, col)?;
+        return Some(at..at + 1);
+    }
+    // Runtime errors quote the name in backticks: "Variable `foo.bar` not found".
+    let name = message.split('`').nth(1)?;
+    let at = file.text.find(name)?;
+    Some(at..at + name.len())
+}

@@ -1,0 +1,134 @@
+//! Stage 2, validate: the claims file's references, checked against the site.
+//!
+//! Ids must be unique and usable in URLs, every verdict must be on the scale, every quote
+//! must name an article that exists, every discrepancy must name claims that exist. Found
+//! problems come with the nearest valid name, since most of them are typos.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::config::is_slug;
+use crate::diag::Diagnostic;
+use crate::load::Site;
+use crate::tomlfile::{Sp, nearest, quoted_list};
+
+/// Checks the site's cross-references. Errors stop the build; warnings do not.
+pub fn validate(site: &Site) -> Vec<Diagnostic> {
+    let file = &site.claims_file;
+    let claims = &site.claims;
+    let mut diags = Vec::new();
+
+    let slugs: Vec<&str> = site.articles.iter().map(|a| a.slug.as_str()).collect();
+    let verdicts: Vec<&str> = site.config.verdicts.iter().map(|v| v.key.as_str()).collect();
+
+    check_ids(&mut diags, file, "claim", claims.claims.iter().map(|c| &c.id));
+    check_ids(&mut diags, file, "discrepancy", claims.discrepancies.iter().map(|d| &d.id));
+
+    for claim in &claims.claims {
+        if !verdicts.contains(&claim.verdict.as_str()) {
+            let mut d = Diagnostic::error("unknown-verdict", format!("unknown verdict `{}`", claim.verdict.value))
+                .at(file, claim.verdict.span.clone(), "not on the verdict scale");
+            if let Some(best) = nearest(&claim.verdict.value, verdicts.iter().copied()) {
+                d = d.note(format!("did you mean `{best}`?"));
+            }
+            diags.push(d.help(format!("use one of: {}", quoted_list(&verdicts))));
+        }
+        for q in &claim.appearances {
+            check_article(&mut diags, site, &slugs, &q.article);
+        }
+        if claim.appearances.is_empty() {
+            diags.push(
+                Diagnostic::warning("no-appearance", format!("claim `{}` appears in no article", claim.id.value))
+                    .at(file, claim.id.span.clone(), "no [[claim.appearance]]")
+                    .help("add a [[claim.appearance]] with the article and the exact quote"),
+            );
+        }
+    }
+    for artifact in &claims.artifacts {
+        check_article(&mut diags, site, &slugs, &artifact.quote.article);
+    }
+
+    let claim_ids: Vec<&str> = claims.claims.iter().map(|c| c.id.as_str()).collect();
+    for disc in &claims.discrepancies {
+        if disc.claims.is_empty() {
+            diags.push(
+                Diagnostic::error("empty-discrepancy", format!("discrepancy `{}` names no claims", disc.id.value))
+                    .at(file, disc.span.clone(), "no claims")
+                    .help("list the ids of the claims that disagree: claims = [\"a\", \"b\"]"),
+            );
+        }
+        for id in &disc.claims {
+            if !claim_ids.contains(&id.as_str()) {
+                let mut d = Diagnostic::error("unknown-claim", format!("discrepancy names unknown claim `{}`", id.value))
+                    .at(file, id.span.clone(), "no claim has this id");
+                d = match nearest(&id.value, claim_ids.iter().copied()) {
+                    Some(best) => d.help(format!("did you mean `{best}`?")),
+                    None => d.help("use the `id` of a [[claim]] in this file"),
+                };
+                diags.push(d);
+            }
+        }
+    }
+
+    let touched: HashSet<&str> = claims
+        .claims
+        .iter()
+        .flat_map(|c| c.appearances.iter().map(|q| q.article.as_str()))
+        .chain(claims.artifacts.iter().map(|a| a.quote.article.as_str()))
+        .collect();
+    if !claims.claims.is_empty() {
+        for article in &site.articles {
+            if !touched.contains(article.slug.as_str()) {
+                diags.push(
+                    Diagnostic::warning("untouched-article", format!("no claim quotes article `{}`", article.slug))
+                        .in_file(&article.file)
+                        .help("record what this article claims in content/claims.toml, or remove the article"),
+                );
+            }
+        }
+    }
+    diags
+}
+
+fn check_ids<'a>(
+    diags: &mut Vec<Diagnostic>,
+    file: &crate::diag::SourceFile,
+    what: &str,
+    ids: impl Iterator<Item = &'a Sp<String>>,
+) {
+    let mut seen: HashMap<&str, &Sp<String>> = HashMap::new();
+    for id in ids {
+        if !is_slug(&id.value) {
+            diags.push(
+                Diagnostic::error("bad-id", format!("{what} id `{}` cannot be used in a web address", id.value))
+                    .at(file, id.span.clone(), "invalid id")
+                    .help(format!(
+                        "use only a-z, 0-9 and -, e.g. `{}`",
+                        crate::article::suggest_slug(&id.value)
+                    )),
+            );
+        }
+        if let Some(first) = seen.get(id.as_str()) {
+            diags.push(
+                Diagnostic::error("duplicate-id", format!("{what} id `{}` is used twice", id.value))
+                    .at(file, id.span.clone(), "used again here")
+                    .also(first.span.clone(), "first used here")
+                    .help(format!("give each {what} its own id")),
+            );
+        } else {
+            seen.insert(id.as_str(), id);
+        }
+    }
+}
+
+fn check_article(diags: &mut Vec<Diagnostic>, site: &Site, slugs: &[&str], article: &Sp<String>) {
+    if slugs.contains(&article.as_str()) {
+        return;
+    }
+    let mut d = Diagnostic::error("unknown-article", format!("no article `{}`", article.value))
+        .at(&site.claims_file, article.span.clone(), "no such article");
+    d = match nearest(&article.value, slugs.iter().copied()) {
+        Some(best) => d.help(format!("did you mean `{best}`?")),
+        None => d.help(format!("articles are named by their file in content/articles/: {}", quoted_list(slugs))),
+    };
+    diags.push(d);
+}
