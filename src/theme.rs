@@ -22,16 +22,39 @@ pub struct Theme {
     pub statics: Vec<(String, Vec<u8>)>,
 }
 
-/// Reads theme `name`, then the site's overrides.
+/// The default theme, built into the binary so that a site needs no `themes/` folder.
+/// `tests/theme.rs` checks that this list matches `themes/default/`.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("templates/404.html", include_str!("../themes/default/templates/404.html")),
+    ("templates/article.html", include_str!("../themes/default/templates/article.html")),
+    ("templates/base.html", include_str!("../themes/default/templates/base.html")),
+    ("templates/claim.html", include_str!("../themes/default/templates/claim.html")),
+    ("templates/index.html", include_str!("../themes/default/templates/index.html")),
+    ("templates/macros.html", include_str!("../themes/default/templates/macros.html")),
+    ("static/style.css", include_str!("../themes/default/static/style.css")),
+];
+
+/// Reads theme `name` (from `themes/<name>/`, or built in for `default`), then the site's
+/// overrides.
 pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     let base = format!("themes/{name}");
-    if !root.join(&base).is_dir() {
-        let d = Diagnostic::error("io-missing", format!("theme `{name}` not found: no folder `{base}/`"))
-            .help("set `theme` in briefing.toml to a folder under themes/, or copy themes/default/ from briefing");
-        return Err(vec![d]);
-    }
     let mut diags = Vec::new();
     let mut theme = Theme::default();
+    if !root.join(&base).is_dir() {
+        if name != "default" {
+            let d = Diagnostic::error("io-missing", format!("theme `{name}` not found: no folder `{base}/`"))
+                .help("set `theme` in briefing.toml to a folder under themes/, or remove it to use the built-in default");
+            return Err(vec![d]);
+        }
+        for (path, text) in BUILTIN {
+            let shown = format!("(built-in theme)/{path}");
+            match path.split_once('/') {
+                Some(("templates", n)) => theme.templates.push((n.to_string(), SourceFile::new(shown, *text))),
+                Some((_, n)) => theme.statics.push((n.to_string(), text.as_bytes().to_vec())),
+                None => {}
+            }
+        }
+    }
     for dir in [format!("{base}/templates"), "templates".to_string()] {
         for rel in files(root, &dir, &mut diags) {
             if !rel.ends_with(".html") {

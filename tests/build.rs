@@ -1,0 +1,283 @@
+//! `briefing build` end to end: the repo's own briefing, an unrelated fixture briefing,
+//! relative links, determinism, safety of the output directory.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::*;
+
+#[test]
+fn committed_output_is_what_a_fresh_build_gives() {
+    let (dir, site) = repo_site();
+    let out = dir.path().join("out");
+    build(&site, &out);
+    let fresh = tree(&out);
+    let committed = tree(&repo().join("output"));
+    let names = |t: &std::collections::BTreeMap<String, Vec<u8>>| t.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(names(&committed), names(&fresh), "output/ has other files than a fresh build: run `cargo run --release -- build`");
+    for (path, bytes) in &fresh {
+        assert!(committed[path] == *bytes, "output/{path} is stale: run `cargo run --release -- build` and commit output/");
+    }
+}
+
+#[test]
+fn the_repo_briefing_flags_the_october_2024_date() {
+    let (dir, site) = repo_site();
+    let out = dir.path().join("out");
+    build(&site, &out);
+    let doc = page(&out.join("articles/udaipur-freelancer/index.html"));
+    let marks: Vec<_> = doc.select(&sel("mark.claim")).filter(|m| text(*m).contains("October 2024")).collect();
+    assert_eq!(marks.len(), 1, "the October 2024 passage is marked once");
+    let mark = marks[0];
+    let class = mark.value().attr("class").unwrap();
+    assert!(class.contains("v-false") && class.contains("flag"), "{class}");
+    let id = mark.value().attr("id").unwrap();
+    assert_eq!(id, "q-prior-post-october-2024-1");
+    // Its note follows, names the verdict, and links to the claim page, which exists.
+    let note = doc.select(&sel("a.note.v-false")).find(|a| a.value().attr("href").unwrap().contains("prior-post-october-2024")).unwrap();
+    assert!(text(note).starts_with("False"));
+    assert!(out.join("claims/prior-post-october-2024/index.html").is_file());
+    // The summary box links to the mark.
+    assert!(doc.select(&sel(".summary a")).any(|a| a.value().attr("href") == Some(&format!("#{id}"))));
+    // The other article has October 2025, marked accurate.
+    let doc = page(&out.join("articles/microsoft-reaffirms/index.html"));
+    let m = doc.select(&sel("mark.claim.v-accurate")).find(|m| text(*m).contains("October 2025")).unwrap();
+    assert!(m.value().attr("class").unwrap().contains("quiet"));
+}
+
+#[test]
+fn the_repo_briefing_flags_the_leadership_crisis_framing() {
+    let (dir, site) = repo_site();
+    let out = dir.path().join("out");
+    build(&site, &out);
+    let doc = page(&out.join("articles/why-it-matters/index.html"));
+    let marks: Vec<String> = doc.select(&sel("mark.claim.v-misleading.flag")).map(text).collect();
+    assert!(marks.iter().any(|t| t.contains("leadership turmoil") && t.contains("Sam Altman")), "{marks:?}");
+    assert!(marks.iter().any(|t| t.contains("leadership crisis")), "{marks:?}");
+    // The front page sets the two sides of "why now" next to each other, with verdicts.
+    let front = page(&out.join("index.html"));
+    let section = front.select(&sel("section.discrepancy#why-now")).next().expect("why-now discrepancy");
+    let badges: Vec<String> = section.select(&sel(".side .badge")).map(text).collect();
+    assert_eq!(badges, vec!["Misleading", "Accurate"]);
+}
+
+#[test]
+fn front_page_has_every_section() {
+    let (dir, site) = repo_site();
+    let out = dir.path().join("out");
+    build(&site, &out);
+    let doc = page(&out.join("index.html"));
+    for id in ["discrepancies", "scorecard", "articles", "claims", "timeline", "methodology"] {
+        assert!(doc.select(&sel(&format!("section#{id}"))).next().is_some(), "missing section {id}");
+    }
+    assert_eq!(doc.select(&sel("section.discrepancy")).count(), 8);
+    assert_eq!(doc.select(&sel("#scorecard tbody tr")).count(), 5);
+    assert_eq!(doc.select(&sel("#methodology dt")).count(), 6);
+    let caption = text(doc.select(&sel("#scorecard caption")).next().unwrap());
+    assert!(caption.contains("not a rating of the outlet"), "{caption}");
+    // Timeline in date order.
+    let dates: Vec<String> = doc.select(&sel("#timeline time")).map(|t| t.value().attr("datetime").unwrap().to_string()).collect();
+    let mut sorted = dates.clone();
+    sorted.sort();
+    assert_eq!(dates, sorted);
+    // An article without an outlet says so rather than guessing.
+    assert!(doc.select(&sel(".not-stated")).any(|e| text(e) == "Outlet not stated"));
+}
+
+#[test]
+fn an_unrelated_briefing_builds_with_its_own_flags() {
+    let (dir, site) = fixture("council");
+    let out = dir.path().join("out");
+    build(&site, &out);
+    let radio = page(&out.join("articles/radio/index.html"));
+    let false_marks: Vec<String> = radio.select(&sel("mark.v-false")).map(text).collect();
+    assert_eq!(false_marks, vec!["by a vote of 8 to 1"]);
+    // A suffix chose the first of two "The library gets".
+    let imprecise: Vec<_> = radio.select(&sel("mark.v-imprecise")).collect();
+    assert_eq!(imprecise.len(), 1);
+    assert_eq!(imprecise[0].value().attr("id"), Some("q-library-figure-1"));
+    // A quote across a line break and inside emphasis, in markdown.
+    let gazette = page(&out.join("articles/gazette/index.html"));
+    let m = gazette.select(&sel("em mark.v-accurate")).next().unwrap();
+    assert_eq!(text(m), "by a vote of 7 to 2");
+    // The canonical link is absolute when base_url is set; links stay relative.
+    let canon = gazette.select(&sel("link[rel=canonical]")).next().unwrap();
+    assert_eq!(canon.value().attr("href"), Some("https://example.org/riverton/articles/gazette/"));
+    let css = gazette.select(&sel("link[rel=stylesheet]")).next().unwrap();
+    assert_eq!(css.value().attr("href"), Some("../../style.css"));
+}
+
+#[test]
+fn text_articles_are_shown_literally() {
+    let (dir, site) = fixture("council");
+    let out = dir.path().join("out");
+    build(&site, &out);
+    let doc = page(&out.join("articles/radio/index.html"));
+    let paragraphs: Vec<String> = doc.select(&sel(".article-body p")).map(text).collect();
+    for literal in ["<script>alert(\"txt\")</script>", "*stars*", "# hash", "1. one", "&amp;"] {
+        assert!(paragraphs.iter().any(|p| p == literal), "{literal} not shown literally in {paragraphs:?}");
+    }
+    assert_eq!(doc.select(&sel(".article-body script, .article-body h1, .article-body ol, .article-body em")).count(), 0);
+}
+
+#[test]
+fn markdown_articles_are_sanitized() {
+    let (dir, site) = fixture("council");
+    let out = dir.path().join("out");
+    build(&site, &out);
+    let doc = page(&out.join("articles/gazette/index.html"));
+    assert_eq!(doc.select(&sel("script")).count(), 0);
+    for el in doc.select(&sel("*")) {
+        for (name, value) in el.value().attrs() {
+            assert!(!name.starts_with("on"), "event handler {name} survived");
+            assert!(!value.trim().to_ascii_lowercase().starts_with("javascript:"), "{name}={value}");
+        }
+    }
+    // Markdown features work: table, strikethrough, footnote, highlighted code.
+    assert_eq!(doc.select(&sel(".article-body table td")).count(), 2);
+    assert_eq!(doc.select(&sel(".article-body del")).count(), 1);
+    assert!(doc.select(&sel(".article-body pre code span[class^=hl-]")).next().is_some());
+    assert!(fs::read_to_string(out.join("highlight.css")).unwrap().contains(".hl-"));
+}
+
+#[test]
+fn every_relative_link_resolves() {
+    for (dir, site) in [repo_site(), fixture("council")] {
+        let out = dir.path().join("out");
+        build(&site, &out);
+        check_links(&out);
+    }
+}
+
+/// Every `href`/`src` that is not absolute points at a file of the output, and every
+/// `#fragment` at an id of its page.
+fn check_links(out: &Path) {
+    let files = tree(out);
+    for (path, bytes) in &files {
+        if !path.ends_with(".html") || path == "404.html" {
+            continue;
+        }
+        let doc = scraper::Html::parse_document(std::str::from_utf8(bytes).unwrap());
+        for el in doc.select(&sel("[href], [src]")) {
+            let link = el.value().attr("href").or(el.value().attr("src")).unwrap();
+            if link.starts_with("http://") || link.starts_with("https://") || link.starts_with("mailto:") {
+                continue;
+            }
+            assert!(!link.starts_with('/'), "{path}: root-absolute link {link} breaks under a subpath");
+            let (file, fragment) = link.split_once('#').unwrap_or((link, ""));
+            let target = if file.is_empty() { path.clone() } else { resolve(path, file) };
+            assert!(files.contains_key(&target), "{path}: {link} → {target} does not exist");
+            if !fragment.is_empty() && target.ends_with(".html") {
+                let tdoc = scraper::Html::parse_document(std::str::from_utf8(&files[&target]).unwrap());
+                let found = tdoc.select(&sel(&format!("[id=\"{fragment}\"]"))).next().is_some();
+                assert!(found, "{path}: {link}: no id {fragment} in {target}");
+            }
+        }
+    }
+}
+
+fn resolve(from: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for seg in rel.split('/') {
+        match seg {
+            ".." => {
+                parts.pop();
+            }
+            "." | "" => {}
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let (dir, site) = fixture("council");
+    let a = dir.path().join("a");
+    let b = dir.path().join("b");
+    build(&site, &a);
+    build(&site, &b);
+    assert_eq!(tree(&a), tree(&b));
+    // A rebuild in place changes nothing either.
+    build(&site, &a);
+    assert_eq!(tree(&a), tree(&b));
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let (dir, site) = fixture("council");
+    let out = dir.path().join("out");
+    build(&site, &out);
+    let before = tree(&out);
+    let claims = site.join("content/claims.toml");
+    let text = fs::read_to_string(&claims).unwrap().replace("by a vote of 8 to 1", "by a vote of 9 to 0");
+    fs::write(&claims, text).unwrap();
+    let (code, stdout, stderr) = outcome(&run(&["build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()]));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("quote-not-found"), "{stderr}");
+    assert!(stderr.contains("previous output was left untouched"), "{stderr}");
+    assert_eq!(tree(&out), before);
+    assert!(!dir.path().join(".out.staging").exists());
+}
+
+#[test]
+fn dangerous_outputs_are_refused() {
+    let (_dir, site) = fixture("council");
+    let s = site.to_str().unwrap();
+    for bad in [".", "content", "content/articles", "..", "themes"] {
+        let out = site.join(bad);
+        let (code, _, stderr) = outcome(&run(&["build", "--root", s, "--output", out.to_str().unwrap()]));
+        assert_eq!(code, 2, "{bad}: {stderr}");
+        assert!(stderr.contains("refusing to write"), "{stderr}");
+    }
+    assert!(site.join("content/claims.toml").is_file(), "sources survived");
+}
+
+#[test]
+fn cli_basics() {
+    let (code, out, _) = outcome(&run(&["--version"]));
+    assert_eq!(code, 0);
+    assert!(out.starts_with("briefing "));
+    let (code, out, _) = outcome(&run(&["build", "--help"]));
+    assert_eq!(code, 0);
+    for flag in ["--root", "--output", "--base-url", "--quiet"] {
+        assert!(out.contains(flag), "{flag} missing from help");
+    }
+    let (code, _, err) = outcome(&run(&["build", "--no-such-flag"]));
+    assert_eq!(code, 2, "{err}");
+    let (code, _, err) = outcome(&run(&["build", "--root", "/nonexistent/site"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("briefing.toml"), "{err}");
+}
+
+#[test]
+fn summary_line_and_quiet() {
+    let (dir, site) = fixture("council");
+    let out = dir.path().join("out");
+    let s = site.to_str().unwrap();
+    let o = out.to_str().unwrap();
+    let (code, stdout, _) = outcome(&run(&["build", "--root", s, "--output", o]));
+    assert_eq!(code, 0);
+    assert!(stdout.starts_with("built 7 pages (2 articles, 3 claims, 3 flags) into"), "{stdout}");
+    let (code, stdout, stderr) = outcome(&run(&["build", "-q", "--root", s, "--output", o]));
+    assert_eq!((code, stdout.as_str(), stderr.as_str()), (0, "", ""));
+}
+
+#[test]
+fn base_url_from_the_command_line() {
+    let (dir, site) = fixture("council");
+    let out = dir.path().join("out");
+    let (code, _, err) = outcome(&run(&[
+        "build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap(), "--base-url", "https://news.example.com/b",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let doc = page(&out.join("index.html"));
+    let canon = doc.select(&sel("link[rel=canonical]")).next().unwrap();
+    assert_eq!(canon.value().attr("href"), Some("https://news.example.com/b/"));
+    let (code, _, err) = outcome(&run(&["build", "--root", site.to_str().unwrap(), "--base-url", "javascript:x"]));
+    assert_eq!(code, 2, "{err}");
+}

@@ -1,0 +1,98 @@
+//! Helpers shared by the integration tests: fixture sites in temporary folders, running
+//! the binary, reading output trees and parsing pages.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use scraper::{Html, Selector};
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs the `briefing` binary with `args`.
+pub fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_briefing")).args(args).env("NO_COLOR", "1").output().expect("run briefing")
+}
+
+/// Exit code, stdout and stderr of a run, as text.
+pub fn outcome(o: &Output) -> (i32, String, String) {
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// Copies a folder recursively.
+pub fn copy_dir(src: &Path, dst: &Path) {
+    fs::create_dir_all(dst).unwrap();
+    for entry in fs::read_dir(src).unwrap() {
+        let entry = entry.unwrap();
+        let to = dst.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &to);
+        } else {
+            fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+}
+
+/// A temporary copy of `tests/fixtures/sites/<name>`; the site is at `<dir>/site`.
+pub fn fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy_dir(&repo().join("tests/fixtures/sites").join(name), &site);
+    (dir, site)
+}
+
+/// A temporary copy of the repository's own site (config and content).
+pub fn repo_site() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    fs::create_dir_all(&site).unwrap();
+    fs::copy(repo().join("briefing.toml"), site.join("briefing.toml")).unwrap();
+    copy_dir(&repo().join("content"), &site.join("content"));
+    copy_dir(&repo().join("themes"), &site.join("themes"));
+    (dir, site)
+}
+
+/// Builds `site` into `out`, asserting success.
+pub fn build(site: &Path, out: &Path) {
+    let o = run(&["build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    let (code, _, err) = outcome(&o);
+    assert_eq!(code, 0, "build failed:\n{err}");
+}
+
+/// Every file under `dir`, by `/`-separated relative path.
+pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(dir).unwrap();
+            let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            out.insert(rel, fs::read(entry.path()).unwrap());
+        }
+    }
+    out
+}
+
+/// Parses an HTML file.
+pub fn page(path: &Path) -> Html {
+    Html::parse_document(&fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+}
+
+/// A CSS selector.
+pub fn sel(s: &str) -> Selector {
+    Selector::parse(s).unwrap()
+}
+
+/// The text of an element, white space collapsed.
+pub fn text(el: scraper::ElementRef<'_>) -> String {
+    el.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
+}
