@@ -31,6 +31,9 @@ pub struct Site {
     pub config: Config,
     /// The articles, sorted by slug.
     pub articles: Vec<Article>,
+    /// Slugs of article files that failed to load (already reported): quotes naming them
+    /// are not reported again as naming an unknown article.
+    pub broken: Vec<String>,
     /// The claims file's content (empty when there is none).
     pub claims: Claims,
     /// The claims file itself, for locating errors and showing entries.
@@ -41,7 +44,8 @@ pub struct Site {
     pub theme: Theme,
 }
 
-/// Reads a site. Returns the site if no error was found, and every diagnostic either way.
+/// Reads a site. Returns every diagnostic, and the site whenever its config and theme could
+/// be read: later stages still check what did load, so one run reports every error.
 pub fn load(root: &Path, highlighter: &Highlighter) -> (Option<Site>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
 
@@ -54,7 +58,7 @@ pub fn load(root: &Path, highlighter: &Highlighter) -> (Option<Site>, Vec<Diagno
         }
     };
 
-    let articles = load_articles(root, highlighter, &mut diags);
+    let (articles, broken) = load_articles(root, highlighter, &mut diags);
 
     let (claims, claims_file) = match read_text(root, CLAIMS_FILE, false) {
         Ok(Some(file)) => (claims::parse(&file, &mut diags), file),
@@ -81,26 +85,23 @@ pub fn load(root: &Path, highlighter: &Highlighter) -> (Option<Site>, Vec<Diagno
         }
     });
 
-    if diags.iter().any(Diagnostic::is_error) {
-        return (None, diags);
-    }
     match (config, theme) {
         (Some(config), Some(theme)) => {
-            let site = Site { root: root.to_path_buf(), config, articles, claims, claims_file, lead, theme };
+            let site = Site { root: root.to_path_buf(), config, articles, broken, claims, claims_file, lead, theme };
             (Some(site), diags)
         }
         _ => (None, diags),
     }
 }
 
-fn load_articles(root: &Path, highlighter: &Highlighter, diags: &mut Vec<Diagnostic>) -> Vec<Article> {
+fn load_articles(root: &Path, highlighter: &Highlighter, diags: &mut Vec<Diagnostic>) -> (Vec<Article>, Vec<String>) {
     let dir = root.join(ARTICLES_DIR);
     if !dir.is_dir() {
         diags.push(
             Diagnostic::error("io-missing", format!("no `{ARTICLES_DIR}/` folder in {}", root.display()))
                 .help("put the articles, as .md or .txt files, in content/articles/ (or pass --root to the site's folder)"),
         );
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
     let mut found: Vec<(String, String, Format)> = Vec::new(); // (relative path, stem, format)
     for entry in WalkDir::new(&dir).min_depth(1).max_depth(1).sort_by_file_name() {
@@ -149,13 +150,17 @@ fn load_articles(root: &Path, highlighter: &Highlighter, diags: &mut Vec<Diagnos
         })
         .collect();
     let mut articles = Vec::new();
-    for r in results {
+    let mut broken = Vec::new();
+    for (r, (_, stem, _)) in results.into_iter().zip(&found) {
         match r {
             Ok(a) => articles.push(a),
-            Err(ds) => diags.extend(ds),
+            Err(ds) => {
+                diags.extend(ds);
+                broken.push(stem.clone());
+            }
         }
     }
-    articles
+    (articles, broken)
 }
 
 /// Reads a UTF-8 text file of the site: a regular file, never through a link. A leading

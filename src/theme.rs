@@ -134,15 +134,17 @@ pub fn template_error(theme: &Theme, err: &tera::Error) -> Diagnostic {
     let file = theme.templates.iter().find(|(n, _)| full.contains(&format!("'{n}'"))).map(|(_, f)| f);
     let headline = chain.first().cloned().unwrap_or_default();
     let detail = chain[1..].join("; ");
+    // Syntax errors carry a pest report; its `= expected …` line is the useful part.
+    let label = detail
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("= "))
+        .map_or_else(|| first_line(&detail), str::to_string);
     let mut d = Diagnostic::error("template", format!("template error: {headline}"));
-    if let Some(file) = file {
-        match locate(&full, file) {
-            Some(span) => d = d.at(file, span, first_line(&detail)),
-            None => d = d.in_file(file),
-        }
-    }
-    if !detail.is_empty() {
-        d = d.note(detail);
+    match file.map(|f| (f, locate(&full, f))) {
+        Some((f, Some(span))) => d = d.at(f, span, label),
+        Some((f, None)) => d = d.in_file(f).note(label),
+        None if !label.is_empty() => d = d.note(label),
+        None => {}
     }
     d.help("fix the template; the tera syntax is at https://keats.github.io/tera/docs/")
 }

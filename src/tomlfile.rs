@@ -68,7 +68,9 @@ pub fn parse<'i>(
 
 /// A short hint for the TOML mistakes editors make most.
 fn syntax_help(message: &str) -> String {
-    if message.contains("duplicate key") {
+    if message.contains("date") || message.contains("time") {
+        "write dates as YYYY-MM-DD, and only days that exist, e.g. 2026-02-27".into()
+    } else if message.contains("duplicate key") {
         "each key may appear once per table; remove or rename one of them".into()
     } else if message.contains("string") || message.contains("quote") {
         "text values go in double quotes; use \"\"\" for text over several lines".into()
@@ -89,6 +91,9 @@ pub struct Fields<'a, 't, 'i> {
     what: &'t str,
     offset: usize,
     diags: &'a mut Vec<Diagnostic>,
+    /// Known keys that an unknown key was taken for a typo of: their absence is already
+    /// explained by the "did you mean" error, so it is not reported twice.
+    typos: Vec<&'t str>,
 }
 
 impl<'a, 't, 'i> Fields<'a, 't, 'i> {
@@ -98,10 +103,11 @@ impl<'a, 't, 'i> Fields<'a, 't, 'i> {
         table: &'t Table<'i>,
         span: Range<usize>,
         what: &'t str,
-        known: &[&str],
+        known: &[&'t str],
         offset: usize,
         diags: &'a mut Vec<Diagnostic>,
     ) -> Self {
+        let mut typos = Vec::new();
         for (key, _) in table.iter() {
             let name = key.get_ref().as_ref();
             if !known.contains(&name) {
@@ -109,13 +115,16 @@ impl<'a, 't, 'i> Fields<'a, 't, 'i> {
                 let mut d = Diagnostic::error("unknown-field", format!("unknown field `{name}` in {what}"))
                     .at(file, span, format!("not a field of {what}"));
                 d = match nearest(name, known.iter().copied()) {
-                    Some(best) => d.help(format!("did you mean `{best}`?")),
+                    Some(best) => {
+                        typos.push(best);
+                        d.help(format!("did you mean `{best}`?"))
+                    }
                     None => d.help(format!("the fields of {what} are: {}", quoted_list(known))),
                 };
                 diags.push(d);
             }
         }
-        Fields { file, table, span: shift(span, offset), what, offset, diags }
+        Fields { file, table, span: shift(span, offset), what, offset, diags, typos }
     }
 
     fn get(&self, key: &str) -> Option<&'t Spanned<DeValue<'i>>> {
@@ -133,6 +142,9 @@ impl<'a, 't, 'i> Fields<'a, 't, 'i> {
     }
 
     fn missing(&mut self, key: &str, example: &str) {
+        if self.typos.contains(&key) {
+            return;
+        }
         let d = Diagnostic::error("missing-field", format!("missing field `{key}` in {}", self.what))
             .at(self.file, self.span.clone(), format!("this {} has no `{key}`", self.what))
             .help(format!("add a line such as: {key} = {example}"));
@@ -368,11 +380,11 @@ mod tests {
     fn unknown_keys_suggest_the_nearest() {
         let (diags, title, _) = read("titel = \"x\"\n");
         assert_eq!(title, None);
-        assert_eq!(diags.len(), 2);
+        // The typo explains the missing `title`: one error, not two.
+        assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].code, "unknown-field");
         assert_eq!(diags[0].help.as_deref(), Some("did you mean `title`?"));
         assert_eq!(diags[0].line_col(), Some((1, 1)));
-        assert_eq!(diags[1].code, "missing-field");
     }
 
     #[test]

@@ -121,7 +121,7 @@ fn check_ids<'a>(
 }
 
 fn check_article(diags: &mut Vec<Diagnostic>, site: &Site, slugs: &[&str], article: &Sp<String>) {
-    if slugs.contains(&article.as_str()) {
+    if slugs.contains(&article.as_str()) || site.broken.contains(&article.value) {
         return;
     }
     let mut d = Diagnostic::error("unknown-article", format!("no article `{}`", article.value))

@@ -19,6 +19,16 @@ pub fn run(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_briefing")).args(args).env("NO_COLOR", "1").output().expect("run briefing")
 }
 
+/// Runs the `briefing` binary with `args` in the folder `cwd`.
+pub fn run_in(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_briefing"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run briefing")
+}
+
 /// Exit code, stdout and stderr of a run, as text.
 pub fn outcome(o: &Output) -> (i32, String, String) {
     (
