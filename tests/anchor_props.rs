@@ -1,0 +1,180 @@
+//! Property tests of anchoring: a quote cut from any rendered article is found, at the
+//! place it was cut from, and marking it changes nothing in the page but the marks.
+
+use std::ops::Range;
+
+use briefing::anchor::{self, Target, normalize_quote};
+use briefing::article::{Article, Format, Meta};
+use briefing::claims::{Claim, Claims, Quote};
+use briefing::date::Date;
+use briefing::diag::SourceFile;
+use briefing::highlight::Highlighter;
+use briefing::markup::{self, Highlight, Markup};
+use briefing::tomlfile::Sp;
+use proptest::prelude::*;
+
+const WORDS: &[&str] = &[
+    "the", "council", "said", "October", "2025", "it’s", "“quoted”", "don't", "a", "vote", "of", "7–2", "£1.2m", "Amazon,",
+    "post.", "(note)", "&", "<tag>", "über", "naïve", "x",
+];
+
+/// A markdown or plain-text article body from random words and inline markup.
+fn body() -> impl Strategy<Value = (String, bool)> {
+    let word = prop::sample::select(WORDS);
+    let inline = prop_oneof![
+        4 => word.clone().prop_map(|w| w.to_string()),
+        1 => word.clone().prop_map(|w| format!("*{w}*")),
+        1 => (word.clone(), word.clone()).prop_map(|(a, b)| format!("**{a} {b}**")),
+        1 => (word.clone(), word.clone()).prop_map(|(a, b)| format!("[{a} {b}](https://e.org/x)")),
+    ];
+    let sep = prop_oneof![6 => Just(" "), 1 => Just("\n"), 1 => Just("\n\n"), 1 => Just("  ")];
+    let para = prop::collection::vec((inline, sep), 3..40);
+    (para, any::<bool>()).prop_map(|(items, md)| {
+        let mut s = String::new();
+        for (w, sep) in items {
+            s.push_str(&w);
+            s.push_str(sep);
+        }
+        (s, md)
+    })
+}
+
+fn article(body: &str, md: bool) -> Article {
+    let markup = if md { markup::from_markdown(body, &Highlighter::new()) } else { markup::from_plain_text(body, 1) };
+    Article {
+        slug: "a".into(),
+        file: SourceFile::new("a", body),
+        format: if md { Format::Markdown } else { Format::Text },
+        meta: Meta { title: "t".into(), ..Meta::default() },
+        body_offset: 0,
+        markup,
+    }
+}
+
+fn claims_with(quote: &str, (prefix, suffix): (Option<String>, Option<String>)) -> Claims {
+    let sp = |s: &str| Sp::new(s.to_string(), 0..0);
+    let q = Quote {
+        article: sp("a"),
+        quote: sp(quote),
+        prefix: prefix.map(|p| sp(&p)),
+        suffix: suffix.map(|s| sp(&s)),
+        note: None,
+        span: 0..0,
+    };
+    Claims {
+        claims: vec![Claim {
+            id: sp("c"),
+            claim: "c".into(),
+            verdict: sp("false"),
+            finding: "f".into(),
+            explanation: "e".into(),
+            checked: Date::parse("2026-01-01").unwrap(),
+            topic: "t".into(),
+            sources: vec![],
+            appearances: vec![q],
+            span: 0..0,
+        }],
+        ..Claims::default()
+    }
+}
+
+/// Char-aligned range of the normalised text, trimmed to non-space ends.
+fn cut(norm: &str, a: usize, b: usize) -> Option<Range<usize>> {
+    let idx: Vec<usize> = norm.char_indices().map(|(i, _)| i).chain([norm.len()]).collect();
+    let n = idx.len() - 1;
+    if n == 0 {
+        return None;
+    }
+    let (s, e) = (a % n, b % n);
+    let (s, e) = if s <= e { (s, e + 1) } else { (e, s + 1) };
+    let mut r = idx[s]..idx[e.min(n)];
+    while norm[r.clone()].starts_with(' ') {
+        r.start += 1;
+    }
+    while norm[r.clone()].ends_with(' ') {
+        r.end -= 1;
+    }
+    (!r.is_empty()).then_some(r)
+}
+
+fn normalized_text(m: &Markup) -> String {
+    anchor::Normalized::new(m).text
+}
+
+/// The whole text before the cut as prefix and the whole text after it as suffix make the
+/// intended occurrence the only one.
+fn affixes(norm: &str, r: &Range<usize>) -> (Option<String>, Option<String>) {
+    ((r.start > 0).then(|| norm[..r.start].to_string()), (r.end < norm.len()).then(|| norm[r.end..].to_string()))
+}
+
+/// What a range of the rendered text reads as, spaces aside (a range may span a block
+/// break, which is white space to a reader but no character of the text).
+fn letters(s: &str) -> String {
+    normalize_quote(s).replace(' ', "")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_cut_quote_is_found_where_it_was_cut((body, md) in body(), a in 0usize..10_000, b in 0usize..10_000) {
+        let art = article(&body, md);
+        let norm = normalized_text(&art.markup);
+        let Some(r) = cut(&norm, a, b) else { return Ok(()) };
+        let quote = &norm[r.clone()];
+        let claims = claims_with(quote, affixes(&norm, &r));
+        let (marks, diags) = anchor::anchor(std::slice::from_ref(&art), &claims, &SourceFile::new("c", ""));
+        prop_assert!(diags.is_empty(), "{:?}", diags.iter().map(|d| d.render(false)).collect::<Vec<_>>());
+        prop_assert_eq!(marks[0].len(), 1);
+        let m = &marks[0][0];
+        prop_assert_eq!(m.target, Target::Appearance { claim: 0, index: 0 });
+        prop_assert_eq!(m.range.clone(), anchor::Normalized::new(&art.markup).orig(&r));
+        prop_assert_eq!(letters(&art.markup.text[m.range.clone()]), letters(quote));
+
+        // Marking changes nothing but the marks, and marks exactly the quote.
+        let h = Highlight {
+            start: m.range.start,
+            end: m.range.end,
+            open: "<mark id=\"the-mark\">".into(),
+            reopen: "<mark>".into(),
+            close: "</mark>".into(),
+            after: String::new(),
+        };
+        let plain = art.markup.to_html();
+        let marked = markup::write_html(&art.markup, &[h]);
+        let stripped = marked.replace("<mark id=\"the-mark\">", "").replace("<mark>", "").replace("</mark>", "");
+        prop_assert_eq!(&stripped, &plain);
+        prop_assert_eq!(marked.matches("id=\"the-mark\"").count(), 1);
+        let doc = scraper::Html::parse_fragment(&marked);
+        let sel = scraper::Selector::parse("mark").unwrap();
+        let marked_text: String = doc.select(&sel).flat_map(|e| e.text()).collect();
+        prop_assert_eq!(marked_text, art.markup.text[m.range.clone()].to_string());
+    }
+
+    #[test]
+    fn spacing_and_quote_styles_do_not_matter((body, md) in body(), a in 0usize..10_000, b in 0usize..10_000, style in 0u8..3) {
+        let art = article(&body, md);
+        let norm = normalized_text(&art.markup);
+        let Some(r) = cut(&norm, a, b) else { return Ok(()) };
+        let quote = &norm[r.clone()];
+        // The editor typed it differently: other spaces, other quote marks.
+        let typed = match style {
+            0 => quote.replace(' ', " \n\t "),
+            1 => quote.replace('\'', "’").replace('"', "”"),
+            _ => format!("  {}  ", quote.replace(' ', "  ")),
+        };
+        let (marks, diags) = anchor::anchor(std::slice::from_ref(&art), &claims_with(&typed, affixes(&norm, &r)), &SourceFile::new("c", ""));
+        prop_assert!(diags.is_empty());
+        prop_assert_eq!(marks[0][0].range.clone(), anchor::Normalized::new(&art.markup).orig(&r));
+    }
+
+    #[test]
+    fn repeated_quotes_without_a_prefix_are_an_error_never_a_guess(word in prop::sample::select(WORDS), n in 2usize..5) {
+        let body = vec![format!("{word} zz"); n].join(" ");
+        let art = article(&body, false);
+        let (marks, diags) = anchor::anchor(std::slice::from_ref(&art), &claims_with(&format!("{word} zz"), (None, None)), &SourceFile::new("c", ""));
+        prop_assert!(marks[0].is_empty());
+        prop_assert_eq!(diags.len(), 1);
+        prop_assert_eq!(diags[0].code, "ambiguous-quote");
+    }
+}

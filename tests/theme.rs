@@ -1,0 +1,54 @@
+//! Themes: the built-in copy matches `themes/default/`, and a site's own files override it.
+
+mod common;
+
+use std::fs;
+
+use common::*;
+
+#[test]
+fn builtin_theme_matches_the_theme_folder() {
+    let dir = repo().join("themes/default");
+    let on_disk: Vec<String> = tree(&dir).keys().cloned().collect();
+    let mut built_in: Vec<String> = briefing::theme::BUILTIN.iter().map(|(p, _)| p.to_string()).collect();
+    built_in.sort();
+    assert_eq!(on_disk, built_in, "add new theme files to theme::BUILTIN");
+    for (path, text) in briefing::theme::BUILTIN {
+        assert_eq!(fs::read_to_string(dir.join(path)).unwrap(), *text);
+    }
+}
+
+#[test]
+fn site_templates_and_static_files_override_the_theme() {
+    let (dir, site) = fixture("council");
+    fs::create_dir_all(site.join("templates")).unwrap();
+    fs::write(site.join("templates/404.html"), "{% extends \"base.html\" %}{% block main %}<p id=\"custom\">Gone fishing</p>{% endblock main %}").unwrap();
+    fs::create_dir_all(site.join("static/img")).unwrap();
+    fs::write(site.join("static/style.css"), "body { color: red }").unwrap();
+    fs::write(site.join("static/img/logo.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+    let out = dir.path().join("out");
+    build(&site, &out);
+    let doc = page(&out.join("404.html"));
+    assert_eq!(text(doc.select(&sel("#custom")).next().unwrap()), "Gone fishing");
+    // The rest of the theme is still there: the override extends the built-in base.
+    assert!(doc.select(&sel("link[rel=stylesheet]")).next().is_some());
+    assert_eq!(fs::read_to_string(out.join("style.css")).unwrap(), "body { color: red }");
+    assert!(out.join("img/logo.svg").is_file());
+    assert!(out.join("articles/gazette/index.html").is_file());
+}
+
+#[test]
+fn a_theme_folder_in_the_site_replaces_the_builtin_one() {
+    let (dir, site) = fixture("council");
+    copy_dir(&repo().join("themes/default"), &site.join("themes/plain"));
+    fs::write(site.join("themes/plain/static/style.css"), "/* plain */").unwrap();
+    let cfg = fs::read_to_string(site.join("briefing.toml")).unwrap();
+    fs::write(site.join("briefing.toml"), format!("theme = \"plain\"\n{cfg}")).unwrap();
+    let out = dir.path().join("out");
+    build(&site, &out);
+    assert_eq!(fs::read_to_string(out.join("style.css")).unwrap(), "/* plain */");
+    fs::write(site.join("briefing.toml"), format!("theme = \"missing\"\n{cfg}")).unwrap();
+    let (code, _, err) = outcome(&run(&["build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("theme `missing` not found"), "{err}");
+}
