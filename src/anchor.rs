@@ -138,7 +138,10 @@ fn anchor_article(article: &Article, quotes: &[(Target, &Quote)], file: &SourceF
                 for r in many.iter().take(5) {
                     d = d.note(format!("{}: {}", article.markup.locate(norm.orig(r).start), norm.in_context(r)));
                 }
-                let help = match distinguishing_prefix(&norm.text, &many.iter().map(|r| (*r).clone()).collect::<Vec<_>>()) {
+                let help = match distinguishing_prefix(
+                    &norm.text,
+                    &many.iter().map(|r| (*r).clone()).collect::<Vec<_>>(),
+                ) {
                     Some(p) => format!(
                         "add `prefix = \"{}\"` (the words just before the first occurrence), or a `suffix`, to choose one",
                         p.replace('"', "\\\"")
@@ -150,7 +153,13 @@ fn anchor_article(article: &Article, quotes: &[(Target, &Quote)], file: &SourceF
         }
     }
 
-    marks.sort_by(|a, b| (a.range.start, std::cmp::Reverse(a.range.end), a.target).cmp(&(b.range.start, std::cmp::Reverse(b.range.end), b.target)));
+    marks.sort_by(|a, b| {
+        (a.range.start, std::cmp::Reverse(a.range.end), a.target).cmp(&(
+            b.range.start,
+            std::cmp::Reverse(b.range.end),
+            b.target,
+        ))
+    });
     diags.extend(crossing(article, &marks, quotes, file));
     (marks, diags)
 }
@@ -165,10 +174,11 @@ fn crossing(article: &Article, marks: &[Mark], quotes: &[(Target, &Quote)], file
         while stack.last().is_some_and(|top| top.range.end <= m.range.start) {
             stack.pop();
         }
-        if let Some(top) = stack.last() {
-            if m.range.end > top.range.end {
-                if let (Some(a), Some(b)) = (quote_of(m.target), quote_of(top.target)) {
-                    diags.push(
+        if let Some(top) = stack.last()
+            && m.range.end > top.range.end
+        {
+            if let (Some(a), Some(b)) = (quote_of(m.target), quote_of(top.target)) {
+                diags.push(
                         Diagnostic::error(
                             "overlapping-quotes",
                             format!("two quotes in `{}` overlap without one containing the other", article.slug),
@@ -178,9 +188,8 @@ fn crossing(article: &Article, marks: &[Mark], quotes: &[(Target, &Quote)], file
                         .note(format!("overlap: \"{}\"", &article.markup.text[m.range.start..top.range.end]))
                         .help("shorten one quote so that the passages no longer overlap, or quote one passage inside the other"),
                     );
-                }
-                continue;
             }
+            continue;
         }
         stack.push(m);
     }
@@ -300,11 +309,11 @@ impl<'a> Normalized<'a> {
                     space_at.get_or_insert(at);
                 }
                 Some(f) => {
-                    if let Some(s) = space_at.take() {
-                        if !text.is_empty() {
-                            text.push(' ');
-                            starts.push(s as u32);
-                        }
+                    if let Some(s) = space_at.take()
+                        && !text.is_empty()
+                    {
+                        text.push(' ');
+                        starts.push(s as u32);
                     }
                     let before = text.len();
                     text.push(f);
@@ -377,22 +386,22 @@ fn distinguishing_prefix(text: &str, ranges: &[Range<usize>]) -> Option<String> 
         s
     };
     let first = ranges.first()?;
-    (1..=6).map(|n| words_before(first, n)).find(|p| {
-        !p.trim().is_empty() && ranges[1..].iter().all(|r| !text[..r.start].ends_with(p.as_str()))
-    })
+    (1..=6)
+        .map(|n| words_before(first, n))
+        .find(|p| !p.trim().is_empty() && ranges[1..].iter().all(|r| !text[..r.start].ends_with(p.as_str())))
 }
 
 /// The error for a quote that is not in its article: the closest passage, and what differs.
 fn not_found(article: &Article, norm: &Normalized<'_>, q: &Quote, pattern: &str, file: &SourceFile) -> Diagnostic {
-    let mut d = Diagnostic::error("quote-not-found", format!("quote not found in article `{}`", article.slug))
-        .at(file, q.quote.span.clone(), "not in the article's text");
+    let mut d = Diagnostic::error("quote-not-found", format!("quote not found in article `{}`", article.slug)).at(
+        file,
+        q.quote.span.clone(),
+        "not in the article's text",
+    );
     match closest(&norm.text, pattern) {
         Some((r, distance)) if distance * 10 <= pattern.chars().count() * 4 => {
             let passage = &norm.text[r.clone()];
-            d = d.note(format!(
-                "closest passage, {}: \"{passage}\"",
-                article.markup.locate(norm.orig(&r).start)
-            ));
+            d = d.note(format!("closest passage, {}: \"{passage}\"", article.markup.locate(norm.orig(&r).start)));
             let diffs = differences(pattern, passage);
             let help = if diffs.is_empty() {
                 "copy the passage exactly as the article has it".to_string()
@@ -509,9 +518,10 @@ mod tests {
         let (r, d) = closest(text, "joint blog post in Octobr 2025").unwrap();
         assert_eq!(&text[r], "joint blog post in October 2025");
         assert_eq!(d, 1);
-        assert_eq!(differences("joint blog post in Octobr 2025", "joint blog post in October 2025"), vec![
-            "`October` where the quote has `Octobr`"
-        ]);
+        assert_eq!(
+            differences("joint blog post in Octobr 2025", "joint blog post in October 2025"),
+            vec!["`October` where the quote has `Octobr`"]
+        );
     }
 
     #[test]

@@ -65,7 +65,12 @@ impl Article {
 const KNOWN: &[&str] = &["title", "outlet", "author", "url", "published", "retrieved", "note"];
 
 /// Parses an article file. `stem` and `format` come from its name.
-pub fn parse(file: SourceFile, stem: &str, format: Format, highlighter: &Highlighter) -> Result<Article, Vec<Diagnostic>> {
+pub fn parse(
+    file: SourceFile,
+    stem: &str,
+    format: Format,
+    highlighter: &Highlighter,
+) -> Result<Article, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     if !is_slug(stem) {
         let fixed = suggest_slug(stem);
@@ -137,14 +142,14 @@ fn parse_meta(file: &SourceFile, front: &str, offset: usize, diags: &mut Vec<Dia
     let published = f.opt_date("published");
     let retrieved = f.opt_date("retrieved");
     let note = f.opt_str("note");
-    if let Some(u) = &url {
-        if !crate::config::is_web_url(&u.value) {
-            f.diags().push(
-                Diagnostic::error("bad-url", "`url` must be an http or https address")
-                    .at(file, u.span.clone(), "not a web address")
-                    .help("give the article's original address, or remove the line if it is not known"),
-            );
-        }
+    if let Some(u) = &url
+        && !crate::config::is_web_url(&u.value)
+    {
+        f.diags().push(
+            Diagnostic::error("bad-url", "`url` must be an http or https address")
+                .at(file, u.span.clone(), "not a web address")
+                .help("give the article's original address, or remove the line if it is not known"),
+        );
     }
     Some(Meta {
         title: title?.value,

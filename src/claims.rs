@@ -208,7 +208,12 @@ fn parse_claim(
             check_url(file, u, diags);
         }
         if let (Some(title), Some(url)) = (title, url) {
-            sources.push(Source { title: title.value, publisher: publisher.map(|p| p.value), url, date: date.map(|d| d.value) });
+            sources.push(Source {
+                title: title.value,
+                publisher: publisher.map(|p| p.value),
+                url,
+                date: date.map(|d| d.value),
+            });
         }
     }
     let mut appearances = Vec::new();

@@ -95,18 +95,11 @@ pub fn default_verdicts() -> Vec<Verdict> {
             None,
         ),
         v("false", "False", "Contradicted by the primary sources.", true, Some(1)),
-        v(
-            "unverifiable",
-            "Unverifiable",
-            "No primary source we could find confirms or refutes it.",
-            true,
-            None,
-        ),
+        v("unverifiable", "Unverifiable", "No primary source we could find confirms or refutes it.", true, None),
     ]
 }
 
-const KNOWN: &[&str] =
-    &["title", "description", "language", "base_url", "repo_url", "theme", "publisher", "verdict"];
+const KNOWN: &[&str] = &["title", "description", "language", "base_url", "repo_url", "theme", "publisher", "verdict"];
 
 /// Reads `briefing.toml` from its text. Returns `None` when any error was reported.
 pub fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Config> {
@@ -123,25 +116,25 @@ pub fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Config> {
     let publisher = f.table("publisher");
     let verdict_tables = f.tables("verdict");
 
-    if let Some(lang) = &language {
-        if !valid_language(&lang.value) {
-            diags.push(
-                Diagnostic::error("bad-language", format!("`{}` is not a language tag", lang.value))
-                    .at(file, lang.span.clone(), "expected a tag such as `en` or `pt-BR`")
-                    .help("use a BCP 47 language tag: `en`, `fr`, `pt-BR`"),
-            );
-        }
+    if let Some(lang) = &language
+        && !valid_language(&lang.value)
+    {
+        diags.push(
+            Diagnostic::error("bad-language", format!("`{}` is not a language tag", lang.value))
+                .at(file, lang.span.clone(), "expected a tag such as `en` or `pt-BR`")
+                .help("use a BCP 47 language tag: `en`, `fr`, `pt-BR`"),
+        );
     }
     let base_url = base_url.and_then(|u| check_url(file, &u, "base_url", diags).map(with_slash));
     let repo_url = repo_url.and_then(|u| check_url(file, &u, "repo_url", diags));
-    if let Some(theme) = &theme {
-        if !is_slug(&theme.value) {
-            diags.push(
-                Diagnostic::error("bad-theme", format!("theme name `{}` is not a folder name", theme.value))
-                    .at(file, theme.span.clone(), "not a theme name")
-                    .help("a theme is a folder under `themes/`, named with a-z, 0-9 and -"),
-            );
-        }
+    if let Some(theme) = &theme
+        && !is_slug(&theme.value)
+    {
+        diags.push(
+            Diagnostic::error("bad-theme", format!("theme name `{}` is not a folder name", theme.value))
+                .at(file, theme.span.clone(), "not a theme name")
+                .help("a theme is a folder under `themes/`, named with a-z, 0-9 and -"),
+        );
     }
 
     let publisher = match publisher {
@@ -162,11 +155,8 @@ pub fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Config> {
         }
     };
 
-    let verdicts = if verdict_tables.is_empty() {
-        default_verdicts()
-    } else {
-        parse_verdicts(file, &verdict_tables, diags)
-    };
+    let verdicts =
+        if verdict_tables.is_empty() { default_verdicts() } else { parse_verdicts(file, &verdict_tables, diags) };
 
     if diags[before..].iter().any(Diagnostic::is_error) {
         return None;
@@ -314,7 +304,7 @@ mod tests {
 
     #[test]
     fn typo_in_key_is_an_error_with_suggestion() {
-        let (c, d) = load(&format!("{OK}")[..].replace("description", "descripton"));
+        let (c, d) = load(&OK.to_string()[..].replace("description", "descripton"));
         assert!(c.is_none());
         let unknown = d.iter().find(|d| d.code == "unknown-field").unwrap();
         assert_eq!(unknown.help.as_deref(), Some("did you mean `description`?"));

@@ -156,13 +156,10 @@ impl Diagnostic {
             (Some(file), Some(primary)) => {
                 let mut snippet = Snippet::source(&*file.text)
                     .path(file.name.as_str())
-                    .annotation(
-                        AnnotationKind::Primary.span(primary.span.clone()).label(primary.text.as_str()),
-                    );
+                    .annotation(AnnotationKind::Primary.span(primary.span.clone()).label(primary.text.as_str()));
                 for label in &self.secondary {
-                    snippet = snippet.annotation(
-                        AnnotationKind::Context.span(label.span.clone()).label(label.text.as_str()),
-                    );
+                    snippet =
+                        snippet.annotation(AnnotationKind::Context.span(label.span.clone()).label(label.text.as_str()));
                 }
                 title.element(snippet)
             }

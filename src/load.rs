@@ -97,10 +97,9 @@ pub fn load(root: &Path, highlighter: &Highlighter) -> (Option<Site>, Vec<Diagno
 fn load_articles(root: &Path, highlighter: &Highlighter, diags: &mut Vec<Diagnostic>) -> (Vec<Article>, Vec<String>) {
     let dir = root.join(ARTICLES_DIR);
     if !dir.is_dir() {
-        diags.push(
-            Diagnostic::error("io-missing", format!("no `{ARTICLES_DIR}/` folder in {}", root.display()))
-                .help("put the articles, as .md or .txt files, in content/articles/ (or pass --root to the site's folder)"),
-        );
+        diags.push(Diagnostic::error("io-missing", format!("no `{ARTICLES_DIR}/` folder in {}", root.display())).help(
+            "put the articles, as .md or .txt files, in content/articles/ (or pass --root to the site's folder)",
+        ));
         return (Vec::new(), Vec::new());
     }
     let mut found: Vec<(String, String, Format)> = Vec::new(); // (relative path, stem, format)
@@ -135,7 +134,10 @@ fn load_articles(root: &Path, highlighter: &Highlighter, diags: &mut Vec<Diagnos
         if pair[0].1 == pair[1].1 {
             diags.push(
                 Diagnostic::error("duplicate-slug", format!("two articles are named `{}`", pair[0].1))
-                    .note(format!("`{}` and `{}` would both be published at articles/{}/", pair[0].0, pair[1].0, pair[0].1))
+                    .note(format!(
+                        "`{}` and `{}` would both be published at articles/{}/",
+                        pair[0].0, pair[1].0, pair[0].1
+                    ))
                     .help("rename or remove one of them"),
             );
         }
@@ -177,8 +179,11 @@ pub fn read_text(root: &Path, rel: &str, required: bool) -> Result<Option<Source
         Err(e) => return Err(io_error(rel, &e.to_string())),
     };
     if meta.file_type().is_symlink() {
-        return Err(Diagnostic::error("io-symlink", format!("`{rel}` is a symbolic link; briefing does not follow links"))
-            .help("replace the link with the file itself"));
+        return Err(Diagnostic::error(
+            "io-symlink",
+            format!("`{rel}` is a symbolic link; briefing does not follow links"),
+        )
+        .help("replace the link with the file itself"));
     }
     if !meta.is_file() {
         return Err(Diagnostic::error("io-not-a-file", format!("`{rel}` is not a regular file"))

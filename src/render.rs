@@ -209,21 +209,26 @@ pub fn render(site: &Site, marks: &Marks, highlighter: &Highlighter) -> Result<R
         repo_url: config.repo_url.as_deref(),
         generator: format!("briefing {}", env!("CARGO_PKG_VERSION")),
     };
-    let render_one = |template: &str, path: String, root: &str, page: PageCtx, extra: Context| -> Result<Page, Diagnostic> {
-        let mut ctx = Context::new();
-        ctx.insert("site", &site_ctx);
-        ctx.insert("root", root);
-        ctx.insert("page", &page);
-        ctx.insert("verdicts", &config.verdicts);
-        ctx.extend(extra);
-        tera.render(template, &ctx)
-            .map(|html| Page { path, bytes: html.into_bytes() })
-            .map_err(|e| theme::template_error(&site.theme, &e))
-    };
+    let render_one =
+        |template: &str, path: String, root: &str, page: PageCtx, extra: Context| -> Result<Page, Diagnostic> {
+            let mut ctx = Context::new();
+            ctx.insert("site", &site_ctx);
+            ctx.insert("root", root);
+            ctx.insert("page", &page);
+            ctx.insert("verdicts", &config.verdicts);
+            ctx.extend(extra);
+            tera.render(template, &ctx)
+                .map(|html| Page { path, bytes: html.into_bytes() })
+                .map_err(|e| theme::template_error(&site.theme, &e))
+        };
 
     let mut jobs: Vec<Box<dyn Fn() -> Result<Page, Diagnostic> + Send + Sync + '_>> = Vec::new();
     jobs.push(Box::new(|| {
-        let page = PageCtx { title: config.title.clone(), description: config.description.clone(), canonical: shared.canonical("") };
+        let page = PageCtx {
+            title: config.title.clone(),
+            description: config.description.clone(),
+            canonical: shared.canonical(""),
+        };
         render_one("index.html", "index.html".into(), "", page, shared.index_context())
     }));
     jobs.push(Box::new(|| {

@@ -42,8 +42,9 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     let mut theme = Theme::default();
     if !root.join(&base).is_dir() {
         if name != "default" {
-            let d = Diagnostic::error("io-missing", format!("theme `{name}` not found: no folder `{base}/`"))
-                .help("set `theme` in briefing.toml to a folder under themes/, or remove it to use the built-in default");
+            let d = Diagnostic::error("io-missing", format!("theme `{name}` not found: no folder `{base}/`")).help(
+                "set `theme` in briefing.toml to a folder under themes/, or remove it to use the built-in default",
+            );
             return Err(vec![d]);
         }
         for (path, text) in BUILTIN {
@@ -135,10 +136,8 @@ pub fn template_error(theme: &Theme, err: &tera::Error) -> Diagnostic {
     let headline = chain.first().cloned().unwrap_or_default();
     let detail = chain[1..].join("; ");
     // Syntax errors carry a pest report; its `= expected …` line is the useful part.
-    let label = detail
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("= "))
-        .map_or_else(|| first_line(&detail), str::to_string);
+    let label =
+        detail.lines().find_map(|l| l.trim().strip_prefix("= ")).map_or_else(|| first_line(&detail), str::to_string);
     let mut d = Diagnostic::error("template", format!("template error: {headline}"));
     match file.map(|f| (f, locate(&full, f))) {
         Some((f, Some(span))) => d = d.at(f, span, label),

@@ -112,8 +112,11 @@ impl<'a, 't, 'i> Fields<'a, 't, 'i> {
             let name = key.get_ref().as_ref();
             if !known.contains(&name) {
                 let span = shift(key.span(), offset);
-                let mut d = Diagnostic::error("unknown-field", format!("unknown field `{name}` in {what}"))
-                    .at(file, span, format!("not a field of {what}"));
+                let mut d = Diagnostic::error("unknown-field", format!("unknown field `{name}` in {what}")).at(
+                    file,
+                    span,
+                    format!("not a field of {what}"),
+                );
                 d = match nearest(name, known.iter().copied()) {
                     Some(best) => {
                         typos.push(best);
@@ -152,11 +155,9 @@ impl<'a, 't, 'i> Fields<'a, 't, 'i> {
     }
 
     fn wrong_type(&mut self, key: &str, value: &Spanned<DeValue<'_>>, expected: &str) {
-        let d = Diagnostic::error(
-            "wrong-type",
-            format!("`{key}` must be {expected}, not {}", value.get_ref().type_str()),
-        )
-        .at(self.file, shift(value.span(), self.offset), format!("expected {expected}"));
+        let d =
+            Diagnostic::error("wrong-type", format!("`{key}` must be {expected}, not {}", value.get_ref().type_str()))
+                .at(self.file, shift(value.span(), self.offset), format!("expected {expected}"));
         self.diags.push(d);
     }
 
@@ -217,8 +218,11 @@ impl<'a, 't, 'i> Fields<'a, 't, 'i> {
         match parsed {
             Some(n) if range.contains(&n) => Some(Sp::new(n, span)),
             Some(n) => {
-                let d = Diagnostic::error("out-of-range", format!("`{key}` is {n}, outside {}..={}", range.start, range.end - 1))
-                    .at(self.file, span, "out of range");
+                let d = Diagnostic::error(
+                    "out-of-range",
+                    format!("`{key}` is {n}, outside {}..={}", range.start, range.end - 1),
+                )
+                .at(self.file, span, "out of range");
                 self.diags.push(d);
                 None
             }

@@ -25,8 +25,11 @@ pub fn validate(site: &Site) -> Vec<Diagnostic> {
 
     for claim in &claims.claims {
         if !verdicts.contains(&claim.verdict.as_str()) {
-            let mut d = Diagnostic::error("unknown-verdict", format!("unknown verdict `{}`", claim.verdict.value))
-                .at(file, claim.verdict.span.clone(), "not on the verdict scale");
+            let mut d = Diagnostic::error("unknown-verdict", format!("unknown verdict `{}`", claim.verdict.value)).at(
+                file,
+                claim.verdict.span.clone(),
+                "not on the verdict scale",
+            );
             if let Some(best) = nearest(&claim.verdict.value, verdicts.iter().copied()) {
                 d = d.note(format!("did you mean `{best}`?"));
             }
@@ -58,8 +61,11 @@ pub fn validate(site: &Site) -> Vec<Diagnostic> {
         }
         for id in &disc.claims {
             if !claim_ids.contains(&id.as_str()) {
-                let mut d = Diagnostic::error("unknown-claim", format!("discrepancy names unknown claim `{}`", id.value))
-                    .at(file, id.span.clone(), "no claim has this id");
+                let mut d = Diagnostic::error(
+                    "unknown-claim",
+                    format!("discrepancy names unknown claim `{}`", id.value),
+                )
+                .at(file, id.span.clone(), "no claim has this id");
                 d = match nearest(&id.value, claim_ids.iter().copied()) {
                     Some(best) => d.help(format!("did you mean `{best}`?")),
                     None => d.help("use the `id` of a [[claim]] in this file"),
@@ -101,10 +107,7 @@ fn check_ids<'a>(
             diags.push(
                 Diagnostic::error("bad-id", format!("{what} id `{}` cannot be used in a web address", id.value))
                     .at(file, id.span.clone(), "invalid id")
-                    .help(format!(
-                        "use only a-z, 0-9 and -, e.g. `{}`",
-                        crate::article::suggest_slug(&id.value)
-                    )),
+                    .help(format!("use only a-z, 0-9 and -, e.g. `{}`", crate::article::suggest_slug(&id.value))),
             );
         }
         if let Some(first) = seen.get(id.as_str()) {
@@ -124,8 +127,11 @@ fn check_article(diags: &mut Vec<Diagnostic>, site: &Site, slugs: &[&str], artic
     if slugs.contains(&article.as_str()) || site.broken.contains(&article.value) {
         return;
     }
-    let mut d = Diagnostic::error("unknown-article", format!("no article `{}`", article.value))
-        .at(&site.claims_file, article.span.clone(), "no such article");
+    let mut d = Diagnostic::error("unknown-article", format!("no article `{}`", article.value)).at(
+        &site.claims_file,
+        article.span.clone(),
+        "no such article",
+    );
     d = match nearest(&article.value, slugs.iter().copied()) {
         Some(best) => d.help(format!("did you mean `{best}`?")),
         None => d.help(format!("articles are named by their file in content/articles/: {}", quoted_list(slugs))),

@@ -14,8 +14,27 @@ use briefing::tomlfile::Sp;
 use proptest::prelude::*;
 
 const WORDS: &[&str] = &[
-    "the", "council", "said", "October", "2025", "it’s", "“quoted”", "don't", "a", "vote", "of", "7–2", "£1.2m", "Amazon,",
-    "post.", "(note)", "&", "<tag>", "über", "naïve", "x",
+    "the",
+    "council",
+    "said",
+    "October",
+    "2025",
+    "it’s",
+    "“quoted”",
+    "don't",
+    "a",
+    "vote",
+    "of",
+    "7–2",
+    "£1.2m",
+    "Amazon,",
+    "post.",
+    "(note)",
+    "&",
+    "<tag>",
+    "über",
+    "naïve",
+    "x",
 ];
 
 /// A markdown or plain-text article body from random words and inline markup.

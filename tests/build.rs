@@ -16,9 +16,16 @@ fn committed_output_is_what_a_fresh_build_gives() {
     let fresh = tree(&out);
     let committed = tree(&repo().join("output"));
     let names = |t: &std::collections::BTreeMap<String, Vec<u8>>| t.keys().cloned().collect::<Vec<_>>();
-    assert_eq!(names(&committed), names(&fresh), "output/ has other files than a fresh build: run `cargo run --release -- build`");
+    assert_eq!(
+        names(&committed),
+        names(&fresh),
+        "output/ has other files than a fresh build: run `cargo run --release -- build`"
+    );
     for (path, bytes) in &fresh {
-        assert!(committed[path] == *bytes, "output/{path} is stale: run `cargo run --release -- build` and commit output/");
+        assert!(
+            committed[path] == *bytes,
+            "output/{path} is stale: run `cargo run --release -- build` and commit output/"
+        );
     }
 }
 
@@ -36,7 +43,10 @@ fn the_repo_briefing_flags_the_october_2024_date() {
     let id = mark.value().attr("id").unwrap();
     assert_eq!(id, "q-prior-post-october-2024-1");
     // Its note follows, names the verdict, and links to the claim page, which exists.
-    let note = doc.select(&sel("a.note.v-false")).find(|a| a.value().attr("href").unwrap().contains("prior-post-october-2024")).unwrap();
+    let note = doc
+        .select(&sel("a.note.v-false"))
+        .find(|a| a.value().attr("href").unwrap().contains("prior-post-october-2024"))
+        .unwrap();
     assert!(text(note).starts_with("False"));
     assert!(out.join("claims/prior-post-october-2024/index.html").is_file());
     // The summary box links to the mark.
@@ -78,7 +88,8 @@ fn front_page_has_every_section() {
     let caption = text(doc.select(&sel("#scorecard caption")).next().unwrap());
     assert!(caption.contains("not a rating of the outlet"), "{caption}");
     // Timeline in date order.
-    let dates: Vec<String> = doc.select(&sel("#timeline time")).map(|t| t.value().attr("datetime").unwrap().to_string()).collect();
+    let dates: Vec<String> =
+        doc.select(&sel("#timeline time")).map(|t| t.value().attr("datetime").unwrap().to_string()).collect();
     let mut sorted = dates.clone();
     sorted.sort();
     assert_eq!(dates, sorted);
@@ -119,7 +130,10 @@ fn text_articles_are_shown_literally() {
     for literal in ["<script>alert(\"txt\")</script>", "*stars*", "# hash", "1. one", "&amp;"] {
         assert!(paragraphs.iter().any(|p| p == literal), "{literal} not shown literally in {paragraphs:?}");
     }
-    assert_eq!(doc.select(&sel(".article-body script, .article-body h1, .article-body ol, .article-body em")).count(), 0);
+    assert_eq!(
+        doc.select(&sel(".article-body script, .article-body h1, .article-body ol, .article-body em")).count(),
+        0
+    );
 }
 
 #[test]
@@ -215,7 +229,8 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     let claims = site.join("content/claims.toml");
     let text = fs::read_to_string(&claims).unwrap().replace("by a vote of 8 to 1", "by a vote of 9 to 0");
     fs::write(&claims, text).unwrap();
-    let (code, stdout, stderr) = outcome(&run(&["build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()]));
+    let (code, stdout, stderr) =
+        outcome(&run(&["build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()]));
     assert_eq!(code, 1, "{stderr}");
     assert!(stdout.is_empty());
     assert!(stderr.contains("quote-not-found"), "{stderr}");
@@ -272,7 +287,13 @@ fn base_url_from_the_command_line() {
     let (dir, site) = fixture("council");
     let out = dir.path().join("out");
     let (code, _, err) = outcome(&run(&[
-        "build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap(), "--base-url", "https://news.example.com/b",
+        "build",
+        "--root",
+        site.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+        "--base-url",
+        "https://news.example.com/b",
     ]));
     assert_eq!(code, 0, "{err}");
     let doc = page(&out.join("index.html"));

@@ -22,7 +22,11 @@ fn builtin_theme_matches_the_theme_folder() {
 fn site_templates_and_static_files_override_the_theme() {
     let (dir, site) = fixture("council");
     fs::create_dir_all(site.join("templates")).unwrap();
-    fs::write(site.join("templates/404.html"), "{% extends \"base.html\" %}{% block main %}<p id=\"custom\">Gone fishing</p>{% endblock main %}").unwrap();
+    fs::write(
+        site.join("templates/404.html"),
+        "{% extends \"base.html\" %}{% block main %}<p id=\"custom\">Gone fishing</p>{% endblock main %}",
+    )
+    .unwrap();
     fs::create_dir_all(site.join("static/img")).unwrap();
     fs::write(site.join("static/style.css"), "body { color: red }").unwrap();
     fs::write(site.join("static/img/logo.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();

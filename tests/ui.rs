@@ -16,7 +16,8 @@ use common::*;
 #[test]
 fn ui_cases() {
     let cases_dir = repo().join("tests/ui");
-    let mut cases: Vec<_> = fs::read_dir(&cases_dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    let mut cases: Vec<_> =
+        fs::read_dir(&cases_dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
     cases.sort();
     assert!(cases.len() >= 20, "expected the full set of error fixtures");
     let bless = std::env::var_os("BLESS").is_some();

@@ -1,0 +1,100 @@
+//! Bad input never breaks the site: links out of the root are not followed, odd encodings
+//! are handled, and no input makes the build panic.
+
+mod common;
+
+use std::fs;
+
+use common::*;
+
+#[test]
+fn symlinks_out_of_the_root_are_never_read() {
+    let (dir, site) = fixture("ui-base");
+    let secret = dir.path().join("secret.txt");
+    fs::write(&secret, "+++\ntitle = \"Secret\"\n+++\nTOP SECRET\n").unwrap();
+    std::os::unix::fs::symlink(&secret, site.join("content/articles/leak.txt")).unwrap();
+    let out = dir.path().join("out");
+    let (code, _, err) = outcome(&run(&["build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("symlink-skipped"), "{err}");
+    assert!(!out.join("articles/leak").exists());
+    for (path, bytes) in tree(&out) {
+        assert!(!String::from_utf8_lossy(&bytes).contains("TOP SECRET"), "{path} leaks the linked file");
+    }
+    // A linked claims file is refused outright.
+    let claims = site.join("content/claims.toml");
+    fs::rename(&claims, dir.path().join("claims.toml")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("claims.toml"), &claims).unwrap();
+    let (code, _, err) = outcome(&run(&["build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("symbolic link"), "{err}");
+}
+
+#[test]
+fn a_claims_file_that_is_a_directory_is_an_io_error() {
+    let (dir, site) = fixture("ui-base");
+    fs::remove_file(site.join("content/claims.toml")).unwrap();
+    fs::create_dir(site.join("content/claims.toml")).unwrap();
+    let (code, _, err) =
+        outcome(&run(&["build", "--root", site.to_str().unwrap(), "--output", dir.path().join("o").to_str().unwrap()]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("not a regular file"), "{err}");
+}
+
+#[test]
+fn byte_order_marks_are_ignored() {
+    let (dir, site) = fixture("ui-base");
+    for f in ["content/claims.toml", "content/articles/news.txt", "briefing.toml"] {
+        let p = site.join(f);
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend(fs::read(&p).unwrap());
+        fs::write(&p, bytes).unwrap();
+    }
+    build(&site, &dir.path().join("out"));
+}
+
+#[test]
+fn empty_files_give_located_errors_not_panics() {
+    for f in ["content/claims.toml", "content/articles/news.txt", "briefing.toml"] {
+        let (dir, site) = fixture("ui-base");
+        fs::write(site.join(f), "").unwrap();
+        let (code, _, err) = outcome(&run(&[
+            "build",
+            "--root",
+            site.to_str().unwrap(),
+            "--output",
+            dir.path().join("o").to_str().unwrap(),
+        ]));
+        assert!(code == 0 || code == 1, "{f}: exit {code}\n{err}");
+        assert!(!err.contains("panicked"), "{f}: {err}");
+        if f != "content/claims.toml" {
+            assert_eq!(code, 1, "{f}: {err}");
+            assert!(err.contains(f), "{f}: the error names the file:\n{err}");
+        }
+    }
+}
+
+#[test]
+fn hostile_text_in_the_claims_file_stays_text() {
+    let (dir, site) = fixture("ui-base");
+    let claims = site.join("content/claims.toml");
+    let hostile = fs::read_to_string(&claims)
+        .unwrap()
+        .replace("The invoice is for 1.9 million.", "<script>alert(1)</script> {{ site.title }} {% raw %} &amp;")
+        .replace("From the invoice.", "<img src=x onerror=alert(1)> [x](javascript:alert(1)) <b>bold</b>");
+    fs::write(&claims, hostile).unwrap();
+    let out = dir.path().join("out");
+    build(&site, &out);
+    for (path, bytes) in tree(&out) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let doc = scraper::Html::parse_document(std::str::from_utf8(&bytes).unwrap());
+        assert_eq!(doc.select(&sel("script")).count(), 0, "{path}");
+        assert_eq!(doc.select(&sel("[onerror]")).count(), 0, "{path}");
+        assert_eq!(doc.select(&sel("[href^='javascript']")).count(), 0, "{path}");
+    }
+    let doc = page(&out.join("claims/repair-cost/index.html"));
+    let finding = text(doc.select(&sel(".verdict-line .finding")).next().unwrap());
+    assert_eq!(finding, "<script>alert(1)</script> {{ site.title }} {% raw %} &amp;");
+}
