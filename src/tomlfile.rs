@@ -157,7 +157,8 @@ impl<'a, 't, 'i> Fields<'a, 't, 'i> {
     fn wrong_type(&mut self, key: &str, value: &Spanned<DeValue<'_>>, expected: &str) {
         let d =
             Diagnostic::error("wrong-type", format!("`{key}` must be {expected}, not {}", value.get_ref().type_str()))
-                .at(self.file, shift(value.span(), self.offset), format!("expected {expected}"));
+                .at(self.file, shift(value.span(), self.offset), format!("expected {expected}"))
+                .help(format!("change `{key}` to {expected}"));
         self.diags.push(d);
     }
 
