@@ -19,7 +19,7 @@ use crate::diag::{Diagnostic, SourceFile};
 use crate::markup::Markup;
 
 /// What a marked passage stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Target {
     /// The `index`-th appearance of the `claim`-th claim (both in file order).
     Appearance {
@@ -196,7 +196,8 @@ fn crossing(article: &Article, marks: &[Mark], quotes: &[(Target, &Quote)], file
     diags
 }
 
-fn times(n: usize) -> String {
+/// "once", "twice", "3 times".
+pub(crate) fn times(n: usize) -> String {
     match n {
         1 => "once".into(),
         2 => "twice".into(),

@@ -24,6 +24,19 @@ pub struct Claims {
     pub artifacts: Vec<Artifact>,
     /// The story's timeline.
     pub events: Vec<Event>,
+    /// Changes made to claims after publication, in file order.
+    pub corrections: Vec<Correction>,
+}
+
+/// A published change to a claim: what changed and why.
+#[derive(Debug, Clone)]
+pub struct Correction {
+    /// When the correction was made.
+    pub date: Date,
+    /// The corrected claim's id.
+    pub claim: Sp<String>,
+    /// Markdown: what changed, and why.
+    pub text: String,
 }
 
 /// One checked claim.
@@ -123,12 +136,13 @@ pub fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Claims {
     let Some(root) = tomlfile::parse(file, &text, 0, diags) else {
         return Claims::default();
     };
-    let known = &["claim", "discrepancy", "artifact", "event"];
+    let known = &["claim", "discrepancy", "artifact", "event", "correction"];
     let mut f = Fields::new(file, root.get_ref(), 0..0, "the claims file", known, 0, diags);
     let claim_tables = f.tables("claim");
     let discrepancy_tables = f.tables("discrepancy");
     let artifact_tables = f.tables("artifact");
     let event_tables = f.tables("event");
+    let correction_tables = f.tables("correction");
     let headers = Headers::new(&text);
 
     let mut out = Claims::default();
@@ -171,6 +185,16 @@ pub fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Claims {
         }
         if let (Some(date), Some(title)) = (date, title) {
             out.events.push(Event { date: date.value, title: title.value, source: source.map(|s| s.value) });
+        }
+    }
+    for (table, span) in correction_tables {
+        let span = headers.entry(&text, "correction", span);
+        let mut f = Fields::new(file, table, span, "`[[correction]]`", &["date", "claim", "text"], 0, diags);
+        let date = f.date("date");
+        let claim = f.str("claim");
+        let text = f.str("text");
+        if let (Some(date), Some(claim), Some(text)) = (date, claim, text) {
+            out.corrections.push(Correction { date: date.value, claim, text: text.value });
         }
     }
     out

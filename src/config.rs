@@ -28,7 +28,14 @@ pub struct Config {
     pub publisher: Publisher,
     /// The verdict scale, in display order.
     pub verdicts: Vec<Verdict>,
+    /// Markdown: how the briefing corrects its fact-checks, shown on the corrections page.
+    pub corrections_policy: String,
 }
+
+/// The corrections policy used when `briefing.toml` states none.
+pub const DEFAULT_CORRECTIONS_POLICY: &str = "We correct our fact-checks openly. When a verdict, finding or \
+source changes after publication, the claim's page says what changed, when and why, the change is listed on \
+this page, and the claim's entry in the feed is updated. Nothing is removed silently.";
 
 /// The publisher of the briefing (not of the articles).
 #[derive(Debug, Clone, Serialize)]
@@ -99,7 +106,17 @@ pub fn default_verdicts() -> Vec<Verdict> {
     ]
 }
 
-const KNOWN: &[&str] = &["title", "description", "language", "base_url", "repo_url", "theme", "publisher", "verdict"];
+const KNOWN: &[&str] = &[
+    "title",
+    "description",
+    "language",
+    "base_url",
+    "repo_url",
+    "theme",
+    "publisher",
+    "verdict",
+    "corrections_policy",
+];
 
 /// Reads `briefing.toml` from its text. Returns `None` when any error was reported.
 pub fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Config> {
@@ -113,6 +130,7 @@ pub fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Config> {
     let base_url = f.opt_str("base_url");
     let repo_url = f.opt_str("repo_url");
     let theme = f.opt_str("theme");
+    let corrections_policy = f.opt_str("corrections_policy");
     let publisher = f.table("publisher");
     let verdict_tables = f.tables("verdict");
 
@@ -170,6 +188,7 @@ pub fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Config> {
         theme: theme.map_or_else(|| "default".to_string(), |t| t.value),
         publisher: publisher?,
         verdicts,
+        corrections_policy: corrections_policy.map_or_else(|| DEFAULT_CORRECTIONS_POLICY.to_string(), |p| p.value),
     })
 }
 

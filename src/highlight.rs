@@ -7,16 +7,22 @@ use std::sync::OnceLock;
 
 use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
-use syntect::parsing::SyntaxSet;
+use syntect::parsing::{SyntaxDefinition, SyntaxSet, SyntaxSetBuilder};
 use syntect::util::LinesWithEndings;
 
 /// Class prefix for highlighted tokens, so that no theme or content class can collide.
 const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
+/// briefing's own TOML grammar: claim pages show their claims-file entry highlighted, and
+/// syntect's default set has no TOML.
+const TOML_SYNTAX: &str = include_str!("syntaxes/toml.sublime-syntax");
+
 /// A lazily loaded syntect highlighter, shared by all pages of a build.
 #[derive(Default)]
 pub struct Highlighter {
     syntaxes: OnceLock<SyntaxSet>,
+    /// A set with the TOML grammar alone: small, so building it costs little.
+    toml: OnceLock<SyntaxSet>,
 }
 
 impl Highlighter {
@@ -33,7 +39,11 @@ impl Highlighter {
     /// Highlights `code` written in `lang` (a fence's info string), as HTML with `hl-`
     /// classes. `None` when the language is unknown: the caller shows the code plain.
     pub fn highlight(&self, lang: &str, code: &str) -> Option<String> {
-        let set = self.syntaxes.get_or_init(SyntaxSet::load_defaults_newlines);
+        let set = if lang.eq_ignore_ascii_case("toml") {
+            self.toml.get_or_init(toml_set)
+        } else {
+            self.syntaxes.get_or_init(SyntaxSet::load_defaults_newlines)
+        };
         let syntax = set.find_syntax_by_token(lang)?;
         let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, STYLE);
         for line in LinesWithEndings::from(code) {
@@ -41,6 +51,15 @@ impl Highlighter {
         }
         Some(generator.finalize())
     }
+}
+
+fn toml_set() -> SyntaxSet {
+    let mut builder = SyntaxSetBuilder::new();
+    // The grammar is ours and tested; should it ever fail to load, TOML is shown plain.
+    if let Ok(def) = SyntaxDefinition::load_from_str(TOML_SYNTAX, true, Some("toml")) {
+        builder.add(def);
+    }
+    builder.build()
 }
 
 /// The stylesheet for highlighted code: a light theme, and a dark one under
@@ -70,6 +89,22 @@ mod tests {
         assert!(html.contains("class=\"hl-"), "{html}");
         assert!(!html.contains("style="), "{html}");
         assert!(h.highlight("no-such-language", "x").is_none());
+    }
+
+    #[test]
+    fn toml_is_highlighted_by_our_grammar() {
+        let h = Highlighter::new();
+        let html = h.highlight("toml", "[[claim]]\nid = \"a\" # note\nchecked = 2026-11-21\n").unwrap();
+        assert!(!h.is_loaded(), "TOML alone does not load the default set");
+        for class in [
+            "hl-entity hl-name hl-section",
+            "hl-variable hl-other hl-key",
+            "hl-string",
+            "hl-comment",
+            "hl-constant hl-other hl-datetime",
+        ] {
+            assert!(html.contains(class), "{class} in {html}");
+        }
     }
 
     #[test]

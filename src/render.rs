@@ -4,7 +4,8 @@
 //! theme author can read exactly what a template receives) and runs the templates. Every
 //! link in a context is relative to the site root; templates prefix it with `root`, the
 //! way back from the page to the root, so that the output works under any path and from
-//! disk.
+//! disk. Machine-readable outputs are made by [`crate::export`] (claims.json),
+//! [`crate::jsonld`] (ClaimReview) and [`crate::feed`] (Atom, sitemap, robots.txt).
 
 use std::collections::HashMap;
 
@@ -14,14 +15,14 @@ use tera::Context;
 
 use crate::anchor::{Mark, Marks, Target};
 use crate::article::Article;
-use crate::claims::Claim;
+use crate::claims::{CLAIMS_FILE, Claim};
 use crate::config::{Config, Publisher, Verdict};
 use crate::date::Date;
 use crate::diag::Diagnostic;
 use crate::highlight::{self, Highlighter};
 use crate::load::Site;
 use crate::markup::{self, Highlight, escape};
-use crate::theme;
+use crate::{export, feed, jsonld, theme};
 
 /// A file of the output: its path (relative, `/`-separated) and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,34 +57,54 @@ struct SiteCtx<'a> {
 struct PageCtx {
     title: String,
     description: String,
+    /// The page's path under the site root, as a directory URL (`claims/x/`).
+    path: String,
     /// Absolute URL of the page, when `base_url` is set.
     canonical: Option<String>,
+    /// Open Graph type: `website` or `article`.
+    og_type: &'static str,
 }
 
+/// An article as other pages refer to it.
 #[derive(Serialize, Clone)]
-struct ArticleRef<'a> {
-    slug: &'a str,
-    title: &'a str,
-    outlet: Option<&'a str>,
-    author: Option<&'a str>,
-    published: Option<DateCtx>,
-    retrieved: Option<DateCtx>,
-    url: Option<&'a str>,
-    note: Option<&'a str>,
-    format: crate::article::Format,
-    href: String,
+pub struct ArticleRef<'a> {
+    /// The slug.
+    pub slug: &'a str,
+    /// Headline.
+    pub title: &'a str,
+    /// Publication, if stated.
+    pub outlet: Option<&'a str>,
+    /// Byline, if stated.
+    pub author: Option<&'a str>,
+    /// Stated date.
+    pub published: Option<DateCtx>,
+    /// When captured.
+    pub retrieved: Option<DateCtx>,
+    /// Original address.
+    pub url: Option<&'a str>,
+    /// Editor's note on the copy.
+    pub note: Option<&'a str>,
+    /// `markdown` or `text`.
+    pub format: crate::article::Format,
+    /// Its page, from the root.
+    pub href: String,
     /// Appearances marked in this article.
-    checked: usize,
+    pub checked: usize,
     /// Of which flagged.
-    flags: usize,
-    artifacts: usize,
+    pub flags: usize,
+    /// Artifacts marked.
+    pub artifacts: usize,
 }
 
+/// A date in the forms templates need.
 #[derive(Serialize, Clone)]
-struct DateCtx {
-    iso: String,
-    long: String,
-    weekday: &'static str,
+pub struct DateCtx {
+    /// `2026-02-27`.
+    pub iso: String,
+    /// `27 February 2026`.
+    pub long: String,
+    /// `Friday`.
+    pub weekday: &'static str,
 }
 
 impl From<Date> for DateCtx {
@@ -119,6 +140,13 @@ struct DiscrepancyRef<'a> {
 }
 
 #[derive(Serialize, Clone)]
+struct CorrectionCtx {
+    date: DateCtx,
+    text_html: String,
+}
+
+/// A claim as every page shows it. Made once per build and shared by reference.
+#[derive(Serialize)]
 struct ClaimCtx<'a> {
     id: &'a str,
     claim: &'a str,
@@ -126,19 +154,23 @@ struct ClaimCtx<'a> {
     finding: &'a str,
     explanation_html: String,
     checked: DateCtx,
+    /// The latest of `checked` and the corrections' dates.
+    updated: DateCtx,
     topic: &'a str,
     href: String,
     sources: Vec<SourceCtx<'a>>,
     appearances: Vec<AppearanceCtx<'a>>,
     discrepancies: Vec<DiscrepancyRef<'a>>,
+    /// Newest first.
+    corrections: Vec<CorrectionCtx>,
 }
 
 #[derive(Serialize)]
-struct DiscrepancyCtx<'a> {
+struct DiscrepancyCtx<'a, 's> {
     id: &'a str,
     title: &'a str,
     resolution_html: String,
-    sides: Vec<ClaimCtx<'a>>,
+    sides: Vec<&'s ClaimCtx<'a>>,
 }
 
 #[derive(Serialize)]
@@ -149,9 +181,9 @@ struct ScoreRow<'a> {
 }
 
 #[derive(Serialize)]
-struct TopicCtx<'a> {
+struct TopicCtx<'a, 's> {
     name: &'a str,
-    claims: Vec<ClaimCtx<'a>>,
+    claims: Vec<&'s ClaimCtx<'a>>,
 }
 
 #[derive(Serialize)]
@@ -162,9 +194,9 @@ struct EventCtx<'a> {
 }
 
 #[derive(Serialize)]
-struct FlagCtx<'a> {
+struct FlagCtx<'a, 's> {
     mark_id: String,
-    claim: ClaimCtx<'a>,
+    claim: &'s ClaimCtx<'a>,
     exact: &'a str,
 }
 
@@ -175,6 +207,22 @@ struct ArtifactCtx<'a> {
     exact: &'a str,
 }
 
+#[derive(Serialize)]
+struct SourceListCtx<'a, 's> {
+    title: &'a str,
+    publisher: Option<&'a str>,
+    url: &'a str,
+    date: Option<DateCtx>,
+    claims: Vec<&'s ClaimCtx<'a>>,
+}
+
+#[derive(Serialize)]
+struct CorrectionListCtx<'a, 's> {
+    date: DateCtx,
+    text_html: String,
+    claim: &'s ClaimCtx<'a>,
+}
+
 /// Everything derived once and shared by all pages.
 struct Shared<'a> {
     site: &'a Site,
@@ -182,6 +230,7 @@ struct Shared<'a> {
     /// (claim index, appearance index) → (article index, mark).
     appearance_marks: HashMap<(usize, usize), (usize, &'a Mark)>,
     article_refs: Vec<ArticleRef<'a>>,
+    claims: Vec<ClaimCtx<'a>>,
     highlighter: &'a Highlighter,
 }
 
@@ -194,6 +243,18 @@ pub fn appearance_id(claim: &Claim, index: usize) -> String {
 fn artifact_id(n: usize) -> String {
     format!("artifact-{}", n + 1)
 }
+
+/// The latest of a claim's checked date and its corrections' dates.
+pub fn updated(site: &Site, claim: &Claim) -> Date {
+    site.claims
+        .corrections
+        .iter()
+        .filter(|c| c.claim.value == claim.id.value)
+        .map(|c| c.date)
+        .fold(claim.checked, Date::max)
+}
+
+type Job<'r> = Box<dyn Fn() -> Result<Page, Diagnostic> + Send + Sync + 'r>;
 
 /// Renders every page of the site.
 pub fn render(site: &Site, marks: &Marks, highlighter: &Highlighter) -> Result<Rendered, Vec<Diagnostic>> {
@@ -210,64 +271,80 @@ pub fn render(site: &Site, marks: &Marks, highlighter: &Highlighter) -> Result<R
         generator: format!("briefing {}", env!("CARGO_PKG_VERSION")),
     };
     let render_one =
-        |template: &str, path: String, root: &str, page: PageCtx, extra: Context| -> Result<Page, Diagnostic> {
+        |template: &str, dir: &str, root: &str, page: PageCtx, extra: Context| -> Result<Page, Diagnostic> {
             let mut ctx = Context::new();
             ctx.insert("site", &site_ctx);
             ctx.insert("root", root);
             ctx.insert("page", &page);
             ctx.insert("verdicts", &config.verdicts);
             ctx.extend(extra);
+            let path = if template == "404.html" { "404.html".to_string() } else { format!("{dir}index.html") };
             tera.render(template, &ctx)
                 .map(|html| Page { path, bytes: html.into_bytes() })
                 .map_err(|e| theme::template_error(&site.theme, &e))
         };
+    let page = |title: &str, description: String, path: &str, og_type: &'static str| PageCtx {
+        title: title.to_string(),
+        description,
+        path: path.to_string(),
+        canonical: shared.canonical(path),
+        og_type,
+    };
 
-    let mut jobs: Vec<Box<dyn Fn() -> Result<Page, Diagnostic> + Send + Sync + '_>> = Vec::new();
-    jobs.push(Box::new(|| {
-        let page = PageCtx {
-            title: config.title.clone(),
-            description: config.description.clone(),
-            canonical: shared.canonical(""),
-        };
-        render_one("index.html", "index.html".into(), "", page, shared.index_context())
-    }));
-    jobs.push(Box::new(|| {
-        let page = PageCtx { title: "Page not found".into(), description: config.description.clone(), canonical: None };
-        // The 404 page is served at any depth: only an absolute base can make its links work.
-        let root = config.base_url.clone().unwrap_or_default();
-        render_one("404.html", "404.html".into(), &root, page, Context::new())
-    }));
+    let shared = &shared;
+    let render_one = &render_one;
+    let page = &page;
+    let mut jobs: Vec<Job<'_>> = vec![
+        Box::new(|| {
+            render_one(
+                "index.html",
+                "",
+                "",
+                page(&config.title, config.description.clone(), "", "website"),
+                shared.index_context(),
+            )
+        }),
+        Box::new(|| {
+            let mut p = page("Page not found", config.description.clone(), "404.html", "website");
+            p.canonical = None;
+            // Served at any depth: only an absolute base can make its links work.
+            let root = config.base_url.clone().unwrap_or_default();
+            render_one("404.html", "", &root, p, Context::new())
+        }),
+        Box::new(|| {
+            let description = format!("Every source cited by the fact-checks of “{}”.", config.title);
+            render_one(
+                "sources.html",
+                "sources/",
+                "../",
+                page("Sources", description, "sources/", "website"),
+                shared.sources_context(),
+            )
+        }),
+        Box::new(|| {
+            let description = format!("Corrections to the fact-checks of “{}”, and how we correct.", config.title);
+            let p = page("Corrections", description, "corrections/", "website");
+            render_one("corrections.html", "corrections/", "../", p, shared.corrections_context())
+        }),
+    ];
     for (i, article) in site.articles.iter().enumerate() {
-        let shared = &shared;
-        let render_one = &render_one;
         jobs.push(Box::new(move || {
-            let path = format!("articles/{}/", article.slug);
-            let page = PageCtx {
-                title: article.meta.title.clone(),
-                description: shared.article_description(i),
-                canonical: shared.canonical(&path),
-            };
-            render_one("article.html", format!("{path}index.html"), "../../", page, shared.article_context(i))
+            let dir = format!("articles/{}/", article.slug);
+            let p = page(&article.meta.title, shared.article_description(i), &dir, "article");
+            render_one("article.html", &dir, "../../", p, shared.article_context(i))
         }));
     }
     for (i, claim) in site.claims.claims.iter().enumerate() {
-        let shared = &shared;
-        let render_one = &render_one;
         jobs.push(Box::new(move || {
-            let path = format!("claims/{}/", claim.id.value);
-            let page = PageCtx {
-                title: claim.claim.clone(),
-                description: format!("{}: {}", shared.verdict(claim).label, claim.finding),
-                canonical: shared.canonical(&path),
-            };
-            let mut extra = Context::new();
-            extra.insert("claim", &shared.claim_ctx(i));
-            render_one("claim.html", format!("{path}index.html"), "../../", page, extra)
+            let dir = format!("claims/{}/", claim.id.value);
+            let c = &shared.claims[i];
+            let p = page(&claim.claim, format!("{}: {}", c.verdict.label, claim.finding), &dir, "article");
+            render_one("claim.html", &dir, "../../", p, shared.claim_page_context(i))
         }));
     }
 
     let results: Vec<Result<Page, Diagnostic>> = jobs.par_iter().map(|job| job()).collect();
-    let mut pages = Vec::with_capacity(results.len() + site.theme.statics.len() + 1);
+    let mut pages = Vec::with_capacity(results.len() + site.theme.statics.len() + 6);
     let mut diags = Vec::new();
     for r in results {
         match r {
@@ -282,6 +359,12 @@ pub fn render(site: &Site, marks: &Marks, highlighter: &Highlighter) -> Result<R
         pages.push(Page { path: path.clone(), bytes: bytes.clone() });
     }
     pages.push(Page { path: "highlight.css".into(), bytes: highlight::stylesheet().into_bytes() });
+    pages.push(Page { path: "claims.json".into(), bytes: export::claims_json(site, marks).into_bytes() });
+    pages.push(Page { path: "feed.xml".into(), bytes: feed::atom(site).into_bytes() });
+    if config.base_url.is_some() {
+        pages.push(Page { path: "robots.txt".into(), bytes: feed::robots(site).into_bytes() });
+        pages.push(Page { path: "sitemap.xml".into(), bytes: feed::sitemap(site, &pages).into_bytes() });
+    }
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     pages.dedup_by(|a, b| a.path == b.path);
     let flags = shared.appearance_marks.keys().filter(|(c, _)| shared.verdict(&site.claims.claims[*c]).flag).count();
@@ -298,8 +381,10 @@ impl<'a> Shared<'a> {
                 }
             }
         }
-        let mut shared = Shared { site, marks, appearance_marks, article_refs: Vec::new(), highlighter };
+        let mut shared =
+            Shared { site, marks, appearance_marks, article_refs: Vec::new(), claims: Vec::new(), highlighter };
         shared.article_refs = site.articles.iter().enumerate().map(|(i, a)| shared.article_ref(i, a)).collect();
+        shared.claims = (0..site.claims.claims.len()).into_par_iter().map(|i| shared.claim_ctx(i)).collect();
         shared
     }
 
@@ -314,13 +399,14 @@ impl<'a> Shared<'a> {
         self.site.config.base_url.as_ref().map(|b| format!("{b}{path}"))
     }
 
+    fn md(&self, text: &str) -> String {
+        markup::markdown_to_html(text, self.highlighter)
+    }
+
     fn article_ref(&self, i: usize, a: &'a Article) -> ArticleRef<'a> {
-        let marks = &self.marks[i];
         let claims = &self.site.claims.claims;
-        let mut checked = 0;
-        let mut flags = 0;
-        let mut artifacts = 0;
-        for m in marks {
+        let (mut checked, mut flags, mut artifacts) = (0, 0, 0);
+        for m in &self.marks[i] {
             match m.target {
                 Target::Appearance { claim, .. } => {
                     checked += 1;
@@ -348,12 +434,13 @@ impl<'a> Shared<'a> {
 
     fn article_description(&self, i: usize) -> String {
         let r = &self.article_refs[i];
-        let outlet = r.outlet.unwrap_or("an unstated outlet");
+        let outlet = r.outlet.unwrap_or("outlet not stated");
         format!("“{}” ({outlet}): {} claims checked, {} flagged.", r.title, r.checked, r.flags)
     }
 
     fn claim_ctx(&self, ci: usize) -> ClaimCtx<'a> {
-        let claim: &'a Claim = &self.site.claims.claims[ci];
+        let site = self.site;
+        let claim: &'a Claim = &site.claims.claims[ci];
         let appearances = claim
             .appearances
             .iter()
@@ -363,7 +450,7 @@ impl<'a> Shared<'a> {
                 let mark_id = appearance_id(claim, ai);
                 Some(AppearanceCtx {
                     article: self.article_refs[*article].clone(),
-                    href: format!("articles/{}/index.html#{mark_id}", self.site.articles[*article].slug),
+                    href: format!("articles/{}/index.html#{mark_id}", site.articles[*article].slug),
                     mark_id,
                     before: &mark.before,
                     exact: &mark.exact,
@@ -372,21 +459,30 @@ impl<'a> Shared<'a> {
                 })
             })
             .collect();
-        let discrepancies = self
-            .site
+        let discrepancies = site
             .claims
             .discrepancies
             .iter()
             .filter(|d| d.claims.iter().any(|c| c.value == claim.id.value))
             .map(|d| DiscrepancyRef { id: &d.id.value, title: &d.title, href: format!("index.html#{}", d.id.value) })
             .collect();
+        let mut corrections: Vec<(usize, CorrectionCtx, Date)> = site
+            .claims
+            .corrections
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.claim.value == claim.id.value)
+            .map(|(n, c)| (n, CorrectionCtx { date: c.date.into(), text_html: self.md(&c.text) }, c.date))
+            .collect();
+        corrections.sort_by(|a, b| (b.2, b.0).cmp(&(a.2, a.0)));
         ClaimCtx {
             id: &claim.id.value,
             claim: &claim.claim,
             verdict: self.verdict(claim),
             finding: &claim.finding,
-            explanation_html: markup::markdown_to_html(&claim.explanation, self.highlighter),
+            explanation_html: self.md(&claim.explanation),
             checked: claim.checked.into(),
+            updated: updated(site, claim).into(),
             topic: &claim.topic,
             href: format!("claims/{}/index.html", claim.id.value),
             sources: claim
@@ -401,21 +497,48 @@ impl<'a> Shared<'a> {
                 .collect(),
             appearances,
             discrepancies,
+            corrections: corrections.into_iter().map(|(_, c, _)| c).collect(),
         }
+    }
+
+    /// The claim page's own extras: its JSON-LD, its entry of the claims file, the edit link.
+    fn claim_page_context(&self, ci: usize) -> Context {
+        let site = self.site;
+        let claim = &site.claims.claims[ci];
+        let file = &site.claims_file;
+        let entry = &file.text[claim.span.clone()];
+        let (first, _) = file.line_col(claim.span.start);
+        let (last, _) = file.line_col(claim.span.end.saturating_sub(1).max(claim.span.start));
+        let recorded_html = self
+            .highlighter
+            .highlight("toml", &format!("{entry}\n"))
+            .unwrap_or_else(|| format!("<code>{}</code>", escape(entry)));
+        let edit_url = site
+            .config
+            .repo_url
+            .as_ref()
+            .map(|repo| format!("{}/blob/HEAD/{CLAIMS_FILE}#L{first}-L{last}", repo.trim_end_matches('/')));
+        let mut ctx = Context::new();
+        ctx.insert("claim", &self.claims[ci]);
+        ctx.insert("jsonld", &jsonld::claim_review(site, ci, &self.appearance_marks));
+        ctx.insert("recorded_html", &recorded_html);
+        ctx.insert("recorded_lines", &format!("{CLAIMS_FILE}, lines {first}–{last}"));
+        ctx.insert("edit_url", &edit_url);
+        ctx
     }
 
     fn index_context(&self) -> Context {
         let site = self.site;
         let claims = &site.claims;
         let by_id: HashMap<&str, usize> = claims.claims.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
-        let discrepancies: Vec<DiscrepancyCtx<'_>> = claims
+        let discrepancies: Vec<DiscrepancyCtx<'_, '_>> = claims
             .discrepancies
             .iter()
             .map(|d| DiscrepancyCtx {
                 id: &d.id.value,
                 title: &d.title,
-                resolution_html: markup::markdown_to_html(&d.resolution, self.highlighter),
-                sides: d.claims.iter().filter_map(|c| by_id.get(c.as_str())).map(|&i| self.claim_ctx(i)).collect(),
+                resolution_html: self.md(&d.resolution),
+                sides: d.claims.iter().filter_map(|c| by_id.get(c.as_str())).map(|&i| &self.claims[i]).collect(),
             })
             .collect();
 
@@ -442,12 +565,11 @@ impl<'a> Shared<'a> {
             })
             .collect();
 
-        let mut topics: Vec<TopicCtx<'_>> = Vec::new();
+        let mut topics: Vec<TopicCtx<'_, '_>> = Vec::new();
         for (i, c) in claims.claims.iter().enumerate() {
-            let ctx = self.claim_ctx(i);
             match topics.iter_mut().find(|t| t.name == c.topic) {
-                Some(t) => t.claims.push(ctx),
-                None => topics.push(TopicCtx { name: &c.topic, claims: vec![ctx] }),
+                Some(t) => t.claims.push(&self.claims[i]),
+                None => topics.push(TopicCtx { name: &c.topic, claims: vec![&self.claims[i]] }),
             }
         }
 
@@ -460,7 +582,7 @@ impl<'a> Shared<'a> {
 
         let flagged = self.appearance_marks.keys().filter(|(c, _)| self.verdict(&claims.claims[*c]).flag).count();
         let mut ctx = Context::new();
-        ctx.insert("lead_html", &site.lead.as_deref().map(|l| markup::markdown_to_html(l, self.highlighter)));
+        ctx.insert("lead_html", &site.lead.as_deref().map(|l| self.md(l)));
         ctx.insert("articles", &self.article_refs);
         ctx.insert("discrepancies", &discrepancies);
         ctx.insert("scorecard", &scorecard);
@@ -475,8 +597,62 @@ impl<'a> Shared<'a> {
                 "flags": flagged,
                 "discrepancies": claims.discrepancies.len(),
                 "artifacts": claims.artifacts.len(),
+                "corrections": claims.corrections.len(),
             }),
         );
+        ctx
+    }
+
+    fn sources_context(&self) -> Context {
+        let mut sources: Vec<SourceListCtx<'_, '_>> = Vec::new();
+        for (i, claim) in self.site.claims.claims.iter().enumerate() {
+            for s in &claim.sources {
+                match sources.iter_mut().find(|x| x.url == s.url.value) {
+                    Some(x) => {
+                        if !x.claims.iter().any(|c| c.id == claim.id.value) {
+                            x.claims.push(&self.claims[i]);
+                        }
+                    }
+                    None => sources.push(SourceListCtx {
+                        title: &s.title,
+                        publisher: s.publisher.as_deref(),
+                        url: &s.url.value,
+                        date: s.date.map(DateCtx::from),
+                        claims: vec![&self.claims[i]],
+                    }),
+                }
+            }
+        }
+        // Newest first, then by title: a reader scans for the primary documents by date.
+        sources.sort_by(|a, b| {
+            let key = |s: &SourceListCtx<'_, '_>| s.date.as_ref().map(|d| d.iso.clone());
+            key(b).cmp(&key(a)).then_with(|| a.title.cmp(b.title)).then_with(|| a.url.cmp(b.url))
+        });
+        let mut ctx = Context::new();
+        ctx.insert("sources", &sources);
+        ctx
+    }
+
+    fn corrections_context(&self) -> Context {
+        let claims = &self.site.claims;
+        let index: HashMap<&str, usize> = claims.claims.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
+        let mut list: Vec<(Date, usize, CorrectionListCtx<'_, '_>)> = claims
+            .corrections
+            .iter()
+            .enumerate()
+            .filter_map(|(n, c)| {
+                let i = *index.get(c.claim.as_str())?;
+                Some((
+                    c.date,
+                    n,
+                    CorrectionListCtx { date: c.date.into(), text_html: self.md(&c.text), claim: &self.claims[i] },
+                ))
+            })
+            .collect();
+        list.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
+        let mut ctx = Context::new();
+        ctx.insert("corrections", &list.into_iter().map(|(_, _, c)| c).collect::<Vec<_>>());
+        ctx.insert("policy_html", &self.md(&self.site.config.corrections_policy));
         ctx
     }
 
@@ -509,7 +685,7 @@ impl<'a> Shared<'a> {
                             finding = escape(&claim.finding),
                         ),
                     });
-                    let flag = FlagCtx { mark_id: id, claim: self.claim_ctx(ci), exact: &m.exact };
+                    let flag = FlagCtx { mark_id: id, claim: &self.claims[ci], exact: &m.exact };
                     if verdict.flag { flags.push(flag) } else { accurate.push(flag) }
                 }
                 Target::Artifact(n) => {

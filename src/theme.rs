@@ -29,8 +29,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("templates/article.html", include_str!("../themes/default/templates/article.html")),
     ("templates/base.html", include_str!("../themes/default/templates/base.html")),
     ("templates/claim.html", include_str!("../themes/default/templates/claim.html")),
+    ("templates/corrections.html", include_str!("../themes/default/templates/corrections.html")),
     ("templates/index.html", include_str!("../themes/default/templates/index.html")),
     ("templates/macros.html", include_str!("../themes/default/templates/macros.html")),
+    ("templates/sources.html", include_str!("../themes/default/templates/sources.html")),
     ("static/style.css", include_str!("../themes/default/static/style.css")),
 ];
 

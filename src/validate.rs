@@ -75,6 +75,32 @@ pub fn validate(site: &Site) -> Vec<Diagnostic> {
         }
     }
 
+    for correction in &claims.corrections {
+        match claims.claims.iter().find(|c| c.id.value == correction.claim.value) {
+            None => {
+                let mut d = Diagnostic::error(
+                    "unknown-claim",
+                    format!("correction names unknown claim `{}`", correction.claim.value),
+                )
+                .at(file, correction.claim.span.clone(), "no claim has this id");
+                d = match nearest(&correction.claim.value, claim_ids.iter().copied()) {
+                    Some(best) => d.help(format!("did you mean `{best}`?")),
+                    None => d.help("use the `id` of a [[claim]] in this file"),
+                };
+                diags.push(d);
+            }
+            Some(claim) if correction.date < claim.checked => diags.push(
+                Diagnostic::warning(
+                    "correction-before-check",
+                    format!("correction of `{}` is dated before the claim was checked", claim.id.value),
+                )
+                .at(file, correction.claim.span.clone(), format!("checked {}", claim.checked))
+                .help("check the correction's date, or update the claim's `checked` date"),
+            ),
+            Some(_) => {}
+        }
+    }
+
     let touched: HashSet<&str> = claims
         .claims
         .iter()

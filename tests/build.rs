@@ -277,7 +277,7 @@ fn summary_line_and_quiet() {
     let o = out.to_str().unwrap();
     let (code, stdout, _) = outcome(&run(&["build", "--root", s, "--output", o]));
     assert_eq!(code, 0);
-    assert!(stdout.starts_with("built 7 pages (2 articles, 3 claims, 3 flags) into"), "{stdout}");
+    assert!(stdout.starts_with("built 9 pages (2 articles, 3 claims, 3 flags) into"), "{stdout}");
     let (code, stdout, stderr) = outcome(&run(&["build", "-q", "--root", s, "--output", o]));
     assert_eq!((code, stdout.as_str(), stderr.as_str()), (0, "", ""));
 }

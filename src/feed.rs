@@ -1,0 +1,108 @@
+//! Feeds and discovery: `feed.xml` (Atom) of the claims by date checked or corrected, and
+//! when `base_url` is set, `sitemap.xml` and `robots.txt`.
+
+use std::fmt::Write as _;
+
+use crate::config::is_slug;
+use crate::date::Date;
+use crate::load::Site;
+use crate::markup::escape;
+use crate::render::{Page, updated};
+
+fn stamp(d: Date) -> String {
+    format!("{d}T00:00:00Z")
+}
+
+/// A stable id for the site when it has no `base_url`: Atom ids must be permanent, and
+/// without an address the title is the most stable thing there is.
+fn site_urn(site: &Site) -> String {
+    let slug = crate::article::suggest_slug(&site.config.title);
+    format!("urn:briefing:{}", if is_slug(&slug) { slug } else { "site".into() })
+}
+
+/// The Atom feed: one entry per claim, most recently updated first. A correction moves its
+/// claim's entry up and changes its `updated` date.
+pub fn atom(site: &Site) -> String {
+    let config = &site.config;
+    let base = config.base_url.as_deref();
+    let mut entries: Vec<(Date, usize)> =
+        site.claims.claims.iter().enumerate().map(|(i, c)| (updated(site, c), i)).collect();
+    entries.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let feed_updated = entries.first().map(|e| e.0).or_else(|| site.claims.events.iter().map(|e| e.date).max());
+
+    let mut x = String::new();
+    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    let _ = writeln!(x, "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">", escape(&config.language));
+    let _ = writeln!(x, "  <title>{}</title>", escape(&config.title));
+    let _ = writeln!(x, "  <subtitle>{}</subtitle>", escape(&config.description));
+    let _ = writeln!(x, "  <id>{}</id>", escape(&base.map_or_else(|| site_urn(site), str::to_string)));
+    let _ =
+        writeln!(x, "  <link rel=\"alternate\" type=\"text/html\" href=\"{}index.html\"/>", escape(base.unwrap_or("")));
+    if let Some(b) = base {
+        let _ = writeln!(x, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}feed.xml\"/>", escape(b));
+    }
+    let _ = writeln!(x, "  <updated>{}</updated>", feed_updated.map_or_else(|| "1970-01-01T00:00:00Z".into(), stamp));
+    let _ = write!(x, "  <author><name>{}</name>", escape(&config.publisher.name));
+    if let Some(u) = &config.publisher.url {
+        let _ = write!(x, "<uri>{}</uri>", escape(u));
+    }
+    x.push_str("</author>\n");
+    let _ = writeln!(x, "  <generator version=\"{}\">briefing</generator>", env!("CARGO_PKG_VERSION"));
+    for (date, i) in entries {
+        let c = &site.claims.claims[i];
+        let verdict = config.verdict(&c.verdict.value).unwrap_or(&config.verdicts[0]);
+        let path = format!("claims/{}/", c.id.value);
+        let id = base.map_or_else(|| format!("{}:claim:{}", site_urn(site), c.id.value), |b| format!("{b}{path}"));
+        x.push_str("  <entry>\n");
+        let _ = writeln!(x, "    <title>{}</title>", escape(&c.claim));
+        let _ = writeln!(x, "    <id>{}</id>", escape(&id));
+        let _ = writeln!(
+            x,
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}{path}index.html\"/>",
+            escape(base.unwrap_or(""))
+        );
+        let _ = writeln!(x, "    <published>{}</published>", stamp(c.checked));
+        let _ = writeln!(x, "    <updated>{}</updated>", stamp(date));
+        let _ = writeln!(x, "    <category term=\"{}\" label=\"{}\"/>", escape(&verdict.key), escape(&verdict.label));
+        let mut summary = format!("{}: {}", verdict.label, c.finding);
+        let corrections = site.claims.corrections.iter().filter(|k| k.claim.value == c.id.value).count();
+        if corrections > 0 {
+            let _ = write!(summary, " (corrected {}; see the claim page)", crate::anchor::times(corrections));
+        }
+        let _ = writeln!(x, "    <summary>{}</summary>", escape(&summary));
+        x.push_str("  </entry>\n");
+    }
+    x.push_str("</feed>\n");
+    x
+}
+
+/// `sitemap.xml` of every HTML page but the 404 page, by absolute URL. Only made when
+/// `base_url` is set: a sitemap needs absolute addresses.
+pub fn sitemap(site: &Site, pages: &[Page]) -> String {
+    let base = site.config.base_url.as_deref().unwrap_or("");
+    let mut paths: Vec<&str> =
+        pages.iter().map(|p| p.path.as_str()).filter(|p| p.ends_with(".html") && *p != "404.html").collect();
+    paths.sort_unstable();
+    let mut x = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for p in paths {
+        let dir = p.strip_suffix("index.html").unwrap_or(p);
+        let _ = write!(x, "  <url><loc>{}</loc>", escape(&format!("{base}{dir}")));
+        let lastmod = dir
+            .strip_prefix("claims/")
+            .and_then(|id| site.claims.claims.iter().find(|c| format!("{}/", c.id.value) == id))
+            .map(|c| updated(site, c));
+        if let Some(d) = lastmod {
+            let _ = write!(x, "<lastmod>{d}</lastmod>");
+        }
+        x.push_str("</url>\n");
+    }
+    x.push_str("</urlset>\n");
+    x
+}
+
+/// `robots.txt`: everything may be crawled; the sitemap is named.
+pub fn robots(site: &Site) -> String {
+    format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", site.config.base_url.as_deref().unwrap_or(""))
+}
