@@ -498,7 +498,7 @@ mod tests {
 
     #[test]
     fn normalisation_folds_quotes_and_space() {
-        assert_eq!(normalize_quote("  OpenAI’s \n “core”\toffer "), "OpenAI's \"core\" offer");
+        assert_eq!(normalize_quote("  Council’s \n “core”\toffer "), "Council's \"core\" offer");
         assert_eq!(normalize_affix("in "), "in ");
         assert_eq!(normalize_affix(" "), " ");
     }

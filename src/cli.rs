@@ -4,7 +4,7 @@ use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::pipeline::{self, Options, Outcome};
 
@@ -23,19 +23,72 @@ struct Cli {
 enum Command {
     /// Build the site from content/ into output/.
     Build(BuildArgs),
+    /// Run every check of `build`, and check every link, without writing anything.
+    Check(CheckArgs),
+    /// Build, serve the site locally, and rebuild and reload on every change.
+    Serve(ServeArgs),
+    /// Create a new briefing in DIR, ready to build.
+    New {
+        /// The folder to create (must not exist, or be empty).
+        dir: PathBuf,
+    },
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+struct SiteArgs {
+    /// The site's folder (holding briefing.toml).
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// The absolute URL the site will be served from (overrides briefing.toml).
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
 }
 
 #[derive(Debug, Args)]
 struct BuildArgs {
-    /// The site's folder (holding briefing.toml).
-    #[arg(long, default_value = ".", value_name = "DIR")]
-    root: PathBuf,
+    #[command(flatten)]
+    site: SiteArgs,
     /// Where to write the site [default: <root>/output].
     #[arg(long, value_name = "DIR")]
     output: Option<PathBuf>,
-    /// The absolute URL the site will be served from (overrides briefing.toml).
-    #[arg(long, value_name = "URL")]
-    base_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Treat warnings as errors (exit 1 when there are any).
+    #[arg(long)]
+    deny_warnings: bool,
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// The port to listen on; 0 picks a free one.
+    #[arg(long, default_value_t = 8000)]
+    port: u16,
+    /// The address to listen on. Only loopback by default: the server is for the editor.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    bind: String,
+}
+
+/// Output format of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// rustc-style text, as `build` prints.
+    Human,
+    /// One JSON object per line and diagnostic.
+    Json,
 }
 
 /// Runs briefing with `args` (program name first) and returns the process exit code.
@@ -50,16 +103,76 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
     };
     match cli.command {
         Command::Build(a) => {
-            let opts = Options { root: a.root, output: a.output, base_url: a.base_url, dry_run: false };
+            let opts = Options {
+                root: a.site.root,
+                output: a.output,
+                base_url: a.site.base_url,
+                dry_run: false,
+                check_links: false,
+            };
             let outcome = pipeline::build(&opts);
-            print_outcome(&outcome, cli.quiet);
+            print_outcome(&outcome, cli.quiet, "built");
             outcome.exit_code()
+        }
+        Command::Check(a) => {
+            let opts = Options {
+                root: a.site.root,
+                output: None,
+                base_url: a.site.base_url,
+                dry_run: true,
+                check_links: true,
+            };
+            let outcome = pipeline::build(&opts);
+            match a.format {
+                Format::Human => print_outcome(&outcome, cli.quiet, "checked"),
+                Format::Json => {
+                    for d in &outcome.report.items {
+                        if !cli.quiet || d.is_error() {
+                            println!("{}", d.to_json());
+                        }
+                    }
+                }
+            }
+            match outcome.exit_code() {
+                0 if a.deny_warnings && outcome.report.warnings() > 0 => {
+                    if a.format == Format::Human {
+                        eprintln!("check failed: warnings are denied (--deny-warnings)");
+                    }
+                    1
+                }
+                code => code,
+            }
+        }
+        Command::Serve(a) => crate::serve::run(&a.site.root, a.site.base_url, &a.bind, a.port, cli.quiet),
+        Command::New { dir } => match crate::scaffold::create(&dir) {
+            Ok(()) => {
+                if !cli.quiet {
+                    let d = dir.display();
+                    println!(
+                        "created a new briefing in {d}\n\nnext:\n  cd {d}\n  briefing check    # verify the claims and quotes\n  briefing serve    # preview at http://127.0.0.1:8000/, rebuilt as you edit\n  briefing build    # write the site into output/"
+                    );
+                }
+                0
+            }
+            Err(e) => {
+                eprintln!("error: cannot create {}: {e}", dir.display());
+                2
+            }
+        },
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "briefing", &mut std::io::stdout());
+            0
         }
     }
 }
 
-fn print_outcome(outcome: &Outcome, quiet: bool) {
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+/// Whether diagnostics on stderr should be coloured.
+pub fn color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+fn print_outcome(outcome: &Outcome, quiet: bool, verb: &str) {
+    let color = color();
     for d in &outcome.report.items {
         if quiet && !d.is_error() {
             continue;
@@ -70,22 +183,26 @@ fn print_outcome(outcome: &Outcome, quiet: bool) {
     match &outcome.summary {
         Some(s) if !quiet => {
             let warn = if warnings > 0 { format!("; {warnings} warning{}", plural(warnings)) } else { String::new() };
+            let place = if verb == "built" { format!(" into {}", s.output.display()) } else { String::new() };
             println!(
-                "built {} pages ({} articles, {} claims, {} flags) into {} in {} ms{warn}",
+                "{verb} {} pages ({} articles, {} claims, {} flags){place} in {} ms{warn}",
                 s.pages,
                 s.articles,
                 s.claims,
                 s.flags,
-                s.output.display(),
                 s.elapsed.as_millis()
             );
         }
         Some(_) => {}
-        None => eprintln!(
-            "build failed: {errors} error{}{}; the previous output was left untouched",
-            plural(errors),
-            if warnings > 0 { format!(", {warnings} warning{}", plural(warnings)) } else { String::new() }
-        ),
+        None => {
+            let untouched = if verb == "built" { "; the previous output was left untouched" } else { "" };
+            eprintln!(
+                "{} failed: {errors} error{}{}{untouched}",
+                if verb == "built" { "build" } else { "check" },
+                plural(errors),
+                if warnings > 0 { format!(", {warnings} warning{}", plural(warnings)) } else { String::new() }
+            );
+        }
     }
 }
 

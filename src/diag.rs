@@ -144,6 +144,28 @@ impl Diagnostic {
         Some(file.line_col(label.span.start))
     }
 
+    /// The diagnostic as one JSON object, for editors and CI: file, 1-based line and column
+    /// of the start and end, severity, code, message, help and notes.
+    pub fn to_json(&self) -> serde_json::Value {
+        let (start, end) = match (&self.file, &self.primary) {
+            (Some(f), Some(l)) => (Some(f.line_col(l.span.start)), Some(f.line_col(l.span.end))),
+            _ => (None, None),
+        };
+        serde_json::json!({
+            "file": self.file.as_ref().map(|f| &f.name),
+            "line": start.map(|s| s.0),
+            "column": start.map(|s| s.1),
+            "end_line": end.map(|e| e.0),
+            "end_column": end.map(|e| e.1),
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+            "label": self.primary.as_ref().map(|l| &l.text),
+            "help": self.help,
+            "notes": self.notes,
+        })
+    }
+
     /// Renders the diagnostic as rustc does: headline, `--> file:line:col`, the line with
     /// carets, then notes and help. `color` adds ANSI styling for terminals.
     pub fn render(&self, color: bool) -> String {

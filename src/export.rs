@@ -138,13 +138,11 @@ pub fn char_offsets(text: &str, ranges: impl Iterator<Item = (usize, usize)>) ->
     points.sort_unstable();
     points.dedup();
     let mut map = std::collections::HashMap::with_capacity(points.len());
-    let mut chars = 0;
     let mut next = points.iter().peekable();
-    for (byte, _) in text.char_indices().chain([(text.len(), ' ')]) {
+    for (chars, (byte, _)) in text.char_indices().chain([(text.len(), ' ')]).enumerate() {
         while next.peek().is_some_and(|&&p| p <= byte) {
             map.insert(*next.next().unwrap_or(&byte), chars);
         }
-        chars += 1;
     }
     ranges.iter().map(|(s, e)| (map.get(s).copied().unwrap_or(0), map.get(e).copied().unwrap_or(0))).collect()
 }

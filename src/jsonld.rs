@@ -27,10 +27,10 @@ pub fn claim_review(site: &Site, ci: usize, appearance_marks: &HashMap<(usize, u
     // The articles that make the claim, in the order of the appearances, each once.
     let mut articles = Vec::new();
     for ai in 0..claim.appearances.len() {
-        if let Some((article, _)) = appearance_marks.get(&(ci, ai)) {
-            if !articles.contains(article) {
-                articles.push(*article);
-            }
+        if let Some((article, _)) = appearance_marks.get(&(ci, ai))
+            && !articles.contains(article)
+        {
+            articles.push(*article);
         }
     }
     let articles: Vec<_> = articles.into_iter().map(|i| &site.articles[i]).collect();

@@ -44,9 +44,30 @@ pub struct Site {
     pub theme: Theme,
 }
 
+/// Parsed articles kept between builds of a long-lived process, so that a rebuild after an
+/// edit parses only the files whose text changed.
+/// The default cache keeps nothing (a one-shot build would only pay for the copies).
+#[derive(Debug, Default)]
+pub struct Cache {
+    keep: bool,
+    articles: std::collections::HashMap<String, Article>,
+}
+
+impl Cache {
+    /// A cache that keeps what it is given.
+    pub fn keeping() -> Self {
+        Cache { keep: true, articles: Default::default() }
+    }
+}
+
+/// Reads a site (see [`load_cached`]) with no cache.
+pub fn load(root: &Path, highlighter: &Highlighter) -> (Option<Site>, Vec<Diagnostic>) {
+    load_cached(root, highlighter, &mut Cache::default())
+}
+
 /// Reads a site. Returns every diagnostic, and the site whenever its config and theme could
 /// be read: later stages still check what did load, so one run reports every error.
-pub fn load(root: &Path, highlighter: &Highlighter) -> (Option<Site>, Vec<Diagnostic>) {
+pub fn load_cached(root: &Path, highlighter: &Highlighter, cache: &mut Cache) -> (Option<Site>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
 
     let config = match read_text(root, CONFIG_FILE, true) {
@@ -58,7 +79,7 @@ pub fn load(root: &Path, highlighter: &Highlighter) -> (Option<Site>, Vec<Diagno
         }
     };
 
-    let (articles, broken) = load_articles(root, highlighter, &mut diags);
+    let (articles, broken) = load_articles(root, highlighter, cache, &mut diags);
 
     let (claims, claims_file) = match read_text(root, CLAIMS_FILE, false) {
         Ok(Some(file)) => (claims::parse(&file, &mut diags), file),
@@ -94,7 +115,12 @@ pub fn load(root: &Path, highlighter: &Highlighter) -> (Option<Site>, Vec<Diagno
     }
 }
 
-fn load_articles(root: &Path, highlighter: &Highlighter, diags: &mut Vec<Diagnostic>) -> (Vec<Article>, Vec<String>) {
+fn load_articles(
+    root: &Path,
+    highlighter: &Highlighter,
+    cache: &mut Cache,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<Article>, Vec<String>) {
     let dir = root.join(ARTICLES_DIR);
     if !dir.is_dir() {
         diags.push(Diagnostic::error("io-missing", format!("no `{ARTICLES_DIR}/` folder in {}", root.display())).help(
@@ -143,14 +169,22 @@ fn load_articles(root: &Path, highlighter: &Highlighter, diags: &mut Vec<Diagnos
         }
     }
 
+    let cached = &cache.articles;
     let results: Vec<Result<Article, Vec<Diagnostic>>> = found
         .par_iter()
         .map(|(rel, stem, format)| match read_text(root, rel, true) {
-            Ok(Some(file)) => article::parse(file, stem, *format, highlighter),
+            Ok(Some(file)) => match cached.get(rel) {
+                Some(a) if a.file.text == file.text && a.format == *format => Ok(a.clone()),
+                _ => article::parse(file, stem, *format, highlighter),
+            },
             Ok(None) => Err(Vec::new()),
             Err(d) => Err(vec![d]),
         })
         .collect();
+    if cache.keep {
+        cache.articles =
+            results.iter().filter_map(|r| r.as_ref().ok()).map(|a| (a.file.name.clone(), a.clone())).collect();
+    }
     let mut articles = Vec::new();
     let mut broken = Vec::new();
     for (r, (_, stem, _)) in results.into_iter().zip(&found) {

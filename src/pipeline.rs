@@ -12,7 +12,7 @@ use crate::config::normalize_base_url;
 use crate::diag::{Diagnostic, Report};
 use crate::highlight::Highlighter;
 use crate::load;
-use crate::render;
+use crate::render::{self, Rendered};
 use crate::validate;
 use crate::write;
 
@@ -27,6 +27,8 @@ pub struct Options {
     pub base_url: Option<String>,
     /// Run every check but write nothing.
     pub dry_run: bool,
+    /// Also check every internal link and fragment of the rendered pages.
+    pub check_links: bool,
 }
 
 /// What a successful build did.
@@ -82,27 +84,32 @@ fn failed(report: Report) -> Outcome {
     Outcome { report, summary: None }
 }
 
-/// Builds the site.
-pub fn build(opts: &Options) -> Outcome {
-    let start = Instant::now();
+/// What the stages before writing produce: the pages, and what they were made from.
+pub struct Made {
+    /// The rendered output files.
+    pub rendered: Rendered,
+    /// Articles read.
+    pub articles: usize,
+    /// Claims checked.
+    pub claims: usize,
+}
+
+/// Runs load → validate → anchor → render (and the link check when asked), writing
+/// nothing. `cache` keeps parsed articles between runs of a long-lived process (`serve`).
+pub fn make(opts: &Options, cache: &mut load::Cache) -> (Report, Option<Made>) {
     let mut report = Report::default();
-    let output = opts.output.clone().unwrap_or_else(|| opts.root.join("output"));
-    if let Err(d) = check_output(&opts.root, &output) {
-        report.push(d);
-        return failed(report);
-    }
     let base_url = match opts.base_url.as_deref().map(normalize_base_url).transpose() {
         Ok(b) => b,
         Err(msg) => {
             report.push(Diagnostic::error("usage", msg));
-            return failed(report);
+            return (report, None);
         }
     };
 
     let highlighter = Highlighter::new();
-    let (site, diags) = load::load(&opts.root, &highlighter);
+    let (site, diags) = load::load_cached(&opts.root, &highlighter, cache);
     report.extend(diags);
-    let Some(mut site) = site else { return failed(report) };
+    let Some(mut site) = site else { return (report, None) };
     if base_url.is_some() {
         site.config.base_url = base_url;
     }
@@ -111,16 +118,38 @@ pub fn build(opts: &Options) -> Outcome {
     let (marks, diags) = anchor::anchor(&site.articles, &site.claims, &site.claims_file);
     report.extend(diags);
     if report.has_errors() {
-        return failed(report);
+        return (report, None);
     }
 
     let rendered = match render::render(&site, &marks, &highlighter) {
         Ok(r) => r,
         Err(ds) => {
             report.extend(ds);
-            return failed(report);
+            return (report, None);
         }
     };
+
+    if opts.check_links {
+        report.extend(crate::links::check(&site, &rendered.pages));
+        if report.has_errors() {
+            return (report, None);
+        }
+    }
+    let made = Made { rendered, articles: site.articles.len(), claims: site.claims.claims.len() };
+    (report, Some(made))
+}
+
+/// Builds the site.
+pub fn build(opts: &Options) -> Outcome {
+    let start = Instant::now();
+    let output = opts.output.clone().unwrap_or_else(|| opts.root.join("output"));
+    if let Err(d) = check_output(&opts.root, &output) {
+        let mut report = Report::default();
+        report.push(d);
+        return failed(report);
+    }
+    let (mut report, made) = make(opts, &mut load::Cache::default());
+    let Some(Made { rendered, articles, claims }) = made else { return failed(report) };
 
     let mut written = 0;
     if !opts.dry_run {
@@ -140,8 +169,8 @@ pub fn build(opts: &Options) -> Outcome {
         files: rendered.pages.len(),
         pages: rendered.pages.iter().filter(|p| p.path.ends_with(".html")).count(),
         written,
-        articles: site.articles.len(),
-        claims: site.claims.claims.len(),
+        articles,
+        claims,
         flags: rendered.flags,
         output,
         elapsed: start.elapsed(),

@@ -474,7 +474,7 @@ impl<'a> Shared<'a> {
             .filter(|(_, c)| c.claim.value == claim.id.value)
             .map(|(n, c)| (n, CorrectionCtx { date: c.date.into(), text_html: self.md(&c.text) }, c.date))
             .collect();
-        corrections.sort_by(|a, b| (b.2, b.0).cmp(&(a.2, a.0)));
+        corrections.sort_by_key(|c| std::cmp::Reverse((c.2, c.0)));
         ClaimCtx {
             id: &claim.id.value,
             claim: &claim.claim,
@@ -649,7 +649,7 @@ impl<'a> Shared<'a> {
                 ))
             })
             .collect();
-        list.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
+        list.sort_by_key(|c| std::cmp::Reverse((c.0, c.1)));
         let mut ctx = Context::new();
         ctx.insert("corrections", &list.into_iter().map(|(_, _, c)| c).collect::<Vec<_>>());
         ctx.insert("policy_html", &self.md(&self.site.config.corrections_policy));

@@ -1,0 +1,353 @@
+//! `briefing serve`: the editor's loop. Builds the site into memory, serves it on loopback,
+//! watches the sources, rebuilds on change and reloads open pages.
+//!
+//! Pages are served from memory, never written: the editor's `output/` is not touched,
+//! and a rebuild costs no disk writes. When an edit introduces an error, pages keep being
+//! served from the last good build with the diagnostics laid over them, so the editor sees
+//! what is wrong where they are looking; fixing it brings the page back.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::{Arc, RwLock};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use notify_debouncer_mini::notify::RecursiveMode;
+use notify_debouncer_mini::{DebounceEventResult, new_debouncer};
+use tiny_http::{Header, Request, Response, Server};
+
+use crate::diag::Report;
+use crate::load::Cache;
+use crate::markup::escape;
+use crate::pipeline::{self, Options};
+
+/// The polling script injected into HTML pages in serve mode only: it reloads the page
+/// when the site's version changes. Never part of `build` output.
+const RELOAD_SCRIPT: &str = r#"<script>(function(){var v=null;function poll(){fetch("/__briefing/version",{cache:"no-store"}).then(function(r){return r.text()}).then(function(t){if(v===null){v=t}else if(t!==v){location.reload();return}setTimeout(poll,400)}).catch(function(){setTimeout(poll,1000)})}poll()})();</script>"#;
+
+/// Where the reload script asks for the version.
+pub const VERSION_PATH: &str = "/__briefing/version";
+
+/// What the server serves: the last good build, and the errors of the latest one.
+#[derive(Default)]
+pub struct State {
+    /// Files of the last good build, by path.
+    pub pages: HashMap<String, Arc<Vec<u8>>>,
+    /// The diagnostics of the latest build when it failed.
+    pub errors: Option<Report>,
+    /// Bumped on every rebuild; pages reload when it changes.
+    pub version: u64,
+}
+
+/// Runs the server until Ctrl-C. Returns the exit code.
+pub fn run(root: &Path, base_url: Option<String>, bind: &str, port: u16, quiet: bool) -> i32 {
+    let opts = Options { root: root.to_path_buf(), output: None, base_url, dry_run: true, check_links: false };
+    let state = Arc::new(RwLock::new(State::default()));
+    let mut cache = Cache::keeping();
+    rebuild(&opts, &mut cache, &state, quiet);
+
+    let server = match Server::http((bind, port)) {
+        Ok(s) => Arc::new(s),
+        Err(e) => {
+            eprintln!("error: cannot listen on {bind}:{port}: {e}");
+            return 2;
+        }
+    };
+    let addr = server.server_addr().to_ip().map_or_else(|| format!("{bind}:{port}"), |a| a.to_string());
+    println!("serving {} at http://{addr}/ (Ctrl-C to stop)", root.display());
+
+    // Workers: a slow client holds one of them, never the others.
+    for _ in 0..8 {
+        let server = Arc::clone(&server);
+        let state = Arc::clone(&state);
+        thread::spawn(move || {
+            while let Ok(request) = server.recv() {
+                handle(request, &state);
+            }
+        });
+    }
+
+    let (tx, rx) = mpsc::channel::<Signal>();
+    let ctrl = tx.clone();
+    if ctrlc::set_handler(move || {
+        let _ = ctrl.send(Signal::Stop);
+    })
+    .is_err()
+    {
+        eprintln!("warning: cannot catch Ctrl-C; stop the server with a kill signal");
+    }
+    let watch_tx = tx.clone();
+    let debouncer = new_debouncer(Duration::from_millis(120), move |res: DebounceEventResult| {
+        if let Ok(events) = res
+            && !events.is_empty()
+        {
+            let _ = watch_tx.send(Signal::Changed(events.into_iter().map(|e| e.path).collect()));
+        }
+    });
+    let _watcher = match debouncer {
+        Ok(mut d) => {
+            for path in watched(root) {
+                let mode = if path.is_dir() { RecursiveMode::Recursive } else { RecursiveMode::NonRecursive };
+                if let Err(e) = d.watcher().watch(&path, mode) {
+                    eprintln!("warning: cannot watch {}: {e}", path.display());
+                }
+            }
+            Some(d)
+        }
+        Err(e) => {
+            eprintln!("warning: cannot watch files ({e}); restart serve after edits");
+            None
+        }
+    };
+
+    for signal in rx {
+        match signal {
+            Signal::Stop => break,
+            Signal::Changed(paths) => {
+                if paths.iter().any(|p| relevant(root, p)) {
+                    rebuild(&opts, &mut cache, &state, quiet);
+                }
+            }
+        }
+    }
+    server.unblock();
+    if !quiet {
+        println!("stopped");
+    }
+    0
+}
+
+enum Signal {
+    Stop,
+    Changed(Vec<PathBuf>),
+}
+
+/// The sources a site is built from.
+fn watched(root: &Path) -> Vec<PathBuf> {
+    ["content", "themes", "templates", "static", "briefing.toml"]
+        .iter()
+        .map(|p| root.join(p))
+        .filter(|p| p.exists())
+        .collect()
+}
+
+/// Editors' swap and backup files change all the time and are not sources.
+fn relevant(root: &Path, path: &Path) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let noise = name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp");
+    !noise && path.strip_prefix(root).is_ok_and(|rel| !rel.starts_with("output"))
+}
+
+/// Builds into memory and publishes the result: the new pages if the build succeeded, the
+/// diagnostics (over the last good pages) if it did not.
+pub fn rebuild(opts: &Options, cache: &mut Cache, state: &RwLock<State>, quiet: bool) {
+    let start = Instant::now();
+    let (mut report, made) = pipeline::make(opts, cache);
+    report.sort();
+    let color = crate::cli::color();
+    for d in &report.items {
+        if !quiet || d.is_error() {
+            eprintln!("{}\n", d.render(color));
+        }
+    }
+    let mut s = state.write().unwrap_or_else(|e| e.into_inner());
+    match made {
+        Some(made) => {
+            s.pages = made.rendered.pages.into_iter().map(|p| (p.path, Arc::new(p.bytes))).collect();
+            s.errors = None;
+            if !quiet {
+                println!("{} in {} ms", if s.version == 0 { "built" } else { "rebuilt" }, start.elapsed().as_millis());
+            }
+        }
+        None => {
+            eprintln!("build failed: {} error(s); serving the last good build", report.errors());
+            s.errors = Some(report);
+        }
+    }
+    s.version += 1;
+}
+
+fn handle(request: Request, state: &RwLock<State>) {
+    let url = request.url().to_string();
+    let response = respond(&url, state);
+    let _ = request.respond(response);
+}
+
+/// The response for a request target.
+fn respond(url: &str, state: &RwLock<State>) -> Response<std::io::Cursor<Vec<u8>>> {
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    if path == VERSION_PATH {
+        let version = state.read().map(|s| s.version).unwrap_or(0);
+        return reply(200, "text/plain; charset=utf-8", version.to_string().into_bytes());
+    }
+    let Some(key) = site_path(path) else {
+        return reply(400, "text/plain; charset=utf-8", b"bad request: the path leaves the site\n".to_vec());
+    };
+    let s = state.read().unwrap_or_else(|e| e.into_inner());
+    if let Some(bytes) = s.pages.get(&key) {
+        return file(200, &key, bytes, &s);
+    }
+    if s.pages.contains_key(&format!("{key}/index.html")) {
+        // A folder without its slash: send the browser to the slash form, so that the
+        // page's relative links resolve.
+        return reply(301, "text/plain; charset=utf-8", Vec::new())
+            .with_header(header("Location", &format!("{path}/")));
+    }
+    match s.pages.get("404.html") {
+        Some(bytes) => file(404, "404.html", bytes, &s),
+        None if s.errors.is_some() => {
+            let page = inject(b"<!DOCTYPE html><title>briefing</title><body></body>", s.errors.as_ref());
+            reply(404, "text/html; charset=utf-8", page.into_bytes())
+        }
+        None => reply(404, "text/plain; charset=utf-8", b"not found\n".to_vec()),
+    }
+}
+
+/// A file of the site; HTML gets the reload script (and the errors panel, if any).
+fn file(status: u16, key: &str, bytes: &[u8], s: &State) -> Response<std::io::Cursor<Vec<u8>>> {
+    let kind = content_type(key);
+    let body =
+        if kind.starts_with("text/html") { inject(bytes, s.errors.as_ref()).into_bytes() } else { bytes.to_vec() };
+    reply(status, kind, body)
+}
+
+fn reply(status: u16, kind: &str, body: Vec<u8>) -> Response<std::io::Cursor<Vec<u8>>> {
+    Response::from_data(body)
+        .with_status_code(status)
+        .with_header(header("Content-Type", kind))
+        .with_header(header("Cache-Control", "no-store"))
+        .with_header(header("X-Content-Type-Options", "nosniff"))
+}
+
+fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes())
+        .unwrap_or_else(|()| Header::from_bytes(&b"X-Invalid"[..], &b"1"[..]).expect("static header is valid"))
+}
+
+/// The site path for a request path: percent-decoded, `/` → `index.html`, `dir/` →
+/// `dir/index.html`. `None` for anything that could leave the site (`..`, encoded or not,
+/// backslashes, NUL, invalid UTF-8).
+pub fn site_path(path: &str) -> Option<String> {
+    if !path.starts_with('/') {
+        return None;
+    }
+    let decoded = percent_decode(path)?;
+    if decoded.contains('\\') || decoded.contains('\0') {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for seg in decoded.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => return None,
+            s => parts.push(s),
+        }
+    }
+    let mut key = parts.join("/");
+    if key.is_empty() || decoded.ends_with('/') {
+        if !key.is_empty() {
+            key.push('/');
+        }
+        key.push_str("index.html");
+    }
+    Some(key)
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The Content-Type for a file of the site.
+pub fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "txt" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        "pdf" => "application/pdf",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Adds the reload script, and the diagnostics panel when the latest build failed.
+fn inject(html: &[u8], errors: Option<&Report>) -> String {
+    let html = String::from_utf8_lossy(html);
+    let mut extra = String::new();
+    if let Some(report) = errors {
+        extra.push_str(
+            "<div id=\"briefing-errors\" role=\"alert\" style=\"position:fixed;inset:0 0 auto 0;max-height:75vh;overflow:auto;\
+             z-index:2147483647;background:#2a0f0f;color:#fff;padding:1rem 1.2rem;font:14px/1.45 ui-monospace,monospace;\
+             border-bottom:4px solid #e5484d\">",
+        );
+        extra.push_str(&format!(
+            "<p style=\"margin:0 0 .6rem;font-weight:bold\">briefing: the latest edit has {} error{}; this page is the last good build.</p>",
+            report.errors(),
+            if report.errors() == 1 { "" } else { "s" }
+        ));
+        for d in report.items.iter().filter(|d| d.is_error()) {
+            let place = match (&d.file, d.line_col()) {
+                (Some(f), Some((l, c))) => format!("{}:{l}:{c}", f.name),
+                (Some(f), None) => f.name.clone(),
+                _ => String::new(),
+            };
+            extra.push_str(&format!(
+                "<pre class=\"briefing-error\" data-file=\"{}\" style=\"white-space:pre-wrap;margin:0 0 .8rem\">{}</pre>",
+                escape(&place),
+                escape(&d.render(false))
+            ));
+        }
+        extra.push_str("</div>");
+    }
+    extra.push_str(RELOAD_SCRIPT);
+    match html.rfind("</body>") {
+        Some(i) => format!("{}{extra}{}", &html[..i], &html[i..]),
+        None => format!("{html}{extra}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_that_leave_the_site_are_refused() {
+        assert_eq!(site_path("/").as_deref(), Some("index.html"));
+        assert_eq!(site_path("/claims/a/").as_deref(), Some("claims/a/index.html"));
+        assert_eq!(site_path("/style.css").as_deref(), Some("style.css"));
+        assert_eq!(site_path("/a%20b.html").as_deref(), Some("a b.html"));
+        for bad in ["/../x", "/%2e%2e/x", "/a/%2E%2E/%2e%2e/x", "/a\\..\\x", "/%00", "/%zz", "x", "/%c3%28"] {
+            assert_eq!(site_path(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn content_types() {
+        assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
+        assert_eq!(content_type("feed.xml"), "application/xml");
+        assert_eq!(content_type("claims.json"), "application/json");
+        assert_eq!(content_type("x"), "application/octet-stream");
+    }
+}
