@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use rayon::prelude::*;
 
 use crate::article::Article;
@@ -230,7 +230,10 @@ fn find_all(text: &str, patterns: &[String]) -> Vec<Vec<Range<usize>>> {
     if unique.is_empty() {
         return out;
     }
-    let Ok(ac) = AhoCorasick::new(&unique) else { return out };
+    // A contiguous NFA: the DFA searches a little faster but takes far longer to build,
+    // and each automaton here searches one article once.
+    let built = AhoCorasick::builder().kind(Some(AhoCorasickKind::ContiguousNFA)).build(&unique);
+    let Ok(ac) = built else { return out };
     for m in ac.find_overlapping_iter(text) {
         for &i in &owners[m.pattern().as_usize()] {
             out[i].push(m.start()..m.end());

@@ -192,6 +192,12 @@ fn print_outcome(outcome: &Outcome, quiet: bool, verb: &str) {
                 s.flags,
                 s.elapsed.as_millis()
             );
+            // For profiling: `BRIEFING_TIMINGS=1 briefing build` prints each stage's time.
+            if std::env::var_os("BRIEFING_TIMINGS").is_some() {
+                for (stage, t) in &s.timings {
+                    eprintln!("  {stage:<9} {:>8.1} ms", t.as_secs_f64() * 1000.0);
+                }
+            }
         }
         Some(_) => {}
         None => {

@@ -15,7 +15,12 @@ const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
 /// briefing's own TOML grammar: claim pages show their claims-file entry highlighted, and
 /// syntect's default set has no TOML.
-const TOML_SYNTAX: &str = include_str!("syntaxes/toml.sublime-syntax");
+pub const TOML_SYNTAX: &str = include_str!("syntaxes/toml.sublime-syntax");
+
+/// The same grammar as a syntect dump: loading it skips parsing YAML, which took a quarter
+/// of a small build's time. `toml_dump_matches_the_grammar` (below) keeps the two in step;
+/// regenerate with `BLESS=1 cargo test --lib toml_dump`.
+const TOML_DUMP: &[u8] = include_bytes!("syntaxes/toml.packdump");
 
 /// A lazily loaded syntect highlighter, shared by all pages of a build.
 #[derive(Default)]
@@ -54,6 +59,11 @@ impl Highlighter {
 }
 
 fn toml_set() -> SyntaxSet {
+    syntect::dumps::from_uncompressed_data(TOML_DUMP).unwrap_or_else(|_| toml_set_from_yaml())
+}
+
+/// Builds the TOML set from the grammar's source.
+pub fn toml_set_from_yaml() -> SyntaxSet {
     let mut builder = SyntaxSetBuilder::new();
     // The grammar is ours and tested; should it ever fail to load, TOML is shown plain.
     if let Ok(def) = SyntaxDefinition::load_from_str(TOML_SYNTAX, true, Some("toml")) {
@@ -105,6 +115,22 @@ mod tests {
         ] {
             assert!(html.contains(class), "{class} in {html}");
         }
+    }
+
+    #[test]
+    fn toml_dump_matches_the_grammar() {
+        let fresh = toml_set_from_yaml();
+        if std::env::var_os("BLESS").is_some() {
+            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/syntaxes/toml.packdump");
+            syntect::dumps::dump_to_uncompressed_file(&fresh, path).unwrap();
+            return;
+        }
+        let sample = include_str!("scaffold/claims.toml");
+        let with = |set: SyntaxSet| {
+            let h = Highlighter { toml: OnceLock::from(set), ..Highlighter::default() };
+            h.highlight("toml", sample).unwrap()
+        };
+        assert_eq!(with(toml_set()), with(fresh), "src/syntaxes/toml.packdump is stale: BLESS=1 cargo test --lib toml_dump");
     }
 
     #[test]

@@ -50,6 +50,8 @@ pub struct Summary {
     pub output: PathBuf,
     /// Wall time of the whole build.
     pub elapsed: Duration,
+    /// Wall time of each stage.
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 /// The result of a build: every diagnostic, and a summary when it succeeded.
@@ -92,6 +94,8 @@ pub struct Made {
     pub articles: usize,
     /// Claims checked.
     pub claims: usize,
+    /// How long each stage took, in order.
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 /// Runs load → validate → anchor → render (and the link check when asked), writing
@@ -106,8 +110,15 @@ pub fn make(opts: &Options, cache: &mut load::Cache) -> (Report, Option<Made>) {
         }
     };
 
+    let mut timings = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |name: &'static str| {
+        timings.push((name, clock.elapsed()));
+        clock = Instant::now();
+    };
     let highlighter = Highlighter::new();
     let (site, diags) = load::load_cached(&opts.root, &highlighter, cache);
+    lap("load");
     report.extend(diags);
     let Some(mut site) = site else { return (report, None) };
     if base_url.is_some() {
@@ -115,8 +126,10 @@ pub fn make(opts: &Options, cache: &mut load::Cache) -> (Report, Option<Made>) {
     }
 
     report.extend(validate::validate(&site));
+    lap("validate");
     let (marks, diags) = anchor::anchor(&site.articles, &site.claims, &site.claims_file);
     report.extend(diags);
+    lap("anchor");
     if report.has_errors() {
         return (report, None);
     }
@@ -128,6 +141,7 @@ pub fn make(opts: &Options, cache: &mut load::Cache) -> (Report, Option<Made>) {
             return (report, None);
         }
     };
+    lap("render");
 
     if opts.check_links {
         report.extend(crate::links::check(&site, &rendered.pages));
@@ -135,7 +149,7 @@ pub fn make(opts: &Options, cache: &mut load::Cache) -> (Report, Option<Made>) {
             return (report, None);
         }
     }
-    let made = Made { rendered, articles: site.articles.len(), claims: site.claims.claims.len() };
+    let made = Made { rendered, articles: site.articles.len(), claims: site.claims.claims.len(), timings };
     (report, Some(made))
 }
 
@@ -149,7 +163,8 @@ pub fn build(opts: &Options) -> Outcome {
         return failed(report);
     }
     let (mut report, made) = make(opts, &mut load::Cache::default());
-    let Some(Made { rendered, articles, claims }) = made else { return failed(report) };
+    let Some(Made { rendered, articles, claims, mut timings }) = made else { return failed(report) };
+    let write_start = Instant::now();
 
     let mut written = 0;
     if !opts.dry_run {
@@ -164,6 +179,7 @@ pub fn build(opts: &Options) -> Outcome {
             }
         }
     }
+    timings.push(("write", write_start.elapsed()));
     report.sort();
     let summary = Summary {
         files: rendered.pages.len(),
@@ -174,6 +190,7 @@ pub fn build(opts: &Options) -> Outcome {
         flags: rendered.flags,
         output,
         elapsed: start.elapsed(),
+        timings,
     };
     Outcome { report, summary: Some(summary) }
 }

@@ -1,14 +1,24 @@
-//! Stage 5, write: put the pages on disk, all or nothing.
+//! Stage 5, write: put the pages on disk, all or nothing, touching only what changed.
 //!
-//! The new site is staged in a folder beside the output and swapped in with one atomic
-//! rename, so a reader (or a crash) sees either the whole old site or the whole new one,
-//! and a failed build never touches the old one. Files whose bytes did not change are
-//! hard-linked from the old output instead of written again: on most disks creating and
-//! writing files is what a build spends its time on.
+//! The site is written into a twin folder beside the output (`.output.twin`), which is then
+//! exchanged with the output in one atomic step. A reader, or a crash, sees either the
+//! whole old site or the whole new one, and a failed build never touches the output.
+//!
+//! The twin is kept: after the exchange it holds the previous site, and the next build
+//! brings it up to date by writing only the files whose bytes differ and deleting those
+//! that are gone. On a disk where creating and deleting files is what costs (see
+//! `docs/performance.md`), a rebuild after a small edit writes a handful of files instead
+//! of the whole tree. The twin is compared by content, never trusted blindly, so an
+//! interrupted update or a hand edit is repaired by the next build.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
 
 use crate::render::Page;
 
@@ -17,64 +27,136 @@ use crate::render::Page;
 pub struct Written {
     /// Files written with new bytes.
     pub written: usize,
-    /// Files unchanged, linked from the previous output.
+    /// Files whose bytes were already right.
     pub reused: usize,
+    /// Files of the previous site that the new one does not have.
+    pub removed: usize,
 }
 
-/// The staging folder for `output`: a hidden sibling, so the final rename stays on one
-/// file system.
-pub fn staging_dir(output: &Path) -> PathBuf {
-    sibling(output, "staging")
-}
-
-fn sibling(output: &Path, what: &str) -> PathBuf {
+/// The twin of `output`: a hidden sibling, so that the exchange stays on one file system.
+pub fn twin_dir(output: &Path) -> PathBuf {
     let name = output.file_name().map_or_else(|| "output".into(), |n| n.to_string_lossy().to_string());
-    output.with_file_name(format!(".{name}.{what}"))
+    output.with_file_name(format!(".{name}.twin"))
 }
 
 /// Writes `pages` as the new content of `output`, atomically.
 pub fn write(output: &Path, pages: &[Page]) -> io::Result<Written> {
-    if let Ok(meta) = fs::symlink_metadata(output)
-        && !meta.is_dir()
-    {
-        return Err(io::Error::new(
-            io::ErrorKind::AlreadyExists,
-            format!("{} exists and is not a directory", output.display()),
-        ));
+    if let Ok(meta) = fs::symlink_metadata(output) {
+        if !meta.is_dir() {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                format!("{} exists and is not a directory", output.display()),
+            ));
+        }
     }
     if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
         fs::create_dir_all(parent)?;
     }
-    let staging = staging_dir(output);
-    // A build killed before its swap leaves its staging folder behind: it was never the
-    // site, so it can go.
-    remove_if_present(&staging)?;
-    fs::create_dir(&staging)?;
-
-    let result = stage(output, &staging, pages).and_then(|w| swap(&staging, output).map(|()| w));
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
+    let rels = pages.iter().map(|p| safe_relative(&p.path)).collect::<io::Result<Vec<_>>>()?;
+    let twin = twin_dir(output);
+    match fs::symlink_metadata(&twin) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => {
+            fs::remove_file(&twin)?;
+            seed(output, &twin)?;
+        }
+        Err(_) => seed(output, &twin)?,
     }
-    result
+    let written = sync(&twin, pages, &rels)?;
+    swap(&twin, output)?;
+    Ok(written)
 }
 
-fn stage(output: &Path, staging: &Path, pages: &[Page]) -> io::Result<Written> {
-    let mut w = Written::default();
-    for page in pages {
-        let rel = safe_relative(&page.path)?;
-        let target = staging.join(&rel);
-        if let Some(dir) = target.parent() {
-            fs::create_dir_all(dir)?;
-        }
-        let old = output.join(&rel);
-        if same_bytes(&old, &page.bytes) && fs::hard_link(&old, &target).is_ok() {
-            w.reused += 1;
-        } else {
-            fs::write(&target, &page.bytes)?;
-            w.written += 1;
+/// A new twin: hard links to the output's files where there is an output (cheap, and the
+/// next step replaces files rather than writing into them, so the output is never
+/// changed through a link), else an empty folder.
+fn seed(output: &Path, twin: &Path) -> io::Result<()> {
+    fs::create_dir(twin)?;
+    if !output.is_dir() {
+        return Ok(());
+    }
+    for entry in WalkDir::new(output).min_depth(1) {
+        let entry = entry.map_err(io::Error::other)?;
+        let rel = entry.path().strip_prefix(output).map_err(io::Error::other)?;
+        let to = twin.join(rel);
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&to)?;
+        } else if entry.file_type().is_file() && fs::hard_link(entry.path(), &to).is_err() {
+            fs::copy(entry.path(), &to)?;
         }
     }
-    Ok(w)
+    Ok(())
+}
+
+/// Makes `dir` hold exactly `pages`.
+fn sync(dir: &Path, pages: &[Page], rels: &[PathBuf]) -> io::Result<Written> {
+    let wanted: HashSet<&Path> = rels.iter().map(PathBuf::as_path).collect();
+    // Remove what the new site does not have (files, links, and anything in the way).
+    let mut removed = 0;
+    let mut dirs = Vec::new();
+    for entry in WalkDir::new(dir).min_depth(1).contents_first(true) {
+        let entry = entry.map_err(io::Error::other)?;
+        let rel = entry.path().strip_prefix(dir).map_err(io::Error::other)?;
+        if entry.file_type().is_dir() {
+            dirs.push(entry.path().to_path_buf());
+        } else if !wanted.contains(rel) {
+            fs::remove_file(entry.path())?;
+            removed += 1;
+        }
+    }
+    let written = AtomicUsize::new(0);
+    let reused = AtomicUsize::new(0);
+    pages.par_iter().zip(rels.par_iter()).try_for_each(|(page, rel)| -> io::Result<()> {
+        let target = dir.join(rel);
+        if same_bytes(&target, &page.bytes) {
+            reused.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
+        if let Some(parent) = target.parent() {
+            make_dir(dir, parent)?;
+        }
+        if fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
+            fs::remove_dir_all(&target)?;
+        }
+        // Write beside, then rename over: the old file may be a hard link into the
+        // output, which must not change.
+        let tmp = target.with_file_name(format!(
+            ".{}.tmp",
+            target.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default()
+        ));
+        fs::write(&tmp, &page.bytes)?;
+        fs::rename(&tmp, &target)?;
+        written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    })?;
+    // Folders left empty by removals go too (deepest first).
+    for d in dirs {
+        if fs::read_dir(&d).is_ok_and(|mut r| r.next().is_none()) {
+            let _ = fs::remove_dir(&d);
+        }
+    }
+    Ok(Written { written: written.into_inner(), reused: reused.into_inner(), removed })
+}
+
+/// Creates `path` (inside `root`) as a folder, replacing a file that stands in the way.
+fn make_dir(root: &Path, path: &Path) -> io::Result<()> {
+    match fs::create_dir_all(path) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            // A file where a folder should be: remove the blocking file, then retry.
+            let mut p = path.to_path_buf();
+            while p.starts_with(root) && p != root {
+                if fs::symlink_metadata(&p).is_ok_and(|m| !m.is_dir()) {
+                    fs::remove_file(&p)?;
+                    return fs::create_dir_all(path);
+                }
+                if !p.pop() {
+                    break;
+                }
+            }
+            Err(e)
+        }
+    }
 }
 
 /// Page paths come from slugs and ids that validation restricted, but the writer is the
@@ -98,36 +180,32 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     }
 }
 
-fn remove_if_present(path: &Path) -> io::Result<()> {
-    match fs::symlink_metadata(path) {
-        Ok(m) if m.is_dir() => fs::remove_dir_all(path),
-        Ok(_) => fs::remove_file(path),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(e),
-    }
-}
-
-/// Puts `staging` in the place of `output`. On Linux both exist at every instant and the
-/// exchange is one atomic step; elsewhere there is a short window between two renames.
-fn swap(staging: &Path, output: &Path) -> io::Result<()> {
+/// Puts `twin` in the place of `output`, and the old output in the place of the twin. On
+/// Linux both exist at every instant and the exchange is one atomic step; elsewhere there
+/// is a short window between renames.
+fn swap(twin: &Path, output: &Path) -> io::Result<()> {
     if !output.exists() {
-        return fs::rename(staging, output);
+        return fs::rename(twin, output);
     }
     #[cfg(target_os = "linux")]
     {
-        if exchange(staging, output).is_ok() {
-            // `staging` now holds the old site.
-            return fs::remove_dir_all(staging);
+        if exchange(twin, output).is_ok() {
+            return Ok(());
         }
     }
-    let old = sibling(output, "old");
-    remove_if_present(&old)?;
+    let old = output.with_file_name(format!(
+        ".{}.old",
+        output.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default()
+    ));
+    if old.exists() {
+        fs::remove_dir_all(&old)?;
+    }
     fs::rename(output, &old)?;
-    if let Err(e) = fs::rename(staging, output) {
+    if let Err(e) = fs::rename(twin, output) {
         let _ = fs::rename(&old, output);
         return Err(e);
     }
-    fs::remove_dir_all(&old)
+    fs::rename(&old, twin)
 }
 
 #[cfg(target_os = "linux")]
@@ -149,19 +227,45 @@ mod tests {
         Page { path: path.into(), bytes: text.as_bytes().to_vec() }
     }
 
+    fn read(p: &Path) -> String {
+        fs::read_to_string(p).unwrap()
+    }
+
     #[test]
-    fn writes_then_reuses_unchanged_files() {
+    fn writes_only_what_changed() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("output");
         let w = write(&out, &[page("index.html", "a"), page("x/index.html", "b")]).unwrap();
-        assert_eq!(w, Written { written: 2, reused: 0 });
+        assert_eq!(w, Written { written: 2, reused: 0, removed: 0 });
         let w = write(&out, &[page("index.html", "a"), page("x/index.html", "c")]).unwrap();
-        assert_eq!(w, Written { written: 1, reused: 1 });
-        assert_eq!(fs::read_to_string(out.join("x/index.html")).unwrap(), "c");
-        assert!(!staging_dir(&out).exists());
-        // Files of the old site that the new one lacks are gone.
-        write(&out, &[page("index.html", "a")]).unwrap();
+        assert_eq!(w, Written { written: 1, reused: 1, removed: 0 });
+        assert_eq!(read(&out.join("x/index.html")), "c");
+        // The twin now holds the previous site, and the next build updates it.
+        assert_eq!(read(&twin_dir(&out).join("x/index.html")), "b");
+        let w = write(&out, &[page("index.html", "a"), page("x/index.html", "c")]).unwrap();
+        assert_eq!(w.written, 1, "the twin had the old x/index.html");
+        // Files the new site lacks are gone, folders too.
+        let w = write(&out, &[page("index.html", "a")]).unwrap();
+        assert_eq!(w.removed, 1);
         assert!(!out.join("x").exists());
+    }
+
+    #[test]
+    fn a_hand_edited_twin_is_repaired_and_the_output_never_changes_through_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        fs::create_dir_all(&out).unwrap();
+        fs::write(out.join("index.html"), "old").unwrap();
+        // No twin yet: it is seeded with hard links to the output.
+        write(&out, &[page("index.html", "new")]).unwrap();
+        assert_eq!(read(&out.join("index.html")), "new");
+        assert_eq!(read(&twin_dir(&out).join("index.html")), "old");
+        fs::write(twin_dir(&out).join("index.html"), "new").unwrap(); // same bytes by accident
+        fs::write(twin_dir(&out).join("stray.html"), "x").unwrap();
+        write(&out, &[page("index.html", "newer")]).unwrap();
+        assert_eq!(read(&out.join("index.html")), "newer");
+        assert!(!out.join("stray.html").exists());
+        assert_eq!(read(&twin_dir(&out).join("index.html")), "new");
     }
 
     #[test]
@@ -172,7 +276,18 @@ mod tests {
         for bad in ["../evil", "/etc/x", "a/../../b", "", "a//b"] {
             assert!(write(&out, &[page(bad, "x")]).is_err(), "{bad}");
         }
-        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old");
+        assert_eq!(read(&out.join("index.html")), "old");
         assert!(!dir.path().join("evil").exists());
+    }
+
+    #[test]
+    fn files_and_folders_can_trade_places() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        write(&out, &[page("a", "file")]).unwrap();
+        write(&out, &[page("a/index.html", "in a folder")]).unwrap();
+        assert_eq!(read(&out.join("a/index.html")), "in a folder");
+        write(&out, &[page("a", "file again")]).unwrap();
+        assert_eq!(read(&out.join("a")), "file again");
     }
 }

@@ -236,7 +236,7 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     assert!(stderr.contains("quote-not-found"), "{stderr}");
     assert!(stderr.contains("previous output was left untouched"), "{stderr}");
     assert_eq!(tree(&out), before);
-    assert!(!dir.path().join(".out.staging").exists());
+    assert!(!dir.path().join(".out.staging").exists() && !dir.path().join(".out.old").exists());
 }
 
 #[test]
