@@ -322,25 +322,26 @@ impl Headers {
     }
 
     /// The span of the `[[name]]` header that opens the entry whose values start at
-    /// `span`; `span` itself for inline tables.
+    /// `span`; `span` itself for inline tables. Headers are sorted by offset, so this is a
+    /// binary search (a claims file can have tens of thousands of entries).
     fn entry(&self, _text: &str, name: &str, span: Range<usize>) -> Range<usize> {
-        self.lines
+        let upto = self.lines.partition_point(|(start, _, _)| *start <= span.start);
+        self.lines[..upto]
             .iter()
             .rev()
-            .find(|(start, _, n)| *start <= span.start && n == name)
+            .take(64)
+            .find(|(_, _, n)| n == name)
             .map_or(span, |(start, end, _)| *start..*end)
     }
 
     /// From an entry's header to the next header of its own level or above (a parent or
     /// sibling), trailing blank lines dropped: the entry as it stands in the file.
     fn extent(&self, text: &str, header: Range<usize>) -> Range<usize> {
-        let name = self.lines.iter().find(|(s, _, _)| *s == header.start).map(|(_, _, n)| n.clone());
-        let Some(name) = name else { return header };
-        let end = self
-            .lines
-            .iter()
-            .find(|(s, _, n)| *s > header.start && !n.starts_with(&format!("{name}.")))
-            .map_or(text.len(), |(s, _, _)| *s);
+        let i = self.lines.partition_point(|(start, _, _)| *start < header.start);
+        let Some((_, _, name)) = self.lines.get(i).filter(|(s, _, _)| *s == header.start) else { return header };
+        let child = format!("{name}.");
+        let end =
+            self.lines[i + 1..].iter().find(|(_, _, n)| !n.starts_with(&child)).map_or(text.len(), |(s, _, _)| *s);
         let trimmed = text[header.start..end].trim_end().len();
         header.start..header.start + trimmed
     }

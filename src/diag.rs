@@ -28,21 +28,25 @@ pub struct SourceFile {
     pub name: String,
     /// The whole text of the file, shared by every diagnostic about it.
     pub text: Arc<str>,
+    /// Byte offset of the start of every line: a claims file of thousands of entries is
+    /// asked for many line numbers, each found by binary search.
+    lines: Arc<[usize]>,
 }
 
 impl SourceFile {
     /// Wraps a file's name and text.
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
-        SourceFile { name: name.into(), text: text.into() }
+        let text: Arc<str> = text.into();
+        let lines = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        SourceFile { name: name.into(), text, lines }
     }
 
     /// The 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
-        let before = &self.text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = before[line_start..].chars().count() + 1;
+        let line = self.lines.partition_point(|&start| start <= offset);
+        let line_start = self.lines[line - 1];
+        let col = self.text[line_start..offset].chars().count() + 1;
         (line, col)
     }
 }

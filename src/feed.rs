@@ -83,16 +83,15 @@ pub fn sitemap(site: &Site, pages: &[Page]) -> String {
     let mut paths: Vec<&str> =
         pages.iter().map(|p| p.path.as_str()).filter(|p| p.ends_with(".html") && *p != "404.html").collect();
     paths.sort_unstable();
+    let by_dir: std::collections::HashMap<String, Date> =
+        site.claims.claims.iter().map(|c| (format!("claims/{}/", c.id.value), updated(site, c))).collect();
     let mut x = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for p in paths {
         let dir = p.strip_suffix("index.html").unwrap_or(p);
         let _ = write!(x, "  <url><loc>{}</loc>", escape(&format!("{base}{dir}")));
-        let lastmod = dir
-            .strip_prefix("claims/")
-            .and_then(|id| site.claims.claims.iter().find(|c| format!("{}/", c.id.value) == id))
-            .map(|c| updated(site, c));
+        let lastmod = by_dir.get(dir);
         if let Some(d) = lastmod {
             let _ = write!(x, "<lastmod>{d}</lastmod>");
         }

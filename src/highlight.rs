@@ -130,7 +130,11 @@ mod tests {
             let h = Highlighter { toml: OnceLock::from(set), ..Highlighter::default() };
             h.highlight("toml", sample).unwrap()
         };
-        assert_eq!(with(toml_set()), with(fresh), "src/syntaxes/toml.packdump is stale: BLESS=1 cargo test --lib toml_dump");
+        assert_eq!(
+            with(toml_set()),
+            with(fresh),
+            "src/syntaxes/toml.packdump is stale: BLESS=1 cargo test --lib toml_dump"
+        );
     }
 
     #[test]

@@ -231,6 +231,8 @@ struct Shared<'a> {
     appearance_marks: HashMap<(usize, usize), (usize, &'a Mark)>,
     article_refs: Vec<ArticleRef<'a>>,
     claims: Vec<ClaimCtx<'a>>,
+    /// Claim id → the discrepancies naming it, in file order.
+    discrepancies_of: HashMap<&'a str, Vec<usize>>,
     highlighter: &'a Highlighter,
 }
 
@@ -392,8 +394,24 @@ impl<'a> Shared<'a> {
                 }
             }
         }
-        let mut shared =
-            Shared { site, marks, appearance_marks, article_refs: Vec::new(), claims: Vec::new(), highlighter };
+        let mut discrepancies_of: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, d) in site.claims.discrepancies.iter().enumerate() {
+            for c in &d.claims {
+                let list = discrepancies_of.entry(c.as_str()).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        let mut shared = Shared {
+            site,
+            marks,
+            appearance_marks,
+            article_refs: Vec::new(),
+            claims: Vec::new(),
+            discrepancies_of,
+            highlighter,
+        };
         shared.article_refs = site.articles.iter().enumerate().map(|(i, a)| shared.article_ref(i, a)).collect();
         shared.claims = (0..site.claims.claims.len()).into_par_iter().map(|i| shared.claim_ctx(i)).collect();
         shared
@@ -470,11 +488,12 @@ impl<'a> Shared<'a> {
                 })
             })
             .collect();
-        let discrepancies = site
-            .claims
-            .discrepancies
-            .iter()
-            .filter(|d| d.claims.iter().any(|c| c.value == claim.id.value))
+        let discrepancies = self
+            .discrepancies_of
+            .get(claim.id.as_str())
+            .map(|list| list.iter().map(|&i| &site.claims.discrepancies[i]).collect::<Vec<_>>())
+            .unwrap_or_default()
+            .into_iter()
             .map(|d| DiscrepancyRef { id: &d.id.value, title: &d.title, href: format!("index.html#{}", d.id.value) })
             .collect();
         let mut corrections: Vec<(usize, CorrectionCtx, Date)> = site
@@ -616,21 +635,26 @@ impl<'a> Shared<'a> {
 
     fn sources_context(&self) -> Context {
         let mut sources: Vec<SourceListCtx<'_, '_>> = Vec::new();
+        let mut by_url: HashMap<&str, usize> = HashMap::new();
         for (i, claim) in self.site.claims.claims.iter().enumerate() {
             for s in &claim.sources {
-                match sources.iter_mut().find(|x| x.url == s.url.value) {
-                    Some(x) => {
-                        if !x.claims.iter().any(|c| c.id == claim.id.value) {
+                match by_url.get(s.url.as_str()) {
+                    Some(&x) => {
+                        let x = &mut sources[x];
+                        if x.claims.last().is_none_or(|c| c.id != claim.id.value) {
                             x.claims.push(&self.claims[i]);
                         }
                     }
-                    None => sources.push(SourceListCtx {
-                        title: &s.title,
-                        publisher: s.publisher.as_deref(),
-                        url: &s.url.value,
-                        date: s.date.map(DateCtx::from),
-                        claims: vec![&self.claims[i]],
-                    }),
+                    None => {
+                        by_url.insert(s.url.as_str(), sources.len());
+                        sources.push(SourceListCtx {
+                            title: &s.title,
+                            publisher: s.publisher.as_deref(),
+                            url: &s.url.value,
+                            date: s.date.map(DateCtx::from),
+                            claims: vec![&self.claims[i]],
+                        });
+                    }
                 }
             }
         }

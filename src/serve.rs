@@ -7,7 +7,10 @@
 //! what is wrong where they are looking; fixing it brings the page back.
 
 use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, RwLock};
 use std::thread;
@@ -15,7 +18,6 @@ use std::time::{Duration, Instant};
 
 use notify_debouncer_mini::notify::RecursiveMode;
 use notify_debouncer_mini::{DebounceEventResult, new_debouncer};
-use tiny_http::{Header, Request, Response, Server};
 
 use crate::diag::Report;
 use crate::load::Cache;
@@ -47,25 +49,17 @@ pub fn run(root: &Path, base_url: Option<String>, bind: &str, port: u16, quiet: 
     let mut cache = Cache::keeping();
     rebuild(&opts, &mut cache, &state, quiet);
 
-    let server = match Server::http((bind, port)) {
-        Ok(s) => Arc::new(s),
+    let listener = match TcpListener::bind((bind, port)) {
+        Ok(l) => l,
         Err(e) => {
             eprintln!("error: cannot listen on {bind}:{port}: {e}");
             return 2;
         }
     };
-    let addr = server.server_addr().to_ip().map_or_else(|| format!("{bind}:{port}"), |a| a.to_string());
-    println!("serving {} at http://{addr}/ (Ctrl-C to stop)", root.display());
-
-    // Workers: a slow client holds one of them, never the others.
-    for _ in 0..8 {
-        let server = Arc::clone(&server);
+    let addr = listener.local_addr().map_or_else(|_| format!("{bind}:{port}"), |a| a.to_string());
+    {
         let state = Arc::clone(&state);
-        thread::spawn(move || {
-            while let Ok(request) = server.recv() {
-                handle(request, &state);
-            }
-        });
+        thread::spawn(move || accept(listener, state));
     }
 
     let (tx, rx) = mpsc::channel::<Signal>();
@@ -101,6 +95,8 @@ pub fn run(root: &Path, base_url: Option<String>, bind: &str, port: u16, quiet: 
         }
     };
 
+    // Only now is everything in place: Ctrl-C is caught and edits are watched.
+    println!("serving {} at http://{addr}/ (Ctrl-C to stop)", root.display());
     for signal in rx {
         match signal {
             Signal::Stop => break,
@@ -111,7 +107,6 @@ pub fn run(root: &Path, base_url: Option<String>, bind: &str, port: u16, quiet: 
             }
         }
     }
-    server.unblock();
     if !quiet {
         println!("stopped");
     }
@@ -168,14 +163,106 @@ pub fn rebuild(opts: &Options, cache: &mut Cache, state: &RwLock<State>, quiet: 
     s.version += 1;
 }
 
-fn handle(request: Request, state: &RwLock<State>) {
-    let url = request.url().to_string();
-    let response = respond(&url, state);
-    let _ = request.respond(response);
+/// Connections served at once; past that, new ones get 503 at once instead of a thread.
+const MAX_CONNECTIONS: usize = 64;
+/// How long a client may take to send its request, or to take the response.
+const IO_TIMEOUT: Duration = Duration::from_secs(5);
+/// The longest request head accepted.
+const MAX_HEAD: usize = 16 * 1024;
+
+/// Accepts connections, one thread each: a slow or stalled client holds its own thread
+/// until its timeout, never anyone else's.
+fn accept(listener: TcpListener, state: Arc<RwLock<State>>) {
+    let active = Arc::new(AtomicUsize::new(0));
+    for stream in listener.incoming() {
+        let Ok(mut stream) = stream else { continue };
+        if active.fetch_add(1, Ordering::AcqRel) >= MAX_CONNECTIONS {
+            active.fetch_sub(1, Ordering::AcqRel);
+            let _ = send(&mut stream, &reply(503, "text/plain; charset=utf-8", b"busy\n".to_vec()), false);
+            continue;
+        }
+        let state = Arc::clone(&state);
+        let active = Arc::clone(&active);
+        thread::spawn(move || {
+            serve_connection(stream, &state);
+            active.fetch_sub(1, Ordering::AcqRel);
+        });
+    }
+}
+
+/// Reads one request, answers it, closes the connection.
+fn serve_connection(mut stream: TcpStream, state: &RwLock<State>) {
+    let _ = stream.set_read_timeout(Some(IO_TIMEOUT));
+    let _ = stream.set_write_timeout(Some(IO_TIMEOUT));
+    let mut head = Vec::with_capacity(1024);
+    let mut buf = [0u8; 2048];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => return, // closed, or too slow: nothing to answer
+            Ok(n) => head.extend_from_slice(&buf[..n]),
+        }
+        if head.len() > MAX_HEAD {
+            let _ = send(
+                &mut stream,
+                &reply(431, "text/plain; charset=utf-8", b"request head too large\n".to_vec()),
+                false,
+            );
+            return;
+        }
+    }
+    let line = head.split(|&b| b == b'\r').next().unwrap_or(&[]);
+    let line = String::from_utf8_lossy(line);
+    let mut parts = line.split(' ');
+    let (method, target, version) =
+        (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let answer = if !version.starts_with("HTTP/1.") || parts.next().is_some() {
+        reply(400, "text/plain; charset=utf-8", b"bad request\n".to_vec())
+    } else if method != "GET" && method != "HEAD" {
+        let mut r = reply(405, "text/plain; charset=utf-8", b"only GET and HEAD\n".to_vec());
+        r.headers.push(("Allow", "GET, HEAD".into()));
+        r
+    } else {
+        respond(target, state)
+    };
+    let _ = send(&mut stream, &answer, method == "HEAD");
+}
+
+/// An HTTP response, before it is sent.
+pub struct Reply {
+    /// Status code.
+    pub status: u16,
+    /// Extra headers.
+    pub headers: Vec<(&'static str, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+fn send(stream: &mut TcpStream, r: &Reply, head_only: bool) -> std::io::Result<()> {
+    let reason = match r.status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        431 => "Request Header Fields Too Large",
+        503 => "Service Unavailable",
+        _ => "",
+    };
+    let mut out =
+        format!("HTTP/1.1 {} {reason}\r\nContent-Length: {}\r\nConnection: close\r\n", r.status, r.body.len());
+    for (name, value) in &r.headers {
+        out.push_str(&format!("{name}: {value}\r\n"));
+    }
+    out.push_str("\r\n");
+    stream.write_all(out.as_bytes())?;
+    if !head_only {
+        stream.write_all(&r.body)?;
+    }
+    stream.flush()
 }
 
 /// The response for a request target.
-fn respond(url: &str, state: &RwLock<State>) -> Response<std::io::Cursor<Vec<u8>>> {
+pub fn respond(url: &str, state: &RwLock<State>) -> Reply {
     let path = url.split(['?', '#']).next().unwrap_or("");
     if path == VERSION_PATH {
         let version = state.read().map(|s| s.version).unwrap_or(0);
@@ -191,8 +278,9 @@ fn respond(url: &str, state: &RwLock<State>) -> Response<std::io::Cursor<Vec<u8>
     if s.pages.contains_key(&format!("{key}/index.html")) {
         // A folder without its slash: send the browser to the slash form, so that the
         // page's relative links resolve.
-        return reply(301, "text/plain; charset=utf-8", Vec::new())
-            .with_header(header("Location", &format!("{path}/")));
+        let mut r = reply(301, "text/plain; charset=utf-8", Vec::new());
+        r.headers.push(("Location", format!("{path}/")));
+        return r;
     }
     match s.pages.get("404.html") {
         Some(bytes) => file(404, "404.html", bytes, &s),
@@ -205,24 +293,23 @@ fn respond(url: &str, state: &RwLock<State>) -> Response<std::io::Cursor<Vec<u8>
 }
 
 /// A file of the site; HTML gets the reload script (and the errors panel, if any).
-fn file(status: u16, key: &str, bytes: &[u8], s: &State) -> Response<std::io::Cursor<Vec<u8>>> {
+fn file(status: u16, key: &str, bytes: &[u8], s: &State) -> Reply {
     let kind = content_type(key);
     let body =
         if kind.starts_with("text/html") { inject(bytes, s.errors.as_ref()).into_bytes() } else { bytes.to_vec() };
     reply(status, kind, body)
 }
 
-fn reply(status: u16, kind: &str, body: Vec<u8>) -> Response<std::io::Cursor<Vec<u8>>> {
-    Response::from_data(body)
-        .with_status_code(status)
-        .with_header(header("Content-Type", kind))
-        .with_header(header("Cache-Control", "no-store"))
-        .with_header(header("X-Content-Type-Options", "nosniff"))
-}
-
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .unwrap_or_else(|()| Header::from_bytes(&b"X-Invalid"[..], &b"1"[..]).expect("static header is valid"))
+fn reply(status: u16, kind: &str, body: Vec<u8>) -> Reply {
+    Reply {
+        status,
+        headers: vec![
+            ("Content-Type", kind.to_string()),
+            ("Cache-Control", "no-store".into()),
+            ("X-Content-Type-Options", "nosniff".into()),
+        ],
+        body,
+    }
 }
 
 /// The site path for a request path: percent-decoded, `/` → `index.html`, `dir/` →

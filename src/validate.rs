@@ -18,6 +18,7 @@ pub fn validate(site: &Site) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
 
     let slugs: Vec<&str> = site.articles.iter().map(|a| a.slug.as_str()).collect();
+    let slug_set: HashSet<&str> = slugs.iter().copied().collect();
     let verdicts: Vec<&str> = site.config.verdicts.iter().map(|v| v.key.as_str()).collect();
 
     check_ids(&mut diags, file, "claim", claims.claims.iter().map(|c| &c.id));
@@ -36,7 +37,7 @@ pub fn validate(site: &Site) -> Vec<Diagnostic> {
             diags.push(d.help(format!("use one of: {}", quoted_list(&verdicts))));
         }
         for q in &claim.appearances {
-            check_article(&mut diags, site, &slugs, &q.article);
+            check_article(&mut diags, site, &slugs, &slug_set, &q.article);
         }
         if claim.appearances.is_empty() {
             diags.push(
@@ -47,10 +48,11 @@ pub fn validate(site: &Site) -> Vec<Diagnostic> {
         }
     }
     for artifact in &claims.artifacts {
-        check_article(&mut diags, site, &slugs, &artifact.quote.article);
+        check_article(&mut diags, site, &slugs, &slug_set, &artifact.quote.article);
     }
 
     let claim_ids: Vec<&str> = claims.claims.iter().map(|c| c.id.as_str()).collect();
+    let claim_set: HashSet<&str> = claim_ids.iter().copied().collect();
     for disc in &claims.discrepancies {
         if disc.claims.is_empty() {
             diags.push(
@@ -60,7 +62,7 @@ pub fn validate(site: &Site) -> Vec<Diagnostic> {
             );
         }
         for id in &disc.claims {
-            if !claim_ids.contains(&id.as_str()) {
+            if !claim_set.contains(id.as_str()) {
                 let mut d = Diagnostic::error(
                     "unknown-claim",
                     format!("discrepancy names unknown claim `{}`", id.value),
@@ -149,8 +151,14 @@ fn check_ids<'a>(
     }
 }
 
-fn check_article(diags: &mut Vec<Diagnostic>, site: &Site, slugs: &[&str], article: &Sp<String>) {
-    if slugs.contains(&article.as_str()) || site.broken.contains(&article.value) {
+fn check_article(
+    diags: &mut Vec<Diagnostic>,
+    site: &Site,
+    slugs: &[&str],
+    slug_set: &HashSet<&str>,
+    article: &Sp<String>,
+) {
+    if slug_set.contains(article.as_str()) || site.broken.contains(&article.value) {
         return;
     }
     let mut d = Diagnostic::error("unknown-article", format!("no article `{}`", article.value)).at(

@@ -41,13 +41,13 @@ pub fn twin_dir(output: &Path) -> PathBuf {
 
 /// Writes `pages` as the new content of `output`, atomically.
 pub fn write(output: &Path, pages: &[Page]) -> io::Result<Written> {
-    if let Ok(meta) = fs::symlink_metadata(output) {
-        if !meta.is_dir() {
-            return Err(io::Error::new(
-                io::ErrorKind::AlreadyExists,
-                format!("{} exists and is not a directory", output.display()),
-            ));
-        }
+    if let Ok(meta) = fs::symlink_metadata(output)
+        && !meta.is_dir()
+    {
+        return Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!("{} exists and is not a directory", output.display()),
+        ));
     }
     if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
         fs::create_dir_all(parent)?;

@@ -273,6 +273,20 @@ fn serve_refuses_traversal_and_serves_types_concurrently() {
     assert_eq!(status, 301);
     assert!(head.contains("/claims/repair-cost/"), "{head}");
 
+    // Only GET and HEAD; malformed and oversized requests are refused.
+    let raw = |req: &[u8]| {
+        let mut s = TcpStream::connect(addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        s.write_all(req).unwrap();
+        let mut out = Vec::new();
+        let _ = s.read_to_end(&mut out);
+        String::from_utf8_lossy(&out).split(' ').nth(1).unwrap_or("").to_string()
+    };
+    assert_eq!(raw(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"), "405");
+    assert_eq!(raw(b"GET / SPDY/9\r\n\r\n"), "400");
+    assert_eq!(raw(format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(20_000)).as_bytes()), "431");
+    assert_eq!(raw(b"HEAD /style.css HTTP/1.1\r\nHost: x\r\n\r\n"), "200");
+
     // Slow clients that never finish their request do not block others.
     let stalled: Vec<TcpStream> = (0..4)
         .map(|_| {
