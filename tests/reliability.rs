@@ -98,3 +98,69 @@ fn hostile_text_in_the_claims_file_stays_text() {
     let finding = text(doc.select(&sel(".verdict-line .finding")).next().unwrap());
     assert_eq!(finding, "<script>alert(1)</script> {{ site.title }} {% raw %} &amp;");
 }
+
+/// Runs a build with a watchdog: bad input must end in bounded time.
+fn build_within(site: &std::path::Path, out: &std::path::Path, limit: std::time::Duration) -> (i32, String) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_briefing"))
+        .args(["build", "-q", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut err = String::new();
+            std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+            return (status.code().unwrap_or(-1), err);
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!("the build took longer than {limit:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn pathological_and_huge_articles_build_in_bounded_time() {
+    let (dir, site) = fixture("ui-base");
+    let articles = site.join("content/articles");
+    let fm = |t: &str| format!("+++\ntitle = \"{t}\"\n+++\n");
+    fs::write(articles.join("deep-quote.md"), format!("{}{} deep\n", fm("q"), ">".repeat(10_000))).unwrap();
+    fs::write(articles.join("deep-link.md"), format!("{}{}x{}(u)\n", fm("l"), "[".repeat(10_000), "]".repeat(10_000))).unwrap();
+    fs::write(articles.join("deep-html.md"), format!("{}{}x\n", fm("h"), "<div>".repeat(10_000))).unwrap();
+    fs::write(articles.join("long-line.md"), format!("{}{}\n", fm("ll"), "word *em* ".repeat(200_000))).unwrap();
+    fs::write(articles.join("long-line-text.txt"), format!("{}{}\n", fm("lt"), "word ".repeat(400_000))).unwrap();
+    // A 50 MB article, quoted once near its end.
+    let line = "A line of a very large article, repeated many times over. ".repeat(10) + "\n";
+    let big = format!("{}{}the needle sentence\n", fm("big"), line.repeat(90_000));
+    assert!(big.len() > 50_000_000);
+    fs::write(articles.join("big.txt"), big).unwrap();
+    let claims = site.join("content/claims.toml");
+    let mut claims_text = fs::read_to_string(&claims).unwrap();
+    claims_text.push_str("\n[[claim]]\nid = \"needle\"\nclaim = \"c\"\nverdict = \"false\"\nfinding = \"f\"\nexplanation = \"e\"\nchecked = 2031-01-10\n\n  [[claim.appearance]]\n  article = \"big\"\n  quote = \"the needle sentence\"\n");
+    fs::write(&claims, claims_text).unwrap();
+    let out = dir.path().join("out");
+    let (code, err) = build_within(&site, &out, std::time::Duration::from_secs(240));
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("panicked"));
+    let doc = page(&out.join("articles/big/index.html"));
+    assert_eq!(doc.select(&sel("mark#q-needle-1")).map(text).collect::<Vec<_>>(), vec!["the needle sentence"]);
+    for slug in ["deep-quote", "deep-link", "deep-html", "long-line", "long-line-text"] {
+        assert!(out.join(format!("articles/{slug}/index.html")).is_file(), "{slug}");
+    }
+}
+
+#[test]
+fn ten_thousand_claims_build() {
+    #[path = "../benches/support/corpus.rs"]
+    #[allow(dead_code, clippy::all)]
+    mod corpus;
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    corpus::write_site(&site, corpus::Spec { articles: 400, claims: 10_000, seed: 5 }).unwrap();
+    let out = dir.path().join("out");
+    let (code, err) = build_within(&site, &out, std::time::Duration::from_secs(300));
+    assert_eq!(code, 0, "{}", err.lines().take(20).collect::<Vec<_>>().join("\n"));
+    assert!(out.join("claims/claim-009999/index.html").is_file());
+}
