@@ -342,8 +342,17 @@ impl Headers {
         let child = format!("{name}.");
         let end =
             self.lines[i + 1..].iter().find(|(_, _, n)| !n.starts_with(&child)).map_or(text.len(), |(s, _, _)| *s);
-        let trimmed = text[header.start..end].trim_end().len();
-        header.start..header.start + trimmed
+        // Comments and blank lines before the next header belong to what follows (a
+        // section heading, say), not to this entry.
+        let mut body = text[header.start..end].trim_end();
+        while let Some(last) = body.rfind('\n').map(|i| &body[i + 1..]) {
+            if last.trim().is_empty() || last.trim_start().starts_with('#') {
+                body = body[..body.len() - last.len()].trim_end();
+            } else {
+                break;
+            }
+        }
+        header.start..header.start + body.len()
     }
 }
 

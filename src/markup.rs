@@ -248,6 +248,15 @@ fn tokenize(html: &str, highlighter: &Highlighter) -> Markup {
                 m.push_tag(tag);
                 continue;
             }
+            // What the sanitizer emptied is dropped, so the page stays valid HTML: an image
+            // whose address was refused, the `rel` of a link whose address was refused.
+            if tag.starts_with("<img") && !tag.contains(" src=") {
+                continue;
+            }
+            if tag.starts_with("<a ") && !tag.contains(" href=") {
+                m.push_tag("<a>");
+                continue;
+            }
             // Links to other sites carry no referrer, on both paths (ammonia adds it).
             if tag.starts_with("<a href=") && !tag.contains(" rel=") {
                 let with_rel = format!("{} rel=\"noopener noreferrer\">", &tag[..tag.len() - 1]);

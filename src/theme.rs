@@ -33,6 +33,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("templates/index.html", include_str!("../themes/default/templates/index.html")),
     ("templates/macros.html", include_str!("../themes/default/templates/macros.html")),
     ("templates/sources.html", include_str!("../themes/default/templates/sources.html")),
+    ("static/favicon.svg", include_str!("../themes/default/static/favicon.svg")),
     ("static/style.css", include_str!("../themes/default/static/style.css")),
 ];
 

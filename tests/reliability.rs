@@ -127,7 +127,8 @@ fn pathological_and_huge_articles_build_in_bounded_time() {
     let articles = site.join("content/articles");
     let fm = |t: &str| format!("+++\ntitle = \"{t}\"\n+++\n");
     fs::write(articles.join("deep-quote.md"), format!("{}{} deep\n", fm("q"), ">".repeat(10_000))).unwrap();
-    fs::write(articles.join("deep-link.md"), format!("{}{}x{}(u)\n", fm("l"), "[".repeat(10_000), "]".repeat(10_000))).unwrap();
+    fs::write(articles.join("deep-link.md"), format!("{}{}x{}(u)\n", fm("l"), "[".repeat(10_000), "]".repeat(10_000)))
+        .unwrap();
     fs::write(articles.join("deep-html.md"), format!("{}{}x\n", fm("h"), "<div>".repeat(10_000))).unwrap();
     fs::write(articles.join("long-line.md"), format!("{}{}\n", fm("ll"), "word *em* ".repeat(200_000))).unwrap();
     fs::write(articles.join("long-line-text.txt"), format!("{}{}\n", fm("lt"), "word ".repeat(400_000))).unwrap();

@@ -1,0 +1,254 @@
+// End-to-end tests of the built briefing in Debian's Chromium, driven by playwright-core
+// (no browser download: it drives /usr/bin/chromium). Against `output/` served by a
+// loopback server under a subpath, and opened from file://. Accessibility with axe-core,
+// validity with the Nu HTML Checker (vnu.jar, Java).
+//
+//   cd tests/browser && npm ci && npm test
+//
+// BRIEFING_OUTPUT picks another built site; CHROMIUM another browser binary.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const here = path.dirname(new URL(import.meta.url).pathname);
+const repo = path.resolve(here, '../..');
+const output = path.resolve(process.env.BRIEFING_OUTPUT || path.join(repo, 'output'));
+const browserPath = process.env.CHROMIUM || '/usr/bin/chromium';
+const shots = path.join(here, 'screenshots');
+const SUBPATH = '/briefing/';
+
+if (!fs.existsSync(browserPath)) {
+  // Never a silent skip: without a browser these tests fail, and say how to get one.
+  console.error(`Chromium not found at ${browserPath}. Install it with: apt-get install chromium (or set CHROMIUM=/path/to/chrome)`);
+  process.exit(1);
+}
+
+/** Every HTML file of the output, as paths relative to it. */
+function htmlFiles(dir = output, prefix = '') {
+  const out = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const rel = prefix + entry.name;
+    if (entry.isDirectory()) out.push(...htmlFiles(path.join(dir, entry.name), rel + '/'));
+    else if (entry.name.endsWith('.html')) out.push(rel);
+  }
+  return out;
+}
+
+const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.json': 'application/json', '.xml': 'application/xml', '.txt': 'text/plain' };
+let server;
+let base;
+let browser;
+
+before(async () => {
+  server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    if (!url.pathname.startsWith(SUBPATH)) { res.writeHead(404); return res.end('outside the site'); }
+    let rel = decodeURIComponent(url.pathname.slice(SUBPATH.length));
+    if (rel === '' || rel.endsWith('/')) rel += 'index.html';
+    const file = path.resolve(output, rel);
+    if (!file.startsWith(output + path.sep) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+      res.writeHead(404); return res.end('not found');
+    }
+    res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream' });
+    res.end(fs.readFileSync(file));
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${server.address().port}${SUBPATH}`;
+  browser = await chromium.launch({
+    executablePath: browserPath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  fs.mkdirSync(shots, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/** Opens a page, collecting console errors and requests that leave the site. */
+async function open(url, options = {}) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`failed: ${r.url()}`));
+  page.on('request', (r) => {
+    const u = r.url();
+    if (!(u.startsWith(base) || u.startsWith('file://'))) problems.push(`request outside the site: ${u}`);
+  });
+  const response = await page.goto(url);
+  return { page, context, problems, response };
+}
+
+test('every page loads under a subpath with no console error and no request outside the site', async () => {
+  const pages = htmlFiles().filter((p) => p !== '404.html');
+  assert.ok(pages.length > 10);
+  for (const rel of pages) {
+    const { page, context, problems, response } = await open(base + rel);
+    assert.equal(response.status(), 200, rel);
+    // The stylesheet applied: the body font is not the browser default.
+    const css = await page.evaluate(() => document.styleSheets.length);
+    assert.ok(css >= 2, `${rel}: stylesheets not loaded`);
+    assert.deepEqual(problems, [], rel);
+    await context.close();
+  }
+});
+
+test('the site works from file://', async () => {
+  for (const rel of ['index.html', 'articles/udaipur-freelancer/index.html', 'claims/prior-post-october-2024/index.html']) {
+    const { page, context, problems } = await open('file://' + path.join(output, rel));
+    assert.deepEqual(problems, [], rel);
+    const color = await page.evaluate(() => getComputedStyle(document.querySelector('.site-title')).textDecorationLine);
+    assert.equal(color, 'none', `${rel}: the theme's CSS applies`);
+    await context.close();
+  }
+  // Links resolve to files from disk too.
+  const { page, context } = await open('file://' + path.join(output, 'index.html'));
+  await page.click('#articles h3 a >> nth=0');
+  assert.match(page.url(), /articles\/[a-z0-9-]+\/index\.html$/);
+  await context.close();
+});
+
+test('front page, article and claim pages link to each other', async () => {
+  const { page, context, problems } = await open(base + 'index.html');
+  await page.click('#articles a[href$="udaipur-freelancer/index.html"]');
+  assert.equal(page.url(), base + 'articles/udaipur-freelancer/index.html');
+  // The note after the flagged passage leads to the claim page…
+  await page.click('a.note[href$="claims/prior-post-october-2024/index.html"]');
+  assert.equal(page.url(), base + 'claims/prior-post-october-2024/index.html');
+  // …which leads back to the highlighted spot.
+  await page.click('.in-context a[href*="#q-prior-post-october-2024-1"] >> nth=0');
+  assert.equal(page.url(), base + 'articles/udaipur-freelancer/index.html#q-prior-post-october-2024-1');
+  assert.ok(await page.locator('#q-prior-post-october-2024-1').isVisible());
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a highlighted passage is visible, and its note is reachable by keyboard and announced', async () => {
+  const { page, context } = await open(base + 'articles/udaipur-freelancer/index.html');
+  const mark = page.locator('mark#q-prior-post-october-2024-1');
+  assert.ok(await mark.isVisible());
+  assert.match(await mark.innerText(), /October 2024/);
+  const bg = await mark.evaluate((el) => getComputedStyle(el).backgroundColor);
+  assert.notEqual(bg, 'rgba(0, 0, 0, 0)', 'a flagged passage is highlighted');
+  // Tab through the page until the note of that passage has focus.
+  let found = null;
+  for (let i = 0; i < 300 && !found; i++) {
+    await page.keyboard.press('Tab');
+    found = await page.evaluate(() => {
+      const a = document.activeElement;
+      return a && a.matches('a.note') && a.getAttribute('href').includes('prior-post-october-2024') && a.previousElementSibling?.id === 'q-prior-post-october-2024-1'
+        ? a.textContent.trim().replace(/\s+/g, ' ') : null;
+    });
+  }
+  assert.ok(found, 'the note is reachable with Tab');
+  // Its accessible name (the link's text) says the verdict and the finding.
+  assert.match(found, /^False The joint post .* 28 October 2025/);
+  const snapshot = await page.locator('a.note[href$="claims/prior-post-october-2024/index.html"]').ariaSnapshot();
+  assert.match(snapshot, /link "False The joint post/);
+  await context.close();
+});
+
+test('verdicts are never told by colour alone', async () => {
+  for (const rel of htmlFiles().filter((p) => p.startsWith('articles/'))) {
+    const { page, context } = await open(base + rel);
+    const unlabelled = await page.evaluate(() => [...document.querySelectorAll('mark.claim[id]')]
+      .filter((m) => {
+        // The note after the passage (after an enclosing link, if any) names the verdict.
+        let el = m;
+        while (el && !(el.nextElementSibling && el.nextElementSibling.matches('a.note'))) el = el.parentElement;
+        const note = el && el.nextElementSibling;
+        return !note || !note.querySelector('.note-label')?.textContent.trim();
+      }).map((m) => m.id));
+    assert.deepEqual(unlabelled, [], rel);
+    const badges = await page.evaluate(() => [...document.querySelectorAll('.badge')].filter((b) => !b.textContent.trim()).length);
+    assert.equal(badges, 0, rel);
+    await context.close();
+  }
+});
+
+test('the discrepancy section shows each side', async () => {
+  const { page, context } = await open(base + 'index.html');
+  const section = page.locator('section.discrepancy#prior-post-date');
+  assert.ok(await section.isVisible());
+  const sides = section.locator('.side');
+  assert.equal(await sides.count(), 2);
+  assert.deepEqual(await section.locator('.side .badge').allInnerTexts(), ['FALSE', 'ACCURATE']);
+  assert.match(await section.locator('.resolution').innerText(), /October 2025/);
+  // Side by side on a wide screen.
+  const [a, b] = [await sides.nth(0).boundingBox(), await sides.nth(1).boundingBox()];
+  assert.ok(b.x > a.x && Math.abs(a.y - b.y) < 5, 'the two sides sit next to each other');
+  await context.close();
+});
+
+test('print hides navigation and keeps flags and notes readable', async () => {
+  const { page, context } = await open(base + 'articles/udaipur-freelancer/index.html');
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('.site-header').evaluate((e) => getComputedStyle(e).display), 'none');
+  assert.equal(await page.locator('.site-footer').evaluate((e) => getComputedStyle(e).display), 'none');
+  const mark = page.locator('mark#q-prior-post-october-2024-1');
+  assert.ok(await mark.isVisible());
+  assert.notEqual(await mark.evaluate((e) => getComputedStyle(e).borderBottomStyle), 'none');
+  assert.ok(await page.locator('a.note.v-false >> nth=0').isVisible());
+  await context.close();
+});
+
+async function axeViolations(page) {
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document);
+    return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
+  });
+}
+
+test('axe-core finds no violation on any page type, light and dark', async () => {
+  const types = ['index.html', 'articles/udaipur-freelancer/index.html', 'articles/why-it-matters/index.html',
+    'claims/prior-post-october-2024/index.html', 'sources/index.html', 'corrections/index.html', '404.html'];
+  for (const colorScheme of ['light', 'dark']) {
+    for (const rel of types) {
+      const { page, context } = await open(base + rel, { colorScheme });
+      assert.deepEqual(await axeViolations(page), [], `${rel} (${colorScheme})`);
+      await context.close();
+    }
+  }
+});
+
+test('every page is valid HTML (Nu HTML Checker)', () => {
+  const jar = path.join(path.dirname(require.resolve('vnu-jar/package.json')), 'build/dist/vnu.jar');
+  const files = htmlFiles().map((p) => path.join(output, p));
+  try {
+    execFileSync('java', ['-jar', jar, '--errors-only', ...files], { stdio: 'pipe' });
+  } catch (e) {
+    if (e.code === 'ENOENT') assert.fail('Java not found: install it (apt-get install default-jre-headless)');
+    assert.fail(`vnu reported errors:\n${e.stderr}`);
+  }
+});
+
+test('screenshots: desktop, phone, dark, first printed page', async () => {
+  const shot = async (name, rel, options) => {
+    const { page, context } = await open(base + rel, options);
+    await page.screenshot({ path: path.join(shots, name), fullPage: false });
+    await context.close();
+  };
+  await shot('front-desktop.png', 'index.html', { viewport: { width: 1280, height: 1600 } });
+  await shot('article-desktop.png', 'articles/udaipur-freelancer/index.html', { viewport: { width: 1280, height: 1600 } });
+  await shot('article-phone.png', 'articles/udaipur-freelancer/index.html', { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+  await shot('front-dark.png', 'index.html', { viewport: { width: 1280, height: 1600 }, colorScheme: 'dark' });
+  const { page, context } = await open(base + 'articles/udaipur-freelancer/index.html');
+  const pdf = path.join(shots, 'article-print.pdf');
+  await page.pdf({ path: pdf, format: 'A4' });
+  await context.close();
+  execFileSync('pdftoppm', ['-png', '-r', '80', '-f', '1', '-l', '1', pdf, path.join(shots, 'article-print')]);
+  for (const f of ['front-desktop.png', 'article-phone.png', 'front-dark.png', 'article-print-1.png']) {
+    assert.ok(fs.statSync(path.join(shots, f)).size > 10_000, f);
+  }
+});
