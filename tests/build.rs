@@ -181,7 +181,11 @@ fn check_links(out: &Path) {
             }
             assert!(!link.starts_with('/'), "{path}: root-absolute link {link} breaks under a subpath");
             let (file, fragment) = link.split_once('#').unwrap_or((link, ""));
-            let target = if file.is_empty() { path.clone() } else { resolve(path, file) };
+            let target = if file.is_empty() {
+                path.clone()
+            } else {
+                briefing::links::resolve(path, file).unwrap_or_else(|| panic!("{path}: {link} leaves the site"))
+            };
             assert!(files.contains_key(&target), "{path}: {link} → {target} does not exist");
             if !fragment.is_empty() && target.ends_with(".html") {
                 let tdoc = scraper::Html::parse_document(std::str::from_utf8(&files[&target]).unwrap());
@@ -190,21 +194,6 @@ fn check_links(out: &Path) {
             }
         }
     }
-}
-
-fn resolve(from: &str, rel: &str) -> String {
-    let mut parts: Vec<&str> = from.split('/').collect();
-    parts.pop();
-    for seg in rel.split('/') {
-        match seg {
-            ".." => {
-                parts.pop();
-            }
-            "." | "" => {}
-            s => parts.push(s),
-        }
-    }
-    parts.join("/")
 }
 
 #[test]
