@@ -80,11 +80,12 @@ fn serve_rebuild_after_one_claim_edit(b: Bencher) {
     corpus::write_site(&site, SPEC).expect("corpus");
     let opts = Options { root: site.clone(), output: None, base_url: None, dry_run: true, check_links: false };
     let mut cache = Cache::keeping();
-    let _ = pipeline::make(&opts, &mut cache);
+    let memo = briefing::render::Memo::new();
+    let _ = pipeline::make_with(&opts, &mut cache, Some(&memo));
     let mut n = 0;
     b.bench_local(|| {
         n += 1;
         corpus::edit_one_claim(&site, n).expect("edit");
-        pipeline::make(&opts, &mut cache).1.map(|m| m.rendered.pages.len())
+        pipeline::make_with(&opts, &mut cache, Some(&memo)).1.map(|m| m.rendered.pages.len())
     });
 }

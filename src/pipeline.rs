@@ -101,6 +101,11 @@ pub struct Made {
 /// Runs load → validate → anchor → render (and the link check when asked), writing
 /// nothing. `cache` keeps parsed articles between runs of a long-lived process (`serve`).
 pub fn make(opts: &Options, cache: &mut load::Cache) -> (Report, Option<Made>) {
+    make_with(opts, cache, None)
+}
+
+/// [`make`], reusing rendered work kept in `memo` (see [`render::Memo`]).
+pub fn make_with(opts: &Options, cache: &mut load::Cache, memo: Option<&render::Memo>) -> (Report, Option<Made>) {
     let mut report = Report::default();
     let base_url = match opts.base_url.as_deref().map(normalize_base_url).transpose() {
         Ok(b) => b,
@@ -134,7 +139,7 @@ pub fn make(opts: &Options, cache: &mut load::Cache) -> (Report, Option<Made>) {
         return (report, None);
     }
 
-    let rendered = match render::render(&site, &marks, &highlighter) {
+    let rendered = match render::render_with(&site, &marks, &highlighter, memo) {
         Ok(r) => r,
         Err(ds) => {
             report.extend(ds);

@@ -8,6 +8,8 @@
 //! [`crate::jsonld`] (ClaimReview) and [`crate::feed`] (Atom, sitemap, robots.txt).
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -234,6 +236,7 @@ struct Shared<'a> {
     /// Claim id → the discrepancies naming it, in file order.
     discrepancies_of: HashMap<&'a str, Vec<usize>>,
     highlighter: &'a Highlighter,
+    memo: Option<&'a Memo>,
 }
 
 /// The id of an appearance's mark: stable as long as the claim keeps its id and the
@@ -258,8 +261,61 @@ pub fn updated(site: &Site, claim: &Claim) -> Date {
 
 type Job<'r> = Box<dyn Fn() -> Result<Page, Diagnostic> + Send + Sync + 'r>;
 
+/// What a long-lived process (`serve`) keeps between renders, so that a rebuild after an
+/// edit redoes only what the edit touched: markdown and TOML already turned into HTML,
+/// and every page with a fingerprint of everything it was rendered from (its template
+/// context and the templates). A page whose fingerprint did not change is not rendered
+/// again. Everything here is a pure function of its key, so reuse is always correct.
+#[derive(Default)]
+pub struct Memo {
+    markdown: Mutex<HashMap<String, String>>,
+    toml: Mutex<HashMap<String, String>>,
+    pages: Mutex<HashMap<String, (u64, Arc<Vec<u8>>)>>,
+}
+
+impl Memo {
+    /// An empty memo.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn get_or<F: FnOnce() -> String>(map: &Mutex<HashMap<String, String>>, key: &str, make: F) -> String {
+        if let Some(v) = map.lock().ok().and_then(|m| m.get(key).cloned()) {
+            return v;
+        }
+        let v = make();
+        if let Ok(mut m) = map.lock() {
+            m.insert(key.to_string(), v.clone());
+        }
+        v
+    }
+}
+
+/// Feeds JSON straight into a hasher, without building the string.
+struct HashWriter<'h>(&'h mut std::collections::hash_map::DefaultHasher);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        std::hash::Hasher::write(self.0, buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Renders every page of the site.
 pub fn render(site: &Site, marks: &Marks, highlighter: &Highlighter) -> Result<Rendered, Vec<Diagnostic>> {
+    render_with(site, marks, highlighter, None)
+}
+
+/// Renders every page of the site, reusing what `memo` kept from earlier renders.
+pub fn render_with(
+    site: &Site,
+    marks: &Marks,
+    highlighter: &Highlighter,
+    memo: Option<&Memo>,
+) -> Result<Rendered, Vec<Diagnostic>> {
     // Compiling templates and warming syntect's TOML grammar (its regexes compile on first
     // use) are the two slowest fixed costs of a small build: do them side by side.
     let (tera, css) = rayon::join(
@@ -272,7 +328,15 @@ pub fn render(site: &Site, marks: &Marks, highlighter: &Highlighter) -> Result<R
         },
     );
     let tera = tera?;
-    let shared = Shared::new(site, marks, highlighter);
+    // The templates are part of every page's fingerprint.
+    let templates_hash = {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for (name, file) in &site.theme.templates {
+            (name, &*file.text).hash(&mut h);
+        }
+        h.finish()
+    };
+    let shared = Shared::new(site, marks, highlighter, memo);
     let config = &site.config;
     let site_ctx = SiteCtx {
         title: &config.title,
@@ -292,9 +356,29 @@ pub fn render(site: &Site, marks: &Marks, highlighter: &Highlighter) -> Result<R
             ctx.insert("verdicts", &config.verdicts);
             ctx.extend(extra);
             let path = if template == "404.html" { "404.html".to_string() } else { format!("{dir}index.html") };
-            tera.render(template, &ctx)
+            let fingerprint = memo.map(|_| {
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                (templates_hash, template).hash(&mut h);
+                let _ = serde_json::to_writer(HashWriter(&mut h), &ctx.clone().into_json());
+                h.finish()
+            });
+            if let (Some(memo), Some(fp)) = (memo, fingerprint) {
+                let kept =
+                    memo.pages.lock().ok().and_then(|m| m.get(&path).filter(|(k, _)| *k == fp).map(|(_, b)| b.clone()));
+                if let Some(bytes) = kept {
+                    return Ok(Page { path, bytes: bytes.to_vec() });
+                }
+            }
+            let page = tera
+                .render(template, &ctx)
                 .map(|html| Page { path, bytes: html.into_bytes() })
-                .map_err(|e| theme::template_error(&site.theme, &e))
+                .map_err(|e| theme::template_error(&site.theme, &e))?;
+            if let (Some(memo), Some(fp)) = (memo, fingerprint) {
+                if let Ok(mut m) = memo.pages.lock() {
+                    m.insert(page.path.clone(), (fp, Arc::new(page.bytes.clone())));
+                }
+            }
+            Ok(page)
         };
     let page = |title: &str, description: String, path: &str, og_type: &'static str| PageCtx {
         title: title.to_string(),
@@ -385,7 +469,7 @@ pub fn render(site: &Site, marks: &Marks, highlighter: &Highlighter) -> Result<R
 }
 
 impl<'a> Shared<'a> {
-    fn new(site: &'a Site, marks: &'a Marks, highlighter: &'a Highlighter) -> Self {
+    fn new(site: &'a Site, marks: &'a Marks, highlighter: &'a Highlighter, memo: Option<&'a Memo>) -> Self {
         let mut appearance_marks = HashMap::new();
         for (ai, list) in marks.iter().enumerate() {
             for m in list {
@@ -411,6 +495,7 @@ impl<'a> Shared<'a> {
             claims: Vec::new(),
             discrepancies_of,
             highlighter,
+            memo,
         };
         shared.article_refs = site.articles.iter().enumerate().map(|(i, a)| shared.article_ref(i, a)).collect();
         shared.claims = (0..site.claims.claims.len()).into_par_iter().map(|i| shared.claim_ctx(i)).collect();
@@ -429,7 +514,10 @@ impl<'a> Shared<'a> {
     }
 
     fn md(&self, text: &str) -> String {
-        markup::markdown_to_html(text, self.highlighter)
+        match self.memo {
+            Some(memo) => Memo::get_or(&memo.markdown, text, || markup::markdown_to_html(text, self.highlighter)),
+            None => markup::markdown_to_html(text, self.highlighter),
+        }
     }
 
     fn article_ref(&self, i: usize, a: &'a Article) -> ArticleRef<'a> {
@@ -539,10 +627,15 @@ impl<'a> Shared<'a> {
         let entry = &file.text[claim.span.clone()];
         let (first, _) = file.line_col(claim.span.start);
         let (last, _) = file.line_col(claim.span.end.saturating_sub(1).max(claim.span.start));
-        let recorded_html = self
-            .highlighter
-            .highlight("toml", &format!("{entry}\n"))
-            .unwrap_or_else(|| format!("<code>{}</code>", escape(entry)));
+        let highlight = || {
+            self.highlighter
+                .highlight("toml", &format!("{entry}\n"))
+                .unwrap_or_else(|| format!("<code>{}</code>", escape(entry)))
+        };
+        let recorded_html = match self.memo {
+            Some(memo) => Memo::get_or(&memo.toml, entry, highlight),
+            None => highlight(),
+        };
         let edit_url = site
             .config
             .repo_url

@@ -47,7 +47,8 @@ pub fn run(root: &Path, base_url: Option<String>, bind: &str, port: u16, quiet: 
     let opts = Options { root: root.to_path_buf(), output: None, base_url, dry_run: true, check_links: false };
     let state = Arc::new(RwLock::new(State::default()));
     let mut cache = Cache::keeping();
-    rebuild(&opts, &mut cache, &state, quiet);
+    let memo = crate::render::Memo::new();
+    rebuild(&opts, &mut cache, &memo, &state, quiet);
 
     let listener = match TcpListener::bind((bind, port)) {
         Ok(l) => l,
@@ -102,7 +103,7 @@ pub fn run(root: &Path, base_url: Option<String>, bind: &str, port: u16, quiet: 
             Signal::Stop => break,
             Signal::Changed(paths) => {
                 if paths.iter().any(|p| relevant(root, p)) {
-                    rebuild(&opts, &mut cache, &state, quiet);
+                    rebuild(&opts, &mut cache, &memo, &state, quiet);
                 }
             }
         }
@@ -136,9 +137,9 @@ fn relevant(root: &Path, path: &Path) -> bool {
 
 /// Builds into memory and publishes the result: the new pages if the build succeeded, the
 /// diagnostics (over the last good pages) if it did not.
-pub fn rebuild(opts: &Options, cache: &mut Cache, state: &RwLock<State>, quiet: bool) {
+pub fn rebuild(opts: &Options, cache: &mut Cache, memo: &crate::render::Memo, state: &RwLock<State>, quiet: bool) {
     let start = Instant::now();
-    let (mut report, made) = pipeline::make(opts, cache);
+    let (mut report, made) = pipeline::make_with(opts, cache, Some(memo));
     report.sort();
     let color = crate::cli::color();
     for d in &report.items {
