@@ -270,8 +270,11 @@ type Job<'r> = Box<dyn Fn() -> Result<Page, Diagnostic> + Send + Sync + 'r>;
 pub struct Memo {
     markdown: Mutex<HashMap<String, String>>,
     toml: Mutex<HashMap<String, String>>,
-    pages: Mutex<HashMap<String, (u64, Arc<Vec<u8>>)>>,
+    pages: Mutex<HashMap<String, Kept>>,
 }
+
+/// A rendered page and the fingerprint of what it was rendered from.
+type Kept = (u64, Arc<Vec<u8>>);
 
 impl Memo {
     /// An empty memo.
@@ -373,10 +376,8 @@ pub fn render_with(
                 .render(template, &ctx)
                 .map(|html| Page { path, bytes: html.into_bytes() })
                 .map_err(|e| theme::template_error(&site.theme, &e))?;
-            if let (Some(memo), Some(fp)) = (memo, fingerprint) {
-                if let Ok(mut m) = memo.pages.lock() {
-                    m.insert(page.path.clone(), (fp, Arc::new(page.bytes.clone())));
-                }
+            if let (Some(fp), Some(Ok(mut kept))) = (fingerprint, memo.map(|m| m.pages.lock())) {
+                kept.insert(page.path.clone(), (fp, Arc::new(page.bytes.clone())));
             }
             Ok(page)
         };
