@@ -6,8 +6,6 @@
 //! pieces when the page is written, a quote can span emphasis or links and the page's text
 //! never changes apart from the marks.
 
-use std::fmt::Write as _;
-
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag};
 
 use crate::highlight::Highlighter;
@@ -558,26 +556,6 @@ pub fn markdown_to_html(text: &str, highlighter: &Highlighter) -> String {
     from_markdown(text, highlighter).to_html()
 }
 
-/// Collapses markup to plain text for attributes and summaries.
-pub fn plain(m: &Markup) -> String {
-    let mut s = String::new();
-    let mut last_block = false;
-    for p in &m.pieces {
-        match p {
-            Piece::Tag { block: true, .. } => last_block = true,
-            Piece::Tag { .. } => {}
-            Piece::Text { text, .. } => {
-                if last_block && !s.is_empty() {
-                    s.push(' ');
-                }
-                last_block = false;
-                let _ = write!(s, "{text}");
-            }
-        }
-    }
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -658,7 +636,6 @@ mod tests {
         let h = Highlighter::new();
         let m = from_markdown("one *two* three\n\nfour\n", &h);
         assert_eq!(m.text, "one two threefour");
-        assert_eq!(plain(&m), "one two three four");
         let start = m.text.find("ne").unwrap();
         let end = m.text.find("thr").unwrap() + 3;
         let html = write_html(&m, &[hl(start, end, "a")]);
