@@ -3,7 +3,7 @@
 // loopback server under a subpath, and opened from file://. Accessibility with axe-core,
 // validity with the Nu HTML Checker (vnu.jar, Java).
 //
-//   cd tests/browser && npm ci && npm test
+//   cd tests/browser && npm ci --ignore-scripts && npm test
 //
 // BRIEFING_OUTPUT picks another built site; CHROMIUM another browser binary.
 
