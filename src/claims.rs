@@ -147,13 +147,13 @@ pub fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Claims {
 
     let mut out = Claims::default();
     for (table, span) in claim_tables {
-        let span = headers.entry(&text, "claim", span);
+        let span = headers.entry("claim", span);
         if let Some(c) = parse_claim(file, table, span, &headers, diags) {
             out.claims.push(c);
         }
     }
     for (table, span) in discrepancy_tables {
-        let span = headers.entry(&text, "discrepancy", span);
+        let span = headers.entry("discrepancy", span);
         let known = &["id", "title", "claims", "resolution"];
         let mut f = Fields::new(file, table, span.clone(), "`[[discrepancy]]`", known, 0, diags);
         let id = f.str("id");
@@ -165,7 +165,7 @@ pub fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Claims {
         }
     }
     for (table, span) in artifact_tables {
-        let span = headers.entry(&text, "artifact", span);
+        let span = headers.entry("artifact", span);
         let known = &["article", "quote", "prefix", "suffix", "reason"];
         let mut f = Fields::new(file, table, span.clone(), "`[[artifact]]`", known, 0, diags);
         let quote = parse_quote(&mut f, span);
@@ -175,7 +175,7 @@ pub fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Claims {
         }
     }
     for (table, span) in event_tables {
-        let span = headers.entry(&text, "event", span);
+        let span = headers.entry("event", span);
         let mut f = Fields::new(file, table, span, "`[[event]]`", &["date", "title", "source"], 0, diags);
         let date = f.date("date");
         let title = f.str("title");
@@ -188,7 +188,7 @@ pub fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Claims {
         }
     }
     for (table, span) in correction_tables {
-        let span = headers.entry(&text, "correction", span);
+        let span = headers.entry("correction", span);
         let mut f = Fields::new(file, table, span, "`[[correction]]`", &["date", "claim", "text"], 0, diags);
         let date = f.date("date");
         let claim = f.str("claim");
@@ -222,7 +222,7 @@ fn parse_claim(
 
     let mut sources = Vec::new();
     for (t, s) in source_tables {
-        let s = headers.entry(text, "claim.source", s);
+        let s = headers.entry("claim.source", s);
         let mut f = Fields::new(file, t, s, "`[[claim.source]]`", &["title", "publisher", "url", "date"], 0, diags);
         let title = f.str("title");
         let publisher = f.opt_str("publisher");
@@ -242,7 +242,7 @@ fn parse_claim(
     }
     let mut appearances = Vec::new();
     for (t, s) in appearance_tables {
-        let s = headers.entry(text, "claim.appearance", s);
+        let s = headers.entry("claim.appearance", s);
         let known = &["article", "quote", "prefix", "suffix", "note"];
         let mut f = Fields::new(file, t, s.clone(), "`[[claim.appearance]]`", known, 0, diags);
         let quote = parse_quote(&mut f, s);
@@ -324,7 +324,7 @@ impl Headers {
     /// The span of the `[[name]]` header that opens the entry whose values start at
     /// `span`; `span` itself for inline tables. Headers are sorted by offset, so this is a
     /// binary search (a claims file can have tens of thousands of entries).
-    fn entry(&self, _text: &str, name: &str, span: Range<usize>) -> Range<usize> {
+    fn entry(&self, name: &str, span: Range<usize>) -> Range<usize> {
         let upto = self.lines.partition_point(|(start, _, _)| *start <= span.start);
         self.lines[..upto]
             .iter()

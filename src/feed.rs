@@ -35,7 +35,8 @@ pub fn atom(site: &Site) -> String {
     let _ = writeln!(x, "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">", escape(&config.language));
     let _ = writeln!(x, "  <title>{}</title>", escape(&config.title));
     let _ = writeln!(x, "  <subtitle>{}</subtitle>", escape(&config.description));
-    let _ = writeln!(x, "  <id>{}</id>", escape(&base.map_or_else(|| site_urn(site), str::to_string)));
+    let urn = site_urn(site);
+    let _ = writeln!(x, "  <id>{}</id>", escape(base.unwrap_or(&urn)));
     let _ =
         writeln!(x, "  <link rel=\"alternate\" type=\"text/html\" href=\"{}index.html\"/>", escape(base.unwrap_or("")));
     if let Some(b) = base {
@@ -52,7 +53,7 @@ pub fn atom(site: &Site) -> String {
         let c = &site.claims.claims[i];
         let verdict = config.verdict(&c.verdict.value).unwrap_or(&config.verdicts[0]);
         let path = format!("claims/{}/", c.id.value);
-        let id = base.map_or_else(|| format!("{}:claim:{}", site_urn(site), c.id.value), |b| format!("{b}{path}"));
+        let id = base.map_or_else(|| format!("{urn}:claim:{}", c.id.value), |b| format!("{b}{path}"));
         x.push_str("  <entry>\n");
         let _ = writeln!(x, "    <title>{}</title>", escape(&c.claim));
         let _ = writeln!(x, "    <id>{}</id>", escape(&id));

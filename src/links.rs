@@ -24,17 +24,19 @@ pub fn scan(html: &str) -> Scan {
     let mut out = Scan::default();
     let mut rest = html;
     while let Some(i) = rest.find('<') {
-        rest = &rest[i + 1..];
+        rest = &rest[i..];
         // Skip comments, doctype and closing tags; skip raw text of script and style.
-        if rest.starts_with("!--") {
+        if rest.starts_with("<!--") {
             rest = rest.find("-->").map_or("", |j| &rest[j + 3..]);
             continue;
         }
-        if rest.starts_with('!') || rest.starts_with('/') {
+        if rest.starts_with("<!") || rest.starts_with("</") {
+            rest = &rest[1..];
             continue;
         }
-        let end = tag_end(rest);
-        let tag = &rest[..end];
+        // The same scanner that splits article HTML into pieces.
+        let end = crate::markup::tag_end(rest);
+        let tag = rest[1..end].strip_suffix('>').unwrap_or(&rest[1..end]);
         rest = &rest[end..];
         let name: String =
             tag.chars().take_while(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
@@ -53,20 +55,6 @@ pub fn scan(html: &str) -> Scan {
         }
     }
     out
-}
-
-fn tag_end(s: &str) -> usize {
-    let mut quote = None;
-    for (i, b) in s.bytes().enumerate() {
-        match (quote, b) {
-            (Some(q), _) if b == q => quote = None,
-            (Some(_), _) => {}
-            (None, b'"' | b'\'') => quote = Some(b),
-            (None, b'>') => return i,
-            _ => {}
-        }
-    }
-    s.len()
 }
 
 /// `name="value"` pairs of a tag's attribute text.

@@ -288,8 +288,9 @@ fn tokenize(html: &str, highlighter: &Highlighter) -> Markup {
     m
 }
 
-/// The length of the tag at the start of `s`, quotes in attribute values respected.
-fn tag_end(s: &str) -> usize {
+/// The length of the tag at the start of `s` (which starts with `<`), quotes in attribute
+/// values respected.
+pub(crate) fn tag_end(s: &str) -> usize {
     let mut quote: Option<u8> = None;
     for (i, b) in s.bytes().enumerate().skip(1) {
         match (quote, b) {
