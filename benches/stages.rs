@@ -78,7 +78,8 @@ fn serve_rebuild_after_one_claim_edit(b: Bencher) {
     let dir = tempfile::tempdir().expect("temp dir");
     let site = dir.path().join("site");
     corpus::write_site(&site, SPEC).expect("corpus");
-    let opts = Options { root: site.clone(), output: None, base_url: None, dry_run: true, check_links: false };
+    let opts =
+        Options { root: site.clone(), output: None, base_url: None, dry_run: true, check_links: false, suggest: false };
     let mut cache = Cache::keeping();
     let memo = briefing::render::Memo::new();
     let _ = pipeline::make_with(&opts, &mut cache, Some(&memo));

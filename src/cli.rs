@@ -68,6 +68,10 @@ struct CheckArgs {
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// Also list discrepancies the claims file does not cover yet, each with a snippet
+    /// to paste. Never changes output/ or the exit code.
+    #[arg(long)]
+    suggest: bool,
 }
 
 #[derive(Debug, Args)]
@@ -109,6 +113,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
                 base_url: a.site.base_url,
                 dry_run: false,
                 check_links: false,
+                suggest: false,
             };
             let outcome = pipeline::build(&opts);
             print_outcome(&outcome, cli.quiet, "built");
@@ -121,15 +126,24 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
                 base_url: a.site.base_url,
                 dry_run: true,
                 check_links: true,
+                suggest: a.suggest,
             };
             let outcome = pipeline::build(&opts);
             match a.format {
-                Format::Human => print_outcome(&outcome, cli.quiet, "checked"),
+                Format::Human => {
+                    print_outcome(&outcome, cli.quiet, "checked");
+                    if a.suggest {
+                        print_suggestions(&outcome.suggestions);
+                    }
+                }
                 Format::Json => {
                     for d in &outcome.report.items {
                         if !cli.quiet || d.is_error() {
                             println!("{}", d.to_json());
                         }
+                    }
+                    for s in &outcome.suggestions {
+                        println!("{}", s.to_json());
                     }
                 }
             }
@@ -210,6 +224,19 @@ fn print_outcome(outcome: &Outcome, quiet: bool, verb: &str) {
             );
         }
     }
+}
+
+/// Suggestions go to stdout: they are what `check --suggest` was asked for.
+fn print_suggestions(suggestions: &[crate::suggest::Suggestion]) {
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    for s in suggestions {
+        println!("{}\n", s.render(color));
+    }
+    let n = suggestions.len();
+    println!(
+        "{n} suggestion{} for review; nothing was written (paste what holds up into content/claims.toml)",
+        plural(n)
+    );
 }
 
 fn plural(n: usize) -> &'static str {

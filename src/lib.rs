@@ -26,6 +26,7 @@ pub mod pipeline;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
+pub mod suggest;
 pub mod theme;
 pub mod tomlfile;
 pub mod validate;

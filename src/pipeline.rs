@@ -13,6 +13,7 @@ use crate::diag::{Diagnostic, Report};
 use crate::highlight::Highlighter;
 use crate::load;
 use crate::render::{self, Rendered};
+use crate::suggest::{self, Suggestion};
 use crate::validate;
 use crate::write;
 
@@ -29,6 +30,8 @@ pub struct Options {
     pub dry_run: bool,
     /// Also check every internal link and fragment of the rendered pages.
     pub check_links: bool,
+    /// Also look for discrepancies no claim covers yet (`check --suggest`).
+    pub suggest: bool,
 }
 
 /// What a successful build did.
@@ -61,6 +64,9 @@ pub struct Outcome {
     pub report: Report,
     /// Set when the build succeeded.
     pub summary: Option<Summary>,
+    /// Candidate discrepancies, when [`Options::suggest`] asked for them. Advisory: they
+    /// never change the exit code or the output.
+    pub suggestions: Vec<Suggestion>,
 }
 
 impl Outcome {
@@ -83,7 +89,7 @@ fn is_io(d: &Diagnostic) -> bool {
 fn failed(report: Report) -> Outcome {
     let mut report = report;
     report.sort();
-    Outcome { report, summary: None }
+    Outcome { report, summary: None, suggestions: Vec::new() }
 }
 
 /// What the stages before writing produce: the pages, and what they were made from.
@@ -106,6 +112,15 @@ pub fn make(opts: &Options, cache: &mut load::Cache) -> (Report, Option<Made>) {
 
 /// [`make`], reusing rendered work kept in `memo` (see [`render::Memo`]).
 pub fn make_with(opts: &Options, cache: &mut load::Cache, memo: Option<&render::Memo>) -> (Report, Option<Made>) {
+    make_inner(opts, cache, memo, &mut Vec::new())
+}
+
+fn make_inner(
+    opts: &Options,
+    cache: &mut load::Cache,
+    memo: Option<&render::Memo>,
+    suggestions: &mut Vec<Suggestion>,
+) -> (Report, Option<Made>) {
     let mut report = Report::default();
     let base_url = match opts.base_url.as_deref().map(normalize_base_url).transpose() {
         Ok(b) => b,
@@ -135,6 +150,11 @@ pub fn make_with(opts: &Options, cache: &mut load::Cache, memo: Option<&render::
     let (marks, diags) = anchor::anchor(&site.articles, &site.claims, &site.claims_file);
     report.extend(diags);
     lap("anchor");
+    if opts.suggest {
+        *suggestions = suggest::suggest(&site, &marks);
+        suggest::sort(suggestions);
+        lap("suggest");
+    }
     if report.has_errors() {
         return (report, None);
     }
@@ -167,8 +187,11 @@ pub fn build(opts: &Options) -> Outcome {
         report.push(d);
         return failed(report);
     }
-    let (mut report, made) = make(opts, &mut load::Cache::default());
-    let Some(Made { rendered, articles, claims, mut timings }) = made else { return failed(report) };
+    let mut suggestions = Vec::new();
+    let (mut report, made) = make_inner(opts, &mut load::Cache::default(), None, &mut suggestions);
+    let Some(Made { rendered, articles, claims, mut timings }) = made else {
+        return Outcome { suggestions, ..failed(report) };
+    };
     let write_start = Instant::now();
 
     let mut written = 0;
@@ -197,7 +220,7 @@ pub fn build(opts: &Options) -> Outcome {
         elapsed: start.elapsed(),
         timings,
     };
-    Outcome { report, summary: Some(summary) }
+    Outcome { report, summary: Some(summary), suggestions }
 }
 
 /// Refuses an output directory whose replacement would destroy the sources: the root,

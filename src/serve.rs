@@ -44,7 +44,8 @@ pub struct State {
 
 /// Runs the server until Ctrl-C. Returns the exit code.
 pub fn run(root: &Path, base_url: Option<String>, bind: &str, port: u16, quiet: bool) -> i32 {
-    let opts = Options { root: root.to_path_buf(), output: None, base_url, dry_run: true, check_links: false };
+    let opts =
+        Options { root: root.to_path_buf(), output: None, base_url, dry_run: true, check_links: false, suggest: false };
     let state = Arc::new(RwLock::new(State::default()));
     let mut cache = Cache::keeping();
     let memo = crate::render::Memo::new();

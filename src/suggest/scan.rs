@@ -1,0 +1,603 @@
+//! What the detectors look at: an article's text cut into tokens and sentences, and the
+//! dates, weekdays, quantities and quotations found in it.
+//!
+//! Everything here is English newsroom prose as general grammar, not vocabulary of any
+//! one story: month and weekday names, number words, currency signs, quote marks.
+
+use std::ops::Range;
+
+use crate::date::Date;
+
+/// A token of the text: a word, a number, or one symbol.
+#[derive(Debug, Clone)]
+pub struct Token {
+    /// Byte range in the text.
+    pub range: Range<usize>,
+    /// Which sentence it belongs to (index into [`Scan::sentences`]).
+    pub sentence: usize,
+    /// Which block (paragraph, list item) it belongs to.
+    pub block: usize,
+}
+
+/// A text, tokenized.
+#[derive(Debug)]
+pub struct Scan<'a> {
+    /// The text.
+    pub text: &'a str,
+    /// Its tokens, in order. White space is not a token.
+    pub tokens: Vec<Token>,
+    /// Each sentence's token range.
+    pub sentences: Vec<Range<usize>>,
+}
+
+impl<'a> Scan<'a> {
+    /// Tokenizes `text`; `breaks` are byte offsets where a block (paragraph, list item)
+    /// ends, which always end a sentence.
+    pub fn new(text: &'a str, breaks: &[usize]) -> Scan<'a> {
+        let mut tokens = Vec::new();
+        let mut chars = text.char_indices().peekable();
+        while let Some((at, c)) = chars.next() {
+            if c.is_whitespace() {
+                continue;
+            }
+            let mut end = at + c.len_utf8();
+            if c.is_alphanumeric() {
+                // Words keep inner apostrophes; numbers keep inner `,` and `.` ("1,000.5").
+                while let Some(&(i, n)) = chars.peek() {
+                    let inner = |next: Option<char>, ok: fn(char) -> bool| next.is_some_and(ok);
+                    let rest = &text[i + n.len_utf8()..];
+                    let next = rest.chars().next();
+                    let keep = n.is_alphanumeric()
+                        || ((n == '\'' || n == '’') && c.is_alphabetic() && inner(next, char::is_alphabetic))
+                        || ((n == ',' || n == '.')
+                            && text[at..i].chars().all(|d| d.is_ascii_digit() || d == ',' || d == '.')
+                            && inner(next, |d| d.is_ascii_digit()));
+                    if !keep {
+                        break;
+                    }
+                    end = i + n.len_utf8();
+                    chars.next();
+                }
+            }
+            tokens.push(Token { range: at..end, sentence: 0, block: 0 });
+        }
+        let mut sentences = Vec::new();
+        let mut start = 0;
+        let mut next_break = breaks.iter().peekable();
+        let mut block = 0;
+        for i in 0..tokens.len() {
+            let mut ends = false;
+            while next_break.peek().is_some_and(|&&b| b <= tokens[i].range.start) {
+                next_break.next();
+                ends = i > start;
+            }
+            if ends {
+                block += 1;
+            }
+            tokens[i].block = block;
+            if ends {
+                sentences.push(start..i);
+                start = i;
+            }
+            if i > start && is_full_stop(text, &tokens, i) {
+                sentences.push(start..i + 1);
+                start = i + 1;
+            }
+        }
+        if start < tokens.len() {
+            sentences.push(start..tokens.len());
+        }
+        for (s, r) in sentences.iter().enumerate() {
+            for t in &mut tokens[r.clone()] {
+                t.sentence = s;
+            }
+        }
+        Scan { text, tokens, sentences }
+    }
+
+    /// The text of token `i`.
+    pub fn tok(&self, i: usize) -> &'a str {
+        self.tokens.get(i).map_or("", |t| &self.text[t.range.clone()])
+    }
+
+    /// The byte range of tokens `r` (non-empty) in the text.
+    pub fn span(&self, r: &Range<usize>) -> Range<usize> {
+        self.tokens[r.start].range.start..self.tokens[r.end - 1].range.end
+    }
+}
+
+/// Whether token `i` ends a sentence: `.`, `!` or `?` followed by a capital, a digit or
+/// a quote mark, and not after an abbreviation or an initial.
+fn is_full_stop(text: &str, tokens: &[Token], i: usize) -> bool {
+    let t = &text[tokens[i].range.clone()];
+    if !matches!(t, "." | "!" | "?") {
+        return false;
+    }
+    let Some(next) = tokens.get(i + 1) else { return true };
+    if next.range.start == tokens[i].range.end {
+        return false;
+    }
+    let next = text[next.range.clone()].chars().next().unwrap_or(' ');
+    if !(next.is_uppercase() || next.is_ascii_digit() || "\"“‘'".contains(next)) {
+        return false;
+    }
+    let prev = if i > 0 { &text[tokens[i - 1].range.clone()] } else { "" };
+    let initial = prev.chars().count() == 1 && prev.chars().all(char::is_uppercase);
+    !(t == "." && (initial || month(prev).is_some() || ABBREVIATIONS.contains(&prev)))
+}
+
+const ABBREVIATIONS: &[&str] =
+    &["Mr", "Mrs", "Ms", "Dr", "St", "Prof", "Gen", "Sen", "Rep", "Gov", "Inc", "Ltd", "Co", "No", "vs", "etc"];
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+
+/// The month (1–12) a capitalised word names: full names and the usual abbreviations.
+pub fn month(word: &str) -> Option<u32> {
+    if !word.starts_with(|c: char| c.is_uppercase()) {
+        return None;
+    }
+    let w = word.to_lowercase();
+    let full = MONTHS.iter().position(|m| *m == w);
+    let short = || match w.as_str() {
+        "sept" => Some(8),
+        _ if w.len() == 3 => MONTHS.iter().position(|m| m.starts_with(&w)),
+        _ => None,
+    };
+    full.or_else(short).map(|i| i as u32 + 1)
+}
+
+/// The weekday (0 = Monday) a capitalised word names.
+pub fn weekday(word: &str) -> Option<usize> {
+    if !word.starts_with(|c: char| c.is_uppercase()) {
+        return None;
+    }
+    WEEKDAYS.iter().position(|d| d.eq_ignore_ascii_case(word))
+}
+
+/// The English name of weekday `d` (0 = Monday).
+pub fn weekday_name(d: usize) -> &'static str {
+    ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][d % 7]
+}
+
+/// A date as precise as the text gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    /// A calendar day.
+    Day(Date),
+    /// A month of a year.
+    Month(i32, u32),
+}
+
+impl When {
+    /// Whether two dates cannot be the same day: compared at the precision both have.
+    pub fn conflicts(self, other: When) -> bool {
+        let ym = |w: When| match w {
+            When::Day(d) => (d.year(), d.month()),
+            When::Month(y, m) => (y, m),
+        };
+        match (self, other) {
+            (When::Day(a), When::Day(b)) => a != b,
+            _ => ym(self) != ym(other),
+        }
+    }
+
+    /// Whether `day` falls within this date.
+    pub fn contains(self, day: Date) -> bool {
+        !self.conflicts(When::Day(day))
+    }
+
+    /// For ids: `2026-02-27` or `2025-10`.
+    pub fn key(self) -> String {
+        match self {
+            When::Day(d) => d.to_string(),
+            When::Month(y, m) => format!("{y:04}-{m:02}"),
+        }
+    }
+}
+
+/// What a mention is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum What {
+    /// A date; `weekday` when the text names one with it ("Tuesday, February 27").
+    Date {
+        /// The date.
+        when: When,
+        /// The weekday written with it, and its token.
+        weekday: Option<(usize, usize)>,
+    },
+    /// A weekday on its own ("on Tuesday"), which only makes sense relative to the
+    /// article's time.
+    Weekday(usize),
+    /// A number with a unit or currency ("$13 billion", "40 per cent", "300 jobs").
+    Quantity {
+        /// Its value, scale words applied.
+        value: f64,
+        /// The unit: a currency code, `percent`, or the counted noun's stem.
+        unit: String,
+        /// Whether the text hedges it ("about", "more than").
+        approximate: bool,
+    },
+    /// Words in quotation marks.
+    Quotation(Vec<String>),
+}
+
+/// Something found in the text.
+#[derive(Debug, Clone)]
+pub struct Mention {
+    /// Its tokens.
+    pub tokens: Range<usize>,
+    /// What it is.
+    pub what: What,
+}
+
+/// Every mention in a scanned text, in order.
+pub fn mentions(s: &Scan<'_>) -> Vec<Mention> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    let n = s.tokens.len();
+    while i < n {
+        if let Some((end, what)) = date_at(s, i) {
+            out.push(Mention { tokens: i..end, what });
+            i = end;
+            continue;
+        }
+        if let Some(d) = weekday(s.tok(i)) {
+            let prev = s.tok(i.wrapping_sub(1)).to_lowercase();
+            let same_sentence = i > 0 && s.tokens[i - 1].sentence == s.tokens[i].sentence;
+            if same_sentence && RELATIVE.contains(&prev.as_str()) {
+                out.push(Mention { tokens: i..i + 1, what: What::Weekday(d) });
+            }
+            i += 1;
+            continue;
+        }
+        if let Some((start, end, what)) = quantity_at(s, i) {
+            out.push(Mention { tokens: start..end, what });
+            i = end;
+            continue;
+        }
+        i += 1;
+    }
+    out.extend(quotations(s));
+    out.sort_by_key(|m| (m.tokens.start, m.tokens.end));
+    out
+}
+
+/// Words before a weekday that make it a day of this week ("on Tuesday", "last Friday").
+const RELATIVE: &[&str] = &["on", "last", "this", "next", "since", "until", "till", "by", "early", "late", "from"];
+
+fn day_number(t: &str) -> Option<u32> {
+    let digits = t.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let suffix = &t[digits.len()..];
+    if digits.is_empty() || digits.len() > 2 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if !matches!(suffix, "" | "st" | "nd" | "rd" | "th") {
+        return None;
+    }
+    digits.parse().ok().filter(|d| (1..=31).contains(d))
+}
+
+fn year_number(t: &str) -> Option<i32> {
+    (t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| t.parse().ok())
+        .flatten()
+        .filter(|y| (1000..=2999).contains(y))
+}
+
+/// A date starting at token `i`: an optional weekday, then "Month D, YYYY", "D Month
+/// YYYY", "Month YYYY" or "YYYY-MM-DD". Returns the end token and the date.
+fn date_at(s: &Scan<'_>, i: usize) -> Option<(usize, What)> {
+    let mut j = i;
+    let mut wd = None;
+    if let Some(d) = weekday(s.tok(j)) {
+        wd = Some((d, j));
+        j += 1;
+        if s.tok(j) == "," {
+            j += 1;
+        }
+    }
+    let skip = |k: usize, t: &str| if s.tok(k) == t { k + 1 } else { k };
+    let found: Option<(usize, When)> = (|| {
+        if let Some(m) = month(s.tok(j)) {
+            let k = skip(j + 1, ".");
+            if let Some(d) = day_number(s.tok(k)) {
+                let k2 = skip(k + 1, ",");
+                let y = year_number(s.tok(k2))?;
+                return Some((k2 + 1, When::Day(Date::new(y, m, d).ok()?)));
+            }
+            let k = skip(skip(k, ","), "of");
+            let y = year_number(s.tok(k))?;
+            return Some((k + 1, When::Month(y, m)));
+        }
+        if let Some(d) = day_number(s.tok(j)) {
+            let k = skip(j + 1, "of");
+            let m = month(s.tok(k))?;
+            let k = skip(skip(k + 1, "."), ",");
+            let y = year_number(s.tok(k))?;
+            return Some((k + 1, When::Day(Date::new(y, m, d).ok()?)));
+        }
+        if let Some(y) = year_number(s.tok(j))
+            && s.tok(j + 1) == "-"
+            && s.tok(j + 3) == "-"
+            && s.tokens.get(j + 4).is_some_and(|t| t.range.start == s.tokens[j + 3].range.end)
+        {
+            let (m, d) = (s.tok(j + 2), s.tok(j + 4));
+            if m.len() == 2 && d.len() == 2 {
+                let date = Date::new(y, m.parse().ok()?, d.parse().ok()?).ok()?;
+                return Some((j + 5, When::Day(date)));
+            }
+        }
+        None
+    })();
+    let (end, when) = found?;
+    Some((end, What::Date { when, weekday: wd }))
+}
+
+const UNITS: &[&str] = &[
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+];
+const TENS: &[&str] = &["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+
+fn number_word(w: &str) -> Option<f64> {
+    let w = w.to_lowercase();
+    UNITS
+        .iter()
+        .position(|u| *u == w)
+        .or_else(|| TENS.iter().position(|t| !t.is_empty() && *t == w).map(|t| t * 10))
+        .map(|v| v as f64)
+}
+
+fn scale(w: &str) -> Option<f64> {
+    match w.to_lowercase().as_str() {
+        "hundred" => Some(1e2),
+        "thousand" => Some(1e3),
+        "million" | "mn" => Some(1e6),
+        "billion" | "bn" => Some(1e9),
+        "trillion" | "tn" => Some(1e12),
+        _ => None,
+    }
+}
+
+fn currency_sign(t: &str) -> Option<&'static str> {
+    match t {
+        "$" => Some("USD"),
+        "€" => Some("EUR"),
+        "£" => Some("GBP"),
+        "¥" => Some("JPY"),
+        "₹" => Some("INR"),
+        _ => None,
+    }
+}
+
+fn currency_word(w: &str) -> Option<&'static str> {
+    match w.to_lowercase().as_str() {
+        "dollar" | "dollars" | "usd" => Some("USD"),
+        "euro" | "euros" | "eur" => Some("EUR"),
+        "pound" | "pounds" | "gbp" => Some("GBP"),
+        "yen" | "jpy" => Some("JPY"),
+        "rupee" | "rupees" | "inr" => Some("INR"),
+        _ => None,
+    }
+}
+
+/// Hedges before a number: the text does not claim an exact figure.
+const HEDGES: &[&str] = &[
+    "about",
+    "around",
+    "nearly",
+    "almost",
+    "roughly",
+    "some",
+    "approximately",
+    "over",
+    "under",
+    "least",
+    "than",
+    "up",
+    "to",
+    "estimated",
+    "~",
+];
+
+/// A quantity around token `i` (a currency sign, a number or number word, a scale
+/// word, a unit). Returns its token range and value. Bare numbers and years are not
+/// quantities: without a unit there is nothing to say they measure the same thing.
+fn quantity_at(s: &Scan<'_>, i: usize) -> Option<(usize, usize, What)> {
+    let mut j = i;
+    let mut unit: Option<String> = currency_sign(s.tok(j)).map(str::to_string);
+    if unit.is_some() {
+        j += 1;
+    }
+    let t = s.tok(j);
+    let mut value = if t.starts_with(|c: char| c.is_ascii_digit()) {
+        if !t.bytes().all(|b| b.is_ascii_digit() || b == b',' || b == b'.') {
+            return None;
+        }
+        t.replace(',', "").parse::<f64>().ok()?
+    } else if let Some(v) = number_word(t) {
+        // "twenty-five"
+        if v >= 20.0
+            && s.tok(j + 1) == "-"
+            && let Some(u) = number_word(s.tok(j + 2)).filter(|u| *u < 10.0)
+        {
+            j += 2;
+            v + u
+        } else {
+            v
+        }
+    } else {
+        return None;
+    };
+    let is_year = year_number(t).is_some() && unit.is_none();
+    j += 1;
+    while let Some(f) = scale(s.tok(j)) {
+        value *= f;
+        j += 1;
+    }
+    if unit.is_none() {
+        let w = s.tok(j);
+        if let Some(c) = currency_word(w) {
+            unit = Some(c.to_string());
+            j += 1;
+        } else if w == "%" || w.eq_ignore_ascii_case("percent") {
+            unit = Some("percent".into());
+            j += 1;
+        } else if w.eq_ignore_ascii_case("per") && s.tok(j + 1).eq_ignore_ascii_case("cent") {
+            unit = Some("percent".into());
+            j += 2;
+        } else if !is_year
+            && w.chars().all(char::is_lowercase)
+            && w.chars().count() > 2
+            && !super::similar::is_stop(w)
+            && s.tokens.get(j).is_some_and(|t| t.sentence == s.tokens[i].sentence)
+        {
+            unit = Some(super::similar::stem(w));
+            j += 1;
+        }
+    }
+    let unit = unit?;
+    let prev = s.tok(i.wrapping_sub(1)).to_lowercase();
+    let approximate = i > 0 && HEDGES.contains(&prev.as_str());
+    Some((i, j, What::Quantity { value, unit, approximate }))
+}
+
+/// Quotations of three words or more, within one paragraph: curly pairs, or straight
+/// double quotes taken two by two.
+fn quotations(s: &Scan<'_>) -> Vec<Mention> {
+    let mut out = Vec::new();
+    let mut open: Option<usize> = None;
+    let mut straight: Option<usize> = None;
+    for i in 0..s.tokens.len() {
+        let t = s.tok(i);
+        let close = |start: usize, out: &mut Vec<Mention>| {
+            let words: Vec<String> = (start + 1..i)
+                .map(|k| s.tok(k))
+                .filter(|w| w.chars().any(char::is_alphanumeric))
+                .map(str::to_lowercase)
+                .collect();
+            if words.len() >= 3 {
+                out.push(Mention { tokens: start + 1..i, what: What::Quotation(words) });
+            }
+        };
+        match t {
+            "“" => open = Some(i),
+            "”" => {
+                if let Some(start) = open.take() {
+                    close(start, &mut out);
+                }
+            }
+            "\"" => match straight.take() {
+                Some(start) => close(start, &mut out),
+                None => straight = Some(i),
+            },
+            _ => {}
+        }
+        // A quote never runs across paragraphs: a stray mark must not pair with one far
+        // away.
+        if s.tokens.get(i + 1).is_some_and(|n| n.block != s.tokens[i].block) {
+            open = None;
+            straight = None;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<(String, What)> {
+        let s = Scan::new(text, &[]);
+        mentions(&s).into_iter().map(|m| (text[s.span(&m.tokens)].to_string(), m.what)).collect()
+    }
+
+    #[test]
+    fn dates_in_their_usual_forms() {
+        let d = |y, m, d| When::Day(Date::new(y, m, d).unwrap());
+        let f = found("On February 27, 2026, and on 3rd of March 2026, in Oct. 2024 and by 2025-10-28.");
+        let whens: Vec<When> = f
+            .iter()
+            .filter_map(|(_, w)| match w {
+                What::Date { when, .. } => Some(*when),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(whens, vec![d(2026, 2, 27), d(2026, 3, 3), When::Month(2024, 10), d(2025, 10, 28)]);
+    }
+
+    #[test]
+    fn weekday_with_a_date_and_alone() {
+        let f = found("It was Tuesday, February 27, 2026. The board met on Friday. Tuesday Group rose.");
+        assert!(matches!(f[0].1, What::Date { weekday: Some((1, 2)), .. }), "{f:?}");
+        assert_eq!(f[1], ("Friday".to_string(), What::Weekday(4)));
+        assert_eq!(f.len(), 2, "a weekday opening a name is not a date: {f:?}");
+    }
+
+    #[test]
+    fn quantities_need_a_unit() {
+        let f = found("It paid $13 billion, more than thirteen billion dollars, 40 per cent, 300 jobs in 2019 and 7.");
+        let q: Vec<(f64, String, bool)> = f
+            .into_iter()
+            .filter_map(|(_, w)| match w {
+                What::Quantity { value, unit, approximate } => Some((value, unit, approximate)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            q,
+            vec![
+                (13e9, "USD".to_string(), false),
+                (13e9, "USD".to_string(), true),
+                (40.0, "percent".to_string(), false),
+                (300.0, "job".to_string(), false),
+            ]
+        );
+    }
+
+    #[test]
+    fn quotations_of_three_words_or_more() {
+        let f = found("She said “we will rebuild the bridge” and \"no comment\" then \"it is over now\".");
+        let q: Vec<&str> = f.iter().filter(|(_, w)| matches!(w, What::Quotation(_))).map(|(t, _)| t.as_str()).collect();
+        assert_eq!(q, vec!["we will rebuild the bridge", "it is over now"]);
+    }
+
+    #[test]
+    fn sentences_end_at_full_stops_not_abbreviations() {
+        let s = Scan::new("Mr. Smith left in Oct. 2024. He came back. 3.5 was the U.S. figure.", &[]);
+        assert_eq!(s.sentences.len(), 3, "{:?}", s.sentences);
+    }
+}
