@@ -115,13 +115,24 @@ pub fn suggest(site: &Site, marks: &Marks) -> Vec<Suggestion> {
     }
     let event_words: Vec<Vec<String>> = claims.events.iter().map(|e| similar::words(&e.title)).collect();
     for w in &event_words {
-        vocab.add(w.iter().map(String::as_str));
+        vocab.add(&w.iter().map(String::as_str).collect::<Vec<_>>());
     }
 
     let mut docs = Vec::new();
     for (index, (article, scan)) in articles.iter().zip(scans).enumerate() {
         let mentions = scan::mentions(&scan);
-        let contexts = mentions.iter().map(|m| Context::around(&scan, &m.tokens, &vocab)).collect();
+        let contexts = mentions
+            .iter()
+            .map(|m| {
+                let (reach, clause) = match m.what {
+                    What::Quantity { .. } => (1.5, true),
+                    What::Date { .. } => (3.0, true),
+                    // A relative weekday dates the whole sentence's news.
+                    What::Weekday(_) | What::Quotation(_) => (3.0, false),
+                };
+                Context::around(&scan, &m.tokens, &vocab, reach, clause)
+            })
+            .collect();
         let mut covered = Vec::new();
         let mut chrome = Vec::new();
         for mark in marks.get(index).into_iter().flatten() {
@@ -136,7 +147,9 @@ pub fn suggest(site: &Site, marks: &Marks) -> Vec<Suggestion> {
         .events
         .iter()
         .zip(event_words)
-        .map(|(e, w)| (e.date, e.title.as_str(), Context::of_text(w, &vocab)))
+        .map(|(e, w)| {
+            (e.date, e.title.as_str(), Context::of_text(&w.iter().map(String::as_str).collect::<Vec<_>>(), &vocab))
+        })
         .collect();
 
     let mut found = Vec::new();
@@ -396,7 +409,7 @@ fn relative_weekdays(c: &Ctx<'_>, ids: &mut Ids, out: &mut Vec<Suggestion>) {
             }
             let p = passage(doc, m);
             let claim = ids.fresh(&format!("{}-on-{}", doc.article.slug, weekday_name(wd)));
-            let mut notes: Vec<String> = why.iter().map(|w| format!("{w}")).collect();
+            let mut notes: Vec<String> = why.iter().map(|w| w.to_string()).collect();
             notes.truncate(3);
             out.push(Suggestion {
                 code: "weekday-event",

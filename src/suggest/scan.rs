@@ -489,7 +489,17 @@ fn quantity_at(s: &Scan<'_>, i: usize) -> Option<(usize, usize, What)> {
             j += 1;
         }
     }
-    let unit = unit?;
+    let mut unit = unit?;
+    // A rate is its own unit: "miles per hour", "$5 per share".
+    let rate = s.tok(j + 1);
+    if s.tok(j).eq_ignore_ascii_case("per")
+        && !rate.is_empty()
+        && rate.chars().all(char::is_alphabetic)
+        && !rate.eq_ignore_ascii_case("cent")
+    {
+        unit = format!("{unit}/{}", super::similar::stem(rate));
+        j += 2;
+    }
     let prev = s.tok(i.wrapping_sub(1)).to_lowercase();
     let approximate = i > 0 && HEDGES.contains(&prev.as_str());
     Some((i, j, What::Quantity { value, unit, approximate }))
@@ -599,5 +609,79 @@ mod tests {
     fn sentences_end_at_full_stops_not_abbreviations() {
         let s = Scan::new("Mr. Smith left in Oct. 2024. He came back. 3.5 was the U.S. figure.", &[]);
         assert_eq!(s.sentences.len(), 3, "{:?}", s.sentences);
+    }
+}
+
+#[cfg(test)]
+mod props {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::suggest::similar::{Context, Vocab};
+
+    /// Pieces that exercise every pattern, and its edges.
+    const PIECES: &[&str] = &[
+        "Tuesday",
+        "on",
+        "Friday,",
+        "February",
+        "Feb.",
+        "27,",
+        "27th",
+        "of",
+        "2026",
+        "2026-02-30",
+        "2026-02-27",
+        "May",
+        "$",
+        "£13",
+        "13",
+        "1,000.5",
+        "billion",
+        "per",
+        "cent",
+        "%",
+        "jobs",
+        "thirteen",
+        "twenty",
+        "-",
+        "“",
+        "”",
+        "\"",
+        "’",
+        "'s",
+        ",",
+        ".",
+        "which",
+        "held,",
+        "Line",
+        "3",
+        "\n\n",
+        "é",
+        "🙂",
+        "Mr.",
+        "U.S.",
+        "99999999999999999999",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Any soup of date-like, number-like and quote-like pieces scans without panic,
+        /// and every mention and its context lie inside the text.
+        #[test]
+        fn any_text_scans(picks in proptest::collection::vec(0..PIECES.len(), 0..60)) {
+            let text = picks.iter().map(|&i| PIECES[i]).collect::<Vec<_>>().join(" ");
+            let breaks: Vec<usize> = text.match_indices("\n\n").map(|(i, _)| i).collect();
+            let s = Scan::new(&text, &breaks);
+            let mut v = Vocab::default();
+            v.add_scan(&s);
+            for m in mentions(&s) {
+                let r = s.span(&m.tokens);
+                prop_assert!(r.end <= text.len() && text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+                let _ = Context::around(&s, &m.tokens, &v, 3.0, true);
+                let _ = Context::around(&s, &m.tokens, &v, 1.5, false);
+            }
+        }
     }
 }

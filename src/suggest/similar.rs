@@ -197,6 +197,12 @@ pub fn stem(word: &str) -> String {
     w
 }
 
+/// A word for messages: lowercase, without a possessive `'s`.
+fn plain(word: &str) -> String {
+    let w = word.to_lowercase();
+    w.strip_suffix("'s").or_else(|| w.strip_suffix("’s")).unwrap_or(&w).to_string()
+}
+
 /// Whether a token carries meaning for similarity: a word, not a function word, not a
 /// number, not a date word (dates are what is being compared, not context).
 fn content(word: &str) -> bool {
@@ -205,7 +211,17 @@ fn content(word: &str) -> bool {
         && !is_stop(word)
         && month(word).is_none()
         && weekday(word).is_none()
+        && !NUMBER_WORDS.contains(&word.to_lowercase().as_str())
 }
+
+/// Counting words: a quantity, not a topic.
+const NUMBER_WORDS: &[&str] = &[
+    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "twenty", "thirty",
+    "forty", "fifty", "hundred", "thousand", "million", "billion", "trillion", "dozen", "half",
+];
+
+/// The weight of a word outside the mention's clause, relative to one inside.
+pub const OTHER_CLAUSE: f32 = 0.4;
 
 /// Document frequencies of stems over a set of sentences.
 #[derive(Debug, Default)]
@@ -215,9 +231,9 @@ pub struct Vocab {
 }
 
 impl Vocab {
-    /// Counts one sentence (each stem once).
-    pub fn add<'a>(&mut self, words: impl IntoIterator<Item = &'a str>) {
-        let mut seen: Vec<String> = words.into_iter().filter(|w| content(w)).map(stem).collect();
+    /// Counts one sentence (each term once).
+    pub fn add(&mut self, words: &[&str]) {
+        let mut seen: Vec<String> = terms(words).into_iter().map(|t| t.stem).collect();
         seen.sort();
         seen.dedup();
         for s in seen {
@@ -229,7 +245,8 @@ impl Vocab {
     /// Counts every sentence of a scanned text.
     pub fn add_scan(&mut self, s: &Scan<'_>) {
         for r in &s.sentences {
-            self.add(r.clone().map(|i| s.tok(i)));
+            let words: Vec<&str> = r.clone().map(|i| s.tok(i)).collect();
+            self.add(&words);
         }
     }
 
@@ -243,38 +260,54 @@ impl Vocab {
 /// The weighted words around a mention.
 #[derive(Debug, Clone, Default)]
 pub struct Context {
-    weights: HashMap<String, f32>,
+    /// Stem → (weight, the word as first written, for messages).
+    weights: HashMap<String, (f32, String)>,
 }
 
 impl Context {
-    /// The content words of the sentence around tokens `at`, each weighted by rarity and
-    /// by nearness to the mention: `1 / (1 + d/3)` for `d` words in between.
-    pub fn around(s: &Scan<'_>, at: &Range<usize>, vocab: &Vocab) -> Context {
+    /// The content words around tokens `at`, each weighted by rarity and by nearness to
+    /// the mention: `1 / (1 + d/reach)` for `d` words in between. A date is about its
+    /// clause (reach 3); a number about the few words beside it (reach 1.5: "winds of 90
+    /// mph" and "gusts of 75 mph" in otherwise alike sentences are two measures).
+    ///
+    /// With `clause`, words outside the mention's own clause count for less
+    /// ([`OTHER_CLAUSE`]): in "Construction began in May 2023, two years after the council
+    /// approved the route", the council's approval is not what May 2023 dates. A clause
+    /// holding nothing but the mention ("On 27 February, the companies…") is widened.
+    pub fn around(s: &Scan<'_>, at: &Range<usize>, vocab: &Vocab, reach: f32, clause: bool) -> Context {
         let sentence = s.sentences[s.tokens[at.start].sentence].clone();
-        let mut weights: HashMap<String, f32> = HashMap::new();
-        let words: Vec<usize> = sentence.filter(|i| !at.contains(i) && content(s.tok(*i))).collect();
-        for &i in &words {
-            let between = if i < at.start {
-                words.iter().filter(|&&k| k > i && k < at.start).count()
+        let own = if clause { clause_of(s, at, &sentence) } else { sentence.clone() };
+        let words: Vec<&str> = sentence.clone().map(|i| s.tok(i)).collect();
+        let terms: Vec<Term> = terms(&words)
+            .into_iter()
+            .map(|mut t| {
+                t.at += sentence.start;
+                t
+            })
+            .filter(|t| !at.contains(&t.at))
+            .collect();
+        let mut weights: HashMap<String, (f32, String)> = HashMap::new();
+        for t in &terms {
+            let between = if t.at < at.start {
+                terms.iter().filter(|k| k.at > t.at && k.at < at.start).count()
             } else {
-                words.iter().filter(|&&k| k < i && k >= at.end).count()
+                terms.iter().filter(|k| k.at < t.at && k.at >= at.end).count()
             };
-            let near = 1.0 / (1.0 + between as f32 / 3.0);
-            let st = stem(s.tok(i));
-            let w = vocab.idf(&st) * near;
-            let e = weights.entry(st).or_default();
-            *e = e.max(w);
+            let near = 1.0 / (1.0 + between as f32 / reach);
+            let scope = if own.contains(&t.at) { 1.0 } else { OTHER_CLAUSE };
+            let w = vocab.idf(&t.stem) * near * scope;
+            let e = weights.entry(t.stem.clone()).or_insert_with(|| (0.0, t.plain.clone()));
+            e.0 = e.0.max(w);
         }
         Context { weights }
     }
 
     /// A whole short text (a timeline entry), every word equally near.
-    pub fn of_text(words: impl IntoIterator<Item = String>, vocab: &Vocab) -> Context {
+    pub fn of_text(words: &[&str], vocab: &Vocab) -> Context {
         let mut weights = HashMap::new();
-        for w in words.into_iter().filter(|w| content(w)) {
-            let st = stem(&w);
-            let idf = vocab.idf(&st);
-            weights.insert(st, idf);
+        for t in terms(words) {
+            let idf = vocab.idf(&t.stem);
+            weights.insert(t.stem, (idf, t.plain));
         }
         Context { weights }
     }
@@ -282,16 +315,111 @@ impl Context {
     /// How much two contexts share: the sum, over shared stems, of the smaller weight.
     pub fn similarity(&self, other: &Context) -> f32 {
         let (small, big) = if self.weights.len() <= other.weights.len() { (self, other) } else { (other, self) };
-        small.weights.iter().filter_map(|(k, a)| big.weights.get(k).map(|b| a.min(*b))).sum()
+        small.weights.iter().filter_map(|(k, a)| big.weights.get(k).map(|b| a.0.min(b.0))).sum()
     }
 
-    /// The stems both contexts hold, heaviest first: why two passages were paired.
+    /// The words both contexts hold (as this one writes them), heaviest first: why two
+    /// passages were paired.
     pub fn shared(&self, other: &Context) -> Vec<String> {
-        let mut v: Vec<(&String, f32)> =
-            self.weights.iter().filter_map(|(k, a)| other.weights.get(k).map(|b| (k, a.min(*b)))).collect();
+        let mut v: Vec<(&String, f32)> = self
+            .weights
+            .values()
+            .zip(self.weights.keys())
+            .filter_map(|((a, word), k)| other.weights.get(k).map(|b| (word, a.min(b.0))))
+            .collect();
         v.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(y.0)));
-        v.into_iter().map(|(k, _)| k.clone()).collect()
+        v.into_iter().map(|(w, _)| w.clone()).collect()
     }
+}
+
+/// A meaningful word of a sentence: its token index, stem and written form.
+#[derive(Debug, Clone)]
+pub struct Term {
+    at: usize,
+    stem: String,
+    plain: String,
+}
+
+/// The content words of a run of tokens. A capitalised word followed by a small number
+/// is one name ("Line 3", "Route 66"): Line 2 and Line 3 are different things.
+fn terms(words: &[&str]) -> Vec<Term> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i];
+        let next = words.get(i + 1).copied().unwrap_or("");
+        if w.starts_with(|c: char| c.is_uppercase())
+            && !next.is_empty()
+            && next.len() <= 3
+            && next.bytes().all(|b| b.is_ascii_digit())
+            && month(w).is_none()
+        {
+            let name = format!("{} {next}", plain(w));
+            out.push(Term { at: i, stem: name.clone(), plain: name });
+            i += 2;
+            continue;
+        }
+        if content(w) {
+            out.push(Term { at: i, stem: stem(w), plain: plain(w) });
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Tokens that end a clause.
+fn is_boundary(t: &str) -> bool {
+    matches!(t, "," | ";" | ":" | "—" | "–" | "(" | ")")
+}
+
+/// Words that open a relative clause set off by commas ("the dam, which held, was…"):
+/// such an aside is skipped, so that the subject stays in the mention's clause.
+fn is_relative(t: &str) -> bool {
+    matches!(t.to_lowercase().as_str(), "which" | "who" | "whom" | "whose")
+}
+
+/// The clause around tokens `at` within `sentence`, widened while it holds fewer than
+/// two content words besides the mention: first towards its subject, on the left.
+fn clause_of(s: &Scan<'_>, at: &Range<usize>, sentence: &Range<usize>) -> Range<usize> {
+    let grow_left = |mut start: usize| {
+        loop {
+            while start > sentence.start && !is_boundary(s.tok(start - 1)) {
+                start -= 1;
+            }
+            // `, which held,` right before: step over the aside.
+            let comma = start.checked_sub(1).filter(|&c| c > sentence.start && s.tok(c) == ",");
+            let Some(comma) = comma else { break };
+            let mut open = comma;
+            while open > sentence.start && !is_boundary(s.tok(open - 1)) {
+                open -= 1;
+            }
+            if open > sentence.start && s.tok(open - 1) == "," && is_relative(s.tok(open)) {
+                start = open - 1;
+            } else {
+                break;
+            }
+        }
+        start
+    };
+    let grow_right = |mut end: usize| {
+        while end < sentence.end && !is_boundary(s.tok(end)) {
+            end += 1;
+        }
+        end
+    };
+    let (mut start, mut end) = (grow_left(at.start), grow_right(at.end));
+    let count = |start: usize, end: usize| {
+        let words: Vec<&str> = (start..end).map(|i| s.tok(i)).collect();
+        terms(&words).iter().filter(|t| !at.contains(&(t.at + start))).count()
+    };
+    while count(start, end) < 2 && (end < sentence.end || start > sentence.start) {
+        if start > sentence.start {
+            start = grow_left(start - 1);
+        } else {
+            end = grow_right(end + 1);
+        }
+    }
+    start..end
 }
 
 /// Splits a short text into words, as [`Scan`] does.
@@ -330,7 +458,7 @@ mod tests {
         }
         let ctx = |s: &Scan<'_>| {
             let i = (0..s.tokens.len()).find(|&i| s.tok(i) == "October").unwrap();
-            Context::around(s, &(i..i + 2), &v)
+            Context::around(s, &(i..i + 2), &v, 3.0, true)
         };
         let (ca, cb, cc) = (ctx(&scans[0]), ctx(&scans[1]), ctx(&scans[2]));
         assert!(ca.similarity(&cb) > 2.0 * ca.similarity(&cc), "{} vs {}", ca.similarity(&cb), ca.similarity(&cc));
