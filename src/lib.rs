@@ -17,6 +17,8 @@ pub mod date;
 pub mod diag;
 pub mod export;
 pub mod feed;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod highlight;
 pub mod jsonld;
 pub mod links;

@@ -165,3 +165,79 @@ fn ten_thousand_claims_build() {
     assert_eq!(code, 0, "{}", err.lines().take(20).collect::<Vec<_>>().join("\n"));
     assert!(out.join("claims/claim-009999/index.html").is_file());
 }
+
+/// Runs briefing as an unprivileged user when the tests run as root (as in CI), since
+/// root reads any file whatever its mode.
+fn run_unprivileged(args: &[&str]) -> std::process::Output {
+    let bin = env!("CARGO_BIN_EXE_briefing");
+    let root = std::process::Command::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false);
+    let mut cmd = if root {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", bin]);
+        c
+    } else {
+        std::process::Command::new(bin)
+    };
+    cmd.args(args).env("NO_COLOR", "1").output().expect("run briefing (setpriv is in util-linux)")
+}
+
+/// Opens a temporary tree to other users (tempdir makes it 0700), so that the
+/// unprivileged run can reach the site.
+fn open_up(dir: &std::path::Path) {
+    use std::os::unix::fs::PermissionsExt;
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.unwrap();
+        let mode = if entry.file_type().is_dir() { 0o755 } else { 0o644 };
+        fs::set_permissions(entry.path(), fs::Permissions::from_mode(mode)).unwrap();
+    }
+}
+
+#[test]
+fn unreadable_files_are_io_errors_with_their_name() {
+    use std::os::unix::fs::PermissionsExt;
+    for (file, also) in [("content/articles/news.txt", "news"), ("content/claims.toml", "claims.toml")] {
+        let (dir, site) = fixture("ui-base");
+        open_up(dir.path());
+        fs::set_permissions(site.join(file), fs::Permissions::from_mode(0o000)).unwrap();
+        let (code, _, err) = outcome(&run_unprivileged(&["check", "--root", site.to_str().unwrap()]));
+        assert_eq!(code, 2, "{file}: {err}");
+        assert!(err.contains(file) && err.contains("Permission denied"), "{file}: {err}");
+        assert!(err.contains(also), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+/// A disk that fills up mid-build: file writes past a size limit fail (RLIMIT_FSIZE, with
+/// SIGXFSZ ignored, so the write returns EFBIG as a full disk returns ENOSPC). The build
+/// must fail with an I/O error, leave the previous site exactly as it was, and the next
+/// build, with room again, must succeed.
+#[test]
+fn a_full_disk_leaves_the_previous_site_whole() {
+    let (dir, site) = fixture("ui-base");
+    let out = dir.path().join("out");
+    build(&site, &out);
+    let before = tree(&out);
+    // Change every page, so that the build has large files to write.
+    let config = site.join("briefing.toml");
+    let text = fs::read_to_string(&config).unwrap();
+    fs::write(&config, text.replacen("title = \"", "title = \"Changed: ", 1)).unwrap();
+    fs::create_dir_all(site.join("static")).unwrap();
+    fs::write(site.join("static/big.txt"), "x".repeat(64 * 1024)).unwrap();
+    let bin = env!("CARGO_BIN_EXE_briefing");
+    let o = std::process::Command::new("bash")
+        .args(["-c", "trap '' XFSZ; ulimit -f 16; exec \"$0\" \"$@\""])
+        .args([bin, "build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let (code, _, err) = outcome(&o);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("cannot write the site") && err.contains("File too large"), "{err}");
+    assert!(err.contains("previous output was left"), "{err}");
+    assert_eq!(tree(&out), before, "the previous site changed");
+    build(&site, &out);
+    let fresh = dir.path().join("fresh");
+    build(&site, &fresh);
+    assert_eq!(tree(&out), tree(&fresh), "the build after the failure differs from a fresh one");
+    assert_eq!(fs::read(out.join("big.txt")).unwrap().len(), 64 * 1024);
+}
