@@ -17,6 +17,13 @@ use crate::markup::{self, Highlight, Markup};
 use crate::suggest::scan::{self, Scan};
 use crate::suggest::similar::{Context, Vocab};
 
+/// One highlighter per process: syntect compiles a grammar on its first use, which would
+/// otherwise dominate every run.
+fn highlighter() -> &'static Highlighter {
+    static H: std::sync::OnceLock<Highlighter> = std::sync::OnceLock::new();
+    H.get_or_init(Highlighter::new)
+}
+
 /// Splits at the first NUL byte: two inputs from one. Without one, the whole input is the
 /// second part and `default` the first.
 fn split<'a>(data: &'a [u8], default: &'a [u8]) -> (&'a [u8], &'a [u8]) {
@@ -100,9 +107,8 @@ pub fn article(data: &[u8]) {
         Ok(f) => f,
         Err(d) => return check_diagnostics(&[d]),
     };
-    let highlighter = Highlighter::new();
     for format in [Format::Markdown, Format::Text] {
-        match article::parse(file.clone(), "fuzz", format, &highlighter) {
+        match article::parse(file.clone(), "fuzz", format, highlighter()) {
             Ok(a) => {
                 check_markup(&a.markup);
                 check_safe(&a.markup.to_html());
@@ -135,9 +141,8 @@ const ARTICLE: &[u8] = b"+++\ntitle = \"T\"\n+++\nThe council met on Tuesday, Ma
 /// boundaries, sorted.
 pub fn claims(data: &[u8]) {
     let (article_bytes, claims_bytes) = split(data, ARTICLE);
-    let highlighter = Highlighter::new();
     let Ok(afile) = load::decode("content/articles/a.md", article_bytes.to_vec()) else { return };
-    let Ok(article) = article::parse(afile, "a", Format::Markdown, &highlighter) else { return };
+    let Ok(article) = article::parse(afile, "a", Format::Markdown, highlighter()) else { return };
     let cfile = match load::decode(claims::CLAIMS_FILE, claims_bytes.to_vec()) {
         Ok(f) => f,
         Err(d) => return check_diagnostics(&[d]),
@@ -164,7 +169,7 @@ pub fn claims(data: &[u8]) {
 pub fn render(data: &[u8]) {
     let (md, ranges) = split(data, b"Some *emphasis* and [a link](https://example.org) in `code`.\n\n> quoted");
     let Ok(text) = std::str::from_utf8(md) else { return };
-    let m = markup::from_markdown(text, &Highlighter::new());
+    let m = markup::from_markdown(text, highlighter());
     check_markup(&m);
     let plain = m.to_html();
     check_safe(&plain);

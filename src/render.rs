@@ -350,19 +350,23 @@ pub fn render_with(
         repo_url: config.repo_url.as_deref(),
         generator: format!("briefing {}", env!("CARGO_PKG_VERSION")),
     };
+    // What every page shares is hashed once; each page then hashes only its own part.
+    let common_hash = {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        templates_hash.hash(&mut h);
+        let _ = serde_json::to_writer(HashWriter(&mut h), &(&site_ctx, &config.verdicts));
+        h.finish()
+    };
     let render_one =
         |template: &str, dir: &str, root: &str, page: PageCtx, extra: Context| -> Result<Page, Diagnostic> {
-            let mut ctx = Context::new();
-            ctx.insert("site", &site_ctx);
-            ctx.insert("root", root);
-            ctx.insert("page", &page);
-            ctx.insert("verdicts", &config.verdicts);
-            ctx.extend(extra);
             let path = if template == "404.html" { "404.html".to_string() } else { format!("{dir}index.html") };
+            // The page's own context as JSON, moved rather than cloned: it is hashed by
+            // reference, then becomes the template context.
+            let own = extra.into_json();
             let fingerprint = memo.map(|_| {
                 let mut h = std::collections::hash_map::DefaultHasher::new();
-                (templates_hash, template).hash(&mut h);
-                let _ = serde_json::to_writer(HashWriter(&mut h), &ctx.clone().into_json());
+                (common_hash, template, root).hash(&mut h);
+                let _ = serde_json::to_writer(HashWriter(&mut h), &(&page, &own));
                 h.finish()
             });
             if let (Some(memo), Some(fp)) = (memo, fingerprint) {
@@ -371,6 +375,20 @@ pub fn render_with(
                 if let Some(bytes) = kept {
                     return Ok(Page { path, bytes: bytes.to_vec() });
                 }
+            }
+            // The page's own keys win over the common ones, as `Context::extend` did.
+            let mut ctx = Context::from_value(own).unwrap_or_default();
+            if !ctx.contains_key("site") {
+                ctx.insert("site", &site_ctx);
+            }
+            if !ctx.contains_key("root") {
+                ctx.insert("root", root);
+            }
+            if !ctx.contains_key("page") {
+                ctx.insert("page", &page);
+            }
+            if !ctx.contains_key("verdicts") {
+                ctx.insert("verdicts", &config.verdicts);
             }
             let page = tera
                 .render(template, &ctx)
