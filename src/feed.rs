@@ -7,7 +7,7 @@ use crate::config::is_slug;
 use crate::date::Date;
 use crate::load::Site;
 use crate::markup::escape;
-use crate::render::{Page, updated};
+use crate::render::updated;
 
 fn stamp(d: Date) -> String {
     format!("{d}T00:00:00Z")
@@ -79,10 +79,9 @@ pub fn atom(site: &Site) -> String {
 
 /// `sitemap.xml` of every HTML page but the 404 page, by absolute URL. Only made when
 /// `base_url` is set: a sitemap needs absolute addresses.
-pub fn sitemap(site: &Site, pages: &[Page]) -> String {
+pub fn sitemap(site: &Site, files: &[&str]) -> String {
     let base = site.config.base_url.as_deref().unwrap_or("");
-    let mut paths: Vec<&str> =
-        pages.iter().map(|p| p.path.as_str()).filter(|p| p.ends_with(".html") && *p != "404.html").collect();
+    let mut paths: Vec<&str> = files.iter().copied().filter(|p| p.ends_with(".html") && *p != "404.html").collect();
     paths.sort_unstable();
     let by_dir: std::collections::HashMap<String, Date> =
         site.claims.claims.iter().map(|c| (format!("claims/{}/", c.id.value), updated(site, c))).collect();

@@ -92,10 +92,24 @@ fn failed(report: Report) -> Outcome {
     Outcome { report, summary: None, suggestions: Vec::new() }
 }
 
-/// What the stages before writing produce: the pages, and what they were made from.
+/// How many files a run made.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Counts {
+    /// Files in the output.
+    pub files: usize,
+    /// Of which HTML pages.
+    pub pages: usize,
+    /// Files written with new bytes (0 unless written).
+    pub written: usize,
+}
+
+/// What the stages produce: the pages (unless they were streamed to disk), and what they
+/// were made from.
 pub struct Made {
-    /// The rendered output files.
+    /// The rendered output files (none when they were written as rendered).
     pub rendered: Rendered,
+    /// How many files, pages and writes.
+    pub counts: Counts,
     /// Articles read.
     pub articles: usize,
     /// Claims checked.
@@ -112,14 +126,17 @@ pub fn make(opts: &Options, cache: &mut load::Cache) -> (Report, Option<Made>) {
 
 /// [`make`], reusing rendered work kept in `memo` (see [`render::Memo`]).
 pub fn make_with(opts: &Options, cache: &mut load::Cache, memo: Option<&render::Memo>) -> (Report, Option<Made>) {
-    make_inner(opts, cache, memo, &mut Vec::new())
+    make_inner(opts, cache, memo, &mut Vec::new(), None)
 }
 
+/// The stages; with `output`, pages are streamed into its twin as they are rendered and
+/// the twin is swapped in (then `Made::rendered` holds no pages), else kept in memory.
 fn make_inner(
     opts: &Options,
     cache: &mut load::Cache,
     memo: Option<&render::Memo>,
     suggestions: &mut Vec<Suggestion>,
+    output: Option<&Path>,
 ) -> (Report, Option<Made>) {
     let mut report = Report::default();
     let base_url = match opts.base_url.as_deref().map(normalize_base_url).transpose() {
@@ -159,6 +176,43 @@ fn make_inner(
         return (report, None);
     }
 
+    if let Some(output) = output {
+        let write_error = |e: std::io::Error| {
+            Diagnostic::error("io-write", format!("cannot write the site to {}: {e}", output.display()))
+                .help("check free space and permissions; the previous output was left as it was")
+        };
+        let twin = match write::Twin::open(output) {
+            Ok(t) => t,
+            Err(e) => {
+                report.push(write_error(e));
+                return (report, None);
+            }
+        };
+        let sink = |page: render::Page| twin.put(&page).map_err(write_error);
+        let made = match render::render_to(&site, &marks, &highlighter, memo, &sink) {
+            Ok(m) => m,
+            Err(ds) => {
+                report.extend(ds);
+                return (report, None);
+            }
+        };
+        lap("render");
+        let written = match twin.finish() {
+            Ok(w) => w.written,
+            Err(e) => {
+                report.push(write_error(e));
+                return (report, None);
+            }
+        };
+        lap("write");
+        let rendered = Rendered { pages: Vec::new(), flags: made.flags };
+        let counts = Counts { files: made.files, pages: made.pages, written };
+        return (
+            report,
+            Some(Made { rendered, counts, articles: site.articles.len(), claims: site.claims.claims.len(), timings }),
+        );
+    }
+
     let rendered = match render::render_with(&site, &marks, &highlighter, memo) {
         Ok(r) => r,
         Err(ds) => {
@@ -174,7 +228,12 @@ fn make_inner(
             return (report, None);
         }
     }
-    let made = Made { rendered, articles: site.articles.len(), claims: site.claims.claims.len(), timings };
+    let counts = Counts {
+        files: rendered.pages.len(),
+        pages: rendered.pages.iter().filter(|p| p.path.ends_with(".html")).count(),
+        written: 0,
+    };
+    let made = Made { rendered, counts, articles: site.articles.len(), claims: site.claims.claims.len(), timings };
     (report, Some(made))
 }
 
@@ -188,31 +247,16 @@ pub fn build(opts: &Options) -> Outcome {
         return failed(report);
     }
     let mut suggestions = Vec::new();
-    let (mut report, made) = make_inner(opts, &mut load::Cache::default(), None, &mut suggestions);
-    let Some(Made { rendered, articles, claims, mut timings }) = made else {
+    let to = (!opts.dry_run).then_some(output.as_path());
+    let (mut report, made) = make_inner(opts, &mut load::Cache::default(), None, &mut suggestions, to);
+    let Some(Made { rendered, counts, articles, claims, timings }) = made else {
         return Outcome { suggestions, ..failed(report) };
     };
-    let write_start = Instant::now();
-
-    let mut written = 0;
-    if !opts.dry_run {
-        match write::write(&output, &rendered.pages) {
-            Ok(w) => written = w.written,
-            Err(e) => {
-                report.push(
-                    Diagnostic::error("io-write", format!("cannot write the site to {}: {e}", output.display()))
-                        .help("check free space and permissions; the previous output was left as it was"),
-                );
-                return failed(report);
-            }
-        }
-    }
-    timings.push(("write", write_start.elapsed()));
     report.sort();
     let summary = Summary {
-        files: rendered.pages.len(),
-        pages: rendered.pages.iter().filter(|p| p.path.ends_with(".html")).count(),
-        written,
+        files: counts.files,
+        pages: counts.pages,
+        written: counts.written,
         articles,
         claims,
         flags: rendered.flags,

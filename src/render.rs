@@ -312,13 +312,47 @@ pub fn render(site: &Site, marks: &Marks, highlighter: &Highlighter) -> Result<R
     render_with(site, marks, highlighter, None)
 }
 
-/// Renders every page of the site, reusing what `memo` kept from earlier renders.
+/// Renders every page of the site into memory, reusing what `memo` kept from earlier
+/// renders.
 pub fn render_with(
     site: &Site,
     marks: &Marks,
     highlighter: &Highlighter,
     memo: Option<&Memo>,
 ) -> Result<Rendered, Vec<Diagnostic>> {
+    let pages = Mutex::new(Vec::new());
+    let sink = |p: Page| -> Result<(), Diagnostic> {
+        pages.lock().map_err(|_| Diagnostic::error("internal", "a render thread panicked"))?.push(p);
+        Ok(())
+    };
+    let made = render_to(site, marks, highlighter, memo, &sink)?;
+    let mut pages = pages.into_inner().map_err(|_| vec![Diagnostic::error("internal", "a render thread panicked")])?;
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Rendered { pages, flags: made.flags })
+}
+
+/// What [`render_to`] made.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Made {
+    /// Files handed to the sink.
+    pub files: usize,
+    /// Of which HTML pages.
+    pub pages: usize,
+    /// Marked passages with a flagging verdict.
+    pub flags: usize,
+}
+
+/// Renders every page of the site and hands each file to `sink` as soon as it is made,
+/// from several threads: a build streams pages into the output's twin rather than holding
+/// the whole site in memory. Template errors are all collected; the first error of the
+/// sink stops the rendering of further pages.
+pub fn render_to(
+    site: &Site,
+    marks: &Marks,
+    highlighter: &Highlighter,
+    memo: Option<&Memo>,
+    sink: &(dyn Fn(Page) -> Result<(), Diagnostic> + Sync),
+) -> Result<Made, Vec<Diagnostic>> {
     // Compiling templates and warming syntect's TOML grammar (its regexes compile on first
     // use) are the two slowest fixed costs of a small build: do them side by side.
     let (tera, css) = rayon::join(
@@ -459,32 +493,80 @@ pub fn render_with(
         }));
     }
 
-    let results: Vec<Result<Page, Diagnostic>> = jobs.par_iter().map(|job| job()).collect();
-    let mut pages = Vec::with_capacity(results.len() + site.theme.statics.len() + 6);
-    let mut diags = Vec::new();
-    for r in results {
-        match r {
-            Ok(p) => pages.push(p),
-            Err(d) => diags.push(d),
+    // Paths of the rendered pages: for the sitemap, and so that a static file never
+    // replaces a page.
+    let paths: Mutex<Vec<String>> = Mutex::new(Vec::with_capacity(jobs.len()));
+    let diags: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
+    let sink_failed = std::sync::atomic::AtomicBool::new(false);
+    let give = |page: Page| {
+        let path = page.path.clone();
+        if let Err(d) = sink(page) {
+            if !sink_failed.swap(true, std::sync::atomic::Ordering::Relaxed)
+                && let Ok(mut ds) = diags.lock()
+            {
+                ds.push(d);
+            }
+            return;
         }
+        if let Ok(mut p) = paths.lock() {
+            p.push(path);
+        }
+    };
+    jobs.par_iter().for_each(|job| {
+        if sink_failed.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
+        match job() {
+            Ok(page) => give(page),
+            Err(d) => {
+                if let Ok(mut ds) = diags.lock() {
+                    ds.push(d);
+                }
+            }
+        }
+    });
+    let failed = |diags: &Mutex<Vec<Diagnostic>>| -> Option<Vec<Diagnostic>> {
+        let mut ds = diags.lock().map(|d| d.clone()).unwrap_or_default();
+        // Jobs finish in any order; errors are reported in a stable one.
+        ds.sort_by_key(|d| (d.line_col(), d.message.clone()));
+        (!ds.is_empty()).then_some(ds)
+    };
+    if let Some(ds) = failed(&diags) {
+        return Err(ds);
     }
-    if !diags.is_empty() {
-        return Err(diags);
-    }
+    let rendered: std::collections::HashSet<String> =
+        paths.lock().map(|p| p.iter().cloned().collect()).unwrap_or_default();
+    // Then the files made from the whole site. The first of two with the same name wins:
+    // a page over a static file, a theme's static file over a generated one.
+    let mut extra: Vec<Page> = Vec::new();
     for (path, bytes) in &site.theme.statics {
-        pages.push(Page { path: path.clone(), bytes: bytes.clone() });
+        extra.push(Page { path: path.clone(), bytes: bytes.clone() });
     }
-    pages.push(Page { path: "highlight.css".into(), bytes: css.into_bytes() });
-    pages.push(Page { path: "claims.json".into(), bytes: export::claims_json(site, marks).into_bytes() });
-    pages.push(Page { path: "feed.xml".into(), bytes: feed::atom(site).into_bytes() });
+    extra.push(Page { path: "highlight.css".into(), bytes: css.into_bytes() });
+    extra.push(Page { path: "claims.json".into(), bytes: export::claims_json(site, marks).into_bytes() });
+    extra.push(Page { path: "feed.xml".into(), bytes: feed::atom(site).into_bytes() });
     if config.base_url.is_some() {
-        pages.push(Page { path: "robots.txt".into(), bytes: feed::robots(site).into_bytes() });
-        pages.push(Page { path: "sitemap.xml".into(), bytes: feed::sitemap(site, &pages).into_bytes() });
+        extra.push(Page { path: "robots.txt".into(), bytes: feed::robots(site).into_bytes() });
+        let mut all: Vec<&str> =
+            rendered.iter().map(String::as_str).chain(extra.iter().map(|p| p.path.as_str())).collect();
+        all.sort_unstable();
+        all.dedup();
+        let sitemap = feed::sitemap(site, &all);
+        extra.push(Page { path: "sitemap.xml".into(), bytes: sitemap.into_bytes() });
     }
-    pages.sort_by(|a, b| a.path.cmp(&b.path));
-    pages.dedup_by(|a, b| a.path == b.path);
+    let mut seen = rendered;
+    extra.retain(|p| seen.insert(p.path.clone()));
+    for page in extra {
+        give(page);
+    }
+    if let Some(ds) = failed(&diags) {
+        return Err(ds);
+    }
+    let paths = paths.into_inner().unwrap_or_default();
+    let files = paths.len();
+    let pages = paths.iter().filter(|p| p.ends_with(".html")).count();
     let flags = shared.appearance_marks.keys().filter(|(c, _)| shared.verdict(&site.claims.claims[*c]).flag).count();
-    Ok(Rendered { pages, flags })
+    Ok(Made { files, pages, flags })
 }
 
 impl<'a> Shared<'a> {

@@ -15,6 +15,7 @@ use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
@@ -41,30 +42,76 @@ pub fn twin_dir(output: &Path) -> PathBuf {
 
 /// Writes `pages` as the new content of `output`, atomically.
 pub fn write(output: &Path, pages: &[Page]) -> io::Result<Written> {
-    if let Ok(meta) = fs::symlink_metadata(output)
-        && !meta.is_dir()
-    {
-        return Err(io::Error::new(
-            io::ErrorKind::AlreadyExists,
-            format!("{} exists and is not a directory", output.display()),
-        ));
-    }
-    if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
-        fs::create_dir_all(parent)?;
-    }
-    let rels = pages.iter().map(|p| safe_relative(&p.path)).collect::<io::Result<Vec<_>>>()?;
-    let twin = twin_dir(output);
-    match fs::symlink_metadata(&twin) {
-        Ok(m) if m.is_dir() => {}
-        Ok(_) => {
-            fs::remove_file(&twin)?;
-            seed(output, &twin)?;
+    let twin = Twin::open(output)?;
+    pages.par_iter().try_for_each(|p| twin.put(p))?;
+    twin.finish()
+}
+
+/// The next site, being written file by file into the output's twin, then swapped in.
+/// Pages can be put from many threads as they are rendered, so that a large site is
+/// never held in memory whole. Dropping a `Twin` without [`Twin::finish`] leaves the
+/// output untouched.
+pub struct Twin {
+    output: PathBuf,
+    dir: PathBuf,
+    /// Files put so far, relative to the twin.
+    kept: Mutex<HashSet<PathBuf>>,
+    written: AtomicUsize,
+    reused: AtomicUsize,
+}
+
+impl Twin {
+    /// Prepares the twin of `output`: the previous site, or a hard-linked copy of the
+    /// output, or an empty folder.
+    pub fn open(output: &Path) -> io::Result<Twin> {
+        if let Ok(meta) = fs::symlink_metadata(output)
+            && !meta.is_dir()
+        {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                format!("{} exists and is not a directory", output.display()),
+            ));
         }
-        Err(_) => seed(output, &twin)?,
+        if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent)?;
+        }
+        let dir = twin_dir(output);
+        match fs::symlink_metadata(&dir) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => {
+                fs::remove_file(&dir)?;
+                seed(output, &dir)?;
+            }
+            Err(_) => seed(output, &dir)?,
+        }
+        Ok(Twin {
+            output: output.to_path_buf(),
+            dir,
+            kept: Mutex::new(HashSet::new()),
+            written: AtomicUsize::new(0),
+            reused: AtomicUsize::new(0),
+        })
     }
-    let written = sync(&twin, pages, &rels)?;
-    swap(&twin, output)?;
-    Ok(written)
+
+    /// Puts one file into the next site, writing it only if its bytes changed.
+    pub fn put(&self, page: &Page) -> io::Result<()> {
+        let rel = safe_relative(&page.path)?;
+        if put_one(&self.dir, &rel, &page.bytes)? {
+            self.written.fetch_add(1, Ordering::Relaxed);
+        } else {
+            self.reused.fetch_add(1, Ordering::Relaxed);
+        }
+        self.kept.lock().map_err(|_| io::Error::other("a writer thread panicked"))?.insert(rel);
+        Ok(())
+    }
+
+    /// Removes what the new site does not have, then exchanges the twin with the output.
+    pub fn finish(self) -> io::Result<Written> {
+        let kept = self.kept.into_inner().map_err(|_| io::Error::other("a writer thread panicked"))?;
+        let removed = prune(&self.dir, &kept)?;
+        swap(&self.dir, &self.output)?;
+        Ok(Written { written: self.written.into_inner(), reused: self.reused.into_inner(), removed })
+    }
 }
 
 /// A new twin: hard links to the output's files where there is an output (cheap, and the
@@ -88,10 +135,9 @@ fn seed(output: &Path, twin: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// Makes `dir` hold exactly `pages`.
-fn sync(dir: &Path, pages: &[Page], rels: &[PathBuf]) -> io::Result<Written> {
-    let wanted: HashSet<&Path> = rels.iter().map(PathBuf::as_path).collect();
-    // Remove what the new site does not have (files, links, and anything in the way).
+/// Removes from `dir` every file not in `kept` (and anything else in the way), then the
+/// folders that leaves empty. Returns how many files went.
+fn prune(dir: &Path, kept: &HashSet<PathBuf>) -> io::Result<usize> {
     let mut removed = 0;
     let mut dirs = Vec::new();
     for entry in WalkDir::new(dir).min_depth(1).contents_first(true) {
@@ -99,43 +145,42 @@ fn sync(dir: &Path, pages: &[Page], rels: &[PathBuf]) -> io::Result<Written> {
         let rel = entry.path().strip_prefix(dir).map_err(io::Error::other)?;
         if entry.file_type().is_dir() {
             dirs.push(entry.path().to_path_buf());
-        } else if !wanted.contains(rel) {
+        } else if !kept.contains(rel) {
             fs::remove_file(entry.path())?;
             removed += 1;
         }
     }
-    let written = AtomicUsize::new(0);
-    let reused = AtomicUsize::new(0);
-    pages.par_iter().zip(rels.par_iter()).try_for_each(|(page, rel)| -> io::Result<()> {
-        let target = dir.join(rel);
-        if same_bytes(&target, &page.bytes) {
-            reused.fetch_add(1, Ordering::Relaxed);
-            return Ok(());
-        }
-        if let Some(parent) = target.parent() {
-            make_dir(dir, parent)?;
-        }
-        if fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
-            fs::remove_dir_all(&target)?;
-        }
-        // Write beside, then rename over: the old file may be a hard link into the
-        // output, which must not change.
-        let tmp = target.with_file_name(format!(
-            ".{}.tmp",
-            target.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default()
-        ));
-        fs::write(&tmp, &page.bytes)?;
-        fs::rename(&tmp, &target)?;
-        written.fetch_add(1, Ordering::Relaxed);
-        Ok(())
-    })?;
-    // Folders left empty by removals go too (deepest first).
+    // Deepest first, as walked.
     for d in dirs {
         if fs::read_dir(&d).is_ok_and(|mut r| r.next().is_none()) {
             let _ = fs::remove_dir(&d);
         }
     }
-    Ok(Written { written: written.into_inner(), reused: reused.into_inner(), removed })
+    Ok(removed)
+}
+
+/// Writes one file of the twin unless it already holds these bytes. Returns whether it
+/// wrote.
+fn put_one(dir: &Path, rel: &Path, bytes: &[u8]) -> io::Result<bool> {
+    let target = dir.join(rel);
+    if same_bytes(&target, bytes) {
+        return Ok(false);
+    }
+    if let Some(parent) = target.parent() {
+        make_dir(dir, parent)?;
+    }
+    if fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
+        fs::remove_dir_all(&target)?;
+    }
+    // Write beside, then rename over: the old file may be a hard link into the output,
+    // which must not change.
+    let tmp = target.with_file_name(format!(
+        ".{}.tmp",
+        target.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default()
+    ));
+    fs::write(&tmp, bytes)?;
+    fs::rename(&tmp, &target)?;
+    Ok(true)
 }
 
 /// Creates `path` (inside `root`) as a folder, replacing a file that stands in the way.
