@@ -599,6 +599,13 @@ mod tests {
     }
 
     #[test]
+    fn a_rate_at_the_very_end_is_not_read_past() {
+        // Found by the property test below: "per" as the last token.
+        let f = found("It costs £13 per");
+        assert!(matches!(f.as_slice(), [(_, What::Quantity { unit, .. })] if unit == "GBP"), "{f:?}");
+    }
+
+    #[test]
     fn quotations_of_three_words_or_more() {
         let f = found("She said “we will rebuild the bridge” and \"no comment\" then \"it is over now\".");
         let q: Vec<&str> = f.iter().filter(|(_, w)| matches!(w, What::Quotation(_))).map(|(t, _)| t.as_str()).collect();
