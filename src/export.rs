@@ -1,9 +1,12 @@
 //! `claims.json`: the whole briefing as data, for other tools. Documented, with its JSON
 //! Schema, in `docs/claims-json.md` and `docs/claims.schema.json`.
 
-use serde_json::{Value, json};
+use std::collections::HashMap;
+
+use serde::Serialize;
 
 use crate::anchor::{Marks, Target};
+use crate::date::Date;
 use crate::load::Site;
 use crate::render::updated;
 
@@ -17,117 +20,272 @@ pub fn claims_json(site: &Site, marks: &Marks) -> String {
     let claims = &site.claims;
 
     // Character offsets of every mark, computed in one pass over each article's text.
-    let mut offsets: Vec<Vec<(usize, usize)>> = Vec::with_capacity(marks.len());
-    for (article, list) in site.articles.iter().zip(marks) {
-        offsets.push(char_offsets(&article.markup.text, list.iter().map(|m| (m.range.start, m.range.end))));
-    }
-    let mut located: std::collections::HashMap<Target, (usize, usize, usize)> = std::collections::HashMap::new();
-    for (ai, list) in marks.iter().enumerate() {
-        for (m, &(s, e)) in list.iter().zip(&offsets[ai]) {
+    let mut located: HashMap<Target, (usize, usize, usize)> = HashMap::new();
+    for (ai, (article, list)) in site.articles.iter().zip(marks).enumerate() {
+        let offsets = char_offsets(&article.markup.text, list.iter().map(|m| (m.range.start, m.range.end)));
+        for (m, (s, e)) in list.iter().zip(offsets) {
             located.insert(m.target, (ai, s, e));
         }
     }
-    let quote = |q: &crate::claims::Quote, target: Target| {
-        let mut v = json!({ "article": q.article.value, "quote": q.quote.value });
-        if let Some(p) = &q.prefix {
-            v["prefix"] = json!(p.value);
-        }
-        if let Some(s) = &q.suffix {
-            v["suffix"] = json!(s.value);
-        }
-        if let Some(n) = &q.note {
-            v["note"] = json!(n);
-        }
-        if let Some(&(ai, s, e)) = located.get(&target) {
-            let m = marks[ai].iter().find(|m| m.target == target);
-            v["start"] = json!(s);
-            v["end"] = json!(e);
-            v["exact"] = json!(m.map(|m| &site.articles[ai].markup.text[m.range.clone()]));
-        }
-        v
-    };
-
-    let articles: Vec<Value> = site
-        .articles
-        .iter()
-        .map(|a| {
-            json!({
-                "slug": a.slug,
-                "title": a.meta.title,
-                "outlet": a.meta.outlet,
-                "author": a.meta.author,
-                "url": a.meta.url,
-                "published": a.meta.published,
-                "retrieved": a.meta.retrieved,
-                "note": a.meta.note,
-                "format": a.format,
-                "file": a.file.name,
-                "page": format!("articles/{}/", a.slug),
-                "text": a.markup.text,
+    let quote = |q, target, reason| quote_out(site, marks, &located, q, target, reason);
+    let doc = Doc {
+        articles: site
+            .articles
+            .iter()
+            .map(|a| ArticleOut {
+                author: a.meta.author.as_deref(),
+                file: &a.file.name,
+                format: a.format,
+                note: a.meta.note.as_deref(),
+                outlet: a.meta.outlet.as_deref(),
+                page: format!("articles/{}/", a.slug),
+                published: a.meta.published,
+                retrieved: a.meta.retrieved,
+                slug: &a.slug,
+                text: &a.markup.text,
+                title: &a.meta.title,
+                url: a.meta.url.as_deref(),
             })
-        })
-        .collect();
-    let claim_values: Vec<Value> = claims
-        .claims
-        .iter()
-        .enumerate()
-        .map(|(ci, c)| {
-            let (first, _) = site.claims_file.line_col(c.span.start);
-            let (last, _) = site.claims_file.line_col(c.span.end.saturating_sub(1).max(c.span.start));
-            json!({
-                "id": c.id.value,
-                "claim": c.claim,
-                "verdict": c.verdict.value,
-                "finding": c.finding,
-                "explanation": c.explanation,
-                "checked": c.checked,
-                "updated": updated(site, c),
-                "topic": c.topic,
-                "page": format!("claims/{}/", c.id.value),
-                "lines": [first, last],
-                "sources": c.sources.iter().map(|s| json!({
-                    "title": s.title, "publisher": s.publisher, "url": s.url.value, "date": s.date,
-                })).collect::<Vec<_>>(),
-                "appearances": c.appearances.iter().enumerate()
-                    .map(|(ai, q)| quote(q, Target::Appearance { claim: ci, index: ai }))
-                    .collect::<Vec<_>>(),
+            .collect(),
+        artifacts: claims
+            .artifacts
+            .iter()
+            .enumerate()
+            .map(|(n, a)| quote(&a.quote, Target::Artifact(n), Some(&a.reason)))
+            .collect(),
+        claims: claims
+            .claims
+            .iter()
+            .enumerate()
+            .map(|(ci, c)| {
+                let (first, _) = site.claims_file.line_col(c.span.start);
+                let (last, _) = site.claims_file.line_col(c.span.end.saturating_sub(1).max(c.span.start));
+                ClaimOut {
+                    appearances: c
+                        .appearances
+                        .iter()
+                        .enumerate()
+                        .map(|(ai, q)| quote(q, Target::Appearance { claim: ci, index: ai }, None))
+                        .collect(),
+                    checked: c.checked,
+                    claim: &c.claim,
+                    explanation: &c.explanation,
+                    finding: &c.finding,
+                    id: &c.id.value,
+                    lines: [first, last],
+                    page: format!("claims/{}/", c.id.value),
+                    sources: c
+                        .sources
+                        .iter()
+                        .map(|s| SourceOut {
+                            date: s.date,
+                            publisher: s.publisher.as_deref(),
+                            title: &s.title,
+                            url: &s.url.value,
+                        })
+                        .collect(),
+                    topic: &c.topic,
+                    updated: updated(site, c),
+                    verdict: &c.verdict.value,
+                }
             })
-        })
-        .collect();
-    let doc = json!({
-        "format": "briefing-claims",
-        "version": VERSION,
-        "site": {
-            "title": config.title,
-            "description": config.description,
-            "language": config.language,
-            "base_url": config.base_url,
-            "publisher": { "name": config.publisher.name, "url": config.publisher.url },
+            .collect(),
+        corrections: claims
+            .corrections
+            .iter()
+            .map(|c| CorrectionOut { claim: &c.claim.value, date: c.date, text: &c.text })
+            .collect(),
+        discrepancies: claims
+            .discrepancies
+            .iter()
+            .map(|d| DiscrepancyOut {
+                claims: d.claims.iter().map(|c| c.value.as_str()).collect(),
+                id: &d.id.value,
+                resolution: &d.resolution,
+                title: &d.title,
+            })
+            .collect(),
+        format: "briefing-claims",
+        site: SiteOut {
+            base_url: config.base_url.as_deref(),
+            description: &config.description,
+            language: &config.language,
+            publisher: PublisherOut { name: &config.publisher.name, url: config.publisher.url.as_deref() },
+            title: &config.title,
         },
-        "verdicts": config.verdicts,
-        "articles": articles,
-        "claims": claim_values,
-        "discrepancies": claims.discrepancies.iter().map(|d| json!({
-            "id": d.id.value,
-            "title": d.title,
-            "claims": d.claims.iter().map(|c| &c.value).collect::<Vec<_>>(),
-            "resolution": d.resolution,
-        })).collect::<Vec<_>>(),
-        "artifacts": claims.artifacts.iter().enumerate().map(|(n, a)| {
-            let mut v = quote(&a.quote, Target::Artifact(n));
-            v["reason"] = json!(a.reason);
-            v
-        }).collect::<Vec<_>>(),
-        "corrections": claims.corrections.iter().map(|c| json!({
-            "date": c.date, "claim": c.claim.value, "text": c.text,
-        })).collect::<Vec<_>>(),
-        "timeline": claims.events.iter().map(|e| json!({
-            "date": e.date, "title": e.title, "source": e.source,
-        })).collect::<Vec<_>>(),
-    });
+        timeline: claims
+            .events
+            .iter()
+            .map(|e| EventOut { date: e.date, source: e.source.as_deref(), title: &e.title })
+            .collect(),
+        verdicts: config
+            .verdicts
+            .iter()
+            .map(|v| VerdictOut {
+                description: &v.description,
+                flag: v.flag,
+                key: &v.key,
+                label: &v.label,
+                rating: v.rating,
+            })
+            .collect(),
+        version: VERSION,
+    };
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
     out.push('\n');
     out
+}
+
+/// An appearance or artifact as written: where it was found, if it was.
+fn quote_out<'a>(
+    site: &'a Site,
+    marks: &'a Marks,
+    located: &HashMap<Target, (usize, usize, usize)>,
+    q: &'a crate::claims::Quote,
+    target: Target,
+    reason: Option<&'a str>,
+) -> QuoteOut<'a> {
+    let found = located.get(&target).map(|&(ai, s, e)| {
+        let exact =
+            marks[ai].iter().find(|m| m.target == target).map(|m| &site.articles[ai].markup.text[m.range.clone()]);
+        (s, e, exact)
+    });
+    QuoteOut {
+        article: &q.article.value,
+        end: found.map(|f| f.1),
+        exact: found.map(|f| f.2),
+        note: q.note.as_deref(),
+        prefix: q.prefix.as_ref().map(|p| p.value.as_str()),
+        quote: &q.quote.value,
+        reason,
+        start: found.map(|f| f.0),
+        suffix: q.suffix.as_ref().map(|p| p.value.as_str()),
+    }
+}
+
+// The document, written straight from the site's data: no intermediate JSON tree, which at
+// 10,000 articles held a second copy of every article's text. Fields are declared in
+// alphabetical order, the order the format has always had (and the schema's examples show).
+
+#[derive(Serialize)]
+struct Doc<'a> {
+    articles: Vec<ArticleOut<'a>>,
+    artifacts: Vec<QuoteOut<'a>>,
+    claims: Vec<ClaimOut<'a>>,
+    corrections: Vec<CorrectionOut<'a>>,
+    discrepancies: Vec<DiscrepancyOut<'a>>,
+    format: &'static str,
+    site: SiteOut<'a>,
+    timeline: Vec<EventOut<'a>>,
+    verdicts: Vec<VerdictOut<'a>>,
+    version: u32,
+}
+
+#[derive(Serialize)]
+struct ArticleOut<'a> {
+    author: Option<&'a str>,
+    file: &'a str,
+    format: crate::article::Format,
+    note: Option<&'a str>,
+    outlet: Option<&'a str>,
+    page: String,
+    published: Option<Date>,
+    retrieved: Option<Date>,
+    slug: &'a str,
+    text: &'a str,
+    title: &'a str,
+    url: Option<&'a str>,
+}
+
+/// An appearance or an artifact. Absent optional fields are left out, not `null`.
+#[derive(Serialize)]
+struct QuoteOut<'a> {
+    article: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exact: Option<Option<&'a str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prefix: Option<&'a str>,
+    quote: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suffix: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ClaimOut<'a> {
+    appearances: Vec<QuoteOut<'a>>,
+    checked: Date,
+    claim: &'a str,
+    explanation: &'a str,
+    finding: &'a str,
+    id: &'a str,
+    lines: [usize; 2],
+    page: String,
+    sources: Vec<SourceOut<'a>>,
+    topic: &'a str,
+    updated: Date,
+    verdict: &'a str,
+}
+
+#[derive(Serialize)]
+struct SourceOut<'a> {
+    date: Option<Date>,
+    publisher: Option<&'a str>,
+    title: &'a str,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct CorrectionOut<'a> {
+    claim: &'a str,
+    date: Date,
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct DiscrepancyOut<'a> {
+    claims: Vec<&'a str>,
+    id: &'a str,
+    resolution: &'a str,
+    title: &'a str,
+}
+
+#[derive(Serialize)]
+struct SiteOut<'a> {
+    base_url: Option<&'a str>,
+    description: &'a str,
+    language: &'a str,
+    publisher: PublisherOut<'a>,
+    title: &'a str,
+}
+
+#[derive(Serialize)]
+struct PublisherOut<'a> {
+    name: &'a str,
+    url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct EventOut<'a> {
+    date: Date,
+    source: Option<&'a str>,
+    title: &'a str,
+}
+
+#[derive(Serialize)]
+struct VerdictOut<'a> {
+    description: &'a str,
+    flag: bool,
+    key: &'a str,
+    label: &'a str,
+    rating: Option<u8>,
 }
 
 /// Converts byte ranges of `text` into character (Unicode scalar value) ranges, in one
