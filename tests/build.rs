@@ -291,3 +291,35 @@ fn base_url_from_the_command_line() {
     let (code, _, err) = outcome(&run(&["build", "--root", site.to_str().unwrap(), "--base-url", "javascript:x"]));
     assert_eq!(code, 2, "{err}");
 }
+
+/// Pages are streamed into the twin as they are rendered; a template that fails on some
+/// pages only (here every claim page), after others were already written, must still
+/// leave the previous site whole, and the next good build must equal a fresh one.
+#[test]
+fn a_template_error_mid_render_leaves_the_previous_output_untouched() {
+    let (dir, site) = fixture("council");
+    let out = dir.path().join("out");
+    build(&site, &out);
+    let before = tree(&out);
+    let config = site.join("briefing.toml");
+    let text = fs::read_to_string(&config).unwrap();
+    fs::write(&config, text.replacen("title = \"", "title = \"New: ", 1)).unwrap();
+    fs::create_dir_all(site.join("templates")).unwrap();
+    fs::write(
+        site.join("templates/claim.html"),
+        "{% extends \"base.html\" %}{% block main %}{{ claim.nope }}{% endblock %}",
+    )
+    .unwrap();
+    let (code, _, stderr) =
+        outcome(&run(&["build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()]));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("templates/claim.html"), "{stderr}");
+    assert!(stderr.contains("previous output was left untouched"), "{stderr}");
+    assert_eq!(tree(&out), before, "the output changed");
+    fs::remove_file(site.join("templates/claim.html")).unwrap();
+    build(&site, &out);
+    let fresh = dir.path().join("fresh");
+    build(&site, &fresh);
+    assert_eq!(tree(&out), tree(&fresh));
+    assert_ne!(tree(&out), before);
+}

@@ -265,8 +265,8 @@ pub fn mentions(s: &Scan<'_>) -> Vec<Mention> {
             i += 1;
             continue;
         }
-        if let Some((start, end, what)) = quantity_at(s, i) {
-            out.push(Mention { tokens: start..end, what });
+        if let Some((end, what)) = quantity_at(s, i) {
+            out.push(Mention { tokens: i..end, what });
             i = end;
             continue;
         }
@@ -433,10 +433,10 @@ const HEDGES: &[&str] = &[
     "~",
 ];
 
-/// A quantity around token `i` (a currency sign, a number or number word, a scale
-/// word, a unit). Returns its token range and value. Bare numbers and years are not
+/// A quantity starting at token `i` (a currency sign, a number or number word, a scale
+/// word, a unit). Returns its end token and value. Bare numbers and years are not
 /// quantities: without a unit there is nothing to say they measure the same thing.
-fn quantity_at(s: &Scan<'_>, i: usize) -> Option<(usize, usize, What)> {
+fn quantity_at(s: &Scan<'_>, i: usize) -> Option<(usize, What)> {
     let mut j = i;
     let mut unit: Option<String> = currency_sign(s.tok(j)).map(str::to_string);
     if unit.is_some() {
@@ -502,7 +502,7 @@ fn quantity_at(s: &Scan<'_>, i: usize) -> Option<(usize, usize, What)> {
     }
     let prev = s.tok(i.wrapping_sub(1)).to_lowercase();
     let approximate = i > 0 && HEDGES.contains(&prev.as_str());
-    Some((i, j, What::Quantity { value, unit, approximate }))
+    Some((j, What::Quantity { value, unit, approximate }))
 }
 
 /// Quotations of three words or more, within one paragraph: curly pairs, or straight
