@@ -10,7 +10,7 @@ use crate::markup::{self, Markup};
 use crate::tomlfile::{self, Fields};
 
 /// How an article's body is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     /// `.md`: CommonMark with tables, footnotes and strikethrough.

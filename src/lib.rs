@@ -25,6 +25,7 @@ pub mod links;
 pub mod load;
 pub mod markup;
 pub mod pipeline;
+pub mod record;
 pub mod render;
 pub mod scaffold;
 pub mod serve;

@@ -414,7 +414,7 @@ fn escape_into(out: &mut String, s: &str) {
 }
 
 /// A passage to mark in a body: a byte range of [`Markup::text`] and the HTML around it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Highlight {
     /// Start of the passage in the text.
     pub start: usize,

@@ -43,6 +43,8 @@ pub struct Summary {
     pub pages: usize,
     /// Files written with new bytes (0 on a dry run).
     pub written: usize,
+    /// Pages not rendered at all, because the last build made them from the same inputs.
+    pub reused: usize,
     /// Articles read.
     pub articles: usize,
     /// Claims checked.
@@ -101,6 +103,8 @@ pub struct Counts {
     pub pages: usize,
     /// Files written with new bytes (0 unless written).
     pub written: usize,
+    /// Pages taken from the last build without rendering.
+    pub reused: usize,
 }
 
 /// What the stages produce: the pages (unless they were streamed to disk), and what they
@@ -188,7 +192,7 @@ fn make_inner(
                 return (report, None);
             }
         };
-        let sink = |page: render::Page| twin.put(&page).map_err(write_error);
+        let sink = ToTwin { twin: &twin, error: &write_error };
         let made = match render::render_to(&site, &marks, &highlighter, memo, &sink) {
             Ok(m) => m,
             Err(ds) => {
@@ -206,7 +210,7 @@ fn make_inner(
         };
         lap("write");
         let rendered = Rendered { pages: Vec::new(), flags: made.flags };
-        let counts = Counts { files: made.files, pages: made.pages, written };
+        let counts = Counts { files: made.files, pages: made.pages, written, reused: made.reused };
         return (
             report,
             Some(Made { rendered, counts, articles: site.articles.len(), claims: site.claims.claims.len(), timings }),
@@ -232,9 +236,27 @@ fn make_inner(
         files: rendered.pages.len(),
         pages: rendered.pages.iter().filter(|p| p.path.ends_with(".html")).count(),
         written: 0,
+        reused: 0,
     };
     let made = Made { rendered, counts, articles: site.articles.len(), claims: site.claims.claims.len(), timings };
     (report, Some(made))
+}
+
+/// Streams rendered pages into the output's twin, reusing the pages the last build made
+/// from the same inputs.
+struct ToTwin<'t> {
+    twin: &'t write::Twin,
+    error: &'t (dyn Fn(std::io::Error) -> Diagnostic + Sync),
+}
+
+impl render::Sink for ToTwin<'_> {
+    fn put(&self, page: render::Page, fingerprint: Option<u64>) -> Result<(), Diagnostic> {
+        self.twin.put(&page, fingerprint).map_err(self.error)
+    }
+
+    fn reuse(&self, path: &str, fingerprint: u64) -> Result<bool, Diagnostic> {
+        self.twin.reuse(path, fingerprint).map_err(self.error)
+    }
 }
 
 /// Builds the site.
@@ -257,6 +279,7 @@ pub fn build(opts: &Options) -> Outcome {
         files: counts.files,
         pages: counts.pages,
         written: counts.written,
+        reused: counts.reused,
         articles,
         claims,
         flags: rendered.flags,

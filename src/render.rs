@@ -225,6 +225,75 @@ struct CorrectionListCtx<'a, 's> {
     claim: &'s ClaimCtx<'a>,
 }
 
+#[derive(Serialize)]
+struct IndexCtx<'a, 's> {
+    lead_html: Option<String>,
+    articles: &'s [ArticleRef<'a>],
+    discrepancies: Vec<DiscrepancyCtx<'a, 's>>,
+    scorecard: Vec<ScoreRow<'a>>,
+    topics: Vec<TopicCtx<'a, 's>>,
+    timeline: Vec<EventCtx<'a>>,
+    counts: CountsCtx,
+}
+
+#[derive(Serialize)]
+struct CountsCtx {
+    articles: usize,
+    claims: usize,
+    appearances: usize,
+    flags: usize,
+    discrepancies: usize,
+    artifacts: usize,
+    corrections: usize,
+}
+
+#[derive(Serialize)]
+struct SourcesCtx<'a, 's> {
+    sources: Vec<SourceListCtx<'a, 's>>,
+}
+
+#[derive(Serialize)]
+struct CorrectionsCtx<'a, 's> {
+    corrections: Vec<CorrectionListCtx<'a, 's>>,
+    policy_html: String,
+}
+
+#[derive(Serialize)]
+struct ArticlePageCtx<'a, 's> {
+    article: &'s ArticleRef<'a>,
+    flags: Vec<FlagCtx<'a, 's>>,
+    accurate: Vec<FlagCtx<'a, 's>>,
+    artifacts: Vec<ArtifactCtx<'a>>,
+}
+
+#[derive(Serialize)]
+struct ClaimPageCtx<'a, 's> {
+    claim: &'s ClaimCtx<'a>,
+    jsonld: String,
+    recorded_lines: String,
+    edit_url: Option<String>,
+}
+
+/// A page without a context of its own.
+#[derive(Serialize)]
+struct NoCtx {}
+
+/// A page's own template context: its fingerprint, taken from the typed structs (no
+/// `serde_json::Value` tree is built for a page that is not rendered), and the context
+/// itself, made on demand.
+struct Own<'o> {
+    hash: u64,
+    make: Box<dyn FnOnce() -> Context + 'o>,
+}
+
+impl<'o> Own<'o> {
+    fn of<T: Serialize + 'o>(value: T) -> Own<'o> {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let _ = serde_json::to_writer(HashWriter(&mut h), &value);
+        Own { hash: h.finish(), make: Box::new(move || Context::from_serialize(&value).unwrap_or_default()) }
+    }
+}
+
 /// Everything derived once and shared by all pages.
 struct Shared<'a> {
     site: &'a Site,
@@ -259,7 +328,7 @@ pub fn updated(site: &Site, claim: &Claim) -> Date {
         .fold(claim.checked, Date::max)
 }
 
-type Job<'r> = Box<dyn Fn() -> Result<Page, Diagnostic> + Send + Sync + 'r>;
+type Job<'r> = Box<dyn Fn() -> Result<Done, Diagnostic> + Send + Sync + 'r>;
 
 /// What a long-lived process (`serve`) keeps between renders, so that a rebuild after an
 /// edit redoes only what the edit touched: markdown and TOML already turned into HTML,
@@ -320,15 +389,65 @@ pub fn render_with(
     highlighter: &Highlighter,
     memo: Option<&Memo>,
 ) -> Result<Rendered, Vec<Diagnostic>> {
-    let pages = Mutex::new(Vec::new());
-    let sink = |p: Page| -> Result<(), Diagnostic> {
-        pages.lock().map_err(|_| Diagnostic::error("internal", "a render thread panicked"))?.push(p);
-        Ok(())
-    };
-    let made = render_to(site, marks, highlighter, memo, &sink)?;
-    let mut pages = pages.into_inner().map_err(|_| vec![Diagnostic::error("internal", "a render thread panicked")])?;
+    let pages = Collect(Mutex::new(Vec::new()));
+    let made = render_to(site, marks, highlighter, memo, &pages)?;
+    let mut pages =
+        pages.0.into_inner().map_err(|_| vec![Diagnostic::error("internal", "a render thread panicked")])?;
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Rendered { pages, flags: made.flags })
+}
+
+/// Where [`render_to`] hands the files it makes.
+pub trait Sink: Sync {
+    /// Takes one file. `fingerprint`, for a page made from a template, is a hash of
+    /// everything it was made from: its template context, the templates, and the inputs
+    /// of the parts made lazily (article bodies, highlighted claims-file entries).
+    fn put(&self, page: Page, fingerprint: Option<u64>) -> Result<(), Diagnostic>;
+
+    /// Whether the page at `path` made from inputs with this `fingerprint` is already in
+    /// place from an earlier build, so that it need not be made at all. If so, the sink
+    /// has taken it as if [`Sink::put`] had been called.
+    fn reuse(&self, _path: &str, _fingerprint: u64) -> Result<bool, Diagnostic> {
+        Ok(false)
+    }
+}
+
+/// A sink that keeps every page in memory.
+struct Collect(Mutex<Vec<Page>>);
+
+impl Sink for Collect {
+    fn put(&self, page: Page, _: Option<u64>) -> Result<(), Diagnostic> {
+        self.0.lock().map_err(|_| Diagnostic::error("internal", "a render thread panicked"))?.push(page);
+        Ok(())
+    }
+}
+
+/// The costly part of a page's context, made only if the page is rendered: the page is
+/// fingerprinted by `key`, a hash of what `make` makes it from.
+struct Lazy<'f> {
+    /// The context key it fills.
+    name: &'static str,
+    /// Hash of its inputs.
+    key: u64,
+    make: Box<dyn FnOnce() -> String + 'f>,
+}
+
+/// What one page job did.
+enum Done {
+    /// Made the page, fingerprinted.
+    Made(Page, u64),
+    /// The sink had the page already.
+    Reused(String),
+    /// Not made: the templates do not compile (reported once, after the jobs).
+    NoTemplates,
+    /// Not made: the sink failed (reported once).
+    SinkFailed(Diagnostic),
+}
+
+fn hash_of(value: impl Hash) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
 }
 
 /// What [`render_to`] made.
@@ -340,6 +459,8 @@ pub struct Made {
     pub pages: usize,
     /// Marked passages with a flagging verdict.
     pub flags: usize,
+    /// Pages the sink already had (see [`Sink::reuse`]), so not rendered.
+    pub reused: usize,
 }
 
 /// Renders every page of the site and hands each file to `sink` as soon as it is made,
@@ -351,20 +472,28 @@ pub fn render_to(
     marks: &Marks,
     highlighter: &Highlighter,
     memo: Option<&Memo>,
-    sink: &(dyn Fn(Page) -> Result<(), Diagnostic> + Sync),
+    sink: &dyn Sink,
 ) -> Result<Made, Vec<Diagnostic>> {
     // Compiling templates and warming syntect's TOML grammar (its regexes compile on first
-    // use) are the two slowest fixed costs of a small build: do them side by side.
-    let (tera, css) = rayon::join(
-        || theme::compile(&site.theme),
-        || {
-            if !site.claims.claims.is_empty() {
-                highlighter.highlight("toml", "a = \"b\" # c\n[d]\ne = 2026-01-01\n");
-            }
-            highlight::stylesheet()
-        },
-    );
-    let tera = tera?;
+    // use) are the two slowest fixed costs of a small build: do them side by side, and
+    // only once a page needs rendering (a rebuild that reuses every page needs neither).
+    let tera: std::sync::OnceLock<Result<tera::Tera, Vec<Diagnostic>>> = std::sync::OnceLock::new();
+    let tera_ready = || {
+        tera.get_or_init(|| {
+            rayon::join(
+                || theme::compile(&site.theme),
+                || {
+                    if !site.claims.claims.is_empty() {
+                        highlighter.highlight("toml", "a = \"b\" # c\n[d]\ne = 2026-01-01\n");
+                    }
+                },
+            )
+            .0
+        })
+        .as_ref()
+        .ok()
+    };
+    let css = highlight::stylesheet();
     // The templates are part of every page's fingerprint.
     let templates_hash = {
         let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -391,48 +520,65 @@ pub fn render_to(
         let _ = serde_json::to_writer(HashWriter(&mut h), &(&site_ctx, &config.verdicts));
         h.finish()
     };
-    let render_one =
-        |template: &str, dir: &str, root: &str, page: PageCtx, extra: Context| -> Result<Page, Diagnostic> {
-            let path = if template == "404.html" { "404.html".to_string() } else { format!("{dir}index.html") };
-            // The page's own context as JSON, moved rather than cloned: it is hashed by
-            // reference, then becomes the template context.
-            let own = extra.into_json();
-            let fingerprint = memo.map(|_| {
-                let mut h = std::collections::hash_map::DefaultHasher::new();
-                (common_hash, template, root).hash(&mut h);
-                let _ = serde_json::to_writer(HashWriter(&mut h), &(&page, &own));
-                h.finish()
-            });
-            if let (Some(memo), Some(fp)) = (memo, fingerprint) {
-                let kept =
-                    memo.pages.lock().ok().and_then(|m| m.get(&path).filter(|(k, _)| *k == fp).map(|(_, b)| b.clone()));
-                if let Some(bytes) = kept {
-                    return Ok(Page { path, bytes: bytes.to_vec() });
-                }
+    let render_one = |template: &str,
+                      dir: &str,
+                      root: &str,
+                      page: PageCtx,
+                      own: Own<'_>,
+                      lazy: Option<Lazy<'_>>|
+     -> Result<Done, Diagnostic> {
+        let path = if template == "404.html" { "404.html".to_string() } else { format!("{dir}index.html") };
+        let fingerprint = {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            (common_hash, template, root, own.hash).hash(&mut h);
+            if let Some(l) = &lazy {
+                (l.name, l.key).hash(&mut h);
             }
-            // The page's own keys win over the common ones, as `Context::extend` did.
-            let mut ctx = Context::from_value(own).unwrap_or_default();
-            if !ctx.contains_key("site") {
-                ctx.insert("site", &site_ctx);
-            }
-            if !ctx.contains_key("root") {
-                ctx.insert("root", root);
-            }
-            if !ctx.contains_key("page") {
-                ctx.insert("page", &page);
-            }
-            if !ctx.contains_key("verdicts") {
-                ctx.insert("verdicts", &config.verdicts);
-            }
-            let page = tera
-                .render(template, &ctx)
-                .map(|html| Page { path, bytes: html.into_bytes() })
-                .map_err(|e| theme::template_error(&site.theme, &e))?;
-            if let (Some(fp), Some(Ok(mut kept))) = (fingerprint, memo.map(|m| m.pages.lock())) {
-                kept.insert(page.path.clone(), (fp, Arc::new(page.bytes.clone())));
-            }
-            Ok(page)
+            let _ = serde_json::to_writer(HashWriter(&mut h), &page);
+            h.finish()
         };
+        if let Some(memo) = memo {
+            let kept = memo
+                .pages
+                .lock()
+                .ok()
+                .and_then(|m| m.get(&path).filter(|(k, _)| *k == fingerprint).map(|(_, b)| b.clone()));
+            if let Some(bytes) = kept {
+                return Ok(Done::Made(Page { path, bytes: bytes.to_vec() }, fingerprint));
+            }
+        }
+        match sink.reuse(&path, fingerprint) {
+            Ok(true) => return Ok(Done::Reused(path)),
+            Ok(false) => {}
+            Err(d) => return Ok(Done::SinkFailed(d)),
+        }
+        let Some(tera) = tera_ready() else { return Ok(Done::NoTemplates) };
+        // The page's own keys win over the common ones, as `Context::extend` did.
+        let mut ctx = (own.make)();
+        if let Some(l) = lazy {
+            ctx.insert(l.name, &(l.make)());
+        }
+        if !ctx.contains_key("site") {
+            ctx.insert("site", &site_ctx);
+        }
+        if !ctx.contains_key("root") {
+            ctx.insert("root", root);
+        }
+        if !ctx.contains_key("page") {
+            ctx.insert("page", &page);
+        }
+        if !ctx.contains_key("verdicts") {
+            ctx.insert("verdicts", &config.verdicts);
+        }
+        let page = tera
+            .render(template, &ctx)
+            .map(|html| Page { path, bytes: html.into_bytes() })
+            .map_err(|e| theme::template_error(&site.theme, &e))?;
+        if let Some(Ok(mut kept)) = memo.map(|m| m.pages.lock()) {
+            kept.insert(page.path.clone(), (fingerprint, Arc::new(page.bytes.clone())));
+        }
+        Ok(Done::Made(page, fingerprint))
+    };
     let page = |title: &str, description: String, path: &str, og_type: &'static str| PageCtx {
         title: title.to_string(),
         description,
@@ -451,7 +597,8 @@ pub fn render_to(
                 "",
                 "",
                 page(&config.title, config.description.clone(), "", "website"),
-                shared.index_context(),
+                Own::of(shared.index_context()),
+                None,
             )
         }),
         Box::new(|| {
@@ -459,7 +606,7 @@ pub fn render_to(
             p.canonical = None;
             // Served at any depth: only an absolute base can make its links work.
             let root = config.base_url.clone().unwrap_or_default();
-            render_one("404.html", "", &root, p, Context::new())
+            render_one("404.html", "", &root, p, Own::of(NoCtx {}), None)
         }),
         Box::new(|| {
             let description = format!("Every source cited by the fact-checks of “{}”.", config.title);
@@ -468,20 +615,22 @@ pub fn render_to(
                 "sources/",
                 "../",
                 page("Sources", description, "sources/", "website"),
-                shared.sources_context(),
+                Own::of(shared.sources_context()),
+                None,
             )
         }),
         Box::new(|| {
             let description = format!("Corrections to the fact-checks of “{}”, and how we correct.", config.title);
             let p = page("Corrections", description, "corrections/", "website");
-            render_one("corrections.html", "corrections/", "../", p, shared.corrections_context())
+            render_one("corrections.html", "corrections/", "../", p, Own::of(shared.corrections_context()), None)
         }),
     ];
     for (i, article) in site.articles.iter().enumerate() {
         jobs.push(Box::new(move || {
             let dir = format!("articles/{}/", article.slug);
             let p = page(&article.meta.title, shared.article_description(i), &dir, "article");
-            render_one("article.html", &dir, "../../", p, shared.article_context(i))
+            let (ctx, body) = shared.article_context(i);
+            render_one("article.html", &dir, "../../", p, Own::of(ctx), Some(body))
         }));
     }
     for (i, claim) in site.claims.claims.iter().enumerate() {
@@ -489,24 +638,27 @@ pub fn render_to(
             let dir = format!("claims/{}/", claim.id.value);
             let c = &shared.claims[i];
             let p = page(&claim.claim, format!("{}: {}", c.verdict.label, claim.finding), &dir, "article");
-            render_one("claim.html", &dir, "../../", p, shared.claim_page_context(i))
+            let (ctx, recorded) = shared.claim_page_context(i);
+            render_one("claim.html", &dir, "../../", p, Own::of(ctx), Some(recorded))
         }));
     }
 
-    // Paths of the rendered pages: for the sitemap, and so that a static file never
-    // replaces a page.
+    // Paths of the pages: for the sitemap, and so that a static file never replaces a page.
     let paths: Mutex<Vec<String>> = Mutex::new(Vec::with_capacity(jobs.len()));
     let diags: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
     let sink_failed = std::sync::atomic::AtomicBool::new(false);
-    let give = |page: Page| {
+    let reused = std::sync::atomic::AtomicUsize::new(0);
+    let fail = |d: Diagnostic| {
+        if !sink_failed.swap(true, std::sync::atomic::Ordering::Relaxed)
+            && let Ok(mut ds) = diags.lock()
+        {
+            ds.push(d);
+        }
+    };
+    let give = |page: Page, fingerprint: Option<u64>| {
         let path = page.path.clone();
-        if let Err(d) = sink(page) {
-            if !sink_failed.swap(true, std::sync::atomic::Ordering::Relaxed)
-                && let Ok(mut ds) = diags.lock()
-            {
-                ds.push(d);
-            }
-            return;
+        if let Err(d) = sink.put(page, fingerprint) {
+            return fail(d);
         }
         if let Ok(mut p) = paths.lock() {
             p.push(path);
@@ -517,7 +669,15 @@ pub fn render_to(
             return;
         }
         match job() {
-            Ok(page) => give(page),
+            Ok(Done::Made(page, fingerprint)) => give(page, Some(fingerprint)),
+            Ok(Done::Reused(path)) => {
+                reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if let Ok(mut p) = paths.lock() {
+                    p.push(path);
+                }
+            }
+            Ok(Done::NoTemplates) => {}
+            Ok(Done::SinkFailed(d)) => fail(d),
             Err(d) => {
                 if let Ok(mut ds) = diags.lock() {
                     ds.push(d);
@@ -525,6 +685,9 @@ pub fn render_to(
             }
         }
     });
+    if let Some(Err(ds)) = tera.get() {
+        return Err(ds.clone());
+    }
     let failed = |diags: &Mutex<Vec<Diagnostic>>| -> Option<Vec<Diagnostic>> {
         let mut ds = diags.lock().map(|d| d.clone()).unwrap_or_default();
         // Jobs finish in any order; errors are reported in a stable one.
@@ -557,7 +720,7 @@ pub fn render_to(
     let mut seen = rendered;
     extra.retain(|p| seen.insert(p.path.clone()));
     for page in extra {
-        give(page);
+        give(page, None);
     }
     if let Some(ds) = failed(&diags) {
         return Err(ds);
@@ -566,7 +729,7 @@ pub fn render_to(
     let files = paths.len();
     let pages = paths.iter().filter(|p| p.ends_with(".html")).count();
     let flags = shared.appearance_marks.keys().filter(|(c, _)| shared.verdict(&site.claims.claims[*c]).flag).count();
-    Ok(Made { files, pages, flags })
+    Ok(Made { files, pages, flags, reused: reused.into_inner() })
 }
 
 impl<'a> Shared<'a> {
@@ -720,38 +883,42 @@ impl<'a> Shared<'a> {
         }
     }
 
-    /// The claim page's own extras: its JSON-LD, its entry of the claims file, the edit link.
-    fn claim_page_context(&self, ci: usize) -> Context {
+    /// The claim page's own extras: its JSON-LD, its entry of the claims file (highlighted
+    /// lazily), the edit link.
+    fn claim_page_context(&self, ci: usize) -> (ClaimPageCtx<'a, '_>, Lazy<'a>) {
         let site = self.site;
         let claim = &site.claims.claims[ci];
         let file = &site.claims_file;
         let entry = &file.text[claim.span.clone()];
         let (first, _) = file.line_col(claim.span.start);
         let (last, _) = file.line_col(claim.span.end.saturating_sub(1).max(claim.span.start));
-        let highlight = || {
-            self.highlighter
-                .highlight("toml", &format!("{entry}\n"))
-                .unwrap_or_else(|| format!("<code>{}</code>", escape(entry)))
-        };
-        let recorded_html = match self.memo {
-            Some(memo) => Memo::get_or(&memo.toml, entry, highlight),
-            None => highlight(),
+        let (highlighter, memo) = (self.highlighter, self.memo);
+        let recorded_html = move || {
+            let highlight = || {
+                highlighter
+                    .highlight("toml", &format!("{entry}\n"))
+                    .unwrap_or_else(|| format!("<code>{}</code>", escape(entry)))
+            };
+            match memo {
+                Some(memo) => Memo::get_or(&memo.toml, entry, highlight),
+                None => highlight(),
+            }
         };
         let edit_url = site
             .config
             .repo_url
             .as_ref()
             .map(|repo| format!("{}/blob/HEAD/{CLAIMS_FILE}#L{first}-L{last}", repo.trim_end_matches('/')));
-        let mut ctx = Context::new();
-        ctx.insert("claim", &self.claims[ci]);
-        ctx.insert("jsonld", &jsonld::claim_review(site, ci, &self.appearance_marks));
-        ctx.insert("recorded_html", &recorded_html);
-        ctx.insert("recorded_lines", &format!("{CLAIMS_FILE}, lines {first}–{last}"));
-        ctx.insert("edit_url", &edit_url);
-        ctx
+        let ctx = ClaimPageCtx {
+            claim: &self.claims[ci],
+            jsonld: jsonld::claim_review(site, ci, &self.appearance_marks),
+            recorded_lines: format!("{CLAIMS_FILE}, lines {first}–{last}"),
+            edit_url,
+        };
+        (ctx, Lazy { name: "recorded_html", key: hash_of(entry), make: Box::new(recorded_html) })
     }
 
-    fn index_context(&self) -> Context {
+    fn index_context(&self) -> IndexCtx<'a, '_> {
         let site = self.site;
         let claims = &site.claims;
         let by_id: HashMap<&str, usize> = claims.claims.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
@@ -805,29 +972,26 @@ impl<'a> Shared<'a> {
         timeline.sort_by(|a, b| a.date.iso.cmp(&b.date.iso));
 
         let flagged = self.appearance_marks.keys().filter(|(c, _)| self.verdict(&claims.claims[*c]).flag).count();
-        let mut ctx = Context::new();
-        ctx.insert("lead_html", &site.lead.as_deref().map(|l| self.md(l)));
-        ctx.insert("articles", &self.article_refs);
-        ctx.insert("discrepancies", &discrepancies);
-        ctx.insert("scorecard", &scorecard);
-        ctx.insert("topics", &topics);
-        ctx.insert("timeline", &timeline);
-        ctx.insert(
-            "counts",
-            &serde_json::json!({
-                "articles": site.articles.len(),
-                "claims": claims.claims.len(),
-                "appearances": self.appearance_marks.len(),
-                "flags": flagged,
-                "discrepancies": claims.discrepancies.len(),
-                "artifacts": claims.artifacts.len(),
-                "corrections": claims.corrections.len(),
-            }),
-        );
-        ctx
+        IndexCtx {
+            lead_html: site.lead.as_deref().map(|l| self.md(l)),
+            articles: &self.article_refs,
+            discrepancies,
+            scorecard,
+            topics,
+            timeline,
+            counts: CountsCtx {
+                articles: site.articles.len(),
+                claims: claims.claims.len(),
+                appearances: self.appearance_marks.len(),
+                flags: flagged,
+                discrepancies: claims.discrepancies.len(),
+                artifacts: claims.artifacts.len(),
+                corrections: claims.corrections.len(),
+            },
+        }
     }
 
-    fn sources_context(&self) -> Context {
+    fn sources_context(&self) -> SourcesCtx<'a, '_> {
         let mut sources: Vec<SourceListCtx<'_, '_>> = Vec::new();
         let mut by_url: HashMap<&str, usize> = HashMap::new();
         for (i, claim) in self.site.claims.claims.iter().enumerate() {
@@ -857,12 +1021,10 @@ impl<'a> Shared<'a> {
             let key = |s: &SourceListCtx<'_, '_>| s.date.as_ref().map(|d| d.iso.clone());
             key(b).cmp(&key(a)).then_with(|| a.title.cmp(b.title)).then_with(|| a.url.cmp(b.url))
         });
-        let mut ctx = Context::new();
-        ctx.insert("sources", &sources);
-        ctx
+        SourcesCtx { sources }
     }
 
-    fn corrections_context(&self) -> Context {
+    fn corrections_context(&self) -> CorrectionsCtx<'a, '_> {
         let claims = &self.site.claims;
         let index: HashMap<&str, usize> = claims.claims.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
         let mut list: Vec<(Date, usize, CorrectionListCtx<'_, '_>)> = claims
@@ -879,13 +1041,14 @@ impl<'a> Shared<'a> {
             })
             .collect();
         list.sort_by_key(|c| std::cmp::Reverse((c.0, c.1)));
-        let mut ctx = Context::new();
-        ctx.insert("corrections", &list.into_iter().map(|(_, _, c)| c).collect::<Vec<_>>());
-        ctx.insert("policy_html", &self.md(&self.site.config.corrections_policy));
-        ctx
+        CorrectionsCtx {
+            corrections: list.into_iter().map(|(_, _, c)| c).collect(),
+            policy_html: self.md(&self.site.config.corrections_policy),
+        }
     }
 
-    fn article_context(&self, i: usize) -> Context {
+    /// The article page's context, and its body with the passages marked (made lazily).
+    fn article_context(&self, i: usize) -> (ArticlePageCtx<'a, '_>, Lazy<'a>) {
         let site = self.site;
         let article = &site.articles[i];
         let root = "../../";
@@ -935,12 +1098,12 @@ impl<'a> Shared<'a> {
                 }
             }
         }
-        let mut ctx = Context::new();
-        ctx.insert("article", &self.article_refs[i]);
-        ctx.insert("body_html", &markup::write_html(&article.markup, &highlights));
-        ctx.insert("flags", &flags);
-        ctx.insert("accurate", &accurate);
-        ctx.insert("artifacts", &artifacts);
-        ctx
+        let ctx = ArticlePageCtx { article: &self.article_refs[i], flags, accurate, artifacts };
+        // The body is a function of the file's text (the markup is parsed from it) and of
+        // the marks.
+        let key = hash_of((&*article.file.text, article.format, &highlights));
+        let body =
+            Lazy { name: "body_html", key, make: Box::new(move || markup::write_html(&article.markup, &highlights)) };
+        (ctx, body)
     }
 }

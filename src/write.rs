@@ -21,6 +21,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
+use crate::record::{self, Entry, FileId};
 use crate::render::Page;
 
 /// What writing did.
@@ -43,7 +44,7 @@ pub fn twin_dir(output: &Path) -> PathBuf {
 /// Writes `pages` as the new content of `output`, atomically.
 pub fn write(output: &Path, pages: &[Page]) -> io::Result<Written> {
     let twin = Twin::open(output)?;
-    pages.par_iter().try_for_each(|p| twin.put(p))?;
+    pages.par_iter().try_for_each(|p| twin.put(p, None))?;
     twin.finish()
 }
 
@@ -58,6 +59,10 @@ pub struct Twin {
     kept: Mutex<HashSet<PathBuf>>,
     written: AtomicUsize,
     reused: AtomicUsize,
+    /// What the output's pages were rendered from, by the last build that wrote it.
+    prior: std::collections::HashMap<String, Entry>,
+    /// The same for the pages of the next site, as they are put.
+    next: Mutex<Vec<(String, Entry)>>,
 }
 
 impl Twin {
@@ -90,28 +95,99 @@ impl Twin {
             kept: Mutex::new(HashSet::new()),
             written: AtomicUsize::new(0),
             reused: AtomicUsize::new(0),
+            prior: record::read(output),
+            next: Mutex::new(Vec::new()),
         })
     }
 
     /// Puts one file into the next site, writing it only if its bytes changed.
-    pub fn put(&self, page: &Page) -> io::Result<()> {
+    /// `fingerprint`, when given, is a hash of everything the file was made from: it is
+    /// recorded, so that the next build can [`Twin::reuse`] the file without making it.
+    pub fn put(&self, page: &Page, fingerprint: Option<u64>) -> io::Result<()> {
         let rel = safe_relative(&page.path)?;
         if put_one(&self.dir, &rel, &page.bytes)? {
             self.written.fetch_add(1, Ordering::Relaxed);
         } else {
             self.reused.fetch_add(1, Ordering::Relaxed);
         }
-        self.kept.lock().map_err(|_| io::Error::other("a writer thread panicked"))?.insert(rel);
+        if let Some(fingerprint) = fingerprint {
+            self.remember(&page.path, &rel, fingerprint)?;
+        }
+        self.keep(rel)
+    }
+
+    /// Puts the output's copy of `path` into the next site, if the last build recorded
+    /// that it was made from inputs with this `fingerprint` and the output still holds
+    /// that very file. Returns whether it did; if not, the caller makes the file and puts
+    /// it. The file is hard-linked, not copied: files are always replaced, never written
+    /// into, so the output cannot change through the link.
+    pub fn reuse(&self, path: &str, fingerprint: u64) -> io::Result<bool> {
+        let Some(entry) = self.prior.get(path).filter(|e| e.fingerprint == fingerprint && e.file.usable()) else {
+            return Ok(false);
+        };
+        let rel = safe_relative(path)?;
+        let from = self.output.join(&rel);
+        if FileId::of(&from) != Some(entry.file) {
+            return Ok(false);
+        }
+        let target = self.dir.join(&rel);
+        if FileId::of(&target) != Some(entry.file) {
+            if let Some(parent) = target.parent() {
+                make_dir(&self.dir, parent)?;
+            }
+            if fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
+                fs::remove_dir_all(&target)?;
+            }
+            let tmp = beside(&target);
+            let _ = fs::remove_file(&tmp);
+            if fs::hard_link(&from, &tmp).is_err() {
+                fs::copy(&from, &tmp)?;
+            }
+            fs::rename(&tmp, &target)?;
+        }
+        self.reused.fetch_add(1, Ordering::Relaxed);
+        self.remember(path, &rel, fingerprint)?;
+        self.keep(rel)?;
+        Ok(true)
+    }
+
+    fn remember(&self, path: &str, rel: &Path, fingerprint: u64) -> io::Result<()> {
+        // The file keeps its inode, size and time when the twin becomes the output.
+        if let Some(file) = FileId::of(&self.dir.join(rel)) {
+            self.next.lock().map_err(|_| poisoned())?.push((path.to_string(), Entry { fingerprint, file }));
+        }
         Ok(())
     }
 
-    /// Removes what the new site does not have, then exchanges the twin with the output.
+    fn keep(&self, rel: PathBuf) -> io::Result<()> {
+        self.kept.lock().map_err(|_| poisoned())?.insert(rel);
+        Ok(())
+    }
+
+    /// Removes what the new site does not have, exchanges the twin with the output, and
+    /// records what the new output's pages were made from.
     pub fn finish(self) -> io::Result<Written> {
-        let kept = self.kept.into_inner().map_err(|_| io::Error::other("a writer thread panicked"))?;
+        let kept = self.kept.into_inner().map_err(|_| poisoned())?;
         let removed = prune(&self.dir, &kept)?;
         swap(&self.dir, &self.output)?;
+        // The site is in place: a record that cannot be written only costs the next
+        // build a full render (and a stale one is caught by the file identities).
+        let next = self.next.into_inner().map_err(|_| poisoned())?;
+        let _ = record::write(&self.output, &next);
         Ok(Written { written: self.written.into_inner(), reused: self.reused.into_inner(), removed })
     }
+}
+
+fn poisoned() -> io::Error {
+    io::Error::other("a writer thread panicked")
+}
+
+/// A temporary name beside `target`, in the same folder.
+fn beside(target: &Path) -> PathBuf {
+    target.with_file_name(format!(
+        ".{}.tmp",
+        target.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default()
+    ))
 }
 
 /// A new twin: hard links to the output's files where there is an output (cheap, and the
@@ -174,10 +250,7 @@ fn put_one(dir: &Path, rel: &Path, bytes: &[u8]) -> io::Result<bool> {
     }
     // Write beside, then rename over: the old file may be a hard link into the output,
     // which must not change.
-    let tmp = target.with_file_name(format!(
-        ".{}.tmp",
-        target.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default()
-    ));
+    let tmp = beside(&target);
     fs::write(&tmp, bytes)?;
     fs::rename(&tmp, &target)?;
     Ok(true)

@@ -1,0 +1,150 @@
+//! Builds in separate runs skip the pages whose inputs did not change (the build record,
+//! `src/record.rs`), and the result is always byte for byte what a fresh build gives.
+
+#[path = "../benches/support/corpus.rs"]
+mod corpus;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use briefing::pipeline::{self, Options, Summary};
+
+fn build(site: &Path, output: &Path) -> Summary {
+    let opts = Options {
+        root: site.to_path_buf(),
+        output: Some(output.to_path_buf()),
+        base_url: None,
+        dry_run: false,
+        check_links: false,
+        suggest: false,
+    };
+    let outcome = pipeline::build(&opts);
+    assert_eq!(outcome.exit_code(), 0, "{:?}", outcome.report);
+    outcome.summary.expect("a summary")
+}
+
+/// Every file under `dir`, by relative path.
+fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(dir).unwrap().to_path_buf(), fs::read(e.path()).unwrap()))
+        .collect()
+}
+
+/// A build into a new, empty folder: no twin, no record.
+fn fresh(site: &Path, scratch: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let _ = fs::remove_dir_all(scratch);
+    build(site, &scratch.join("output"));
+    tree(&scratch.join("output"))
+}
+
+#[test]
+fn rebuilds_reuse_recorded_pages_and_equal_fresh_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let out = dir.path().join("out/output");
+    corpus::write_site(&site, corpus::Spec { articles: 30, claims: 60, seed: 4 }).unwrap();
+    let first = build(&site, &out);
+    assert!(briefing::record::path(&out).is_file(), "the build leaves a record");
+
+    // Nothing changed: every page is reused, nothing is written.
+    let again = build(&site, &out);
+    assert_eq!(again.written, 0);
+    assert_eq!(first.reused, 0);
+    assert_eq!(again.reused, again.pages, "no page rendered again");
+    assert_eq!((again.files, again.pages), (first.files, first.pages));
+    assert_eq!(tree(&out), fresh(&site, &dir.path().join("f0")));
+
+    // One claim changed: a few files are written, and the site is a fresh build's.
+    for n in 1..=2 {
+        corpus::edit_one_claim(&site, n).unwrap();
+        let s = build(&site, &out);
+        assert!(s.written > 0 && s.written < s.files / 4, "edit {n} wrote {} of {}", s.written, s.files);
+        assert!(s.reused > s.pages * 3 / 4, "edit {n} reused {} of {}", s.reused, s.pages);
+        assert_eq!(tree(&out), fresh(&site, &dir.path().join(format!("f{n}"))), "edit {n}");
+    }
+
+    // One article's text changed: its page follows.
+    let article = fs::read_dir(site.join("content/articles")).unwrap().map(|e| e.unwrap().path()).min().unwrap();
+    let text = fs::read_to_string(&article).unwrap();
+    fs::write(&article, format!("{text}\nA closing line added by the editor.\n")).unwrap();
+    build(&site, &out);
+    let now = tree(&out);
+    assert_eq!(now, fresh(&site, &dir.path().join("f3")));
+    assert!(now.values().any(|b| String::from_utf8_lossy(b).contains("A closing line added by the editor.")));
+
+    // A template change reaches every page.
+    fs::create_dir_all(site.join("templates")).unwrap();
+    let base = include_str!("../themes/default/templates/base.html")
+        .replace("<main id=\"main\">", "<main id=\"main\" class=\"edited\">");
+    fs::write(site.join("templates/base.html"), base).unwrap();
+    build(&site, &out);
+    let now = tree(&out);
+    assert_eq!(now, fresh(&site, &dir.path().join("f4")));
+    assert!(
+        now.iter()
+            .filter(|(p, _)| p.extension().is_some_and(|e| e == "html"))
+            .all(|(_, b)| String::from_utf8_lossy(b).contains("class=\"edited\""))
+    );
+}
+
+/// A small generated site, built once: (temporary folder, site, output).
+fn small_site(seed: u64) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let out = dir.path().join("out/output");
+    corpus::write_site(&site, corpus::Spec { articles: 5, claims: 8, seed }).unwrap();
+    build(&site, &out);
+    (dir, site, out)
+}
+
+#[test]
+fn a_hand_edited_or_deleted_page_is_made_again() {
+    let (_dir, site, out) = small_site(2);
+    let want = tree(&out);
+    let page = out.join("index.html");
+    // Same length, different bytes: only the file's identity gives it away.
+    let bytes = fs::read(&page).unwrap();
+    fs::remove_file(&page).unwrap();
+    fs::write(&page, vec![b'x'; bytes.len()]).unwrap();
+    fs::remove_file(
+        out.join(fs::read_dir(out.join("claims")).unwrap().next().unwrap().unwrap().path().join("index.html")),
+    )
+    .unwrap();
+    let s = build(&site, &out);
+    assert!(s.written >= 2, "{s:?}");
+    assert_eq!(s.reused, s.pages - 2, "{s:?}");
+    assert_eq!(tree(&out), want);
+}
+
+#[test]
+fn a_stale_or_foreign_record_is_never_trusted() {
+    let (dir, site, out) = small_site(3);
+    let record = briefing::record::path(&out);
+    let old = fs::read_to_string(&record).unwrap();
+
+    // A record from another program (say, an older briefing) is ignored.
+    let foreign = old.replacen("briefing-record 1 ", "briefing-record 1 0.0.0-other ", 1);
+    fs::write(&record, &foreign).unwrap();
+    corpus::edit_one_claim(&site, 1).unwrap();
+    build(&site, &out);
+    assert_eq!(tree(&out), fresh(&site, &dir.path().join("f1")));
+
+    // A record that outlived its output (as after a crash between the swap and the
+    // record's write) describes files that are no longer there.
+    let before_edit = fs::read_to_string(&record).unwrap();
+    corpus::edit_one_claim(&site, 2).unwrap();
+    build(&site, &out);
+    fs::write(&record, before_edit).unwrap();
+    corpus::edit_one_claim(&site, 3).unwrap();
+    build(&site, &out);
+    assert_eq!(tree(&out), fresh(&site, &dir.path().join("f3")));
+
+    // A garbled record costs a full render, nothing more.
+    fs::write(&record, "briefing-record 1 garbage\n\u{0}\u{1}").unwrap();
+    build(&site, &out);
+    assert_eq!(tree(&out), fresh(&site, &dir.path().join("f4")));
+}
