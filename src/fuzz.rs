@@ -120,15 +120,17 @@ pub fn article(data: &[u8]) {
 
 /// The concatenated text is the text pieces, and every located offset resolves.
 fn check_markup(m: &Markup) {
-    let joined: String = m
+    let joined: String = m.texts().map(|(_, t, _)| t).collect();
+    assert_eq!(joined, m.text);
+    let total: usize = m
         .pieces
         .iter()
-        .filter_map(|p| match p {
-            markup::Piece::Text { text, .. } => Some(text.as_str()),
-            markup::Piece::Tag { .. } => None,
+        .map(|p| match p {
+            markup::Piece::Text { len, .. } => *len,
+            markup::Piece::Tag { .. } => 0,
         })
-        .collect();
-    assert_eq!(joined, m.text);
+        .sum();
+    assert_eq!(total, m.text.len(), "the text pieces cover the text exactly");
     for b in m.block_breaks() {
         assert!(b <= m.text.len());
     }

@@ -6,28 +6,98 @@
 //! pieces when the page is written, a quote can span emphasis or links and the page's text
 //! never changes apart from the marks.
 
+use std::borrow::Cow;
+
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag};
 
 use crate::highlight::Highlighter;
 
-/// One piece of a rendered body.
+/// One piece of a rendered body. Pieces are small: common tags are shared static
+/// strings, and a text piece is a length, its text being the next stretch of
+/// [`Markup::text`] (a body's text is stored once, not once per piece).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Piece {
     /// Markup written verbatim: a tag, already safe.
     Tag {
         /// The tag, e.g. `<p>` or `<a href="…">`.
-        html: String,
+        html: Cow<'static, str>,
         /// Whether it separates blocks (paragraphs, list items…): a reader sees a break
         /// there, so it counts as white space when quotes are matched.
         block: bool,
     },
     /// Text, unescaped; escaped when written.
     Text {
-        /// The text.
-        text: String,
+        /// Its length in bytes: the text follows the previous text piece's in
+        /// [`Markup::text`].
+        len: usize,
         /// The line in the source file, where the format keeps it (plain-text articles).
         line: Option<usize>,
     },
+}
+
+/// Tags and layout that make up most pieces, shared rather than allocated per piece.
+const COMMON: &[&str] = &[
+    "<p>",
+    "</p>",
+    "\n",
+    "<em>",
+    "</em>",
+    "<strong>",
+    "</strong>",
+    "<code>",
+    "</code>",
+    "<pre>",
+    "</pre>",
+    "<ul>",
+    "</ul>",
+    "<ol>",
+    "</ol>",
+    "<li>",
+    "</li>",
+    "<blockquote>",
+    "</blockquote>",
+    "<h1>",
+    "</h1>",
+    "<h2>",
+    "</h2>",
+    "<h3>",
+    "</h3>",
+    "<h4>",
+    "</h4>",
+    "<h5>",
+    "</h5>",
+    "<h6>",
+    "</h6>",
+    "<a>",
+    "</a>",
+    "<br />",
+    "<br>",
+    "<hr />",
+    "<hr>",
+    "</span>",
+    "<del>",
+    "</del>",
+    "<table>",
+    "</table>",
+    "<thead>",
+    "</thead>",
+    "<tbody>",
+    "</tbody>",
+    "<tr>",
+    "</tr>",
+    "<th>",
+    "</th>",
+    "<td>",
+    "</td>",
+    "\n\n",
+];
+
+/// `html` as a shared static string if it is a common one.
+fn interned(html: Cow<'_, str>) -> Cow<'static, str> {
+    match COMMON.iter().find(|c| **c == html) {
+        Some(c) => Cow::Borrowed(c),
+        None => Cow::Owned(html.into_owned()),
+    }
 }
 
 /// A rendered body.
@@ -40,8 +110,8 @@ pub struct Markup {
 }
 
 impl Markup {
-    fn push_tag(&mut self, html: impl Into<String>) {
-        let html = html.into();
+    fn push_tag<'t>(&mut self, html: impl Into<Cow<'t, str>>) {
+        let html = interned(html.into());
         let block = is_block_tag(&html);
         self.pieces.push(Piece::Tag { html, block });
     }
@@ -51,7 +121,20 @@ impl Markup {
             return;
         }
         self.text.push_str(text);
-        self.pieces.push(Piece::Text { text: text.to_string(), line });
+        self.pieces.push(Piece::Text { len: text.len(), line });
+    }
+
+    /// The text pieces with their text and their offset in [`Markup::text`].
+    pub fn texts(&self) -> impl Iterator<Item = (usize, &str, Option<usize>)> {
+        let mut at = 0;
+        self.pieces.iter().filter_map(move |p| match p {
+            Piece::Text { len, line } => {
+                let start = at;
+                at += len;
+                Some((start, &self.text[start..at], *line))
+            }
+            Piece::Tag { .. } => None,
+        })
     }
 
     /// Byte offsets in [`Markup::text`] where a block boundary falls.
@@ -60,7 +143,7 @@ impl Markup {
         let mut out = Vec::new();
         for p in &self.pieces {
             match p {
-                Piece::Text { text, .. } => at += text.len(),
+                Piece::Text { len, .. } => at += len,
                 Piece::Tag { block: true, .. } => {
                     if out.last() != Some(&at) {
                         out.push(at)
@@ -80,18 +163,18 @@ impl Markup {
         for p in &self.pieces {
             match p {
                 Piece::Tag { block, .. } => last_block |= *block,
-                Piece::Text { text, line } => {
+                Piece::Text { len, line } => {
                     if last_block {
                         paragraph += 1;
                         last_block = false;
                     }
-                    if offset < at + text.len() || (offset == at + text.len() && offset == self.text.len()) {
+                    if offset < at + len || (offset == at + len && offset == self.text.len()) {
                         return match line {
                             Some(l) => Location::Line(*l),
                             None => Location::Paragraph(paragraph),
                         };
                     }
-                    at += text.len();
+                    at += len;
                 }
             }
         }
@@ -276,7 +359,7 @@ fn tokenize(html: &str, highlighter: &Highlighter) -> Markup {
                 code.push_str(&text);
             } else if text.trim().is_empty() && matches!(m.pieces.last(), Some(Piece::Tag { block: true, .. })) {
                 // White space between blocks: layout of the HTML, not text a reader sees.
-                m.pieces.push(Piece::Tag { html: text, block: false });
+                m.pieces.push(Piece::Tag { html: interned(text.into()), block: false });
             } else {
                 m.push_text(&text, None);
             }
@@ -474,8 +557,9 @@ pub fn write_html(m: &Markup, highlights: &[Highlight]) -> String {
                     }
                 }
             }
-            Piece::Text { text, .. } => {
-                let end_of_piece = at + text.len();
+            Piece::Text { len, .. } => {
+                let end_of_piece = at + len;
+                let text = &m.text[at..end_of_piece];
                 let mut pos = at;
                 while pos < end_of_piece {
                     // Open every highlight starting here.

@@ -197,6 +197,21 @@ fn wait_for_rebuild(addr: &str, before: &str) {
     }
 }
 
+/// Waits until the page at `path` satisfies `done`, and returns it. A write can reach the
+/// watcher as two events (the truncation, then the bytes), each rebuilt: the first
+/// rebuild may see a half-written file, so a test waits for the state it expects.
+fn wait_for_page(addr: &str, path: &str, done: impl Fn(&str) -> bool) -> (u16, String) {
+    let start = Instant::now();
+    loop {
+        let (status, _, body) = get(addr, path);
+        if done(&body) {
+            return (status, body);
+        }
+        assert!(start.elapsed() < Duration::from_secs(20), "the page never reached the expected state:\n{body}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 #[test]
 fn serve_rebuilds_on_edits_and_shows_errors_in_place() {
     let (_dir, site) = fixture("ui-base");
@@ -215,15 +230,15 @@ fn serve_rebuilds_on_edits_and_shows_errors_in_place() {
     let v = version(addr);
     fs::write(&claims, good.replace("The invoice is for 1.9 million.", "The invoice says 1.95 million.")).unwrap();
     wait_for_rebuild(addr, &v);
-    let (_, _, body) = get(addr, "/claims/repair-cost/");
-    assert!(body.contains("The invoice says 1.95 million."));
+    let (_, body) = wait_for_page(addr, "/claims/repair-cost/", |b| b.contains("The invoice says 1.95 million."));
     assert!(!body.contains("briefing-errors"));
 
     // A broken edit: the diagnostics over the last good page.
     let v = version(addr);
     fs::write(&claims, good.replace("verdict = \"imprecise\"", "verdict = \"bogus\"")).unwrap();
     wait_for_rebuild(addr, &v);
-    let (status, _, body) = get(addr, "/claims/repair-cost/");
+    let (status, body) =
+        wait_for_page(addr, "/claims/repair-cost/", |b| b.contains("briefing-errors") && b.contains("bogus"));
     assert_eq!(status, 200);
     let doc = scraper::Html::parse_document(&body);
     let panel = doc.select(&sel("#briefing-errors")).next().expect("the errors panel");
@@ -235,8 +250,8 @@ fn serve_rebuilds_on_edits_and_shows_errors_in_place() {
     let v = version(addr);
     fs::write(&claims, &good).unwrap();
     wait_for_rebuild(addr, &v);
-    let (_, _, body) = get(addr, "/claims/repair-cost/");
-    assert!(!body.contains("briefing-errors") && body.contains("The invoice is for 1.9 million."));
+    let (_, body) = wait_for_page(addr, "/claims/repair-cost/", |b| !b.contains("briefing-errors"));
+    assert!(body.contains("The invoice is for 1.9 million."));
     assert!(!site.join("output").exists(), "serve never writes output/");
 }
 

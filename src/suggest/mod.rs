@@ -25,7 +25,6 @@ use crate::claims::Claims;
 use crate::date::Date;
 use crate::diag::SourceFile;
 use crate::load::Site;
-use crate::markup::Piece;
 
 use scan::{Mention, Scan, What, When, weekday_name};
 use similar::{Context, Vocab};
@@ -254,20 +253,16 @@ fn squash(s: &str) -> String {
 /// whose lines are kept; for markdown, the matching occurrence of the same words.
 fn in_file(article: &Article, range: &Range<usize>) -> Range<usize> {
     let text = &article.file.text;
-    let mut at = 0;
-    for p in &article.markup.pieces {
-        if let Piece::Text { text: t, line } = p {
-            if range.start < at + t.len() {
-                if let Some(line) = line {
-                    let start = line_start(text, *line) + (range.start - at);
-                    let end = start + (range.end.min(at + t.len()) - range.start);
-                    if text.get(start..end) == article.markup.text.get(range.start..range.end.min(at + t.len())) {
-                        return start..end;
-                    }
+    for (at, t, line) in article.markup.texts() {
+        if range.start < at + t.len() {
+            if let Some(line) = line {
+                let start = line_start(text, line) + (range.start - at);
+                let end = start + (range.end.min(at + t.len()) - range.start);
+                if text.get(start..end) == article.markup.text.get(range.start..range.end.min(at + t.len())) {
+                    return start..end;
                 }
-                break;
             }
-            at += t.len();
+            break;
         }
     }
     let needle = &article.markup.text[range.clone()];
