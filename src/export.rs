@@ -2,6 +2,7 @@
 //! Schema, in `docs/claims-json.md` and `docs/claims.schema.json`.
 
 use std::collections::HashMap;
+use std::io::Write as _;
 
 use serde::Serialize;
 
@@ -16,6 +17,16 @@ pub const VERSION: u32 = 1;
 /// The export, as pretty-printed JSON with a final newline. Deterministic: objects have
 /// sorted keys, arrays follow the site's order.
 pub fn claims_json(site: &Site, marks: &Marks) -> String {
+    let mut out = Vec::new();
+    // Writing into memory cannot fail, and serde_json writes valid UTF-8.
+    let _ = write_claims_json(site, marks, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`claims_json`], written to `out` as it is made: with every article's text in it, the
+/// export is the largest file of a site, and a build streams it to disk rather than hold
+/// it in memory.
+pub fn write_claims_json(site: &Site, marks: &Marks, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let config = &site.config;
     let claims = &site.claims;
 
@@ -131,9 +142,10 @@ pub fn claims_json(site: &Site, marks: &Marks) -> String {
             .collect(),
         version: VERSION,
     };
-    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    out.push('\n');
-    out
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut out, &doc)?;
+    out.write_all(b"\n")?;
+    out.flush()
 }
 
 /// An appearance or artifact as written: where it was found, if it was.

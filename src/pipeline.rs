@@ -257,6 +257,14 @@ impl render::Sink for ToTwin<'_> {
     fn reuse(&self, path: &str, fingerprint: u64) -> Result<bool, Diagnostic> {
         self.twin.reuse(path, fingerprint).map_err(self.error)
     }
+
+    fn put_stream(
+        &self,
+        path: &str,
+        make: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<(), Diagnostic> {
+        self.twin.put_stream(path, make).map_err(self.error)
+    }
 }
 
 /// Builds the site.

@@ -328,6 +328,9 @@ pub fn updated(site: &Site, claim: &Claim) -> Date {
         .fold(claim.checked, Date::max)
 }
 
+/// The machine-readable export's path in the output.
+const CLAIMS_JSON: &str = "claims.json";
+
 type Job<'r> = Box<dyn Fn() -> Result<Done, Diagnostic> + Send + Sync + 'r>;
 
 /// What a long-lived process (`serve`) keeps between renders, so that a rebuild after an
@@ -409,6 +412,18 @@ pub trait Sink: Sync {
     /// has taken it as if [`Sink::put`] had been called.
     fn reuse(&self, _path: &str, _fingerprint: u64) -> Result<bool, Diagnostic> {
         Ok(false)
+    }
+
+    /// Takes one file that `make` writes as it is made: for files too large to hold in
+    /// memory whole (`claims.json`). By default it is made in memory and [`Sink::put`].
+    fn put_stream(
+        &self,
+        path: &str,
+        make: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<(), Diagnostic> {
+        let mut bytes = Vec::new();
+        make(&mut bytes).map_err(|e| Diagnostic::error("internal", format!("cannot make {path}: {e}")))?;
+        self.put(Page { path: path.to_string(), bytes }, None)
     }
 }
 
@@ -590,8 +605,14 @@ pub fn render_to(
     let shared = &shared;
     let render_one = &render_one;
     let page = &page;
+    // The front page and the sources page each list every claim: their template contexts
+    // are the largest values of a build (hundreds of megabytes at 20,000 claims). One at a
+    // time, the other core rendering ordinary pages meanwhile.
+    let one_big_page = Mutex::new(());
+    let one_big_page = &one_big_page;
     let mut jobs: Vec<Job<'_>> = vec![
         Box::new(|| {
+            let _big = one_big_page.lock();
             render_one(
                 "index.html",
                 "",
@@ -609,6 +630,7 @@ pub fn render_to(
             render_one("404.html", "", &root, p, Own::of(NoCtx {}), None)
         }),
         Box::new(|| {
+            let _big = one_big_page.lock();
             let description = format!("Every source cited by the fact-checks of “{}”.", config.title);
             render_one(
                 "sources.html",
@@ -706,12 +728,15 @@ pub fn render_to(
         extra.push(Page { path: path.clone(), bytes: bytes.clone() });
     }
     extra.push(Page { path: "highlight.css".into(), bytes: css.into_bytes() });
-    extra.push(Page { path: "claims.json".into(), bytes: export::claims_json(site, marks).into_bytes() });
     extra.push(Page { path: "feed.xml".into(), bytes: feed::atom(site).into_bytes() });
     if config.base_url.is_some() {
         extra.push(Page { path: "robots.txt".into(), bytes: feed::robots(site).into_bytes() });
-        let mut all: Vec<&str> =
-            rendered.iter().map(String::as_str).chain(extra.iter().map(|p| p.path.as_str())).collect();
+        let mut all: Vec<&str> = rendered
+            .iter()
+            .map(String::as_str)
+            .chain(extra.iter().map(|p| p.path.as_str()))
+            .chain([CLAIMS_JSON])
+            .collect();
         all.sort_unstable();
         all.dedup();
         let sitemap = feed::sitemap(site, &all);
@@ -721,6 +746,18 @@ pub fn render_to(
     extra.retain(|p| seen.insert(p.path.clone()));
     for page in extra {
         give(page, None);
+    }
+    // The export, streamed: it holds every article's text. A theme's static file of the
+    // same name wins, as for the other generated files.
+    if !sink_failed.load(std::sync::atomic::Ordering::Relaxed) && seen.insert(CLAIMS_JSON.to_string()) {
+        match sink.put_stream(CLAIMS_JSON, &|out| export::write_claims_json(site, marks, out)) {
+            Ok(()) => {
+                if let Ok(mut p) = paths.lock() {
+                    p.push(CLAIMS_JSON.to_string());
+                }
+            }
+            Err(d) => fail(d),
+        }
     }
     if let Some(ds) = failed(&diags) {
         return Err(ds);

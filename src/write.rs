@@ -13,7 +13,7 @@
 
 use std::collections::HashSet;
 use std::fs;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -151,6 +151,29 @@ impl Twin {
         Ok(true)
     }
 
+    /// Puts one file that `make` writes as it goes, never holding it in memory whole: for
+    /// the largest files of a site, such as `claims.json`. While the bytes agree with the
+    /// twin's copy they are only compared; from the first difference on, they go to a new
+    /// file that then replaces it.
+    pub fn put_stream(&self, path: &str, make: &dyn Fn(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+        let rel = safe_relative(path)?;
+        let target = self.dir.join(&rel);
+        if let Some(parent) = target.parent() {
+            make_dir(&self.dir, parent)?;
+        }
+        if fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
+            fs::remove_dir_all(&target)?;
+        }
+        let mut out = Diffing::new(target)?;
+        make(&mut out)?;
+        if out.finish()? {
+            self.written.fetch_add(1, Ordering::Relaxed);
+        } else {
+            self.reused.fetch_add(1, Ordering::Relaxed);
+        }
+        self.keep(rel)
+    }
+
     fn remember(&self, path: &str, rel: &Path, fingerprint: u64) -> io::Result<()> {
         // The file keeps its inode, size and time when the twin becomes the output.
         if let Some(file) = FileId::of(&self.dir.join(rel)) {
@@ -175,6 +198,92 @@ impl Twin {
         let next = self.next.into_inner().map_err(|_| poisoned())?;
         let _ = record::write(&self.output, &next);
         Ok(Written { written: self.written.into_inner(), reused: self.reused.into_inner(), removed })
+    }
+}
+
+/// A writer that compares what it is given with the file at `target`, and starts writing
+/// a replacement (beside it, renamed over it at the end) only from the first difference.
+struct Diffing {
+    target: PathBuf,
+    /// The old file, while every byte so far matched it.
+    old: Option<io::BufReader<fs::File>>,
+    /// How many bytes matched.
+    matched: u64,
+    /// The replacement, once the bytes differ.
+    new: Option<io::BufWriter<fs::File>>,
+    scratch: Vec<u8>,
+}
+
+impl Diffing {
+    fn new(target: PathBuf) -> io::Result<Diffing> {
+        let old = match fs::symlink_metadata(&target) {
+            Ok(m) if m.is_file() => Some(io::BufReader::with_capacity(1 << 16, fs::File::open(&target)?)),
+            _ => None,
+        };
+        Ok(Diffing { target, old, matched: 0, new: None, scratch: Vec::new() })
+    }
+
+    /// Starts the replacement: the bytes that matched, copied from the old file.
+    fn diverge(&mut self) -> io::Result<&mut io::BufWriter<fs::File>> {
+        if self.new.is_none() {
+            let mut new = io::BufWriter::with_capacity(1 << 16, fs::File::create(beside(&self.target))?);
+            if self.old.take().is_some() && self.matched > 0 {
+                let mut prefix = io::Read::take(fs::File::open(&self.target)?, self.matched);
+                io::copy(&mut prefix, &mut new)?;
+            }
+            self.new = Some(new);
+        }
+        self.new.as_mut().ok_or_else(|| io::Error::other("no replacement file"))
+    }
+
+    /// Whether the old file holds exactly the next `data`.
+    fn matches(&mut self, data: &[u8]) -> io::Result<bool> {
+        let Some(old) = self.old.as_mut() else { return Ok(false) };
+        self.scratch.resize(data.len(), 0);
+        let mut got = 0;
+        while got < data.len() {
+            match io::Read::read(old, &mut self.scratch[got..])? {
+                0 => break,
+                n => got += n,
+            }
+        }
+        Ok(got == data.len() && self.scratch[..got] == *data)
+    }
+
+    /// Ends the file. Returns whether it was written (false: the old file was right).
+    fn finish(mut self) -> io::Result<bool> {
+        if self.new.is_none() {
+            let at_end = match self.old.as_mut() {
+                Some(old) => io::Read::read(old, &mut [0u8; 1])? == 0,
+                None => false,
+            };
+            if at_end {
+                return Ok(false);
+            }
+            self.diverge()?;
+        }
+        let Some(new) = self.new.take() else { return Err(io::Error::other("no replacement file")) };
+        new.into_inner().map_err(|e| e.into_error())?;
+        fs::rename(beside(&self.target), &self.target)?;
+        Ok(true)
+    }
+}
+
+impl Write for Diffing {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        if self.new.is_none() {
+            if self.matches(data)? {
+                self.matched += data.len() as u64;
+                return Ok(data.len());
+            }
+            self.diverge()?;
+        }
+        self.diverge()?.write_all(data)?;
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 
@@ -291,9 +400,24 @@ fn safe_relative(path: &str) -> io::Result<PathBuf> {
     }
 }
 
+/// Whether the file at `path` holds `bytes`, read a block at a time (a site's largest
+/// files are tens of megabytes: never read one whole just to compare it).
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     match fs::symlink_metadata(path) {
-        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => fs::read(path).is_ok_and(|b| b == bytes),
+        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {
+            let Ok(mut file) = fs::File::open(path) else { return false };
+            let mut block = vec![0u8; (1 << 16).min(bytes.len().max(1))];
+            let mut at = 0;
+            while at < bytes.len() {
+                let want = block.len().min(bytes.len() - at);
+                if io::Read::read_exact(&mut file, &mut block[..want]).is_err() || block[..want] != bytes[at..at + want]
+                {
+                    return false;
+                }
+                at += want;
+            }
+            io::Read::read(&mut file, &mut [0u8; 1]).is_ok_and(|n| n == 0)
+        }
         _ => false,
     }
 }
@@ -384,6 +508,43 @@ mod tests {
         assert_eq!(read(&out.join("index.html")), "newer");
         assert!(!out.join("stray.html").exists());
         assert_eq!(read(&twin_dir(&out).join("index.html")), "new");
+    }
+
+    #[test]
+    fn streamed_files_are_written_only_from_their_first_difference() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        let stream = |text: &'static str| {
+            let twin = Twin::open(&out).unwrap();
+            // In small pieces, so that a difference can fall inside or between them.
+            let make = move |w: &mut dyn Write| text.as_bytes().chunks(3).try_for_each(|c| w.write_all(c));
+            twin.put_stream("data/claims.json", &make).unwrap();
+            twin.finish().unwrap()
+        };
+        let read_out = || read(&out.join("data/claims.json"));
+        for (text, written) in [
+            ("abcdefghij", 1),
+            ("abcdefghij", 0), // the twin is seeded with links to the output
+            ("abcdefghij", 0),
+            ("abcdefghij", 0),
+            ("abcdefXhij", 1),
+            ("abcdefXhij", 1),   // the twin holds the site before last
+            ("abcdefXhijkl", 1), // longer
+            ("abcdefXhijkl", 1),
+            ("abcd", 1), // shorter
+            ("", 1),
+            ("", 1),
+            ("", 0),
+        ] {
+            let before = fs::read(out.join("data/claims.json")).ok();
+            let w = stream(text);
+            assert_eq!(read_out(), text);
+            assert_eq!(w.written, written, "{text:?}");
+            // The previous output, now the twin, is what it was: never written through a link.
+            if let Some(before) = before {
+                assert_eq!(fs::read(twin_dir(&out).join("data/claims.json")).unwrap(), before);
+            }
+        }
     }
 
     #[test]
