@@ -331,6 +331,9 @@ pub fn updated(site: &Site, claim: &Claim) -> Date {
 /// The machine-readable export's path in the output.
 const CLAIMS_JSON: &str = "claims.json";
 
+/// The code stylesheet's path in the output.
+const HIGHLIGHT_CSS: &str = "highlight.css";
+
 type Job<'r> = Box<dyn Fn() -> Result<Done, Diagnostic> + Send + Sync + 'r>;
 
 /// What a long-lived process (`serve`) keeps between renders, so that a rebuild after an
@@ -495,20 +498,18 @@ pub fn render_to(
     let tera: std::sync::OnceLock<Result<tera::Tera, Vec<Diagnostic>>> = std::sync::OnceLock::new();
     let tera_ready = || {
         tera.get_or_init(|| {
-            rayon::join(
-                || theme::compile(&site.theme),
-                || {
-                    if !site.claims.claims.is_empty() {
-                        highlighter.highlight("toml", "a = \"b\" # c\n[d]\ne = 2026-01-01\n");
-                    }
-                },
-            )
-            .0
+            // On a thread of its own, not rayon's: the other rayon worker may be blocked
+            // on this very initialisation, and could not take the work.
+            std::thread::scope(|scope| {
+                if !site.claims.claims.is_empty() {
+                    scope.spawn(|| highlighter.highlight("toml", "a = \"b\" # c\n[d]\ne = 2026-01-01\n"));
+                }
+                theme::compile(&site.theme)
+            })
         })
         .as_ref()
         .ok()
     };
-    let css = highlight::stylesheet();
     // The templates are part of every page's fingerprint.
     let templates_hash = {
         let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -727,7 +728,6 @@ pub fn render_to(
     for (path, bytes) in &site.theme.statics {
         extra.push(Page { path: path.clone(), bytes: bytes.clone() });
     }
-    extra.push(Page { path: "highlight.css".into(), bytes: css.into_bytes() });
     extra.push(Page { path: "feed.xml".into(), bytes: feed::atom(site).into_bytes() });
     if config.base_url.is_some() {
         extra.push(Page { path: "robots.txt".into(), bytes: feed::robots(site).into_bytes() });
@@ -735,7 +735,7 @@ pub fn render_to(
             .iter()
             .map(String::as_str)
             .chain(extra.iter().map(|p| p.path.as_str()))
-            .chain([CLAIMS_JSON])
+            .chain([HIGHLIGHT_CSS, CLAIMS_JSON])
             .collect();
         all.sort_unstable();
         all.dedup();
@@ -744,6 +744,24 @@ pub fn render_to(
     }
     let mut seen = rendered;
     extra.retain(|p| seen.insert(p.path.clone()));
+    // The code stylesheet depends on nothing but the program, which the build record
+    // names: a constant fingerprint lets a rebuild skip making it (syntect's themes take
+    // a few milliseconds to load).
+    if !sink_failed.load(std::sync::atomic::Ordering::Relaxed) && seen.insert(HIGHLIGHT_CSS.to_string()) {
+        let fingerprint = hash_of(HIGHLIGHT_CSS);
+        match sink.reuse(HIGHLIGHT_CSS, fingerprint) {
+            Ok(true) => {
+                if let Ok(mut p) = paths.lock() {
+                    p.push(HIGHLIGHT_CSS.to_string());
+                }
+            }
+            Ok(false) => give(
+                Page { path: HIGHLIGHT_CSS.into(), bytes: highlight::stylesheet().into_bytes() },
+                Some(fingerprint),
+            ),
+            Err(d) => fail(d),
+        }
+    }
     for page in extra {
         give(page, None);
     }
