@@ -261,7 +261,7 @@ mod tests {
             ("b.html", "fine"),
             ("z.html", &format!("{}{{% for %}}", "padding ".repeat(100))),
         ]);
-        let errors = compile(&broken).err().expect("fails");
+        let Err(errors) = compile(&broken) else { panic!("the broken templates compiled") };
         assert_eq!(errors.len(), 1);
         let shown = format!("{:?}", errors[0]);
         assert!(shown.contains("templates/a.html"), "{shown}");
