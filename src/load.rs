@@ -79,16 +79,29 @@ pub fn load_cached(root: &Path, highlighter: &Highlighter, cache: &mut Cache) ->
         }
     };
 
-    let (articles, broken) = load_articles(root, highlighter, cache, &mut diags);
-
-    let (claims, claims_file) = match read_text(root, CLAIMS_FILE, false) {
-        Ok(Some(file)) => (claims::parse(&file, &mut diags), file),
-        Ok(None) => (Claims::default(), SourceFile::new(CLAIMS_FILE, "")),
-        Err(d) => {
-            diags.push(d);
-            (Claims::default(), SourceFile::new(CLAIMS_FILE, ""))
-        }
-    };
+    // The claims file is one TOML document, parsed on one thread (0.6 s at 20,000
+    // claims): side by side with the articles, which take both cores between them.
+    let ((articles, broken, article_diags), (claims, claims_file, claims_diags)) = rayon::join(
+        || {
+            let mut diags = Vec::new();
+            let (articles, broken) = load_articles(root, highlighter, cache, &mut diags);
+            (articles, broken, diags)
+        },
+        || {
+            let mut diags = Vec::new();
+            let (claims, file) = match read_text(root, CLAIMS_FILE, false) {
+                Ok(Some(file)) => (claims::parse(&file, &mut diags), file),
+                Ok(None) => (Claims::default(), SourceFile::new(CLAIMS_FILE, "")),
+                Err(d) => {
+                    diags.push(d);
+                    (Claims::default(), SourceFile::new(CLAIMS_FILE, ""))
+                }
+            };
+            (claims, file, diags)
+        },
+    );
+    diags.extend(article_diags);
+    diags.extend(claims_diags);
 
     let lead = match read_text(root, LEAD_FILE, false) {
         Ok(file) => file.map(|f| f.text.to_string()),
