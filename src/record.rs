@@ -67,8 +67,7 @@ impl FileId {
 
 /// Where the record of `output` lives: a hidden sibling, like the twin.
 pub fn path(output: &Path) -> PathBuf {
-    let name = output.file_name().map_or_else(|| "output".into(), |n| n.to_string_lossy().to_string());
-    output.with_file_name(format!(".{name}.record"))
+    crate::write::sibling(output, "record")
 }
 
 /// The program that renders: its version and its executable's identity, so that a record

@@ -37,8 +37,14 @@ pub struct Written {
 
 /// The twin of `output`: a hidden sibling, so that the exchange stays on one file system.
 pub fn twin_dir(output: &Path) -> PathBuf {
+    sibling(output, "twin")
+}
+
+/// A hidden sibling of `output` named for it: `.output.<what>`. The twin, the build
+/// record and the swap's spare name all live there, on the output's file system.
+pub fn sibling(output: &Path, what: &str) -> PathBuf {
     let name = output.file_name().map_or_else(|| "output".into(), |n| n.to_string_lossy().to_string());
-    output.with_file_name(format!(".{name}.twin"))
+    output.with_file_name(format!(".{name}.{what}"))
 }
 
 /// Writes `pages` as the new content of `output`, atomically.
@@ -271,12 +277,9 @@ impl Diffing {
 
 impl Write for Diffing {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        if self.new.is_none() {
-            if self.matches(data)? {
-                self.matched += data.len() as u64;
-                return Ok(data.len());
-            }
-            self.diverge()?;
+        if self.new.is_none() && self.matches(data)? {
+            self.matched += data.len() as u64;
+            return Ok(data.len());
         }
         self.diverge()?.write_all(data)?;
         Ok(data.len())
@@ -435,10 +438,7 @@ fn swap(twin: &Path, output: &Path) -> io::Result<()> {
             return Ok(());
         }
     }
-    let old = output.with_file_name(format!(
-        ".{}.old",
-        output.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default()
-    ));
+    let old = sibling(output, "old");
     if old.exists() {
         fs::remove_dir_all(&old)?;
     }
