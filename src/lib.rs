@@ -17,6 +17,7 @@ pub mod date;
 pub mod diag;
 pub mod export;
 pub mod feed;
+pub mod fingerprint;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod highlight;

@@ -24,7 +24,7 @@ use crate::diag::Diagnostic;
 use crate::highlight::{self, Highlighter};
 use crate::load::Site;
 use crate::markup::{self, Highlight, escape};
-use crate::{export, feed, jsonld, theme};
+use crate::{export, feed, fingerprint, jsonld, theme};
 
 /// A file of the output: its path (relative, `/`-separated) and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -167,6 +167,37 @@ struct ClaimCtx<'a> {
     corrections: Vec<CorrectionCtx>,
 }
 
+/// A claim as a list shows it (front page, sources, corrections, an article's flags):
+/// what a line about it needs, without its appearances, sources or explanation. Lists
+/// hold thousands of these in a large briefing, and a page's context is only as costly as
+/// what it carries; the claim's own page and the discrepancies get the whole claim.
+#[derive(Serialize)]
+struct ClaimRef<'a> {
+    id: &'a str,
+    claim: &'a str,
+    verdict: &'a Verdict,
+    finding: &'a str,
+    topic: &'a str,
+    href: &'a str,
+    checked: &'a DateCtx,
+    updated: &'a DateCtx,
+}
+
+impl<'a> ClaimRef<'a> {
+    fn of(c: &'a ClaimCtx<'a>) -> Self {
+        ClaimRef {
+            id: c.id,
+            claim: c.claim,
+            verdict: c.verdict,
+            finding: c.finding,
+            topic: c.topic,
+            href: &c.href,
+            checked: &c.checked,
+            updated: &c.updated,
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct DiscrepancyCtx<'a, 's> {
     id: &'a str,
@@ -185,7 +216,7 @@ struct ScoreRow<'a> {
 #[derive(Serialize)]
 struct TopicCtx<'a, 's> {
     name: &'a str,
-    claims: Vec<&'s ClaimCtx<'a>>,
+    claims: Vec<ClaimRef<'s>>,
 }
 
 #[derive(Serialize)]
@@ -198,7 +229,7 @@ struct EventCtx<'a> {
 #[derive(Serialize)]
 struct FlagCtx<'a, 's> {
     mark_id: String,
-    claim: &'s ClaimCtx<'a>,
+    claim: ClaimRef<'s>,
     exact: &'a str,
 }
 
@@ -215,14 +246,14 @@ struct SourceListCtx<'a, 's> {
     publisher: Option<&'a str>,
     url: &'a str,
     date: Option<DateCtx>,
-    claims: Vec<&'s ClaimCtx<'a>>,
+    claims: Vec<ClaimRef<'s>>,
 }
 
 #[derive(Serialize)]
-struct CorrectionListCtx<'a, 's> {
+struct CorrectionListCtx<'s> {
     date: DateCtx,
     text_html: String,
-    claim: &'s ClaimCtx<'a>,
+    claim: ClaimRef<'s>,
 }
 
 #[derive(Serialize)]
@@ -253,8 +284,8 @@ struct SourcesCtx<'a, 's> {
 }
 
 #[derive(Serialize)]
-struct CorrectionsCtx<'a, 's> {
-    corrections: Vec<CorrectionListCtx<'a, 's>>,
+struct CorrectionsCtx<'s> {
+    corrections: Vec<CorrectionListCtx<'s>>,
     policy_html: String,
 }
 
@@ -288,9 +319,10 @@ struct Own<'o> {
 
 impl<'o> Own<'o> {
     fn of<T: Serialize + 'o>(value: T) -> Own<'o> {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        let _ = serde_json::to_writer(HashWriter(&mut h), &value);
-        Own { hash: h.finish(), make: Box::new(move || Context::from_serialize(&value).unwrap_or_default()) }
+        Own {
+            hash: fingerprint::of(&value),
+            make: Box::new(move || Context::from_serialize(&value).unwrap_or_default()),
+        }
     }
 }
 
@@ -366,19 +398,6 @@ impl Memo {
             m.insert(key.to_string(), v.clone());
         }
         v
-    }
-}
-
-/// Feeds JSON straight into a hasher, without building the string.
-struct HashWriter<'h>(&'h mut std::collections::hash_map::DefaultHasher);
-
-impl std::io::Write for HashWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        std::hash::Hasher::write(self.0, buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
     }
 }
 
@@ -530,12 +549,7 @@ pub fn render_to(
         generator: format!("briefing {}", env!("CARGO_PKG_VERSION")),
     };
     // What every page shares is hashed once; each page then hashes only its own part.
-    let common_hash = {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        templates_hash.hash(&mut h);
-        let _ = serde_json::to_writer(HashWriter(&mut h), &(&site_ctx, &config.verdicts));
-        h.finish()
-    };
+    let common_hash = fingerprint::of(&(templates_hash, &site_ctx, &config.verdicts));
     let render_one = |template: &str,
                       dir: &str,
                       root: &str,
@@ -544,15 +558,8 @@ pub fn render_to(
                       lazy: Option<Lazy<'_>>|
      -> Result<Done, Diagnostic> {
         let path = if template == "404.html" { "404.html".to_string() } else { format!("{dir}index.html") };
-        let fingerprint = {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            (common_hash, template, root, own.hash).hash(&mut h);
-            if let Some(l) = &lazy {
-                (l.name, l.key).hash(&mut h);
-            }
-            let _ = serde_json::to_writer(HashWriter(&mut h), &page);
-            h.finish()
-        };
+        let fingerprint =
+            fingerprint::of(&(common_hash, template, root, own.hash, lazy.as_ref().map(|l| (l.name, l.key)), &page));
         if let Some(memo) = memo {
             let kept = memo
                 .pages
@@ -1014,8 +1021,8 @@ impl<'a> Shared<'a> {
         let mut topics: Vec<TopicCtx<'_, '_>> = Vec::new();
         for (i, c) in claims.claims.iter().enumerate() {
             match topics.iter_mut().find(|t| t.name == c.topic) {
-                Some(t) => t.claims.push(&self.claims[i]),
-                None => topics.push(TopicCtx { name: &c.topic, claims: vec![&self.claims[i]] }),
+                Some(t) => t.claims.push(ClaimRef::of(&self.claims[i])),
+                None => topics.push(TopicCtx { name: &c.topic, claims: vec![ClaimRef::of(&self.claims[i])] }),
             }
         }
 
@@ -1055,7 +1062,7 @@ impl<'a> Shared<'a> {
                     Some(&x) => {
                         let x = &mut sources[x];
                         if x.claims.last().is_none_or(|c| c.id != claim.id.value) {
-                            x.claims.push(&self.claims[i]);
+                            x.claims.push(ClaimRef::of(&self.claims[i]));
                         }
                     }
                     None => {
@@ -1065,7 +1072,7 @@ impl<'a> Shared<'a> {
                             publisher: s.publisher.as_deref(),
                             url: &s.url.value,
                             date: s.date.map(DateCtx::from),
-                            claims: vec![&self.claims[i]],
+                            claims: vec![ClaimRef::of(&self.claims[i])],
                         });
                     }
                 }
@@ -1079,10 +1086,10 @@ impl<'a> Shared<'a> {
         SourcesCtx { sources }
     }
 
-    fn corrections_context(&self) -> CorrectionsCtx<'a, '_> {
+    fn corrections_context(&self) -> CorrectionsCtx<'_> {
         let claims = &self.site.claims;
         let index: HashMap<&str, usize> = claims.claims.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
-        let mut list: Vec<(Date, usize, CorrectionListCtx<'_, '_>)> = claims
+        let mut list: Vec<(Date, usize, CorrectionListCtx<'_>)> = claims
             .corrections
             .iter()
             .enumerate()
@@ -1091,7 +1098,11 @@ impl<'a> Shared<'a> {
                 Some((
                     c.date,
                     n,
-                    CorrectionListCtx { date: c.date.into(), text_html: self.md(&c.text), claim: &self.claims[i] },
+                    CorrectionListCtx {
+                        date: c.date.into(),
+                        text_html: self.md(&c.text),
+                        claim: ClaimRef::of(&self.claims[i]),
+                    },
                 ))
             })
             .collect();
@@ -1132,7 +1143,7 @@ impl<'a> Shared<'a> {
                             finding = escape(&claim.finding),
                         ),
                     });
-                    let flag = FlagCtx { mark_id: id, claim: &self.claims[ci], exact: &m.exact };
+                    let flag = FlagCtx { mark_id: id, claim: ClaimRef::of(&self.claims[ci]), exact: &m.exact };
                     if verdict.flag { flags.push(flag) } else { accurate.push(flag) }
                 }
                 Target::Artifact(n) => {
