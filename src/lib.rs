@@ -8,6 +8,7 @@
 // Diagnostics are built only on error paths, and carry the source they point into.
 #![allow(clippy::result_large_err)]
 
+pub mod alloc;
 pub mod anchor;
 pub mod article;
 pub mod claims;

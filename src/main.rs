@@ -1,5 +1,6 @@
 //! The `briefing` binary: all the work is in the library.
 
 fn main() {
+    briefing::alloc::tune();
     std::process::exit(briefing::cli::run(std::env::args_os()));
 }
