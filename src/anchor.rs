@@ -12,6 +12,7 @@ use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use crate::article::Article;
 use crate::claims::{Claims, Quote};
@@ -19,7 +20,7 @@ use crate::diag::{Diagnostic, SourceFile};
 use crate::markup::Markup;
 
 /// What a marked passage stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Target {
     /// The `index`-th appearance of the `claim`-th claim (both in file order).
     Appearance {
@@ -33,7 +34,7 @@ pub enum Target {
 }
 
 /// A quote found in an article.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mark {
     /// Byte range in the article's [`Markup::text`].
     pub range: Range<usize>,
@@ -53,6 +54,40 @@ pub type Marks = Vec<Vec<Mark>>;
 /// Finds every appearance and artifact in its article. Quotes naming an unknown article
 /// are skipped here (validation reports them).
 pub fn anchor(articles: &[Article], claims: &Claims, file: &SourceFile) -> (Marks, Vec<Diagnostic>) {
+    let (marks, diags, _) = anchor_known(articles, claims, file, &Known::default());
+    (marks, diags)
+}
+
+/// The marks of articles anchored before, by [`Known::key`]: a build keeps them beside
+/// its output (`crate::marks`), so that a rebuild scans only the articles whose text, or
+/// whose quotes, changed.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Known(pub HashMap<u64, Vec<Mark>>);
+
+impl Known {
+    /// A hash of everything an article's marks are found from: its text and format, and
+    /// each quote aimed at it with its target, prefix and suffix.
+    pub fn key(article: &Article, quotes: &[(Target, &Quote)]) -> u64 {
+        let mut fp = crate::fingerprint::Fingerprint::new();
+        fp.bytes(article.file.text.as_bytes());
+        fp.add(&article.format);
+        for (target, q) in quotes {
+            fp.add(&(target, &q.quote.value, q.prefix.as_ref().map(|p| &p.value), q.suffix.as_ref().map(|s| &s.value)));
+        }
+        fp.finish()
+    }
+}
+
+/// [`anchor`], taking the marks of unchanged articles from `known`. Also returns what to
+/// keep for the next build: the key of every article anchored without an error, with the
+/// article's index (an error's message points into the claims file as it is now, so it
+/// is always made anew).
+pub fn anchor_known(
+    articles: &[Article],
+    claims: &Claims,
+    file: &SourceFile,
+    known: &Known,
+) -> (Marks, Vec<Diagnostic>, Vec<(u64, usize)>) {
     let index: HashMap<&str, usize> = articles.iter().enumerate().map(|(i, a)| (a.slug.as_str(), i)).collect();
     let mut wanted: Vec<Vec<(Target, &Quote)>> = vec![Vec::new(); articles.len()];
     for (ci, claim) in claims.claims.iter().enumerate() {
@@ -67,18 +102,33 @@ pub fn anchor(articles: &[Article], claims: &Claims, file: &SourceFile) -> (Mark
             wanted[i].push((Target::Artifact(n), &artifact.quote));
         }
     }
-    let results: Vec<(Vec<Mark>, Vec<Diagnostic>)> = articles
+    let results: Vec<(Vec<Mark>, Vec<Diagnostic>, Option<u64>)> = articles
         .par_iter()
         .zip(wanted.par_iter())
-        .map(|(article, quotes)| anchor_article(article, quotes, file))
+        .map(|(article, quotes)| {
+            if quotes.is_empty() {
+                return (Vec::new(), Vec::new(), None);
+            }
+            let key = Known::key(article, quotes);
+            if let Some(marks) = known.0.get(&key) {
+                return (marks.clone(), Vec::new(), Some(key));
+            }
+            let (marks, diags) = anchor_article(article, quotes, file);
+            let keep = diags.is_empty().then_some(key);
+            (marks, diags, keep)
+        })
         .collect();
     let mut marks = Vec::with_capacity(articles.len());
     let mut diags = Vec::new();
-    for (m, d) in results {
+    let mut keep = Vec::new();
+    for (i, (m, d, key)) in results.into_iter().enumerate() {
+        if let Some(key) = key {
+            keep.push((key, i));
+        }
         marks.push(m);
         diags.extend(d);
     }
-    (marks, diags)
+    (marks, diags, keep)
 }
 
 fn anchor_article(article: &Article, quotes: &[(Target, &Quote)], file: &SourceFile) -> (Vec<Mark>, Vec<Diagnostic>) {

@@ -25,6 +25,7 @@ pub mod highlight;
 pub mod jsonld;
 pub mod links;
 pub mod load;
+pub mod marks;
 pub mod markup;
 pub mod pipeline;
 pub mod record;

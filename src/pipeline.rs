@@ -168,7 +168,14 @@ fn make_inner(
 
     report.extend(validate::validate(&site));
     lap("validate");
-    let (marks, diags) = anchor::anchor(&site.articles, &site.claims, &site.claims_file);
+    // A build into an output keeps the marks beside it, for the next build to reuse (and
+    // lets go of the old ones before rendering).
+    let (marks, diags, keep) = {
+        let known = output.map(crate::marks::read).unwrap_or_default();
+        let (marks, diags, keep) = anchor::anchor_known(&site.articles, &site.claims, &site.claims_file, &known);
+        let changed = !crate::marks::unchanged(&keep, &known);
+        (marks, diags, changed.then_some(keep))
+    };
     report.extend(diags);
     lap("anchor");
     if opts.suggest {
@@ -192,6 +199,10 @@ fn make_inner(
                 return (report, None);
             }
         };
+        if let Some(keep) = &keep {
+            // Only a cache: a build that cannot keep it merely anchors everything next time.
+            let _ = crate::marks::write(output, &marks, keep);
+        }
         let sink = ToTwin { twin: &twin, error: &write_error };
         let made = match render::render_to(&site, &marks, &highlighter, memo, &sink) {
             Ok(m) => m,

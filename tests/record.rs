@@ -148,3 +148,34 @@ fn a_stale_or_foreign_record_is_never_trusted() {
     build(&site, &out);
     assert_eq!(tree(&out), fresh(&site, &dir.path().join("f4")));
 }
+
+#[test]
+fn kept_marks_follow_edited_quotes_and_are_never_trusted_from_elsewhere() {
+    let (dir, site, out) = small_site(5);
+    let marks = briefing::marks::path(&out);
+    assert!(marks.is_file(), "the build keeps the marks it found");
+
+    // A quote shortened by its last word: the article it quotes is scanned again.
+    let claims = site.join("content/claims.toml");
+    let text = fs::read_to_string(&claims).unwrap();
+    let at = text.find("quote = \"").unwrap();
+    let end = at + text[at..].find('\n').unwrap();
+    let line = &text[at..end];
+    let cut = line[..line.len() - 1].rfind(' ').unwrap();
+    fs::write(&claims, format!("{}{}\"{}", &text[..at], &line[..cut], &text[end..])).unwrap();
+    build(&site, &out);
+    let now = tree(&out);
+    assert_eq!(now, fresh(&site, &dir.path().join("f1")));
+
+    // Marks kept by another program, or garbled, cost a full scan, nothing more.
+    let kept = fs::read_to_string(&marks).unwrap();
+    fs::write(&marks, kept.replacen("briefing-marks 1 ", "briefing-marks 1 0.0.0-other ", 1)).unwrap();
+    corpus::edit_one_claim(&site, 1).unwrap();
+    build(&site, &out);
+    assert_eq!(tree(&out), fresh(&site, &dir.path().join("f2")));
+    let kept = fs::read_to_string(&marks).unwrap();
+    fs::write(&marks, &kept[..kept.len() / 2]).unwrap();
+    corpus::edit_one_claim(&site, 2).unwrap();
+    build(&site, &out);
+    assert_eq!(tree(&out), fresh(&site, &dir.path().join("f3")));
+}

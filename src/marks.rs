@@ -1,0 +1,107 @@
+//! The marks of the last build, kept beside the output so that a rebuild anchors only
+//! the articles whose text or quotes changed.
+//!
+//! Anchoring normalises each article's text and scans it for its quotes: at 10,000
+//! articles that is a fifth of a rebuild's work, and an edit of the claims file changes
+//! the quotes of a handful of articles at most. The file maps [`Known::key`] (a hash of the
+//! article's text and of every quote aimed at it) to the marks found. Like the build
+//! record it names the program that wrote it: another build of briefing may normalise or
+//! choose differently, so its file is ignored. A missing, foreign or garbled file costs a
+//! full scan, never a wrong mark.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::anchor::{Known, Mark};
+
+const MAGIC: &str = "briefing-marks 1";
+
+/// Where the marks kept for `output` live: a hidden sibling, like the twin and the record.
+pub fn path(output: &Path) -> PathBuf {
+    crate::write::sibling(output, "marks")
+}
+
+/// The marks kept for `output`; empty when there are none this program can trust.
+pub fn read(output: &Path) -> Known {
+    let Ok(text) = fs::read_to_string(path(output)) else { return Known::default() };
+    parse(&text, &crate::record::program())
+}
+
+/// Parses the kept marks written by `program`.
+pub fn parse(text: &str, program: &str) -> Known {
+    let Some((head, body)) = text.split_once('\n') else { return Known::default() };
+    if head != format!("{MAGIC} {program}") {
+        return Known::default();
+    }
+    match serde_json::from_str::<Vec<(u64, Vec<Mark>)>>(body) {
+        Ok(list) => Known(list.into_iter().collect()),
+        Err(_) => Known::default(),
+    }
+}
+
+/// The text of the kept marks: `keep` pairs a key with an index into `marks`. Sorted by
+/// key, so that the same site gives the same file.
+pub fn format(marks: &[Vec<Mark>], keep: &[(u64, usize)], program: &str) -> String {
+    let mut list: Vec<(u64, &Vec<Mark>)> = keep.iter().filter_map(|&(k, i)| Some((k, marks.get(i)?))).collect();
+    list.sort_unstable_by_key(|(k, _)| *k);
+    let body = serde_json::to_string(&list).unwrap_or_else(|_| "[]".into());
+    format!("{MAGIC} {program}\n{body}")
+}
+
+/// Whether the kept marks `before` already hold exactly the keys of `keep`: a key's marks
+/// are a function of the key's inputs, so then the file is already right.
+pub fn unchanged(keep: &[(u64, usize)], before: &Known) -> bool {
+    keep.len() == before.0.len() && keep.iter().all(|(k, _)| before.0.contains_key(k))
+}
+
+/// Replaces the kept marks of `output`, atomically.
+pub fn write(output: &Path, marks: &[Vec<Mark>], keep: &[(u64, usize)]) -> io::Result<()> {
+    let to = path(output);
+    let tmp = crate::write::sibling(output, "marks.tmp");
+    fs::write(&tmp, format(marks, keep, &crate::record::program()))?;
+    fs::rename(&tmp, &to)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::anchor::Target;
+
+    fn marks() -> Vec<Vec<Mark>> {
+        let mark = Mark {
+            range: 3..9,
+            target: Target::Appearance { claim: 2, index: 0 },
+            before: "a b".into(),
+            exact: "quoted \"words\"".into(),
+            after: "c\nd".into(),
+        };
+        vec![Vec::new(), vec![mark], Vec::new()]
+    }
+
+    #[test]
+    fn kept_marks_read_back_only_by_the_program_that_wrote_them() {
+        let keep = [(u64::MAX, 2), (7, 1)];
+        let text = format(&marks(), &keep, "1.0 10 20");
+        let want = Known([(7, marks()[1].clone()), (u64::MAX, Vec::new())].into_iter().collect());
+        assert_eq!(parse(&text, "1.0 10 20"), want);
+        assert_eq!(parse(&text, "1.0 10 21"), Known::default(), "another build of briefing");
+        assert_eq!(parse(&text[..text.len() - 3], "1.0 10 20"), Known::default(), "cut short");
+        assert_eq!(parse("", "1.0 10 20"), Known::default());
+        assert_eq!(text, format(&marks(), &[(7, 1), (u64::MAX, 2)], "1.0 10 20"), "sorted by key");
+    }
+
+    #[test]
+    fn kept_marks_are_rewritten_only_when_the_keys_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        write(&out, &marks(), &[(7, 1)]).unwrap();
+        let known = read(&out);
+        assert_eq!(known.0.len(), 1);
+        assert!(unchanged(&[(7, 1)], &known));
+        assert!(!unchanged(&[(8, 1)], &known));
+        assert!(!unchanged(&[(7, 1), (8, 2)], &known));
+        write(&out, &marks(), &[(8, 1)]).unwrap();
+        assert_eq!(read(&out).0.keys().collect::<Vec<_>>(), [&8]);
+    }
+}
