@@ -54,7 +54,7 @@ pub type Marks = Vec<Vec<Mark>>;
 /// Finds every appearance and artifact in its article. Quotes naming an unknown article
 /// are skipped here (validation reports them).
 pub fn anchor(articles: &[Article], claims: &Claims, file: &SourceFile) -> (Marks, Vec<Diagnostic>) {
-    let (marks, diags, _) = anchor_known(articles, claims, file, &Known::default());
+    let (marks, diags, _) = anchor_known(articles, claims, file, None);
     (marks, diags)
 }
 
@@ -78,15 +78,15 @@ impl Known {
     }
 }
 
-/// [`anchor`], taking the marks of unchanged articles from `known`. Also returns what to
-/// keep for the next build: the key of every article anchored without an error, with the
-/// article's index (an error's message points into the claims file as it is now, so it
-/// is always made anew).
+/// [`anchor`], taking the marks of unchanged articles from `known`. With `known`, also
+/// returns what to keep for the next build: the key of every article anchored without an
+/// error, with the article's index (an error's message points into the claims file as it
+/// is now, so it is always made anew). Without, no key is computed.
 pub fn anchor_known(
     articles: &[Article],
     claims: &Claims,
     file: &SourceFile,
-    known: &Known,
+    known: Option<&Known>,
 ) -> (Marks, Vec<Diagnostic>, Vec<(u64, usize)>) {
     let index: HashMap<&str, usize> = articles.iter().enumerate().map(|(i, a)| (a.slug.as_str(), i)).collect();
     let mut wanted: Vec<Vec<(Target, &Quote)>> = vec![Vec::new(); articles.len()];
@@ -109,12 +109,12 @@ pub fn anchor_known(
             if quotes.is_empty() {
                 return (Vec::new(), Vec::new(), None);
             }
-            let key = Known::key(article, quotes);
-            if let Some(marks) = known.0.get(&key) {
-                return (marks.clone(), Vec::new(), Some(key));
+            let key = known.map(|k| (k, Known::key(article, quotes)));
+            if let Some(marks) = key.and_then(|(k, key)| k.0.get(&key)) {
+                return (marks.clone(), Vec::new(), key.map(|(_, key)| key));
             }
             let (marks, diags) = anchor_article(article, quotes, file);
-            let keep = diags.is_empty().then_some(key);
+            let keep = key.filter(|_| diags.is_empty()).map(|(_, key)| key);
             (marks, diags, keep)
         })
         .collect();

@@ -171,9 +171,10 @@ fn make_inner(
     // A build into an output keeps the marks beside it, for the next build to reuse (and
     // lets go of the old ones before rendering).
     let (marks, diags, keep) = {
-        let known = output.map(crate::marks::read).unwrap_or_default();
-        let (marks, diags, keep) = anchor::anchor_known(&site.articles, &site.claims, &site.claims_file, &known);
-        let changed = !crate::marks::unchanged(&keep, &known);
+        let known = output.map(crate::marks::read);
+        let (marks, diags, keep) =
+            anchor::anchor_known(&site.articles, &site.claims, &site.claims_file, known.as_ref());
+        let changed = known.is_some_and(|k| !crate::marks::unchanged(&keep, &k));
         (marks, diags, changed.then_some(keep))
     };
     report.extend(diags);
