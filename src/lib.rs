@@ -27,6 +27,7 @@ pub mod links;
 pub mod load;
 pub mod marks;
 pub mod markup;
+pub mod parts;
 pub mod pipeline;
 pub mod record;
 pub mod render;

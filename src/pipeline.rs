@@ -205,13 +205,17 @@ fn make_inner(
             let _ = crate::marks::write(output, &marks, keep);
         }
         let sink = ToTwin { twin: &twin, error: &write_error };
-        let made = match render::render_to(&site, &marks, &highlighter, memo, &sink) {
+        let parts = crate::parts::Store::beside(output);
+        let made = match render::render_to(&site, &marks, &highlighter, memo, Some(&parts), &sink) {
             Ok(m) => m,
             Err(ds) => {
                 report.extend(ds);
                 return (report, None);
             }
         };
+        // Only a cache: a build that cannot keep it merely renders every item next time.
+        let _ = parts.save();
+        drop(parts);
         lap("render");
         let written = match twin.finish() {
             Ok(w) => w.written,
@@ -236,6 +240,9 @@ fn make_inner(
             return (report, None);
         }
     };
+    if let Some(memo) = memo {
+        memo.settle();
+    }
     lap("render");
 
     if opts.check_links {

@@ -24,6 +24,7 @@ use crate::diag::Diagnostic;
 use crate::highlight::{self, Highlighter};
 use crate::load::Site;
 use crate::markup::{self, Highlight, escape};
+use crate::parts::Store;
 use crate::{export, feed, fingerprint, jsonld, theme};
 
 /// A file of the output: its path (relative, `/`-separated) and its bytes.
@@ -214,12 +215,6 @@ struct ScoreRow<'a> {
 }
 
 #[derive(Serialize)]
-struct TopicCtx<'a, 's> {
-    name: &'a str,
-    claims: Vec<ClaimRef<'s>>,
-}
-
-#[derive(Serialize)]
 struct EventCtx<'a> {
     date: DateCtx,
     title: &'a str,
@@ -256,15 +251,30 @@ struct CorrectionListCtx<'s> {
     claim: ClaimRef<'s>,
 }
 
+/// The front page's lists, before their items are rendered.
+struct IndexLists<'a, 's> {
+    discrepancies: Parts<DiscrepancyCtx<'a, 's>>,
+    scorecard: Parts<ScoreRow<'a>>,
+    articles: Parts<&'s ArticleRef<'a>>,
+    topics: Vec<(&'a str, Parts<ClaimRef<'s>>)>,
+}
+
+/// The front page's context: its lists are the HTML of their items (`parts/*.html`).
 #[derive(Serialize)]
-struct IndexCtx<'a, 's> {
+struct IndexCtx<'a, L: Serialize> {
     lead_html: Option<String>,
-    articles: &'s [ArticleRef<'a>],
-    discrepancies: Vec<DiscrepancyCtx<'a, 's>>,
-    scorecard: Vec<ScoreRow<'a>>,
-    topics: Vec<TopicCtx<'a, 's>>,
-    timeline: Vec<EventCtx<'a>>,
-    counts: CountsCtx,
+    discrepancies: L,
+    scorecard: L,
+    articles: L,
+    topics: Vec<TopicCtx<'a, L>>,
+    timeline: &'a [EventCtx<'a>],
+    counts: &'a CountsCtx,
+}
+
+#[derive(Serialize)]
+struct TopicCtx<'a, L: Serialize> {
+    name: &'a str,
+    claims: L,
 }
 
 #[derive(Serialize)]
@@ -279,8 +289,8 @@ struct CountsCtx {
 }
 
 #[derive(Serialize)]
-struct SourcesCtx<'a, 's> {
-    sources: Vec<SourceListCtx<'a, 's>>,
+struct SourcesCtx<L: Serialize> {
+    sources: L,
 }
 
 #[derive(Serialize)]
@@ -314,15 +324,64 @@ struct NoCtx {}
 /// itself, made on demand.
 struct Own<'o> {
     hash: u64,
-    make: Box<dyn FnOnce() -> Context + 'o>,
+    make: MakeContext<'o>,
 }
+
+/// Makes a page's context, given the compiled templates (a large page renders its items
+/// with them first).
+type MakeContext<'o> = Box<dyn FnOnce(&tera::Tera) -> Result<Context, Diagnostic> + 'o>;
 
 impl<'o> Own<'o> {
     fn of<T: Serialize + 'o>(value: T) -> Own<'o> {
         Own {
             hash: fingerprint::of(&value),
-            make: Box::new(move || Context::from_serialize(&value).unwrap_or_default()),
+            make: Box::new(move |_| Ok(Context::from_serialize(&value).unwrap_or_default())),
         }
+    }
+}
+
+/// The items of one list of a large page, each rendered on its own with `template`
+/// (given the item as `var`, and `root`) and kept by fingerprint in a [`Store`]: an edit
+/// renders the items it changed, and the page is given the items' HTML.
+struct Parts<T> {
+    template: &'static str,
+    var: &'static str,
+    items: Vec<T>,
+    /// Each item's fingerprint: its context, its template, the templates, the page's root.
+    keys: Vec<u64>,
+}
+
+impl<T: Serialize + Sync> Parts<T> {
+    fn new(template: &'static str, var: &'static str, items: Vec<T>, common: u64) -> Self {
+        let keys = items.par_iter().map(|item| fingerprint::of(&(common, template, item))).collect();
+        Parts { template, var, items, keys }
+    }
+
+    /// The items' HTML, from `store` or rendered. A part's final line break is dropped
+    /// (as Jinja does), so that a part file can end the way editors end files.
+    fn html(
+        &self,
+        tera: &tera::Tera,
+        root: &str,
+        store: &Store,
+        theme: &theme::Theme,
+    ) -> Result<Vec<String>, Diagnostic> {
+        self.items
+            .par_iter()
+            .zip(&self.keys)
+            .map(|(item, &key)| {
+                store.get_or(key, || {
+                    let mut ctx = Context::new();
+                    ctx.insert(self.var, item);
+                    ctx.insert("root", root);
+                    let mut html = tera.render(self.template, &ctx).map_err(|e| theme::template_error(theme, &e))?;
+                    if html.ends_with('\n') {
+                        html.pop();
+                    }
+                    Ok(html)
+                })
+            })
+            .collect()
     }
 }
 
@@ -375,6 +434,8 @@ type Job<'r> = Box<dyn Fn() -> Result<Done, Diagnostic> + Send + Sync + 'r>;
 /// again. Everything here is a pure function of its key, so reuse is always correct.
 #[derive(Default)]
 pub struct Memo {
+    /// The large pages' items, by fingerprint.
+    parts: Store,
     markdown: Mutex<HashMap<String, String>>,
     toml: Mutex<HashMap<String, String>>,
     pages: Mutex<HashMap<String, Kept>>,
@@ -387,6 +448,12 @@ impl Memo {
     /// An empty memo.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Ends a successful render: the large pages' items it used are those the next render
+    /// starts from (items no page uses any more are let go).
+    pub fn settle(&self) {
+        let _ = self.parts.save();
     }
 
     fn get_or<F: FnOnce() -> String>(map: &Mutex<HashMap<String, String>>, key: &str, make: F) -> String {
@@ -415,7 +482,7 @@ pub fn render_with(
     memo: Option<&Memo>,
 ) -> Result<Rendered, Vec<Diagnostic>> {
     let pages = Collect(Mutex::new(Vec::new()));
-    let made = render_to(site, marks, highlighter, memo, &pages)?;
+    let made = render_to(site, marks, highlighter, memo, None, &pages)?;
     let mut pages =
         pages.0.into_inner().map_err(|_| vec![Diagnostic::error("internal", "a render thread panicked")])?;
     pages.sort_by(|a, b| a.path.cmp(&b.path));
@@ -509,8 +576,13 @@ pub fn render_to(
     marks: &Marks,
     highlighter: &Highlighter,
     memo: Option<&Memo>,
+    parts: Option<&Store>,
     sink: &dyn Sink,
 ) -> Result<Made, Vec<Diagnostic>> {
+    // The large pages' items: kept by the caller (beside the output), else by the memo
+    // (`serve`), else for this render only.
+    let local = Store::new();
+    let parts: &Store = parts.or(memo.map(|m| &m.parts)).unwrap_or(&local);
     // Compiling templates and warming syntect's TOML grammar (its regexes compile on first
     // use) are the two slowest fixed costs of a small build: do them side by side, and
     // only once a page needs rendering (a rebuild that reuses every page needs neither).
@@ -550,6 +622,8 @@ pub fn render_to(
     };
     // What every page shares is hashed once; each page then hashes only its own part.
     let common_hash = fingerprint::of(&(templates_hash, &site_ctx, &config.verdicts));
+    // A large page's item sees only itself and the page's root.
+    let parts_common = |root: &str| fingerprint::of(&(templates_hash, root));
     let render_one = |template: &str,
                       dir: &str,
                       root: &str,
@@ -577,7 +651,7 @@ pub fn render_to(
         }
         let Some(tera) = tera_ready() else { return Ok(Done::NoTemplates) };
         // The page's own keys win over the common ones, as `Context::extend` did.
-        let mut ctx = (own.make)();
+        let mut ctx = (own.make)(tera)?;
         if let Some(l) = lazy {
             ctx.insert(l.name, &(l.make)());
         }
@@ -621,12 +695,39 @@ pub fn render_to(
     let mut jobs: Vec<Job<'_>> = vec![
         Box::new(|| {
             let _big = one_big_page.lock();
+            let (lead_html, lists, timeline, counts) = shared.index_context(parts_common(""));
+            let hash = fingerprint::of(&IndexCtx {
+                lead_html: lead_html.clone(),
+                discrepancies: &lists.discrepancies.keys,
+                scorecard: &lists.scorecard.keys,
+                articles: &lists.articles.keys,
+                topics: lists.topics.iter().map(|(name, p)| TopicCtx { name, claims: &p.keys }).collect(),
+                timeline: &timeline,
+                counts: &counts,
+            });
+            let make = move |tera: &tera::Tera| -> Result<Context, Diagnostic> {
+                let topics = lists
+                    .topics
+                    .iter()
+                    .map(|(name, p)| Ok(TopicCtx { name, claims: p.html(tera, "", parts, &site.theme)? }))
+                    .collect::<Result<Vec<_>, Diagnostic>>()?;
+                let ctx = IndexCtx {
+                    lead_html,
+                    discrepancies: lists.discrepancies.html(tera, "", parts, &site.theme)?,
+                    scorecard: lists.scorecard.html(tera, "", parts, &site.theme)?,
+                    articles: lists.articles.html(tera, "", parts, &site.theme)?,
+                    topics,
+                    timeline: &timeline,
+                    counts: &counts,
+                };
+                Ok(Context::from_serialize(&ctx).unwrap_or_default())
+            };
             render_one(
                 "index.html",
                 "",
                 "",
                 page(&config.title, config.description.clone(), "", "website"),
-                Own::of(shared.index_context()),
+                Own { hash, make: Box::new(make) },
                 None,
             )
         }),
@@ -640,12 +741,18 @@ pub fn render_to(
         Box::new(|| {
             let _big = one_big_page.lock();
             let description = format!("Every source cited by the fact-checks of “{}”.", config.title);
+            let sources = shared.sources_context(parts_common("../"));
+            let hash = fingerprint::of(&SourcesCtx { sources: &sources.keys });
+            let make = move |tera: &tera::Tera| -> Result<Context, Diagnostic> {
+                let ctx = SourcesCtx { sources: sources.html(tera, "../", parts, &site.theme)? };
+                Ok(Context::from_serialize(&ctx).unwrap_or_default())
+            };
             render_one(
                 "sources.html",
                 "sources/",
                 "../",
                 page("Sources", description, "sources/", "website"),
-                Own::of(shared.sources_context()),
+                Own { hash, make: Box::new(make) },
                 None,
             )
         }),
@@ -980,7 +1087,9 @@ impl<'a> Shared<'a> {
         (ctx, Lazy { name: "recorded_html", key: hash_of(entry), make: Box::new(recorded_html) })
     }
 
-    fn index_context(&self) -> IndexCtx<'a, '_> {
+    /// The front page: its own fields, and its lists with each item's fingerprint
+    /// (`common` covers the templates and the page's root).
+    fn index_context(&self, common: u64) -> (Option<String>, IndexLists<'a, '_>, Vec<EventCtx<'a>>, CountsCtx) {
         let site = self.site;
         let claims = &site.claims;
         let by_id: HashMap<&str, usize> = claims.claims.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
@@ -1018,12 +1127,15 @@ impl<'a> Shared<'a> {
             })
             .collect();
 
-        let mut topics: Vec<TopicCtx<'_, '_>> = Vec::new();
+        // Topics in the order they first appear, each with its claims in file order.
+        let mut topics: Vec<(&str, Vec<ClaimRef<'_>>)> = Vec::new();
+        let mut topic_of: HashMap<&str, usize> = HashMap::new();
         for (i, c) in claims.claims.iter().enumerate() {
-            match topics.iter_mut().find(|t| t.name == c.topic) {
-                Some(t) => t.claims.push(ClaimRef::of(&self.claims[i])),
-                None => topics.push(TopicCtx { name: &c.topic, claims: vec![ClaimRef::of(&self.claims[i])] }),
-            }
+            let t = *topic_of.entry(c.topic.as_str()).or_insert_with(|| {
+                topics.push((&c.topic, Vec::new()));
+                topics.len() - 1
+            });
+            topics[t].1.push(ClaimRef::of(&self.claims[i]));
         }
 
         let mut timeline: Vec<EventCtx<'_>> = claims
@@ -1034,26 +1146,29 @@ impl<'a> Shared<'a> {
         timeline.sort_by(|a, b| a.date.iso.cmp(&b.date.iso));
 
         let flagged = self.appearance_marks.keys().filter(|(c, _)| self.verdict(&claims.claims[*c]).flag).count();
-        IndexCtx {
-            lead_html: site.lead.as_deref().map(|l| self.md(l)),
-            articles: &self.article_refs,
-            discrepancies,
-            scorecard,
-            topics,
-            timeline,
-            counts: CountsCtx {
-                articles: site.articles.len(),
-                claims: claims.claims.len(),
-                appearances: self.appearance_marks.len(),
-                flags: flagged,
-                discrepancies: claims.discrepancies.len(),
-                artifacts: claims.artifacts.len(),
-                corrections: claims.corrections.len(),
-            },
-        }
+        let lists = IndexLists {
+            discrepancies: Parts::new("parts/discrepancy.html", "d", discrepancies, common),
+            scorecard: Parts::new("parts/score-row.html", "row", scorecard, common),
+            articles: Parts::new("parts/article-item.html", "a", self.article_refs.iter().collect(), common),
+            topics: topics
+                .into_iter()
+                .map(|(name, list)| (name, Parts::new("parts/claim-item.html", "c", list, common)))
+                .collect(),
+        };
+        let counts = CountsCtx {
+            articles: site.articles.len(),
+            claims: claims.claims.len(),
+            appearances: self.appearance_marks.len(),
+            flags: flagged,
+            discrepancies: claims.discrepancies.len(),
+            artifacts: claims.artifacts.len(),
+            corrections: claims.corrections.len(),
+        };
+        (site.lead.as_deref().map(|l| self.md(l)), lists, timeline, counts)
     }
 
-    fn sources_context(&self) -> SourcesCtx<'a, '_> {
+    /// The sources page's list, each source with the claims that cite it, newest first.
+    fn sources_context(&self, common: u64) -> Parts<SourceListCtx<'a, '_>> {
         let mut sources: Vec<SourceListCtx<'_, '_>> = Vec::new();
         let mut by_url: HashMap<&str, usize> = HashMap::new();
         for (i, claim) in self.site.claims.claims.iter().enumerate() {
@@ -1083,7 +1198,7 @@ impl<'a> Shared<'a> {
             let key = |s: &SourceListCtx<'_, '_>| s.date.as_ref().map(|d| d.iso.clone());
             key(b).cmp(&key(a)).then_with(|| a.title.cmp(b.title)).then_with(|| a.url.cmp(b.url))
         });
-        SourcesCtx { sources }
+        Parts::new("parts/source.html", "s", sources, common)
     }
 
     fn corrections_context(&self) -> CorrectionsCtx<'_> {

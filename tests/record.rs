@@ -179,3 +179,32 @@ fn kept_marks_follow_edited_quotes_and_are_never_trusted_from_elsewhere() {
     build(&site, &out);
     assert_eq!(tree(&out), fresh(&site, &dir.path().join("f3")));
 }
+
+#[test]
+fn kept_parts_follow_edits_and_are_never_trusted_from_elsewhere() {
+    let (dir, site, out) = small_site(6);
+    let parts = briefing::parts::path(&out);
+    assert!(parts.is_file(), "the build keeps the large pages' items");
+
+    // An override of one item's template reaches the front page.
+    fs::create_dir_all(site.join("templates/parts")).unwrap();
+    let item =
+        include_str!("../themes/default/templates/parts/claim-item.html").replace("<li>", "<li class=\"edited\">");
+    fs::write(site.join("templates/parts/claim-item.html"), item).unwrap();
+    build(&site, &out);
+    let now = tree(&out);
+    assert_eq!(now, fresh(&site, &dir.path().join("f1")));
+    assert!(String::from_utf8_lossy(&now[Path::new("index.html")]).contains("<li class=\"edited\">"));
+
+    // Items kept by another program, or garbled, are rendered again.
+    let kept = fs::read_to_string(&parts).unwrap();
+    fs::write(&parts, kept.replacen("briefing-parts 1 ", "briefing-parts 1 0.0.0-other ", 1)).unwrap();
+    corpus::edit_one_claim(&site, 1).unwrap();
+    build(&site, &out);
+    assert_eq!(tree(&out), fresh(&site, &dir.path().join("f2")));
+    let kept = fs::read_to_string(&parts).unwrap();
+    fs::write(&parts, kept.replace("</li>", "</li>garbled")).unwrap();
+    corpus::edit_one_claim(&site, 2).unwrap();
+    build(&site, &out);
+    assert_eq!(tree(&out), fresh(&site, &dir.path().join("f3")));
+}
