@@ -24,7 +24,7 @@ use crate::diag::Diagnostic;
 use crate::highlight::{self, Highlighter};
 use crate::load::Site;
 use crate::markup::{self, Highlight, escape};
-use crate::parts::Store;
+use crate::parts::{Html, Store};
 use crate::{export, feed, fingerprint, jsonld, theme};
 
 /// A file of the output: its path (relative, `/`-separated) and its bytes.
@@ -365,7 +365,7 @@ impl<T: Serialize + Sync> Parts<T> {
         root: &str,
         store: &Store,
         theme: &theme::Theme,
-    ) -> Result<Vec<String>, Diagnostic> {
+    ) -> Result<Vec<Html>, Diagnostic> {
         self.items
             .par_iter()
             .zip(&self.keys)
