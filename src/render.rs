@@ -271,6 +271,19 @@ struct IndexCtx<'a, L: Serialize> {
     counts: &'a CountsCtx,
 }
 
+/// The front page's context for a theme whose `index.html` comes without its parts (one
+/// written before parts existed): the lists as data, as they were. Slower at scale.
+#[derive(Serialize)]
+struct FullIndexCtx<'a, 's> {
+    lead_html: Option<String>,
+    discrepancies: Vec<DiscrepancyCtx<'a, 's>>,
+    scorecard: Vec<ScoreRow<'a>>,
+    articles: Vec<&'s ArticleRef<'a>>,
+    topics: Vec<TopicCtx<'a, Vec<ClaimRef<'s>>>>,
+    timeline: Vec<EventCtx<'a>>,
+    counts: CountsCtx,
+}
+
 #[derive(Serialize)]
 struct TopicCtx<'a, L: Serialize> {
     name: &'a str,
@@ -338,6 +351,25 @@ impl<'o> Own<'o> {
             make: Box::new(move |_| Ok(Context::from_serialize(&value).unwrap_or_default())),
         }
     }
+}
+
+/// The part templates of the front page.
+const INDEX_PARTS: [&str; 4] =
+    ["parts/discrepancy.html", "parts/score-row.html", "parts/article-item.html", "parts/claim-item.html"];
+
+/// Whether `page` is made of `parts`: when the theme has them, unless the site overrides
+/// the page's own template without overriding its parts too. A theme, or an override,
+/// written before parts existed loops over data, and gets it; an override of one part
+/// of a theme's page applies.
+fn uses_parts(theme: &theme::Theme, page: &str, parts: &[&str]) -> bool {
+    // Site overrides are read from `templates/`; theme files from `themes/<name>/templates/`
+    // or the built-in theme.
+    let overridden = |name: &str| {
+        let file = theme.templates.iter().find(|(n, _)| n == name).map(|(_, f)| f.name.as_str());
+        file.map(|f| f.starts_with("templates/"))
+    };
+    let Some(page_overridden) = overridden(page) else { return false };
+    parts.iter().all(|p| overridden(p).is_some_and(|o| o || !page_overridden))
 }
 
 /// The items of one list of a large page, each rendered on its own with `template`
@@ -624,6 +656,8 @@ pub fn render_to(
     let common_hash = fingerprint::of(&(templates_hash, &site_ctx, &config.verdicts));
     // A large page's item sees only itself and the page's root.
     let parts_common = |root: &str| fingerprint::of(&(templates_hash, root));
+    let index_parts = uses_parts(&site.theme, "index.html", &INDEX_PARTS);
+    let sources_parts = uses_parts(&site.theme, "sources.html", &["parts/source.html"]);
     let render_one = |template: &str,
                       dir: &str,
                       root: &str,
@@ -696,6 +730,19 @@ pub fn render_to(
         Box::new(|| {
             let _big = one_big_page.lock();
             let (lead_html, lists, timeline, counts) = shared.index_context(parts_common(""));
+            if !index_parts {
+                let ctx = FullIndexCtx {
+                    lead_html,
+                    discrepancies: lists.discrepancies.items,
+                    scorecard: lists.scorecard.items,
+                    articles: lists.articles.items,
+                    topics: lists.topics.into_iter().map(|(name, p)| TopicCtx { name, claims: p.items }).collect(),
+                    timeline,
+                    counts,
+                };
+                let p = page(&config.title, config.description.clone(), "", "website");
+                return render_one("index.html", "", "", p, Own::of(ctx), None);
+            }
             let hash = fingerprint::of(&IndexCtx {
                 lead_html: lead_html.clone(),
                 discrepancies: &lists.discrepancies.keys,
@@ -742,6 +789,17 @@ pub fn render_to(
             let _big = one_big_page.lock();
             let description = format!("Every source cited by the fact-checks of “{}”.", config.title);
             let sources = shared.sources_context(parts_common("../"));
+            if !sources_parts {
+                let p = page("Sources", description, "sources/", "website");
+                return render_one(
+                    "sources.html",
+                    "sources/",
+                    "../",
+                    p,
+                    Own::of(SourcesCtx { sources: sources.items }),
+                    None,
+                );
+            }
             let hash = fingerprint::of(&SourcesCtx { sources: &sources.keys });
             let make = move |tera: &tera::Tera| -> Result<Context, Diagnostic> {
                 let ctx = SourcesCtx { sources: sources.html(tera, "../", parts, &site.theme)? };

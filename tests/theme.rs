@@ -56,3 +56,38 @@ fn a_theme_folder_in_the_site_replaces_the_builtin_one() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("theme `missing` not found"), "{err}");
 }
+
+/// `index.html` and `sources.html` as themes wrote them before the large pages were made
+/// of parts: they loop over the lists' data.
+fn before_parts(name: &str) -> String {
+    fs::read_to_string(repo().join("tests/fixtures/themes/before-parts").join(name)).unwrap()
+}
+
+#[test]
+fn templates_written_before_parts_still_get_their_lists_as_data() {
+    let (dir, site) = fixture("council");
+    let want = dir.path().join("want");
+    build(&site, &want);
+
+    // Overrides in the site's templates/: the built-in parts are not theirs.
+    fs::create_dir_all(site.join("templates")).unwrap();
+    for name in ["index.html", "sources.html"] {
+        fs::write(site.join("templates").join(name), before_parts(name)).unwrap();
+    }
+    let out = dir.path().join("out");
+    build(&site, &out);
+    assert_eq!(tree(&out), tree(&want), "the same pages, made from the lists' data");
+    fs::remove_dir_all(site.join("templates")).unwrap();
+
+    // A theme folder copied before parts existed: no parts/ at all.
+    copy_dir(&repo().join("themes/default"), &site.join("themes/old"));
+    fs::remove_dir_all(site.join("themes/old/templates/parts")).unwrap();
+    for name in ["index.html", "sources.html"] {
+        fs::write(site.join("themes/old/templates").join(name), before_parts(name)).unwrap();
+    }
+    let cfg = fs::read_to_string(site.join("briefing.toml")).unwrap();
+    fs::write(site.join("briefing.toml"), format!("theme = \"old\"\n{cfg}")).unwrap();
+    let out = dir.path().join("out2");
+    build(&site, &out);
+    assert_eq!(tree(&out), tree(&want));
+}
