@@ -32,13 +32,13 @@ fn site_dir() -> &'static PathBuf {
 }
 
 fn loaded() -> Site {
-    let (site, _) = load::load(site_dir(), &Highlighter::new());
+    let (site, _) = load::load(site_dir(), &Default::default());
     site.expect("the generated site loads")
 }
 
 #[divan::bench(sample_count = 10)]
 fn stage_1_load() -> Option<Site> {
-    load::load(site_dir(), &Highlighter::new()).0
+    load::load(site_dir(), &Default::default()).0
 }
 
 #[divan::bench(sample_count = 20)]

@@ -46,6 +46,10 @@ pub struct Mark {
     pub exact: String,
     /// A few words after the passage.
     pub after: String,
+    /// The passage exactly as the reader's text has it (`claims.json`'s `exact`).
+    pub raw: String,
+    /// [`Mark::range`] counted in characters (`claims.json`'s `start` and `end`).
+    pub chars: Range<usize>,
 }
 
 /// The marks of every article, indexed like the articles, each list sorted by position.
@@ -137,7 +141,7 @@ fn anchor_article(article: &Article, quotes: &[(Target, &Quote)], file: &SourceF
     if quotes.is_empty() {
         return (marks, diags);
     }
-    let norm = Normalized::new(&article.markup);
+    let norm = Normalized::new(article.markup());
     let patterns: Vec<String> = quotes.iter().map(|(_, q)| normalize_quote(&q.quote.value)).collect();
     let occurrences = find_all(&norm.text, &patterns);
 
@@ -175,7 +179,7 @@ fn anchor_article(article: &Article, quotes: &[(Target, &Quote)], file: &SourceF
                 )
                 .at(file, affix_span(q), "matches no occurrence");
                 for r in found.iter().take(5) {
-                    d = d.note(format!("{}: {}", article.markup.locate(norm.orig(r).start), norm.in_context(r)));
+                    d = d.note(format!("{}: {}", article.markup().locate(norm.orig(r).start), norm.in_context(r)));
                 }
                 diags.push(d.help("copy `prefix`/`suffix` from the article text just before/after the quote"));
             }
@@ -186,7 +190,7 @@ fn anchor_article(article: &Article, quotes: &[(Target, &Quote)], file: &SourceF
                 )
                 .at(file, q.quote.span.clone(), "found more than once");
                 for r in many.iter().take(5) {
-                    d = d.note(format!("{}: {}", article.markup.locate(norm.orig(r).start), norm.in_context(r)));
+                    d = d.note(format!("{}: {}", article.markup().locate(norm.orig(r).start), norm.in_context(r)));
                 }
                 let help = match distinguishing_prefix(
                     &norm.text,
@@ -211,7 +215,25 @@ fn anchor_article(article: &Article, quotes: &[(Target, &Quote)], file: &SourceF
         ))
     });
     diags.extend(crossing(article, &marks, quotes, file));
+    count_chars(&article.markup().text, &mut marks);
     (marks, diags)
+}
+
+/// Sets each mark's [`Mark::chars`], in one pass over the text.
+fn count_chars(text: &str, marks: &mut [Mark]) {
+    let mut points: Vec<usize> = marks.iter().flat_map(|m| [m.range.start, m.range.end]).collect();
+    points.sort_unstable();
+    points.dedup();
+    let mut at = HashMap::with_capacity(points.len());
+    let mut next = points.iter().copied().peekable();
+    for (chars, (byte, _)) in text.char_indices().chain([(text.len(), ' ')]).enumerate() {
+        while let Some(p) = next.next_if(|&p| p <= byte) {
+            at.insert(p, chars);
+        }
+    }
+    for m in marks {
+        m.chars = at.get(&m.range.start).copied().unwrap_or(0)..at.get(&m.range.end).copied().unwrap_or(0);
+    }
 }
 
 /// Marks may nest (one passage inside another) but not cross: HTML cannot express two
@@ -235,7 +257,7 @@ fn crossing(article: &Article, marks: &[Mark], quotes: &[(Target, &Quote)], file
                         )
                         .at(file, a.quote.span.clone(), "this passage starts inside the other")
                         .also(b.quote.span.clone(), "the other passage")
-                        .note(format!("overlap: \"{}\"", &article.markup.text[m.range.start..top.range.end]))
+                        .note(format!("overlap: \"{}\"", &article.markup().text[m.range.start..top.range.end]))
                         .help("shorten one quote so that the passages no longer overlap, or quote one passage inside the other"),
                     );
             }
@@ -389,7 +411,10 @@ impl<'a> Normalized<'a> {
 
     fn mark(&self, r: &Range<usize>, target: Target) -> Mark {
         let (before, after) = self.context(r, 12);
-        Mark { range: self.orig(r), target, before, exact: self.text[r.clone()].to_string(), after }
+        let range = self.orig(r);
+        let raw = self.original[range.clone()].to_string();
+        // Counted in characters for all marks at once, by `count_chars`.
+        Mark { range, target, before, exact: self.text[r.clone()].to_string(), after, raw, chars: 0..0 }
     }
 
     /// Up to `words` words before and after a normalised range.
@@ -455,7 +480,7 @@ fn not_found(article: &Article, norm: &Normalized<'_>, q: &Quote, pattern: &str,
     match closest(&norm.text, pattern) {
         Some((r, distance)) if distance * 10 <= pattern.chars().count() * 4 => {
             let passage = &norm.text[r.clone()];
-            d = d.note(format!("closest passage, {}: \"{passage}\"", article.markup.locate(norm.orig(&r).start)));
+            d = d.note(format!("closest passage, {}: \"{passage}\"", article.markup().locate(norm.orig(&r).start)));
             let diffs = differences(pattern, passage);
             let help = if diffs.is_empty() {
                 "copy the passage exactly as the article has it".to_string()
@@ -548,6 +573,23 @@ mod tests {
     use super::*;
     use crate::highlight::Highlighter;
     use crate::markup;
+
+    #[test]
+    fn marks_count_characters() {
+        let mark = |range: Range<usize>| Mark {
+            range,
+            target: Target::Artifact(0),
+            before: String::new(),
+            exact: String::new(),
+            after: String::new(),
+            raw: String::new(),
+            chars: 0..0,
+        };
+        let mut marks = [mark(0..2), mark(2..6), mark(7..8), mark(8..8)];
+        count_chars("é€a b", &mut marks);
+        let chars: Vec<Range<usize>> = marks.iter().map(|m| m.chars.clone()).collect();
+        assert_eq!(chars, [0..1, 1..3, 4..5, 5..5]);
+    }
 
     #[test]
     fn normalisation_folds_quotes_and_space() {

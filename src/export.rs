@@ -6,9 +6,14 @@ use std::io::Write as _;
 
 use serde::Serialize;
 
-use crate::anchor::{Marks, Target};
+use rayon::prelude::*;
+
+use crate::anchor::{Mark, Marks, Target};
+use crate::article::Article;
 use crate::date::Date;
+use crate::fingerprint::Fingerprint;
 use crate::load::Site;
+use crate::parts::{Html, Store};
 use crate::render::updated;
 
 /// The format's version: bump it on any change that could break a reader.
@@ -19,45 +24,33 @@ pub const VERSION: u32 = 1;
 pub fn claims_json(site: &Site, marks: &Marks) -> String {
     let mut out = Vec::new();
     // Writing into memory cannot fail, and serde_json writes valid UTF-8.
-    let _ = write_claims_json(site, marks, &mut out);
+    let _ = write_claims_json(site, marks, None, &mut out);
     String::from_utf8(out).unwrap_or_default()
 }
 
 /// [`claims_json`], written to `out` as it is made: with every article's text in it, the
 /// export is the largest file of a site, and a build streams it to disk rather than hold
-/// it in memory.
-pub fn write_claims_json(site: &Site, marks: &Marks, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+/// it in memory. Each article's entry is kept in `parts` under a fingerprint of its file,
+/// so that a rebuild neither parses the article again nor escapes its text again.
+pub fn write_claims_json(
+    site: &Site,
+    marks: &Marks,
+    parts: Option<&Store>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let config = &site.config;
     let claims = &site.claims;
-
-    // Character offsets of every mark, computed in one pass over each article's text.
-    let mut located: HashMap<Target, (usize, usize, usize)> = HashMap::new();
-    for (ai, (article, list)) in site.articles.iter().zip(marks).enumerate() {
-        let offsets = char_offsets(&article.markup.text, list.iter().map(|m| (m.range.start, m.range.end)));
-        for (m, (s, e)) in list.iter().zip(offsets) {
-            located.insert(m.target, (ai, s, e));
-        }
-    }
-    let quote = |q, target, reason| quote_out(site, marks, &located, q, target, reason);
-    let doc = Doc {
-        articles: site
-            .articles
-            .iter()
-            .map(|a| ArticleOut {
-                author: a.meta.author.as_deref(),
-                file: &a.file.name,
-                format: a.format,
-                note: a.meta.note.as_deref(),
-                outlet: a.meta.outlet.as_deref(),
-                page: format!("articles/{}/", a.slug),
-                published: a.meta.published,
-                retrieved: a.meta.retrieved,
-                slug: &a.slug,
-                text: &a.markup.text,
-                title: &a.meta.title,
-                url: a.meta.url.as_deref(),
-            })
-            .collect(),
+    let located: HashMap<Target, &Mark> = marks.iter().flatten().map(|m| (m.target, m)).collect();
+    let quote = |q, target, reason| quote_out(&located, q, target, reason);
+    let articles: Vec<Html> = site
+        .articles
+        .par_iter()
+        .map(|a| match parts {
+            Some(store) => store.get_or(entry_key(a), || article_entry(a)),
+            None => article_entry(a).map(Html::from),
+        })
+        .collect::<std::io::Result<_>>()?;
+    let doc = Rest {
         artifacts: claims
             .artifacts
             .iter()
@@ -142,35 +135,104 @@ pub fn write_claims_json(site: &Site, marks: &Marks, out: &mut dyn std::io::Writ
             .collect(),
         version: VERSION,
     };
+    // `articles` comes first in key order: the kept entries, then the rest of the
+    // document with its opening brace dropped.
     let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
-    serde_json::to_writer_pretty(&mut out, &doc)?;
+    out.write_all(b"{\n  \"articles\": [")?;
+    for (i, entry) in articles.iter().enumerate() {
+        out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
+        out.write_all(entry.as_bytes())?;
+    }
+    out.write_all(if articles.is_empty() { b"],\n" } else { b"\n  ],\n" })?;
+    serde_json::to_writer_pretty(Skip { bytes: b"{\n".len(), inner: &mut out }, &doc)?;
     out.write_all(b"\n")?;
     out.flush()
 }
 
+/// A hash of everything the export is made from: the config (with any `--base-url`), the
+/// claims file and every article file (the marks are found from these), so that a rebuild
+/// of an unchanged site need not make it at all.
+pub fn key(site: &Site) -> u64 {
+    let articles: Vec<u64> = site.articles.par_iter().map(entry_key).collect();
+    let mut fp = Fingerprint::new();
+    fp.bytes(b"claims.json");
+    fp.add(&site.config);
+    fp.bytes(site.claims_file.name.as_bytes());
+    fp.bytes(site.claims_file.text.as_bytes());
+    fp.add(&articles);
+    fp.finish()
+}
+
+/// What an article's entry is made from: its file (name, text, format), which gives its
+/// front matter and its reader's text.
+fn entry_key(a: &Article) -> u64 {
+    let mut fp = Fingerprint::new();
+    fp.bytes(b"claims.json article");
+    fp.bytes(a.file.name.as_bytes());
+    fp.bytes(a.file.text.as_bytes());
+    fp.add(&a.format);
+    fp.finish()
+}
+
+/// An article's entry in `articles`, indented for its place in the document (JSON
+/// strings hold no raw line breaks, so every line break is one of the layout's).
+fn article_entry(a: &Article) -> std::io::Result<String> {
+    let entry = ArticleOut {
+        author: a.meta.author.as_deref(),
+        file: &a.file.name,
+        format: a.format,
+        note: a.meta.note.as_deref(),
+        outlet: a.meta.outlet.as_deref(),
+        page: format!("articles/{}/", a.slug),
+        published: a.meta.published,
+        retrieved: a.meta.retrieved,
+        slug: &a.slug,
+        text: &a.markup().text,
+        title: &a.meta.title,
+        url: a.meta.url.as_deref(),
+    };
+    let json = serde_json::to_string_pretty(&entry)?;
+    Ok(json.replace('\n', "\n    "))
+}
+
+/// Drops the first `bytes` bytes written through it.
+struct Skip<W> {
+    bytes: usize,
+    inner: W,
+}
+
+impl<W: std::io::Write> std::io::Write for Skip<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let skipped = self.bytes.min(buf.len());
+        self.bytes -= skipped;
+        if skipped == buf.len() {
+            return Ok(skipped);
+        }
+        Ok(skipped + self.inner.write(&buf[skipped..])?)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// An appearance or artifact as written: where it was found, if it was.
 fn quote_out<'a>(
-    site: &'a Site,
-    marks: &'a Marks,
-    located: &HashMap<Target, (usize, usize, usize)>,
+    located: &HashMap<Target, &'a Mark>,
     q: &'a crate::claims::Quote,
     target: Target,
     reason: Option<&'a str>,
 ) -> QuoteOut<'a> {
-    let found = located.get(&target).map(|&(ai, s, e)| {
-        let exact =
-            marks[ai].iter().find(|m| m.target == target).map(|m| &site.articles[ai].markup.text[m.range.clone()]);
-        (s, e, exact)
-    });
+    let found = located.get(&target);
     QuoteOut {
         article: &q.article.value,
-        end: found.map(|f| f.1),
-        exact: found.map(|f| f.2),
+        end: found.map(|m| m.chars.end),
+        exact: found.map(|m| Some(m.raw.as_str())),
         note: q.note.as_deref(),
         prefix: q.prefix.as_ref().map(|p| p.value.as_str()),
         quote: &q.quote.value,
         reason,
-        start: found.map(|f| f.0),
+        start: found.map(|m| m.chars.start),
         suffix: q.suffix.as_ref().map(|p| p.value.as_str()),
     }
 }
@@ -179,9 +241,9 @@ fn quote_out<'a>(
 // 10,000 articles held a second copy of every article's text. Fields are declared in
 // alphabetical order, the order the format has always had (and the schema's examples show).
 
+/// The document after `articles`, which are written from kept entries.
 #[derive(Serialize)]
-struct Doc<'a> {
-    articles: Vec<ArticleOut<'a>>,
+struct Rest<'a> {
     artifacts: Vec<QuoteOut<'a>>,
     claims: Vec<ClaimOut<'a>>,
     corrections: Vec<CorrectionOut<'a>>,
@@ -298,32 +360,4 @@ struct VerdictOut<'a> {
     key: &'a str,
     label: &'a str,
     rating: Option<u8>,
-}
-
-/// Converts byte ranges of `text` into character (Unicode scalar value) ranges, in one
-/// pass over the text whatever the number of ranges.
-pub fn char_offsets(text: &str, ranges: impl Iterator<Item = (usize, usize)>) -> Vec<(usize, usize)> {
-    let ranges: Vec<(usize, usize)> = ranges.collect();
-    let mut points: Vec<usize> = ranges.iter().flat_map(|&(s, e)| [s, e]).collect();
-    points.sort_unstable();
-    points.dedup();
-    let mut map = std::collections::HashMap::with_capacity(points.len());
-    let mut next = points.iter().peekable();
-    for (chars, (byte, _)) in text.char_indices().chain([(text.len(), ' ')]).enumerate() {
-        while next.peek().is_some_and(|&&p| p <= byte) {
-            map.insert(*next.next().unwrap_or(&byte), chars);
-        }
-    }
-    ranges.iter().map(|(s, e)| (map.get(s).copied().unwrap_or(0), map.get(e).copied().unwrap_or(0))).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn char_offsets_count_characters() {
-        let text = "é€a b";
-        assert_eq!(char_offsets(text, [(0, 2), (2, 6), (7, 8)].into_iter()), vec![(0, 1), (1, 3), (4, 5)]);
-    }
 }

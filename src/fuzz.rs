@@ -19,9 +19,9 @@ use crate::suggest::similar::{Context, Vocab};
 
 /// One highlighter per process: syntect compiles a grammar on its first use, which would
 /// otherwise dominate every run.
-fn highlighter() -> &'static Highlighter {
-    static H: std::sync::OnceLock<Highlighter> = std::sync::OnceLock::new();
-    H.get_or_init(Highlighter::new)
+fn highlighter() -> &'static std::sync::Arc<Highlighter> {
+    static H: std::sync::OnceLock<std::sync::Arc<Highlighter>> = std::sync::OnceLock::new();
+    H.get_or_init(Default::default)
 }
 
 /// Splits at the first NUL byte: two inputs from one. Without one, the whole input is the
@@ -110,8 +110,8 @@ pub fn article(data: &[u8]) {
     for format in [Format::Markdown, Format::Text] {
         match article::parse(file.clone(), "fuzz", format, highlighter()) {
             Ok(a) => {
-                check_markup(&a.markup);
-                check_safe(&a.markup.to_html());
+                check_markup(a.markup());
+                check_safe(&a.markup().to_html());
             }
             Err(diags) => check_diagnostics(&diags),
         }
@@ -155,7 +155,7 @@ pub fn claims(data: &[u8]) {
     let articles = [article];
     let (marks, diags) = anchor::anchor(&articles, &parsed, &cfile);
     check_diagnostics(&diags);
-    let text = &articles[0].markup.text;
+    let text = &articles[0].markup().text;
     for list in &marks {
         for m in list {
             assert!(m.range.start <= m.range.end && m.range.end <= text.len());

@@ -6,6 +6,7 @@
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
@@ -61,13 +62,13 @@ impl Cache {
 }
 
 /// Reads a site (see [`load_cached`]) with no cache.
-pub fn load(root: &Path, highlighter: &Highlighter) -> (Option<Site>, Vec<Diagnostic>) {
+pub fn load(root: &Path, highlighter: &Arc<Highlighter>) -> (Option<Site>, Vec<Diagnostic>) {
     load_cached(root, highlighter, &mut Cache::default())
 }
 
 /// Reads a site. Returns every diagnostic, and the site whenever its config and theme could
 /// be read: later stages still check what did load, so one run reports every error.
-pub fn load_cached(root: &Path, highlighter: &Highlighter, cache: &mut Cache) -> (Option<Site>, Vec<Diagnostic>) {
+pub fn load_cached(root: &Path, highlighter: &Arc<Highlighter>, cache: &mut Cache) -> (Option<Site>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
 
     let config = match read_text(root, CONFIG_FILE, true) {
@@ -130,7 +131,7 @@ pub fn load_cached(root: &Path, highlighter: &Highlighter, cache: &mut Cache) ->
 
 fn load_articles(
     root: &Path,
-    highlighter: &Highlighter,
+    highlighter: &Arc<Highlighter>,
     cache: &mut Cache,
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<Article>, Vec<String>) {

@@ -75,6 +75,8 @@ mod tests {
             before: "a b".into(),
             exact: "quoted \"words\"".into(),
             after: "c\nd".into(),
+            raw: "quoted “words”".into(),
+            chars: 2..8,
         };
         vec![Vec::new(), vec![mark], Vec::new()]
     }

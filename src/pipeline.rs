@@ -157,7 +157,7 @@ fn make_inner(
         timings.push((name, clock.elapsed()));
         clock = Instant::now();
     };
-    let highlighter = Highlighter::new();
+    let highlighter = std::sync::Arc::new(Highlighter::new());
     let (site, diags) = load::load_cached(&opts.root, &highlighter, cache);
     lap("load");
     report.extend(diags);
@@ -280,9 +280,10 @@ impl render::Sink for ToTwin<'_> {
     fn put_stream(
         &self,
         path: &str,
+        fingerprint: Option<u64>,
         make: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
     ) -> Result<(), Diagnostic> {
-        self.twin.put_stream(path, make).map_err(self.error)
+        self.twin.put_stream(path, fingerprint, make).map_err(self.error)
     }
 }
 

@@ -540,11 +540,12 @@ pub trait Sink: Sync {
     fn put_stream(
         &self,
         path: &str,
+        fingerprint: Option<u64>,
         make: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
     ) -> Result<(), Diagnostic> {
         let mut bytes = Vec::new();
         make(&mut bytes).map_err(|e| Diagnostic::error("internal", format!("cannot make {path}: {e}")))?;
-        self.put(Page { path: path.to_string(), bytes }, None)
+        self.put(Page { path: path.to_string(), bytes }, fingerprint)
     }
 }
 
@@ -940,7 +941,15 @@ pub fn render_to(
     // The export, streamed: it holds every article's text. A theme's static file of the
     // same name wins, as for the other generated files.
     if !sink_failed.load(std::sync::atomic::Ordering::Relaxed) && seen.insert(CLAIMS_JSON.to_string()) {
-        match sink.put_stream(CLAIMS_JSON, &|out| export::write_claims_json(site, marks, out)) {
+        let fingerprint = export::key(site);
+        let made = match sink.reuse(CLAIMS_JSON, fingerprint) {
+            Ok(true) => Ok(()),
+            Ok(false) => sink.put_stream(CLAIMS_JSON, Some(fingerprint), &|out| {
+                export::write_claims_json(site, marks, Some(parts), out)
+            }),
+            Err(d) => Err(d),
+        };
+        match made {
             Ok(()) => {
                 if let Ok(mut p) = paths.lock() {
                     p.push(CLAIMS_JSON.to_string());
@@ -1342,7 +1351,7 @@ impl<'a> Shared<'a> {
         // the marks.
         let key = hash_of((&*article.file.text, article.format, &highlights));
         let body =
-            Lazy { name: "body_html", key, make: Box::new(move || markup::write_html(&article.markup, &highlights)) };
+            Lazy { name: "body_html", key, make: Box::new(move || markup::write_html(article.markup(), &highlights)) };
         (ctx, body)
     }
 }

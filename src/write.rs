@@ -164,8 +164,13 @@ impl Twin {
     /// Puts one file that `make` writes as it goes, never holding it in memory whole: for
     /// the largest files of a site, such as `claims.json`. While the bytes agree with the
     /// twin's copy they are only compared; from the first difference on, they go to a new
-    /// file that then replaces it.
-    pub fn put_stream(&self, path: &str, make: &dyn Fn(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    /// file that then replaces it. `fingerprint` is recorded as for [`Twin::put`].
+    pub fn put_stream(
+        &self,
+        path: &str,
+        fingerprint: Option<u64>,
+        make: &dyn Fn(&mut dyn Write) -> io::Result<()>,
+    ) -> io::Result<()> {
         let rel = safe_relative(path)?;
         let target = self.dir.join(&rel);
         if let Some(parent) = target.parent() {
@@ -180,6 +185,9 @@ impl Twin {
             self.written.fetch_add(1, Ordering::Relaxed);
         } else {
             self.reused.fetch_add(1, Ordering::Relaxed);
+        }
+        if let Some(fingerprint) = fingerprint {
+            self.remember(path, &rel, fingerprint)?;
         }
         self.keep(rel)
     }
@@ -525,7 +533,7 @@ mod tests {
             let twin = Twin::open(&out).unwrap();
             // In small pieces, so that a difference can fall inside or between them.
             let make = move |w: &mut dyn Write| text.as_bytes().chunks(3).try_for_each(|c| w.write_all(c));
-            twin.put_stream("data/claims.json", &make).unwrap();
+            twin.put_stream("data/claims.json", None, &make).unwrap();
             twin.finish().unwrap()
         };
         let read_out = || read(&out.join("data/claims.json"));

@@ -60,14 +60,14 @@ fn body() -> impl Strategy<Value = (String, bool)> {
 
 fn article(body: &str, md: bool) -> Article {
     let markup = if md { markup::from_markdown(body, &Highlighter::new()) } else { markup::from_plain_text(body, 1) };
-    Article {
-        slug: "a".into(),
-        file: SourceFile::new("a", body),
-        format: if md { Format::Markdown } else { Format::Text },
-        meta: Meta { title: "t".into(), ..Meta::default() },
-        body_offset: 0,
+    Article::with_markup(
+        "a".into(),
+        SourceFile::new("a", body),
+        if md { Format::Markdown } else { Format::Text },
+        Meta { title: "t".into(), ..Meta::default() },
+        0,
         markup,
-    }
+    )
 }
 
 fn claims_with(quote: &str, (prefix, suffix): (Option<String>, Option<String>)) -> Claims {
@@ -138,7 +138,7 @@ proptest! {
     #[test]
     fn any_cut_quote_is_found_where_it_was_cut((body, md) in body(), a in 0usize..10_000, b in 0usize..10_000) {
         let art = article(&body, md);
-        let norm = normalized_text(&art.markup);
+        let norm = normalized_text(art.markup());
         let Some(r) = cut(&norm, a, b) else { return Ok(()) };
         let quote = &norm[r.clone()];
         let claims = claims_with(quote, affixes(&norm, &r));
@@ -147,8 +147,8 @@ proptest! {
         prop_assert_eq!(marks[0].len(), 1);
         let m = &marks[0][0];
         prop_assert_eq!(m.target, Target::Appearance { claim: 0, index: 0 });
-        prop_assert_eq!(m.range.clone(), anchor::Normalized::new(&art.markup).orig(&r));
-        prop_assert_eq!(letters(&art.markup.text[m.range.clone()]), letters(quote));
+        prop_assert_eq!(m.range.clone(), anchor::Normalized::new(art.markup()).orig(&r));
+        prop_assert_eq!(letters(&art.markup().text[m.range.clone()]), letters(quote));
 
         // Marking changes nothing but the marks, and marks exactly the quote.
         let h = Highlight {
@@ -159,21 +159,21 @@ proptest! {
             close: "</mark>".into(),
             after: String::new(),
         };
-        let plain = art.markup.to_html();
-        let marked = markup::write_html(&art.markup, &[h]);
+        let plain = art.markup().to_html();
+        let marked = markup::write_html(art.markup(), &[h]);
         let stripped = marked.replace("<mark id=\"the-mark\">", "").replace("<mark>", "").replace("</mark>", "");
         prop_assert_eq!(&stripped, &plain);
         prop_assert_eq!(marked.matches("id=\"the-mark\"").count(), 1);
         let doc = scraper::Html::parse_fragment(&marked);
         let sel = scraper::Selector::parse("mark").unwrap();
         let marked_text: String = doc.select(&sel).flat_map(|e| e.text()).collect();
-        prop_assert_eq!(marked_text, art.markup.text[m.range.clone()].to_string());
+        prop_assert_eq!(marked_text, art.markup().text[m.range.clone()].to_string());
     }
 
     #[test]
     fn spacing_and_quote_styles_do_not_matter((body, md) in body(), a in 0usize..10_000, b in 0usize..10_000, style in 0u8..3) {
         let art = article(&body, md);
-        let norm = normalized_text(&art.markup);
+        let norm = normalized_text(art.markup());
         let Some(r) = cut(&norm, a, b) else { return Ok(()) };
         let quote = &norm[r.clone()];
         // The editor typed it differently: other spaces, other quote marks.
@@ -184,7 +184,7 @@ proptest! {
         };
         let (marks, diags) = anchor::anchor(std::slice::from_ref(&art), &claims_with(&typed, affixes(&norm, &r)), &SourceFile::new("c", ""));
         prop_assert!(diags.is_empty());
-        prop_assert_eq!(marks[0][0].range.clone(), anchor::Normalized::new(&art.markup).orig(&r));
+        prop_assert_eq!(marks[0][0].range.clone(), anchor::Normalized::new(art.markup()).orig(&r));
     }
 
     #[test]

@@ -43,3 +43,82 @@ fn a_rebuild_with_kept_work_equals_a_fresh_build() {
             .all(|p| String::from_utf8_lossy(&p.bytes).contains("class=\"edited\""))
     );
 }
+
+/// A sink that says every page is in place already, as a build record does for a site
+/// whose inputs did not change; all but `claims.json`, which the test wants to see made.
+struct AllInPlace(std::sync::Mutex<Vec<u8>>);
+
+impl briefing::render::Sink for AllInPlace {
+    fn put(&self, page: Page, _: Option<u64>) -> Result<(), briefing::diag::Diagnostic> {
+        assert!(
+            page.path.ends_with(".xml") || page.path.ends_with(".css") || page.path.ends_with(".svg"),
+            "{}",
+            page.path
+        );
+        Ok(())
+    }
+
+    fn reuse(&self, path: &str, _: u64) -> Result<bool, briefing::diag::Diagnostic> {
+        Ok(path != "claims.json")
+    }
+
+    fn put_stream(
+        &self,
+        _: &str,
+        _: Option<u64>,
+        make: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<(), briefing::diag::Diagnostic> {
+        let mut bytes = Vec::new();
+        make(&mut bytes).unwrap();
+        *self.0.lock().unwrap() = bytes;
+        Ok(())
+    }
+}
+
+#[test]
+fn a_rebuild_with_kept_marks_and_entries_parses_no_article() {
+    use briefing::anchor::{self, Known};
+    use briefing::parts::Store;
+    use std::sync::Arc;
+
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    corpus::write_site(&site, corpus::Spec { articles: 30, claims: 60, seed: 4 }).unwrap();
+    let h = Arc::new(briefing::highlight::Highlighter::new());
+    let load = || briefing::load::load(&site, &h).0.expect("the site loads");
+
+    // The first build scans and renders every article.
+    let first = load();
+    assert!(first.articles.iter().all(|a| !a.is_parsed()), "loading reads front matter only");
+    let (marks, diags, keep) =
+        anchor::anchor_known(&first.articles, &first.claims, &first.claims_file, Some(&Known::default()));
+    assert!(diags.is_empty(), "{diags:?}");
+    let known = Known(keep.iter().map(|&(key, i)| (key, marks[i].clone())).collect());
+    let store = Store::new();
+    let whole = briefing::export::write_claims_json(&first, &marks, Some(&store), &mut Vec::new());
+    whole.unwrap();
+    let want = briefing::export::claims_json(&first, &marks);
+    store.save().unwrap();
+
+    // A rebuild of the same site takes the marks and the entries it kept.
+    let again = load();
+    let (marks2, diags, _) = anchor::anchor_known(&again.articles, &again.claims, &again.claims_file, Some(&known));
+    assert!(diags.is_empty());
+    assert_eq!(marks2, marks);
+    let sink = AllInPlace(Default::default());
+    briefing::render::render_to(&again, &marks2, &h, None, Some(&store), &sink).expect("renders");
+    assert_eq!(String::from_utf8(sink.0.into_inner().unwrap()).unwrap(), want, "claims.json from kept entries");
+    let parsed: Vec<&str> = again.articles.iter().filter(|a| a.is_parsed()).map(|a| a.slug.as_str()).collect();
+    assert!(parsed.is_empty(), "parsed again: {parsed:?}");
+
+    // One article edited: that one alone is parsed.
+    let victim = &again.articles[3];
+    let path = site.join(&victim.file.name);
+    std::fs::write(&path, format!("{}\nOne more paragraph.\n", victim.file.text)).unwrap();
+    let edited = load();
+    let (marks3, _, _) = anchor::anchor_known(&edited.articles, &edited.claims, &edited.claims_file, Some(&known));
+    briefing::render::render_to(&edited, &marks3, &h, None, Some(&store), &AllInPlace(Default::default()))
+        .expect("renders");
+    let parsed: Vec<&str> = edited.articles.iter().filter(|a| a.is_parsed()).map(|a| a.slug.as_str()).collect();
+    assert_eq!(parsed, [edited.articles[3].slug.as_str()]);
+}

@@ -106,8 +106,8 @@ impl Doc<'_> {
 pub fn suggest(site: &Site, marks: &Marks) -> Vec<Suggestion> {
     let (articles, claims) = (&site.articles, &site.claims);
     let verdicts: Vec<&str> = site.config.verdicts.iter().map(|v| v.key.as_str()).collect();
-    let breaks: Vec<Vec<usize>> = articles.iter().map(|a| a.markup.block_breaks()).collect();
-    let scans: Vec<Scan<'_>> = articles.iter().zip(&breaks).map(|(a, b)| Scan::new(&a.markup.text, b)).collect();
+    let breaks: Vec<Vec<usize>> = articles.iter().map(|a| a.markup().block_breaks()).collect();
+    let scans: Vec<Scan<'_>> = articles.iter().zip(&breaks).map(|(a, b)| Scan::new(&a.markup().text, b)).collect();
     let mut vocab = Vocab::default();
     for s in &scans {
         vocab.add_scan(s);
@@ -253,20 +253,20 @@ fn squash(s: &str) -> String {
 /// whose lines are kept; for markdown, the matching occurrence of the same words.
 fn in_file(article: &Article, range: &Range<usize>) -> Range<usize> {
     let text = &article.file.text;
-    for (at, t, line) in article.markup.texts() {
+    for (at, t, line) in article.markup().texts() {
         if range.start < at + t.len() {
             if let Some(line) = line {
                 let start = line_start(text, line) + (range.start - at);
                 let end = start + (range.end.min(at + t.len()) - range.start);
-                if text.get(start..end) == article.markup.text.get(range.start..range.end.min(at + t.len())) {
+                if text.get(start..end) == article.markup().text.get(range.start..range.end.min(at + t.len())) {
                     return start..end;
                 }
             }
             break;
         }
     }
-    let needle = &article.markup.text[range.clone()];
-    let nth = article.markup.text[..range.start].matches(needle).count();
+    let needle = &article.markup().text[range.clone()];
+    let nth = article.markup().text[..range.start].matches(needle).count();
     let body = article.body_offset;
     match text[body..].match_indices(needle).nth(nth).or_else(|| text[body..].match_indices(needle).next()) {
         Some((i, _)) => body + i..body + i + needle.len(),
@@ -284,7 +284,7 @@ fn line_start(text: &str, line: usize) -> usize {
 /// The shortest quote ending with the mention, grown word by word to the left (then to
 /// the right) within its sentence, that occurs once in the article.
 fn unique_quote(doc: &Doc<'_>, m: &Mention) -> String {
-    let norm = Normalized::new(&doc.article.markup);
+    let norm = Normalized::new(doc.article.markup());
     let s = &doc.scan;
     let sentence = s.sentences[s.tokens[m.tokens.start].sentence].clone();
     let words = |r: &Range<usize>| r.clone().filter(|&i| s.tok(i).chars().any(char::is_alphanumeric)).count();
