@@ -8,6 +8,8 @@ use std::ops::Range;
 
 use crate::date::Date;
 use crate::diag::{Diagnostic, SourceFile};
+use toml::Spanned;
+
 use crate::tomlfile::{self, Fields, Sp, Table};
 
 /// Where the claims file lives, relative to the site root.
@@ -131,31 +133,147 @@ pub struct Event {
 
 /// Reads the claims file. Problems go to `diags`; what could be read is returned anyway,
 /// so that later stages can report their own errors in the same run.
+///
+/// A large file is read in pieces, side by side (see [`pieces`]); any problem at all sends
+/// it back to be read whole, so that the diagnostics are always the whole file's.
 pub fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Claims {
     let text = file.text.clone();
+    let headers = Headers::new(&text);
+    if let Some(claims) = parse_in_pieces(file, &text, &headers) {
+        return claims;
+    }
     let Some(root) = tomlfile::parse(file, &text, 0, diags) else {
         return Claims::default();
     };
-    let known = &["claim", "discrepancy", "artifact", "event", "correction"];
-    let mut f = Fields::new(file, root.get_ref(), 0..0, "the claims file", known, 0, diags);
-    let claim_tables = f.tables("claim");
-    let discrepancy_tables = f.tables("discrepancy");
-    let artifact_tables = f.tables("artifact");
-    let event_tables = f.tables("event");
-    let correction_tables = f.tables("correction");
-    let headers = Headers::new(&text);
+    read(file, &[(root, 0)], &headers, diags)
+}
 
-    let mut out = Claims::default();
-    for (table, span) in claim_tables {
-        let span = headers.entry("claim", span);
-        if let Some(c) = parse_claim(file, table, span, &headers, diags) {
-            out.claims.push(c);
+/// Below this size a file is read whole: splitting it would cost more than it saves.
+const PIECE: usize = 256 * 1024;
+
+/// The offsets at which to cut `text` into pieces of about [`PIECE`] bytes: each cut is at
+/// the start of a line that is exactly `[[claim]]`, so that every piece after the first
+/// opens a claim. A cut that falls inside a multi-line string leaves the piece before it
+/// with an unclosed string, which fails to parse: then the file is read whole.
+fn pieces(text: &str) -> Vec<usize> {
+    let mut cuts = vec![0];
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        if at >= cuts[cuts.len() - 1] + PIECE && line.trim() == "[[claim]]" {
+            cuts.push(at);
+        }
+        at += line.len();
+    }
+    cuts
+}
+
+/// Reads a large, valid file in pieces, on every core; `None` when the file is small, or
+/// when anything (a syntax error, an unknown key, a key spread over pieces, a missing
+/// field…) needs the whole file's reading and diagnostics.
+fn parse_in_pieces(file: &SourceFile, text: &str, headers: &Headers) -> Option<Claims> {
+    use rayon::prelude::*;
+    let cuts = pieces(text);
+    if cuts.len() < 2 {
+        return None;
+    }
+    let roots: Vec<(Spanned<Table<'_>>, usize)> = cuts
+        .par_iter()
+        .enumerate()
+        .map(|(i, &start)| {
+            let end = cuts.get(i + 1).copied().unwrap_or(text.len());
+            let (root, errors) = toml::de::DeTable::parse_recoverable(&text[start..end]);
+            errors.is_empty().then_some((root, start))
+        })
+        .collect::<Option<_>>()?;
+    // Arrays of tables add up across pieces; anything else must live in one piece, or
+    // reading it whole might give another answer (a duplicate key, say).
+    let mut seen = std::collections::HashSet::new();
+    for (root, _) in &roots {
+        for (key, _) in root.get_ref().iter() {
+            let key = key.get_ref().as_ref();
+            if key != "claim" && !seen.insert(key.to_string()) {
+                return None;
+            }
         }
     }
-    for (table, span) in discrepancy_tables {
+    let mut quiet = Vec::new();
+    let claims = read(file, &roots, headers, &mut quiet);
+    // Every `[[claim]]` header became a claim: none was hidden in a string, and no piece
+    // wrote claims as an inline array.
+    let written = headers.lines.iter().filter(|(_, _, name)| name == "claim").count();
+    (quiet.is_empty() && claims.claims.len() == written).then_some(claims)
+}
+
+/// The tables of `key` in every root, in file order, each with its span in the file and
+/// the offset of its root's text.
+fn tables_of<'t, 'i>(
+    file: &'t SourceFile,
+    roots: &'t [(Spanned<Table<'i>>, usize)],
+    key: &'t str,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(&'t Table<'i>, Range<usize>, usize)> {
+    let known = &["claim", "discrepancy", "artifact", "event", "correction"];
+    let mut out = Vec::new();
+    for (root, offset) in roots {
+        let mut found = Vec::new();
+        let tables = Fields::new(file, root.get_ref(), 0..0, "the claims file", known, *offset, &mut found).tables(key);
+        // Unknown keys are reported once, when the first key is read.
+        if key != known[0] {
+            found.retain(|d| d.code != "unknown-field");
+        }
+        diags.extend(found);
+        out.extend(tables.into_iter().map(|(t, s)| (t, tomlfile::shift(s, *offset), *offset)));
+    }
+    out
+}
+
+/// The fields of a table whose entry starts at `header` (a span in the file), in a root
+/// read at `offset`.
+fn fields<'a, 't, 'i>(
+    file: &'t SourceFile,
+    table: &'t Table<'i>,
+    header: &Range<usize>,
+    offset: usize,
+    what: &'t str,
+    known: &[&'t str],
+    diags: &'a mut Vec<Diagnostic>,
+) -> Fields<'a, 't, 'i> {
+    let relative = header.start.saturating_sub(offset)..header.end.saturating_sub(offset);
+    Fields::new(file, table, relative, what, known, offset, diags)
+}
+
+/// Reads the entries of `roots`: the whole file's table, or its pieces' tables.
+fn read(
+    file: &SourceFile,
+    roots: &[(Spanned<Table<'_>>, usize)],
+    headers: &Headers,
+    diags: &mut Vec<Diagnostic>,
+) -> Claims {
+    use rayon::prelude::*;
+    let claim_tables = tables_of(file, roots, "claim", diags);
+    let discrepancy_tables = tables_of(file, roots, "discrepancy", diags);
+    let artifact_tables = tables_of(file, roots, "artifact", diags);
+    let event_tables = tables_of(file, roots, "event", diags);
+    let correction_tables = tables_of(file, roots, "correction", diags);
+
+    let mut out = Claims::default();
+    // Each claim on its own, on every core; their diagnostics in file order.
+    let claims: Vec<(Option<Claim>, Vec<Diagnostic>)> = claim_tables
+        .par_iter()
+        .map(|(table, span, offset)| {
+            let mut diags = Vec::new();
+            let span = headers.entry("claim", span.clone());
+            (parse_claim(file, table, span, *offset, headers, &mut diags), diags)
+        })
+        .collect();
+    for (claim, ds) in claims {
+        out.claims.extend(claim);
+        diags.extend(ds);
+    }
+    for (table, span, offset) in discrepancy_tables {
         let span = headers.entry("discrepancy", span);
         let known = &["id", "title", "claims", "resolution"];
-        let mut f = Fields::new(file, table, span.clone(), "`[[discrepancy]]`", known, 0, diags);
+        let mut f = fields(file, table, &span, offset, "`[[discrepancy]]`", known, diags);
         let id = f.str("id");
         let title = f.str("title");
         let claims = f.str_array("claims", true);
@@ -164,19 +282,19 @@ pub fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Claims {
             out.discrepancies.push(Discrepancy { id, title: title.value, claims, resolution: resolution.value, span });
         }
     }
-    for (table, span) in artifact_tables {
+    for (table, span, offset) in artifact_tables {
         let span = headers.entry("artifact", span);
         let known = &["article", "quote", "prefix", "suffix", "reason"];
-        let mut f = Fields::new(file, table, span.clone(), "`[[artifact]]`", known, 0, diags);
+        let mut f = fields(file, table, &span, offset, "`[[artifact]]`", known, diags);
         let quote = parse_quote(&mut f, span);
         let reason = f.str("reason");
         if let (Some(quote), Some(reason)) = (quote, reason) {
             out.artifacts.push(Artifact { quote, reason: reason.value });
         }
     }
-    for (table, span) in event_tables {
+    for (table, span, offset) in event_tables {
         let span = headers.entry("event", span);
-        let mut f = Fields::new(file, table, span, "`[[event]]`", &["date", "title", "source"], 0, diags);
+        let mut f = fields(file, table, &span, offset, "`[[event]]`", &["date", "title", "source"], diags);
         let date = f.date("date");
         let title = f.str("title");
         let source = f.opt_str("source");
@@ -187,9 +305,9 @@ pub fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Claims {
             out.events.push(Event { date: date.value, title: title.value, source: source.map(|s| s.value) });
         }
     }
-    for (table, span) in correction_tables {
+    for (table, span, offset) in correction_tables {
         let span = headers.entry("correction", span);
-        let mut f = Fields::new(file, table, span, "`[[correction]]`", &["date", "claim", "text"], 0, diags);
+        let mut f = fields(file, table, &span, offset, "`[[correction]]`", &["date", "claim", "text"], diags);
         let date = f.date("date");
         let claim = f.str("claim");
         let text = f.str("text");
@@ -204,11 +322,12 @@ fn parse_claim(
     file: &SourceFile,
     table: &Table<'_>,
     span: Range<usize>,
+    offset: usize,
     headers: &Headers,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Claim> {
     let known = &["id", "claim", "verdict", "finding", "explanation", "checked", "topic", "source", "appearance"];
-    let mut f = Fields::new(file, table, span.clone(), "`[[claim]]`", known, 0, diags);
+    let mut f = fields(file, table, &span, offset, "`[[claim]]`", known, diags);
     let id = f.str("id");
     let claim = f.str("claim");
     let verdict = f.str("verdict");
@@ -222,8 +341,9 @@ fn parse_claim(
 
     let mut sources = Vec::new();
     for (t, s) in source_tables {
-        let s = headers.entry("claim.source", s);
-        let mut f = Fields::new(file, t, s, "`[[claim.source]]`", &["title", "publisher", "url", "date"], 0, diags);
+        let s = headers.entry("claim.source", tomlfile::shift(s, offset));
+        let known = &["title", "publisher", "url", "date"];
+        let mut f = fields(file, t, &s, offset, "`[[claim.source]]`", known, diags);
         let title = f.str("title");
         let publisher = f.opt_str("publisher");
         let url = f.str("url");
@@ -242,9 +362,9 @@ fn parse_claim(
     }
     let mut appearances = Vec::new();
     for (t, s) in appearance_tables {
-        let s = headers.entry("claim.appearance", s);
+        let s = headers.entry("claim.appearance", tomlfile::shift(s, offset));
         let known = &["article", "quote", "prefix", "suffix", "note"];
-        let mut f = Fields::new(file, t, s.clone(), "`[[claim.appearance]]`", known, 0, diags);
+        let mut f = fields(file, t, &s, offset, "`[[claim.appearance]]`", known, diags);
         let quote = parse_quote(&mut f, s);
         let note = f.opt_str("note");
         if let Some(mut q) = quote {
@@ -404,6 +524,80 @@ title = "Statement"
         assert!(entry.starts_with("[[claim]]") && entry.ends_with("prefix = \" \""), "{entry}");
         assert_eq!(c.artifacts[0].reason, "Page chrome.");
         assert_eq!(c.events[0].source, None);
+    }
+
+    /// A claims file of `n` claims, large enough to be read in pieces.
+    fn large(n: usize, explanation: impl Fn(usize) -> String) -> String {
+        let mut text = String::from("# A generated file.\n\n");
+        for i in 0..n {
+            text.push_str(&format!(
+                "[[claim]]\nid = \"c{i}\"\nclaim = \"Claim {i}.\"\nverdict = \"false\"\nfinding = \"Finding {i}.\"\nexplanation = {}\nchecked = 2026-11-21\n\n  [[claim.source]]\n  title = \"Source {i}\"\n  url = \"https://example.org/{i}\"\n\n  [[claim.appearance]]\n  article = \"a{}\"\n  quote = \"words {i}\"\n  prefix = \" \"\n\n",
+                explanation(i),
+                i % 7
+            ));
+        }
+        text.push_str("[[discrepancy]]\nid = \"d\"\ntitle = \"D\"\nclaims = [\"c1\", \"c2\"]\nresolution = \"R.\"\n\n[[event]]\ndate = 2026-02-27\ntitle = \"E\"\n");
+        text
+    }
+
+    /// The file read whole, as a small file is.
+    fn whole(file: &SourceFile) -> (Claims, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let headers = Headers::new(&file.text);
+        let claims = match tomlfile::parse(file, &file.text, 0, &mut diags) {
+            Some(root) => read(file, &[(root, 0)], &headers, &mut diags),
+            None => Claims::default(),
+        };
+        (claims, diags)
+    }
+
+    fn same_as_whole(text: &str) -> (Claims, Vec<Diagnostic>) {
+        let file = SourceFile::new("content/claims.toml", text);
+        let mut diags = Vec::new();
+        let claims = parse(&file, &mut diags);
+        let (want, want_diags) = whole(&file);
+        assert_eq!(format!("{claims:?}"), format!("{want:?}"));
+        let render = |ds: &[Diagnostic]| ds.iter().map(|d| d.render(false)).collect::<Vec<_>>();
+        assert_eq!(render(&diags), render(&want_diags));
+        (claims, diags)
+    }
+
+    #[test]
+    fn a_large_file_read_in_pieces_reads_as_it_does_whole() {
+        let text = large(3000, |i| format!("\"Because {i}.\""));
+        assert!(pieces(&text).len() > 2, "the file is cut");
+        let file = SourceFile::new("content/claims.toml", text.as_str());
+        assert!(parse_in_pieces(&file, &text, &Headers::new(&text)).is_some(), "and read in pieces");
+        let (claims, diags) = same_as_whole(&text);
+        assert!(diags.is_empty());
+        assert_eq!((claims.claims.len(), claims.discrepancies.len(), claims.events.len()), (3000, 1, 1));
+        let entry = &text[claims.claims[2999].span.clone()];
+        assert!(entry.starts_with("[[claim]]\nid = \"c2999\"") && entry.ends_with("prefix = \" \""), "{entry}");
+    }
+
+    #[test]
+    fn a_claim_header_inside_a_string_or_an_error_sends_the_file_back_whole() {
+        // A `[[claim]]` line inside a multi-line string, wherever a cut may fall.
+        let text = large(3000, |i| if i % 50 == 0 { "\"\"\"\n[[claim]]\n\"\"\"".into() } else { format!("\"{i}\"") });
+        let file = SourceFile::new("content/claims.toml", text.as_str());
+        assert!(parse_in_pieces(&file, &text, &Headers::new(&text)).is_none());
+        let (claims, diags) = same_as_whole(&text);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(claims.claims.len(), 3000);
+
+        // Errors far into the file, and a key written in two pieces.
+        let broken = large(3000, |i| format!("\"{i}\"")).replace("finding = \"Finding 2500.\"\n", "");
+        let (_, diags) = same_as_whole(&broken);
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].code, "missing-field");
+        let twice =
+            format!("[[event]]\ndate = 2026-01-01\ntitle = \"First\"\n\n{}", large(3000, |i| format!("\"{i}\"")));
+        let (claims, diags) = same_as_whole(&twice);
+        assert!(diags.is_empty());
+        assert_eq!(claims.events.len(), 2);
+        let typo = large(3000, |i| format!("\"{i}\"")).replace("[[event]]", "[[evnt]]");
+        let (_, diags) = same_as_whole(&typo);
+        assert_eq!(diags[0].code, "unknown-field");
     }
 
     #[test]
