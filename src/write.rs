@@ -338,28 +338,31 @@ fn seed(output: &Path, twin: &Path) -> io::Result<()> {
 /// Removes from `dir` every file not in `kept` (and anything else in the way), then the
 /// folders that leaves empty. Returns how many files went.
 fn prune(dir: &Path, kept: &HashSet<PathBuf>) -> io::Result<usize> {
-    let mut removed = 0;
-    // Folders that still hold something. The walk gives a folder's contents before the
-    // folder itself, so when a folder comes up, this says whether it is now empty without
-    // reading it again (a site of 30,000 pages has 30,000 folders).
-    let mut full: HashSet<PathBuf> = HashSet::new();
-    for entry in WalkDir::new(dir).min_depth(1).contents_first(true) {
-        let entry = entry.map_err(io::Error::other)?;
-        let rel = entry.path().strip_prefix(dir).map_err(io::Error::other)?;
-        let keep = if entry.file_type().is_dir() {
-            full.contains(rel) || fs::remove_dir(entry.path()).is_err()
-        } else if kept.contains(rel) {
-            true
-        } else {
-            fs::remove_file(entry.path())?;
-            removed += 1;
-            false
-        };
-        if keep && let Some(parent) = rel.parent() {
-            full.insert(parent.to_path_buf());
-        }
-    }
-    Ok(removed)
+    prune_in(dir, Path::new(""), kept).map(|(removed, _)| removed)
+}
+
+/// Prunes the folder `rel` of `root`, its subfolders side by side (a site of 30,000 pages
+/// has 30,000 folders, and one thread walking them was a tenth of a rebuild). Returns how
+/// many files went, and whether the folder still holds anything.
+fn prune_in(root: &Path, rel: &Path, kept: &HashSet<PathBuf>) -> io::Result<(usize, bool)> {
+    let entries = fs::read_dir(root.join(rel))?.collect::<io::Result<Vec<fs::DirEntry>>>()?;
+    let each = entries
+        .par_iter()
+        .map(|entry| {
+            let rel = rel.join(entry.file_name());
+            // Not followed: a link is removed like a file unless the site has that name.
+            if entry.file_type()?.is_dir() {
+                let (removed, full) = prune_in(root, &rel, kept)?;
+                Ok((removed, full || fs::remove_dir(entry.path()).is_err()))
+            } else if kept.contains(&rel) {
+                Ok((0, true))
+            } else {
+                fs::remove_file(entry.path())?;
+                Ok((1, false))
+            }
+        })
+        .collect::<io::Result<Vec<(usize, bool)>>>()?;
+    Ok((each.iter().map(|e| e.0).sum(), each.iter().any(|e| e.1)))
 }
 
 /// Writes one file of the twin unless it already holds these bytes. Returns whether it
