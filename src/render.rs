@@ -323,7 +323,6 @@ struct ArticlePageCtx<'a, 's> {
 #[derive(Serialize)]
 struct ClaimPageCtx<'a, 's> {
     claim: &'s ClaimCtx<'a>,
-    jsonld: String,
     recorded_lines: String,
     edit_url: Option<String>,
 }
@@ -664,11 +663,17 @@ pub fn render_to(
                       root: &str,
                       page: PageCtx,
                       own: Own<'_>,
-                      lazy: Option<Lazy<'_>>|
+                      lazy: Vec<Lazy<'_>>|
      -> Result<Done, Diagnostic> {
         let path = if template == "404.html" { "404.html".to_string() } else { format!("{dir}index.html") };
-        let fingerprint =
-            fingerprint::of(&(common_hash, template, root, own.hash, lazy.as_ref().map(|l| (l.name, l.key)), &page));
+        let fingerprint = fingerprint::of(&(
+            common_hash,
+            template,
+            root,
+            own.hash,
+            lazy.iter().map(|l| (l.name, l.key)).collect::<Vec<_>>(),
+            &page,
+        ));
         if let Some(memo) = memo {
             let kept = memo
                 .pages
@@ -687,7 +692,7 @@ pub fn render_to(
         let Some(tera) = tera_ready() else { return Ok(Done::NoTemplates) };
         // The page's own keys win over the common ones, as `Context::extend` did.
         let mut ctx = (own.make)(tera)?;
-        if let Some(l) = lazy {
+        for l in lazy {
             ctx.insert(l.name, &(l.make)());
         }
         if !ctx.contains_key("site") {
@@ -742,7 +747,7 @@ pub fn render_to(
                     counts,
                 };
                 let p = page(&config.title, config.description.clone(), "", "website");
-                return render_one("index.html", "", "", p, Own::of(ctx), None);
+                return render_one("index.html", "", "", p, Own::of(ctx), Vec::new());
             }
             let hash = fingerprint::of(&IndexCtx {
                 lead_html: lead_html.clone(),
@@ -776,7 +781,7 @@ pub fn render_to(
                 "",
                 page(&config.title, config.description.clone(), "", "website"),
                 Own { hash, make: Box::new(make) },
-                None,
+                Vec::new(),
             )
         }),
         Box::new(|| {
@@ -784,7 +789,7 @@ pub fn render_to(
             p.canonical = None;
             // Served at any depth: only an absolute base can make its links work.
             let root = config.base_url.clone().unwrap_or_default();
-            render_one("404.html", "", &root, p, Own::of(NoCtx {}), None)
+            render_one("404.html", "", &root, p, Own::of(NoCtx {}), Vec::new())
         }),
         Box::new(|| {
             let _big = one_big_page.lock();
@@ -798,7 +803,7 @@ pub fn render_to(
                     "../",
                     p,
                     Own::of(SourcesCtx { sources: sources.items }),
-                    None,
+                    Vec::new(),
                 );
             }
             let hash = fingerprint::of(&SourcesCtx { sources: &sources.keys });
@@ -812,13 +817,13 @@ pub fn render_to(
                 "../",
                 page("Sources", description, "sources/", "website"),
                 Own { hash, make: Box::new(make) },
-                None,
+                Vec::new(),
             )
         }),
         Box::new(|| {
             let description = format!("Corrections to the fact-checks of “{}”, and how we correct.", config.title);
             let p = page("Corrections", description, "corrections/", "website");
-            render_one("corrections.html", "corrections/", "../", p, Own::of(shared.corrections_context()), None)
+            render_one("corrections.html", "corrections/", "../", p, Own::of(shared.corrections_context()), Vec::new())
         }),
     ];
     for (i, article) in site.articles.iter().enumerate() {
@@ -826,7 +831,7 @@ pub fn render_to(
             let dir = format!("articles/{}/", article.slug);
             let p = page(&article.meta.title, shared.article_description(i), &dir, "article");
             let (ctx, body) = shared.article_context(i);
-            render_one("article.html", &dir, "../../", p, Own::of(ctx), Some(body))
+            render_one("article.html", &dir, "../../", p, Own::of(ctx), vec![body])
         }));
     }
     for (i, claim) in site.claims.claims.iter().enumerate() {
@@ -834,8 +839,8 @@ pub fn render_to(
             let dir = format!("claims/{}/", claim.id.value);
             let c = &shared.claims[i];
             let p = page(&claim.claim, format!("{}: {}", c.verdict.label, claim.finding), &dir, "article");
-            let (ctx, recorded) = shared.claim_page_context(i);
-            render_one("claim.html", &dir, "../../", p, Own::of(ctx), Some(recorded))
+            let (ctx, lazy) = shared.claim_page_context(i);
+            render_one("claim.html", &dir, "../../", p, Own::of(ctx), lazy)
         }));
     }
 
@@ -1119,9 +1124,9 @@ impl<'a> Shared<'a> {
         }
     }
 
-    /// The claim page's own extras: its JSON-LD, its entry of the claims file (highlighted
-    /// lazily), the edit link.
-    fn claim_page_context(&self, ci: usize) -> (ClaimPageCtx<'a, '_>, Lazy<'a>) {
+    /// The claim page's own extras: the edit link; and, made only if the page is rendered,
+    /// its JSON-LD and its entry of the claims file, highlighted.
+    fn claim_page_context(&self, ci: usize) -> (ClaimPageCtx<'a, '_>, Vec<Lazy<'a>>) {
         let site = self.site;
         let claim = &site.claims.claims[ci];
         let file = &site.claims_file;
@@ -1147,11 +1152,13 @@ impl<'a> Shared<'a> {
             .map(|repo| format!("{}/blob/HEAD/{CLAIMS_FILE}#L{first}-L{last}", repo.trim_end_matches('/')));
         let ctx = ClaimPageCtx {
             claim: &self.claims[ci],
-            jsonld: jsonld::claim_review(site, ci, &self.appearance_marks),
             recorded_lines: format!("{CLAIMS_FILE}, lines {first}–{last}"),
             edit_url,
         };
-        (ctx, Lazy { name: "recorded_html", key: hash_of(entry), make: Box::new(recorded_html) })
+        let inputs = jsonld::inputs(site, ci, &self.appearance_marks);
+        let jsonld =
+            Lazy { name: "jsonld", key: fingerprint::of(&inputs), make: Box::new(move || jsonld::review(&inputs)) };
+        (ctx, vec![Lazy { name: "recorded_html", key: hash_of(entry), make: Box::new(recorded_html) }, jsonld])
     }
 
     /// The front page: its own fields, and its lists with each item's fingerprint
