@@ -73,7 +73,7 @@ impl Known {
     /// each quote aimed at it with its target, prefix and suffix.
     pub fn key(article: &Article, quotes: &[(Target, &Quote)]) -> u64 {
         let mut fp = crate::fingerprint::Fingerprint::new();
-        fp.bytes(article.file.text.as_bytes());
+        fp.add(&article.hash);
         fp.add(&article.format);
         for (target, q) in quotes {
             fp.add(&(target, &q.quote.value, q.prefix.as_ref().map(|p| &p.value), q.suffix.as_ref().map(|s| &s.value)));

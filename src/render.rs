@@ -1356,7 +1356,7 @@ impl<'a> Shared<'a> {
         let ctx = ArticlePageCtx { article: &self.article_refs[i], flags, accurate, artifacts };
         // The body is a function of the file's text (the markup is parsed from it) and of
         // the marks.
-        let key = hash_of((&*article.file.text, article.format, &highlights));
+        let key = hash_of((article.hash, article.format, &highlights));
         let body =
             Lazy { name: "body_html", key, make: Box::new(move || markup::write_html(article.markup(), &highlights)) };
         (ctx, body)
