@@ -28,7 +28,8 @@ const MAGIC: &str = "briefing-parts 1";
 /// slice of the kept file, read once, or a string of its own.
 #[derive(Clone)]
 pub struct Html {
-    buf: Arc<str>,
+    // A `String`, not a `str`: an `Arc<str>` of the 80 MB file would be a copy of it.
+    buf: Arc<String>,
     range: Range<usize>,
 }
 
@@ -42,13 +43,13 @@ impl std::ops::Deref for Html {
 impl From<String> for Html {
     fn from(s: String) -> Self {
         let range = 0..s.len();
-        Html { buf: Arc::from(s), range }
+        Html { buf: Arc::new(s), range }
     }
 }
 
 impl From<&str> for Html {
     fn from(s: &str) -> Self {
-        Html { buf: Arc::from(s), range: 0..s.len() }
+        Html { buf: Arc::new(s.to_string()), range: 0..s.len() }
     }
 }
 
@@ -111,7 +112,7 @@ impl Store {
             let text = self.output.as_ref().and_then(|output| fs::read_to_string(path(output)).ok());
             let items = text.map(|text| {
                 let size = text.len();
-                let items = parse(Arc::from(text), &crate::record::program());
+                let items = parse(Arc::new(text), &crate::record::program());
                 if let Ok(mut file) = self.file.lock() {
                     // An empty result may be a foreign or garbled file: never append to it.
                     *file = (!items.is_empty()).then_some(size);
@@ -176,7 +177,7 @@ impl Store {
 
 /// Parses kept items written by `program`, as slices of `text`; anything unexpected
 /// means none.
-pub fn parse(text: Arc<str>, program: &str) -> HashMap<u64, Html> {
+pub fn parse(text: Arc<String>, program: &str) -> HashMap<u64, Html> {
     let mut items = HashMap::new();
     let Some(mut rest) = text.strip_prefix(&format!("{MAGIC} {program}\n")) else { return items };
     while !rest.is_empty() {
@@ -239,7 +240,7 @@ mod tests {
     }
 
     fn parsed(text: &str, program: &str) -> HashMap<u64, Html> {
-        parse(Arc::from(text), program)
+        parse(Arc::new(text.to_string()), program)
     }
 
     fn kept(out: &Path) -> HashMap<u64, Html> {
