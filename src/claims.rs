@@ -134,8 +134,9 @@ pub struct Event {
 /// Reads the claims file. Problems go to `diags`; what could be read is returned anyway,
 /// so that later stages can report their own errors in the same run.
 ///
-/// A large file is read in pieces, side by side (see [`pieces`]); any problem at all sends
-/// it back to be read whole, so that the diagnostics are always the whole file's.
+/// A large file is read in pieces, side by side (cut at `[[claim]]` lines); any problem
+/// at all sends it back to be read whole, so that the diagnostics are always the whole
+/// file's.
 pub fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Claims {
     let text = file.text.clone();
     let headers = Headers::new(&text);

@@ -2,7 +2,7 @@
 //!
 //! The pipeline runs one way, each stage a module with one job and plain data between
 //! them: [`load`] reads files → [`validate`] checks references → [`anchor`] finds every
-//! quote in its article → [`render`] makes pages → [`write`] puts them on disk atomically.
+//! quote in its article → [`render`] makes pages → [`write`](mod@write) puts them on disk atomically.
 //! [`pipeline`] strings them together; `main.rs` only parses arguments.
 
 // Diagnostics are built only on error paths, and carry the source they point into.
