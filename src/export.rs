@@ -149,9 +149,9 @@ pub fn write_claims_json(
     out.flush()
 }
 
-/// A hash of everything the export is made from: the config (with any `--base-url`), the
-/// claims file and every article file (the marks are found from these), so that a rebuild
-/// of an unchanged site need not make it at all.
+/// A hash of everything the export (and the feed) is made from: the config (with any
+/// `--base-url`), the claims file and every article file (the marks are found from
+/// these), so that a rebuild of an unchanged site need not make them at all.
 pub fn key(site: &Site) -> u64 {
     let articles: Vec<u64> = site.articles.par_iter().map(entry_key).collect();
     let mut fp = Fingerprint::new();

@@ -455,6 +455,8 @@ const CLAIMS_JSON: &str = "claims.json";
 
 /// The code stylesheet's path in the output.
 const HIGHLIGHT_CSS: &str = "highlight.css";
+/// The Atom feed of the fact-checks.
+const FEED: &str = "feed.xml";
 
 type Job<'r> = Box<dyn Fn() -> Result<Done, Diagnostic> + Send + Sync + 'r>;
 
@@ -906,14 +908,13 @@ pub fn render_to(
     for (path, bytes) in &site.theme.statics {
         extra.push(Page { path: path.clone(), bytes: bytes.clone() });
     }
-    extra.push(Page { path: "feed.xml".into(), bytes: feed::atom(site).into_bytes() });
     if config.base_url.is_some() {
         extra.push(Page { path: "robots.txt".into(), bytes: feed::robots(site).into_bytes() });
         let mut all: Vec<&str> = rendered
             .iter()
             .map(String::as_str)
             .chain(extra.iter().map(|p| p.path.as_str()))
-            .chain([HIGHLIGHT_CSS, CLAIMS_JSON])
+            .chain([FEED, HIGHLIGHT_CSS, CLAIMS_JSON])
             .collect();
         all.sort_unstable();
         all.dedup();
@@ -922,23 +923,32 @@ pub fn render_to(
     }
     let mut seen = rendered;
     extra.retain(|p| seen.insert(p.path.clone()));
+    // A file that the build record may say is in place already, made from the same inputs.
+    let unless_kept = |path: &str, fingerprint: u64, make: &dyn Fn() -> String| {
+        if sink_failed.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
+        match sink.reuse(path, fingerprint) {
+            Ok(true) => {
+                if let Ok(mut p) = paths.lock() {
+                    p.push(path.to_string());
+                }
+            }
+            Ok(false) => give(Page { path: path.into(), bytes: make().into_bytes() }, Some(fingerprint)),
+            Err(d) => fail(d),
+        }
+    };
     // The code stylesheet depends on nothing but the program, which the build record
     // names: a constant fingerprint lets a rebuild skip making it (syntect's themes take
     // a few milliseconds to load).
-    if !sink_failed.load(std::sync::atomic::Ordering::Relaxed) && seen.insert(HIGHLIGHT_CSS.to_string()) {
-        let fingerprint = hash_of(HIGHLIGHT_CSS);
-        match sink.reuse(HIGHLIGHT_CSS, fingerprint) {
-            Ok(true) => {
-                if let Ok(mut p) = paths.lock() {
-                    p.push(HIGHLIGHT_CSS.to_string());
-                }
-            }
-            Ok(false) => give(
-                Page { path: HIGHLIGHT_CSS.into(), bytes: highlight::stylesheet().into_bytes() },
-                Some(fingerprint),
-            ),
-            Err(d) => fail(d),
-        }
+    if seen.insert(HIGHLIGHT_CSS.to_string()) {
+        unless_kept(HIGHLIGHT_CSS, hash_of(HIGHLIGHT_CSS), &highlight::stylesheet);
+    }
+    // The feed and the export are made from the config, the claims file and the articles
+    // (the marks are found from these): one key for both.
+    let site_key = export::key(site);
+    if seen.insert(FEED.to_string()) {
+        unless_kept(FEED, fingerprint::of(&(FEED, site_key)), &|| feed::atom(site));
     }
     for page in extra {
         give(page, None);
@@ -946,7 +956,7 @@ pub fn render_to(
     // The export, streamed: it holds every article's text. A theme's static file of the
     // same name wins, as for the other generated files.
     if !sink_failed.load(std::sync::atomic::Ordering::Relaxed) && seen.insert(CLAIMS_JSON.to_string()) {
-        let fingerprint = export::key(site);
+        let fingerprint = site_key;
         let made = match sink.reuse(CLAIMS_JSON, fingerprint) {
             Ok(true) => Ok(()),
             Ok(false) => sink.put_stream(CLAIMS_JSON, Some(fingerprint), &|out| {
