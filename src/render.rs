@@ -867,27 +867,74 @@ pub fn render_to(
             p.push(path);
         }
     };
-    jobs.par_iter().for_each(|job| {
+    // A file that the build record may say is in place already, made from the same inputs.
+    let unless_kept = |path: &str, fingerprint: u64, make: &dyn Fn() -> String| {
         if sink_failed.load(std::sync::atomic::Ordering::Relaxed) {
             return;
         }
-        match job() {
-            Ok(Done::Made(page, fingerprint)) => give(page, Some(fingerprint)),
-            Ok(Done::Reused(path)) => {
-                reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        match sink.reuse(path, fingerprint) {
+            Ok(true) => {
                 if let Ok(mut p) = paths.lock() {
-                    p.push(path);
+                    p.push(path.to_string());
                 }
             }
-            Ok(Done::NoTemplates) => {}
-            Ok(Done::SinkFailed(d)) => fail(d),
-            Err(d) => {
-                if let Ok(mut ds) = diags.lock() {
-                    ds.push(d);
+            Ok(false) => give(Page { path: path.into(), bytes: make().into_bytes() }, Some(fingerprint)),
+            Err(d) => fail(d),
+        }
+    };
+    // The feed and the export are made from the config, the claims file and the articles
+    // (the marks are found from these): one key for both. They are made side by side with
+    // the pages: the export is mostly writing (77 MB at 10,000 articles), which the pages'
+    // work can overlap. A theme's static file of the same name wins, as for the other
+    // generated files (no page can have these names).
+    let is_static = |path: &str| site.theme.statics.iter().any(|(p, _)| p == path);
+    let whole_site = || {
+        let site_key = export::key(site);
+        if !is_static(FEED) {
+            unless_kept(FEED, fingerprint::of(&(FEED, site_key)), &|| feed::atom(site));
+        }
+        if !is_static(CLAIMS_JSON) && !sink_failed.load(std::sync::atomic::Ordering::Relaxed) {
+            let made = match sink.reuse(CLAIMS_JSON, site_key) {
+                Ok(true) => Ok(()),
+                Ok(false) => sink.put_stream(CLAIMS_JSON, Some(site_key), &|out| {
+                    export::write_claims_json(site, marks, Some(parts), out)
+                }),
+                Err(d) => Err(d),
+            };
+            match made {
+                Ok(()) => {
+                    if let Ok(mut p) = paths.lock() {
+                        p.push(CLAIMS_JSON.to_string());
+                    }
                 }
+                Err(d) => fail(d),
             }
         }
-    });
+    };
+    let pages = || {
+        jobs.par_iter().for_each(|job| {
+            if sink_failed.load(std::sync::atomic::Ordering::Relaxed) {
+                return;
+            }
+            match job() {
+                Ok(Done::Made(page, fingerprint)) => give(page, Some(fingerprint)),
+                Ok(Done::Reused(path)) => {
+                    reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    if let Ok(mut p) = paths.lock() {
+                        p.push(path);
+                    }
+                }
+                Ok(Done::NoTemplates) => {}
+                Ok(Done::SinkFailed(d)) => fail(d),
+                Err(d) => {
+                    if let Ok(mut ds) = diags.lock() {
+                        ds.push(d);
+                    }
+                }
+            }
+        })
+    };
+    rayon::join(pages, whole_site);
     if let Some(Err(ds)) = tera.get() {
         return Err(ds.clone());
     }
@@ -923,55 +970,14 @@ pub fn render_to(
     }
     let mut seen = rendered;
     extra.retain(|p| seen.insert(p.path.clone()));
-    // A file that the build record may say is in place already, made from the same inputs.
-    let unless_kept = |path: &str, fingerprint: u64, make: &dyn Fn() -> String| {
-        if sink_failed.load(std::sync::atomic::Ordering::Relaxed) {
-            return;
-        }
-        match sink.reuse(path, fingerprint) {
-            Ok(true) => {
-                if let Ok(mut p) = paths.lock() {
-                    p.push(path.to_string());
-                }
-            }
-            Ok(false) => give(Page { path: path.into(), bytes: make().into_bytes() }, Some(fingerprint)),
-            Err(d) => fail(d),
-        }
-    };
     // The code stylesheet depends on nothing but the program, which the build record
     // names: a constant fingerprint lets a rebuild skip making it (syntect's themes take
     // a few milliseconds to load).
     if seen.insert(HIGHLIGHT_CSS.to_string()) {
         unless_kept(HIGHLIGHT_CSS, hash_of(HIGHLIGHT_CSS), &highlight::stylesheet);
     }
-    // The feed and the export are made from the config, the claims file and the articles
-    // (the marks are found from these): one key for both.
-    let site_key = export::key(site);
-    if seen.insert(FEED.to_string()) {
-        unless_kept(FEED, fingerprint::of(&(FEED, site_key)), &|| feed::atom(site));
-    }
     for page in extra {
         give(page, None);
-    }
-    // The export, streamed: it holds every article's text. A theme's static file of the
-    // same name wins, as for the other generated files.
-    if !sink_failed.load(std::sync::atomic::Ordering::Relaxed) && seen.insert(CLAIMS_JSON.to_string()) {
-        let fingerprint = site_key;
-        let made = match sink.reuse(CLAIMS_JSON, fingerprint) {
-            Ok(true) => Ok(()),
-            Ok(false) => sink.put_stream(CLAIMS_JSON, Some(fingerprint), &|out| {
-                export::write_claims_json(site, marks, Some(parts), out)
-            }),
-            Err(d) => Err(d),
-        };
-        match made {
-            Ok(()) => {
-                if let Ok(mut p) = paths.lock() {
-                    p.push(CLAIMS_JSON.to_string());
-                }
-            }
-            Err(d) => fail(d),
-        }
     }
     if let Some(ds) = failed(&diags) {
         return Err(ds);
