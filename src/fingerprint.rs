@@ -40,7 +40,7 @@ impl Default for Fingerprint {
 impl Fingerprint {
     /// An empty fingerprint.
     pub fn new() -> Self {
-        Fingerprint { buf: Vec::with_capacity(BLOCK + 1024), hasher: Default::default() }
+        Fingerprint { buf: Vec::new(), hasher: Default::default() }
     }
 
     /// Adds a value.
@@ -90,6 +90,45 @@ impl Fingerprint {
     }
 }
 
+/// A value whose fingerprint is taken once, when it is made. Templates (any human-readable
+/// serializer, such as the one behind `tera::Context`) receive the value itself; a
+/// fingerprint of something that embeds it receives only the key.
+///
+/// A claim appears on its own page, on the pages of the articles that quote it and in
+/// several lists: without this, a rebuild hashed its whole context at each of those
+/// places, every build, to find the few pages that changed.
+#[derive(Clone, Debug)]
+pub struct Keyed<T> {
+    /// The fingerprint of `value`.
+    pub key: u64,
+    /// What templates see.
+    pub value: T,
+}
+
+impl<T: Serialize> Keyed<T> {
+    /// Wraps `value` with its fingerprint.
+    pub fn new(value: T) -> Self {
+        Keyed { key: of(&value), value }
+    }
+}
+
+impl<T> std::ops::Deref for Keyed<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T: Serialize> Serialize for Keyed<T> {
+    fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if serializer.is_human_readable() {
+            self.value.serialize(serializer)
+        } else {
+            serializer.serialize_u64(self.key)
+        }
+    }
+}
+
 /// The serializer never fails on its own.
 #[derive(Debug)]
 pub struct Never(String);
@@ -120,6 +159,11 @@ impl ser::Serializer for &mut Fingerprint {
     type SerializeMap = Self;
     type SerializeStruct = Self;
     type SerializeStructVariant = Self;
+
+    /// Tells [`Keyed`] values to give their key rather than themselves.
+    fn is_human_readable(&self) -> bool {
+        false
+    }
 
     fn serialize_bool(self, v: bool) -> Done {
         self.tag(if v { b'T' } else { b'F' });
@@ -324,6 +368,20 @@ mod tests {
 
     fn item<'a>(name: &'a str, note: Option<&'a str>, tags: Vec<&'a str>, count: usize) -> u64 {
         of(&Item { name, note, tags, count })
+    }
+
+    #[test]
+    fn keyed_values_show_templates_the_value_and_fingerprints_the_key() {
+        let inner = Item { name: "a", note: None, tags: vec!["t"], count: 3 };
+        let keyed = Keyed::new(Item { name: "a", note: None, tags: vec!["t"], count: 3 });
+        assert_eq!(keyed.key, of(&inner));
+        // Templates get the value, field for field.
+        assert_eq!(serde_json::to_value(&keyed).unwrap(), serde_json::to_value(&inner).unwrap());
+        // A fingerprint of what embeds it sees the key: a different key is a different
+        // fingerprint even with the same value, and the same key the same fingerprint.
+        let forged = Keyed { key: keyed.key ^ 1, value: Item { name: "a", note: None, tags: vec!["t"], count: 3 } };
+        assert_ne!(of(&vec![&keyed]), of(&vec![&forged]));
+        assert_eq!(of(&vec![&keyed]), of(&vec![keyed.key]));
     }
 
     #[test]

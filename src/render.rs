@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -21,6 +21,7 @@ use crate::claims::{CLAIMS_FILE, Claim};
 use crate::config::{Config, Publisher, Verdict};
 use crate::date::Date;
 use crate::diag::Diagnostic;
+use crate::fingerprint::Keyed;
 use crate::highlight::{self, Highlighter};
 use crate::load::Site;
 use crate::markup::{self, Highlight, escape};
@@ -118,7 +119,7 @@ impl From<Date> for DateCtx {
 
 #[derive(Serialize, Clone)]
 struct AppearanceCtx<'a> {
-    article: ArticleRef<'a>,
+    article: Keyed<ArticleRef<'a>>,
     mark_id: String,
     href: String,
     before: &'a str,
@@ -155,7 +156,7 @@ struct ClaimCtx<'a> {
     claim: &'a str,
     verdict: &'a Verdict,
     finding: &'a str,
-    explanation_html: String,
+    explanation_html: Md<'a>,
     checked: DateCtx,
     /// The latest of `checked` and the corrections' dates.
     updated: DateCtx,
@@ -204,12 +205,12 @@ struct DiscrepancyCtx<'a, 's> {
     id: &'a str,
     title: &'a str,
     resolution_html: String,
-    sides: Vec<&'s ClaimCtx<'a>>,
+    sides: Vec<&'s Keyed<ClaimCtx<'a>>>,
 }
 
 #[derive(Serialize)]
 struct ScoreRow<'a> {
-    article: ArticleRef<'a>,
+    article: Keyed<ArticleRef<'a>>,
     counts: Vec<usize>,
     artifacts: usize,
 }
@@ -224,7 +225,7 @@ struct EventCtx<'a> {
 #[derive(Serialize)]
 struct FlagCtx<'a, 's> {
     mark_id: String,
-    claim: ClaimRef<'s>,
+    claim: Keyed<ClaimRef<'s>>,
     exact: &'a str,
 }
 
@@ -241,22 +242,22 @@ struct SourceListCtx<'a, 's> {
     publisher: Option<&'a str>,
     url: &'a str,
     date: Option<DateCtx>,
-    claims: Vec<ClaimRef<'s>>,
+    claims: Vec<Keyed<ClaimRef<'s>>>,
 }
 
 #[derive(Serialize)]
 struct CorrectionListCtx<'s> {
     date: DateCtx,
     text_html: String,
-    claim: ClaimRef<'s>,
+    claim: Keyed<ClaimRef<'s>>,
 }
 
 /// The front page's lists, before their items are rendered.
 struct IndexLists<'a, 's> {
     discrepancies: Parts<DiscrepancyCtx<'a, 's>>,
     scorecard: Parts<ScoreRow<'a>>,
-    articles: Parts<&'s ArticleRef<'a>>,
-    topics: Vec<(&'a str, Parts<ClaimRef<'s>>)>,
+    articles: Parts<&'s Keyed<ArticleRef<'a>>>,
+    topics: Vec<(&'a str, Parts<Keyed<ClaimRef<'s>>>)>,
 }
 
 /// The front page's context: its lists are the HTML of their items (`parts/*.html`).
@@ -278,8 +279,8 @@ struct FullIndexCtx<'a, 's> {
     lead_html: Option<String>,
     discrepancies: Vec<DiscrepancyCtx<'a, 's>>,
     scorecard: Vec<ScoreRow<'a>>,
-    articles: Vec<&'s ArticleRef<'a>>,
-    topics: Vec<TopicCtx<'a, Vec<ClaimRef<'s>>>>,
+    articles: Vec<&'s Keyed<ArticleRef<'a>>>,
+    topics: Vec<TopicCtx<'a, Vec<Keyed<ClaimRef<'s>>>>>,
     timeline: Vec<EventCtx<'a>>,
     counts: CountsCtx,
 }
@@ -314,7 +315,7 @@ struct CorrectionsCtx<'s> {
 
 #[derive(Serialize)]
 struct ArticlePageCtx<'a, 's> {
-    article: &'s ArticleRef<'a>,
+    article: &'s Keyed<ArticleRef<'a>>,
     flags: Vec<FlagCtx<'a, 's>>,
     accurate: Vec<FlagCtx<'a, 's>>,
     artifacts: Vec<ArtifactCtx<'a>>,
@@ -322,7 +323,7 @@ struct ArticlePageCtx<'a, 's> {
 
 #[derive(Serialize)]
 struct ClaimPageCtx<'a, 's> {
-    claim: &'s ClaimCtx<'a>,
+    claim: &'s Keyed<ClaimCtx<'a>>,
     recorded_lines: String,
     edit_url: Option<String>,
 }
@@ -416,14 +417,47 @@ impl<T: Serialize + Sync> Parts<T> {
     }
 }
 
+/// Markdown shown as HTML, converted only when a template receives it: a rebuild takes
+/// every claim's fingerprint but renders the pages of few. A fingerprint takes the
+/// markdown itself, from which the HTML follows.
+struct Md<'a> {
+    text: &'a str,
+    html: OnceLock<String>,
+    highlighter: &'a Highlighter,
+    memo: Option<&'a Memo>,
+}
+
+impl Md<'_> {
+    fn html(&self) -> &str {
+        self.html.get_or_init(|| match self.memo {
+            Some(memo) => {
+                Memo::get_or(&memo.markdown, self.text, || markup::markdown_to_html(self.text, self.highlighter))
+            }
+            None => markup::markdown_to_html(self.text, self.highlighter),
+        })
+    }
+}
+
+impl Serialize for Md<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if serializer.is_human_readable() {
+            serializer.serialize_str(self.html())
+        } else {
+            serializer.serialize_str(self.text)
+        }
+    }
+}
+
 /// Everything derived once and shared by all pages.
 struct Shared<'a> {
     site: &'a Site,
     marks: &'a Marks,
     /// (claim index, appearance index) → (article index, mark).
     appearance_marks: HashMap<(usize, usize), (usize, &'a Mark)>,
-    article_refs: Vec<ArticleRef<'a>>,
-    claims: Vec<ClaimCtx<'a>>,
+    article_refs: Vec<Keyed<ArticleRef<'a>>>,
+    claims: Vec<Keyed<ClaimCtx<'a>>>,
+    /// The key of each claim's [`ClaimRef`].
+    claim_refs: Vec<u64>,
     /// Claim id → the discrepancies naming it, in file order.
     discrepancies_of: HashMap<&'a str, Vec<usize>>,
     highlighter: &'a Highlighter,
@@ -1014,12 +1048,22 @@ impl<'a> Shared<'a> {
             appearance_marks,
             article_refs: Vec::new(),
             claims: Vec::new(),
+            claim_refs: Vec::new(),
             discrepancies_of,
             highlighter,
             memo,
         };
-        shared.article_refs = site.articles.iter().enumerate().map(|(i, a)| shared.article_ref(i, a)).collect();
-        shared.claims = (0..site.claims.claims.len()).into_par_iter().map(|i| shared.claim_ctx(i)).collect();
+        shared.article_refs =
+            site.articles.par_iter().enumerate().map(|(i, a)| Keyed::new(shared.article_ref(i, a))).collect();
+        let claims: Vec<(Keyed<ClaimCtx<'a>>, u64)> = (0..site.claims.claims.len())
+            .into_par_iter()
+            .map(|i| {
+                let c = Keyed::new(shared.claim_ctx(i));
+                let r = fingerprint::of(&ClaimRef::of(&c));
+                (c, r)
+            })
+            .collect();
+        (shared.claims, shared.claim_refs) = claims.into_iter().unzip();
         shared
     }
 
@@ -1032,6 +1076,16 @@ impl<'a> Shared<'a> {
 
     fn canonical(&self, path: &str) -> Option<String> {
         self.site.config.base_url.as_ref().map(|b| format!("{b}{path}"))
+    }
+
+    /// `text` as HTML, converted when a template first asks for it.
+    fn md_lazy(&self, text: &'a str) -> Md<'a> {
+        Md { text, html: OnceLock::new(), highlighter: self.highlighter, memo: self.memo }
+    }
+
+    /// A claim as a list shows it.
+    fn claim_ref(&self, i: usize) -> Keyed<ClaimRef<'_>> {
+        Keyed { key: self.claim_refs[i], value: ClaimRef::of(&self.claims[i]) }
     }
 
     fn md(&self, text: &str) -> String {
@@ -1119,7 +1173,7 @@ impl<'a> Shared<'a> {
             claim: &claim.claim,
             verdict: self.verdict(claim),
             finding: &claim.finding,
-            explanation_html: self.md(&claim.explanation),
+            explanation_html: self.md_lazy(&claim.explanation),
             checked: claim.checked.into(),
             updated: updated(site, claim).into(),
             topic: &claim.topic,
@@ -1218,14 +1272,14 @@ impl<'a> Shared<'a> {
             .collect();
 
         // Topics in the order they first appear, each with its claims in file order.
-        let mut topics: Vec<(&str, Vec<ClaimRef<'_>>)> = Vec::new();
+        let mut topics: Vec<(&str, Vec<Keyed<ClaimRef<'_>>>)> = Vec::new();
         let mut topic_of: HashMap<&str, usize> = HashMap::new();
         for (i, c) in claims.claims.iter().enumerate() {
             let t = *topic_of.entry(c.topic.as_str()).or_insert_with(|| {
                 topics.push((&c.topic, Vec::new()));
                 topics.len() - 1
             });
-            topics[t].1.push(ClaimRef::of(&self.claims[i]));
+            topics[t].1.push(self.claim_ref(i));
         }
 
         let mut timeline: Vec<EventCtx<'_>> = claims
@@ -1266,8 +1320,8 @@ impl<'a> Shared<'a> {
                 match by_url.get(s.url.as_str()) {
                     Some(&x) => {
                         let x = &mut sources[x];
-                        if x.claims.last().is_none_or(|c| c.id != claim.id.value) {
-                            x.claims.push(ClaimRef::of(&self.claims[i]));
+                        if x.claims.last().is_none_or(|c| c.value.id != claim.id.value) {
+                            x.claims.push(self.claim_ref(i));
                         }
                     }
                     None => {
@@ -1277,7 +1331,7 @@ impl<'a> Shared<'a> {
                             publisher: s.publisher.as_deref(),
                             url: &s.url.value,
                             date: s.date.map(DateCtx::from),
-                            claims: vec![ClaimRef::of(&self.claims[i])],
+                            claims: vec![self.claim_ref(i)],
                         });
                     }
                 }
@@ -1303,11 +1357,7 @@ impl<'a> Shared<'a> {
                 Some((
                     c.date,
                     n,
-                    CorrectionListCtx {
-                        date: c.date.into(),
-                        text_html: self.md(&c.text),
-                        claim: ClaimRef::of(&self.claims[i]),
-                    },
+                    CorrectionListCtx { date: c.date.into(), text_html: self.md(&c.text), claim: self.claim_ref(i) },
                 ))
             })
             .collect();
@@ -1348,7 +1398,7 @@ impl<'a> Shared<'a> {
                             finding = escape(&claim.finding),
                         ),
                     });
-                    let flag = FlagCtx { mark_id: id, claim: ClaimRef::of(&self.claims[ci]), exact: &m.exact };
+                    let flag = FlagCtx { mark_id: id, claim: self.claim_ref(ci), exact: &m.exact };
                     if verdict.flag { flags.push(flag) } else { accurate.push(flag) }
                 }
                 Target::Artifact(n) => {

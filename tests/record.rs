@@ -91,6 +91,41 @@ fn rebuilds_reuse_recorded_pages_and_equal_fresh_builds() {
     );
 }
 
+/// An explanation is markdown, turned into HTML only for the pages that are rendered; its
+/// edit must still reach every page that shows it, here the front page's discrepancies
+/// (through a site's own part) as well as the claim's page.
+#[test]
+fn an_edited_explanation_reaches_every_page_that_shows_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let out = dir.path().join("out/output");
+    corpus::write_site(&site, corpus::Spec { articles: 30, claims: 60, seed: 4 }).unwrap();
+    fs::create_dir_all(site.join("templates/parts")).unwrap();
+    let part = include_str!("../themes/default/templates/parts/discrepancy.html").replace(
+        "<p class=\"finding\">{{ side.finding }}</p>",
+        "<p class=\"finding\">{{ side.finding }}</p><div class=\"why\">{{ side.explanation_html | safe }}</div>",
+    );
+    assert!(part.contains("class=\"why\""), "the discrepancy part changed shape");
+    fs::write(site.join("templates/parts/discrepancy.html"), part).unwrap();
+    build(&site, &out);
+
+    let claims = site.join("content/claims.toml");
+    let text = fs::read_to_string(&claims).unwrap();
+    let first = text.find("[[discrepancy]]").and_then(|d| text[d..].find("claims = [\"").map(|c| d + c + 11)).unwrap();
+    let side = &text[first..first + text[first..].find('"').unwrap()];
+    let entry = text.find(&format!("id = \"{side}\"")).unwrap();
+    let at = entry + text[entry..].find("Checked against [").unwrap();
+    let edited = format!("{}Checked *twice* against [{}", &text[..at], &text[at + "Checked against [".len()..]);
+    fs::write(&claims, edited).unwrap();
+    let s = build(&site, &out);
+    assert!(s.written >= 2 && s.written < s.files / 4, "the edit wrote {} of {}", s.written, s.files);
+    let now = tree(&out);
+    assert_eq!(now, fresh(&site, &dir.path().join("fresh")));
+    let shown = |p: &str| String::from_utf8_lossy(&now[Path::new(p)]).contains("Checked <em>twice</em> against");
+    assert!(shown("index.html"), "the front page shows the new explanation");
+    assert!(shown(&format!("claims/{side}/index.html")), "the claim's page shows it");
+}
+
 /// A small generated site, built once: (temporary folder, site, output).
 fn small_site(seed: u64) -> (tempfile::TempDir, PathBuf, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
