@@ -24,10 +24,10 @@ pub fn of<T: Serialize + ?Sized>(value: &T) -> u64 {
 /// An incremental fingerprint, for hashing several values in turn.
 pub struct Fingerprint {
     buf: Vec<u8>,
-    hasher: std::collections::hash_map::DefaultHasher,
+    hasher: xxhash_rust::xxh3::Xxh3,
 }
 
-/// Bytes gathered before they are handed to the hasher: SipHash is fast on long inputs and
+/// Bytes gathered before they are handed to the hasher: it is fast on long inputs and
 /// slow on many short ones.
 const BLOCK: usize = 64 * 1024;
 

@@ -617,7 +617,7 @@ enum Done {
 }
 
 fn hash_of(value: impl Hash) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
     value.hash(&mut h);
     h.finish()
 }
@@ -671,7 +671,7 @@ pub fn render_to(
     };
     // The templates are part of every page's fingerprint.
     let templates_hash = {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
         for (name, file) in &site.theme.templates {
             (name, &*file.text).hash(&mut h);
         }
