@@ -122,25 +122,27 @@ impl Twin {
         self.keep(rel)
     }
 
-    /// Puts the output's copy of `path` into the next site, if the last build recorded
-    /// that it was made from inputs with this `fingerprint` and the output still holds
-    /// that very file. Returns whether it did; if not, the caller makes the file and puts
-    /// it. The file is hard-linked, not copied: files are always replaced, never written
-    /// into, so the output cannot change through the link.
+    /// Puts the file the last build made for `path` into the next site, if it was made from
+    /// inputs with this `fingerprint` and is still that very file. Returns whether it did;
+    /// if not, the caller makes the file and puts it.
+    ///
+    /// The twin usually holds that file already: a link made by an earlier build, when the
+    /// page last changed. Then there is nothing to do, and the output is not even looked
+    /// at, since the twin's copy is what the swap puts in place. Otherwise the output's copy
+    /// is hard-linked, not copied: files are always replaced, never written into, so the
+    /// output cannot change through the link.
     pub fn reuse(&self, path: &str, fingerprint: u64) -> io::Result<bool> {
         let Some(entry) = self.prior.get(path).filter(|e| e.fingerprint == fingerprint && e.file.usable()) else {
             return Ok(false);
         };
         let rel = safe_relative(path)?;
-        let from = self.output.join(&rel);
-        if FileId::of(&from) != Some(entry.file) {
-            return Ok(false);
-        }
         let target = self.dir.join(&rel);
-        // The twin usually holds this very file already (a link made by an earlier build,
-        // when the page last changed); then there is nothing to do, not even a stat more.
         let mut file = entry.file;
         if FileId::of(&target) != Some(entry.file) {
+            let from = self.output.join(&rel);
+            if FileId::of(&from) != Some(entry.file) {
+                return Ok(false);
+            }
             if let Some(parent) = target.parent() {
                 make_dir(&self.dir, parent)?;
             }
