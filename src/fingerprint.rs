@@ -8,7 +8,7 @@
 //! length) into a buffer that is hashed in large blocks. The encoding is prefix-free, so
 //! two different values of one type never give the same byte stream.
 
-use std::hash::Hasher;
+use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
 use serde::Serialize;
 use serde::ser;
@@ -24,12 +24,18 @@ pub fn of<T: Serialize + ?Sized>(value: &T) -> u64 {
 /// An incremental fingerprint, for hashing several values in turn.
 pub struct Fingerprint {
     buf: Vec<u8>,
-    hasher: xxhash_rust::xxh3::Xxh3,
+    /// Made only once a value outgrows a block. Most values are a few hundred bytes: they
+    /// are hashed in one call, without the streaming state (which costs more to set up
+    /// than such a value costs to hash).
+    hasher: Option<Box<Xxh3>>,
 }
 
 /// Bytes gathered before they are handed to the hasher: it is fast on long inputs and
 /// slow on many short ones.
 const BLOCK: usize = 64 * 1024;
+
+/// Room for a typical value, so that its buffer is not grown step by step.
+const START: usize = 1024;
 
 impl Default for Fingerprint {
     fn default() -> Self {
@@ -40,7 +46,7 @@ impl Default for Fingerprint {
 impl Fingerprint {
     /// An empty fingerprint.
     pub fn new() -> Self {
-        Fingerprint { buf: Vec::new(), hasher: Default::default() }
+        Fingerprint { buf: Vec::with_capacity(START), hasher: None }
     }
 
     /// Adds a value.
@@ -60,9 +66,14 @@ impl Fingerprint {
     }
 
     /// The hash of everything added.
-    pub fn finish(mut self) -> u64 {
-        self.flush();
-        self.hasher.finish()
+    pub fn finish(self) -> u64 {
+        match self.hasher {
+            None => xxh3_64(&self.buf),
+            Some(mut hasher) => {
+                hasher.update(&self.buf);
+                hasher.digest()
+            }
+        }
     }
 
     fn tag(&mut self, t: u8) {
@@ -75,7 +86,9 @@ impl Fingerprint {
     fn raw(&mut self, bytes: &[u8]) {
         if bytes.len() >= BLOCK {
             self.flush();
-            self.hasher.write(bytes);
+            if let Some(hasher) = &mut self.hasher {
+                hasher.update(bytes);
+            }
             return;
         }
         self.buf.extend_from_slice(bytes);
@@ -85,7 +98,7 @@ impl Fingerprint {
     }
 
     fn flush(&mut self) {
-        self.hasher.write(&self.buf);
+        self.hasher.get_or_insert_with(|| Box::new(Xxh3::new())).update(&self.buf);
         self.buf.clear();
     }
 }
