@@ -59,9 +59,9 @@ impl Fingerprint {
     }
 
     /// Adds raw bytes, length first.
+    #[inline]
     pub fn bytes(&mut self, bytes: &[u8]) {
-        self.tag(b's');
-        self.raw(&(bytes.len() as u64).to_le_bytes());
+        self.tagged(b's', &(bytes.len() as u64).to_le_bytes());
         self.raw(bytes);
     }
 
@@ -76,6 +76,9 @@ impl Fingerprint {
         }
     }
 
+    // A context has thousands of fields: these are inlined, so that a tag and its fixed-size
+    // bytes are a few stores rather than calls to `memcpy`.
+    #[inline]
     fn tag(&mut self, t: u8) {
         self.buf.push(t);
         if self.buf.len() >= BLOCK {
@@ -83,6 +86,17 @@ impl Fingerprint {
         }
     }
 
+    /// A tag and its fixed-size bytes.
+    #[inline]
+    fn tagged<const N: usize>(&mut self, t: u8, bytes: &[u8; N]) {
+        self.buf.push(t);
+        self.buf.extend_from_slice(bytes);
+        if self.buf.len() >= BLOCK {
+            self.flush();
+        }
+    }
+
+    #[inline]
     fn raw(&mut self, bytes: &[u8]) {
         if bytes.len() >= BLOCK {
             self.flush();
@@ -97,6 +111,7 @@ impl Fingerprint {
         }
     }
 
+    #[cold]
     fn flush(&mut self) {
         self.hasher.get_or_insert_with(|| Box::new(Xxh3::new())).update(&self.buf);
         self.buf.clear();
@@ -192,8 +207,7 @@ impl ser::Serializer for &mut Fingerprint {
         self.serialize_i64(v.into())
     }
     fn serialize_i64(self, v: i64) -> Done {
-        self.tag(b'i');
-        self.raw(&v.to_le_bytes());
+        self.tagged(b'i', &v.to_le_bytes());
         Ok(())
     }
     fn serialize_u8(self, v: u8) -> Done {
@@ -206,16 +220,14 @@ impl ser::Serializer for &mut Fingerprint {
         self.serialize_u64(v.into())
     }
     fn serialize_u64(self, v: u64) -> Done {
-        self.tag(b'u');
-        self.raw(&v.to_le_bytes());
+        self.tagged(b'u', &v.to_le_bytes());
         Ok(())
     }
     fn serialize_f32(self, v: f32) -> Done {
         self.serialize_f64(v.into())
     }
     fn serialize_f64(self, v: f64) -> Done {
-        self.tag(b'f');
-        self.raw(&v.to_bits().to_le_bytes());
+        self.tagged(b'f', &v.to_bits().to_le_bytes());
         Ok(())
     }
     fn serialize_char(self, v: char) -> Done {
@@ -245,8 +257,7 @@ impl ser::Serializer for &mut Fingerprint {
         self.serialize_unit()
     }
     fn serialize_unit_variant(self, _: &'static str, index: u32, _: &'static str) -> Done {
-        self.tag(b'v');
-        self.raw(&index.to_le_bytes());
+        self.tagged(b'v', &index.to_le_bytes());
         Ok(())
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> Done {
@@ -259,8 +270,7 @@ impl ser::Serializer for &mut Fingerprint {
         _: &'static str,
         value: &T,
     ) -> Done {
-        self.tag(b'V');
-        self.raw(&index.to_le_bytes());
+        self.tagged(b'V', &index.to_le_bytes());
         value.serialize(self)
     }
     // Compounds are an opening tag, their elements (each self-delimiting) and a closing
@@ -276,8 +286,7 @@ impl ser::Serializer for &mut Fingerprint {
         self.serialize_seq(None)
     }
     fn serialize_tuple_variant(self, _: &'static str, index: u32, _: &'static str, _: usize) -> Result<Self, Never> {
-        self.tag(b'V');
-        self.raw(&index.to_le_bytes());
+        self.tagged(b'V', &index.to_le_bytes());
         self.serialize_seq(None)
     }
     fn serialize_map(self, _: Option<usize>) -> Result<Self, Never> {
@@ -288,8 +297,7 @@ impl ser::Serializer for &mut Fingerprint {
         self.serialize_map(None)
     }
     fn serialize_struct_variant(self, _: &'static str, index: u32, _: &'static str, _: usize) -> Result<Self, Never> {
-        self.tag(b'V');
-        self.raw(&index.to_le_bytes());
+        self.tagged(b'V', &index.to_le_bytes());
         self.serialize_map(None)
     }
 }
