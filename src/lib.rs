@@ -28,6 +28,7 @@ pub mod load;
 pub mod marks;
 pub mod markup;
 pub mod parts;
+pub mod pieces;
 pub mod pipeline;
 pub mod record;
 pub mod render;

@@ -52,12 +52,15 @@ pub struct Site {
 pub struct Cache {
     keep: bool,
     articles: std::collections::HashMap<String, Article>,
+    /// The readings of the claims file's pieces, from the last load (or read from beside
+    /// the output by the pipeline). Always kept: they are what a rebuild reuses.
+    pub pieces: claims::Kept,
 }
 
 impl Cache {
     /// A cache that keeps what it is given.
     pub fn keeping() -> Self {
-        Cache { keep: true, articles: Default::default() }
+        Cache { keep: true, ..Default::default() }
     }
 }
 
@@ -80,9 +83,10 @@ pub fn load_cached(root: &Path, highlighter: &Arc<Highlighter>, cache: &mut Cach
         }
     };
 
-    // The claims file is one TOML document, parsed on one thread (0.6 s at 20,000
-    // claims): side by side with the articles, which take both cores between them.
-    let ((articles, broken, article_diags), (claims, claims_file, claims_diags)) = rayon::join(
+    // The claims file (its pieces read on every core, or taken from the kept readings),
+    // side by side with the articles.
+    let kept = std::mem::take(&mut cache.pieces);
+    let ((articles, broken, article_diags), (claims, claims_file, claims_diags, pieces)) = rayon::join(
         || {
             let mut diags = Vec::new();
             let (articles, broken) = load_articles(root, highlighter, cache, &mut diags);
@@ -90,17 +94,18 @@ pub fn load_cached(root: &Path, highlighter: &Arc<Highlighter>, cache: &mut Cach
         },
         || {
             let mut diags = Vec::new();
-            let (claims, file) = match read_text(root, CLAIMS_FILE, false) {
-                Ok(Some(file)) => (claims::parse(&file, &mut diags), file),
-                Ok(None) => (Claims::default(), SourceFile::new(CLAIMS_FILE, "")),
+            let ((claims, pieces), file) = match read_text(root, CLAIMS_FILE, false) {
+                Ok(Some(file)) => (claims::parse_kept(&file, &mut diags, &kept), file),
+                Ok(None) => (Default::default(), SourceFile::new(CLAIMS_FILE, "")),
                 Err(d) => {
                     diags.push(d);
-                    (Claims::default(), SourceFile::new(CLAIMS_FILE, ""))
+                    (Default::default(), SourceFile::new(CLAIMS_FILE, ""))
                 }
             };
-            (claims, file, diags)
+            (claims, file, diags, pieces)
         },
     );
+    cache.pieces = pieces;
     diags.extend(article_diags);
     diags.extend(claims_diags);
 

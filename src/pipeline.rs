@@ -158,6 +158,11 @@ fn make_inner(
         clock = Instant::now();
     };
     let highlighter = std::sync::Arc::new(Highlighter::new());
+    if let Some(output) = output
+        && cache.pieces.pieces.is_empty()
+    {
+        cache.pieces = crate::pieces::read(output);
+    }
     let (site, diags) = load::load_cached(&opts.root, &highlighter, cache);
     lap("load");
     report.extend(diags);
@@ -224,6 +229,11 @@ fn make_inner(
                 return (report, None);
             }
         };
+        if cache.pieces.fresh {
+            // Only a cache: a build that cannot keep it merely parses the whole file next time.
+            let _ = crate::pieces::write(output, &cache.pieces);
+            cache.pieces.fresh = false;
+        }
         lap("write");
         let rendered = Rendered { pages: Vec::new(), flags: made.flags };
         let counts = Counts { files: made.files, pages: made.pages, written, reused: made.reused };

@@ -14,7 +14,7 @@ use crate::date::Date;
 use crate::diag::{Diagnostic, SourceFile};
 
 /// A value and the byte range in its file where it was written.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Sp<T> {
     /// The value.
     pub value: T,
