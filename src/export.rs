@@ -50,50 +50,29 @@ pub fn write_claims_json(
             None => article_entry(a).map(Html::from),
         })
         .collect::<std::io::Result<_>>()?;
-    let doc = Rest {
+    let artifacts = Artifacts {
         artifacts: claims
             .artifacts
             .iter()
             .enumerate()
             .map(|(n, a)| quote(&a.quote, Target::Artifact(n), Some(&a.reason)))
             .collect(),
-        claims: claims
-            .claims
-            .iter()
-            .enumerate()
-            .map(|(ci, c)| {
-                let (first, _) = site.claims_file.line_col(c.span.start);
-                let (last, _) = site.claims_file.line_col(c.span.end.saturating_sub(1).max(c.span.start));
-                ClaimOut {
-                    appearances: c
-                        .appearances
-                        .iter()
-                        .enumerate()
-                        .map(|(ai, q)| quote(q, Target::Appearance { claim: ci, index: ai }, None))
-                        .collect(),
-                    checked: c.checked,
-                    claim: &c.claim,
-                    explanation: &c.explanation,
-                    finding: &c.finding,
-                    id: &c.id.value,
-                    lines: [first, last],
-                    page: format!("claims/{}/", c.id.value),
-                    sources: c
-                        .sources
-                        .iter()
-                        .map(|s| SourceOut {
-                            date: s.date,
-                            publisher: s.publisher.as_deref(),
-                            title: &s.title,
-                            url: &s.url.value,
-                        })
-                        .collect(),
-                    topic: &c.topic,
-                    updated: updated(site, c),
-                    verdict: &c.verdict.value,
+    };
+    // Each claim's entry is kept like an article's, under a fingerprint of what it says:
+    // an edit serializes one claim again, not 20,000.
+    let entries: Vec<Html> = (0..claims.claims.len())
+        .into_par_iter()
+        .map(|ci| {
+            let entry = claim_out(site, ci, &quote);
+            match parts {
+                Some(store) => {
+                    store.get_or(crate::fingerprint::of(&("claims.json claim", &entry)), || indented(&entry))
                 }
-            })
-            .collect(),
+                None => indented(&entry).map(Html::from),
+            }
+        })
+        .collect::<std::io::Result<_>>()?;
+    let rest = Rest {
         corrections: claims
             .corrections
             .iter()
@@ -135,18 +114,69 @@ pub fn write_claims_json(
             .collect(),
         version: VERSION,
     };
-    // `articles` comes first in key order: the kept entries, then the rest of the
-    // document with its opening brace dropped.
+    // The document's keys in order, as serde_json would write them: `articles` and `claims`
+    // from their entries, the others as pretty JSON without their object's braces.
     let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
-    out.write_all(b"{\n  \"articles\": [")?;
-    for (i, entry) in articles.iter().enumerate() {
+    out.write_all(b"{\n")?;
+    write_list(&mut out, "articles", &articles)?;
+    let artifacts = serde_json::to_string_pretty(&artifacts)?;
+    out.write_all(artifacts.strip_prefix("{\n").and_then(|a| a.strip_suffix("\n}")).unwrap_or("").as_bytes())?;
+    out.write_all(b",\n")?;
+    write_list(&mut out, "claims", &entries)?;
+    serde_json::to_writer_pretty(Skip { bytes: b"{\n".len(), inner: &mut out }, &rest)?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
+/// A list of entries as the pretty printer writes an array at the document's top level,
+/// followed by the comma of a key that is not the last.
+fn write_list(out: &mut impl std::io::Write, key: &str, entries: &[Html]) -> std::io::Result<()> {
+    write!(out, "  \"{key}\": [")?;
+    for (i, entry) in entries.iter().enumerate() {
         out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
         out.write_all(entry.as_bytes())?;
     }
-    out.write_all(if articles.is_empty() { b"],\n" } else { b"\n  ],\n" })?;
-    serde_json::to_writer_pretty(Skip { bytes: b"{\n".len(), inner: &mut out }, &doc)?;
-    out.write_all(b"\n")?;
-    out.flush()
+    out.write_all(if entries.is_empty() { b"],\n" } else { b"\n  ],\n" })
+}
+
+/// An entry of a top-level array, indented for its place in the document (JSON strings
+/// hold no raw line breaks, so every line break is one of the layout's).
+fn indented(entry: &impl Serialize) -> std::io::Result<String> {
+    Ok(serde_json::to_string_pretty(entry)?.replace('\n', "\n    "))
+}
+
+/// Claim `ci` as the export writes it.
+fn claim_out<'a>(
+    site: &'a Site,
+    ci: usize,
+    quote: &(impl Fn(&'a crate::claims::Quote, Target, Option<&'a str>) -> QuoteOut<'a> + Sync),
+) -> ClaimOut<'a> {
+    let c = &site.claims.claims[ci];
+    let (first, _) = site.claims_file.line_col(c.span.start);
+    let (last, _) = site.claims_file.line_col(c.span.end.saturating_sub(1).max(c.span.start));
+    ClaimOut {
+        appearances: c
+            .appearances
+            .iter()
+            .enumerate()
+            .map(|(ai, q)| quote(q, Target::Appearance { claim: ci, index: ai }, None))
+            .collect(),
+        checked: c.checked,
+        claim: &c.claim,
+        explanation: &c.explanation,
+        finding: &c.finding,
+        id: &c.id.value,
+        lines: [first, last],
+        page: format!("claims/{}/", c.id.value),
+        sources: c
+            .sources
+            .iter()
+            .map(|s| SourceOut { date: s.date, publisher: s.publisher.as_deref(), title: &s.title, url: &s.url.value })
+            .collect(),
+        topic: &c.topic,
+        updated: updated(site, c),
+        verdict: &c.verdict.value,
+    }
 }
 
 /// A hash of everything the export (and the feed) is made from: the config (with any
@@ -174,8 +204,7 @@ fn entry_key(a: &Article) -> u64 {
     fp.finish()
 }
 
-/// An article's entry in `articles`, indented for its place in the document (JSON
-/// strings hold no raw line breaks, so every line break is one of the layout's).
+/// An article's entry in `articles`, indented for its place in the document.
 fn article_entry(a: &Article) -> std::io::Result<String> {
     let entry = ArticleOut {
         author: a.meta.author.as_deref(),
@@ -191,8 +220,7 @@ fn article_entry(a: &Article) -> std::io::Result<String> {
         title: &a.meta.title,
         url: a.meta.url.as_deref(),
     };
-    let json = serde_json::to_string_pretty(&entry)?;
-    Ok(json.replace('\n', "\n    "))
+    indented(&entry)
 }
 
 /// Drops the first `bytes` bytes written through it.
@@ -241,11 +269,15 @@ fn quote_out<'a>(
 // 10,000 articles held a second copy of every article's text. Fields are declared in
 // alphabetical order, the order the format has always had (and the schema's examples show).
 
-/// The document after `articles`, which are written from kept entries.
+/// The document's `artifacts`, which follow the articles.
+#[derive(Serialize)]
+struct Artifacts<'a> {
+    artifacts: Vec<QuoteOut<'a>>,
+}
+
+/// The document after `claims`.
 #[derive(Serialize)]
 struct Rest<'a> {
-    artifacts: Vec<QuoteOut<'a>>,
-    claims: Vec<ClaimOut<'a>>,
     corrections: Vec<CorrectionOut<'a>>,
     discrepancies: Vec<DiscrepancyOut<'a>>,
     format: &'static str,

@@ -119,7 +119,7 @@ impl From<Date> for DateCtx {
 
 #[derive(Serialize, Clone)]
 struct AppearanceCtx<'a> {
-    article: Keyed<ArticleRef<'a>>,
+    article: Arc<Keyed<ArticleRef<'a>>>,
     mark_id: String,
     href: String,
     before: &'a str,
@@ -210,7 +210,7 @@ struct DiscrepancyCtx<'a, 's> {
 
 #[derive(Serialize)]
 struct ScoreRow<'a> {
-    article: Keyed<ArticleRef<'a>>,
+    article: Arc<Keyed<ArticleRef<'a>>>,
     counts: Vec<usize>,
     artifacts: usize,
 }
@@ -256,7 +256,7 @@ struct CorrectionListCtx<'s> {
 struct IndexLists<'a, 's> {
     discrepancies: Parts<DiscrepancyCtx<'a, 's>>,
     scorecard: Parts<ScoreRow<'a>>,
-    articles: Parts<&'s Keyed<ArticleRef<'a>>>,
+    articles: Parts<&'s Arc<Keyed<ArticleRef<'a>>>>,
     topics: Vec<(&'a str, Parts<Keyed<ClaimRef<'s>>>)>,
 }
 
@@ -279,7 +279,7 @@ struct FullIndexCtx<'a, 's> {
     lead_html: Option<String>,
     discrepancies: Vec<DiscrepancyCtx<'a, 's>>,
     scorecard: Vec<ScoreRow<'a>>,
-    articles: Vec<&'s Keyed<ArticleRef<'a>>>,
+    articles: Vec<&'s Arc<Keyed<ArticleRef<'a>>>>,
     topics: Vec<TopicCtx<'a, Vec<Keyed<ClaimRef<'s>>>>>,
     timeline: Vec<EventCtx<'a>>,
     counts: CountsCtx,
@@ -315,7 +315,7 @@ struct CorrectionsCtx<'s> {
 
 #[derive(Serialize)]
 struct ArticlePageCtx<'a, 's> {
-    article: &'s Keyed<ArticleRef<'a>>,
+    article: &'s Arc<Keyed<ArticleRef<'a>>>,
     flags: Vec<FlagCtx<'a, 's>>,
     accurate: Vec<FlagCtx<'a, 's>>,
     artifacts: Vec<ArtifactCtx<'a>>,
@@ -454,7 +454,8 @@ struct Shared<'a> {
     marks: &'a Marks,
     /// (claim index, appearance index) → (article index, mark).
     appearance_marks: HashMap<(usize, usize), (usize, &'a Mark)>,
-    article_refs: Vec<Keyed<ArticleRef<'a>>>,
+    /// Shared, not copied, by the appearances and scorecard rows that show them.
+    article_refs: Vec<Arc<Keyed<ArticleRef<'a>>>>,
     claims: Vec<Keyed<ClaimCtx<'a>>>,
     /// The key of each claim's [`ClaimRef`].
     claim_refs: Vec<u64>,
@@ -1054,7 +1055,7 @@ impl<'a> Shared<'a> {
             memo,
         };
         shared.article_refs =
-            site.articles.par_iter().enumerate().map(|(i, a)| Keyed::new(shared.article_ref(i, a))).collect();
+            site.articles.par_iter().enumerate().map(|(i, a)| Arc::new(Keyed::new(shared.article_ref(i, a)))).collect();
         let claims: Vec<(Keyed<ClaimCtx<'a>>, u64)> = (0..site.claims.claims.len())
             .into_par_iter()
             .map(|i| {

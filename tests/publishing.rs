@@ -100,7 +100,11 @@ fn claims_json_matches_its_schema_and_its_offsets_hold() {
     let validator = jsonschema::validator_for(&schema).expect("a valid schema");
     for which in ["repo", "council", "ui-base"] {
         let (_dir, out) = built(which);
-        let data: Value = serde_json::from_str(&fs::read_to_string(out.join("claims.json")).unwrap()).unwrap();
+        let text = fs::read_to_string(out.join("claims.json")).unwrap();
+        let data: Value = serde_json::from_str(&text).unwrap();
+        // The file is assembled from kept entries; it must read as serde_json's own pretty
+        // printing of the document, keys in order.
+        assert_eq!(text, serde_json::to_string_pretty(&data).unwrap() + "\n", "{which}: layout");
         let errors: Vec<String> =
             validator.iter_errors(&data).map(|e| format!("{} at {}", e, e.instance_path())).collect();
         assert!(errors.is_empty(), "{which}: {errors:#?}");
@@ -121,6 +125,21 @@ fn claims_json_matches_its_schema_and_its_offsets_hold() {
         }
         assert!(checked > 0);
     }
+}
+
+/// With no claims and no artifacts, the export's empty lists are laid out as serde_json
+/// lays them out.
+#[test]
+fn claims_json_of_a_site_with_no_claims_is_pretty_json() {
+    let (dir, site) = fixture("council");
+    fs::write(site.join("content/claims.toml"), "").unwrap();
+    let out = dir.path().join("out");
+    build(&site, &out);
+    let text = fs::read_to_string(out.join("claims.json")).unwrap();
+    let data: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(data["claims"], Value::Array(Vec::new()));
+    assert_eq!(data["artifacts"], Value::Array(Vec::new()));
+    assert_eq!(text, serde_json::to_string_pretty(&data).unwrap() + "\n");
 }
 
 #[test]
