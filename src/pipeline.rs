@@ -164,6 +164,14 @@ fn make_inner(
         cache.pieces = crate::pieces::read(output);
     }
     let (site, diags) = load::load_cached(&opts.root, &highlighter, cache);
+    if let Some(output) = output
+        && (!cache.pieces.fresh || crate::pieces::write(output, &cache.pieces).is_ok())
+    {
+        // Kept at once, and let go of: a reading stands for its text whatever becomes of
+        // the build, and a fresh build of 20,000 claims need not hold 10 MB of them to its
+        // end. (The output's folder may not exist yet: then they are kept after the swap.)
+        cache.pieces = Default::default();
+    }
     lap("load");
     report.extend(diags);
     let Some(mut site) = site else { return (report, None) };
@@ -232,7 +240,7 @@ fn make_inner(
         if cache.pieces.fresh {
             // Only a cache: a build that cannot keep it merely parses the whole file next time.
             let _ = crate::pieces::write(output, &cache.pieces);
-            cache.pieces.fresh = false;
+            cache.pieces = Default::default();
         }
         lap("write");
         let rendered = Rendered { pages: Vec::new(), flags: made.flags };
