@@ -100,9 +100,7 @@ impl Fingerprint {
     fn raw(&mut self, bytes: &[u8]) {
         if bytes.len() >= BLOCK {
             self.flush();
-            if let Some(hasher) = &mut self.hasher {
-                hasher.update(bytes);
-            }
+            streaming(&mut self.hasher).update(bytes);
             return;
         }
         self.buf.extend_from_slice(bytes);
@@ -113,9 +111,14 @@ impl Fingerprint {
 
     #[cold]
     fn flush(&mut self) {
-        self.hasher.get_or_insert_with(|| Box::new(Xxh3::new())).update(&self.buf);
+        streaming(&mut self.hasher).update(&self.buf);
         self.buf.clear();
     }
+}
+
+/// The streaming hasher, made on first need.
+fn streaming(hasher: &mut Option<Box<Xxh3>>) -> &mut Xxh3 {
+    hasher.get_or_insert_with(|| Box::new(Xxh3::new()))
 }
 
 /// A value whose fingerprint is taken once, when it is made. Templates (any human-readable

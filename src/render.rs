@@ -429,12 +429,15 @@ struct Md<'a> {
 
 impl Md<'_> {
     fn html(&self) -> &str {
-        self.html.get_or_init(|| match self.memo {
-            Some(memo) => {
-                Memo::get_or(&memo.markdown, self.text, || markup::markdown_to_html(self.text, self.highlighter))
-            }
-            None => markup::markdown_to_html(self.text, self.highlighter),
-        })
+        self.html.get_or_init(|| markdown(self.text, self.highlighter, self.memo))
+    }
+}
+
+/// `text` as HTML, from `memo` when `serve` keeps one.
+fn markdown(text: &str, highlighter: &Highlighter, memo: Option<&Memo>) -> String {
+    match memo {
+        Some(memo) => Memo::get_or(&memo.markdown, text, || markup::markdown_to_html(text, highlighter)),
+        None => markup::markdown_to_html(text, highlighter),
     }
 }
 
@@ -671,13 +674,8 @@ pub fn render_to(
         .ok()
     };
     // The templates are part of every page's fingerprint.
-    let templates_hash = {
-        let mut h = xxhash_rust::xxh3::Xxh3::new();
-        for (name, file) in &site.theme.templates {
-            (name, &*file.text).hash(&mut h);
-        }
-        h.finish()
-    };
+    let templates_hash =
+        hash_of(site.theme.templates.iter().map(|(name, file)| (name, &*file.text)).collect::<Vec<_>>());
     let shared = Shared::new(site, marks, highlighter, memo);
     let config = &site.config;
     let site_ctx = SiteCtx {
@@ -1090,10 +1088,7 @@ impl<'a> Shared<'a> {
     }
 
     fn md(&self, text: &str) -> String {
-        match self.memo {
-            Some(memo) => Memo::get_or(&memo.markdown, text, || markup::markdown_to_html(text, self.highlighter)),
-            None => markup::markdown_to_html(text, self.highlighter),
-        }
+        markdown(text, self.highlighter, self.memo)
     }
 
     fn article_ref(&self, i: usize, a: &'a Article) -> ArticleRef<'a> {
