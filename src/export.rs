@@ -2,7 +2,6 @@
 //! Schema, in `docs/claims-json.md` and `docs/claims.schema.json`.
 
 use std::collections::HashMap;
-use std::io::Write as _;
 
 use serde::Serialize;
 
@@ -13,7 +12,6 @@ use crate::article::Article;
 use crate::date::Date;
 use crate::fingerprint::Fingerprint;
 use crate::load::Site;
-use crate::parts::{Html, Store};
 use crate::render::updated;
 
 /// The format's version: bump it on any change that could break a reader.
@@ -22,121 +20,146 @@ pub const VERSION: u32 = 1;
 /// The export, as pretty-printed JSON with a final newline. Deterministic: objects have
 /// sorted keys, arrays follow the site's order.
 pub fn claims_json(site: &Site, marks: &Marks) -> String {
-    let mut out = Vec::new();
     // Writing into memory cannot fail, and serde_json writes valid UTF-8.
-    let _ = write_claims_json(site, marks, None, &mut out);
-    String::from_utf8(out).unwrap_or_default()
+    let Ok(doc) = Doc::new(site, marks) else { return String::new() };
+    let mut out = String::new();
+    for piece in &doc.pieces {
+        match piece {
+            Piece::Text(text) => out.push_str(text),
+            entry => out.push_str(&doc.entry(entry).unwrap_or_default()),
+        }
+    }
+    out
 }
 
-/// [`claims_json`], written to `out` as it is made: with every article's text in it, the
-/// export is the largest file of a site, and a build streams it to disk rather than hold
-/// it in memory. Each article's entry is kept in `parts` under a fingerprint of its file,
-/// so that a rebuild neither parses the article again nor escapes its text again.
-pub fn write_claims_json(
-    site: &Site,
-    marks: &Marks,
-    parts: Option<&Store>,
-    out: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    let config = &site.config;
-    let claims = &site.claims;
-    let located: HashMap<Target, &Mark> = marks.iter().flatten().map(|m| (m.target, m)).collect();
-    let quote = |q, target, reason| quote_out(&located, q, target, reason);
-    let articles: Vec<Html> = site
-        .articles
-        .par_iter()
-        .map(|a| match parts {
-            Some(store) => store.get_or(entry_key(a), || article_entry(a)),
-            None => article_entry(a).map(Html::from),
-        })
-        .collect::<std::io::Result<_>>()?;
-    let artifacts = Artifacts {
-        artifacts: claims
-            .artifacts
-            .iter()
-            .enumerate()
-            .map(|(n, a)| quote(&a.quote, Target::Artifact(n), Some(&a.reason)))
-            .collect(),
-    };
-    // Each claim's entry is kept like an article's, under a fingerprint of what it says:
-    // an edit serializes one claim again, not 20,000.
-    let entries: Vec<Html> = (0..claims.claims.len())
-        .into_par_iter()
-        .map(|ci| {
-            let entry = claim_out(site, ci, &quote);
-            match parts {
-                Some(store) => {
-                    store.get_or(crate::fingerprint::of(&("claims.json claim", &entry)), || indented(&entry))
-                }
-                None => indented(&entry).map(Html::from),
-            }
-        })
-        .collect::<std::io::Result<_>>()?;
-    let rest = Rest {
-        corrections: claims
-            .corrections
-            .iter()
-            .map(|c| CorrectionOut { claim: &c.claim.value, date: c.date, text: &c.text })
-            .collect(),
-        discrepancies: claims
-            .discrepancies
-            .iter()
-            .map(|d| DiscrepancyOut {
-                claims: d.claims.iter().map(|c| c.value.as_str()).collect(),
-                id: &d.id.value,
-                resolution: &d.resolution,
-                title: &d.title,
-            })
-            .collect(),
-        format: "briefing-claims",
-        site: SiteOut {
-            base_url: config.base_url.as_deref(),
-            description: &config.description,
-            language: &config.language,
-            publisher: PublisherOut { name: &config.publisher.name, url: config.publisher.url.as_deref() },
-            title: &config.title,
-        },
-        timeline: claims
-            .events
-            .iter()
-            .map(|e| EventOut { date: e.date, source: e.source.as_deref(), title: &e.title })
-            .collect(),
-        verdicts: config
-            .verdicts
-            .iter()
-            .map(|v| VerdictOut {
-                description: &v.description,
-                flag: v.flag,
-                key: &v.key,
-                label: &v.label,
-                rating: v.rating,
-            })
-            .collect(),
-        version: VERSION,
-    };
-    // The document's keys in order, as serde_json would write them: `articles` and `claims`
-    // from their entries, the others as pretty JSON without their object's braces.
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
-    out.write_all(b"{\n")?;
-    write_list(&mut out, "articles", &articles)?;
-    let artifacts = serde_json::to_string_pretty(&artifacts)?;
-    out.write_all(artifacts.strip_prefix("{\n").and_then(|a| a.strip_suffix("\n}")).unwrap_or("").as_bytes())?;
-    out.write_all(b",\n")?;
-    write_list(&mut out, "claims", &entries)?;
-    serde_json::to_writer_pretty(Skip { bytes: b"{\n".len(), inner: &mut out }, &rest)?;
-    out.write_all(b"\n")?;
-    out.flush()
+/// One piece of the document, in order: text of its own, or an entry of `articles` or
+/// `claims`, under a key of what it is made from.
+pub enum Piece {
+    /// Text between entries.
+    Text(String),
+    /// Article `i`'s entry.
+    Article(usize, u64),
+    /// Claim `i`'s entry.
+    Claim(usize, u64),
+}
+
+impl Piece {
+    /// An entry's key.
+    pub fn key(&self) -> Option<u64> {
+        match self {
+            Piece::Text(_) => None,
+            Piece::Article(_, key) | Piece::Claim(_, key) => Some(*key),
+        }
+    }
+}
+
+/// The export as [`Piece`]s. Every entry has a key, and is made only on request: with
+/// every article's text in it, the export is the largest file of a site (77 MB at 10,000
+/// articles), and a rebuild copies the entries it kept from the previous file (see
+/// [`crate::splice`]) rather than escape every article's text again.
+pub struct Doc<'a> {
+    site: &'a Site,
+    claims: Vec<ClaimOut<'a>>,
+    /// The document, in order.
+    pub pieces: Vec<Piece>,
+}
+
+impl<'a> Doc<'a> {
+    /// The pieces of the export of `site`.
+    pub fn new(site: &'a Site, marks: &'a Marks) -> std::io::Result<Doc<'a>> {
+        let config = &site.config;
+        let claims = &site.claims;
+        let located: HashMap<Target, &Mark> = marks.iter().flatten().map(|m| (m.target, m)).collect();
+        let quote = |q, target, reason| quote_out(&located, q, target, reason);
+        let outs: Vec<ClaimOut> =
+            (0..claims.claims.len()).into_par_iter().map(|ci| claim_out(site, ci, &quote)).collect();
+        let claim_keys: Vec<u64> =
+            outs.par_iter().map(|entry| crate::fingerprint::of(&("claims.json claim", entry))).collect();
+        let artifacts = Artifacts {
+            artifacts: claims
+                .artifacts
+                .iter()
+                .enumerate()
+                .map(|(n, a)| quote(&a.quote, Target::Artifact(n), Some(&a.reason)))
+                .collect(),
+        };
+        let rest = Rest {
+            corrections: claims
+                .corrections
+                .iter()
+                .map(|c| CorrectionOut { claim: &c.claim.value, date: c.date, text: &c.text })
+                .collect(),
+            discrepancies: claims
+                .discrepancies
+                .iter()
+                .map(|d| DiscrepancyOut {
+                    claims: d.claims.iter().map(|c| c.value.as_str()).collect(),
+                    id: &d.id.value,
+                    resolution: &d.resolution,
+                    title: &d.title,
+                })
+                .collect(),
+            format: "briefing-claims",
+            site: SiteOut {
+                base_url: config.base_url.as_deref(),
+                description: &config.description,
+                language: &config.language,
+                publisher: PublisherOut { name: &config.publisher.name, url: config.publisher.url.as_deref() },
+                title: &config.title,
+            },
+            timeline: claims
+                .events
+                .iter()
+                .map(|e| EventOut { date: e.date, source: e.source.as_deref(), title: &e.title })
+                .collect(),
+            verdicts: config
+                .verdicts
+                .iter()
+                .map(|v| VerdictOut {
+                    description: &v.description,
+                    flag: v.flag,
+                    key: &v.key,
+                    label: &v.label,
+                    rating: v.rating,
+                })
+                .collect(),
+            version: VERSION,
+        };
+        // The document's keys in order, as serde_json would write them: `articles` and
+        // `claims` from their entries, the others as pretty JSON without their object's
+        // braces.
+        let mut pieces = vec![Piece::Text("{\n".into())];
+        let article_keys: Vec<u64> = site.articles.par_iter().map(entry_key).collect();
+        list(&mut pieces, "articles", article_keys.into_iter().enumerate().map(|(i, k)| Piece::Article(i, k)));
+        let artifacts = serde_json::to_string_pretty(&artifacts)?;
+        let artifacts = artifacts.strip_prefix("{\n").and_then(|a| a.strip_suffix("\n}")).unwrap_or("");
+        pieces.push(Piece::Text(format!("{artifacts},\n")));
+        list(&mut pieces, "claims", claim_keys.into_iter().enumerate().map(|(i, k)| Piece::Claim(i, k)));
+        let rest = serde_json::to_string_pretty(&rest)?;
+        pieces.push(Piece::Text(format!("{}\n", rest.strip_prefix("{\n").unwrap_or(&rest))));
+        Ok(Doc { site, claims: outs, pieces })
+    }
+
+    /// An entry's text, as it stands in the document (text pieces are their own).
+    pub fn entry(&self, piece: &Piece) -> std::io::Result<String> {
+        match piece {
+            Piece::Text(text) => Ok(text.clone()),
+            Piece::Article(i, _) => article_entry(&self.site.articles[*i]),
+            Piece::Claim(i, _) => indented(&self.claims[*i]),
+        }
+    }
 }
 
 /// A list of entries as the pretty printer writes an array at the document's top level,
 /// followed by the comma of a key that is not the last.
-fn write_list(out: &mut impl std::io::Write, key: &str, entries: &[Html]) -> std::io::Result<()> {
-    write!(out, "  \"{key}\": [")?;
-    for (i, entry) in entries.iter().enumerate() {
-        out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
-        out.write_all(entry.as_bytes())?;
+fn list(pieces: &mut Vec<Piece>, key: &str, entries: impl Iterator<Item = Piece>) {
+    let mut first = true;
+    for entry in entries {
+        pieces.push(Piece::Text(if first { format!("  \"{key}\": [\n    ") } else { ",\n    ".into() }));
+        pieces.push(entry);
+        first = false;
     }
-    out.write_all(if entries.is_empty() { b"],\n" } else { b"\n  ],\n" })
+    pieces.push(Piece::Text(if first { format!("  \"{key}\": [],\n") } else { "\n  ],\n".into() }));
 }
 
 /// An entry of a top-level array, indented for its place in the document (JSON strings
@@ -221,27 +244,6 @@ fn article_entry(a: &Article) -> std::io::Result<String> {
         url: a.meta.url.as_deref(),
     };
     indented(&entry)
-}
-
-/// Drops the first `bytes` bytes written through it.
-struct Skip<W> {
-    bytes: usize,
-    inner: W,
-}
-
-impl<W: std::io::Write> std::io::Write for Skip<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let skipped = self.bytes.min(buf.len());
-        self.bytes -= skipped;
-        if skipped == buf.len() {
-            return Ok(skipped);
-        }
-        Ok(skipped + self.inner.write(&buf[skipped..])?)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
-    }
 }
 
 /// An appearance or artifact as written: where it was found, if it was.

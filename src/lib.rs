@@ -34,6 +34,7 @@ pub mod record;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
+pub mod splice;
 pub mod suggest;
 pub mod theme;
 pub mod tomlfile;

@@ -13,6 +13,7 @@ use crate::diag::{Diagnostic, Report};
 use crate::highlight::Highlighter;
 use crate::load;
 use crate::render::{self, Rendered};
+use crate::splice::Seg;
 use crate::suggest::{self, Suggestion};
 use crate::validate;
 use crate::write;
@@ -218,17 +219,13 @@ fn make_inner(
             let _ = crate::marks::write(output, &marks, keep);
         }
         let sink = ToTwin { twin: &twin, error: &write_error };
-        let parts = crate::parts::Store::beside(output);
-        let made = match render::render_to(&site, &marks, &highlighter, memo, Some(&parts), &sink) {
+        let made = match render::render_to(&site, &marks, &highlighter, memo, None, &sink) {
             Ok(m) => m,
             Err(ds) => {
                 report.extend(ds);
                 return (report, None);
             }
         };
-        // Only a cache: a build that cannot keep it merely renders every item next time.
-        let _ = parts.save();
-        drop(parts);
         lap("render");
         let written = match twin.finish() {
             Ok(w) => w.written,
@@ -237,6 +234,8 @@ fn make_inner(
                 return (report, None);
             }
         };
+        // Earlier versions kept the large pages' items there; the output's files hold them now.
+        let _ = std::fs::remove_file(write::sibling(output, "parts"));
         if cache.pieces.fresh {
             // Only a cache: a build that cannot keep it merely parses the whole file next time.
             let _ = crate::pieces::write(output, &cache.pieces);
@@ -295,13 +294,12 @@ impl render::Sink for ToTwin<'_> {
         self.twin.reuse(path, fingerprint).map_err(self.error)
     }
 
-    fn put_stream(
-        &self,
-        path: &str,
-        fingerprint: Option<u64>,
-        make: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
-    ) -> Result<(), Diagnostic> {
-        self.twin.put_stream(path, fingerprint, make).map_err(self.error)
+    fn kept_items(&self, path: &str) -> Result<std::collections::HashSet<u64>, Diagnostic> {
+        self.twin.kept_items(path).map_err(self.error)
+    }
+
+    fn put_spliced(&self, path: &str, fingerprint: Option<u64>, segs: &[Seg]) -> Result<(), Diagnostic> {
+        self.twin.put_spliced(path, fingerprint, segs).map_err(self.error)
     }
 }
 

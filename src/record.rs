@@ -30,7 +30,7 @@ pub struct Entry {
 }
 
 /// What identifies one version of a file without reading it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FileId {
     /// Inode number (0 where the platform has none: then nothing is ever reused).
     pub ino: u64,
@@ -47,15 +47,17 @@ impl FileId {
         Some(FileId::from_meta(&meta))
     }
 
+    /// The identity of the file `meta` describes.
     #[cfg(unix)]
-    fn from_meta(meta: &fs::Metadata) -> FileId {
+    pub fn from_meta(meta: &fs::Metadata) -> FileId {
         use std::os::unix::fs::MetadataExt;
         let mtime = i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec());
         FileId { ino: meta.ino(), size: meta.size(), mtime }
     }
 
+    /// The identity of the file `meta` describes.
     #[cfg(not(unix))]
-    fn from_meta(meta: &fs::Metadata) -> FileId {
+    pub fn from_meta(meta: &fs::Metadata) -> FileId {
         FileId { ino: 0, size: meta.len(), mtime: 0 }
     }
 

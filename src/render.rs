@@ -7,7 +7,7 @@
 //! disk. Machine-readable outputs are made by [`crate::export`] (claims.json),
 //! [`crate::jsonld`] (ClaimReview) and [`crate::feed`] (Atom, sitemap, robots.txt).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -26,6 +26,7 @@ use crate::highlight::{self, Highlighter};
 use crate::load::Site;
 use crate::markup::{self, Highlight, escape};
 use crate::parts::{Html, Store};
+use crate::splice::{self, Seg};
 use crate::{export, feed, fingerprint, jsonld, theme};
 
 /// A file of the output: its path (relative, `/`-separated) and its bytes.
@@ -388,33 +389,86 @@ impl<T: Serialize + Sync> Parts<T> {
         let keys = items.par_iter().map(|item| fingerprint::of(&(common, template, item))).collect();
         Parts { template, var, items, keys }
     }
+}
 
-    /// The items' HTML, from `store` or rendered. A part's final line break is dropped
+/// One list of a large page, as the page's splicing sees it: keys, and items made on
+/// request.
+trait Items: Sync {
+    /// Each item's fingerprint.
+    fn keys(&self) -> &[u64];
+
+    /// Item `i`'s HTML, from the store or rendered. A part's final line break is dropped
     /// (as Jinja does), so that a part file can end the way editors end files.
-    fn html(
-        &self,
-        tera: &tera::Tera,
-        root: &str,
-        store: &Store,
-        theme: &theme::Theme,
-    ) -> Result<Vec<Html>, Diagnostic> {
-        self.items
-            .par_iter()
-            .zip(&self.keys)
-            .map(|(item, &key)| {
-                store.get_or(key, || {
-                    let mut ctx = Context::new();
-                    ctx.insert(self.var, item);
-                    ctx.insert("root", root);
-                    let mut html = tera.render(self.template, &ctx).map_err(|e| theme::template_error(theme, &e))?;
-                    if html.ends_with('\n') {
-                        html.pop();
-                    }
-                    Ok(html)
-                })
-            })
-            .collect()
+    fn make(&self, i: usize, with: &PartsWith) -> Result<Html, Diagnostic>;
+}
+
+/// What a large page's items are made with.
+struct PartsWith<'w> {
+    tera: &'w tera::Tera,
+    /// The page's root.
+    root: &'w str,
+    store: &'w Store,
+    theme: &'w theme::Theme,
+}
+
+impl<T: Serialize + Sync> Items for Parts<T> {
+    fn keys(&self) -> &[u64] {
+        &self.keys
     }
+
+    fn make(&self, i: usize, with: &PartsWith) -> Result<Html, Diagnostic> {
+        with.store.get_or(self.keys[i], || {
+            let mut ctx = Context::new();
+            ctx.insert(self.var, &self.items[i]);
+            ctx.insert("root", with.root);
+            let mut html = with.tera.render(self.template, &ctx).map_err(|e| theme::template_error(with.theme, &e))?;
+            if html.ends_with('\n') {
+                html.pop();
+            }
+            Ok(html)
+        })
+    }
+}
+
+/// Gives a large page's context each of its lists' HTML, in turn.
+type Fill<'f> = dyn FnMut(&dyn Items) -> Result<Vec<Html>, Diagnostic> + 'f;
+
+/// A large page: the hash of its own context (its lists by their items' keys), and how
+/// to make that context given its lists' HTML (see [`Fill`]).
+struct Big<'o> {
+    hash: u64,
+    context: Box<MakeBig<'o>>,
+}
+
+/// Makes a large page's context, given its lists' HTML.
+type MakeBig<'o> = dyn Fn(&mut Fill) -> Result<Context, Diagnostic> + Sync + 'o;
+
+/// The marker that stands for item `n` of a page while its frame is rendered: a comment,
+/// which escaping would change (so an escaped item is noticed), with a nonce that content
+/// cannot know (the page's own fingerprint).
+fn marker(nonce: u64, n: usize) -> String {
+    format!("<!--&{nonce:016x}:{n}-->")
+}
+
+/// The frame of a page split at its `count` markers: the text before each marker and the
+/// marker's item, then the text after the last. `None` unless each item shows exactly
+/// once: a template that dropped, repeated, escaped or changed an item is rendered whole.
+fn split(frame: &str, nonce: u64, count: usize) -> Option<(Vec<(&str, usize)>, &str)> {
+    let prefix = format!("<!--&{nonce:016x}:");
+    let mut seen = vec![false; count];
+    let mut pieces = Vec::with_capacity(count);
+    let mut rest = frame;
+    while let Some(at) = rest.find(&prefix) {
+        let after = &rest[at + prefix.len()..];
+        let (digits, tail) = after.split_once("-->")?;
+        let n: usize = digits.parse().ok()?;
+        if std::mem::replace(seen.get_mut(n)?, true) {
+            return None;
+        }
+        pieces.push((&rest[..at], n));
+        rest = tail;
+    }
+    (pieces.len() == count).then_some((pieces, rest))
 }
 
 /// Markdown shown as HTML, converted only when a template receives it: a rebuild takes
@@ -524,7 +578,7 @@ impl Memo {
     /// Ends a successful render: the large pages' items it used are those the next render
     /// starts from (items no page uses any more are let go).
     pub fn settle(&self) {
-        let _ = self.parts.save();
+        self.parts.save();
     }
 
     fn get_or<F: FnOnce() -> String>(map: &Mutex<HashMap<String, String>>, key: &str, make: F) -> String {
@@ -574,16 +628,18 @@ pub trait Sink: Sync {
         Ok(false)
     }
 
-    /// Takes one file that `make` writes as it is made: for files too large to hold in
-    /// memory whole (`claims.json`). By default it is made in memory and [`Sink::put`].
-    fn put_stream(
-        &self,
-        path: &str,
-        fingerprint: Option<u64>,
-        make: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
-    ) -> Result<(), Diagnostic> {
-        let mut bytes = Vec::new();
-        make(&mut bytes).map_err(|e| Diagnostic::error("internal", format!("cannot make {path}: {e}")))?;
+    /// The keys of the items that the sink's copy of `path` holds, if it keeps one from
+    /// an earlier build (see [`crate::splice`]): [`Sink::put_spliced`] takes them from it,
+    /// so they need not be made.
+    fn kept_items(&self, _path: &str) -> Result<HashSet<u64>, Diagnostic> {
+        Ok(HashSet::new())
+    }
+
+    /// Takes one file made of pieces: text, and items, whose bytes are given unless
+    /// [`Sink::kept_items`] named them. By default the pieces are joined and [`Sink::put`].
+    fn put_spliced(&self, path: &str, fingerprint: Option<u64>, segs: &[Seg]) -> Result<(), Diagnostic> {
+        let bytes = splice::concat(segs)
+            .ok_or_else(|| Diagnostic::error("internal", format!("an item of {path} was not made")))?;
         self.put(Page { path: path.to_string(), bytes }, fingerprint)
     }
 }
@@ -614,10 +670,38 @@ enum Done {
     Made(Page, u64),
     /// The sink had the page already.
     Reused(String),
+    /// The sink took the page (spliced).
+    Given(String),
     /// Not made: the templates do not compile (reported once, after the jobs).
     NoTemplates,
     /// Not made: the sink failed (reported once).
     SinkFailed(Diagnostic),
+}
+
+/// `claims.json`, made of the entries the sink does not keep and those it does.
+fn put_claims_json(site: &Site, marks: &Marks, parts: &Store, sink: &dyn Sink, key: u64) -> Result<(), Diagnostic> {
+    let failed = |e: std::io::Error| Diagnostic::error("internal", format!("cannot make {CLAIMS_JSON}: {e}"));
+    let doc = export::Doc::new(site, marks).map_err(failed)?;
+    let kept = sink.kept_items(CLAIMS_JSON)?;
+    let made: Vec<Option<Html>> = doc
+        .pieces
+        .par_iter()
+        .map(|piece| match piece.key() {
+            Some(key) if !kept.contains(&key) => parts.get_or(key, || doc.entry(piece)).map(Some),
+            _ => Ok(None),
+        })
+        .collect::<std::io::Result<_>>()
+        .map_err(failed)?;
+    let segs: Vec<Seg> = doc
+        .pieces
+        .iter()
+        .zip(&made)
+        .map(|(piece, made)| match piece {
+            export::Piece::Text(text) => Seg::Text(text.as_bytes()),
+            _ => Seg::Item { key: piece.key().unwrap_or_default(), bytes: made.as_deref().map(str::as_bytes) },
+        })
+        .collect();
+    sink.put_spliced(CLAIMS_JSON, Some(key), &segs)
 }
 
 fn hash_of(value: impl Hash) -> u64 {
@@ -693,43 +777,39 @@ pub fn render_to(
     let parts_common = |root: &str| fingerprint::of(&(templates_hash, root));
     let index_parts = uses_parts(&site.theme, "index.html", &INDEX_PARTS);
     let sources_parts = uses_parts(&site.theme, "sources.html", &["parts/source.html"]);
-    let render_one = |template: &str,
-                      dir: &str,
-                      root: &str,
-                      page: PageCtx,
-                      own: Own<'_>,
-                      lazy: Vec<Lazy<'_>>|
-     -> Result<Done, Diagnostic> {
-        let path = if template == "404.html" { "404.html".to_string() } else { format!("{dir}index.html") };
-        let fingerprint = fingerprint::of(&(
+    let page_fingerprint = |template: &str, root: &str, own: u64, lazy: &[Lazy<'_>], page: &PageCtx| {
+        fingerprint::of(&(
             common_hash,
             template,
             root,
-            own.hash,
+            own,
             lazy.iter().map(|l| (l.name, l.key)).collect::<Vec<_>>(),
-            &page,
-        ));
+            page,
+        ))
+    };
+    let path_of = |template: &str, dir: &str| {
+        if template == "404.html" { "404.html".to_string() } else { format!("{dir}index.html") }
+    };
+    // The page made earlier from the same inputs: kept by `serve`, or in the sink.
+    let settled = |path: &str, fingerprint: u64| -> Option<Done> {
         if let Some(memo) = memo {
             let kept = memo
                 .pages
                 .lock()
                 .ok()
-                .and_then(|m| m.get(&path).filter(|(k, _)| *k == fingerprint).map(|(_, b)| b.clone()));
+                .and_then(|m| m.get(path).filter(|(k, _)| *k == fingerprint).map(|(_, b)| b.clone()));
             if let Some(bytes) = kept {
-                return Ok(Done::Made(Page { path, bytes: bytes.to_vec() }, fingerprint));
+                return Some(Done::Made(Page { path: path.to_string(), bytes: bytes.to_vec() }, fingerprint));
             }
         }
-        match sink.reuse(&path, fingerprint) {
-            Ok(true) => return Ok(Done::Reused(path)),
-            Ok(false) => {}
-            Err(d) => return Ok(Done::SinkFailed(d)),
+        match sink.reuse(path, fingerprint) {
+            Ok(true) => Some(Done::Reused(path.to_string())),
+            Ok(false) => None,
+            Err(d) => Some(Done::SinkFailed(d)),
         }
-        let Some(tera) = tera_ready() else { return Ok(Done::NoTemplates) };
-        // The page's own keys win over the common ones, as `Context::extend` did.
-        let mut ctx = (own.make)(tera)?;
-        for l in lazy {
-            ctx.insert(l.name, &(l.make)());
-        }
+    };
+    // The page's own keys win over the common ones, as `Context::extend` did.
+    let complete = |ctx: &mut Context, root: &str, page: &PageCtx| {
         if !ctx.contains_key("site") {
             ctx.insert("site", &site_ctx);
         }
@@ -737,19 +817,96 @@ pub fn render_to(
             ctx.insert("root", root);
         }
         if !ctx.contains_key("page") {
-            ctx.insert("page", &page);
+            ctx.insert("page", page);
         }
         if !ctx.contains_key("verdicts") {
             ctx.insert("verdicts", &config.verdicts);
         }
-        let page = tera
-            .render(template, &ctx)
-            .map(|html| Page { path, bytes: html.into_bytes() })
-            .map_err(|e| theme::template_error(&site.theme, &e))?;
+    };
+    let template_error = |e: tera::Error| theme::template_error(&site.theme, &e);
+    let made = |path: String, fingerprint: u64, html: String| {
+        let page = Page { path, bytes: html.into_bytes() };
         if let Some(Ok(mut kept)) = memo.map(|m| m.pages.lock()) {
             kept.insert(page.path.clone(), (fingerprint, Arc::new(page.bytes.clone())));
         }
-        Ok(Done::Made(page, fingerprint))
+        Done::Made(page, fingerprint)
+    };
+    let render_one = |template: &str,
+                      dir: &str,
+                      root: &str,
+                      page: PageCtx,
+                      own: Own<'_>,
+                      lazy: Vec<Lazy<'_>>|
+     -> Result<Done, Diagnostic> {
+        let path = path_of(template, dir);
+        let fingerprint = page_fingerprint(template, root, own.hash, &lazy, &page);
+        if let Some(done) = settled(&path, fingerprint) {
+            return Ok(done);
+        }
+        let Some(tera) = tera_ready() else { return Ok(Done::NoTemplates) };
+        let mut ctx = (own.make)(tera)?;
+        for l in lazy {
+            ctx.insert(l.name, &(l.make)());
+        }
+        complete(&mut ctx, root, &page);
+        let html = tera.render(template, &ctx).map_err(template_error)?;
+        Ok(made(path, fingerprint, html))
+    };
+    // A large page is rendered as a frame, with a marker for each item of its lists, and
+    // then the items are put in the markers' place: by the sink, which copies the items it
+    // kept from its previous copy of the page (see `splice.rs`), so that an edit makes the
+    // items it changed, and neither renders nor copies 17 MB of HTML through the template.
+    let render_big = |template: &str, dir: &str, root: &str, page: PageCtx, big: Big<'_>| -> Result<Done, Diagnostic> {
+        let path = path_of(template, dir);
+        let fingerprint = page_fingerprint(template, root, big.hash, &[], &page);
+        if let Some(done) = settled(&path, fingerprint) {
+            return Ok(done);
+        }
+        let Some(tera) = tera_ready() else { return Ok(Done::NoTemplates) };
+        // `serve` keeps the page whole (its sink keeps nothing).
+        let kept = if memo.is_some() { HashSet::new() } else { sink.kept_items(&path)? };
+        let with = PartsWith { tera, root, store: parts, theme: &site.theme };
+        let mut items: Vec<(u64, Option<Html>)> = Vec::new();
+        let mut fill = |list: &dyn Items| -> Result<Vec<Html>, Diagnostic> {
+            let keys = list.keys();
+            let made = (0..keys.len())
+                .into_par_iter()
+                .map(|i| match kept.contains(&keys[i]) {
+                    true => Ok(None),
+                    false => list.make(i, &with).map(Some),
+                })
+                .collect::<Result<Vec<_>, Diagnostic>>()?;
+            let first = items.len();
+            items.extend(keys.iter().copied().zip(made));
+            Ok((first..items.len()).map(|n| Html::from(marker(fingerprint, n))).collect())
+        };
+        let mut ctx = (big.context)(&mut fill)?;
+        complete(&mut ctx, root, &page);
+        let frame = tera.render(template, &ctx).map_err(template_error)?;
+        let Some((pieces, last)) = split(&frame, fingerprint, items.len()) else {
+            // The template did more than place its items: render it with them.
+            let mut fill =
+                |list: &dyn Items| (0..list.keys().len()).into_par_iter().map(|i| list.make(i, &with)).collect();
+            let mut ctx = (big.context)(&mut fill)?;
+            complete(&mut ctx, root, &page);
+            let html = tera.render(template, &ctx).map_err(template_error)?;
+            return Ok(made(path, fingerprint, html));
+        };
+        let mut segs = Vec::with_capacity(2 * pieces.len() + 1);
+        for (text, n) in pieces {
+            segs.push(Seg::Text(text.as_bytes()));
+            let (key, html) = &items[n];
+            segs.push(Seg::Item { key: *key, bytes: html.as_deref().map(str::as_bytes) });
+        }
+        segs.push(Seg::Text(last.as_bytes()));
+        if memo.is_some() {
+            let bytes = splice::concat(&segs).unwrap_or_default();
+            return Ok(made(path, fingerprint, String::from_utf8(bytes).unwrap_or_default()));
+        }
+        match sink.put_spliced(&path, Some(fingerprint), &segs) {
+            Ok(()) => Ok(Done::Given(path)),
+            Err(d) => Ok(Done::SinkFailed(d)),
+        }
     };
     let page = |title: &str, description: String, path: &str, og_type: &'static str| PageCtx {
         title: title.to_string(),
@@ -761,6 +918,7 @@ pub fn render_to(
 
     let shared = &shared;
     let render_one = &render_one;
+    let render_big = &render_big;
     let page = &page;
     // The front page and the sources page each list every claim: their template contexts
     // are the largest values of a build (hundreds of megabytes at 20,000 claims). One at a
@@ -793,31 +951,24 @@ pub fn render_to(
                 timeline: &timeline,
                 counts: &counts,
             });
-            let make = move |tera: &tera::Tera| -> Result<Context, Diagnostic> {
-                let topics = lists
-                    .topics
-                    .iter()
-                    .map(|(name, p)| Ok(TopicCtx { name, claims: p.html(tera, "", parts, &site.theme)? }))
-                    .collect::<Result<Vec<_>, Diagnostic>>()?;
+            let context = move |fill: &mut Fill| -> Result<Context, Diagnostic> {
                 let ctx = IndexCtx {
-                    lead_html,
-                    discrepancies: lists.discrepancies.html(tera, "", parts, &site.theme)?,
-                    scorecard: lists.scorecard.html(tera, "", parts, &site.theme)?,
-                    articles: lists.articles.html(tera, "", parts, &site.theme)?,
-                    topics,
+                    lead_html: lead_html.clone(),
+                    discrepancies: fill(&lists.discrepancies)?,
+                    scorecard: fill(&lists.scorecard)?,
+                    articles: fill(&lists.articles)?,
+                    topics: lists
+                        .topics
+                        .iter()
+                        .map(|(name, p)| Ok(TopicCtx { name, claims: fill(p)? }))
+                        .collect::<Result<Vec<_>, Diagnostic>>()?,
                     timeline: &timeline,
                     counts: &counts,
                 };
                 Ok(Context::from_serialize(&ctx).unwrap_or_default())
             };
-            render_one(
-                "index.html",
-                "",
-                "",
-                page(&config.title, config.description.clone(), "", "website"),
-                Own { hash, make: Box::new(make) },
-                Vec::new(),
-            )
+            let p = page(&config.title, config.description.clone(), "", "website");
+            render_big("index.html", "", "", p, Big { hash, context: Box::new(context) })
         }),
         Box::new(|| {
             let mut p = page("Page not found", config.description.clone(), "404.html", "website");
@@ -842,18 +993,11 @@ pub fn render_to(
                 );
             }
             let hash = fingerprint::of(&SourcesCtx { sources: &sources.keys });
-            let make = move |tera: &tera::Tera| -> Result<Context, Diagnostic> {
-                let ctx = SourcesCtx { sources: sources.html(tera, "../", parts, &site.theme)? };
-                Ok(Context::from_serialize(&ctx).unwrap_or_default())
+            let context = move |fill: &mut Fill| -> Result<Context, Diagnostic> {
+                Ok(Context::from_serialize(SourcesCtx { sources: fill(&sources)? }).unwrap_or_default())
             };
-            render_one(
-                "sources.html",
-                "sources/",
-                "../",
-                page("Sources", description, "sources/", "website"),
-                Own { hash, make: Box::new(make) },
-                Vec::new(),
-            )
+            let p = page("Sources", description, "sources/", "website");
+            render_big("sources.html", "sources/", "../", p, Big { hash, context: Box::new(context) })
         }),
         Box::new(|| {
             let description = format!("Corrections to the fact-checks of “{}”, and how we correct.", config.title);
@@ -929,9 +1073,7 @@ pub fn render_to(
         if !is_static(CLAIMS_JSON) && !sink_failed.load(std::sync::atomic::Ordering::Relaxed) {
             let made = match sink.reuse(CLAIMS_JSON, site_key) {
                 Ok(true) => Ok(()),
-                Ok(false) => sink.put_stream(CLAIMS_JSON, Some(site_key), &|out| {
-                    export::write_claims_json(site, marks, Some(parts), out)
-                }),
+                Ok(false) => put_claims_json(site, marks, parts, sink, site_key),
                 Err(d) => Err(d),
             };
             match made {
@@ -953,6 +1095,11 @@ pub fn render_to(
                 Ok(Done::Made(page, fingerprint)) => give(page, Some(fingerprint)),
                 Ok(Done::Reused(path)) => {
                     reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    if let Ok(mut p) = paths.lock() {
+                        p.push(path);
+                    }
+                }
+                Ok(Done::Given(path)) => {
                     if let Ok(mut p) = paths.lock() {
                         p.push(path);
                     }
@@ -1422,5 +1569,24 @@ impl<'a> Shared<'a> {
         let body =
             Lazy { name: "body_html", key, make: Box::new(move || markup::write_html(article.markup(), &highlights)) };
         (ctx, body)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_frame_splits_at_each_marker_once_in_any_order() {
+        let frame = format!("<ul>{}\n{}</ul>", marker(7, 1), marker(7, 0));
+        let (pieces, last) = split(&frame, 7, 2).expect("splits");
+        assert_eq!(pieces, [("<ul>", 1), ("\n", 0)]);
+        assert_eq!(last, "</ul>");
+        assert!(split(&frame, 7, 3).is_none(), "an item missing");
+        assert!(split(&format!("{frame}{}", marker(7, 1)), 7, 2).is_none(), "an item twice");
+        assert!(split(&frame, 8, 2).is_none(), "another page's markers");
+        let escaped = frame.replace('<', "&lt;");
+        assert!(split(&escaped, 7, 2).is_none(), "escaped markers");
+        assert!(split(&format!("{}x", marker(7, 0).replace("-->", "")), 7, 1).is_none(), "cut short");
     }
 }

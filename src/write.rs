@@ -11,9 +11,9 @@
 //! of the whole tree. The twin is compared by content, never trusted blindly, so an
 //! interrupted update or a hand edit is repaired by the next build.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -23,6 +23,7 @@ use walkdir::WalkDir;
 
 use crate::record::{self, Entry, FileId};
 use crate::render::Page;
+use crate::splice::{self, Layout, Seg};
 
 /// What writing did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -66,9 +67,13 @@ pub struct Twin {
     written: AtomicUsize,
     reused: AtomicUsize,
     /// What the output's pages were rendered from, by the last build that wrote it.
-    prior: std::collections::HashMap<String, Entry>,
+    prior: HashMap<String, Entry>,
     /// The same for the pages of the next site, as they are put.
     next: Mutex<Vec<(String, Entry)>>,
+    /// What the output's spliced files are made of (read when first needed).
+    layouts: std::sync::OnceLock<HashMap<String, Layout>>,
+    /// The same for the files spliced into the next site.
+    next_layouts: Mutex<Vec<(String, Layout)>>,
 }
 
 impl Twin {
@@ -103,6 +108,8 @@ impl Twin {
             reused: AtomicUsize::new(0),
             prior: record::read(output),
             next: Mutex::new(Vec::new()),
+            layouts: std::sync::OnceLock::new(),
+            next_layouts: Mutex::new(Vec::new()),
         })
     }
 
@@ -163,16 +170,35 @@ impl Twin {
         Ok(true)
     }
 
-    /// Puts one file that `make` writes as it goes, never holding it in memory whole: for
-    /// the largest files of a site, such as `claims.json`. While the bytes agree with the
-    /// twin's copy they are only compared; from the first difference on, they go to a new
-    /// file that then replaces it. `fingerprint` is recorded as for [`Twin::put`].
-    pub fn put_stream(
-        &self,
-        path: &str,
-        fingerprint: Option<u64>,
-        make: &dyn Fn(&mut dyn Write) -> io::Result<()>,
-    ) -> io::Result<()> {
+    /// The previous copy of `path` and its layout, if it is still the very file the
+    /// layout describes: the output's copy (the last build's), else the twin's.
+    fn previous(&self, path: &str) -> io::Result<Option<(fs::File, &Layout)>> {
+        let Some(layout) = self.layouts.get_or_init(|| splice::read(&self.output)).get(path) else { return Ok(None) };
+        let rel = safe_relative(path)?;
+        for dir in [&self.output, &self.dir] {
+            let at = dir.join(&rel);
+            if FileId::of(&at) == Some(layout.file) && layout.file.usable() {
+                let file = fs::File::open(&at)?;
+                // Opened, then checked again: a file replaced in between is not used.
+                if file.metadata().is_ok_and(|m| FileId::from_meta(&m) == layout.file) {
+                    return Ok(Some((file, layout)));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// The keys of the items that the previous copy of `path` holds, so that they need
+    /// not be made: [`Twin::put_spliced`] copies them from it.
+    pub fn kept_items(&self, path: &str) -> io::Result<HashSet<u64>> {
+        Ok(self.previous(path)?.map(|(_, layout)| layout.keys()).unwrap_or_default())
+    }
+
+    /// Puts one file made of `segs` (see [`crate::splice`]): items without bytes are
+    /// copied from the previous copy of the file, and so is whatever continues a copied
+    /// run. The file's layout is kept for the next build. `fingerprint` is recorded as
+    /// for [`Twin::put`].
+    pub fn put_spliced(&self, path: &str, fingerprint: Option<u64>, segs: &[Seg]) -> io::Result<()> {
         let rel = safe_relative(path)?;
         let target = self.dir.join(&rel);
         if let Some(parent) = target.parent() {
@@ -181,15 +207,18 @@ impl Twin {
         if fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
             fs::remove_dir_all(&target)?;
         }
-        let mut out = Diffing::new(target)?;
-        make(&mut out)?;
-        if out.finish()? {
-            self.written.fetch_add(1, Ordering::Relaxed);
-        } else {
-            self.reused.fetch_add(1, Ordering::Relaxed);
-        }
+        let previous = self.previous(path)?;
+        let tmp = beside(&target);
+        let out = fs::File::create(&tmp)?;
+        let segs = splice::assemble(segs, previous.as_ref().map(|(f, l)| (f, *l)), &out)?;
+        drop(out);
+        fs::rename(&tmp, &target)?;
+        self.written.fetch_add(1, Ordering::Relaxed);
         if let Some(fingerprint) = fingerprint {
             self.remember(path, &rel, fingerprint)?;
+        }
+        if let Some(file) = FileId::of(&target) {
+            self.next_layouts.lock().map_err(|_| poisoned())?.push((path.to_string(), Layout { file, segs }));
         }
         self.keep(rel)
     }
@@ -217,90 +246,19 @@ impl Twin {
         // build a full render (and a stale one is caught by the file identities).
         let next = self.next.into_inner().map_err(|_| poisoned())?;
         let _ = record::write(&self.output, &next);
+        let mut layouts = self.next_layouts.into_inner().map_err(|_| poisoned())?;
+        if !layouts.is_empty() {
+            // Files reused whole keep their layouts: they are the same files.
+            let files: HashMap<&str, FileId> = next.iter().map(|(p, e)| (p.as_str(), e.file)).collect();
+            let spliced: HashSet<String> = layouts.iter().map(|(p, _)| p.clone()).collect();
+            for (path, layout) in self.layouts.into_inner().unwrap_or_default() {
+                if !spliced.contains(&path) && files.get(path.as_str()) == Some(&layout.file) {
+                    layouts.push((path, layout));
+                }
+            }
+            let _ = splice::write(&self.output, &layouts);
+        }
         Ok(Written { written: self.written.into_inner(), reused: self.reused.into_inner(), removed })
-    }
-}
-
-/// A writer that compares what it is given with the file at `target`, and starts writing
-/// a replacement (beside it, renamed over it at the end) only from the first difference.
-struct Diffing {
-    target: PathBuf,
-    /// The old file, while every byte so far matched it.
-    old: Option<io::BufReader<fs::File>>,
-    /// How many bytes matched.
-    matched: u64,
-    /// The replacement, once the bytes differ.
-    new: Option<io::BufWriter<fs::File>>,
-    scratch: Vec<u8>,
-}
-
-impl Diffing {
-    fn new(target: PathBuf) -> io::Result<Diffing> {
-        let old = match fs::symlink_metadata(&target) {
-            Ok(m) if m.is_file() => Some(io::BufReader::with_capacity(1 << 16, fs::File::open(&target)?)),
-            _ => None,
-        };
-        Ok(Diffing { target, old, matched: 0, new: None, scratch: Vec::new() })
-    }
-
-    /// Starts the replacement: the bytes that matched, copied from the old file.
-    fn diverge(&mut self) -> io::Result<&mut io::BufWriter<fs::File>> {
-        if self.new.is_none() {
-            let mut new = io::BufWriter::with_capacity(1 << 16, fs::File::create(beside(&self.target))?);
-            if self.old.take().is_some() && self.matched > 0 {
-                let mut prefix = io::Read::take(fs::File::open(&self.target)?, self.matched);
-                io::copy(&mut prefix, &mut new)?;
-            }
-            self.new = Some(new);
-        }
-        self.new.as_mut().ok_or_else(|| io::Error::other("no replacement file"))
-    }
-
-    /// Whether the old file holds exactly the next `data`.
-    fn matches(&mut self, data: &[u8]) -> io::Result<bool> {
-        let Some(old) = self.old.as_mut() else { return Ok(false) };
-        self.scratch.resize(data.len(), 0);
-        let mut got = 0;
-        while got < data.len() {
-            match io::Read::read(old, &mut self.scratch[got..])? {
-                0 => break,
-                n => got += n,
-            }
-        }
-        Ok(got == data.len() && self.scratch[..got] == *data)
-    }
-
-    /// Ends the file. Returns whether it was written (false: the old file was right).
-    fn finish(mut self) -> io::Result<bool> {
-        if self.new.is_none() {
-            let at_end = match self.old.as_mut() {
-                Some(old) => io::Read::read(old, &mut [0u8; 1])? == 0,
-                None => false,
-            };
-            if at_end {
-                return Ok(false);
-            }
-            self.diverge()?;
-        }
-        let Some(new) = self.new.take() else { return Err(io::Error::other("no replacement file")) };
-        new.into_inner().map_err(|e| e.into_error())?;
-        fs::rename(beside(&self.target), &self.target)?;
-        Ok(true)
-    }
-}
-
-impl Write for Diffing {
-    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        if self.new.is_none() && self.matches(data)? {
-            self.matched += data.len() as u64;
-            return Ok(data.len());
-        }
-        self.diverge()?.write_all(data)?;
-        Ok(data.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
     }
 }
 
@@ -531,40 +489,56 @@ mod tests {
     }
 
     #[test]
-    fn streamed_files_are_written_only_from_their_first_difference() {
+    fn spliced_files_copy_kept_items_and_never_trust_a_changed_file() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("output");
-        let stream = |text: &'static str| {
+        let path = "data/list.json";
+        // Items by key; `None` asks for the previous file's copy of the item.
+        let build = |items: &[(u64, Option<&str>)], reuse: Option<u64>| {
             let twin = Twin::open(&out).unwrap();
-            // In small pieces, so that a difference can fall inside or between them.
-            let make = move |w: &mut dyn Write| text.as_bytes().chunks(3).try_for_each(|c| w.write_all(c));
-            twin.put_stream("data/claims.json", None, &make).unwrap();
-            twin.finish().unwrap()
-        };
-        let read_out = || read(&out.join("data/claims.json"));
-        for (text, written) in [
-            ("abcdefghij", 1),
-            ("abcdefghij", 0), // the twin is seeded with links to the output
-            ("abcdefghij", 0),
-            ("abcdefghij", 0),
-            ("abcdefXhij", 1),
-            ("abcdefXhij", 1),   // the twin holds the site before last
-            ("abcdefXhijkl", 1), // longer
-            ("abcdefXhijkl", 1),
-            ("abcd", 1), // shorter
-            ("", 1),
-            ("", 1),
-            ("", 0),
-        ] {
-            let before = fs::read(out.join("data/claims.json")).ok();
-            let w = stream(text);
-            assert_eq!(read_out(), text);
-            assert_eq!(w.written, written, "{text:?}");
-            // The previous output, now the twin, is what it was: never written through a link.
-            if let Some(before) = before {
-                assert_eq!(fs::read(twin_dir(&out).join("data/claims.json")).unwrap(), before);
+            let kept = twin.kept_items(path).unwrap();
+            if let Some(fp) = reuse {
+                assert!(twin.reuse(path, fp).unwrap(), "reused whole");
+            } else {
+                let mut segs = vec![Seg::Text(b"[")];
+                for (key, bytes) in items {
+                    segs.push(Seg::Item { key: *key, bytes: bytes.map(str::as_bytes) });
+                    segs.push(Seg::Text(b","));
+                }
+                segs.push(Seg::Text(b"]"));
+                twin.put_spliced(path, Some(7), &segs).unwrap();
             }
-        }
+            twin.finish().unwrap();
+            kept
+        };
+        let read_out = || read(&out.join(path));
+        assert!(build(&[(1, Some("a")), (2, Some("b"))], None).is_empty(), "nothing kept at first");
+        assert_eq!(read_out(), "[a,b,]");
+        let before = read_out();
+        let kept = build(&[(2, None), (3, Some("c")), (1, None)], None);
+        assert!(kept.contains(&1) && kept.contains(&2) && !kept.contains(&3));
+        assert_eq!(read_out(), "[b,c,a,]");
+        assert_eq!(read(&twin_dir(&out).join(path)), before, "the previous output was not written through a link");
+        // Reused whole, the file keeps its layout.
+        build(&[], Some(7));
+        assert!(build(&[(3, None), (1, None)], None).contains(&3));
+        assert_eq!(read_out(), "[c,a,]");
+
+        // A hand-edited file is not trusted: its items must be made again.
+        fs::write(out.join(path), "[c,a,],").unwrap();
+        let twin = Twin::open(&out).unwrap();
+        assert!(twin.kept_items(path).unwrap().is_empty());
+        let segs = [Seg::Item { key: 3, bytes: None }];
+        assert!(twin.put_spliced(path, None, &segs).is_err(), "nothing to copy from");
+        drop(twin);
+        assert_eq!(read_out(), "[c,a,],", "a failed build leaves the output as it was");
+
+        // Layouts of another program are not trusted either.
+        build(&[(5, Some("e"))], None);
+        let layouts = fs::read(splice::path(&out)).unwrap();
+        let rest = layouts.strip_prefix(b"briefing-layouts 1 ".as_slice()).unwrap();
+        fs::write(splice::path(&out), [b"briefing-layouts 1 0.0-other ".as_slice(), rest].concat()).unwrap();
+        assert!(Twin::open(&out).unwrap().kept_items(path).unwrap().is_empty());
     }
 
     #[test]

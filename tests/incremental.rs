@@ -62,15 +62,14 @@ impl briefing::render::Sink for AllInPlace {
         Ok(path != "claims.json")
     }
 
-    fn put_stream(
+    fn put_spliced(
         &self,
-        _: &str,
+        path: &str,
         _: Option<u64>,
-        make: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
+        segs: &[briefing::splice::Seg],
     ) -> Result<(), briefing::diag::Diagnostic> {
-        let mut bytes = Vec::new();
-        make(&mut bytes).unwrap();
-        *self.0.lock().unwrap() = bytes;
+        assert_eq!(path, "claims.json");
+        *self.0.lock().unwrap() = briefing::splice::concat(segs).expect("every entry made");
         Ok(())
     }
 }
@@ -95,10 +94,11 @@ fn a_rebuild_with_kept_marks_and_entries_parses_no_article() {
     assert!(diags.is_empty(), "{diags:?}");
     let known = Known(keep.iter().map(|&(key, i)| (key, marks[i].clone())).collect());
     let store = Store::new();
-    let whole = briefing::export::write_claims_json(&first, &marks, Some(&store), &mut Vec::new());
-    whole.unwrap();
+    let sink = AllInPlace(Default::default());
+    briefing::render::render_to(&first, &marks, &h, None, Some(&store), &sink).expect("renders");
     let want = briefing::export::claims_json(&first, &marks);
-    store.save().unwrap();
+    assert_eq!(String::from_utf8(sink.0.into_inner().unwrap()).unwrap(), want);
+    store.save();
 
     // A rebuild of the same site takes the marks and the entries it kept.
     let again = load();

@@ -253,10 +253,10 @@ fn kept_marks_follow_edited_quotes_and_are_never_trusted_from_elsewhere() {
 }
 
 #[test]
-fn kept_parts_follow_edits_and_are_never_trusted_from_elsewhere() {
+fn spliced_files_follow_edits_and_are_never_trusted_from_elsewhere() {
     let (dir, site, out) = small_site(6);
-    let parts = briefing::parts::path(&out);
-    assert!(parts.is_file(), "the build keeps the large pages' items");
+    let layouts = briefing::splice::path(&out);
+    assert!(layouts.is_file(), "the build keeps what the large files are made of");
 
     // An override of one item's template reaches the front page.
     fs::create_dir_all(site.join("templates/parts")).unwrap();
@@ -268,15 +268,27 @@ fn kept_parts_follow_edits_and_are_never_trusted_from_elsewhere() {
     assert_eq!(now, fresh(&site, &dir.path().join("f1")));
     assert!(String::from_utf8_lossy(&now[Path::new("index.html")]).contains("<li class=\"edited\">"));
 
-    // Items kept by another program, or garbled, are rendered again.
-    let kept = fs::read_to_string(&parts).unwrap();
-    fs::write(&parts, kept.replacen("briefing-parts 1 ", "briefing-parts 1 0.0.0-other ", 1)).unwrap();
+    // Layouts kept by another program, or garbled, mean making every item.
+    let kept = fs::read(&layouts).unwrap();
+    let rest = kept.strip_prefix(b"briefing-layouts 1 ".as_slice()).unwrap();
+    fs::write(&layouts, [b"briefing-layouts 1 0.0.0-other ".as_slice(), rest].concat()).unwrap();
     corpus::edit_one_claim(&site, 1).unwrap();
     build(&site, &out);
     assert_eq!(tree(&out), fresh(&site, &dir.path().join("f2")));
-    let kept = fs::read_to_string(&parts).unwrap();
-    fs::write(&parts, kept.replace("</li>", "</li>garbled")).unwrap();
+    let kept = fs::read(&layouts).unwrap();
+    fs::write(&layouts, &kept[..kept.len() - 9]).unwrap();
     corpus::edit_one_claim(&site, 2).unwrap();
     build(&site, &out);
     assert_eq!(tree(&out), fresh(&site, &dir.path().join("f3")));
+
+    // A large file edited by hand is not copied from: its items are made again.
+    for file in ["index.html", "claims.json", "sources/index.html"] {
+        let path = out.join(file);
+        let text = fs::read_to_string(&path).unwrap();
+        fs::write(&path, text.replacen('<', "<!-- hand edit -->\n<", 1).replacen("\"claims\"", "\"clams\"", 1))
+            .unwrap();
+    }
+    corpus::edit_one_claim(&site, 3).unwrap();
+    build(&site, &out);
+    assert_eq!(tree(&out), fresh(&site, &dir.path().join("f4")));
 }

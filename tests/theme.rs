@@ -91,3 +91,41 @@ fn templates_written_before_parts_still_get_their_lists_as_data() {
     build(&site, &out);
     assert_eq!(tree(&out), tree(&want));
 }
+
+#[test]
+fn a_template_may_reorder_its_items_and_one_that_repeats_them_is_rendered_whole() {
+    let (dir, site) = fixture("council");
+    let index = fs::read_to_string(repo().join("themes/default/templates/index.html")).unwrap();
+    // An override of the page, with the theme's parts beside it (see `uses_parts`).
+    copy_dir(&repo().join("themes/default/templates/parts"), &site.join("templates/parts"));
+    let article_items = |doc: &scraper::Html| -> Vec<String> {
+        doc.select(&sel("#articles .article-list > li")).map(|li| li.html()).collect()
+    };
+    let want = dir.path().join("want");
+    build(&site, &want);
+    let forward = article_items(&page(&want.join("index.html")));
+    assert!(forward.len() > 1);
+
+    // Reversed: the page is still spliced from its items, in the template's order.
+    let reversed = index.replace("{% for html in articles %}", "{% for html in articles | reverse %}");
+    assert_ne!(reversed, index);
+    fs::write(site.join("templates/index.html"), &reversed).unwrap();
+    let out = dir.path().join("out");
+    build(&site, &out);
+    let mut got = article_items(&page(&out.join("index.html")));
+    got.reverse();
+    assert_eq!(got, forward);
+
+    // Each article twice: no longer a place for each item, so the page is rendered whole.
+    let twice = index.replace(
+        "{% for html in articles %}\n  {{ html | safe }}",
+        "{% for html in articles %}\n  {{ html | safe }}{{ html | safe }}",
+    );
+    assert_ne!(twice, index);
+    fs::write(site.join("templates/index.html"), &twice).unwrap();
+    build(&site, &out);
+    let got = article_items(&page(&out.join("index.html")));
+    let doubled: Vec<String> = forward.iter().flat_map(|a| [a.clone(), a.clone()]).collect();
+    assert_eq!(got, doubled);
+    assert!(!fs::read_to_string(out.join("index.html")).unwrap().contains("<!--&"), "no marker left");
+}
