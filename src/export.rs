@@ -1,8 +1,6 @@
 //! `claims.json`: the whole briefing as data, for other tools. Documented, with its JSON
 //! Schema, in `docs/claims-json.md` and `docs/claims.schema.json`.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
 use rayon::prelude::*;
@@ -21,7 +19,7 @@ pub const VERSION: u32 = 1;
 /// sorted keys, arrays follow the site's order.
 pub fn claims_json(site: &Site, marks: &Marks) -> String {
     // Writing into memory cannot fail, and serde_json writes valid UTF-8.
-    let Ok(doc) = Doc::new(site, marks) else { return String::new() };
+    let Ok(doc) = Doc::new(site, marks, None) else { return String::new() };
     let mut out = String::new();
     for piece in &doc.pieces {
         match piece {
@@ -59,22 +57,47 @@ impl Piece {
 /// [`crate::splice`]) rather than escape every article's text again.
 pub struct Doc<'a> {
     site: &'a Site,
-    claims: Vec<ClaimOut<'a>>,
+    located: Located<'a>,
     /// The document, in order.
     pub pieces: Vec<Piece>,
 }
 
 impl<'a> Doc<'a> {
-    /// The pieces of the export of `site`.
-    pub fn new(site: &'a Site, marks: &'a Marks) -> std::io::Result<Doc<'a>> {
+    /// The pieces of the export of `site`. A claim's entry is kept under a fingerprint of
+    /// what it is made from: given `claim_keys` (fingerprints of each claim as the pages
+    /// show it, see `render.rs`), the key adds only what the export has and the pages do
+    /// not; without them, it is a fingerprint of the entry itself.
+    pub fn new(site: &'a Site, marks: &'a Marks, claim_keys: Option<&[u64]>) -> std::io::Result<Doc<'a>> {
         let config = &site.config;
         let claims = &site.claims;
-        let located: HashMap<Target, &Mark> = marks.iter().flatten().map(|m| (m.target, m)).collect();
-        let quote = |q, target, reason| quote_out(&located, q, target, reason);
-        let outs: Vec<ClaimOut> =
-            (0..claims.claims.len()).into_par_iter().map(|ci| claim_out(site, ci, &quote)).collect();
-        let claim_keys: Vec<u64> =
-            outs.par_iter().map(|entry| crate::fingerprint::of(&("claims.json claim", entry))).collect();
+        let located = Located::new(site, marks);
+        let quote = |q, target, reason| quote_out(located.of(target), q, reason);
+        let claim_keys: Vec<u64> = (0..claims.claims.len())
+            .into_par_iter()
+            .map(|ci| match claim_keys {
+                Some(keys) => {
+                    let c = &claims.claims[ci];
+                    let quotes: Vec<_> = c
+                        .appearances
+                        .iter()
+                        .enumerate()
+                        .map(|(ai, q)| {
+                            let found = located.of(Target::Appearance { claim: ci, index: ai });
+                            (
+                                &q.article.value,
+                                &q.quote.value,
+                                q.prefix.as_ref().map(|p| &p.value),
+                                q.suffix.as_ref().map(|p| &p.value),
+                                &q.note,
+                                found.map(|m| (&m.chars, &m.raw)),
+                            )
+                        })
+                        .collect();
+                    crate::fingerprint::of(&("claims.json claim", keys[ci], lines(site, ci), &c.verdict.value, quotes))
+                }
+                None => crate::fingerprint::of(&("claims.json claim", claim_out(site, ci, &quote))),
+            })
+            .collect();
         let artifacts = Artifacts {
             artifacts: claims
                 .artifacts
@@ -137,7 +160,7 @@ impl<'a> Doc<'a> {
         list(&mut pieces, "claims", claim_keys.into_iter().enumerate().map(|(i, k)| Piece::Claim(i, k)));
         let rest = serde_json::to_string_pretty(&rest)?;
         pieces.push(Piece::Text(format!("{}\n", rest.strip_prefix("{\n").unwrap_or(&rest))));
-        Ok(Doc { site, claims: outs, pieces })
+        Ok(Doc { site, located, pieces })
     }
 
     /// An entry's text, as it stands in the document (text pieces are their own).
@@ -145,7 +168,10 @@ impl<'a> Doc<'a> {
         match piece {
             Piece::Text(text) => Ok(text.clone()),
             Piece::Article(i, _) => article_entry(&self.site.articles[*i]),
-            Piece::Claim(i, _) => indented(&self.claims[*i]),
+            Piece::Claim(i, _) => {
+                let quote = |q, target, reason| quote_out(self.located.of(target), q, reason);
+                indented(&claim_out(self.site, *i, &quote))
+            }
         }
     }
 }
@@ -168,6 +194,49 @@ fn indented(entry: &impl Serialize) -> std::io::Result<String> {
     Ok(serde_json::to_string_pretty(entry)?.replace('\n', "\n    "))
 }
 
+/// The first and last lines of claim `ci` in the claims file.
+fn lines(site: &Site, ci: usize) -> [usize; 2] {
+    let c = &site.claims.claims[ci];
+    let (first, _) = site.claims_file.line_col(c.span.start);
+    let (last, _) = site.claims_file.line_col(c.span.end.saturating_sub(1).max(c.span.start));
+    [first, last]
+}
+
+/// Where each appearance and artifact was found, by its place in the claims file.
+struct Located<'a> {
+    appearances: Vec<Vec<Option<&'a Mark>>>,
+    artifacts: Vec<Option<&'a Mark>>,
+}
+
+impl<'a> Located<'a> {
+    fn new(site: &Site, marks: &'a Marks) -> Self {
+        let claims = &site.claims;
+        let mut located = Located {
+            appearances: claims.claims.iter().map(|c| vec![None; c.appearances.len()]).collect(),
+            artifacts: vec![None; claims.artifacts.len()],
+        };
+        for m in marks.iter().flatten() {
+            let slot = match m.target {
+                Target::Appearance { claim, index } => {
+                    located.appearances.get_mut(claim).and_then(|a| a.get_mut(index))
+                }
+                Target::Artifact(n) => located.artifacts.get_mut(n),
+            };
+            if let Some(slot) = slot {
+                *slot = Some(m);
+            }
+        }
+        located
+    }
+
+    fn of(&self, target: Target) -> Option<&'a Mark> {
+        match target {
+            Target::Appearance { claim, index } => self.appearances.get(claim)?.get(index).copied().flatten(),
+            Target::Artifact(n) => self.artifacts.get(n).copied().flatten(),
+        }
+    }
+}
+
 /// Claim `ci` as the export writes it.
 fn claim_out<'a>(
     site: &'a Site,
@@ -175,8 +244,6 @@ fn claim_out<'a>(
     quote: &(impl Fn(&'a crate::claims::Quote, Target, Option<&'a str>) -> QuoteOut<'a> + Sync),
 ) -> ClaimOut<'a> {
     let c = &site.claims.claims[ci];
-    let (first, _) = site.claims_file.line_col(c.span.start);
-    let (last, _) = site.claims_file.line_col(c.span.end.saturating_sub(1).max(c.span.start));
     ClaimOut {
         appearances: c
             .appearances
@@ -189,7 +256,7 @@ fn claim_out<'a>(
         explanation: &c.explanation,
         finding: &c.finding,
         id: &c.id.value,
-        lines: [first, last],
+        lines: lines(site, ci),
         page: format!("claims/{}/", c.id.value),
         sources: c
             .sources
@@ -247,13 +314,7 @@ fn article_entry(a: &Article) -> std::io::Result<String> {
 }
 
 /// An appearance or artifact as written: where it was found, if it was.
-fn quote_out<'a>(
-    located: &HashMap<Target, &'a Mark>,
-    q: &'a crate::claims::Quote,
-    target: Target,
-    reason: Option<&'a str>,
-) -> QuoteOut<'a> {
-    let found = located.get(&target);
+fn quote_out<'a>(found: Option<&'a Mark>, q: &'a crate::claims::Quote, reason: Option<&'a str>) -> QuoteOut<'a> {
     QuoteOut {
         article: &q.article.value,
         end: found.map(|m| m.chars.end),

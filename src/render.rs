@@ -679,9 +679,10 @@ enum Done {
 }
 
 /// `claims.json`, made of the entries the sink does not keep and those it does.
-fn put_claims_json(site: &Site, marks: &Marks, parts: &Store, sink: &dyn Sink, key: u64) -> Result<(), Diagnostic> {
+fn put_claims_json(shared: &Shared, parts: &Store, sink: &dyn Sink, key: u64) -> Result<(), Diagnostic> {
     let failed = |e: std::io::Error| Diagnostic::error("internal", format!("cannot make {CLAIMS_JSON}: {e}"));
-    let doc = export::Doc::new(site, marks).map_err(failed)?;
+    let claim_keys: Vec<u64> = shared.claims.iter().map(|c| c.key).collect();
+    let doc = export::Doc::new(shared.site, shared.marks, Some(&claim_keys)).map_err(failed)?;
     let kept = sink.kept_items(CLAIMS_JSON)?;
     let made: Vec<Option<Html>> = doc
         .pieces
@@ -920,16 +921,17 @@ pub fn render_to(
     let render_one = &render_one;
     let render_big = &render_big;
     let page = &page;
-    // The front page and the sources page each list every claim: their template contexts
-    // are the largest values of a build (hundreds of megabytes at 20,000 claims). One at a
-    // time, the other core rendering ordinary pages meanwhile.
+    // Given their lists as data (a theme written before parts), the front page and the
+    // sources page have the largest template contexts of a build (hundreds of megabytes at
+    // 20,000 claims): one at a time, the other core rendering ordinary pages meanwhile.
+    // Made of parts, their contexts hold markers, and they are made side by side.
     let one_big_page = Mutex::new(());
     let one_big_page = &one_big_page;
     let mut jobs: Vec<Job<'_>> = vec![
         Box::new(|| {
-            let _big = one_big_page.lock();
             let (lead_html, lists, timeline, counts) = shared.index_context(parts_common(""));
             if !index_parts {
+                let _big = one_big_page.lock();
                 let ctx = FullIndexCtx {
                     lead_html,
                     discrepancies: lists.discrepancies.items,
@@ -978,10 +980,10 @@ pub fn render_to(
             render_one("404.html", "", &root, p, Own::of(NoCtx {}), Vec::new())
         }),
         Box::new(|| {
-            let _big = one_big_page.lock();
             let description = format!("Every source cited by the fact-checks of “{}”.", config.title);
             let sources = shared.sources_context(parts_common("../"));
             if !sources_parts {
+                let _big = one_big_page.lock();
                 let p = page("Sources", description, "sources/", "website");
                 return render_one(
                     "sources.html",
@@ -1073,7 +1075,7 @@ pub fn render_to(
         if !is_static(CLAIMS_JSON) && !sink_failed.load(std::sync::atomic::Ordering::Relaxed) {
             let made = match sink.reuse(CLAIMS_JSON, site_key) {
                 Ok(true) => Ok(()),
-                Ok(false) => put_claims_json(site, marks, parts, sink, site_key),
+                Ok(false) => put_claims_json(shared, parts, sink, site_key),
                 Err(d) => Err(d),
             };
             match made {
