@@ -683,26 +683,65 @@ fn put_claims_json(shared: &Shared, parts: &Store, sink: &dyn Sink, key: u64) ->
     let failed = |e: std::io::Error| Diagnostic::error("internal", format!("cannot make {CLAIMS_JSON}: {e}"));
     let claim_keys: Vec<u64> = shared.claims.iter().map(|c| c.key).collect();
     let doc = export::Doc::new(shared.site, shared.marks, Some(&claim_keys)).map_err(failed)?;
-    let kept = sink.kept_items(CLAIMS_JSON)?;
-    let made: Vec<Option<Html>> = doc
-        .pieces
-        .par_iter()
-        .map(|piece| match piece.key() {
-            Some(key) if !kept.contains(&key) => parts.get_or(key, || doc.entry(piece)).map(Some),
-            _ => Ok(None),
-        })
-        .collect::<std::io::Result<_>>()
-        .map_err(failed)?;
-    let segs: Vec<Seg> = doc
+    let segs = doc
         .pieces
         .iter()
-        .zip(&made)
-        .map(|(piece, made)| match piece {
+        .map(|piece| match piece {
             export::Piece::Text(text) => Seg::Text(text.as_bytes()),
-            _ => Seg::Item { key: piece.key().unwrap_or_default(), bytes: made.as_deref().map(str::as_bytes) },
+            _ => Seg::Item { key: piece.key().unwrap_or_default(), bytes: None },
         })
         .collect();
-    sink.put_spliced(CLAIMS_JSON, Some(key), &segs)
+    put_pieces(sink, CLAIMS_JSON, key, segs, &|i| {
+        let piece = &doc.pieces[i];
+        parts.get_or(piece.key().unwrap_or_default(), || doc.entry(piece)).map_err(failed)
+    })
+}
+
+/// `feed.xml`, made of the entries the sink does not keep and those it does.
+fn put_feed(shared: &Shared, parts: &Store, sink: &dyn Sink, key: u64) -> Result<(), Diagnostic> {
+    let claim_keys: Vec<u64> = shared.claims.iter().map(|c| c.key).collect();
+    let feed = feed::Feed::new(shared.site, Some(&claim_keys));
+    let segs = feed
+        .pieces
+        .iter()
+        .map(|piece| match piece {
+            feed::Piece::Text(text) => Seg::Text(text.as_bytes()),
+            feed::Piece::Entry { key, .. } => Seg::Item { key: *key, bytes: None },
+        })
+        .collect();
+    put_pieces(sink, FEED, key, segs, &|i| match feed.pieces[i] {
+        feed::Piece::Entry { claim, date, key } => parts.get_or(key, || Ok(feed.entry(claim, date))),
+        feed::Piece::Text(_) => Err(Diagnostic::error("internal", "a feed's text is not an entry")),
+    })
+}
+
+/// Puts a file of text and items (items without bytes), making with `make` (given the
+/// piece's place) only the items that the sink does not keep from an earlier build.
+fn put_pieces(
+    sink: &dyn Sink,
+    path: &str,
+    fingerprint: u64,
+    segs: Vec<Seg>,
+    make: &(dyn Fn(usize) -> Result<Html, Diagnostic> + Sync),
+) -> Result<(), Diagnostic> {
+    let kept = sink.kept_items(path)?;
+    let made: Vec<Option<Html>> = segs
+        .par_iter()
+        .enumerate()
+        .map(|(i, seg)| match seg {
+            Seg::Item { key, .. } if !kept.contains(key) => make(i).map(Some),
+            _ => Ok(None),
+        })
+        .collect::<Result<_, Diagnostic>>()?;
+    let segs: Vec<Seg> = segs
+        .iter()
+        .zip(&made)
+        .map(|(seg, made)| match (seg, made) {
+            (Seg::Item { key, .. }, Some(html)) => Seg::Item { key: *key, bytes: Some(html.as_bytes()) },
+            _ => *seg,
+        })
+        .collect();
+    sink.put_spliced(path, Some(fingerprint), &segs)
 }
 
 fn hash_of(value: impl Hash) -> u64 {
@@ -1067,26 +1106,29 @@ pub fn render_to(
     // work can overlap. A theme's static file of the same name wins, as for the other
     // generated files (no page can have these names).
     let is_static = |path: &str| site.theme.statics.iter().any(|(p, _)| p == path);
+    // A file made from the whole site, unless the sink keeps it from inputs with this key.
+    let whole_file = |path: &str, key: u64, put: &dyn Fn(u64) -> Result<(), Diagnostic>| {
+        if is_static(path) || sink_failed.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
+        let made = match sink.reuse(path, key) {
+            Ok(true) => Ok(()),
+            Ok(false) => put(key),
+            Err(d) => Err(d),
+        };
+        match made {
+            Ok(()) => {
+                if let Ok(mut p) = paths.lock() {
+                    p.push(path.to_string());
+                }
+            }
+            Err(d) => fail(d),
+        }
+    };
     let whole_site = || {
         let site_key = export::key(site);
-        if !is_static(FEED) {
-            unless_kept(FEED, fingerprint::of(&(FEED, site_key)), &|| feed::atom(site));
-        }
-        if !is_static(CLAIMS_JSON) && !sink_failed.load(std::sync::atomic::Ordering::Relaxed) {
-            let made = match sink.reuse(CLAIMS_JSON, site_key) {
-                Ok(true) => Ok(()),
-                Ok(false) => put_claims_json(shared, parts, sink, site_key),
-                Err(d) => Err(d),
-            };
-            match made {
-                Ok(()) => {
-                    if let Ok(mut p) = paths.lock() {
-                        p.push(CLAIMS_JSON.to_string());
-                    }
-                }
-                Err(d) => fail(d),
-            }
-        }
+        whole_file(FEED, fingerprint::of(&(FEED, site_key)), &|key| put_feed(shared, parts, sink, key));
+        whole_file(CLAIMS_JSON, site_key, &|key| put_claims_json(shared, parts, sink, key));
     };
     let pages = || {
         jobs.par_iter().for_each(|job| {
