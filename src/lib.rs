@@ -38,5 +38,6 @@ pub mod splice;
 pub mod suggest;
 pub mod theme;
 pub mod tomlfile;
+pub mod tree;
 pub mod validate;
 pub mod write;

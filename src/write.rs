@@ -24,6 +24,7 @@ use walkdir::WalkDir;
 use crate::record::{self, Entry, FileId};
 use crate::render::Page;
 use crate::splice::{self, Layout, Seg};
+use crate::tree;
 
 /// What writing did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -252,8 +253,24 @@ impl Twin {
     /// records what the new output's pages were made from.
     pub fn finish(self) -> io::Result<Written> {
         let kept = self.kept.into_inner().map_err(|_| poisoned())?;
-        let removed = prune(&self.dir, &kept)?;
+        let mut trees = tree::read(&self.output);
+        let root = tree::root_of(&self.dir);
+        let known = trees.iter().position(|t| Some(t.root) == root).map(|i| trees.swap_remove(i));
+        let names = tree::names(&kept);
+        let whole = |rel: &Path| prune_in(&self.dir, rel, &kept);
+        let pruned =
+            known.zip(names.as_ref()).and_then(|(t, names)| tree::prune_known(&self.dir, &kept, names, &t, &whole));
+        let removed = match pruned {
+            Some(removed) => removed?,
+            None => prune(&self.dir, &kept)?,
+        };
+        // The output's record stays: its tree is the next build's twin.
+        let output_root = tree::root_of(&self.output);
+        trees.retain(|t| Some(t.root) == output_root);
+        trees.extend(names.and_then(|names| tree::Tree::of(&self.dir, names)));
         swap(&self.dir, &self.output)?;
+        // Only a cache: without it, the next prune of this tree reads every folder.
+        let _ = tree::write(&self.output, &trees);
         // The site is in place: a record that cannot be written only costs the next
         // build a full render (and a stale one is caught by the file identities).
         let next = self.next.into_inner().map_err(|_| poisoned())?;

@@ -193,6 +193,26 @@ fn a_hand_edited_or_deleted_page_is_made_again() {
 }
 
 #[test]
+fn files_added_by_hand_are_pruned_whichever_tree_they_fall_in() {
+    let (dir, site, out) = small_site(7);
+    // Let the build's time mark fall behind the folders' times the hand edits set.
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    for round in 0..4 {
+        let claim = fs::read_dir(out.join("claims")).unwrap().next().unwrap().unwrap().path();
+        fs::write(claim.join("notes.txt"), "by hand").unwrap();
+        fs::create_dir_all(out.join("extra/deep")).unwrap();
+        fs::write(out.join("extra/deep/page.html"), "by hand").unwrap();
+        fs::write(out.join("CNAME"), "by hand").unwrap();
+        corpus::edit_one_claim(&site, round + 1).unwrap();
+        build(&site, &out);
+        // Twice: the hand-edited tree is the twin the second build prunes.
+        build(&site, &out);
+        assert_eq!(tree(&out), fresh(&site, &dir.path().join(format!("f{round}"))), "round {round}");
+        assert!(briefing::tree::path(&out).is_file());
+    }
+}
+
+#[test]
 fn a_stale_or_foreign_record_is_never_trusted() {
     let (dir, site, out) = small_site(3);
     let record = briefing::record::path(&out);
