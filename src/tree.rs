@@ -59,7 +59,7 @@ impl Tree {
 pub fn names(files: &HashSet<PathBuf>) -> Option<Vec<String>> {
     let mut names = files
         .iter()
-        .map(|f| Some(f.iter().map(|p| p.to_str()).collect::<Option<Vec<&str>>>()?.join("/")))
+        .map(|f| Some(f.to_str()?.replace(std::path::MAIN_SEPARATOR, "/")))
         .collect::<Option<Vec<String>>>()?;
     names.sort_unstable();
     Some(names)

@@ -253,10 +253,9 @@ impl Twin {
     /// records what the new output's pages were made from.
     pub fn finish(self) -> io::Result<Written> {
         let kept = self.kept.into_inner().map_err(|_| poisoned())?;
-        let mut trees = tree::read(&self.output);
+        let (mut trees, names) = rayon::join(|| tree::read(&self.output), || tree::names(&kept));
         let root = tree::root_of(&self.dir);
         let known = trees.iter().position(|t| Some(t.root) == root).map(|i| trees.swap_remove(i));
-        let names = tree::names(&kept);
         let whole = |rel: &Path| prune_in(&self.dir, rel, &kept);
         let pruned =
             known.zip(names.as_ref()).and_then(|(t, names)| tree::prune_known(&self.dir, &kept, names, &t, &whole));
@@ -269,24 +268,32 @@ impl Twin {
         trees.retain(|t| Some(t.root) == output_root);
         trees.extend(names.and_then(|names| tree::Tree::of(&self.dir, names)));
         swap(&self.dir, &self.output)?;
-        // Only a cache: without it, the next prune of this tree reads every folder.
-        let _ = tree::write(&self.output, &trees);
-        // The site is in place: a record that cannot be written only costs the next
-        // build a full render (and a stale one is caught by the file identities).
+        // The site is in place. What follows are caches, side by side: one that cannot be
+        // written only costs the next build the work it saves (and a stale one is caught
+        // by the file identities).
         let next = self.next.into_inner().map_err(|_| poisoned())?;
-        let _ = record::write(&self.output, &next);
         let mut layouts = self.next_layouts.into_inner().map_err(|_| poisoned())?;
-        if !layouts.is_empty() {
-            // Files reused whole keep their layouts: they are the same files.
-            let files: HashMap<&str, FileId> = next.iter().map(|(p, e)| (p.as_str(), e.file)).collect();
-            let spliced: HashSet<String> = layouts.iter().map(|(p, _)| p.clone()).collect();
-            for (path, layout) in self.layouts.into_inner().unwrap_or_default() {
-                if !spliced.contains(&path) && files.get(path.as_str()) == Some(&layout.file) {
-                    layouts.push((path, layout));
+        let old_layouts = self.layouts;
+        let output = &self.output;
+        rayon::scope(|scope| {
+            scope.spawn(|_| {
+                let _ = tree::write(output, &trees);
+            });
+            scope.spawn(|_| {
+                let _ = record::write(output, &next);
+            });
+            if !layouts.is_empty() {
+                // Files reused whole keep their layouts: they are the same files.
+                let files: HashMap<&str, FileId> = next.iter().map(|(p, e)| (p.as_str(), e.file)).collect();
+                let spliced: HashSet<String> = layouts.iter().map(|(p, _)| p.clone()).collect();
+                for (path, layout) in old_layouts.into_inner().unwrap_or_default() {
+                    if !spliced.contains(&path) && files.get(path.as_str()) == Some(&layout.file) {
+                        layouts.push((path, layout));
+                    }
                 }
+                let _ = splice::write(output, &layouts);
             }
-            let _ = splice::write(&self.output, &layouts);
-        }
+        });
         Ok(Written { written: self.written.into_inner(), reused: self.reused.into_inner(), removed })
     }
 }
