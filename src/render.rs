@@ -447,14 +447,19 @@ type MakeBig<'o> = dyn Fn(&mut Fill) -> Result<Context, Diagnostic> + Sync + 'o;
 /// which escaping would change (so an escaped item is noticed), with a nonce that content
 /// cannot know (the page's own fingerprint).
 fn marker(nonce: u64, n: usize) -> String {
-    format!("<!--&{nonce:016x}:{n}-->")
+    format!("{}{n}-->", marker_start(nonce))
+}
+
+/// What every marker of a page starts with.
+fn marker_start(nonce: u64) -> String {
+    format!("<!--&{nonce:016x}:")
 }
 
 /// The frame of a page split at its `count` markers: the text before each marker and the
 /// marker's item, then the text after the last. `None` unless each item shows exactly
 /// once: a template that dropped, repeated, escaped or changed an item is rendered whole.
 fn split(frame: &str, nonce: u64, count: usize) -> Option<(Vec<(&str, usize)>, &str)> {
-    let prefix = format!("<!--&{nonce:016x}:");
+    let prefix = marker_start(nonce);
     let mut seen = vec![false; count];
     let mut pieces = Vec::with_capacity(count);
     let mut rest = frame;
@@ -681,7 +686,7 @@ enum Done {
 /// `claims.json`, made of the entries the sink does not keep and those it does.
 fn put_claims_json(shared: &Shared, parts: &Store, sink: &dyn Sink, key: u64) -> Result<(), Diagnostic> {
     let failed = |e: std::io::Error| Diagnostic::error("internal", format!("cannot make {CLAIMS_JSON}: {e}"));
-    let claim_keys: Vec<u64> = shared.claims.iter().map(|c| c.key).collect();
+    let claim_keys = shared.claim_keys();
     let doc = export::Doc::new(shared.site, shared.marks, Some(&claim_keys)).map_err(failed)?;
     let segs = doc
         .pieces
@@ -699,7 +704,7 @@ fn put_claims_json(shared: &Shared, parts: &Store, sink: &dyn Sink, key: u64) ->
 
 /// `feed.xml`, made of the entries the sink does not keep and those it does.
 fn put_feed(shared: &Shared, parts: &Store, sink: &dyn Sink, key: u64) -> Result<(), Diagnostic> {
-    let claim_keys: Vec<u64> = shared.claims.iter().map(|c| c.key).collect();
+    let claim_keys = shared.claim_keys();
     let feed = feed::Feed::new(shared.site, Some(&claim_keys));
     let segs = feed
         .pieces
@@ -1276,6 +1281,12 @@ impl<'a> Shared<'a> {
     /// A claim as a list shows it.
     fn claim_ref(&self, i: usize) -> Keyed<ClaimRef<'_>> {
         Keyed { key: self.claim_refs[i], value: ClaimRef::of(&self.claims[i]) }
+    }
+
+    /// Each claim's key, in the claims file's order: what the claim's pages and list items
+    /// are made from, which `claims.json` and the feed key their entries by.
+    fn claim_keys(&self) -> Vec<u64> {
+        self.claims.iter().map(|c| c.key).collect()
     }
 
     fn md(&self, text: &str) -> String {

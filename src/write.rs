@@ -227,10 +227,11 @@ impl Twin {
             fs::rename(&tmp, &target)?;
         }
         self.written.fetch_add(1, Ordering::Relaxed);
-        if let Some(fingerprint) = fingerprint {
-            self.remember(path, &rel, fingerprint)?;
-        }
+        // The file keeps its inode, size and time when the twin becomes the output.
         if let Some(file) = FileId::of(&target) {
+            if let Some(fingerprint) = fingerprint {
+                self.next.lock().map_err(|_| poisoned())?.push((path.to_string(), Entry { fingerprint, file }));
+            }
             self.next_layouts.lock().map_err(|_| poisoned())?.push((path.to_string(), Layout { file, segs }));
         }
         self.keep(rel)

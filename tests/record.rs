@@ -213,6 +213,36 @@ fn files_added_by_hand_are_pruned_whichever_tree_they_fall_in() {
 }
 
 #[test]
+fn kept_feed_and_export_entries_follow_corrections_and_verdicts() {
+    let (dir, site, out) = small_site(8);
+    let claims = site.join("content/claims.toml");
+    let feed_and_export = |tree: &BTreeMap<PathBuf, Vec<u8>>| {
+        [Path::new("feed.xml"), Path::new("claims.json")].map(|p| String::from_utf8(tree[p].clone()).unwrap())
+    };
+
+    // A correction: the claim's feed entry moves up and says so; its export entry is updated.
+    let text = fs::read_to_string(&claims).unwrap();
+    let correction = "\n[[correction]]\nclaim = \"claim-000001\"\ndate = 2027-01-01\ntext = \"Fixed a figure.\"\n";
+    fs::write(&claims, format!("{text}{correction}")).unwrap();
+    build(&site, &out);
+    let now = tree(&out);
+    assert_eq!(now, fresh(&site, &dir.path().join("f1")));
+    let [feed, export] = feed_and_export(&now);
+    assert!(feed.contains("corrected once"), "{feed}");
+    assert!(export.contains("Fixed a figure."));
+
+    // A verdict changed: only that claim's entries differ, and they are made again.
+    let text = fs::read_to_string(&claims).unwrap();
+    let at = text.find("id = \"claim-000002\"").unwrap();
+    let v = at + text[at..].find("verdict = \"").unwrap();
+    let end = v + text[v..].find('\n').unwrap();
+    let verdict = if text[v..end].contains("\"false\"") { "accurate" } else { "false" };
+    fs::write(&claims, format!("{}verdict = \"{verdict}\"{}", &text[..v], &text[end..])).unwrap();
+    build(&site, &out);
+    assert_eq!(tree(&out), fresh(&site, &dir.path().join("f2")));
+}
+
+#[test]
 fn a_stale_or_foreign_record_is_never_trusted() {
     let (dir, site, out) = small_site(3);
     let record = briefing::record::path(&out);
