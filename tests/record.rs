@@ -290,12 +290,13 @@ fn kept_marks_follow_edited_quotes_and_are_never_trusted_from_elsewhere() {
     assert_eq!(now, fresh(&site, &dir.path().join("f1")));
 
     // Marks kept by another program, or garbled, cost a full scan, nothing more.
-    let kept = fs::read_to_string(&marks).unwrap();
-    fs::write(&marks, kept.replacen("briefing-marks 1 ", "briefing-marks 1 0.0.0-other ", 1)).unwrap();
+    let kept = fs::read(&marks).unwrap();
+    let rest = kept.strip_prefix(b"briefing-marks 2 ".as_slice()).unwrap();
+    fs::write(&marks, [b"briefing-marks 2 0.0.0-other ".as_slice(), rest].concat()).unwrap();
     corpus::edit_one_claim(&site, 1).unwrap();
     build(&site, &out);
     assert_eq!(tree(&out), fresh(&site, &dir.path().join("f2")));
-    let kept = fs::read_to_string(&marks).unwrap();
+    let kept = fs::read(&marks).unwrap();
     fs::write(&marks, &kept[..kept.len() / 2]).unwrap();
     corpus::edit_one_claim(&site, 2).unwrap();
     build(&site, &out);
