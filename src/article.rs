@@ -1,8 +1,9 @@
 //! One article: its front matter, its body, and the text a reader sees.
 
-use std::sync::{Arc, OnceLock};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::config::is_slug;
 use crate::date::Date;
@@ -22,7 +23,7 @@ pub enum Format {
 }
 
 /// What an article says of itself, from its front matter.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Meta {
     /// The headline.
     pub title: String,
@@ -43,13 +44,15 @@ pub struct Meta {
 /// A loaded article. Its front matter is parsed as it is read; its body only when first
 /// asked for ([`Article::markup`]): a rebuild that reuses an article's page, its marks and
 /// its entry in `claims.json` never parses it, and at 10,000 articles that was a quarter
-/// of the work and most of the memory of a rebuild after an edit.
+/// of the work and most of the memory of a rebuild after an edit. An article whose front
+/// matter was kept by the last build (see `fronts.rs`) is not even read until a later
+/// stage asks for its text ([`Article::file`]).
 #[derive(Clone)]
 pub struct Article {
     /// The file stem: `[a-z0-9-]+`, unique; the page is `articles/<slug>/`.
     pub slug: String,
-    /// The article file (path relative to the site root, and its text).
-    pub file: SourceFile,
+    /// The file's path, relative to the site root.
+    pub name: String,
     /// Markdown or plain text.
     pub format: Format,
     /// Front matter.
@@ -60,17 +63,62 @@ pub struct Article {
     /// entry in `claims.json` are all keyed by it, and at 10,000 articles hashing the text
     /// for each of them was 54 MB hashed four times a build.
     pub hash: u64,
+    /// The file (its name and text): read with the front matter, or when first needed.
+    file: OnceLock<SourceFile>,
+    /// Where the file is read from when it was not read with the front matter.
+    unread: Option<Arc<Unread>>,
     /// The body as the reader sees it, once parsed.
     markup: OnceLock<Markup>,
     /// What parses code blocks, when the body is parsed.
     highlighter: Arc<Highlighter>,
 }
 
+/// An article file not yet read: where it is, and where to report a failed reading.
+#[derive(Debug)]
+struct Unread {
+    path: PathBuf,
+    late: Arc<Late>,
+}
+
+/// Errors met after loading, when a later stage reads an article file whose front matter
+/// was kept: the file vanished, or its bytes are no longer those the front matter was
+/// kept for (it changed during the build). The pipeline reports them and fails the build
+/// before anything is swapped in, as for any error.
+#[derive(Debug, Default)]
+pub struct Late(Mutex<Vec<Diagnostic>>);
+
+impl Late {
+    /// The errors met so far, taken.
+    pub fn take(&self) -> Vec<Diagnostic> {
+        self.0.lock().map(|mut d| std::mem::take(&mut *d)).unwrap_or_default()
+    }
+
+    fn push(&self, d: Diagnostic) {
+        if let Ok(mut list) = self.0.lock() {
+            list.push(d);
+        }
+    }
+}
+
+/// What a build keeps of an article that parsed without a diagnostic, so that the next
+/// build can take its front matter without reading the file (see `fronts.rs`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Front {
+    /// The file's path, relative to the site root.
+    pub name: String,
+    /// A fingerprint of the file's text ([`Article::hash`]).
+    pub hash: u64,
+    /// The front matter.
+    pub meta: Meta,
+    /// Byte offset of the body in the file.
+    pub body_offset: usize,
+}
+
 impl std::fmt::Debug for Article {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Article")
             .field("slug", &self.slug)
-            .field("file", &self.file.name)
+            .field("file", &self.name)
             .field("format", &self.format)
             .field("meta", &self.meta)
             .field("parsed", &self.markup.get().is_some())
@@ -90,8 +138,10 @@ impl Article {
     ) -> Self {
         Article {
             slug,
+            name: file.name.clone(),
             hash: text_hash(&file.text),
-            file,
+            file: OnceLock::from(file),
+            unread: None,
             format,
             meta,
             body_offset,
@@ -100,9 +150,74 @@ impl Article {
         }
     }
 
+    /// An article whose front matter was kept by an earlier build, from a file at `path`
+    /// whose identity vouches that its bytes are still those `front` was taken from. The
+    /// file is read when a stage first needs its text; should it no longer hash as kept,
+    /// the error goes to `late`.
+    pub fn kept(
+        front: Front,
+        slug: &str,
+        format: Format,
+        path: PathBuf,
+        late: &Arc<Late>,
+        highlighter: &Arc<Highlighter>,
+    ) -> Self {
+        Article {
+            slug: slug.to_string(),
+            name: front.name,
+            format,
+            meta: front.meta,
+            body_offset: front.body_offset,
+            hash: front.hash,
+            file: OnceLock::new(),
+            unread: Some(Arc::new(Unread { path, late: Arc::clone(late) })),
+            markup: OnceLock::new(),
+            highlighter: Arc::clone(highlighter),
+        }
+    }
+
+    /// What the next build may keep of this article.
+    pub fn front(&self) -> Front {
+        Front { name: self.name.clone(), hash: self.hash, meta: self.meta.clone(), body_offset: self.body_offset }
+    }
+
+    /// Whether the file has been read (for tests of laziness).
+    pub fn is_read(&self) -> bool {
+        self.file.get().is_some()
+    }
+
+    /// The article file: its name and text, read on first use if it was not read at load.
+    /// A file that cannot be read, or whose bytes changed since its front matter was kept,
+    /// reads as empty and its error goes to the build's late errors, which fail the build.
+    pub fn file(&self) -> &SourceFile {
+        self.file.get_or_init(|| {
+            let Some(unread) = &self.unread else { return SourceFile::new(self.name.as_str(), "") };
+            let read = std::fs::read(&unread.path)
+                .map_err(|e| {
+                    Diagnostic::error("io-read", format!("cannot read `{}`: {e}", self.name))
+                        .help("check that the file exists and that you may read it, then build again")
+                })
+                .and_then(|bytes| crate::load::decode(&self.name, bytes));
+            match read {
+                Ok(file) if text_hash(&file.text) == self.hash => file,
+                Ok(_) => {
+                    unread.late.push(
+                        Diagnostic::error("io-changed", format!("`{}` changed while the site was built", self.name))
+                            .help("build again once the file is saved"),
+                    );
+                    SourceFile::new(self.name.as_str(), "")
+                }
+                Err(d) => {
+                    unread.late.push(d);
+                    SourceFile::new(self.name.as_str(), "")
+                }
+            }
+        })
+    }
+
     /// The body exactly as written in the file.
     pub fn body(&self) -> &str {
-        &self.file.text[self.body_offset..]
+        self.file().text.get(self.body_offset..).unwrap_or("")
     }
 
     /// The body as the reader sees it, parsed on first use (by whichever thread asks
@@ -112,7 +227,8 @@ impl Article {
             let body = self.body();
             let mut markup = match self.format {
                 Format::Text => {
-                    let first_line = self.file.text[..self.body_offset].matches('\n').count() + 1;
+                    let head = self.file().text.get(..self.body_offset).unwrap_or("");
+                    let first_line = head.matches('\n').count() + 1;
                     markup::from_plain_text(body, first_line)
                 }
                 Format::Markdown => markup::from_markdown(body, &self.highlighter),
@@ -163,8 +279,10 @@ pub fn parse(
     }
     Ok(Article {
         slug: stem.to_string(),
+        name: file.name.clone(),
         hash: text_hash(&file.text),
-        file,
+        file: OnceLock::from(file),
+        unread: None,
         format,
         meta: meta.unwrap_or_default(),
         body_offset,
@@ -294,6 +412,35 @@ mod tests {
     fn crlf_front_matter() {
         let a = load("a", "+++\r\ntitle = \"T\"\r\n+++\r\nx\r\n").unwrap();
         assert_eq!(a.markup().text, "x");
+    }
+
+    #[test]
+    fn a_kept_article_is_read_when_needed_and_only_if_it_hashes_as_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "+++\ntitle = \"T\"\n+++\n\nBody text.\n";
+        let path = dir.path().join("a.txt");
+        std::fs::write(&path, text).unwrap();
+        let read = load("a", text).unwrap();
+        let late = Arc::new(Late::default());
+        let h = Arc::new(Highlighter::new());
+        let kept = Article::kept(read.front(), "a", Format::Text, path.clone(), &late, &h);
+        assert!(!kept.is_read());
+        assert_eq!(kept.meta.title, "T");
+        assert_eq!(kept.body(), "\nBody text.\n");
+        assert_eq!(kept.markup().text, read.markup().text);
+        assert!(late.take().is_empty());
+
+        std::fs::write(&path, text.replace("Body", "Bods")).unwrap();
+        let changed = Article::kept(read.front(), "a", Format::Text, path.clone(), &late, &h);
+        assert_eq!(changed.file().text.as_ref(), "", "never bytes other than those kept");
+        let errors = late.take();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].code, "io-changed");
+
+        std::fs::remove_file(&path).unwrap();
+        let gone = Article::kept(read.front(), "a", Format::Text, path, &late, &h);
+        assert_eq!(gone.body(), "");
+        assert_eq!(late.take()[0].code, "io-read");
     }
 
     #[test]

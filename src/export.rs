@@ -288,7 +288,7 @@ pub fn key(site: &Site) -> u64 {
 fn entry_key(a: &Article) -> u64 {
     let mut fp = Fingerprint::new();
     fp.bytes(b"claims.json article");
-    fp.bytes(a.file.name.as_bytes());
+    fp.bytes(a.name.as_bytes());
     fp.add(&a.hash);
     fp.add(&a.format);
     fp.finish()
@@ -298,7 +298,7 @@ fn entry_key(a: &Article) -> u64 {
 fn article_entry(a: &Article) -> std::io::Result<String> {
     let entry = ArticleOut {
         author: a.meta.author.as_deref(),
-        file: &a.file.name,
+        file: &a.name,
         format: a.format,
         note: a.meta.note.as_deref(),
         outlet: a.meta.outlet.as_deref(),

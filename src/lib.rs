@@ -19,6 +19,7 @@ pub mod diag;
 pub mod export;
 pub mod feed;
 pub mod fingerprint;
+pub mod fronts;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod highlight;

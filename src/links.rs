@@ -198,9 +198,9 @@ fn broken(site: &Site, page: &str, link: &str, why: &str) -> Diagnostic {
     if let Some(a) = article.and_then(|slug| site.articles.iter().find(|a| a.slug == slug)) {
         // The sanitizer prefixed fragments with `c-`; the article has them without.
         let written = link.replacen("#c-", "#", 1);
-        if let Some(at) = a.file.text.find(&written) {
+        if let Some(at) = a.file().text.find(&written) {
             return d
-                .at(&a.file, at..at + written.len(), "this link")
+                .at(a.file(), at..at + written.len(), "this link")
                 .help("fix or remove the link in the article; relative links must point at files of the site");
         }
     }

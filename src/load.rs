@@ -11,11 +11,13 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::article::{self, Article, Format};
+use crate::article::{self, Article, Format, Late};
 use crate::claims::{self, CLAIMS_FILE, Claims};
 use crate::config::{self, CONFIG_FILE, Config};
 use crate::diag::{Diagnostic, SourceFile};
+use crate::fronts;
 use crate::highlight::Highlighter;
+use crate::record::FileId;
 use crate::theme::{self, Theme};
 
 /// Where articles live, relative to the site root.
@@ -43,6 +45,9 @@ pub struct Site {
     pub lead: Option<String>,
     /// Templates and static files.
     pub theme: Theme,
+    /// Errors met reading an article file after loading (see [`Article::file`]): the
+    /// pipeline fails the build on any.
+    pub late: Arc<Late>,
 }
 
 /// Parsed articles kept between builds of a long-lived process, so that a rebuild after an
@@ -55,6 +60,9 @@ pub struct Cache {
     /// The readings of the claims file's pieces, from the last load (or read from beside
     /// the output by the pipeline). Always kept: they are what a rebuild reuses.
     pub pieces: claims::Kept,
+    /// The articles' front matter, from the last load (or read from beside the output by
+    /// the pipeline): an article file whose identity is unchanged is not read.
+    pub fronts: fronts::Kept,
 }
 
 impl Cache {
@@ -86,10 +94,11 @@ pub fn load_cached(root: &Path, highlighter: &Arc<Highlighter>, cache: &mut Cach
     // The claims file (its pieces read on every core, or taken from the kept readings),
     // side by side with the articles.
     let kept = std::mem::take(&mut cache.pieces);
+    let late = Arc::new(Late::default());
     let ((articles, broken, article_diags), (claims, claims_file, claims_diags, pieces)) = rayon::join(
         || {
             let mut diags = Vec::new();
-            let (articles, broken) = load_articles(root, highlighter, cache, &mut diags);
+            let (articles, broken) = load_articles(root, highlighter, cache, &late, &mut diags);
             (articles, broken, diags)
         },
         || {
@@ -127,7 +136,8 @@ pub fn load_cached(root: &Path, highlighter: &Arc<Highlighter>, cache: &mut Cach
 
     match (config, theme) {
         (Some(config), Some(theme)) => {
-            let site = Site { root: root.to_path_buf(), config, articles, broken, claims, claims_file, lead, theme };
+            let root = root.to_path_buf();
+            let site = Site { root, config, articles, broken, claims, claims_file, lead, theme, late };
             (Some(site), diags)
         }
         _ => (None, diags),
@@ -138,6 +148,7 @@ fn load_articles(
     root: &Path,
     highlighter: &Arc<Highlighter>,
     cache: &mut Cache,
+    late: &Arc<Late>,
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<Article>, Vec<String>) {
     let dir = root.join(ARTICLES_DIR);
@@ -188,22 +199,40 @@ fn load_articles(
         }
     }
 
+    // Taken before the first file is looked at: see `fronts.rs`.
+    let mark = fronts::mark_now();
+    let kept = std::mem::take(&mut cache.fronts);
     let cached = &cache.articles;
-    let results: Vec<Result<Article, Vec<Diagnostic>>> = found
+    let results: Vec<Result<(Article, FileId, bool), Vec<Diagnostic>>> = found
         .par_iter()
-        .map(|(rel, stem, format)| match read_text(root, rel, true) {
-            Ok(Some(file)) => match cached.get(rel) {
-                Some(a) if a.file.text == file.text && a.format == *format => Ok(a.clone()),
-                _ => article::parse(file, stem, *format, highlighter),
-            },
-            Ok(None) => Err(Vec::new()),
-            Err(d) => Err(vec![d]),
+        .map(|(rel, stem, format)| {
+            let Some(meta) = regular(root, rel, true).map_err(|d| vec![d])? else { return Err(Vec::new()) };
+            let id = FileId::from_meta(&meta);
+            if let Some(front) = kept.trusted(rel, id) {
+                let a = Article::kept(front.clone(), stem, *format, root.join(rel), late, highlighter);
+                return Ok((a, id, true));
+            }
+            let bytes = fs::read(root.join(rel)).map_err(|e| vec![io_error(rel, &e.to_string())])?;
+            let file = decode(rel, bytes).map_err(|d| vec![d])?;
+            let article = match cached.get(rel) {
+                Some(a) if a.file().text == file.text && a.format == *format => a.clone(),
+                _ => article::parse(file, stem, *format, highlighter)?,
+            };
+            Ok((article, id, false))
         })
         .collect();
     if cache.keep {
         cache.articles =
-            results.iter().filter_map(|r| r.as_ref().ok()).map(|a| (a.file.name.clone(), a.clone())).collect();
+            results.iter().filter_map(|r| r.as_ref().ok()).map(|(a, _, _)| (a.name.clone(), a.clone())).collect();
     }
+    // Kept for the next build: every article that loaded (none with a diagnostic: `parse`
+    // returns those as errors). Written only if something changed.
+    let trusted = results.iter().filter(|r| matches!(r, Ok((_, _, true)))).count();
+    let fronts: std::collections::HashMap<String, (FileId, article::Front)> =
+        results.iter().filter_map(|r| r.as_ref().ok()).map(|(a, id, _)| (a.name.clone(), (*id, a.front()))).collect();
+    let fresh = trusted != fronts.len() || fronts.len() != kept.fronts.len();
+    cache.fronts = fronts::Kept { mark: if fresh { mark } else { kept.mark }, fronts, fresh };
+    let results: Vec<Result<Article, Vec<Diagnostic>>> = results.into_iter().map(|r| r.map(|(a, _, _)| a)).collect();
     let mut articles = Vec::new();
     let mut broken = Vec::new();
     for (r, (_, stem, _)) in results.into_iter().zip(&found) {
@@ -221,6 +250,16 @@ fn load_articles(
 /// Reads a UTF-8 text file of the site: a regular file, never through a link. A leading
 /// byte-order mark is dropped. `Ok(None)` when an optional file is absent.
 pub fn read_text(root: &Path, rel: &str, required: bool) -> Result<Option<SourceFile>, Diagnostic> {
+    if regular(root, rel, required)?.is_none() {
+        return Ok(None);
+    }
+    let bytes = fs::read(root.join(rel)).map_err(|e| io_error(rel, &e.to_string()))?;
+    decode(rel, bytes).map(Some)
+}
+
+/// The metadata of a regular file of the site, never through a link. `Ok(None)` when an
+/// optional file is absent.
+fn regular(root: &Path, rel: &str, required: bool) -> Result<Option<fs::Metadata>, Diagnostic> {
     let path = root.join(rel);
     let meta = match fs::symlink_metadata(&path) {
         Ok(m) => m,
@@ -242,8 +281,7 @@ pub fn read_text(root: &Path, rel: &str, required: bool) -> Result<Option<Source
         return Err(Diagnostic::error("io-not-a-file", format!("`{rel}` is not a regular file"))
             .help(format!("`{rel}` must be a text file")));
     }
-    let bytes = fs::read(&path).map_err(|e| io_error(rel, &e.to_string()))?;
-    decode(rel, bytes).map(Some)
+    Ok(Some(meta))
 }
 
 /// Decodes UTF-8, locating the first invalid byte.

@@ -164,19 +164,25 @@ fn make_inner(
         let o = o.to_path_buf();
         std::thread::spawn(move || crate::marks::read(&o))
     });
-    if let Some(output) = output
-        && cache.pieces.pieces.is_empty()
-    {
-        cache.pieces = crate::pieces::read(output);
+    if let Some(output) = output {
+        let (pieces, fronts) = rayon::join(
+            || cache.pieces.pieces.is_empty().then(|| crate::pieces::read(output)),
+            || cache.fronts.fronts.is_empty().then(|| crate::fronts::read(output)),
+        );
+        cache.pieces = pieces.unwrap_or(std::mem::take(&mut cache.pieces));
+        cache.fronts = fronts.unwrap_or(std::mem::take(&mut cache.fronts));
     }
     let (site, diags) = load::load_cached(&opts.root, &highlighter, cache);
-    if let Some(output) = output
-        && (!cache.pieces.fresh || crate::pieces::write(output, &cache.pieces).is_ok())
-    {
+    if let Some(output) = output {
         // Kept at once, and let go of: a reading stands for its text whatever becomes of
         // the build, and a fresh build of 20,000 claims need not hold 10 MB of them to its
         // end. (The output's folder may not exist yet: then they are kept after the swap.)
-        cache.pieces = Default::default();
+        if !cache.pieces.fresh || crate::pieces::write(output, &cache.pieces).is_ok() {
+            cache.pieces = Default::default();
+        }
+        if !cache.fronts.fresh || crate::fronts::write(output, &cache.fronts).is_ok() {
+            cache.fronts = Default::default();
+        }
     }
     lap("load");
     report.extend(diags);
@@ -197,11 +203,19 @@ fn make_inner(
         drop_aside(known);
         (marks, diags, changed.then_some(keep))
     };
+    // An article read only now, for its quotes, may have changed since it was loaded: then
+    // its quotes were sought in no text, and only the reading's error is worth reporting.
+    let late = late_errors(&site, output);
+    if !late.is_empty() {
+        report.extend(late);
+        return (report, None);
+    }
     report.extend(diags);
     lap("anchor");
     if opts.suggest {
         *suggestions = suggest::suggest(&site, &marks);
         suggest::sort(suggestions);
+        report.extend(late_errors(&site, output));
         lap("suggest");
     }
     if report.has_errors() {
@@ -229,9 +243,15 @@ fn make_inner(
             Ok(m) => m,
             Err(ds) => {
                 report.extend(ds);
+                report.extend(late_errors(&site, Some(output)));
                 return (report, None);
             }
         };
+        let late = late_errors(&site, Some(output));
+        if !late.is_empty() {
+            report.extend(late);
+            return (report, None);
+        }
         lap("render");
         let written = match twin.finish() {
             Ok(w) => w.written,
@@ -247,6 +267,11 @@ fn make_inner(
             let _ = crate::pieces::write(output, &cache.pieces);
             cache.pieces = Default::default();
         }
+        if cache.fronts.fresh {
+            // Only a cache: a build that cannot keep it merely reads every article next time.
+            let _ = crate::fronts::write(output, &cache.fronts);
+            cache.fronts = Default::default();
+        }
         lap("write");
         let rendered = Rendered { pages: Vec::new(), flags: made.flags };
         let counts = Counts { files: made.files, pages: made.pages, written, reused: made.reused };
@@ -259,6 +284,7 @@ fn make_inner(
         Ok(r) => r,
         Err(ds) => {
             report.extend(ds);
+            report.extend(late_errors(&site, output));
             return (report, None);
         }
     };
@@ -269,9 +295,10 @@ fn make_inner(
 
     if opts.check_links {
         report.extend(crate::links::check(&site, &rendered.pages));
-        if report.has_errors() {
-            return (report, None);
-        }
+    }
+    report.extend(late_errors(&site, output));
+    if report.has_errors() {
+        return (report, None);
     }
     let counts = Counts {
         files: rendered.pages.len(),
@@ -281,6 +308,19 @@ fn make_inner(
     };
     let made = Made { rendered, counts, articles: site.articles.len(), claims: site.claims.claims.len(), timings };
     (report, Some(made))
+}
+
+/// The errors met reading article files after loading (see [`crate::article::Late`]).
+/// The front matter kept for the output vouched for bytes a file no longer has: it goes,
+/// so that the next build reads every article.
+fn late_errors(site: &load::Site, output: Option<&Path>) -> Vec<Diagnostic> {
+    let late = site.late.take();
+    if let Some(output) = output
+        && !late.is_empty()
+    {
+        let _ = std::fs::remove_file(crate::fronts::path(output));
+    }
+    late
 }
 
 /// Lets go of `value` on a thread of its own. At 10,000 articles, freeing a build's site

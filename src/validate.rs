@@ -114,7 +114,7 @@ pub fn validate(site: &Site) -> Vec<Diagnostic> {
             if !touched.contains(article.slug.as_str()) {
                 diags.push(
                     Diagnostic::warning("untouched-article", format!("no claim quotes article `{}`", article.slug))
-                        .in_file(&article.file)
+                        .in_file(&crate::diag::SourceFile::new(article.name.as_str(), ""))
                         .help("record what this article claims in content/claims.toml, or remove the article"),
                 );
             }

@@ -113,8 +113,8 @@ fn a_rebuild_with_kept_marks_and_entries_parses_no_article() {
 
     // One article edited: that one alone is parsed.
     let victim = &again.articles[3];
-    let path = site.join(&victim.file.name);
-    std::fs::write(&path, format!("{}\nOne more paragraph.\n", victim.file.text)).unwrap();
+    let path = site.join(&victim.name);
+    std::fs::write(&path, format!("{}\nOne more paragraph.\n", victim.file().text)).unwrap();
     let edited = load();
     let (marks3, _, _) = anchor::anchor_known(&edited.articles, &edited.claims, &edited.claims_file, Some(&known));
     briefing::render::render_to(&edited, &marks3, &h, None, Some(&store), &AllInPlace(Default::default()))

@@ -6,6 +6,7 @@ mod corpus;
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use briefing::pipeline::{self, Options, Summary};
@@ -342,4 +343,89 @@ fn spliced_files_follow_edits_and_are_never_trusted_from_elsewhere() {
     corpus::edit_one_claim(&site, 3).unwrap();
     build(&site, &out);
     assert_eq!(tree(&out), fresh(&site, &dir.path().join("f4")));
+}
+
+#[test]
+fn kept_front_matter_follows_edited_articles_and_is_never_trusted_from_elsewhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let out = dir.path().join("out/output");
+    corpus::write_site(&site, corpus::Spec { articles: 6, claims: 10, seed: 8 }).unwrap();
+    // Files written in the tick a build begins are read again by the next: let that pass.
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    build(&site, &out);
+    let fronts = briefing::fronts::path(&out);
+    let first = fs::read(&fronts).expect("the build keeps the articles' front matter");
+
+    // Nothing changed: no article is read, and the kept front matter is not written again.
+    build(&site, &out);
+    assert_eq!(fs::read(&fronts).unwrap(), first);
+    let h = std::sync::Arc::new(briefing::highlight::Highlighter::new());
+    let mut cache = briefing::load::Cache::default();
+    cache.fronts = briefing::fronts::read(&out);
+    let loaded = briefing::load::load_cached(&site, &h, &mut cache).0.unwrap();
+    assert!(loaded.articles.iter().all(|a| !a.is_read()), "unchanged files are not read");
+    assert!(!cache.fronts.fresh);
+
+    // A title edited in place, to the same length: only the file's time gives it away.
+    let victim = site.join(&loaded.articles[2].name);
+    let text = fs::read_to_string(&victim).unwrap();
+    let at = text.find("title = \"").unwrap() + "title = \"".len();
+    let edited = format!("{}Q{}", &text[..at], &text[at + 1..]);
+    assert_eq!(edited.len(), text.len());
+    fs::OpenOptions::new().write(true).open(&victim).unwrap().write_all(edited.as_bytes()).unwrap();
+    build(&site, &out);
+    let now = tree(&out);
+    assert_eq!(now, fresh(&site, &dir.path().join("f1")));
+    let page = String::from_utf8_lossy(&now[&Path::new("articles").join(&loaded.articles[2].slug).join("index.html")])
+        .to_string();
+    assert!(page.contains("<title>Q"), "the new title is on the page");
+
+    // Another program's front matter, or a garbled file, means reading every article.
+    let kept = fs::read(&fronts).unwrap();
+    let rest = kept.strip_prefix(b"briefing-fronts 1 ".as_slice()).unwrap();
+    fs::write(&fronts, [b"briefing-fronts 1 0.0.0-other ".as_slice(), rest].concat()).unwrap();
+    corpus::edit_one_claim(&site, 1).unwrap();
+    build(&site, &out);
+    assert_eq!(tree(&out), fresh(&site, &dir.path().join("f2")));
+    let kept = fs::read(&fronts).unwrap();
+    fs::write(&fronts, &kept[..kept.len() - 5]).unwrap();
+    corpus::edit_one_claim(&site, 2).unwrap();
+    build(&site, &out);
+    assert_eq!(tree(&out), fresh(&site, &dir.path().join("f3")));
+}
+
+#[test]
+fn an_article_whose_bytes_are_not_those_kept_fails_the_build_and_keeps_the_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let out = dir.path().join("out/output");
+    corpus::write_site(&site, corpus::Spec { articles: 4, claims: 6, seed: 9 }).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    build(&site, &out);
+    let before = tree(&out);
+
+    // As if the file had changed between the look at its identity and the reading of its
+    // text: the kept front matter vouches for bytes the file no longer has.
+    let path = briefing::fronts::path(&out);
+    let program = briefing::record::program();
+    let mut kept = briefing::fronts::parse(&fs::read(&path).unwrap(), &program);
+    let (_, front) = kept.fronts.values_mut().min_by(|a, b| a.1.name.cmp(&b.1.name)).unwrap();
+    front.hash ^= 1;
+    let name = front.name.clone();
+    fs::write(&path, briefing::fronts::format(&kept, &program)).unwrap();
+
+    let opts = Options { root: site.clone(), output: Some(out.clone()), ..Default::default() };
+    let outcome = pipeline::build(&opts);
+    assert_eq!(outcome.exit_code(), 2, "{:?}", outcome.report);
+    let errors: Vec<_> = outcome.report.items.iter().filter(|d| d.is_error()).collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].code, "io-changed");
+    assert_eq!(errors[0].message, format!("`{name}` changed while the site was built"));
+    assert_eq!(tree(&out), before, "the previous output is left as it was");
+    assert!(!path.exists(), "front matter that vouched for other bytes is dropped");
+
+    // Built again, the file is read afresh.
+    build(&site, &out);
+    assert_eq!(tree(&out), before);
 }

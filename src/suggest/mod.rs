@@ -238,7 +238,7 @@ fn passage(doc: &Doc<'_>, m: &Mention) -> Passage {
     let range = doc.range(m);
     Passage {
         article: doc.article.slug.clone(),
-        file: doc.article.file.clone(),
+        file: doc.article.file().clone(),
         span: in_file(doc.article, &range),
         text: squash(&doc.scan.text[range]),
         quote: unique_quote(doc, m),
@@ -252,7 +252,7 @@ fn squash(s: &str) -> String {
 /// Where a range of the rendered text is in the article file: exact for plain text,
 /// whose lines are kept; for markdown, the matching occurrence of the same words.
 fn in_file(article: &Article, range: &Range<usize>) -> Range<usize> {
-    let text = &article.file.text;
+    let text = &article.file().text;
     for (at, t, line) in article.markup().texts() {
         if range.start < at + t.len() {
             if let Some(line) = line {
@@ -349,11 +349,11 @@ fn evidence<'a>(c: &'a Ctx<'a>) -> Vec<Evidence<'a>> {
             if let What::Date { when: When::Day(date), .. } = m.what
                 && !doc.in_chrome(m)
             {
-                let (line, _) = doc.article.file.line_col(in_file(doc.article, &doc.range(m)).start);
+                let (line, _) = doc.article.file().line_col(in_file(doc.article, &doc.range(m)).start);
                 let text = squash(&doc.scan.text[doc.range(m)]);
                 out.push(Evidence {
                     date,
-                    what: format!("{} (line {line}) gives “{text}”", doc.article.file.name),
+                    what: format!("{} (line {line}) gives “{text}”", doc.article.name),
                     context: ctx,
                 });
             }
