@@ -13,7 +13,7 @@ use crate::diag::{Diagnostic, Report};
 use crate::highlight::Highlighter;
 use crate::load;
 use crate::render::{self, Rendered};
-use crate::splice::Seg;
+use crate::splice::Runs;
 use crate::suggest::{self, Suggestion};
 use crate::validate;
 use crate::write;
@@ -380,8 +380,8 @@ impl render::Sink for ToTwin<'_> {
         self.twin.kept_items(path).map_err(self.error)
     }
 
-    fn put_spliced(&self, path: &str, fingerprint: Option<u64>, segs: &[Seg]) -> Result<(), Diagnostic> {
-        self.twin.put_spliced(path, fingerprint, segs).map_err(self.error)
+    fn put_spliced(&self, path: &str, fingerprint: Option<u64>, runs: &dyn Runs) -> Result<(), Diagnostic> {
+        self.twin.put_spliced(path, fingerprint, runs).map_err(self.error)
     }
 }
 

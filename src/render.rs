@@ -26,7 +26,7 @@ use crate::highlight::{self, Highlighter};
 use crate::load::Site;
 use crate::markup::{self, Highlight, escape};
 use crate::parts::{Html, Store};
-use crate::splice::{self, Seg};
+use crate::splice::{self, Runs, Seg};
 use crate::{export, feed, fingerprint, jsonld, theme};
 
 /// A file of the output: its path (relative, `/`-separated) and its bytes.
@@ -642,8 +642,8 @@ pub trait Sink: Sync {
 
     /// Takes one file made of pieces: text, and items, whose bytes are given unless
     /// [`Sink::kept_items`] named them. By default the pieces are joined and [`Sink::put`].
-    fn put_spliced(&self, path: &str, fingerprint: Option<u64>, segs: &[Seg]) -> Result<(), Diagnostic> {
-        let bytes = splice::concat(segs)
+    fn put_spliced(&self, path: &str, fingerprint: Option<u64>, runs: &dyn Runs) -> Result<(), Diagnostic> {
+        let bytes = splice::concat(runs)
             .ok_or_else(|| Diagnostic::error("internal", format!("an item of {path} was not made")))?;
         self.put(Page { path: path.to_string(), bytes }, fingerprint)
     }
@@ -683,8 +683,18 @@ enum Done {
     SinkFailed(Diagnostic),
 }
 
+/// An entry of a file made from the whole site: from `store` when there is one (`serve`
+/// keeps entries between builds), else made, and let go of once written (a build's own
+/// store would hold all of `claims.json`'s 77 MB at 20,000 claims to its end).
+fn item<E>(store: Option<&Store>, key: u64, make: impl FnOnce() -> Result<String, E>) -> Result<Html, E> {
+    match store {
+        Some(store) => store.get_or(key, make),
+        None => make().map(Html::from),
+    }
+}
+
 /// `claims.json`, made of the entries the sink does not keep and those it does.
-fn put_claims_json(shared: &Shared, parts: &Store, sink: &dyn Sink, key: u64) -> Result<(), Diagnostic> {
+fn put_claims_json(shared: &Shared, parts: Option<&Store>, sink: &dyn Sink, key: u64) -> Result<(), Diagnostic> {
     let failed = |e: std::io::Error| Diagnostic::error("internal", format!("cannot make {CLAIMS_JSON}: {e}"));
     let claim_keys = shared.claim_keys();
     let doc = export::Doc::new(shared.site, shared.marks, Some(&claim_keys)).map_err(failed)?;
@@ -698,12 +708,12 @@ fn put_claims_json(shared: &Shared, parts: &Store, sink: &dyn Sink, key: u64) ->
         .collect();
     put_pieces(sink, CLAIMS_JSON, key, segs, &|i| {
         let piece = &doc.pieces[i];
-        parts.get_or(piece.key().unwrap_or_default(), || doc.entry(piece)).map_err(failed)
+        item(parts, piece.key().unwrap_or_default(), || doc.entry(piece)).map_err(failed)
     })
 }
 
 /// `feed.xml`, made of the entries the sink does not keep and those it does.
-fn put_feed(shared: &Shared, parts: &Store, sink: &dyn Sink, key: u64) -> Result<(), Diagnostic> {
+fn put_feed(shared: &Shared, parts: Option<&Store>, sink: &dyn Sink, key: u64) -> Result<(), Diagnostic> {
     let claim_keys = shared.claim_keys();
     let feed = feed::Feed::new(shared.site, Some(&claim_keys));
     let segs = feed
@@ -715,13 +725,14 @@ fn put_feed(shared: &Shared, parts: &Store, sink: &dyn Sink, key: u64) -> Result
         })
         .collect();
     put_pieces(sink, FEED, key, segs, &|i| match feed.pieces[i] {
-        feed::Piece::Entry { claim, date, key } => parts.get_or(key, || Ok(feed.entry(claim, date))),
+        feed::Piece::Entry { claim, date, key } => item(parts, key, || Ok(feed.entry(claim, date))),
         feed::Piece::Text(_) => Err(Diagnostic::error("internal", "a feed's text is not an entry")),
     })
 }
 
 /// Puts a file of text and items (items without bytes), making with `make` (given the
-/// piece's place) only the items that the sink does not keep from an earlier build.
+/// piece's place) only the items that the sink does not keep from an earlier build, a
+/// thousand at a time (see [`Runs`]).
 fn put_pieces(
     sink: &dyn Sink,
     path: &str,
@@ -729,24 +740,59 @@ fn put_pieces(
     segs: Vec<Seg>,
     make: &(dyn Fn(usize) -> Result<Html, Diagnostic> + Sync),
 ) -> Result<(), Diagnostic> {
-    let kept = sink.kept_items(path)?;
-    let made: Vec<Option<Html>> = segs
-        .par_iter()
-        .enumerate()
-        .map(|(i, seg)| match seg {
-            Seg::Item { key, .. } if !kept.contains(key) => make(i).map(Some),
-            _ => Ok(None),
-        })
-        .collect::<Result<_, Diagnostic>>()?;
-    let segs: Vec<Seg> = segs
-        .iter()
-        .zip(&made)
-        .map(|(seg, made)| match (seg, made) {
-            (Seg::Item { key, .. }, Some(html)) => Seg::Item { key: *key, bytes: Some(html.as_bytes()) },
-            _ => *seg,
-        })
-        .collect();
-    sink.put_spliced(path, Some(fingerprint), &segs)
+    let pieces = Making { segs, kept: sink.kept_items(path)?, make, failed: Mutex::new(None) };
+    let put = sink.put_spliced(path, Some(fingerprint), &pieces);
+    // An item that could not be made stopped the writing: its error is the one to report.
+    match pieces.failed.into_inner().ok().flatten() {
+        Some(d) => Err(d),
+        None => put,
+    }
+}
+
+/// The pieces of a file whose items are made as the sink takes them.
+struct Making<'m> {
+    segs: Vec<Seg<'m>>,
+    /// Keys of the items the sink keeps: not made.
+    kept: HashSet<u64>,
+    make: &'m (dyn Fn(usize) -> Result<Html, Diagnostic> + Sync),
+    /// The first item that could not be made.
+    failed: Mutex<Option<Diagnostic>>,
+}
+
+impl Runs for Making<'_> {
+    fn each(&self, take: &mut dyn FnMut(&[Seg]) -> std::io::Result<()>) -> std::io::Result<()> {
+        const RUN: usize = 1024;
+        for start in (0..self.segs.len()).step_by(RUN) {
+            let run = &self.segs[start..(start + RUN).min(self.segs.len())];
+            let made = run
+                .par_iter()
+                .enumerate()
+                .map(|(i, seg)| match seg {
+                    Seg::Item { key, .. } if !self.kept.contains(key) => (self.make)(start + i).map(Some),
+                    _ => Ok(None),
+                })
+                .collect::<Result<Vec<Option<Html>>, Diagnostic>>();
+            let made = match made {
+                Ok(made) => made,
+                Err(d) => {
+                    if let Ok(mut failed) = self.failed.lock() {
+                        failed.get_or_insert(d);
+                    }
+                    return Err(std::io::Error::other("an item could not be made"));
+                }
+            };
+            let segs: Vec<Seg> = run
+                .iter()
+                .zip(&made)
+                .map(|(seg, made)| match (seg, made) {
+                    (Seg::Item { key, .. }, Some(html)) => Seg::Item { key: *key, bytes: Some(html.as_bytes()) },
+                    _ => *seg,
+                })
+                .collect();
+            take(&segs)?;
+        }
+        Ok(())
+    }
 }
 
 fn hash_of(value: impl Hash) -> u64 {
@@ -782,8 +828,9 @@ pub fn render_to(
 ) -> Result<Made, Vec<Diagnostic>> {
     // The large pages' items: kept by the caller (beside the output), else by the memo
     // (`serve`), else for this render only.
+    let kept_parts = parts.or(memo.map(|m| &m.parts));
     let local = Store::new();
-    let parts: &Store = parts.or(memo.map(|m| &m.parts)).unwrap_or(&local);
+    let parts: &Store = kept_parts.unwrap_or(&local);
     // Compiling templates and warming syntect's TOML grammar (its regexes compile on first
     // use) are the two slowest fixed costs of a small build: do them side by side, and
     // only once a page needs rendering (a rebuild that reuses every page needs neither).
@@ -1132,8 +1179,8 @@ pub fn render_to(
     };
     let whole_site = || {
         let site_key = export::key(site);
-        whole_file(FEED, fingerprint::of(&(FEED, site_key)), &|key| put_feed(shared, parts, sink, key));
-        whole_file(CLAIMS_JSON, site_key, &|key| put_claims_json(shared, parts, sink, key));
+        whole_file(FEED, fingerprint::of(&(FEED, site_key)), &|key| put_feed(shared, kept_parts, sink, key));
+        whole_file(CLAIMS_JSON, site_key, &|key| put_claims_json(shared, kept_parts, sink, key));
     };
     let pages = || {
         jobs.par_iter().for_each(|job| {
@@ -1630,6 +1677,33 @@ impl<'a> Shared<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_of_pieces_is_made_a_run_at_a_time_and_stops_at_an_item_that_fails() {
+        let texts: Vec<String> = (0..3000).map(|i| format!("<{i}>")).collect();
+        let segs = |texts: &[String]| -> Vec<Seg<'static>> {
+            let mut segs = vec![Seg::Text(b"[")];
+            segs.extend((0..texts.len()).map(|i| Seg::Item { key: i as u64, bytes: None }));
+            segs.push(Seg::Text(b"]"));
+            segs
+        };
+        let sink = Collect(Mutex::new(Vec::new()));
+        let make = |i: usize| Ok(Html::from(texts[i - 1].as_str()));
+        put_pieces(&sink, "a.json", 1, segs(&texts), &make).unwrap();
+        let pages = sink.0.into_inner().unwrap();
+        assert_eq!(String::from_utf8(pages[0].bytes.clone()).unwrap(), format!("[{}]", texts.concat()));
+
+        let sink = Collect(Mutex::new(Vec::new()));
+        let made = std::sync::atomic::AtomicUsize::new(0);
+        let failing = |i: usize| {
+            made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if i == 1500 { Err(Diagnostic::error("internal", "item 1500")) } else { Ok(Html::from("x")) }
+        };
+        let err = put_pieces(&sink, "a.json", 1, segs(&texts), &failing).unwrap_err();
+        assert_eq!(err.message, "item 1500", "the item's own error, not the writer's");
+        assert!(sink.0.into_inner().unwrap().is_empty(), "nothing is put");
+        assert!(made.into_inner() < 3000, "the runs after the failing one are not made");
+    }
 
     #[test]
     fn a_frame_splits_at_each_marker_once_in_any_order() {

@@ -35,6 +35,21 @@ pub enum Seg<'a> {
     Item { key: u64, bytes: Option<&'a [u8]> },
 }
 
+/// A file's pieces, handed over in order a run at a time, so that a large file need not
+/// be held whole: `claims.json` of a fresh build at 20,000 claims is 77 MB of entries,
+/// which made in runs of a thousand never all exist at once.
+pub trait Runs: Sync {
+    /// Calls `take` with each run of pieces, in order, and stops at its first error.
+    fn each(&self, take: &mut dyn FnMut(&[Seg]) -> io::Result<()>) -> io::Result<()>;
+}
+
+/// Pieces all made already: one run.
+impl Runs for Vec<Seg<'_>> {
+    fn each(&self, take: &mut dyn FnMut(&[Seg]) -> io::Result<()>) -> io::Result<()> {
+        take(self)
+    }
+}
+
 /// What a written file is made of: each piece's key and length, in order, and the file
 /// they describe.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,21 +79,24 @@ fn text_key(bytes: &[u8]) -> u64 {
 
 /// The pieces' bytes one after another, for a sink that keeps files in memory. `None`
 /// if an item's bytes are missing.
-pub fn concat(segs: &[Seg]) -> Option<Vec<u8>> {
+pub fn concat(runs: &dyn Runs) -> Option<Vec<u8>> {
     let mut out = Vec::new();
-    for seg in segs {
-        match seg {
-            Seg::Text(bytes) | Seg::Item { bytes: Some(bytes), .. } => out.extend_from_slice(bytes),
-            Seg::Item { bytes: None, .. } => return None,
+    let made = runs.each(&mut |segs| {
+        for seg in segs {
+            match seg {
+                Seg::Text(bytes) | Seg::Item { bytes: Some(bytes), .. } => out.extend_from_slice(bytes),
+                Seg::Item { bytes: None, .. } => return Err(io::Error::other("an item was not made")),
+            }
         }
-    }
-    Some(out)
+        Ok(())
+    });
+    made.ok().map(|()| out)
 }
 
-/// Writes `segs` to `out`, taking the items without bytes from `old` (and any piece that
+/// Writes the pieces of `runs` to `out`, taking the items without bytes from `old` (and any piece that
 /// follows on from the one copied before it): contiguous pieces are copied in one call.
 /// Returns the new file's pieces, for its layout.
-pub fn assemble(segs: &[Seg], old: Option<(&File, &Layout)>, out: &File) -> io::Result<Vec<(u64, u64)>> {
+pub fn assemble(runs: &dyn Runs, old: Option<(&File, &Layout)>, out: &File) -> io::Result<Vec<(u64, u64)>> {
     let no_old: &[(u64, u64)] = &[];
     let old_segs = old.map_or(no_old, |(_, l)| &l.segs);
     // Where each old piece starts, and the first piece under each key.
@@ -93,36 +111,39 @@ pub fn assemble(segs: &[Seg], old: Option<(&File, &Layout)>, out: &File) -> io::
         first.insert(key, i);
     }
     let mut w = Writer { out, old: old.map(|(f, _)| f), pending: Vec::with_capacity(1 << 16), run: None };
-    let mut layout = Vec::with_capacity(segs.len());
+    let mut layout = Vec::with_capacity(old_segs.len());
     // The old piece that would continue the current run.
     let mut next = usize::MAX;
-    for seg in segs {
-        let (key, bytes) = match *seg {
-            Seg::Text([]) => continue,
-            Seg::Text(bytes) => (text_key(bytes), Some(bytes)),
-            Seg::Item { key, bytes } => (key, bytes),
-        };
-        let follows = old_segs.get(next).filter(|s| s.0 == key).map(|_| next);
-        // A text is copied only as part of a run: alone it is cheaper written than copied.
-        let found = follows.or_else(|| match seg {
-            Seg::Item { .. } => first.get(&key).copied(),
-            Seg::Text(_) => None,
-        });
-        match (found, bytes) {
-            (Some(i), _) => {
-                let len = old_segs[i].1;
-                w.copy(starts[i], len)?;
-                layout.push((key, len));
-                next = i + 1;
+    runs.each(&mut |segs| {
+        for seg in segs {
+            let (key, bytes) = match *seg {
+                Seg::Text([]) => continue,
+                Seg::Text(bytes) => (text_key(bytes), Some(bytes)),
+                Seg::Item { key, bytes } => (key, bytes),
+            };
+            let follows = old_segs.get(next).filter(|s| s.0 == key).map(|_| next);
+            // A text is copied only as part of a run: alone it is cheaper written than copied.
+            let found = follows.or_else(|| match seg {
+                Seg::Item { .. } => first.get(&key).copied(),
+                Seg::Text(_) => None,
+            });
+            match (found, bytes) {
+                (Some(i), _) => {
+                    let len = old_segs[i].1;
+                    w.copy(starts[i], len)?;
+                    layout.push((key, len));
+                    next = i + 1;
+                }
+                (None, Some(bytes)) => {
+                    w.write(bytes)?;
+                    layout.push((key, bytes.len() as u64));
+                    next = usize::MAX;
+                }
+                (None, None) => return Err(io::Error::other("an item is neither made nor in the previous file")),
             }
-            (None, Some(bytes)) => {
-                w.write(bytes)?;
-                layout.push((key, bytes.len() as u64));
-                next = usize::MAX;
-            }
-            (None, None) => return Err(io::Error::other("an item is neither made nor in the previous file")),
         }
-    }
+        Ok(())
+    })?;
     w.finish()?;
     Ok(layout)
 }
@@ -227,7 +248,7 @@ mod tests {
         let path = dir.join(name);
         let old_file = old.map(|(p, _)| File::open(p).unwrap());
         let out = File::create(&path).unwrap();
-        let segs = assemble(segs, old_file.as_ref().zip(old.map(|(_, l)| l)), &out).unwrap();
+        let segs = assemble(&segs.to_vec(), old_file.as_ref().zip(old.map(|(_, l)| l)), &out).unwrap();
         drop(out);
         (fs::read_to_string(&path).unwrap(), Layout { file: FileId::of(&path).unwrap(), segs })
     }
@@ -240,7 +261,7 @@ mod tests {
         let (text, layout) = write_file(dir.path(), "one", &first, None);
         assert_eq!(text, "<ul><li>a</li>\n<li>b</li></ul>");
         assert_eq!(layout.segs.len(), 5);
-        assert_eq!(concat(&first).unwrap(), text.as_bytes());
+        assert_eq!(concat(&first.to_vec()).unwrap(), text.as_bytes());
 
         // Item 2 kept, item 1 replaced by item 3, a new item 4 first, the text changed.
         let kept = Seg::Item { key: 2, bytes: None };
@@ -259,11 +280,28 @@ mod tests {
         assert_eq!(text, "<ol><li>d</li><li>b</li>\n<li>c</li></ul><li>b</li>");
         assert_eq!(layout2.segs.len(), 7, "an empty text is no piece");
         assert_eq!(layout2.segs.iter().map(|s| s.1).sum::<u64>(), text.len() as u64);
-        assert!(concat(&next).is_none(), "kept items have no bytes of their own");
+        assert!(concat(&next.to_vec()).is_none(), "kept items have no bytes of their own");
+
+        // Handed over a piece at a time, the same file and layout: a run of copies goes on
+        // across the runs it is handed in.
+        let out = File::create(dir.path().join("four")).unwrap();
+        let old_file = File::open(&old).unwrap();
+        let segs = assemble(&OneByOne(next.to_vec()), Some((&old_file, &layout)), &out).unwrap();
+        assert_eq!(fs::read_to_string(dir.path().join("four")).unwrap(), text);
+        assert_eq!(segs, layout2.segs);
 
         // Without the old file, a kept item cannot be written.
         let out = File::create(dir.path().join("three")).unwrap();
-        assert!(assemble(&next, None, &out).is_err());
+        assert!(assemble(&next.to_vec(), None, &out).is_err());
+    }
+
+    /// Pieces handed over one at a time.
+    struct OneByOne<'a>(Vec<Seg<'a>>);
+
+    impl Runs for OneByOne<'_> {
+        fn each(&self, take: &mut dyn FnMut(&[Seg]) -> io::Result<()>) -> io::Result<()> {
+            self.0.iter().try_for_each(|seg| take(std::slice::from_ref(seg)))
+        }
     }
 
     #[test]

@@ -23,7 +23,7 @@ use walkdir::WalkDir;
 
 use crate::record::{self, Entry, FileId};
 use crate::render::Page;
-use crate::splice::{self, Layout, Seg};
+use crate::splice::{self, Layout, Runs};
 use crate::tree;
 
 /// What writing did.
@@ -199,7 +199,7 @@ impl Twin {
     /// copied from the previous copy of the file, and so is whatever continues a copied
     /// run. The file's layout is kept for the next build. `fingerprint` is recorded as
     /// for [`Twin::put`].
-    pub fn put_spliced(&self, path: &str, fingerprint: Option<u64>, segs: &[Seg]) -> io::Result<()> {
+    pub fn put_spliced(&self, path: &str, fingerprint: Option<u64>, runs: &dyn Runs) -> io::Result<()> {
         let rel = safe_relative(path)?;
         let target = self.dir.join(&rel);
         if let Some(parent) = target.parent() {
@@ -220,7 +220,7 @@ impl Twin {
             Some(_) => fs::OpenOptions::new().write(true).open(&target)?,
             None => fs::File::create(&tmp)?,
         };
-        let segs = splice::assemble(segs, previous.as_ref().map(|(f, l)| (f, *l)), &out)?;
+        let segs = splice::assemble(runs, previous.as_ref().map(|(f, l)| (f, *l)), &out)?;
         out.set_len(segs.iter().map(|s| s.1).sum())?;
         drop(out);
         if ours.is_none() {
@@ -491,6 +491,7 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::splice::Seg;
 
     fn page(path: &str, text: &str) -> Page {
         Page { path: path.into(), bytes: text.as_bytes().to_vec() }
@@ -578,7 +579,7 @@ mod tests {
         let twin = Twin::open(&out).unwrap();
         assert!(twin.kept_items(path).unwrap().is_empty());
         let segs = [Seg::Item { key: 3, bytes: None }];
-        assert!(twin.put_spliced(path, None, &segs).is_err(), "nothing to copy from");
+        assert!(twin.put_spliced(path, None, &segs.to_vec()).is_err(), "nothing to copy from");
         drop(twin);
         assert_eq!(read_out(), "[c,a,],", "a failed build leaves the output as it was");
 

@@ -66,10 +66,10 @@ impl briefing::render::Sink for AllInPlace {
         &self,
         path: &str,
         _: Option<u64>,
-        segs: &[briefing::splice::Seg],
+        runs: &dyn briefing::splice::Runs,
     ) -> Result<(), briefing::diag::Diagnostic> {
         assert_eq!(path, "claims.json");
-        *self.0.lock().unwrap() = briefing::splice::concat(segs).expect("every entry made");
+        *self.0.lock().unwrap() = briefing::splice::concat(runs).expect("every entry made");
         Ok(())
     }
 }
