@@ -76,7 +76,7 @@ pub fn read(output: &Path) -> Kept {
 
 /// Parses front matter kept by `program`.
 pub fn parse(bytes: &[u8], program: &str) -> Kept {
-    let Some(body) = bytes.strip_prefix(format!("{MAGIC} {program}\n").as_bytes()) else { return Kept::default() };
+    let Some(body) = crate::record::after_heading(bytes, MAGIC, program) else { return Kept::default() };
     match postcard::from_bytes::<(i128, Vec<(FileId, Front)>)>(body) {
         Ok((mark, list)) => {
             Kept { mark, fronts: list.into_iter().map(|(id, f)| (f.name.clone(), (id, f))).collect(), fresh: false }
@@ -89,16 +89,14 @@ pub fn parse(bytes: &[u8], program: &str) -> Kept {
 pub fn format(kept: &Kept, program: &str) -> Vec<u8> {
     let mut list: Vec<&(FileId, Front)> = kept.fronts.values().collect();
     list.sort_unstable_by(|a, b| a.1.name.cmp(&b.1.name));
-    let mut out = format!("{MAGIC} {program}\n").into_bytes();
+    let mut out = crate::record::heading(MAGIC, program);
     out.extend(postcard::to_allocvec(&(kept.mark, list)).unwrap_or_default());
     out
 }
 
 /// Replaces the front matter kept for `output`, atomically.
 pub fn write(output: &Path, kept: &Kept) -> io::Result<()> {
-    let tmp = crate::write::sibling(output, "fronts.tmp");
-    fs::write(&tmp, format(kept, &crate::record::program()))?;
-    fs::rename(&tmp, path(output))
+    crate::write::replace_sibling(output, "fronts", &format(kept, &crate::record::program()))
 }
 
 #[cfg(test)]

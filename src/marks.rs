@@ -31,7 +31,7 @@ pub fn read(output: &Path) -> Known {
 
 /// Parses the kept marks written by `program`.
 pub fn parse(bytes: &[u8], program: &str) -> Known {
-    let Some(body) = bytes.strip_prefix(format!("{MAGIC} {program}\n").as_bytes()) else { return Known::default() };
+    let Some(body) = crate::record::after_heading(bytes, MAGIC, program) else { return Known::default() };
     match postcard::from_bytes::<Vec<(u64, Vec<Mark>)>>(body) {
         Ok(list) => Known(list.into_iter().collect()),
         Err(_) => Known::default(),
@@ -43,7 +43,7 @@ pub fn parse(bytes: &[u8], program: &str) -> Known {
 pub fn format(marks: &[Vec<Mark>], keep: &[(u64, usize)], program: &str) -> Vec<u8> {
     let mut list: Vec<(u64, &Vec<Mark>)> = keep.iter().filter_map(|&(k, i)| Some((k, marks.get(i)?))).collect();
     list.sort_unstable_by_key(|(k, _)| *k);
-    let mut out = format!("{MAGIC} {program}\n").into_bytes();
+    let mut out = crate::record::heading(MAGIC, program);
     out.extend(postcard::to_allocvec(&list).unwrap_or_default());
     out
 }
@@ -56,10 +56,7 @@ pub fn unchanged(keep: &[(u64, usize)], before: &Known) -> bool {
 
 /// Replaces the kept marks of `output`, atomically.
 pub fn write(output: &Path, marks: &[Vec<Mark>], keep: &[(u64, usize)]) -> io::Result<()> {
-    let to = path(output);
-    let tmp = crate::write::sibling(output, "marks.tmp");
-    fs::write(&tmp, format(marks, keep, &crate::record::program()))?;
-    fs::rename(&tmp, &to)
+    crate::write::replace_sibling(output, "marks", &format(marks, keep, &crate::record::program()))
 }
 
 #[cfg(test)]

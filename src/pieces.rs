@@ -30,7 +30,7 @@ pub fn read(output: &Path) -> Kept {
 /// Parses the readings written by `program`.
 pub fn parse(bytes: &[u8], program: &str) -> Kept {
     let mut pieces = HashMap::new();
-    let Some(mut rest) = bytes.strip_prefix(format!("{MAGIC} {program}\n").as_bytes()) else { return Kept::default() };
+    let Some(mut rest) = crate::record::after_heading(bytes, MAGIC, program) else { return Kept::default() };
     let word = |b: &[u8]| -> Option<u64> { Some(u64::from_le_bytes(b.get(..8)?.try_into().ok()?)) };
     while !rest.is_empty() {
         let (Some(key), Some(len)) = (word(rest), rest.get(8..).and_then(word)) else { return Kept::default() };
@@ -47,7 +47,7 @@ pub fn parse(bytes: &[u8], program: &str) -> Kept {
 pub fn format(kept: &Kept, program: &str) -> Vec<u8> {
     let mut list: Vec<(&u64, &Vec<u8>)> = kept.pieces.iter().collect();
     list.sort_unstable_by_key(|(k, _)| **k);
-    let mut out = format!("{MAGIC} {program}\n").into_bytes();
+    let mut out = crate::record::heading(MAGIC, program);
     for (key, body) in list {
         out.extend_from_slice(&key.to_le_bytes());
         out.extend_from_slice(&(body.len() as u64).to_le_bytes());
@@ -58,9 +58,7 @@ pub fn format(kept: &Kept, program: &str) -> Vec<u8> {
 
 /// Replaces the readings kept for `output`, atomically.
 pub fn write(output: &Path, kept: &Kept) -> io::Result<()> {
-    let tmp = crate::write::sibling(output, "pieces.tmp");
-    fs::write(&tmp, format(kept, &crate::record::program()))?;
-    fs::rename(&tmp, path(output))
+    crate::write::replace_sibling(output, "pieces", &format(kept, &crate::record::program()))
 }
 
 #[cfg(test)]

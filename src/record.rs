@@ -81,6 +81,18 @@ pub fn program() -> String {
     format!("{} {size} {mtime}", env!("CARGO_PKG_VERSION"))
 }
 
+/// The first line of a cache file kept beside the output: what it is (`magic`, with its
+/// format's version) and the program that wrote it.
+pub fn heading(magic: &str, program: &str) -> Vec<u8> {
+    format!("{magic} {program}\n").into_bytes()
+}
+
+/// What follows [`heading`] in `bytes`, if they begin with it: a cache written by another
+/// program, or of another format, is not read.
+pub fn after_heading<'b>(bytes: &'b [u8], magic: &str, program: &str) -> Option<&'b [u8]> {
+    bytes.strip_prefix(heading(magic, program).as_slice())
+}
+
 /// Reads the record of `output`. A missing, unreadable or foreign record is empty.
 pub fn read(output: &Path) -> HashMap<String, Entry> {
     let Ok(text) = fs::read_to_string(path(output)) else { return HashMap::new() };
@@ -124,10 +136,7 @@ pub fn format(entries: &[(String, Entry)], program: &str) -> String {
 
 /// Replaces the record of `output`, atomically.
 pub fn write(output: &Path, entries: &[(String, Entry)]) -> io::Result<()> {
-    let to = path(output);
-    let tmp = to.with_extension("record.tmp");
-    fs::write(&tmp, format(entries, &program()))?;
-    fs::rename(&tmp, &to)
+    crate::write::replace_sibling(output, "record", format(entries, &program()).as_bytes())
 }
 
 #[cfg(test)]

@@ -214,7 +214,7 @@ pub fn read(output: &Path) -> HashMap<String, Layout> {
 
 /// Parses layouts written by `program`.
 pub fn parse(bytes: &[u8], program: &str) -> HashMap<String, Layout> {
-    let Some(rest) = bytes.strip_prefix(format!("{MAGIC} {program}\n").as_bytes()) else { return HashMap::new() };
+    let Some(rest) = crate::record::after_heading(bytes, MAGIC, program) else { return HashMap::new() };
     let list: Vec<(String, Layout)> = postcard::from_bytes(rest).unwrap_or_default();
     // A layout whose lengths do not add up to its file's cannot describe it.
     list.into_iter().filter(|(_, l)| l.segs.iter().map(|s| s.1).sum::<u64>() == l.file.size).collect()
@@ -224,16 +224,14 @@ pub fn parse(bytes: &[u8], program: &str) -> HashMap<String, Layout> {
 pub fn format(layouts: &[(String, Layout)], program: &str) -> Vec<u8> {
     let mut list: Vec<&(String, Layout)> = layouts.iter().collect();
     list.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut out = format!("{MAGIC} {program}\n").into_bytes();
+    let mut out = crate::record::heading(MAGIC, program);
     out.extend(postcard::to_allocvec(&list).unwrap_or_default());
     out
 }
 
 /// Replaces the layouts kept for `output`, atomically.
 pub fn write(output: &Path, layouts: &[(String, Layout)]) -> io::Result<()> {
-    let tmp = crate::write::sibling(output, "layouts.tmp");
-    fs::write(&tmp, format(layouts, &crate::record::program()))?;
-    fs::rename(&tmp, path(output))
+    crate::write::replace_sibling(output, "layouts", &format(layouts, &crate::record::program()))
 }
 
 #[cfg(test)]

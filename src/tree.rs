@@ -93,9 +93,7 @@ pub fn read(output: &Path) -> Vec<Tree> {
 pub fn write(output: &Path, trees: &[Tree]) -> io::Result<()> {
     let mut bytes = MAGIC.as_bytes().to_vec();
     bytes.extend(postcard::to_allocvec(trees).map_err(io::Error::other)?);
-    let tmp = crate::write::sibling(output, "tree.tmp");
-    fs::write(&tmp, bytes)?;
-    fs::rename(&tmp, path(output))
+    crate::write::replace_sibling(output, "tree", &bytes)
 }
 
 /// Removes from `root` (the tree `tree` describes) every file not in `kept` (whose

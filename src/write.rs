@@ -49,6 +49,15 @@ pub fn sibling(output: &Path, what: &str) -> PathBuf {
     output.with_file_name(format!(".{name}.{what}"))
 }
 
+/// Replaces the hidden sibling `what` of `output` (a cache kept for the next build) with
+/// `bytes`, atomically: written beside it and renamed over it, so that a reader finds the
+/// old file or the new one, never part of either.
+pub fn replace_sibling(output: &Path, what: &str, bytes: &[u8]) -> io::Result<()> {
+    let tmp = sibling(output, &format!("{what}.tmp"));
+    fs::write(&tmp, bytes)?;
+    fs::rename(&tmp, sibling(output, what))
+}
+
 /// Writes `pages` as the new content of `output`, atomically.
 pub fn write(output: &Path, pages: &[Page]) -> io::Result<Written> {
     let twin = Twin::open(output)?;
