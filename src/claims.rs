@@ -4,6 +4,7 @@
 //! a later stage may need to point at. Whether ids are unique, slugs and verdicts exist, or
 //! quotes are found is decided by [`crate::validate`] and [`crate::anchor`].
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::date::Date;
@@ -28,6 +29,11 @@ pub struct Claims {
     pub events: Vec<Event>,
     /// Changes made to claims after publication, in file order.
     pub corrections: Vec<Correction>,
+    /// Claim id → the indexes of its corrections, made on first use: every claim's page,
+    /// feed entry and `claims.json` entry asks, and scanning every correction for each of
+    /// 20,000 claims would make a growing archive quadratic.
+    #[serde(skip)]
+    by_claim: std::sync::OnceLock<HashMap<String, Vec<usize>>>,
 }
 
 /// A published change to a claim: what changed and why.
@@ -148,7 +154,7 @@ pub fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Claims {
 #[derive(Debug, Default, Clone)]
 pub struct Kept {
     /// Piece hash → its [`Piece`], encoded (postcard).
-    pub pieces: std::collections::HashMap<u64, Vec<u8>>,
+    pub pieces: HashMap<u64, Vec<u8>>,
     /// Whether any piece was parsed afresh (the kept readings then need saving).
     pub fresh: bool,
 }
@@ -273,6 +279,18 @@ fn parse_in_pieces(file: &SourceFile, text: &str, headers: &Headers, kept: &Kept
 }
 
 impl Claims {
+    /// The corrections of claim `id`, in file order.
+    pub fn corrections_of(&self, id: &str) -> impl Iterator<Item = &Correction> {
+        let index = self.by_claim.get_or_init(|| {
+            let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, c) in self.corrections.iter().enumerate() {
+                index.entry(c.claim.value.clone()).or_default().push(i);
+            }
+            index
+        });
+        index.get(id).map_or(&[][..], Vec::as_slice).iter().map(|&i| &self.corrections[i])
+    }
+
     /// Moves every span by `to - from`: readings of pieces are kept with spans relative to
     /// their piece.
     fn rebase(&mut self, from: usize, to: usize) {
@@ -309,6 +327,7 @@ impl Claims {
         self.artifacts.append(&mut later.artifacts);
         self.events.append(&mut later.events);
         self.corrections.append(&mut later.corrections);
+        self.by_claim = Default::default();
     }
 }
 
@@ -632,6 +651,20 @@ title = "Statement"
         assert!(entry.starts_with("[[claim]]") && entry.ends_with("prefix = \" \""), "{entry}");
         assert_eq!(c.artifacts[0].reason, "Page chrome.");
         assert_eq!(c.events[0].source, None);
+    }
+
+    #[test]
+    fn each_claim_has_its_own_corrections_in_file_order() {
+        let text = format!(
+            "{FILE}\n[[correction]]\ndate = 2026-11-22\nclaim = \"a\"\ntext = \"One.\"\n\n[[correction]]\ndate = 2026-11-23\nclaim = \"zz\"\ntext = \"Other.\"\n\n[[correction]]\ndate = 2026-11-21\nclaim = \"a\"\ntext = \"Two.\"\n"
+        );
+        let file = SourceFile::new("content/claims.toml", text);
+        let mut diags = Vec::new();
+        let c = parse(&file, &mut diags);
+        let texts = |id| c.corrections_of(id).map(|k| k.text.as_str()).collect::<Vec<_>>();
+        assert_eq!(texts("a"), ["One.", "Two."]);
+        assert_eq!(texts("zz"), ["Other."]);
+        assert!(texts("b").is_empty());
     }
 
     /// A claims file of `n` claims, large enough to be read in pieces.

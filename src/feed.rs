@@ -121,7 +121,7 @@ impl<'a> Feed<'a> {
         let _ = writeln!(x, "    <updated>{}</updated>", stamp(date));
         let _ = writeln!(x, "    <category term=\"{}\" label=\"{}\"/>", escape(&verdict.key), escape(&verdict.label));
         let mut summary = format!("{}: {}", verdict.label, c.finding);
-        let corrections = site.claims.corrections.iter().filter(|k| k.claim.value == c.id.value).count();
+        let corrections = site.claims.corrections_of(&c.id.value).count();
         if corrections > 0 {
             let _ = write!(summary, " (corrected {}; see the claim page)", crate::anchor::times(corrections));
         }

@@ -539,12 +539,7 @@ fn artifact_id(n: usize) -> String {
 
 /// The latest of a claim's checked date and its corrections' dates.
 pub fn updated(site: &Site, claim: &Claim) -> Date {
-    site.claims
-        .corrections
-        .iter()
-        .filter(|c| c.claim.value == claim.id.value)
-        .map(|c| c.date)
-        .fold(claim.checked, Date::max)
+    site.claims.corrections_of(&claim.id.value).map(|c| c.date).fold(claim.checked, Date::max)
 }
 
 /// The machine-readable export's path in the output.
@@ -1404,12 +1399,11 @@ impl<'a> Shared<'a> {
             .into_iter()
             .map(|d| DiscrepancyRef { id: &d.id.value, title: &d.title, href: format!("index.html#{}", d.id.value) })
             .collect();
+        // In file order, so that the position breaks ties of date as the file does.
         let mut corrections: Vec<(usize, CorrectionCtx, Date)> = site
             .claims
-            .corrections
-            .iter()
+            .corrections_of(&claim.id.value)
             .enumerate()
-            .filter(|(_, c)| c.claim.value == claim.id.value)
             .map(|(n, c)| (n, CorrectionCtx { date: c.date.into(), text_html: self.md(&c.text) }, c.date))
             .collect();
         corrections.sort_by_key(|c| std::cmp::Reverse((c.2, c.0)));

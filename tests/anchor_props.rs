@@ -80,21 +80,20 @@ fn claims_with(quote: &str, (prefix, suffix): (Option<String>, Option<String>)) 
         note: None,
         span: 0..0,
     };
-    Claims {
-        claims: vec![Claim {
-            id: sp("c"),
-            claim: "c".into(),
-            verdict: sp("false"),
-            finding: "f".into(),
-            explanation: "e".into(),
-            checked: Date::parse("2026-01-01").unwrap(),
-            topic: "t".into(),
-            sources: vec![],
-            appearances: vec![q],
-            span: 0..0,
-        }],
-        ..Claims::default()
-    }
+    let mut claims = Claims::default();
+    claims.claims = vec![Claim {
+        id: sp("c"),
+        claim: "c".into(),
+        verdict: sp("false"),
+        finding: "f".into(),
+        explanation: "e".into(),
+        checked: Date::parse("2026-01-01").unwrap(),
+        topic: "t".into(),
+        sources: vec![],
+        appearances: vec![q],
+        span: 0..0,
+    }];
+    claims
 }
 
 /// Char-aligned range of the normalised text, trimmed to non-space ends.
