@@ -1,6 +1,6 @@
 //! One article: its front matter, its body, and the text a reader sees.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
@@ -73,10 +73,11 @@ pub struct Article {
     highlighter: Arc<Highlighter>,
 }
 
-/// An article file not yet read: where it is, and where to report a failed reading.
+/// An article file not yet read: the site it is in (the article's `name` is its path
+/// there), and where to report a failed reading.
 #[derive(Debug)]
 struct Unread {
-    path: PathBuf,
+    root: PathBuf,
     late: Arc<Late>,
 }
 
@@ -150,15 +151,15 @@ impl Article {
         }
     }
 
-    /// An article whose front matter was kept by an earlier build, from a file at `path`
-    /// whose identity vouches that its bytes are still those `front` was taken from. The
-    /// file is read when a stage first needs its text; should it no longer hash as kept,
-    /// the error goes to `late`.
+    /// An article whose front matter was kept by an earlier build, from the file
+    /// `front.name` of the site at `root`, whose identity vouches that its bytes are still
+    /// those `front` was taken from. The file is read when a stage first needs its text;
+    /// should it no longer hash as kept, the error goes to `late`.
     pub fn kept(
         front: Front,
         slug: &str,
         format: Format,
-        path: PathBuf,
+        root: &Path,
         late: &Arc<Late>,
         highlighter: &Arc<Highlighter>,
     ) -> Self {
@@ -170,7 +171,7 @@ impl Article {
             body_offset: front.body_offset,
             hash: front.hash,
             file: OnceLock::new(),
-            unread: Some(Arc::new(Unread { path, late: Arc::clone(late) })),
+            unread: Some(Arc::new(Unread { root: root.to_path_buf(), late: Arc::clone(late) })),
             markup: OnceLock::new(),
             highlighter: Arc::clone(highlighter),
         }
@@ -192,11 +193,10 @@ impl Article {
     pub fn file(&self) -> &SourceFile {
         self.file.get_or_init(|| {
             let Some(unread) = &self.unread else { return SourceFile::new(self.name.as_str(), "") };
-            let read = std::fs::read(&unread.path)
-                .map_err(|e| {
-                    Diagnostic::error("io-read", format!("cannot read `{}`: {e}", self.name))
-                        .help("check that the file exists and that you may read it, then build again")
-                })
+            // A link put in the file's place reads as its target: only bytes that hash as
+            // kept are taken, so nothing but the article's own text can come through.
+            let read = std::fs::read(unread.root.join(&self.name))
+                .map_err(|e| crate::load::io_error(&self.name, &e.to_string()))
                 .and_then(|bytes| crate::load::decode(&self.name, bytes));
             match read {
                 Ok(file) if text_hash(&file.text) == self.hash => file,
@@ -418,12 +418,14 @@ mod tests {
     fn a_kept_article_is_read_when_needed_and_only_if_it_hashes_as_kept() {
         let dir = tempfile::tempdir().unwrap();
         let text = "+++\ntitle = \"T\"\n+++\n\nBody text.\n";
-        let path = dir.path().join("a.txt");
+        let root = dir.path();
+        let path = root.join("content/articles/a.txt");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, text).unwrap();
         let read = load("a", text).unwrap();
         let late = Arc::new(Late::default());
         let h = Arc::new(Highlighter::new());
-        let kept = Article::kept(read.front(), "a", Format::Text, path.clone(), &late, &h);
+        let kept = Article::kept(read.front(), "a", Format::Text, root, &late, &h);
         assert!(!kept.is_read());
         assert_eq!(kept.meta.title, "T");
         assert_eq!(kept.body(), "\nBody text.\n");
@@ -431,14 +433,14 @@ mod tests {
         assert!(late.take().is_empty());
 
         std::fs::write(&path, text.replace("Body", "Bods")).unwrap();
-        let changed = Article::kept(read.front(), "a", Format::Text, path.clone(), &late, &h);
+        let changed = Article::kept(read.front(), "a", Format::Text, root, &late, &h);
         assert_eq!(changed.file().text.as_ref(), "", "never bytes other than those kept");
         let errors = late.take();
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].code, "io-changed");
 
         std::fs::remove_file(&path).unwrap();
-        let gone = Article::kept(read.front(), "a", Format::Text, path, &late, &h);
+        let gone = Article::kept(read.front(), "a", Format::Text, root, &late, &h);
         assert_eq!(gone.body(), "");
         assert_eq!(late.take()[0].code, "io-read");
     }

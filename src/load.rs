@@ -209,7 +209,7 @@ fn load_articles(
             let Some(meta) = regular(root, rel, true).map_err(|d| vec![d])? else { return Err(Vec::new()) };
             let id = FileId::from_meta(&meta);
             if let Some(front) = kept.trusted(rel, id) {
-                let a = Article::kept(front.clone(), stem, *format, root.join(rel), late, highlighter);
+                let a = Article::kept(front.clone(), stem, *format, root, late, highlighter);
                 return Ok((a, id, true));
             }
             let bytes = fs::read(root.join(rel)).map_err(|e| vec![io_error(rel, &e.to_string())])?;
@@ -232,12 +232,11 @@ fn load_articles(
         results.iter().filter_map(|r| r.as_ref().ok()).map(|(a, id, _)| (a.name.clone(), (*id, a.front()))).collect();
     let fresh = trusted != fronts.len() || fronts.len() != kept.fronts.len();
     cache.fronts = fronts::Kept { mark: if fresh { mark } else { kept.mark }, fronts, fresh };
-    let results: Vec<Result<Article, Vec<Diagnostic>>> = results.into_iter().map(|r| r.map(|(a, _, _)| a)).collect();
     let mut articles = Vec::new();
     let mut broken = Vec::new();
     for (r, (_, stem, _)) in results.into_iter().zip(&found) {
         match r {
-            Ok(a) => articles.push(a),
+            Ok((a, _, _)) => articles.push(a),
             Err(ds) => {
                 diags.extend(ds);
                 broken.push(stem.clone());
@@ -302,7 +301,8 @@ pub fn decode(rel: &str, mut bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
     }
 }
 
-fn io_error(rel: &str, message: &str) -> Diagnostic {
+/// The error of a site file that could not be read.
+pub(crate) fn io_error(rel: &str, message: &str) -> Diagnostic {
     Diagnostic::error("io-read", format!("cannot read `{rel}`: {message}"))
         .help("check that the file exists and that you may read it")
 }

@@ -172,12 +172,7 @@ fn make_inner(
         // Kept at once, and let go of: a reading stands for its text whatever becomes of
         // the build, and a fresh build of 20,000 claims need not hold 10 MB of them to its
         // end. (The output's folder may not exist yet: then they are kept after the swap.)
-        if !cache.pieces.fresh || crate::pieces::write(output, &cache.pieces).is_ok() {
-            cache.pieces = Default::default();
-        }
-        if !cache.fronts.fresh || crate::fronts::write(output, &cache.fronts).is_ok() {
-            cache.fronts = Default::default();
-        }
+        keep_readings(output, cache);
     }
     laps.lap("load");
     report.extend(diags);
@@ -271,16 +266,7 @@ fn make_inner(
         };
         // Earlier versions kept the large pages' items there; the output's files hold them now.
         let _ = std::fs::remove_file(write::sibling(output, "parts"));
-        if cache.pieces.fresh {
-            // Only a cache: a build that cannot keep it merely parses the whole file next time.
-            let _ = crate::pieces::write(output, &cache.pieces);
-            cache.pieces = Default::default();
-        }
-        if cache.fronts.fresh {
-            // Only a cache: a build that cannot keep it merely reads every article next time.
-            let _ = crate::fronts::write(output, &cache.fronts);
-            cache.fronts = Default::default();
-        }
+        keep_readings(output, cache);
         laps.lap("write");
         let rendered = Rendered { pages: Vec::new(), flags: made.flags };
         let counts = Counts { files: made.files, pages: made.pages, written, reused: made.reused };
@@ -318,6 +304,18 @@ fn make_inner(
     let (articles, claims) = (site.articles.len(), site.claims.claims.len());
     let made = Made { rendered, counts, articles, claims, timings: laps.timings };
     (report, Some(made))
+}
+
+/// Writes beside `output` the claims file's readings and the articles' front matter
+/// that the load made afresh, and lets go of what needs no more writing. Only caches: a
+/// build that cannot keep them merely parses and reads more next time.
+fn keep_readings(output: &Path, cache: &mut load::Cache) {
+    if !cache.pieces.fresh || crate::pieces::write(output, &cache.pieces).is_ok() {
+        cache.pieces = Default::default();
+    }
+    if !cache.fronts.fresh || crate::fronts::write(output, &cache.fronts).is_ok() {
+        cache.fronts = Default::default();
+    }
 }
 
 /// The errors met reading article files after loading (see [`crate::article::Late`]).

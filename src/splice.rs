@@ -93,9 +93,9 @@ pub fn concat(runs: &dyn Runs) -> Option<Vec<u8>> {
     made.ok().map(|()| out)
 }
 
-/// Writes the pieces of `runs` to `out`, taking the items without bytes from `old` (and any piece that
-/// follows on from the one copied before it): contiguous pieces are copied in one call.
-/// Returns the new file's pieces, for its layout.
+/// Writes the pieces of `runs` to `out`, taking the items without bytes from `old` (and
+/// any piece that follows on from the one copied before it): contiguous pieces are copied
+/// in one call, even across runs. Returns the new file's pieces, for its layout.
 pub fn assemble(runs: &dyn Runs, old: Option<(&File, &Layout)>, out: &File) -> io::Result<Vec<(u64, u64)>> {
     let no_old: &[(u64, u64)] = &[];
     let old_segs = old.map_or(no_old, |(_, l)| &l.segs);
