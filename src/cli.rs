@@ -78,12 +78,16 @@ struct CheckArgs {
 struct ServeArgs {
     #[command(flatten)]
     site: SiteArgs,
-    /// The port to listen on; 0 picks a free one.
-    #[arg(long, default_value_t = 8000)]
-    port: u16,
+    /// The port to listen on [default: 8000, or the next free one]; 0 picks any free one.
+    #[arg(long)]
+    port: Option<u16>,
     /// The address to listen on. Only loopback by default: the server is for the editor.
+    /// `--bind 0.0.0.0` previews on the local network (with a warning).
     #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
     bind: String,
+    /// Open the site in the browser ($BROWSER, or the system's default).
+    #[arg(long)]
+    open: bool,
 }
 
 /// Output format of `check`.
@@ -157,7 +161,14 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
                 code => code,
             }
         }
-        Command::Serve(a) => crate::serve::run(&a.site.root, a.site.base_url, &a.bind, a.port, cli.quiet),
+        Command::Serve(a) => crate::serve::run(&crate::serve::Serve {
+            root: a.site.root,
+            base_url: a.site.base_url,
+            bind: a.bind,
+            port: a.port,
+            open: a.open,
+            quiet: cli.quiet,
+        }),
         Command::New { dir } => match crate::scaffold::create(&dir) {
             Ok(()) => {
                 if !cli.quiet {

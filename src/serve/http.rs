@@ -1,35 +1,43 @@
-//! `briefing serve`: the editor's loop. Builds the site into memory, serves it on loopback,
-//! watches the sources, rebuilds on change and reloads open pages.
+//! The server of `briefing serve`: the site from memory, a reload channel, and the errors
+//! panel laid over pages while the latest edit is broken.
 //!
-//! Pages are served from memory, never written: the editor's `output/` is not touched,
-//! and a rebuild costs no disk writes. When an edit introduces an error, pages keep being
-//! served from the last good build with the diagnostics laid over them, so the editor sees
-//! what is wrong where they are looking; fixing it brings the page back.
+//! Plain std: GET and HEAD only, one thread and a timeout per connection, so no slow
+//! client can hold a shared worker. Pages learn of a new version through Server-Sent
+//! Events ([`EVENTS_PATH`]): pushed, so a save reloads the page as soon as the rebuild is
+//! done, instead of at the next poll.
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
 use std::sync::{Arc, RwLock};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use notify_debouncer_mini::notify::RecursiveMode;
-use notify_debouncer_mini::{DebounceEventResult, new_debouncer};
-
+use super::Shared;
 use crate::diag::Report;
-use crate::load::Cache;
 use crate::markup::escape;
-use crate::pipeline::{self, Options};
 
-/// The polling script injected into HTML pages in serve mode only: it reloads the page
-/// when the site's version changes. Never part of `build` output.
-const RELOAD_SCRIPT: &str = r#"<script>(function(){var v=null;function poll(){fetch("/__briefing/version",{cache:"no-store"}).then(function(r){return r.text()}).then(function(t){if(v===null){v=t}else if(t!==v){location.reload();return}setTimeout(poll,400)}).catch(function(){setTimeout(poll,1000)})}poll()})();</script>"#;
+/// The reload script injected into HTML pages in serve mode only, never part of `build`
+/// output. It knows the version its page was served from, and reloads when the server
+/// announces another one: a page served just after a rebuild never reloads for it, and a
+/// page open while the server restarts reloads once it is back.
+fn reload_script(version: u64) -> String {
+    format!(
+        "<script>(function(){{var v=\"{version}\";var s=new EventSource(\"{EVENTS_PATH}\");\
+         s.onmessage=function(e){{if(e.data!==v){{s.close();location.reload()}}}}}})();</script>"
+    )
+}
 
-/// Where the reload script asks for the version.
+/// Where a test or a tool reads the site's version: a counter bumped by every rebuild.
 pub const VERSION_PATH: &str = "/__briefing/version";
+
+/// Where pages listen for new versions (Server-Sent Events).
+pub const EVENTS_PATH: &str = "/__briefing/events";
+
+/// How often an idle event stream sends a comment, so that a closed tab's connection is
+/// noticed and its thread ends.
+const HEARTBEAT: Duration = Duration::from_secs(15);
 
 /// What the server serves: the last good build, and the errors of the latest one.
 #[derive(Default)]
@@ -42,129 +50,6 @@ pub struct State {
     pub version: u64,
 }
 
-/// Runs the server until Ctrl-C. Returns the exit code.
-pub fn run(root: &Path, base_url: Option<String>, bind: &str, port: u16, quiet: bool) -> i32 {
-    let opts =
-        Options { root: root.to_path_buf(), output: None, base_url, dry_run: true, check_links: false, suggest: false };
-    let state = Arc::new(RwLock::new(State::default()));
-    let mut cache = Cache::keeping();
-    let memo = crate::render::Memo::new();
-    rebuild(&opts, &mut cache, &memo, &state, quiet);
-
-    let listener = match TcpListener::bind((bind, port)) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: cannot listen on {bind}:{port}: {e}");
-            return 2;
-        }
-    };
-    let addr = listener.local_addr().map_or_else(|_| format!("{bind}:{port}"), |a| a.to_string());
-    {
-        let state = Arc::clone(&state);
-        thread::spawn(move || accept(listener, state));
-    }
-
-    let (tx, rx) = mpsc::channel::<Signal>();
-    let ctrl = tx.clone();
-    if ctrlc::set_handler(move || {
-        let _ = ctrl.send(Signal::Stop);
-    })
-    .is_err()
-    {
-        eprintln!("warning: cannot catch Ctrl-C; stop the server with a kill signal");
-    }
-    let watch_tx = tx.clone();
-    let debouncer = new_debouncer(Duration::from_millis(120), move |res: DebounceEventResult| {
-        if let Ok(events) = res
-            && !events.is_empty()
-        {
-            let _ = watch_tx.send(Signal::Changed(events.into_iter().map(|e| e.path).collect()));
-        }
-    });
-    let _watcher = match debouncer {
-        Ok(mut d) => {
-            for path in watched(root) {
-                let mode = if path.is_dir() { RecursiveMode::Recursive } else { RecursiveMode::NonRecursive };
-                if let Err(e) = d.watcher().watch(&path, mode) {
-                    eprintln!("warning: cannot watch {}: {e}", path.display());
-                }
-            }
-            Some(d)
-        }
-        Err(e) => {
-            eprintln!("warning: cannot watch files ({e}); restart serve after edits");
-            None
-        }
-    };
-
-    // Only now is everything in place: Ctrl-C is caught and edits are watched.
-    println!("serving {} at http://{addr}/ (Ctrl-C to stop)", root.display());
-    for signal in rx {
-        match signal {
-            Signal::Stop => break,
-            Signal::Changed(paths) => {
-                if paths.iter().any(|p| relevant(root, p)) {
-                    rebuild(&opts, &mut cache, &memo, &state, quiet);
-                }
-            }
-        }
-    }
-    if !quiet {
-        println!("stopped");
-    }
-    0
-}
-
-enum Signal {
-    Stop,
-    Changed(Vec<PathBuf>),
-}
-
-/// The sources a site is built from.
-fn watched(root: &Path) -> Vec<PathBuf> {
-    ["content", "themes", "templates", "static", "briefing.toml"]
-        .iter()
-        .map(|p| root.join(p))
-        .filter(|p| p.exists())
-        .collect()
-}
-
-/// Editors' swap and backup files change all the time and are not sources.
-fn relevant(root: &Path, path: &Path) -> bool {
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    let noise = name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp");
-    !noise && path.strip_prefix(root).is_ok_and(|rel| !rel.starts_with("output"))
-}
-
-/// Builds into memory and publishes the result: the new pages if the build succeeded, the
-/// diagnostics (over the last good pages) if it did not.
-pub fn rebuild(opts: &Options, cache: &mut Cache, memo: &crate::render::Memo, state: &RwLock<State>, quiet: bool) {
-    let start = Instant::now();
-    let (mut report, made) = pipeline::make_with(opts, cache, Some(memo));
-    report.sort();
-    let color = crate::cli::color();
-    for d in &report.items {
-        if !quiet || d.is_error() {
-            eprintln!("{}\n", d.render(color));
-        }
-    }
-    let mut s = state.write().unwrap_or_else(|e| e.into_inner());
-    match made {
-        Some(made) => {
-            s.pages = made.rendered.pages.into_iter().map(|p| (p.path, Arc::new(p.bytes))).collect();
-            s.errors = None;
-            if !quiet {
-                println!("{} in {} ms", if s.version == 0 { "built" } else { "rebuilt" }, start.elapsed().as_millis());
-            }
-        }
-        None => {
-            eprintln!("build failed: {} error(s); serving the last good build", report.errors());
-            s.errors = Some(report);
-        }
-    }
-    s.version += 1;
-}
-
 /// Connections served at once; past that, new ones get 503 at once instead of a thread.
 const MAX_CONNECTIONS: usize = 64;
 /// How long a client may take to send its request, or to take the response.
@@ -174,7 +59,7 @@ const MAX_HEAD: usize = 16 * 1024;
 
 /// Accepts connections, one thread each: a slow or stalled client holds its own thread
 /// until its timeout, never anyone else's.
-fn accept(listener: TcpListener, state: Arc<RwLock<State>>) {
+pub fn accept(listener: TcpListener, shared: Arc<Shared>) {
     let active = Arc::new(AtomicUsize::new(0));
     for stream in listener.incoming() {
         let Ok(mut stream) = stream else { continue };
@@ -183,17 +68,17 @@ fn accept(listener: TcpListener, state: Arc<RwLock<State>>) {
             let _ = send(&mut stream, &reply(503, "text/plain; charset=utf-8", b"busy\n".to_vec()), false);
             continue;
         }
-        let state = Arc::clone(&state);
+        let shared = Arc::clone(&shared);
         let active = Arc::clone(&active);
         thread::spawn(move || {
-            serve_connection(stream, &state);
+            serve_connection(stream, &shared);
             active.fetch_sub(1, Ordering::AcqRel);
         });
     }
 }
 
 /// Reads one request, answers it, closes the connection.
-fn serve_connection(mut stream: TcpStream, state: &RwLock<State>) {
+fn serve_connection(mut stream: TcpStream, shared: &Shared) {
     let _ = stream.set_read_timeout(Some(IO_TIMEOUT));
     let _ = stream.set_write_timeout(Some(IO_TIMEOUT));
     let mut head = Vec::with_capacity(1024);
@@ -223,10 +108,38 @@ fn serve_connection(mut stream: TcpStream, state: &RwLock<State>) {
         let mut r = reply(405, "text/plain; charset=utf-8", b"only GET and HEAD\n".to_vec());
         r.headers.push(("Allow", "GET, HEAD".into()));
         r
+    } else if target.split('?').next() == Some(EVENTS_PATH) && method == "GET" {
+        return events(stream, shared);
     } else {
-        respond(target, state)
+        respond(target, &shared.state)
     };
     let _ = send(&mut stream, &answer, method == "HEAD");
+}
+
+/// Streams the site's version to a page: at once, then on every rebuild, with a comment
+/// every [`HEARTBEAT`] so that a closed tab ends its thread. Ends when the page goes.
+fn events(mut stream: TcpStream, shared: &Shared) {
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
+                X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\nretry: 300\n\n";
+    if stream.write_all(head.as_bytes()).is_err() {
+        return;
+    }
+    let current = || shared.state.read().map(|s| s.version).unwrap_or_else(|e| e.into_inner().version);
+    let mut sent = None;
+    loop {
+        let version = current();
+        let message = if sent != Some(version) { format!("data: {version}\n\n") } else { ": idle\n\n".into() };
+        if stream.write_all(message.as_bytes()).and_then(|()| stream.flush()).is_err() {
+            return;
+        }
+        sent = Some(version);
+        let guard = shared.bump_lock.lock().unwrap_or_else(|e| e.into_inner());
+        // A version made between the read above and this wait is seen on waking, at the
+        // latest after one heartbeat; the rebuild notifies under this lock, so it is not.
+        if current() == version {
+            let _ = shared.bumped.wait_timeout(guard, HEARTBEAT);
+        }
+    }
 }
 
 /// An HTTP response, before it is sent.
@@ -287,7 +200,7 @@ pub fn respond(url: &str, state: &RwLock<State>) -> Reply {
     match s.pages.get("404.html") {
         Some(bytes) => file(404, "404.html", bytes, &s),
         None if s.errors.is_some() => {
-            let page = inject(b"<!DOCTYPE html><title>briefing</title><body></body>", s.errors.as_ref());
+            let page = inject(b"<!DOCTYPE html><title>briefing</title><body></body>", s.errors.as_ref(), s.version);
             reply(404, "text/html; charset=utf-8", page.into_bytes())
         }
         None => reply(404, "text/plain; charset=utf-8", b"not found\n".to_vec()),
@@ -297,8 +210,11 @@ pub fn respond(url: &str, state: &RwLock<State>) -> Reply {
 /// A file of the site; HTML gets the reload script (and the errors panel, if any).
 fn file(status: u16, key: &str, bytes: &[u8], s: &State) -> Reply {
     let kind = content_type(key);
-    let body =
-        if kind.starts_with("text/html") { inject(bytes, s.errors.as_ref()).into_bytes() } else { bytes.to_vec() };
+    let body = if kind.starts_with("text/html") {
+        inject(bytes, s.errors.as_ref(), s.version).into_bytes()
+    } else {
+        bytes.to_vec()
+    };
     reply(status, kind, body)
 }
 
@@ -381,8 +297,8 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// Adds the reload script, and the diagnostics panel when the latest build failed.
-fn inject(html: &[u8], errors: Option<&Report>) -> String {
+/// Adds the reload script (for the version the page comes from), and the diagnostics panel when the latest build failed.
+fn inject(html: &[u8], errors: Option<&Report>, version: u64) -> String {
     let html = String::from_utf8_lossy(html);
     let mut extra = String::new();
     if let Some(report) = errors {
@@ -410,7 +326,7 @@ fn inject(html: &[u8], errors: Option<&Report>) -> String {
         }
         extra.push_str("</div>");
     }
-    extra.push_str(RELOAD_SCRIPT);
+    extra.push_str(&reload_script(version));
     match html.rfind("</body>") {
         Some(i) => format!("{}{extra}{}", &html[..i], &html[i..]),
         None => format!("{html}{extra}"),

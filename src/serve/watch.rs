@@ -1,0 +1,326 @@
+//! Which file-system events are saves of a source, and when a burst of them is over.
+//!
+//! `serve` rebuilds once per save. Two things stood in the way, and each has a home here:
+//!
+//! - **What the watcher reports.** The kernel reports every *open* of a watched file, and
+//!   every rebuild opens the sources: counted as changes, each rebuild started the next one
+//!   (107 rebuilds in 5 s after one save). It also reports paths under the folder it was
+//!   asked to watch, which for `--root .` had to be matched against an absolute path.
+//!   So the root is made absolute and resolved once ([`Watch::new`]), and only events that
+//!   change a file's bytes or its presence count ([`changes`]); opens, reads, closes and
+//!   attribute changes (a `touch`) never do.
+//! - **How editors save.** Writing in place, truncating then writing, writing a temporary
+//!   file and renaming it over the original (vim, VS Code, JetBrains "safe write"), or
+//!   deleting then creating: each is a burst of events on one or more paths. [`Burst`]
+//!   waits until the events have been quiet for [`QUIET`], so that a burst is one rebuild.
+//!
+//! `notify` is the watcher: the one the Rust ecosystem maintains for inotify, FSEvents and
+//! ReadDirectoryChangesW. Its debouncers were not enough on their own: the `mini` one drops
+//! the event kinds (so opens could not be told from writes), and the `full` one debounces
+//! each path separately, so a save that touches three paths could still be three batches.
+//! Any relevant path rebuilds the whole site, so one quiet window over all paths is
+//! both simpler and exact.
+
+use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use notify::event::{EventKind, ModifyKind};
+use notify::{Event, RecommendedWatcher, RecursiveMode, Watcher};
+
+/// How long the events must be quiet before a rebuild starts. Editors' saves take well
+/// under a millisecond between their steps (a truncation and its write, a temporary
+/// file's rename and the removal of the backup), so 10 ms joins each save into one burst
+/// while keeping the time from a save to the reload short.
+pub const QUIET: Duration = Duration::from_millis(10);
+
+/// The longest a burst may delay its rebuild: a tool that writes without pause (a
+/// generator writing thousands of articles) still gets a rebuild every so often.
+pub const LONGEST: Duration = Duration::from_millis(1000);
+
+/// The folders of a site whose files are sources, watched with everything under them.
+pub const SOURCE_DIRS: [&str; 4] = ["content", "themes", "templates", "static"];
+
+/// The site's own file among the root's entries.
+pub const CONFIG: &str = "briefing.toml";
+
+/// A watcher on a site's sources.
+pub struct Watch {
+    /// The site root, absolute and with symbolic links resolved, as the kernel names it.
+    pub root: PathBuf,
+    watcher: RecommendedWatcher,
+}
+
+impl Watch {
+    /// Watches the site at `root` (in whatever form it was given), sending every event to
+    /// `send`. The root itself is watched alone, for `briefing.toml` and for source folders
+    /// created later; each source folder is watched with all it holds.
+    pub fn new(root: &Path, send: impl Fn(Event) + Send + 'static) -> notify::Result<Watch> {
+        let root = root.canonicalize().map_err(notify::Error::io)?;
+        let watcher = notify::recommended_watcher(move |res: notify::Result<Event>| match res {
+            Ok(event) => send(event),
+            // An overflowed queue or a watch that failed: rebuild, to be safe.
+            Err(_) => send(Event::new(EventKind::Other).set_flag(notify::event::Flag::Rescan)),
+        })?;
+        let mut watch = Watch { root, watcher };
+        watch.watcher.watch(&watch.root, RecursiveMode::NonRecursive)?;
+        for dir in SOURCE_DIRS {
+            watch.folder(dir);
+        }
+        Ok(watch)
+    }
+
+    /// Watches the source folder `name` and all it holds, if it exists: at the start, and
+    /// again after it was created (or deleted and created again), since a watch ends with
+    /// its folder.
+    pub fn folder(&mut self, name: &str) {
+        let path = self.root.join(name);
+        if path.is_dir()
+            && let Err(e) = self.watcher.watch(&path, RecursiveMode::Recursive)
+        {
+            eprintln!("warning: cannot watch {}: {e}", path.display());
+        }
+    }
+
+    /// The source folders that `event` created, to be watched anew.
+    pub fn created_folders(&self, event: &Event) -> Vec<&'static str> {
+        if !matches!(event.kind, EventKind::Create(_) | EventKind::Modify(ModifyKind::Name(_))) {
+            return Vec::new();
+        }
+        SOURCE_DIRS.into_iter().filter(|dir| event.paths.iter().any(|p| p == &self.root.join(dir))).collect()
+    }
+}
+
+/// Whether `event` may have changed what the site at `root` (absolute, resolved) is built
+/// from: a change of a file's bytes or presence, on a source path.
+pub fn changes(root: &Path, event: &Event) -> bool {
+    let kind = match event.kind {
+        // Opens, reads and closes: every build makes them. A close after writing follows
+        // the write, which already counted.
+        EventKind::Access(_) => false,
+        // Attributes (a `touch`, a `chmod`) do not change what is built.
+        EventKind::Modify(ModifyKind::Metadata(_)) => false,
+        EventKind::Create(_) | EventKind::Remove(_) | EventKind::Modify(_) => true,
+        // The watcher lost track (its queue overflowed): only a rebuild is safe.
+        EventKind::Any | EventKind::Other => return event.need_rescan() || event.paths.iter().any(|p| source(root, p)),
+    };
+    kind && event.paths.iter().any(|p| source(root, p))
+}
+
+/// Whether `path` is, or may hold, a source of the site at `root`: under one of the
+/// [`SOURCE_DIRS`] or the config file, and not an editor's swap, backup or lock file.
+pub fn source(root: &Path, path: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(root) else { return false };
+    let mut parts = rel.components();
+    let first = match parts.next() {
+        Some(Component::Normal(first)) => first,
+        _ => return false,
+    };
+    let top = first.to_str().unwrap_or("");
+    (SOURCE_DIRS.contains(&top) || (top == CONFIG && parts.next().is_none()))
+        && !path.file_name().and_then(|n| n.to_str()).is_some_and(scratch)
+}
+
+/// Editors' own files beside the one being edited: vim's swap files (`.x.swp`, `.swo`, …,
+/// `.swx`) and its write test (`4913`, `5036`, …), backups (`x~`, JetBrains'
+/// `x___jb_old___` and `x___jb_tmp___`), Emacs' locks and auto-saves (`.#x`, `#x#`),
+/// Kate's and gedit's temporary files, and macOS folder metadata.
+pub fn scratch(name: &str) -> bool {
+    let swap = name.len() > 4
+        && name.starts_with('.')
+        && name[name.len() - 4..].starts_with(".sw")
+        && name.as_bytes()[name.len() - 1].is_ascii_lowercase();
+    swap || name.ends_with('~')
+        || (!name.is_empty() && name.bytes().all(|b| b.is_ascii_digit()))
+        || name.ends_with("___jb_old___")
+        || name.ends_with("___jb_tmp___")
+        || name.starts_with(".#")
+        || (name.len() > 1 && name.starts_with('#') && name.ends_with('#'))
+        || name.starts_with(".goutputstream-")
+        || name.ends_with(".kate-swp")
+        || name == ".DS_Store"
+}
+
+/// Gathers a burst of events into one: the first relevant event opens it, and it closes
+/// once events have been quiet for [`QUIET`] (or after [`LONGEST`]).
+pub struct Burst {
+    quiet: Duration,
+    longest: Duration,
+}
+
+/// What waiting on the events gave.
+pub enum Wait<T> {
+    /// A burst of changes ended: rebuild.
+    Changed,
+    /// Something else arrived (a stop).
+    Other(T),
+    /// Every sender is gone.
+    Closed,
+}
+
+impl Default for Burst {
+    fn default() -> Self {
+        Burst { quiet: QUIET, longest: LONGEST }
+    }
+}
+
+impl Burst {
+    /// Blocks until a burst of relevant events has ended, or something else arrives.
+    /// `relevant` tells the events that count; it returns `Err` for a message that is not
+    /// an event, which ends the wait at once.
+    pub fn wait<M, T>(&self, rx: &Receiver<M>, mut relevant: impl FnMut(M) -> Result<bool, T>) -> Wait<T> {
+        // The first relevant event, however long it takes.
+        loop {
+            match rx.recv() {
+                Ok(m) => match relevant(m) {
+                    Ok(true) => break,
+                    Ok(false) => {}
+                    Err(other) => return Wait::Other(other),
+                },
+                Err(_) => return Wait::Closed,
+            }
+        }
+        // Then until the events are quiet.
+        let start = Instant::now();
+        let mut last = start;
+        loop {
+            let now = Instant::now();
+            let left = (last + self.quiet).min(start + self.longest).saturating_duration_since(now);
+            if left.is_zero() {
+                return Wait::Changed;
+            }
+            match rx.recv_timeout(left) {
+                Ok(m) => match relevant(m) {
+                    Ok(true) => last = Instant::now(),
+                    Ok(false) => {}
+                    Err(other) => return Wait::Other(other),
+                },
+                Err(RecvTimeoutError::Timeout) => return Wait::Changed,
+                Err(RecvTimeoutError::Disconnected) => return Wait::Changed,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::event::{AccessKind, AccessMode, CreateKind, DataChange, MetadataKind, RemoveKind, RenameMode};
+    use std::sync::mpsc;
+
+    fn event(kind: EventKind, path: &str) -> Event {
+        Event::new(kind).add_path(PathBuf::from(path))
+    }
+
+    #[test]
+    fn only_changes_to_sources_count() {
+        let root = Path::new("/site");
+        let write = EventKind::Modify(ModifyKind::Data(DataChange::Any));
+        for path in [
+            "/site/briefing.toml",
+            "/site/content/claims.toml",
+            "/site/content/articles/new.md",
+            "/site/themes/default/templates/base.html",
+            "/site/templates/claim.html",
+            "/site/static/logo.svg",
+            "/site/content",
+        ] {
+            assert!(changes(root, &event(write, path)), "{path}");
+            assert!(changes(root, &event(EventKind::Create(CreateKind::File), path)), "{path}");
+            assert!(changes(root, &event(EventKind::Remove(RemoveKind::Any), path)), "{path}");
+            assert!(changes(root, &event(EventKind::Modify(ModifyKind::Name(RenameMode::To)), path)), "{path}");
+            for quiet in [
+                EventKind::Access(AccessKind::Open(AccessMode::Any)),
+                EventKind::Access(AccessKind::Close(AccessMode::Read)),
+                EventKind::Access(AccessKind::Close(AccessMode::Write)),
+                EventKind::Modify(ModifyKind::Metadata(MetadataKind::Any)),
+            ] {
+                assert!(!changes(root, &event(quiet, path)), "{quiet:?} {path}");
+            }
+        }
+        for path in [
+            "/site/output/index.html",
+            "/site/.output.record",
+            "/site/.git/index",
+            "/site/target/x",
+            "/site/briefing.toml/x",
+            "/elsewhere/content/claims.toml",
+            "/site",
+            "/site/content/.claims.toml.swp",
+            "/site/content/.claims.toml.swx",
+            "/site/content/claims.toml~",
+            "/site/content/4913",
+            "/site/content/.#claims.toml",
+            "/site/content/#claims.toml#",
+            "/site/content/claims.toml___jb_tmp___",
+            "/site/content/claims.toml___jb_old___",
+        ] {
+            assert!(!changes(root, &event(write, path)), "{path}");
+        }
+        // A rename names both paths: one source is enough.
+        let both = Event::new(EventKind::Modify(ModifyKind::Name(RenameMode::Both)))
+            .add_path(PathBuf::from("/site/content/claims.toml___jb_tmp___"))
+            .add_path(PathBuf::from("/site/content/claims.toml"));
+        assert!(changes(root, &both));
+        // A lost track of events is a rebuild.
+        assert!(changes(root, &Event::new(EventKind::Other).set_flag(notify::event::Flag::Rescan)));
+    }
+
+    #[test]
+    fn scratch_names() {
+        for name in [".a.md.swp", ".a.md.swo", ".a.swn", "a.md~", "4913", "5036", ".DS_Store", "x.kate-swp"] {
+            assert!(scratch(name), "{name}");
+        }
+        for name in ["claims.toml", "a.md", "4913.md", ".well-known", "swp", "a.swp.md", "#", ".swp"] {
+            assert!(!scratch(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_burst_is_one_change_and_quiet_events_are_none() {
+        let (tx, rx) = mpsc::channel::<Result<bool, &str>>();
+        let burst = Burst { quiet: Duration::from_millis(30), longest: Duration::from_millis(500) };
+        // Three relevant events 5 ms apart, and noise: one change.
+        let sender = std::thread::spawn({
+            let tx = tx.clone();
+            move || {
+                for _ in 0..3 {
+                    tx.send(Ok(false)).unwrap();
+                    tx.send(Ok(true)).unwrap();
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+            }
+        });
+        assert!(matches!(burst.wait(&rx, |m| m.map_err(|_| ())), Wait::Changed));
+        sender.join().unwrap();
+        // Nothing left over that would make a second rebuild: only noise follows.
+        tx.send(Ok(false)).unwrap();
+        tx.send(Err("stop")).unwrap();
+        assert!(matches!(burst.wait(&rx, |m| m), Wait::Other("stop")));
+        drop(tx);
+        assert!(matches!(burst.wait(&rx, |m| m), Wait::Closed));
+    }
+
+    #[test]
+    fn an_endless_burst_still_rebuilds() {
+        let (tx, rx) = mpsc::channel::<Result<bool, ()>>();
+        let burst = Burst { quiet: Duration::from_millis(50), longest: Duration::from_millis(200) };
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let sender = std::thread::spawn({
+            let stop = stop.clone();
+            move || {
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    if tx.send(Ok(true)).is_err() {
+                        break;
+                    }
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+            }
+        });
+        let start = Instant::now();
+        assert!(matches!(burst.wait(&rx, |m| m), Wait::Changed));
+        assert!(start.elapsed() < Duration::from_millis(450), "{:?}", start.elapsed());
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        sender.join().unwrap();
+    }
+}
