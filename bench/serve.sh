@@ -1,53 +1,65 @@
 #!/usr/bin/env bash
-# Times `briefing serve` from a save to the new version, as an editor sees it: the server
-# runs on a site, one claim's finding is edited (written to a temporary file and renamed
-# over the claims file, as vim and VS Code's safe write do), and the time until
-# /__briefing/version changes is taken, polling every 2 ms. Prints each edit's time, their
-# median, the rebuilds counted over the run (exactly one per edit, or it fails), and the
-# server's peak RSS.
+# Times `briefing serve` from a save to the new version, as an open page sees it: the
+# server runs on a site, one claim's finding is edited (written to a temporary file and
+# renamed over the claims file, as vim and VS Code's safe write do), and the time until
+# the server pushes the new version on /__briefing/events is taken. Prints each edit's
+# time, their median, the rebuilds counted over the run (exactly one per save, or it
+# fails), and the server's peak RSS.
 #
 #   bash bench/serve.sh SITE [EDITS] [BIN]     (default: 10 edits, target/release/briefing)
 #
 # SITE is a briefing (for example one made by `cargo run --release --example corpus -- DIR
-# 10000 20000`, or this repository's root, which is restored on exit). Needs curl.
+# 10000 20000`, or a copy of this repository's site). Its claims file is restored on exit.
+# Needs curl.
 set -euo pipefail
 site=$(cd "$1" && pwd)
 edits=${2:-10}
 bin=${3:-$PWD/target/release/briefing}
 claims="$site/content/claims.toml"
-backup=$(mktemp)
-log=$(mktemp)
-cp -p "$claims" "$backup"
-"$bin" serve --root "$site" --port 0 >"$log" 2>&1 &
+work=$(mktemp -d)
+cp -p "$claims" "$work/claims.toml"
+"$bin" serve --root "$site" --port 0 >"$work/log" 2>"$work/err" &
 pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; cp -p "$backup" "$claims"; rm -f "$backup" "$log"' EXIT
+cleanup() {
+  kill "$pid" ${listener:-} 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  cp -p "$work/claims.toml" "$claims"
+  rm -rf "$work"
+}
+trap cleanup EXIT
 addr=""
 for _ in $(seq 1 6000); do
-  addr=$(grep -o 'http://[0-9.:]*' "$log" | head -1 || true)
+  addr=$(grep -o 'http://[0-9.:]*' "$work/log" | head -1 || true)
   [ -n "$addr" ] && break
   sleep 0.05
 done
-[ -n "$addr" ] || { cat "$log"; echo "serve did not start"; exit 2; }
-version() { curl -s "$addr/__briefing/version"; }
-now() { date +%s%N; }
-first=$(version)
+[ -n "$addr" ] || { cat "$work/err"; echo "serve did not start"; exit 2; }
+# The page's side: every version pushed, with the time it arrived.
+curl -sN "$addr/__briefing/events" | while IFS= read -r line; do
+  case "$line" in data:*) echo "$(date +%s%N) ${line#data: }" >>"$work/pushed" ;; esac
+done &
+listener=$!
+while [ ! -s "$work/pushed" ]; do sleep 0.01; done
+first=$(tail -n 1 "$work/pushed" | cut -d' ' -f2)
 times=()
 for i in $(seq 1 "$edits"); do
-  before=$(version)
+  seen=$(wc -l <"$work/pushed")
   # One save: the first finding gets a new text, written aside and renamed over.
-  sed "0,/^finding = \"/s//finding = \"Edit $i: /" "$backup" >"$claims.new"
-  t0=$(now)
+  sed "0,/^finding = \"/s//finding = \"Edit $i: /" "$work/claims.toml" >"$claims.new"
+  t0=$(date +%s%N)
   mv "$claims.new" "$claims"
-  while [ "$(version)" = "$before" ]; do :; done
-  t1=$(now)
-  times+=($(( (t1 - t0) / 1000000 )))
-  sleep 1 # an idle period: any extra rebuild would show in the count below
+  while [ "$(wc -l <"$work/pushed")" = "$seen" ]; do sleep 0.002; done
+  t1=$(sed -n "$((seen + 1))p" "$work/pushed" | cut -d' ' -f1)
+  times+=($(((t1 - t0) / 1000000)))
+  sleep 2 # an idle period: any extra rebuild shows in the count below
 done
-last=$(version)
-rebuilds=$((last - first))
+last=$(curl -s "$addr/__briefing/version")
 sorted=($(printf '%s\n' "${times[@]}" | sort -n))
 echo "save to new version (ms): ${times[*]}"
-echo "median: ${sorted[$(( ${#sorted[@]} / 2 ))]} ms over $edits edits"
-echo "rebuilds: $rebuilds for $edits saves"
+echo "median: ${sorted[$((${#sorted[@]} / 2))]} ms over $edits edits"
+echo "rebuilds: $((last - first)) for $edits saves"
+grep -E "rebuilt|failed" "$work/log" "$work/err" | sed 's/.*://' | tr '\n' ' '
+echo
 grep VmHWM "/proc/$pid/status" | awk '{printf "peak RSS: %d MB\n", $2/1024}'
-[ "$rebuilds" = "$edits" ] || { echo "FAIL: not one rebuild per save"; exit 1; }
+grep -q "failed" "$work/err" && { echo "FAIL: a rebuild failed"; exit 1; }
+[ "$((last - first))" = "$edits" ] || { echo "FAIL: not one rebuild per save"; exit 1; }

@@ -131,7 +131,43 @@ pub fn make(opts: &Options, cache: &mut load::Cache) -> (Report, Option<Made>) {
 
 /// [`make`], reusing rendered work kept in `memo` (see [`render::Memo`]).
 pub fn make_with(opts: &Options, cache: &mut load::Cache, memo: Option<&render::Memo>) -> (Report, Option<Made>) {
-    make_inner(opts, cache, memo, &mut Vec::new(), None)
+    make_inner(opts, cache, memo, &mut Vec::new(), None, None)
+}
+
+/// What a long-lived process (`serve`) keeps in memory between builds, as `build` keeps
+/// it beside the output: the parsed sources, the marks found in each article, and the
+/// large pages' items. With a sink that keeps the last build's pages by fingerprint, an
+/// edit loads, anchors and renders only what it touched.
+#[derive(Default)]
+pub struct Memory {
+    /// Articles, front matter and the claims file's pieces.
+    pub cache: load::Cache,
+    /// The marks of the last build, by their articles' keys.
+    known: anchor::Known,
+    /// The large pages' items, by fingerprint.
+    parts: crate::parts::Store,
+}
+
+impl Memory {
+    /// Nothing kept yet: the first build does all the work.
+    pub fn new() -> Self {
+        Memory { cache: load::Cache::keeping(), ..Default::default() }
+    }
+}
+
+/// [`make`], handing each page to `sink` (which may reuse the page it has for the same
+/// inputs, see [`render::Sink::reuse`]), and keeping in `memory` what the next build
+/// reuses. `Made::rendered` holds no pages: the sink has them.
+pub fn make_in(opts: &Options, memory: &mut Memory, sink: &dyn render::Sink) -> (Report, Option<Made>) {
+    let held = Held { sink, known: &mut memory.known, parts: &memory.parts };
+    make_inner(opts, &mut memory.cache, None, &mut Vec::new(), None, Some(held))
+}
+
+/// What [`make_in`] lends the stages.
+struct Held<'a> {
+    sink: &'a dyn render::Sink,
+    known: &'a mut anchor::Known,
+    parts: &'a crate::parts::Store,
 }
 
 /// The stages; with `output`, pages are streamed into its twin as they are rendered and
@@ -142,6 +178,7 @@ fn make_inner(
     memo: Option<&render::Memo>,
     suggestions: &mut Vec<Suggestion>,
     output: Option<&Path>,
+    held: Option<Held<'_>>,
 ) -> (Report, Option<Made>) {
     let mut report = Report::default();
     let base_url = match opts.base_url.as_deref().map(normalize_base_url).transpose() {
@@ -194,7 +231,16 @@ fn make_inner(
         || {
             took(&mut || {
                 // A build into an output keeps the marks beside it, for the next build to
-                // reuse (and lets go of the old ones before rendering).
+                // reuse (and lets go of the old ones before rendering); `serve` keeps
+                // them in memory, and lends them.
+                if let Some(h) = held.as_ref() {
+                    let known = Some(&*h.known);
+                    let (marks, diags, keep) =
+                        anchor::anchor_known(&site.articles, &site.claims, &site.claims_file, known);
+                    let changed = !crate::marks::unchanged(&keep, h.known);
+                    anchored = Some((marks, diags, changed.then_some(keep)));
+                    return;
+                }
                 let known = known.take().map(|reading| reading.join().unwrap_or_default());
                 let (marks, diags, keep) =
                     anchor::anchor_known(&site.articles, &site.claims, &site.claims_file, known.as_ref());
@@ -275,6 +321,9 @@ fn make_inner(
         return (report, Some(Made { rendered, counts, articles, claims, timings: laps.timings }));
     }
 
+    if let Some(held) = held {
+        return make_held(&site, marks, &highlighter, keep, held, report, laps);
+    }
     let rendered = match render::render_with(&site, &marks, &highlighter, memo) {
         Ok(r) => r,
         Err(ds) => {
@@ -304,6 +353,42 @@ fn make_inner(
     let (articles, claims) = (site.articles.len(), site.claims.claims.len());
     let made = Made { rendered, counts, articles, claims, timings: laps.timings };
     (report, Some(made))
+}
+
+/// The render stage of [`make_in`]: pages to the held sink; on success, the marks and items
+/// kept for the next build.
+fn make_held(
+    site: &load::Site,
+    marks: anchor::Marks,
+    highlighter: &Highlighter,
+    keep: Option<Vec<(u64, usize)>>,
+    held: Held<'_>,
+    mut report: Report,
+    mut laps: Laps,
+) -> (Report, Option<Made>) {
+    let made = render::render_to(site, &marks, highlighter, None, Some(held.parts), held.sink);
+    report.extend(late_errors(site, None));
+    let made = match made {
+        Ok(m) if !report.has_errors() => m,
+        Ok(_) => return (report, None),
+        Err(ds) => {
+            report.extend(ds);
+            return (report, None);
+        }
+    };
+    held.parts.save();
+    // The marks are kept by their articles' keys (`keep` is `None` when those did not
+    // change). The old ones are let go of aside, as a build lets go of its site.
+    if let Some(keep) = keep {
+        let mut marks = marks;
+        let known = anchor::Known(keep.iter().map(|&(k, i)| (k, std::mem::take(&mut marks[i]))).collect());
+        drop_aside((std::mem::replace(held.known, known), marks));
+    }
+    laps.lap("render");
+    let counts = Counts { files: made.files, pages: made.pages, written: 0, reused: made.reused };
+    let rendered = Rendered { pages: Vec::new(), flags: made.flags };
+    let (articles, claims) = (site.articles.len(), site.claims.claims.len());
+    (report, Some(Made { rendered, counts, articles, claims, timings: laps.timings }))
 }
 
 /// Writes beside `output` the claims file's readings and the articles' front matter
@@ -394,7 +479,7 @@ pub fn build(opts: &Options) -> Outcome {
     }
     let mut suggestions = Vec::new();
     let to = (!opts.dry_run).then_some(output.as_path());
-    let (mut report, made) = make_inner(opts, &mut load::Cache::default(), None, &mut suggestions, to);
+    let (mut report, made) = make_inner(opts, &mut load::Cache::default(), None, &mut suggestions, to, None);
     let Some(Made { rendered, counts, articles, claims, timings }) = made else {
         return Outcome { suggestions, ..failed(report) };
     };

@@ -6,7 +6,6 @@
 //! Events ([`EVENTS_PATH`]): pushed, so a save reloads the page as soon as the rebuild is
 //! done, instead of at the next poll.
 
-use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -15,6 +14,7 @@ use std::thread;
 use std::time::Duration;
 
 use super::Shared;
+use super::pages::Files;
 use crate::diag::Report;
 use crate::markup::escape;
 
@@ -43,7 +43,7 @@ const HEARTBEAT: Duration = Duration::from_secs(15);
 #[derive(Default)]
 pub struct State {
     /// Files of the last good build, by path.
-    pub pages: HashMap<String, Arc<Vec<u8>>>,
+    pub pages: Arc<Files>,
     /// The diagnostics of the latest build when it failed.
     pub errors: Option<Report>,
     /// Bumped on every rebuild; pages reload when it changes.
@@ -187,8 +187,8 @@ pub fn respond(url: &str, state: &RwLock<State>) -> Reply {
         return reply(400, "text/plain; charset=utf-8", b"bad request: the path leaves the site\n".to_vec());
     };
     let s = state.read().unwrap_or_else(|e| e.into_inner());
-    if let Some(bytes) = s.pages.get(&key) {
-        return file(200, &key, bytes, &s);
+    if let Some(f) = s.pages.get(&key) {
+        return file(200, &key, &f.bytes, &s);
     }
     if s.pages.contains_key(&format!("{key}/index.html")) {
         // A folder without its slash: send the browser to the slash form, so that the
@@ -198,7 +198,7 @@ pub fn respond(url: &str, state: &RwLock<State>) -> Reply {
         return r;
     }
     match s.pages.get("404.html") {
-        Some(bytes) => file(404, "404.html", bytes, &s),
+        Some(f) => file(404, "404.html", &f.bytes, &s),
         None if s.errors.is_some() => {
             let page = inject(b"<!DOCTYPE html><title>briefing</title><body></body>", s.errors.as_ref(), s.version);
             reply(404, "text/html; charset=utf-8", page.into_bytes())

@@ -12,8 +12,10 @@
 //!   address, the browser).
 
 pub mod http;
+pub mod pages;
 pub mod watch;
 
+use std::collections::HashSet;
 use std::net::{IpAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::mpsc;
@@ -22,8 +24,7 @@ use std::thread;
 use std::time::Instant;
 
 use crate::diag::Report;
-use crate::load::Cache;
-use crate::pipeline::{self, Options};
+use crate::pipeline::{self, Memory, Options};
 
 pub use http::{State, VERSION_PATH, content_type, respond, site_path};
 
@@ -59,11 +60,18 @@ pub struct Shared {
     pub bumped: Condvar,
     /// The lock [`Shared::bumped`] is used with.
     pub bump_lock: Mutex<()>,
+    /// The warnings of the latest build, as printed.
+    warned: Mutex<HashSet<String>>,
 }
 
 impl Shared {
     fn new() -> Self {
-        Shared { state: RwLock::new(State::default()), bumped: Condvar::new(), bump_lock: Mutex::new(()) }
+        Shared {
+            state: RwLock::new(State::default()),
+            bumped: Condvar::new(),
+            bump_lock: Mutex::new(()),
+            warned: Mutex::new(HashSet::new()),
+        }
     }
 }
 
@@ -88,9 +96,8 @@ pub fn run(args: &Serve) -> i32 {
         return 2;
     }
     let shared = Arc::new(Shared::new());
-    let mut cache = Cache::keeping();
-    let memo = crate::render::Memo::new();
-    rebuild(&opts, &mut cache, &memo, &shared, args.quiet);
+    let mut memory = Memory::new();
+    rebuild(&opts, &mut memory, &shared, args.quiet);
 
     let listener = match listen(&args.bind, args.port) {
         Ok(l) => l,
@@ -150,7 +157,7 @@ pub fn run(args: &Serve) -> i32 {
             }),
         });
         match waited {
-            watch::Wait::Changed => rebuild(&opts, &mut cache, &memo, &shared, args.quiet),
+            watch::Wait::Changed => rebuild(&opts, &mut memory, &shared, args.quiet),
             watch::Wait::Other(()) | watch::Wait::Closed => break,
         }
     }
@@ -213,16 +220,25 @@ fn exposure(bind: &str) -> Option<String> {
 
 /// Builds into memory and publishes the result: the new pages if the build succeeded, the
 /// diagnostics (over the last good pages) if it did not. Every call is one new version.
-pub fn rebuild(opts: &Options, cache: &mut Cache, memo: &crate::render::Memo, shared: &Shared, quiet: bool) {
+/// Pages whose inputs did not change are shared with the last version (see [`pages`]).
+pub fn rebuild(opts: &Options, memory: &mut Memory, shared: &Shared, quiet: bool) {
     let start = Instant::now();
-    let (mut report, made) = pipeline::make_with(opts, cache, Some(memo));
+    let last = Arc::clone(&shared.state.read().unwrap_or_else(|e| e.into_inner()).pages);
+    let next = pages::Next::after(&last);
+    let (mut report, made) = pipeline::make_in(opts, memory, &next);
     report.sort();
-    print_report(&report, quiet);
+    print_report(&report, &mut memory_warnings(shared), quiet);
     let version = {
         let mut s = shared.state.write().unwrap_or_else(|e| e.into_inner());
         match made {
             Some(made) => {
-                s.pages = made.rendered.pages.into_iter().map(|p| (p.path, Arc::new(p.bytes))).collect();
+                // For profiling, as with `build`: each stage's time.
+                if std::env::var_os("BRIEFING_TIMINGS").is_some() {
+                    for (stage, t) in &made.timings {
+                        eprintln!("  {stage:<9} {:>8.1} ms", t.as_secs_f64() * 1000.0);
+                    }
+                }
+                s.pages = Arc::new(next.files());
                 s.errors = None;
             }
             None => s.errors = Some(report),
@@ -243,13 +259,28 @@ pub fn rebuild(opts: &Options, cache: &mut Cache, memo: &crate::render::Memo, sh
     }
 }
 
-fn print_report(report: &Report, quiet: bool) {
+/// The warnings printed so far, so that each is printed once, when it first appears:
+/// a site with hundreds of warnings would otherwise bury each rebuild's errors under them.
+fn memory_warnings(shared: &Shared) -> std::sync::MutexGuard<'_, HashSet<String>> {
+    shared.warned.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Prints every error, and the warnings not printed before (none when `quiet`).
+fn print_report(report: &Report, warned: &mut HashSet<String>, quiet: bool) {
     let color = crate::cli::color();
+    let mut now = HashSet::new();
     for d in &report.items {
-        if !quiet || d.is_error() {
-            eprintln!("{}\n", d.render(color));
+        let text = d.render(color);
+        if d.is_error() {
+            eprintln!("{text}\n");
+        } else if !quiet && !warned.contains(&text) {
+            eprintln!("{text}\n");
+            now.insert(text);
+        } else {
+            now.insert(text);
         }
     }
+    *warned = now;
 }
 
 #[cfg(test)]
@@ -257,7 +288,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn busy_default_port_moves_on_and_an_asked_port_does_not() {
+    fn a_busy_asked_port_fails_and_a_bad_address_is_named() {
         // Hold a port, then ask for the default as if it were that port's turn.
         let held = TcpListener::bind(("127.0.0.1", 0)).unwrap();
         let port = held.local_addr().unwrap().port();

@@ -107,18 +107,29 @@ pub fn changes(root: &Path, event: &Event) -> bool {
     kind && event.paths.iter().any(|p| source(root, p))
 }
 
-/// Whether `path` is, or may hold, a source of the site at `root`: under one of the
-/// [`SOURCE_DIRS`] or the config file, and not an editor's swap, backup or lock file.
+/// Whether `path` is, or may hold, a source of the site at `root`: the config file; in
+/// `content/`, the claims file, the lead and the articles (`.md`, `.txt`) and their
+/// folders; anything under `themes/`, `templates/` or `static/`; and never an editor's
+/// swap, backup or lock file. A temporary file that an editor writes beside the claims
+/// file before renaming it over is not a source: writing 10 MB of it can take longer
+/// than the quiet window, and would otherwise rebuild before the rename.
 pub fn source(root: &Path, path: &Path) -> bool {
     let Ok(rel) = path.strip_prefix(root) else { return false };
-    let mut parts = rel.components();
-    let first = match parts.next() {
-        Some(Component::Normal(first)) => first,
-        _ => return false,
+    let parts: Vec<&str> = rel
+        .components()
+        .map(|c| match c {
+            Component::Normal(p) => p.to_str().unwrap_or("\0"),
+            _ => "\0",
+        })
+        .collect();
+    let known = match parts.as_slice() {
+        [CONFIG] => true,
+        ["content"] | ["content", "claims.toml" | "briefing.md" | "articles"] => true,
+        ["content", "articles", name] => name.ends_with(".md") || name.ends_with(".txt"),
+        [top, ..] => SOURCE_DIRS[1..].contains(top),
+        [] => false,
     };
-    let top = first.to_str().unwrap_or("");
-    (SOURCE_DIRS.contains(&top) || (top == CONFIG && parts.next().is_none()))
-        && !path.file_name().and_then(|n| n.to_str()).is_some_and(scratch)
+    known && !path.file_name().and_then(|n| n.to_str()).is_some_and(scratch)
 }
 
 /// Editors' own files beside the one being edited: vim's swap files (`.x.swp`, `.swo`, …,
@@ -239,6 +250,11 @@ mod tests {
             }
         }
         for path in [
+            "/site/content/claims.toml.new",
+            "/site/content/.claims.toml.tmp-1",
+            "/site/content/notes.txt",
+            "/site/content/articles/draft.doc",
+            "/site/content/articles/sub/a.md",
             "/site/output/index.html",
             "/site/.output.record",
             "/site/.git/index",
