@@ -538,3 +538,92 @@ fn serve_exits_cleanly_on_ctrl_c() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// A served file as `build` writes it: HTML without the reload script `serve` adds.
+fn as_built(path: &str, body: &[u8]) -> Vec<u8> {
+    if !path.ends_with(".html") {
+        return body.to_vec();
+    }
+    let text = String::from_utf8_lossy(body).to_string();
+    let start = text.rfind("<script>(function(){var v=").unwrap_or_else(|| panic!("{path}: no reload script"));
+    let end = start + text[start..].find("</script>").unwrap() + "</script>".len();
+    format!("{}{}", &text[..start], &text[end..]).into_bytes()
+}
+
+/// A raw GET of the body's bytes.
+fn get_bytes(addr: &str, path: &str) -> (u16, Vec<u8>) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(s, "GET /{path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let status = String::from_utf8_lossy(&raw[..split]).split(' ').nth(1).unwrap().parse().unwrap();
+    (status, raw[split + 4..].to_vec())
+}
+
+#[test]
+fn the_served_site_is_the_built_site_after_every_edit() {
+    let (dir, site) = fixture("council");
+    let served = serve_in(&site, &["--port", "0"]);
+    let addr = &served.addr;
+    let claims = site.join("content/claims.toml");
+    let gazette = site.join("content/articles/gazette.md");
+    let edits: Vec<(&str, Box<dyn Fn()>)> = vec![
+        ("nothing yet", Box::new(|| {})),
+        (
+            "a finding",
+            Box::new(|| {
+                let text = fs::read_to_string(&claims).unwrap();
+                fs::write(&claims, text.replacen("The line is £1.18m.", "The line is £1.18m, per the budget.", 1))
+                    .unwrap()
+            }),
+        ),
+        (
+            "an article's text",
+            Box::new(|| {
+                let text = fs::read_to_string(&gazette).unwrap();
+                fs::write(&gazette, text.replace("after a [long debate]", "after a [lengthy debate]")).unwrap()
+            }),
+        ),
+        (
+            "the site's title",
+            Box::new(|| {
+                let config = site.join("briefing.toml");
+                let text = fs::read_to_string(&config).unwrap();
+                let title = text.lines().find(|l| l.starts_with("title")).unwrap().to_string();
+                fs::write(&config, text.replacen(&title, "title = \"Budget night, checked\"", 1)).unwrap()
+            }),
+        ),
+        (
+            "a template override",
+            Box::new(|| {
+                let theme = repo().join("themes/default/templates/claim.html");
+                fs::create_dir_all(site.join("templates")).unwrap();
+                let text = fs::read_to_string(theme).unwrap();
+                fs::write(site.join("templates/claim.html"), text.replacen("<article", "<article data-x=\"1\"", 1))
+                    .unwrap()
+            }),
+        ),
+        (
+            "a new article",
+            Box::new(|| {
+                fs::write(site.join("content/articles/late.txt"), "+++\ntitle = \"Late\"\n+++\nLate news.\n").unwrap()
+            }),
+        ),
+    ];
+    for (i, (what, edit)) in edits.iter().enumerate() {
+        if i > 0 {
+            let before = version(addr);
+            edit();
+            assert_eq!(rebuilds_after(addr, before), 1, "{what}");
+        }
+        let out = dir.path().join(format!("out{i}"));
+        build(&site, &out);
+        for (path, bytes) in tree(&out) {
+            let (status, body) = get_bytes(addr, &path);
+            assert_eq!(status, 200, "after {what}: {path}");
+            assert!(as_built(&path, &body) == bytes, "after {what}: {path} differs from the built file");
+        }
+    }
+}
