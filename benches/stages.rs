@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use briefing::highlight::Highlighter;
-use briefing::load::{self, Cache, Site};
+use briefing::load::{self, Site};
 use briefing::pipeline::{self, Options};
 use briefing::{anchor, render, validate, write};
 use divan::Bencher;
@@ -72,21 +72,29 @@ fn stage_5_write_unchanged(b: Bencher) {
     b.bench(|| write::write(&output, &pages).expect("write"));
 }
 
-/// What `serve` does after an edit of one claim: rebuild with parsed articles cached.
+/// What `serve` does after an edit of one claim: rebuild with what it keeps in memory (the
+/// parsed sources, the marks, the large pages' items), sharing unchanged pages with the
+/// last version.
 #[divan::bench(sample_count = 10)]
 fn serve_rebuild_after_one_claim_edit(b: Bencher) {
+    use briefing::serve::pages::{Files, Next};
     let dir = tempfile::tempdir().expect("temp dir");
     let site = dir.path().join("site");
     corpus::write_site(&site, SPEC).expect("corpus");
     let opts =
         Options { root: site.clone(), output: None, base_url: None, dry_run: true, check_links: false, suggest: false };
-    let mut cache = Cache::keeping();
-    let memo = briefing::render::Memo::new();
-    let _ = pipeline::make_with(&opts, &mut cache, Some(&memo));
+    let mut memory = pipeline::Memory::new();
+    let none = Files::new();
+    let first = Next::after(&none);
+    let _ = pipeline::make_in(&opts, &mut memory, &first);
+    let mut last = first.files();
     let mut n = 0;
     b.bench_local(|| {
         n += 1;
         corpus::edit_one_claim(&site, n).expect("edit");
-        pipeline::make_with(&opts, &mut cache, Some(&memo)).1.map(|m| m.rendered.pages.len())
+        let next = Next::after(&last);
+        let made = pipeline::make_in(&opts, &mut memory, &next).1.map(|m| m.counts.files);
+        last = next.files();
+        made
     });
 }
