@@ -14,7 +14,7 @@
 set -euo pipefail
 site=$(cd "$1" && pwd)
 edits=${2:-10}
-bin=${3:-$PWD/target/release/briefing}
+bin=${3:-$(cd "$(dirname "$0")/.." && pwd)/target/release/briefing}
 claims="$site/content/claims.toml"
 work=$(mktemp -d)
 cp -p "$claims" "$work/claims.toml"

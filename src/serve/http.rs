@@ -23,10 +23,20 @@ use crate::markup::escape;
 /// announces another one: a page served just after a rebuild never reloads for it, and a
 /// page open while the server restarts reloads once it is back.
 fn reload_script(version: u64) -> String {
+    let version = tagged(version);
     format!(
         "<script>(function(){{var v=\"{version}\";var s=new EventSource(\"{EVENTS_PATH}\");\
          s.onmessage=function(e){{if(e.data!==v){{s.close();location.reload()}}}}}})();</script>"
     )
+}
+
+/// A version as pages see it: the server's start time, then the rebuild count, so that a
+/// page left open while the server restarted reloads even when the counts agree.
+fn tagged(version: u64) -> String {
+    static RUN: std::sync::OnceLock<u128> = std::sync::OnceLock::new();
+    let run = RUN
+        .get_or_init(|| std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
+    format!("{run:x}.{version}")
 }
 
 /// Where a test or a tool reads the site's version: a counter bumped by every rebuild.
@@ -128,7 +138,8 @@ fn events(mut stream: TcpStream, shared: &Shared) {
     let mut sent = None;
     loop {
         let version = current();
-        let message = if sent != Some(version) { format!("data: {version}\n\n") } else { ": idle\n\n".into() };
+        let message =
+            if sent != Some(version) { format!("data: {}\n\n", tagged(version)) } else { ": idle\n\n".into() };
         if stream.write_all(message.as_bytes()).and_then(|()| stream.flush()).is_err() {
             return;
         }
