@@ -254,6 +254,19 @@ impl Report {
         self.items.iter().any(Diagnostic::is_error)
     }
 
+    /// The exit code these diagnostics call for: 0 ok, 1 content errors, 2 usage or I/O
+    /// errors (an error whose code is `usage` or starts with `io`).
+    pub fn exit_code(&self) -> i32 {
+        let io = |d: &Diagnostic| d.code.starts_with("io") || d.code == "usage";
+        if !self.has_errors() {
+            0
+        } else if self.items.iter().any(|d| d.is_error() && io(d)) {
+            2
+        } else {
+            1
+        }
+    }
+
     /// Sorts by file, then position, so that output reads top to bottom and is the same on
     /// every run whatever order the (parallel) stages found things in.
     pub fn sort(&mut self) {

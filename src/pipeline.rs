@@ -75,18 +75,8 @@ pub struct Outcome {
 impl Outcome {
     /// 0 ok, 1 content errors, 2 usage or I/O errors.
     pub fn exit_code(&self) -> i32 {
-        if !self.report.has_errors() {
-            0
-        } else if self.report.items.iter().any(|d| d.is_error() && is_io(d)) {
-            2
-        } else {
-            1
-        }
+        self.report.exit_code()
     }
-}
-
-fn is_io(d: &Diagnostic) -> bool {
-    d.code.starts_with("io") || d.code == "usage"
 }
 
 fn failed(report: Report) -> Outcome {

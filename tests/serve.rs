@@ -447,6 +447,7 @@ fn a_busy_asked_port_fails_and_an_outside_bind_warns() {
     assert_eq!(code, 2);
     assert!(err.contains("cannot listen on 127.0.0.1:") && err.contains("leave out --port"), "{err}");
     let served = serve_in(&site, &["--port", "0", "--bind", "0.0.0.0"]);
+    assert!(served.addr.starts_with("127.0.0.1:"), "every interface is shown as this machine's: {}", served.addr);
     let start = Instant::now();
     while !served.err.lock().unwrap().contains("reachable from other machines") {
         assert!(start.elapsed() < Duration::from_secs(10), "no warning: {}", served.err.lock().unwrap());
@@ -571,7 +572,8 @@ fn the_served_site_is_the_built_site_after_every_edit() {
     let addr = &served.addr;
     let claims = site.join("content/claims.toml");
     let gazette = site.join("content/articles/gazette.md");
-    let edits: Vec<(&str, Box<dyn Fn()>)> = vec![
+    type Edit<'a> = (&'a str, Box<dyn Fn() + 'a>);
+    let edits: Vec<Edit> = vec![
         ("nothing yet", Box::new(|| {})),
         (
             "a finding",
@@ -628,4 +630,51 @@ fn the_served_site_is_the_built_site_after_every_edit() {
             assert!(as_built(&path, &body) == bytes, "after {what}: {path} differs from the built file");
         }
     }
+}
+
+#[test]
+fn a_file_deleted_and_created_again_later_is_one_rebuild() {
+    let (_dir, site) = fixture("ui-base");
+    let served = serve_in(&site, &["--port", "0"]);
+    let claims = site.join("content/claims.toml");
+    let good = fs::read_to_string(&claims).unwrap();
+    let before = version(&served.addr);
+    fs::remove_file(&claims).unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    fs::write(&claims, good.replace("1.9 million.", "1.9 million, recreated.")).unwrap();
+    assert_eq!(rebuilds_after(&served.addr, before), 1);
+    assert!(get(&served.addr, "/claims/repair-cost/").2.contains("1.9 million, recreated."));
+}
+
+#[test]
+fn a_site_that_cannot_be_read_or_a_bad_option_stops_serve() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = outcome(&run_in(dir.path(), &["serve", "--port", "0"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("serve stopped"), "{err}");
+    let (_dir, site) = fixture("ui-base");
+    let (code, _, err) = outcome(&run_in(&site, &["serve", "--port", "0", "--base-url", "not a url"]));
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn open_pages_leave_slots_for_requests() {
+    let (_dir, site) = fixture("ui-base");
+    let served = serve_in(&site, &["--port", "0"]);
+    let pages: Vec<BufReader<TcpStream>> = (0..80)
+        .map(|_| {
+            let mut s = TcpStream::connect(&served.addr).unwrap();
+            s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+            write!(s, "GET /__briefing/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+            let mut r = BufReader::new(s);
+            let mut line = String::new();
+            while !line.starts_with("data: ") {
+                line.clear();
+                assert!(r.read_line(&mut line).unwrap() > 0);
+            }
+            r
+        })
+        .collect();
+    assert_eq!(get(&served.addr, "/").0, 200, "a request found no slot with 80 pages open");
+    drop(pages);
 }

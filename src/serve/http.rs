@@ -62,6 +62,10 @@ pub struct State {
 
 /// Connections served at once; past that, new ones get 503 at once instead of a thread.
 const MAX_CONNECTIONS: usize = 64;
+/// Open pages listening for new versions at once. They are counted apart from
+/// [`MAX_CONNECTIONS`]: each holds its connection for as long as the page is open, and
+/// should not leave requests without a slot.
+const MAX_STREAMS: usize = 256;
 /// How long a client may take to send its request, or to take the response.
 const IO_TIMEOUT: Duration = Duration::from_secs(5);
 /// The longest request head accepted.
@@ -81,14 +85,14 @@ pub fn accept(listener: TcpListener, shared: Arc<Shared>) {
         let shared = Arc::clone(&shared);
         let active = Arc::clone(&active);
         thread::spawn(move || {
-            serve_connection(stream, &shared);
+            serve_connection(stream, &shared, &active);
             active.fetch_sub(1, Ordering::AcqRel);
         });
     }
 }
 
 /// Reads one request, answers it, closes the connection.
-fn serve_connection(mut stream: TcpStream, shared: &Shared) {
+fn serve_connection(mut stream: TcpStream, shared: &Shared, active: &AtomicUsize) {
     let _ = stream.set_read_timeout(Some(IO_TIMEOUT));
     let _ = stream.set_write_timeout(Some(IO_TIMEOUT));
     let mut head = Vec::with_capacity(1024);
@@ -119,11 +123,24 @@ fn serve_connection(mut stream: TcpStream, shared: &Shared) {
         r.headers.push(("Allow", "GET, HEAD".into()));
         r
     } else if target.split('?').next() == Some(EVENTS_PATH) && method == "GET" {
-        return events(stream, shared);
+        return streaming(active, || events(stream, shared));
     } else {
         respond(target, &shared.state)
     };
     let _ = send(&mut stream, &answer, method == "HEAD");
+}
+
+/// Runs `stream` in a slot of the [`MAX_STREAMS`] rather than of the [`MAX_CONNECTIONS`]
+/// that `active` counts; past them, the connection is closed (and the page's
+/// `EventSource` tries again).
+fn streaming(active: &AtomicUsize, stream: impl FnOnce()) {
+    static STREAMS: AtomicUsize = AtomicUsize::new(0);
+    if STREAMS.fetch_add(1, Ordering::AcqRel) < MAX_STREAMS {
+        active.fetch_sub(1, Ordering::AcqRel);
+        stream();
+        active.fetch_add(1, Ordering::AcqRel);
+    }
+    STREAMS.fetch_sub(1, Ordering::AcqRel);
 }
 
 /// Streams the site's version to a page: at once, then on every rebuild, with a comment

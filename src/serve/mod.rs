@@ -80,7 +80,8 @@ enum Signal {
     Event(notify::Event),
 }
 
-/// Runs the server until Ctrl-C. Returns the exit code.
+/// Runs the server until Ctrl-C. Returns the exit code: 2 when the server cannot start
+/// (no site, a busy port asked for, a bad `--base-url`), else 0.
 pub fn run(args: &Serve) -> i32 {
     let opts = Options {
         root: args.root.clone(),
@@ -95,10 +96,7 @@ pub fn run(args: &Serve) -> i32 {
         eprintln!("  = help: run serve inside a site, or pass --root DIR (`briefing new DIR` makes one)");
         return 2;
     }
-    let shared = Arc::new(Shared::new());
-    let mut memory = Memory::new();
-    rebuild(&opts, &mut memory, &shared, args.quiet);
-
+    // The port first, so that a busy one fails at once, not after the first build.
     let listener = match listen(&args.bind, args.port) {
         Ok(l) => l,
         Err(msg) => {
@@ -106,33 +104,22 @@ pub fn run(args: &Serve) -> i32 {
             return 2;
         }
     };
-    let addr = listener.local_addr().map_or_else(|_| args.bind.clone(), |a| a.to_string());
+    // Then the watcher, so that an edit made during the first build is not missed.
+    let (tx, rx) = mpsc::channel::<Signal>();
+    let mut watcher = start_watching(&args.root, tx);
+    let shared = Arc::new(Shared::new());
+    let mut memory = Memory::new();
+    // A site that cannot be read at all, or a bad option, is the command's error, as
+    // with `build`; an error in the content is shown in the page until it is fixed.
+    if rebuild(&opts, &mut memory, &shared, args.quiet) == 2 {
+        eprintln!("serve stopped: fix the errors above and run it again");
+        return 2;
+    }
+    let url = format!("http://{}/", shown(&listener, &args.bind));
     {
         let shared = Arc::clone(&shared);
         thread::spawn(move || http::accept(listener, shared));
     }
-
-    let (tx, rx) = mpsc::channel::<Signal>();
-    let ctrl = tx.clone();
-    if ctrlc::set_handler(move || {
-        let _ = ctrl.send(Signal::Stop);
-    })
-    .is_err()
-    {
-        eprintln!("warning: cannot catch Ctrl-C; stop the server with a kill signal");
-    }
-    let mut watcher = match watch::Watch::new(&args.root, move |e| {
-        let _ = tx.send(Signal::Event(e));
-    }) {
-        Ok(w) => Some(w),
-        Err(e) => {
-            eprintln!("warning: cannot watch files ({e}); restart serve after edits");
-            None
-        }
-    };
-
-    // Only now is everything in place: Ctrl-C is caught and edits are watched.
-    let url = format!("http://{}/", browsable(&addr));
     println!("serving {} at {url} (Ctrl-C to stop)", args.root.display());
     if let Some(warning) = exposure(&args.bind) {
         eprintln!("{warning}");
@@ -144,27 +131,59 @@ pub fn run(args: &Serve) -> i32 {
     }
     let burst = watch::Burst::default();
     loop {
-        let waited = burst.wait(&rx, |signal| match signal {
-            Signal::Stop => Err(()),
-            Signal::Event(event) => Ok(match watcher.as_mut() {
-                Some(w) => {
-                    for dir in w.created_folders(&event) {
-                        w.folder(dir);
-                    }
-                    watch::changes(&w.root, &event)
-                }
-                None => false,
-            }),
+        let waited = burst.wait(&rx, |signal| match (signal, watcher.as_mut()) {
+            (Signal::Stop, _) => watch::Seen::Other(()),
+            (Signal::Event(event), Some(w)) => w.see(&event),
+            (Signal::Event(_), None) => watch::Seen::Nothing,
         });
         match waited {
-            watch::Wait::Changed => rebuild(&opts, &mut memory, &shared, args.quiet),
+            watch::Wait::Changed => {
+                rebuild(&opts, &mut memory, &shared, args.quiet);
+            }
             watch::Wait::Other(()) | watch::Wait::Closed => break,
         }
     }
     if !args.quiet {
         println!("stopped");
     }
+    // The site in memory and the watcher's thread need no tidying on the way out: at
+    // 10,000 articles freeing them would hold the exit up for a second.
+    std::mem::forget((watcher, memory, shared));
     0
+}
+
+/// Catches Ctrl-C and watches the site at `root`, both sending to `tx`.
+fn start_watching(root: &std::path::Path, tx: mpsc::Sender<Signal>) -> Option<watch::Watch> {
+    let ctrl = tx.clone();
+    if ctrlc::set_handler(move || {
+        let _ = ctrl.send(Signal::Stop);
+    })
+    .is_err()
+    {
+        eprintln!("warning: cannot catch Ctrl-C; stop the server with a kill signal");
+    }
+    match watch::Watch::new(root, move |e| {
+        let _ = tx.send(Signal::Event(e));
+    }) {
+        Ok(w) => Some(w),
+        Err(e) => {
+            eprintln!("warning: cannot watch files ({e}); restart serve after edits");
+            None
+        }
+    }
+}
+
+/// The address to print and open: the one listened on, or, for an address that means
+/// every interface (`0.0.0.0`, `::`), this machine's loopback on the same port.
+fn shown(listener: &TcpListener, bind: &str) -> String {
+    match listener.local_addr() {
+        Ok(a) if a.ip().is_unspecified() => {
+            let ip: IpAddr = if a.is_ipv4() { [127, 0, 0, 1].into() } else { std::net::Ipv6Addr::LOCALHOST.into() };
+            browsable(&std::net::SocketAddr::new(ip, a.port()).to_string())
+        }
+        Ok(a) => browsable(&a.to_string()),
+        Err(_) => bind.to_string(),
+    }
 }
 
 /// The listener: on the port asked for, or on the first free one from the default.
@@ -221,12 +240,14 @@ fn exposure(bind: &str) -> Option<String> {
 /// Builds into memory and publishes the result: the new pages if the build succeeded, the
 /// diagnostics (over the last good pages) if it did not. Every call is one new version.
 /// Pages whose inputs did not change are shared with the last version (see [`pages`]).
-pub fn rebuild(opts: &Options, memory: &mut Memory, shared: &Shared, quiet: bool) {
+/// Returns the exit code the build's diagnostics call for.
+pub fn rebuild(opts: &Options, memory: &mut Memory, shared: &Shared, quiet: bool) -> i32 {
     let start = Instant::now();
     let last = Arc::clone(&shared.state.read().unwrap_or_else(|e| e.into_inner()).pages);
     let next = pages::Next::after(&last);
     let (mut report, made) = pipeline::make_in(opts, memory, &next);
     report.sort();
+    let code = report.exit_code();
     print_report(&report, &mut memory_warnings(shared), quiet);
     let version = {
         let mut s = shared.state.write().unwrap_or_else(|e| e.into_inner());
@@ -250,13 +271,20 @@ pub fn rebuild(opts: &Options, memory: &mut Memory, shared: &Shared, quiet: bool
         let _guard = shared.bump_lock.lock().unwrap_or_else(|e| e.into_inner());
         shared.bumped.notify_all();
     }
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
     match version {
-        (_, Some(errors)) => eprintln!("build failed: {errors} error(s); serving the last good build"),
+        (1, Some(errors)) => {
+            eprintln!("build failed: {errors} error{}; the page shows them until fixed", plural(errors))
+        }
+        (_, Some(errors)) => {
+            eprintln!("build failed: {errors} error{}; serving the last good build", plural(errors))
+        }
         (v, None) if !quiet => {
             println!("{} in {} ms", if v == 1 { "built" } else { "rebuilt" }, start.elapsed().as_millis())
         }
         _ => {}
     }
+    code
 }
 
 /// The warnings printed so far, so that each is printed once, when it first appears:

@@ -34,6 +34,12 @@ use notify::{Event, RecommendedWatcher, RecursiveMode, Watcher};
 /// while keeping the time from a save to the reload short.
 pub const QUIET: Duration = Duration::from_millis(10);
 
+/// How long a burst waits for a source that it saw deleted, and that is still missing, to
+/// come back: an editor that saves by deleting the file and creating it again may take
+/// tens of milliseconds between the two, and a rebuild in between would publish a site
+/// without that file (a briefing without its claims, say), then reload again.
+pub const GRACE: Duration = Duration::from_millis(300);
+
 /// The longest a burst may delay its rebuild: a tool that writes without pause (a
 /// generator writing thousands of articles) still gets a rebuild every so often.
 pub const LONGEST: Duration = Duration::from_millis(1000);
@@ -82,6 +88,18 @@ impl Watch {
         }
     }
 
+    /// What `event` means to a burst: a change of the sources (with those it deleted), or
+    /// nothing. A source folder it created is watched from now on.
+    pub fn see<T>(&mut self, event: &Event) -> Seen<T> {
+        for dir in self.created_folders(event) {
+            self.folder(dir);
+        }
+        match changes(&self.root, event) {
+            true => Seen::Change(removed(&self.root, event)),
+            false => Seen::Nothing,
+        }
+    }
+
     /// The source folders that `event` created, to be watched anew.
     pub fn created_folders(&self, event: &Event) -> Vec<&'static str> {
         if !matches!(event.kind, EventKind::Create(_) | EventKind::Modify(ModifyKind::Name(_))) {
@@ -105,6 +123,18 @@ pub fn changes(root: &Path, event: &Event) -> bool {
         EventKind::Any | EventKind::Other => return event.need_rescan() || event.paths.iter().any(|p| source(root, p)),
     };
     kind && event.paths.iter().any(|p| source(root, p))
+}
+
+/// The source paths that `event` deleted or renamed away: a burst waits [`GRACE`] for
+/// them to come back.
+pub fn removed(root: &Path, event: &Event) -> Vec<PathBuf> {
+    use notify::event::RenameMode;
+    let paths = match event.kind {
+        EventKind::Remove(_) | EventKind::Modify(ModifyKind::Name(RenameMode::From)) => &event.paths[..],
+        EventKind::Modify(ModifyKind::Name(RenameMode::Both)) => &event.paths[..event.paths.len().min(1)],
+        _ => &[],
+    };
+    paths.iter().filter(|p| source(root, p)).cloned().collect()
 }
 
 /// Whether `path` is, or may hold, a source of the site at `root`: the config file; in
@@ -153,10 +183,22 @@ pub fn scratch(name: &str) -> bool {
 }
 
 /// Gathers a burst of events into one: the first relevant event opens it, and it closes
-/// once events have been quiet for [`QUIET`] (or after [`LONGEST`]).
+/// once events have been quiet for [`QUIET`] ([`GRACE`] while a source it saw deleted is
+/// still missing), or after [`LONGEST`].
 pub struct Burst {
     quiet: Duration,
+    grace: Duration,
     longest: Duration,
+}
+
+/// What one message meant to a [`Burst`].
+pub enum Seen<T> {
+    /// Nothing that changes the site.
+    Nothing,
+    /// A change; with the source paths it deleted, if any.
+    Change(Vec<PathBuf>),
+    /// Not an event: ends the wait at once.
+    Other(T),
 }
 
 /// What waiting on the events gave.
@@ -171,23 +213,24 @@ pub enum Wait<T> {
 
 impl Default for Burst {
     fn default() -> Self {
-        Burst { quiet: QUIET, longest: LONGEST }
+        Burst { quiet: QUIET, grace: GRACE, longest: LONGEST }
     }
 }
 
 impl Burst {
     /// Blocks until a burst of relevant events has ended, or something else arrives.
-    /// `relevant` tells the events that count; it returns `Err` for a message that is not
-    /// an event, which ends the wait at once.
-    pub fn wait<M, T>(&self, rx: &Receiver<M>, mut relevant: impl FnMut(M) -> Result<bool, T>) -> Wait<T> {
+    /// `see` tells what each message means.
+    pub fn wait<M, T>(&self, rx: &Receiver<M>, mut see: impl FnMut(M) -> Seen<T>) -> Wait<T> {
+        let mut gone = Vec::new();
         // The first relevant event, however long it takes.
         loop {
-            match rx.recv() {
-                Ok(m) => match relevant(m) {
-                    Ok(true) => break,
-                    Ok(false) => {}
-                    Err(other) => return Wait::Other(other),
-                },
+            match rx.recv().map(&mut see) {
+                Ok(Seen::Change(removed)) => {
+                    gone.extend(removed);
+                    break;
+                }
+                Ok(Seen::Nothing) => {}
+                Ok(Seen::Other(other)) => return Wait::Other(other),
                 Err(_) => return Wait::Closed,
             }
         }
@@ -195,19 +238,20 @@ impl Burst {
         let start = Instant::now();
         let mut last = start;
         loop {
-            let now = Instant::now();
-            let left = (last + self.quiet).min(start + self.longest).saturating_duration_since(now);
+            gone.retain(|p: &PathBuf| !p.exists());
+            let quiet = if gone.is_empty() { self.quiet } else { self.grace };
+            let left = (last + quiet).min(start + self.longest).saturating_duration_since(Instant::now());
             if left.is_zero() {
                 return Wait::Changed;
             }
-            match rx.recv_timeout(left) {
-                Ok(m) => match relevant(m) {
-                    Ok(true) => last = Instant::now(),
-                    Ok(false) => {}
-                    Err(other) => return Wait::Other(other),
-                },
-                Err(RecvTimeoutError::Timeout) => return Wait::Changed,
-                Err(RecvTimeoutError::Disconnected) => return Wait::Changed,
+            match rx.recv_timeout(left).map(&mut see) {
+                Ok(Seen::Change(removed)) => {
+                    gone.extend(removed);
+                    last = Instant::now();
+                }
+                Ok(Seen::Nothing) => {}
+                Ok(Seen::Other(other)) => return Wait::Other(other),
+                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return Wait::Changed,
             }
         }
     }
@@ -292,10 +336,61 @@ mod tests {
         }
     }
 
+    /// A test's message: `Ok(true)` a change, `Ok(false)` nothing, `Err` something else.
+    fn seen<T>(m: Result<bool, T>) -> Seen<T> {
+        match m {
+            Ok(true) => Seen::Change(Vec::new()),
+            Ok(false) => Seen::Nothing,
+            Err(t) => Seen::Other(t),
+        }
+    }
+
+    #[test]
+    fn a_deleted_source_is_waited_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("claims.toml");
+        let (tx, rx) = mpsc::channel::<Seen<()>>();
+        let burst = Burst { quiet: Duration::from_millis(10), grace: Duration::from_millis(400), longest: LONGEST };
+        // Deleted, then created again 100 ms later: one burst, ending after the creation.
+        tx.send(Seen::Change(vec![file.clone()])).unwrap();
+        let again = std::thread::spawn({
+            let file = file.clone();
+            move || {
+                std::thread::sleep(Duration::from_millis(100));
+                std::fs::write(&file, "x").unwrap();
+                tx.send(Seen::Change(Vec::new())).unwrap();
+            }
+        });
+        let start = Instant::now();
+        assert!(matches!(burst.wait(&rx, |m| m), Wait::Changed));
+        assert!(file.exists(), "the burst ended before the file came back");
+        assert!(start.elapsed() < Duration::from_millis(350), "{:?}", start.elapsed());
+        again.join().unwrap();
+        // Deleted for good: the burst ends after the grace.
+        let (tx, rx) = mpsc::channel::<Seen<()>>();
+        tx.send(Seen::Change(vec![dir.path().join("gone.md")])).unwrap();
+        let start = Instant::now();
+        assert!(matches!(burst.wait(&rx, |m| m), Wait::Changed));
+        assert!(start.elapsed() >= Duration::from_millis(400));
+    }
+
+    #[test]
+    fn removals_name_the_sources_that_went() {
+        let root = Path::new("/site");
+        let gone = event(EventKind::Remove(RemoveKind::File), "/site/content/claims.toml");
+        assert_eq!(removed(root, &gone), [PathBuf::from("/site/content/claims.toml")]);
+        let away = event(EventKind::Modify(ModifyKind::Name(RenameMode::From)), "/site/content/claims.toml");
+        assert_eq!(removed(root, &away).len(), 1);
+        let scratch = event(EventKind::Remove(RemoveKind::File), "/site/content/claims.toml~");
+        assert!(removed(root, &scratch).is_empty());
+        let write = event(EventKind::Modify(ModifyKind::Data(DataChange::Any)), "/site/content/claims.toml");
+        assert!(removed(root, &write).is_empty());
+    }
+
     #[test]
     fn a_burst_is_one_change_and_quiet_events_are_none() {
         let (tx, rx) = mpsc::channel::<Result<bool, &str>>();
-        let burst = Burst { quiet: Duration::from_millis(30), longest: Duration::from_millis(500) };
+        let burst = Burst { quiet: Duration::from_millis(30), grace: GRACE, longest: Duration::from_millis(500) };
         // Three relevant events 5 ms apart, and noise: one change.
         let sender = std::thread::spawn({
             let tx = tx.clone();
@@ -307,20 +402,20 @@ mod tests {
                 }
             }
         });
-        assert!(matches!(burst.wait(&rx, |m| m.map_err(|_| ())), Wait::Changed));
+        assert!(matches!(burst.wait(&rx, |m| seen(m.map_err(|_| ()))), Wait::Changed));
         sender.join().unwrap();
         // Nothing left over that would make a second rebuild: only noise follows.
         tx.send(Ok(false)).unwrap();
         tx.send(Err("stop")).unwrap();
-        assert!(matches!(burst.wait(&rx, |m| m), Wait::Other("stop")));
+        assert!(matches!(burst.wait(&rx, seen), Wait::Other("stop")));
         drop(tx);
-        assert!(matches!(burst.wait(&rx, |m| m), Wait::Closed));
+        assert!(matches!(burst.wait(&rx, seen), Wait::Closed));
     }
 
     #[test]
     fn an_endless_burst_still_rebuilds() {
         let (tx, rx) = mpsc::channel::<Result<bool, ()>>();
-        let burst = Burst { quiet: Duration::from_millis(50), longest: Duration::from_millis(200) };
+        let burst = Burst { quiet: Duration::from_millis(50), grace: GRACE, longest: Duration::from_millis(200) };
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let sender = std::thread::spawn({
             let stop = stop.clone();
@@ -334,7 +429,7 @@ mod tests {
             }
         });
         let start = Instant::now();
-        assert!(matches!(burst.wait(&rx, |m| m), Wait::Changed));
+        assert!(matches!(burst.wait(&rx, seen), Wait::Changed));
         assert!(start.elapsed() < Duration::from_millis(450), "{:?}", start.elapsed());
         stop.store(true, std::sync::atomic::Ordering::Relaxed);
         sender.join().unwrap();
