@@ -178,72 +178,25 @@ fn make_inner(
             return (report, None);
         }
     };
-
     let mut laps = Laps { timings: Vec::new(), clock: Instant::now() };
     let highlighter = std::sync::Arc::new(Highlighter::new());
     // The kept marks are read while the site loads: they are needed only to anchor.
-    let mut known = output.map(|o| {
+    let known = output.map(|o| {
         let o = o.to_path_buf();
         std::thread::spawn(move || crate::marks::read(&o))
     });
-    if let Some(output) = output {
-        let (pieces, fronts) = rayon::join(
-            || cache.pieces.pieces.is_empty().then(|| crate::pieces::read(output)),
-            || cache.fronts.fronts.is_empty().then(|| crate::fronts::read(output)),
-        );
-        cache.pieces = pieces.unwrap_or(std::mem::take(&mut cache.pieces));
-        cache.fronts = fronts.unwrap_or(std::mem::take(&mut cache.fronts));
-    }
-    let (site, diags) = load::load_cached(&opts.root, &highlighter, cache);
-    if let Some(output) = output {
-        // Kept at once, and let go of: a reading stands for its text whatever becomes of
-        // the build, and a fresh build of 20,000 claims need not hold 10 MB of them to its
-        // end. (The output's folder may not exist yet: then they are kept after the swap.)
-        keep_readings(output, cache);
-    }
+    let (site, diags) = load_site(opts, cache, output, &highlighter);
     laps.lap("load");
     report.extend(diags);
     let Some(mut site) = site else { return (report, None) };
     if base_url.is_some() {
         site.config.base_url = base_url;
     }
-
-    // Validation and anchoring only read the site, and validation is one thread's work:
-    // they run side by side, anchoring filling the other core. Each reports its own time.
-    let took = |f: &mut dyn FnMut()| {
-        let start = Instant::now();
-        f();
-        start.elapsed()
+    let known = match held.as_ref() {
+        Some(h) => Known::Lent(h.known),
+        None => Known::Reading(known),
     };
-    let (mut validated, mut anchored) = (Vec::new(), None);
-    let (validate_time, anchor_time) = rayon::join(
-        || took(&mut || validated = validate::validate(&site)),
-        || {
-            took(&mut || {
-                // A build into an output keeps the marks beside it, for the next build to
-                // reuse (and lets go of the old ones before rendering); `serve` keeps
-                // them in memory, and lends them.
-                if let Some(h) = held.as_ref() {
-                    let known = Some(&*h.known);
-                    let (marks, diags, keep) =
-                        anchor::anchor_known(&site.articles, &site.claims, &site.claims_file, known);
-                    let changed = !crate::marks::unchanged(&keep, h.known);
-                    anchored = Some((marks, diags, changed.then_some(keep)));
-                    return;
-                }
-                let known = known.take().map(|reading| reading.join().unwrap_or_default());
-                let (marks, diags, keep) =
-                    anchor::anchor_known(&site.articles, &site.claims, &site.claims_file, known.as_ref());
-                let changed = known.as_ref().is_some_and(|k| !crate::marks::unchanged(&keep, k));
-                drop_aside(known);
-                anchored = Some((marks, diags, changed.then_some(keep)));
-            })
-        },
-    );
-    let Some((marks, diags, keep)) = anchored else { return (report, None) };
-    report.extend(validated);
-    laps.took("validate", validate_time);
-    laps.took("anchor", anchor_time);
+    let Some((marks, keep)) = check_site(&site, known, &mut report, &mut laps) else { return (report, None) };
     // An article read only now, for its quotes, may have changed since it was loaded: then
     // its quotes were sought in no text, and only the reading's error is worth reporting.
     let late = late_errors(&site, output);
@@ -251,7 +204,8 @@ fn make_inner(
         report.extend(late);
         return (report, None);
     }
-    report.extend(diags);
+    report.extend(marks.1);
+    let marks = marks.0;
     if opts.suggest {
         *suggestions = suggest::suggest(&site, &marks);
         suggest::sort(suggestions);
@@ -261,78 +215,190 @@ fn make_inner(
     if report.has_errors() {
         return (report, None);
     }
+    let checked = Checked { site, marks, keep, highlighter, report, laps };
+    match (output, held) {
+        (Some(output), _) => write_out(checked, output, memo, cache),
+        (None, Some(held)) => make_held(checked, held),
+        (None, None) => in_memory(checked, memo, opts.check_links),
+    }
+}
 
+/// The load stage: the site, read with what `cache` kept (and, for a build into
+/// `output`, with the readings kept beside it, which are then brought up to date).
+fn load_site(
+    opts: &Options,
+    cache: &mut load::Cache,
+    output: Option<&Path>,
+    highlighter: &std::sync::Arc<Highlighter>,
+) -> (Option<load::Site>, Vec<Diagnostic>) {
     if let Some(output) = output {
-        let write_error = |e: std::io::Error| {
-            Diagnostic::error("io-write", format!("cannot write the site to {}: {e}", output.display()))
-                .help("check free space and permissions; the previous output was left as it was")
-        };
-        let twin = match write::Twin::open(output) {
-            Ok(t) => t,
-            Err(e) => {
-                report.push(write_error(e));
-                return (report, None);
-            }
-        };
-        if let Some(keep) = &keep {
-            // Only a cache: a build that cannot keep it merely anchors everything next time.
-            let _ = crate::marks::write(output, &marks, keep);
-        }
-        let sink = ToTwin { twin: &twin, error: &write_error };
-        let made = match render::render_to(&site, &marks, &highlighter, memo, None, &sink) {
-            Ok(m) => m,
-            Err(ds) => {
-                report.extend(ds);
-                report.extend(late_errors(&site, Some(output)));
-                return (report, None);
-            }
-        };
-        let late = late_errors(&site, Some(output));
-        if !late.is_empty() {
-            report.extend(late);
-            return (report, None);
-        }
-        laps.lap("render");
-        let written = match twin.finish() {
-            Ok(w) => w.written,
-            Err(e) => {
-                report.push(write_error(e));
-                return (report, None);
-            }
-        };
-        // Earlier versions kept the large pages' items there; the output's files hold them now.
-        let _ = std::fs::remove_file(write::sibling(output, "parts"));
+        let (pieces, fronts) = rayon::join(
+            || cache.pieces.pieces.is_empty().then(|| crate::pieces::read(output)),
+            || cache.fronts.fronts.is_empty().then(|| crate::fronts::read(output)),
+        );
+        cache.pieces = pieces.unwrap_or(std::mem::take(&mut cache.pieces));
+        cache.fronts = fronts.unwrap_or(std::mem::take(&mut cache.fronts));
+    }
+    let loaded = load::load_cached(&opts.root, highlighter, cache);
+    if let Some(output) = output {
+        // Kept at once, and let go of: a reading stands for its text whatever becomes of
+        // the build, and a fresh build of 20,000 claims need not hold 10 MB of them to its
+        // end. (The output's folder may not exist yet: then they are kept after the swap.)
         keep_readings(output, cache);
-        laps.lap("write");
-        let rendered = Rendered { pages: Vec::new(), flags: made.flags };
-        let counts = Counts { files: made.files, pages: made.pages, written, reused: made.reused };
-        let (articles, claims) = (site.articles.len(), site.claims.claims.len());
-        drop_aside((site, marks));
-        return (report, Some(Made { rendered, counts, articles, claims, timings: laps.timings }));
     }
+    loaded
+}
 
-    if let Some(held) = held {
-        return make_held(&site, marks, &highlighter, keep, held, report, laps);
+/// Where the marks of the last build come from.
+enum Known<'a> {
+    /// Read from beside the output on a thread of their own (a build), or none.
+    Reading(Option<std::thread::JoinHandle<anchor::Known>>),
+    /// Kept in memory by a long-lived process (`serve`).
+    Lent(&'a anchor::Known),
+}
+
+/// The marks found, with their diagnostics, and what to keep of them when they changed.
+type Anchored = ((anchor::Marks, Vec<Diagnostic>), Option<Vec<(u64, usize)>>);
+
+/// The validate and anchor stages. They only read the site, and validation is one
+/// thread's work: they run side by side, anchoring filling the other core. Each reports
+/// its own time. Validation's diagnostics go into `report`; anchoring's are returned
+/// with the marks.
+fn check_site(site: &load::Site, known: Known<'_>, report: &mut Report, laps: &mut Laps) -> Option<Anchored> {
+    let took = |f: &mut dyn FnMut()| {
+        let start = Instant::now();
+        f();
+        start.elapsed()
+    };
+    let (mut validated, mut anchored) = (Vec::new(), None);
+    let mut known = Some(known);
+    let (validate_time, anchor_time) = rayon::join(
+        || took(&mut || validated = validate::validate(site)),
+        || took(&mut || anchored = known.take().map(|k| anchor_site(site, k))),
+    );
+    report.extend(validated);
+    laps.took("validate", validate_time);
+    laps.took("anchor", anchor_time);
+    anchored
+}
+
+/// Anchors every quote of `site`, reusing the marks of unchanged articles. A build into
+/// an output keeps the marks beside it, for the next build to reuse (and lets go of the
+/// old ones before rendering); `serve` keeps them in memory, and lends them.
+fn anchor_site(site: &load::Site, known: Known<'_>) -> Anchored {
+    let anchor = |known| anchor::anchor_known(&site.articles, &site.claims, &site.claims_file, known);
+    match known {
+        Known::Lent(known) => {
+            let (marks, diags, keep) = anchor(Some(known));
+            let changed = !crate::marks::unchanged(&keep, known);
+            ((marks, diags), changed.then_some(keep))
+        }
+        Known::Reading(reading) => {
+            let known = reading.map(|reading| reading.join().unwrap_or_default());
+            let (marks, diags, keep) = anchor(known.as_ref());
+            let changed = known.as_ref().is_some_and(|k| !crate::marks::unchanged(&keep, k));
+            drop_aside(known);
+            ((marks, diags), changed.then_some(keep))
+        }
     }
-    let rendered = match render::render_with(&site, &marks, &highlighter, memo) {
+}
+
+/// A site that passed every check, ready to render, with what the run has so far.
+struct Checked {
+    site: load::Site,
+    marks: anchor::Marks,
+    /// The marks to keep for the next build, when they changed.
+    keep: Option<Vec<(u64, usize)>>,
+    highlighter: std::sync::Arc<Highlighter>,
+    report: Report,
+    laps: Laps,
+}
+
+impl Checked {
+    /// The run's end: its report, and what it made.
+    fn made(self, rendered: Rendered, counts: Counts) -> (Report, Option<Made>) {
+        let (articles, claims) = (self.site.articles.len(), self.site.claims.claims.len());
+        let made = Made { rendered, counts, articles, claims, timings: self.laps.timings };
+        drop_aside((self.site, self.marks));
+        (self.report, Some(made))
+    }
+}
+
+/// The render and write stages of a build: pages streamed into the output's twin, which
+/// is swapped in.
+fn write_out(
+    mut c: Checked,
+    output: &Path,
+    memo: Option<&render::Memo>,
+    cache: &mut load::Cache,
+) -> (Report, Option<Made>) {
+    let write_error = |e: std::io::Error| {
+        Diagnostic::error("io-write", format!("cannot write the site to {}: {e}", output.display()))
+            .help("check free space and permissions; the previous output was left as it was")
+    };
+    let twin = match write::Twin::open(output) {
+        Ok(t) => t,
+        Err(e) => {
+            c.report.push(write_error(e));
+            return (c.report, None);
+        }
+    };
+    if let Some(keep) = &c.keep {
+        // Only a cache: a build that cannot keep it merely anchors everything next time.
+        let _ = crate::marks::write(output, &c.marks, keep);
+    }
+    let sink = ToTwin { twin: &twin, error: &write_error };
+    let made = render::render_to(&c.site, &c.marks, &c.highlighter, memo, None, &sink);
+    let late = late_errors(&c.site, Some(output));
+    let made = match made {
+        Ok(m) if late.is_empty() => m,
+        Ok(_) => {
+            c.report.extend(late);
+            return (c.report, None);
+        }
+        Err(ds) => {
+            c.report.extend(ds);
+            c.report.extend(late);
+            return (c.report, None);
+        }
+    };
+    c.laps.lap("render");
+    let written = match twin.finish() {
+        Ok(w) => w.written,
+        Err(e) => {
+            c.report.push(write_error(e));
+            return (c.report, None);
+        }
+    };
+    // Earlier versions kept the large pages' items there; the output's files hold them now.
+    let _ = std::fs::remove_file(write::sibling(output, "parts"));
+    keep_readings(output, cache);
+    c.laps.lap("write");
+    let rendered = Rendered { pages: Vec::new(), flags: made.flags };
+    c.made(rendered, Counts { files: made.files, pages: made.pages, written, reused: made.reused })
+}
+
+/// The render stage into memory (`check`, tests): every page returned, and every link
+/// checked when asked.
+fn in_memory(mut c: Checked, memo: Option<&render::Memo>, check_links: bool) -> (Report, Option<Made>) {
+    let rendered = match render::render_with(&c.site, &c.marks, &c.highlighter, memo) {
         Ok(r) => r,
         Err(ds) => {
-            report.extend(ds);
-            report.extend(late_errors(&site, output));
-            return (report, None);
+            c.report.extend(ds);
+            c.report.extend(late_errors(&c.site, None));
+            return (c.report, None);
         }
     };
     if let Some(memo) = memo {
         memo.settle();
     }
-    laps.lap("render");
-
-    if opts.check_links {
-        report.extend(crate::links::check(&site, &rendered.pages));
+    c.laps.lap("render");
+    if check_links {
+        c.report.extend(crate::links::check(&c.site, &rendered.pages));
     }
-    report.extend(late_errors(&site, output));
-    if report.has_errors() {
-        return (report, None);
+    c.report.extend(late_errors(&c.site, None));
+    if c.report.has_errors() {
+        return (c.report, None);
     }
     let counts = Counts {
         files: rendered.pages.len(),
@@ -340,45 +406,32 @@ fn make_inner(
         written: 0,
         reused: 0,
     };
-    let (articles, claims) = (site.articles.len(), site.claims.claims.len());
-    let made = Made { rendered, counts, articles, claims, timings: laps.timings };
-    (report, Some(made))
+    c.made(rendered, counts)
 }
 
 /// The render stage of [`make_in`]: pages to the held sink; on success, the marks and items
 /// kept for the next build.
-fn make_held(
-    site: &load::Site,
-    marks: anchor::Marks,
-    highlighter: &Highlighter,
-    keep: Option<Vec<(u64, usize)>>,
-    held: Held<'_>,
-    mut report: Report,
-    mut laps: Laps,
-) -> (Report, Option<Made>) {
-    let made = render::render_to(site, &marks, highlighter, None, Some(held.parts), held.sink);
-    report.extend(late_errors(site, None));
+fn make_held(mut c: Checked, held: Held<'_>) -> (Report, Option<Made>) {
+    let made = render::render_to(&c.site, &c.marks, &c.highlighter, None, Some(held.parts), held.sink);
+    c.report.extend(late_errors(&c.site, None));
     let made = match made {
-        Ok(m) if !report.has_errors() => m,
-        Ok(_) => return (report, None),
+        Ok(m) if !c.report.has_errors() => m,
+        Ok(_) => return (c.report, None),
         Err(ds) => {
-            report.extend(ds);
-            return (report, None);
+            c.report.extend(ds);
+            return (c.report, None);
         }
     };
     held.parts.save();
     // The marks are kept by their articles' keys (`keep` is `None` when those did not
-    // change). The old ones are let go of aside, as a build lets go of its site.
-    if let Some(keep) = keep {
-        let mut marks = marks;
-        let known = anchor::Known(keep.iter().map(|&(k, i)| (k, std::mem::take(&mut marks[i]))).collect());
-        drop_aside((std::mem::replace(held.known, known), marks));
+    // change). The old ones are let go of aside, with the site.
+    if let Some(keep) = c.keep.take() {
+        let known = anchor::Known(keep.iter().map(|&(k, i)| (k, std::mem::take(&mut c.marks[i]))).collect());
+        drop_aside(std::mem::replace(held.known, known));
     }
-    laps.lap("render");
-    let counts = Counts { files: made.files, pages: made.pages, written: 0, reused: made.reused };
+    c.laps.lap("render");
     let rendered = Rendered { pages: Vec::new(), flags: made.flags };
-    let (articles, claims) = (site.articles.len(), site.claims.claims.len());
-    (report, Some(Made { rendered, counts, articles, claims, timings: laps.timings }))
+    c.made(rendered, Counts { files: made.files, pages: made.pages, written: 0, reused: made.reused })
 }
 
 /// Writes beside `output` the claims file's readings and the articles' front matter

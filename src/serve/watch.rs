@@ -21,12 +21,16 @@
 //! Any relevant path rebuilds the whole site, so one quiet window over all paths is
 //! both simpler and exact.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use notify::event::{EventKind, ModifyKind};
 use notify::{Event, RecommendedWatcher, RecursiveMode, Watcher};
+
+use crate::claims::CLAIMS_FILE;
+use crate::config::CONFIG_FILE;
+use crate::load::{ARTICLES_DIR, LEAD_FILE};
 
 /// How long the events must be quiet before a rebuild starts. Editors' saves take well
 /// under a millisecond between their steps (a truncation and its write, a temporary
@@ -46,9 +50,6 @@ pub const LONGEST: Duration = Duration::from_millis(1000);
 
 /// The folders of a site whose files are sources, watched with everything under them.
 pub const SOURCE_DIRS: [&str; 4] = ["content", "themes", "templates", "static"];
-
-/// The site's own file among the root's entries.
-pub const CONFIG: &str = "briefing.toml";
 
 /// A watcher on a site's sources.
 pub struct Watch {
@@ -79,7 +80,7 @@ impl Watch {
     /// Watches the source folder `name` and all it holds, if it exists: at the start, and
     /// again after it was created (or deleted and created again), since a watch ends with
     /// its folder.
-    pub fn folder(&mut self, name: &str) {
+    fn folder(&mut self, name: &str) {
         let path = self.root.join(name);
         if path.is_dir()
             && let Err(e) = self.watcher.watch(&path, RecursiveMode::Recursive)
@@ -101,7 +102,7 @@ impl Watch {
     }
 
     /// The source folders that `event` created, to be watched anew.
-    pub fn created_folders(&self, event: &Event) -> Vec<&'static str> {
+    fn created_folders(&self, event: &Event) -> Vec<&'static str> {
         if !matches!(event.kind, EventKind::Create(_) | EventKind::Modify(ModifyKind::Name(_))) {
             return Vec::new();
         }
@@ -145,20 +146,15 @@ pub fn removed(root: &Path, event: &Event) -> Vec<PathBuf> {
 /// than the quiet window, and would otherwise rebuild before the rename.
 pub fn source(root: &Path, path: &Path) -> bool {
     let Ok(rel) = path.strip_prefix(root) else { return false };
-    let parts: Vec<&str> = rel
-        .components()
-        .map(|c| match c {
-            Component::Normal(p) => p.to_str().unwrap_or("\0"),
-            _ => "\0",
-        })
-        .collect();
-    let known = match parts.as_slice() {
-        [CONFIG] => true,
-        ["content"] | ["content", "claims.toml" | "briefing.md" | "articles"] => true,
-        ["content", "articles", name] => name.ends_with(".md") || name.ends_with(".txt"),
-        [top, ..] => SOURCE_DIRS[1..].contains(top),
-        [] => false,
-    };
+    // Named as the loader names its files, with `/` between the parts.
+    let Some(rel) = rel.to_str().map(|r| r.replace(std::path::MAIN_SEPARATOR, "/")) else { return false };
+    let article = rel
+        .strip_prefix(ARTICLES_DIR)
+        .and_then(|r| r.strip_prefix('/'))
+        .is_some_and(|name| !name.contains('/') && (name.ends_with(".md") || name.ends_with(".txt")));
+    let known = [CONFIG_FILE, CLAIMS_FILE, LEAD_FILE, ARTICLES_DIR, SOURCE_DIRS[0]].contains(&rel.as_str())
+        || article
+        || SOURCE_DIRS[1..].iter().any(|dir| rel.split('/').next() == Some(dir));
     known && !path.file_name().and_then(|n| n.to_str()).is_some_and(scratch)
 }
 
