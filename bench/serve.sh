@@ -40,7 +40,7 @@ curl -sN "$addr/__briefing/events" | while IFS= read -r line; do
 done &
 listener=$!
 while [ ! -s "$work/pushed" ]; do sleep 0.01; done
-first=$(tail -n 1 "$work/pushed" | cut -d' ' -f2)
+first=$(tail -n 1 "$work/pushed" | cut -d' ' -f2 | sed 's/.*\.//')
 times=()
 for i in $(seq 1 "$edits"); do
   seen=$(wc -l <"$work/pushed")

@@ -546,22 +546,43 @@ fn check_url(file: &SourceFile, url: &Sp<String>, diags: &mut Vec<Diagnostic>) {
 /// The table headers of the file (`[[claim]]`, `[[claim.source]]`…), for spans that start
 /// at a header: toml reports an array element's span as its first key, but an editor
 /// thinks of an entry as starting at its header line.
+///
+/// A header is a line that opens with `[` where TOML would read one: not inside a
+/// multi-line string (an explanation whose line starts with a markdown link `[the
+/// source](…)`, or with `[[`) and not inside a multi-line array. Reading those as headers
+/// cut entries short: five of the repository's nineteen claim pages stopped mid-entry.
 struct Headers {
     /// (offset of the header line, end of that line, header name)
     lines: Vec<(usize, usize, String)>,
 }
 
+/// Where a line starts, for [`Headers::new`]: in plain TOML, or inside a multi-line value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Within {
+    /// Keys, values and headers.
+    Toml,
+    /// A `"""` string.
+    Basic,
+    /// A `'''` string.
+    Literal,
+}
+
 impl Headers {
     fn new(text: &str) -> Self {
         let mut lines = Vec::new();
-        let mut at = 0;
+        let (mut at, mut within, mut depth) = (0, Within::Toml, 0usize);
         for line in text.split_inclusive('\n') {
             let t = line.trim();
-            if let Some(name) = t.strip_prefix("[[").and_then(|r| r.split("]]").next()) {
-                lines.push((at, at + line.trim_end().len(), name.trim().to_string()));
-            } else if t.starts_with('[') && !t.starts_with("[[") && t.contains(']') {
-                let name = t[1..t.find(']').unwrap_or(1)].trim().to_string();
-                lines.push((at, at + line.trim_end().len(), name));
+            if within == Within::Toml && depth == 0 && t.starts_with('[') {
+                let name = match t.strip_prefix("[[") {
+                    Some(rest) => rest.split("]]").next().unwrap_or(""),
+                    None => &t[1..t.find(']').unwrap_or(1)],
+                };
+                if t.contains(']') {
+                    lines.push((at, at + line.trim_end().len(), name.trim().to_string()));
+                }
+            } else {
+                (within, depth) = scan(line, within, depth);
             }
             at += line.len();
         }
@@ -601,6 +622,61 @@ impl Headers {
         }
         header.start..header.start + body.len()
     }
+}
+
+/// Reads one line of TOML that is not a header, from `within` and at array `depth`, and
+/// returns where the next line starts: in a multi-line string or not, and how deep in
+/// multi-line arrays. Single-line strings and comments are skipped whole. Bytes, not
+/// characters: every byte it looks for is ASCII, and never part of a longer character.
+fn scan(line: &str, mut within: Within, mut depth: usize) -> (Within, usize) {
+    let b = line.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let rest = &b[i..];
+        match within {
+            Within::Basic if b[i] == b'\\' => i += 2,
+            Within::Basic if rest.starts_with(b"\"\"\"") => {
+                (within, i) = (Within::Toml, i + 3 + quotes(&rest[3..], b'"'))
+            }
+            Within::Literal if rest.starts_with(b"'''") => {
+                (within, i) = (Within::Toml, i + 3 + quotes(&rest[3..], b'\''))
+            }
+            Within::Basic | Within::Literal => i += 1,
+            Within::Toml => match b[i] {
+                b'#' => break,
+                b'"' if rest.starts_with(b"\"\"\"") => (within, i) = (Within::Basic, i + 3),
+                b'\'' if rest.starts_with(b"'''") => (within, i) = (Within::Literal, i + 3),
+                b'"' => i += 1 + single(&rest[1..], b'"', true),
+                b'\'' => i += 1 + single(&rest[1..], b'\'', false),
+                b'[' => (depth, i) = (depth + 1, i + 1),
+                b']' => (depth, i) = (depth.saturating_sub(1), i + 1),
+                _ => i += 1,
+            },
+        }
+    }
+    (within, depth)
+}
+
+/// How many of the (at most two) bytes after a closing `"""` or `'''` are more quotes,
+/// which belong to the string.
+fn quotes(rest: &[u8], quote: u8) -> usize {
+    rest.iter().take(2).take_while(|&&c| c == quote).count()
+}
+
+/// The length of a one-line string's body and its closing `quote` (or of the rest of the
+/// line, for one left open), escapes honoured where `escapes`.
+fn single(b: &[u8], quote: u8, escapes: bool) -> usize {
+    let mut i = 0;
+    while i < b.len() {
+        if escapes && b[i] == b'\\' {
+            i += 2;
+        } else if b[i] == quote {
+            return i + 1;
+        } else {
+            i += 1;
+        }
+    }
+    b.len()
 }
 
 #[cfg(test)]
@@ -751,13 +827,19 @@ title = "Statement"
 
     #[test]
     fn a_claim_header_inside_a_string_or_an_error_sends_the_file_back_whole() {
-        // A `[[claim]]` line inside a multi-line string, wherever a cut may fall.
-        let text = large(3000, |i| if i % 50 == 0 { "\"\"\"\n[[claim]]\n\"\"\"".into() } else { format!("\"{i}\"") });
+        // A `[[claim]]` line inside a multi-line string: not a header. Where a cut falls on
+        // it, the piece before it does not parse, and the file is read whole; either way it
+        // reads as it does whole.
+        let text = large(3000, |i| format!("\"\"\"\n[[claim]]\nline {i}\n\"\"\""));
         let file = SourceFile::new("content/claims.toml", text.as_str());
         assert!(parse_in_pieces(&file, &text, &Headers::new(&text), &Kept::default()).is_none());
-        let (claims, diags) = same_as_whole(&text);
-        assert!(diags.is_empty(), "{diags:?}");
-        assert_eq!(claims.claims.len(), 3000);
+        for text in
+            [text, large(3000, |i| if i % 50 == 0 { "\"\"\"\n[[claim]]\n\"\"\"".into() } else { format!("\"{i}\"") })]
+        {
+            let (claims, diags) = same_as_whole(&text);
+            assert!(diags.is_empty(), "{diags:?}");
+            assert_eq!(claims.claims.len(), 3000);
+        }
 
         // Errors far into the file, and a key written in two pieces.
         let broken = large(3000, |i| format!("\"{i}\"")).replace("finding = \"Finding 2500.\"\n", "");
@@ -784,6 +866,85 @@ title = "Statement"
         for d in &diags {
             assert_eq!(d.code, "missing-field");
             assert_eq!(d.line_col(), Some((1, 1)), "{}", d.render(false));
+        }
+    }
+
+    /// A claim whose explanation holds `body`, then a second claim.
+    fn two_claims(body: &str) -> String {
+        format!(
+            "[[claim]]\nid = \"a\"\nclaim = \"C.\"\nverdict = \"false\"\nfinding = \"F.\"\nexplanation = {body}\n\
+             checked = 2026-11-21\n\n  [[claim.source]]\n  title = \"S\"\n  url = \"https://example.org/s\"\n\n  \
+             [[claim.appearance]]\n  article = \"x\"\n  quote = \"q\"\n\n# Next\n\n[[claim]]\nid = \"b\"\n\
+             claim = \"D.\"\nverdict = \"accurate\"\nfinding = \"G.\"\nexplanation = \"E.\"\nchecked = 2026-11-21\n"
+        )
+    }
+
+    #[test]
+    fn an_entry_runs_past_header_like_lines_in_its_strings() {
+        for body in [
+            "\"\"\"\nSee\n[the post](https://example.org/p) for the date.\n\"\"\"",
+            "\"\"\"\n[[claim]]\n[claim.source]\n\"\"\"",
+            "\"\"\"\n# not a comment\n[x]\n\"\"\"",
+            "\"\"\"\nA quote: \\\"\"\"\n[x]\nstill inside.\"\"\"",
+            "\"\"\"\nends with quotes [y]\"\"\"\"\"",
+            "'''\n[literal](x) \\\n[[z]]\n'''",
+            "\"one line with ''' and [brackets]\"",
+            "'a literal with \"\"\" in it'",
+            "\"\"\"\nMicrosoft–OpenAI \\\"“quoted”\\\"\n[é](x)\n\"\"\"",
+        ] {
+            let text = two_claims(body);
+            let file = SourceFile::new("c.toml", text.as_str());
+            let mut diags = Vec::new();
+            let claims = parse(&file, &mut diags);
+            assert!(diags.is_empty(), "{body}: {:?}", diags.iter().map(|d| d.render(false)).collect::<Vec<_>>());
+            let entry = &text[claims.claims[0].span.clone()];
+            assert!(entry.starts_with("[[claim]]\nid = \"a\""), "{body}");
+            assert!(entry.ends_with("quote = \"q\""), "{body}: the entry stops early:\n{entry}");
+            assert!(text[claims.claims[1].span.clone()].starts_with("[[claim]]\nid = \"b\""), "{body}");
+        }
+    }
+
+    #[test]
+    fn an_array_over_several_lines_holds_no_headers() {
+        let headers = Headers::new("a = [\n  [1, 2],\n  [3],\n]\n[[claim]]\nid = \"x\"\n");
+        assert_eq!(headers.lines.iter().map(|(_, _, n)| n.as_str()).collect::<Vec<_>>(), ["claim"]);
+    }
+
+    proptest::proptest! {
+        /// Whatever an explanation holds, each claim's entry covers every key the parser
+        /// gives that claim: its id, verdict, sources and appearances.
+        #[test]
+        fn every_entry_covers_its_keys(lines in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::strategy::Just("[a link](https://example.org/x) opens the line".to_string()),
+                proptest::strategy::Just("[[claim]]".to_string()),
+                proptest::strategy::Just("[claim.source]".to_string()),
+                proptest::strategy::Just("# a hash".to_string()),
+                proptest::strategy::Just("\\\"\\\"\\\" escaped quotes".to_string()),
+                proptest::strategy::Just("'''".to_string()),
+                proptest::strategy::Just("  [x] = 1".to_string()),
+                "[a-z \\[\\]#'=–é“”]{0,12}",
+            ],
+            0..8,
+        )) {
+            let body = format!("\"\"\"\nBecause:\n{}\n\"\"\"", lines.join("\n"));
+            let text = two_claims(&body);
+            let file = SourceFile::new("c.toml", text.as_str());
+            let mut diags = Vec::new();
+            let claims = parse(&file, &mut diags);
+            let shown = diags.iter().map(|d| d.render(false)).collect::<Vec<_>>();
+            proptest::prop_assert!(diags.is_empty(), "{:?}", shown);
+            for claim in &claims.claims {
+                let covers = |r: &Range<usize>| claim.span.start <= r.start && r.end <= claim.span.end;
+                let entry = &text[claim.span.clone()];
+                proptest::prop_assert!(covers(&claim.id.span) && covers(&claim.verdict.span), "{}", entry);
+                for s in &claim.sources {
+                    proptest::prop_assert!(covers(&s.url.span), "{}", entry);
+                }
+                for q in &claim.appearances {
+                    proptest::prop_assert!(covers(&q.span), "{}", entry);
+                }
+            }
         }
     }
 }

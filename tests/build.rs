@@ -323,3 +323,30 @@ fn a_template_error_mid_render_leaves_the_previous_output_untouched() {
     assert_eq!(tree(&out), tree(&fresh));
     assert_ne!(tree(&out), before);
 }
+
+/// Each claim page shows its whole claims-file entry: every source and appearance is in
+/// the recorded entry, and `claims.json` gives the same lines. (Five of the repository's
+/// nineteen entries once stopped at an explanation line opening with a markdown link.)
+#[test]
+fn every_claim_page_records_its_whole_entry() {
+    let (dir, site) = repo_site();
+    let out = dir.path().join("out");
+    build(&site, &out);
+    let data: serde_json::Value = serde_json::from_slice(&fs::read(out.join("claims.json")).unwrap()).unwrap();
+    let claims = data["claims"].as_array().unwrap();
+    assert!(claims.len() > 1);
+    let lines: Vec<&str> = fs::read_to_string(site.join("content/claims.toml")).unwrap().leak().lines().collect();
+    for claim in claims {
+        let id = claim["id"].as_str().unwrap();
+        let doc = page(&out.join(format!("claims/{id}/index.html")));
+        let recorded = text(doc.select(&sel("section.recorded pre")).next().expect("the recorded entry"));
+        let range = &claim["lines"];
+        let (first, last) = (range[0].as_u64().unwrap() as usize, range[1].as_u64().unwrap() as usize);
+        // `text` joins the page's whitespace; so does this.
+        let entry = lines[first - 1..last].join(" ").split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(recorded.trim(), entry, "{id}: the page and claims.json differ");
+        let (appearances, sources) = (claim["appearances"].as_array().unwrap(), claim["sources"].as_array().unwrap());
+        assert_eq!(recorded.matches("[[claim.appearance]]").count(), appearances.len(), "{id}: the entry stops early");
+        assert_eq!(recorded.matches("[[claim.source]]").count(), sources.len(), "{id}: the entry stops early");
+    }
+}
