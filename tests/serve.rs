@@ -678,3 +678,21 @@ fn open_pages_leave_slots_for_requests() {
     assert_eq!(get(&served.addr, "/").0, 200, "a request found no slot with 80 pages open");
     drop(pages);
 }
+
+#[test]
+fn a_warning_is_printed_once_when_it_first_appears() {
+    let (_dir, site) = fixture("ui-base");
+    fs::write(site.join("content/articles/other.txt"), "+++\ntitle = \"Other\"\n+++\nUnquoted.\n").unwrap();
+    let served = serve_in(&site, &["--port", "0"]);
+    let claims = site.join("content/claims.toml");
+    let good = fs::read_to_string(&claims).unwrap();
+    let count = |what: &str| served.err.lock().unwrap().matches(what).count();
+    let before = version(&served.addr);
+    fs::write(&claims, good.replace("1.9 million.", "1.9 million, again.")).unwrap();
+    assert_eq!(rebuilds_after(&served.addr, before), 1);
+    assert_eq!(count("article `other`"), 1, "{}", served.err.lock().unwrap());
+    let before = version(&served.addr);
+    fs::write(site.join("content/articles/third.txt"), "+++\ntitle = \"Third\"\n+++\nAlso unquoted.\n").unwrap();
+    assert_eq!(rebuilds_after(&served.addr, before), 1);
+    assert_eq!((count("article `other`"), count("article `third`")), (1, 1), "{}", served.err.lock().unwrap());
+}

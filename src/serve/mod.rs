@@ -60,18 +60,11 @@ pub struct Shared {
     pub bumped: Condvar,
     /// The lock [`Shared::bumped`] is used with.
     pub bump_lock: Mutex<()>,
-    /// The warnings of the latest build, as printed.
-    warned: Mutex<HashSet<String>>,
 }
 
 impl Shared {
     fn new() -> Self {
-        Shared {
-            state: RwLock::new(State::default()),
-            bumped: Condvar::new(),
-            bump_lock: Mutex::new(()),
-            warned: Mutex::new(HashSet::new()),
-        }
+        Shared { state: RwLock::new(State::default()), bumped: Condvar::new(), bump_lock: Mutex::new(()) }
     }
 }
 
@@ -109,9 +102,10 @@ pub fn run(args: &Serve) -> i32 {
     let mut watcher = start_watching(&args.root, tx);
     let shared = Arc::new(Shared::new());
     let mut memory = Memory::new();
+    let mut warned = Warned::new();
     // A site that cannot be read at all, or a bad option, is the command's error, as
     // with `build`; an error in the content is shown in the page until it is fixed.
-    if rebuild(&opts, &mut memory, &shared, args.quiet) == 2 {
+    if rebuild(&opts, &mut memory, &shared, &mut warned, args.quiet) == 2 {
         eprintln!("serve stopped: fix the errors above and run it again");
         return 2;
     }
@@ -138,7 +132,7 @@ pub fn run(args: &Serve) -> i32 {
         });
         match waited {
             watch::Wait::Changed => {
-                rebuild(&opts, &mut memory, &shared, args.quiet);
+                rebuild(&opts, &mut memory, &shared, &mut warned, args.quiet);
             }
             watch::Wait::Other(()) | watch::Wait::Closed => break,
         }
@@ -241,14 +235,14 @@ fn exposure(bind: &str) -> Option<String> {
 /// diagnostics (over the last good pages) if it did not. Every call is one new version.
 /// Pages whose inputs did not change are shared with the last version (see [`pages`]).
 /// Returns the exit code the build's diagnostics call for.
-pub fn rebuild(opts: &Options, memory: &mut Memory, shared: &Shared, quiet: bool) -> i32 {
+pub fn rebuild(opts: &Options, memory: &mut Memory, shared: &Shared, warned: &mut Warned, quiet: bool) -> i32 {
     let start = Instant::now();
     let last = Arc::clone(&shared.state.read().unwrap_or_else(|e| e.into_inner()).pages);
     let next = pages::Next::after(&last);
     let (mut report, made) = pipeline::make_in(opts, memory, &next);
     report.sort();
     let code = report.exit_code();
-    print_report(&report, &mut memory_warnings(shared), quiet);
+    print_report(&report, warned, quiet);
     let version = {
         let mut s = shared.state.write().unwrap_or_else(|e| e.into_inner());
         match made {
@@ -287,26 +281,30 @@ pub fn rebuild(opts: &Options, memory: &mut Memory, shared: &Shared, quiet: bool
     code
 }
 
-/// The warnings printed so far, so that each is printed once, when it first appears:
-/// a site with hundreds of warnings would otherwise bury each rebuild's errors under them.
-fn memory_warnings(shared: &Shared) -> std::sync::MutexGuard<'_, HashSet<String>> {
-    shared.warned.lock().unwrap_or_else(|e| e.into_inner())
-}
+/// The warnings of the latest build, each by a hash of what it says, so that each is
+/// printed once, when it first appears: a site with hundreds of warnings would otherwise
+/// bury each rebuild's errors under them. (Hashed, not rendered: rendering 800 warnings
+/// on every rebuild only to compare them cost milliseconds.)
+pub type Warned = HashSet<u64>;
 
 /// Prints every error, and the warnings not printed before (none when `quiet`).
-fn print_report(report: &Report, warned: &mut HashSet<String>, quiet: bool) {
+fn print_report(report: &Report, warned: &mut Warned, quiet: bool) {
+    use std::hash::{Hash, Hasher};
     let color = crate::cli::color();
-    let mut now = HashSet::new();
+    let mut now = Warned::with_capacity(warned.len());
     for d in &report.items {
-        let text = d.render(color);
         if d.is_error() {
-            eprintln!("{text}\n");
-        } else if !quiet && !warned.contains(&text) {
-            eprintln!("{text}\n");
-            now.insert(text);
-        } else {
-            now.insert(text);
+            eprintln!("{}\n", d.render(color));
+            continue;
         }
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let place = d.primary.as_ref().map(|l| (l.span.clone(), &l.text));
+        (d.code, &d.message, d.file.as_ref().map(|f| &f.name), place, &d.notes, &d.help).hash(&mut h);
+        let key = h.finish();
+        if !quiet && !warned.contains(&key) {
+            eprintln!("{}\n", d.render(color));
+        }
+        now.insert(key);
     }
     *warned = now;
 }
