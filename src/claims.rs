@@ -75,8 +75,11 @@ pub struct Claim {
 /// A source cited for a claim.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Source {
-    /// The document's title.
+    /// The document's title, or, when [`Source::described`], a description of it.
     pub title: String,
+    /// Whether `title` describes the document (the claims file's `description`) because
+    /// its real title is not known: shown as a description, never as a quoted title.
+    pub described: bool,
     /// Who published it.
     pub publisher: Option<String>,
     /// Where it is.
@@ -469,18 +472,33 @@ fn parse_claim(
     let mut sources = Vec::new();
     for (t, s) in source_tables {
         let s = headers.entry("claim.source", tomlfile::shift(s, offset));
-        let known = &["title", "publisher", "url", "date"];
+        let known = &["title", "description", "publisher", "url", "date"];
         let mut f = fields(file, t, &s, offset, "`[[claim.source]]`", known, diags);
-        let title = f.str("title");
+        // The page's real title; or, when it is not known, a description of the page.
+        let description = f.opt_str("description");
+        let (title, both) = match (&description, f.span_of("title")) {
+            (Some(d), Some(span)) => (None, Some((span, d.span.clone()))),
+            (Some(d), None) => (Some(d.clone()), None),
+            (None, _) => (f.str("title"), None),
+        };
         let publisher = f.opt_str("publisher");
         let url = f.str("url");
         let date = f.opt_date("date");
+        if let Some((title, description)) = both {
+            diags.push(
+                Diagnostic::error("title-and-description", "a source has both a `title` and a `description`")
+                    .at(file, title, "the page's title")
+                    .also(description, "a description of the page")
+                    .help("keep `title` when it is the page's real title, `description` when it is not known"),
+            );
+        }
         if let Some(u) = &url {
             check_url(file, u, diags);
         }
         if let (Some(title), Some(url)) = (title, url) {
             sources.push(Source {
                 title: title.value,
+                described: description.is_some(),
                 publisher: publisher.map(|p| p.value),
                 url,
                 date: date.map(|d| d.value),

@@ -261,7 +261,13 @@ fn claim_out<'a>(
         sources: c
             .sources
             .iter()
-            .map(|s| SourceOut { date: s.date, publisher: s.publisher.as_deref(), title: &s.title, url: &s.url.value })
+            .map(|s| SourceOut {
+                date: s.date,
+                described: s.described,
+                publisher: s.publisher.as_deref(),
+                title: &s.title,
+                url: &s.url.value,
+            })
             .collect(),
         topic: &c.topic,
         updated: updated(site, c),
@@ -406,6 +412,8 @@ struct ClaimOut<'a> {
 #[derive(Serialize)]
 struct SourceOut<'a> {
     date: Option<Date>,
+    /// `title` describes the page; its real title is not known.
+    described: bool,
     publisher: Option<&'a str>,
     title: &'a str,
     url: &'a str,

@@ -132,6 +132,8 @@ struct AppearanceCtx<'a> {
 #[derive(Serialize, Clone)]
 struct SourceCtx<'a> {
     title: &'a str,
+    /// `title` describes the page; its real title is not known.
+    described: bool,
     publisher: Option<&'a str>,
     url: &'a str,
     date: Option<DateCtx>,
@@ -240,6 +242,8 @@ struct ArtifactCtx<'a> {
 #[derive(Serialize)]
 struct SourceListCtx<'a, 's> {
     title: &'a str,
+    /// `title` describes the page; its real title is not known.
+    described: bool,
     publisher: Option<&'a str>,
     url: &'a str,
     date: Option<DateCtx>,
@@ -1422,6 +1426,7 @@ impl<'a> Shared<'a> {
                 .iter()
                 .map(|s| SourceCtx {
                     title: &s.title,
+                    described: s.described,
                     publisher: s.publisher.as_deref(),
                     url: &s.url.value,
                     date: s.date.map(DateCtx::from),
@@ -1567,6 +1572,7 @@ impl<'a> Shared<'a> {
                         by_url.insert(s.url.as_str(), sources.len());
                         sources.push(SourceListCtx {
                             title: &s.title,
+                            described: s.described,
                             publisher: s.publisher.as_deref(),
                             url: &s.url.value,
                             date: s.date.map(DateCtx::from),

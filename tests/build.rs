@@ -350,3 +350,27 @@ fn every_claim_page_records_its_whole_entry() {
         assert_eq!(recorded.matches("[[claim.source]]").count(), sources.len(), "{id}: the entry stops early");
     }
 }
+
+/// A source whose page title is not known is given a `description`: shown as one on the
+/// claim page and the sources page, and marked in `claims.json`.
+#[test]
+fn a_described_source_is_shown_as_a_description() {
+    let (dir, site) = fixture("ui-base");
+    let claims = site.join("content/claims.toml");
+    let before = fs::read_to_string(&claims).unwrap();
+    fs::write(&claims, before.replace("title = \"Invoice\"", "description = \"The contractor's invoice\"")).unwrap();
+    let out = dir.path().join("out");
+    build(&site, &out);
+    for path in ["claims/repair-cost/index.html", "sources/index.html"] {
+        let doc = page(&out.join(path));
+        let link = doc.select(&sel("a.described")).next().unwrap_or_else(|| panic!("{path}: no described source"));
+        assert_eq!(text(link), "The contractor's invoice", "{path}");
+        assert!(text(doc.root_element()).contains("the page's title was not recorded"), "{path}");
+    }
+    let data: serde_json::Value = serde_json::from_slice(&fs::read(out.join("claims.json")).unwrap()).unwrap();
+    let source = &data["claims"][0]["sources"][0];
+    assert_eq!(
+        (source["title"].as_str(), source["described"].as_bool()),
+        (Some("The contractor's invoice"), Some(true))
+    );
+}
