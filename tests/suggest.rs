@@ -33,7 +33,12 @@ fn drop_entries(claims: &str, ids: &[&str]) -> String {
         }
         blocks.last_mut().unwrap().push_str(line);
     }
-    blocks.retain(|b| !ids.iter().any(|id| b.lines().any(|l| l.trim() == format!("id = \"{id}\""))));
+    // A claim's entry by its id, and a correction by the claim it corrects.
+    let names = |b: &str, id: &str| {
+        b.lines().any(|l| l.trim() == format!("id = \"{id}\""))
+            || (b.starts_with("[[correction]]") && b.lines().any(|l| l.trim() == format!("claim = \"{id}\"")))
+    };
+    blocks.retain(|b| !ids.iter().any(|id| names(b, id)));
     blocks.concat()
 }
 
