@@ -26,7 +26,7 @@ for n in "${sizes[@]}"; do
   find "$work/b$n/content/articles" -name '*.txt' -delete
   find "$work/h$n/content/articles" -name '*.md' | wc -l
   hyperfine --warmup 1 --runs 5 --export-markdown "$work/fresh-$n.md" \
-    --prepare "rm -rf $work/b$n/output $work/b$n/.output.* $work/h$n/public" \
+    --prepare "rm -rf $work/b$n/output $work/b$n/.briefing $work/h$n/public" \
     -n "briefing fresh" "$bin build -q --root $work/b$n" \
     -n "hugo fresh" "hugo --quiet -s $work/h$n"
   hyperfine --warmup 1 --runs 5 --export-markdown "$work/rebuild-$n.md" \
@@ -40,7 +40,7 @@ for n in "${sizes[@]}"; do
   rm -rf "$work/c$n"
   ./target/release/examples/corpus "$work/c$n" "$n" "$m" 1 >/dev/null
   hyperfine --warmup 1 --runs 3 --export-markdown "$work/claims-$n.md" \
-    --prepare "rm -rf $work/c$n/output $work/c$n/.output.*" -n "fresh $n/$m" "$bin build -q --root $work/c$n"
+    --prepare "rm -rf $work/c$n/output $work/c$n/.briefing" -n "fresh $n/$m" "$bin build -q --root $work/c$n"
   hyperfine --warmup 1 --runs 3 -n "unchanged $n/$m" "$bin build -q --root $work/c$n"
   hyperfine --warmup 1 --runs 3 --prepare "sed -i '0,/^finding = \"Finding 0/s//finding = \"Finding 0 edited/' $work/c$n/content/claims.toml" \
     -n "one claim changed $n/$m" "$bin build -q --root $work/c$n"

@@ -68,8 +68,9 @@ fn stage_5_write_unchanged(b: Bencher) {
     let pages = render::render(&site, &marks, &Highlighter::new()).expect("render").pages;
     let out = tempfile::tempdir().expect("temp dir");
     let output = out.path().join("output");
-    write::write(&output, &pages).expect("first write");
-    b.bench(|| write::write(&output, &pages).expect("write"));
+    let store = briefing::store::Store::at(out.path().join("cache"));
+    write::write(&output, &store, &pages).expect("first write");
+    b.bench(|| write::write(&output, &store, &pages).expect("write"));
 }
 
 /// What `serve` does after an edit of one claim: rebuild with what it keeps in memory (the
@@ -81,8 +82,15 @@ fn serve_rebuild_after_one_claim_edit(b: Bencher) {
     let dir = tempfile::tempdir().expect("temp dir");
     let site = dir.path().join("site");
     corpus::write_site(&site, SPEC).expect("corpus");
-    let opts =
-        Options { root: site.clone(), output: None, base_url: None, dry_run: true, check_links: false, suggest: false };
+    let opts = Options {
+        root: site.clone(),
+        output: None,
+        base_url: None,
+        dry_run: true,
+        check_links: false,
+        suggest: false,
+        ..Default::default()
+    };
     let mut memory = pipeline::Memory::new();
     let none = Files::new();
     let first = Next::after(&none);

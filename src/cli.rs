@@ -56,6 +56,14 @@ struct BuildArgs {
     /// Where to write the site [default: <root>/output].
     #[arg(long, value_name = "DIR")]
     output: Option<PathBuf>,
+    /// Where to keep what the next build reuses, and to stage the site before it is
+    /// swapped in [default: <root>/.briefing]. On the output's file system, the swap is
+    /// atomic.
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Fail at once if another build of the site is running, instead of waiting for it.
+    #[arg(long)]
+    no_wait: bool,
 }
 
 #[derive(Debug, Args)]
@@ -118,6 +126,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
                 dry_run: false,
                 check_links: false,
                 suggest: false,
+                cache_dir: a.cache_dir,
+                no_wait: a.no_wait,
             };
             let outcome = pipeline::build(&opts);
             print_outcome(&outcome, cli.quiet, "built");
@@ -131,6 +141,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
                 dry_run: true,
                 check_links: true,
                 suggest: a.suggest,
+                ..Options::default()
             };
             let outcome = pipeline::build(&opts);
             match a.format {
@@ -205,6 +216,13 @@ fn print_outcome(outcome: &Outcome, quiet: bool, verb: &str) {
         eprintln!("{}\n", d.render(color));
     }
     let (errors, warnings) = (outcome.report.errors(), outcome.report.warnings());
+    if let Some(s) = outcome.summary.as_ref().filter(|s| s.in_place) {
+        // Not a warning: where the output lives is the host's choice, not the content's.
+        eprintln!(
+            "note: {} was written in place, one file at a time: it could not trade places with its copy in the cache folder (another file system, a mount point, or a parent folder that may not change), so readers may meet old and new pages side by side while a build writes; a `--cache-dir` on the output's file system makes the swap atomic\n",
+            s.output.display()
+        );
+    }
     match &outcome.summary {
         Some(s) if !quiet => {
             let warn = if warnings > 0 { format!("; {warnings} warning{}", plural(warnings)) } else { String::new() };

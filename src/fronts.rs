@@ -1,4 +1,4 @@
-//! The articles' front matter, kept beside the output so that a rebuild reads only the
+//! The articles' front matter, a table of the store (`.briefing/fronts`), so that a rebuild reads only the
 //! article files that changed.
 //!
 //! At 10,000 articles, reading and hashing every article file (54 MB) took a fifth of a
@@ -23,15 +23,12 @@
 //! a missing, foreign or garbled file costs reading every article, never a wrong one.
 
 use std::collections::HashMap;
-use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use crate::article::Front;
 use crate::record::FileId;
-
-const MAGIC: &str = "briefing-fronts 1";
+use crate::store::{Store, Table};
 
 /// How long before the build began reading a kept file must have last changed: several
 /// ticks of the kernel's coarse clock, which stamps file times.
@@ -63,20 +60,13 @@ pub fn mark_now() -> i128 {
     now.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as i128)
 }
 
-/// Where the front matter kept for `output` lives: a hidden sibling, like the twin.
-pub fn path(output: &Path) -> PathBuf {
-    crate::write::sibling(output, "fronts")
+/// The front matter kept in `store`; none when there is none this program can trust.
+pub fn read(store: &Store) -> Kept {
+    store.read(Table::Fronts).map(|body| parse(&body)).unwrap_or_default()
 }
 
-/// The front matter kept for `output`; none when there is none this program can trust.
-pub fn read(output: &Path) -> Kept {
-    let Ok(bytes) = fs::read(path(output)) else { return Kept::default() };
-    parse(&bytes, &crate::record::program())
-}
-
-/// Parses front matter kept by `program`.
-pub fn parse(bytes: &[u8], program: &str) -> Kept {
-    let Some(body) = crate::record::after_heading(bytes, MAGIC, program) else { return Kept::default() };
+/// Parses kept front matter; a body that does not decode is none.
+pub fn parse(body: &[u8]) -> Kept {
     match postcard::from_bytes::<(i128, Vec<(FileId, Front)>)>(body) {
         Ok((mark, list)) => {
             Kept { mark, fronts: list.into_iter().map(|(id, f)| (f.name.clone(), (id, f))).collect(), fresh: false }
@@ -85,18 +75,16 @@ pub fn parse(bytes: &[u8], program: &str) -> Kept {
     }
 }
 
-/// The bytes of `kept`, sorted by path so that the same site gives the same file.
-pub fn format(kept: &Kept, program: &str) -> Vec<u8> {
+/// The body of `kept`, sorted by path so that the same site gives the same bytes.
+pub fn format(kept: &Kept) -> Vec<u8> {
     let mut list: Vec<&(FileId, Front)> = kept.fronts.values().collect();
     list.sort_unstable_by(|a, b| a.1.name.cmp(&b.1.name));
-    let mut out = crate::record::heading(MAGIC, program);
-    out.extend(postcard::to_allocvec(&(kept.mark, list)).unwrap_or_default());
-    out
+    postcard::to_allocvec(&(kept.mark, list)).unwrap_or_default()
 }
 
-/// Replaces the front matter kept for `output`, atomically.
-pub fn write(output: &Path, kept: &Kept) -> io::Result<()> {
-    crate::write::replace_sibling(output, "fronts", &format(kept, &crate::record::program()))
+/// Replaces the front matter kept in `store`, atomically.
+pub fn write(store: &Store, kept: &Kept) -> io::Result<()> {
+    store.write(Table::Fronts, &format(kept))
 }
 
 #[cfg(test)]
@@ -112,11 +100,10 @@ mod tests {
 
     #[test]
     fn kept_front_matter_reads_back_only_by_the_program_that_wrote_it() {
-        let bytes = format(&kept(), "1.0 10 20");
-        assert_eq!(parse(&bytes, "1.0 10 20"), Kept { fresh: false, ..kept() });
-        assert_eq!(parse(&bytes, "1.0 10 21"), Kept::default(), "another build of briefing");
-        assert_eq!(parse(&bytes[..bytes.len() - 1], "1.0 10 20"), Kept::default(), "cut short");
-        assert_eq!(parse(b"", "1.0 10 20"), Kept::default());
+        let bytes = format(&kept());
+        assert_eq!(parse(&bytes), Kept { fresh: false, ..kept() });
+        assert_eq!(parse(&bytes[..bytes.len() - 1]), Kept::default(), "cut short");
+        assert_eq!(parse(b""), Kept::default());
     }
 
     #[test]

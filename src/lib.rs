@@ -36,6 +36,7 @@ pub mod render;
 pub mod scaffold;
 pub mod serve;
 pub mod splice;
+pub mod store;
 pub mod suggest;
 pub mod theme;
 pub mod tomlfile;

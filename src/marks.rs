@@ -1,4 +1,4 @@
-//! The marks of the last build, kept beside the output so that a rebuild anchors only
+//! The marks of the last build, a table of the store so that a rebuild anchors only
 //! the articles whose text or quotes changed.
 //!
 //! Anchoring normalises each article's text and scans it for its quotes: at 10,000
@@ -10,42 +10,30 @@
 //! full scan, never a wrong mark. The marks are encoded with postcard: at 10,000 articles
 //! the JSON this file once held (15 MB) took 40 ms to read, on the build's critical path.
 
-use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
 
 use crate::anchor::{Known, Mark};
+use crate::store::{Store, Table};
 
-const MAGIC: &str = "briefing-marks 2";
-
-/// Where the marks kept for `output` live: a hidden sibling, like the twin and the record.
-pub fn path(output: &Path) -> PathBuf {
-    crate::write::sibling(output, "marks")
+/// The marks kept in `store`; empty when there are none this program can trust.
+pub fn read(store: &Store) -> Known {
+    store.read(Table::Marks).map(|body| parse(&body)).unwrap_or_default()
 }
 
-/// The marks kept for `output`; empty when there are none this program can trust.
-pub fn read(output: &Path) -> Known {
-    let Ok(bytes) = fs::read(path(output)) else { return Known::default() };
-    parse(&bytes, &crate::record::program())
-}
-
-/// Parses the kept marks written by `program`.
-pub fn parse(bytes: &[u8], program: &str) -> Known {
-    let Some(body) = crate::record::after_heading(bytes, MAGIC, program) else { return Known::default() };
+/// Parses kept marks; a body that does not decode is none.
+pub fn parse(body: &[u8]) -> Known {
     match postcard::from_bytes::<Vec<(u64, Vec<Mark>)>>(body) {
         Ok(list) => Known(list.into_iter().collect()),
         Err(_) => Known::default(),
     }
 }
 
-/// The bytes of the kept marks: `keep` pairs a key with an index into `marks`. Sorted by
-/// key, so that the same site gives the same file.
-pub fn format(marks: &[Vec<Mark>], keep: &[(u64, usize)], program: &str) -> Vec<u8> {
+/// The body of the kept marks: `keep` pairs a key with an index into `marks`. Sorted by
+/// key, so that the same site gives the same bytes.
+pub fn format(marks: &[Vec<Mark>], keep: &[(u64, usize)]) -> Vec<u8> {
     let mut list: Vec<(u64, &Vec<Mark>)> = keep.iter().filter_map(|&(k, i)| Some((k, marks.get(i)?))).collect();
     list.sort_unstable_by_key(|(k, _)| *k);
-    let mut out = crate::record::heading(MAGIC, program);
-    out.extend(postcard::to_allocvec(&list).unwrap_or_default());
-    out
+    postcard::to_allocvec(&list).unwrap_or_default()
 }
 
 /// Whether the kept marks `before` already hold exactly the keys of `keep`: a key's marks
@@ -54,9 +42,9 @@ pub fn unchanged(keep: &[(u64, usize)], before: &Known) -> bool {
     keep.len() == before.0.len() && keep.iter().all(|(k, _)| before.0.contains_key(k))
 }
 
-/// Replaces the kept marks of `output`, atomically.
-pub fn write(output: &Path, marks: &[Vec<Mark>], keep: &[(u64, usize)]) -> io::Result<()> {
-    crate::write::replace_sibling(output, "marks", &format(marks, keep, &crate::record::program()))
+/// Replaces the marks kept in `store`, atomically.
+pub fn write(store: &Store, marks: &[Vec<Mark>], keep: &[(u64, usize)]) -> io::Result<()> {
+    store.write(Table::Marks, &format(marks, keep))
 }
 
 #[cfg(test)]
@@ -80,19 +68,18 @@ mod tests {
     #[test]
     fn kept_marks_read_back_only_by_the_program_that_wrote_them() {
         let keep = [(u64::MAX, 2), (7, 1)];
-        let text = format(&marks(), &keep, "1.0 10 20");
+        let text = format(&marks(), &keep);
         let want = Known([(7, marks()[1].clone()), (u64::MAX, Vec::new())].into_iter().collect());
-        assert_eq!(parse(&text, "1.0 10 20"), want);
-        assert_eq!(parse(&text, "1.0 10 21"), Known::default(), "another build of briefing");
-        assert_eq!(parse(&text[..text.len() - 3], "1.0 10 20"), Known::default(), "cut short");
-        assert_eq!(parse(b"", "1.0 10 20"), Known::default());
-        assert_eq!(text, format(&marks(), &[(7, 1), (u64::MAX, 2)], "1.0 10 20"), "sorted by key");
+        assert_eq!(parse(&text), want);
+        assert_eq!(parse(&text[..text.len() - 3]), Known::default(), "cut short");
+        assert_eq!(parse(b""), Known::default());
+        assert_eq!(text, format(&marks(), &[(7, 1), (u64::MAX, 2)]), "sorted by key");
     }
 
     #[test]
     fn kept_marks_are_rewritten_only_when_the_keys_change() {
         let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("output");
+        let out = Store::at(dir.path());
         write(&out, &marks(), &[(7, 1)]).unwrap();
         let known = read(&out);
         assert_eq!(known.0.len(), 1);

@@ -14,6 +14,7 @@ use crate::highlight::Highlighter;
 use crate::load;
 use crate::render::{self, Rendered};
 use crate::splice::Runs;
+use crate::store::{Store, Table};
 use crate::suggest::{self, Suggestion};
 use crate::validate;
 use crate::write;
@@ -33,6 +34,17 @@ pub struct Options {
     pub check_links: bool,
     /// Also look for discrepancies no claim covers yet (`check --suggest`).
     pub suggest: bool,
+    /// Where the incremental store lives; `<root>/.briefing` when `None`.
+    pub cache_dir: Option<PathBuf>,
+    /// Fail at once, rather than wait, when another process holds the cache folder.
+    pub no_wait: bool,
+}
+
+impl Options {
+    /// The site's incremental store: `--cache-dir`, else `<root>/.briefing`.
+    pub fn store(&self) -> Store {
+        self.cache_dir.as_ref().map_or_else(|| Store::of_site(&self.root), Store::at)
+    }
 }
 
 /// What a successful build did.
@@ -58,6 +70,10 @@ pub struct Summary {
     pub elapsed: Duration,
     /// Wall time of each stage.
     pub timings: Vec<(&'static str, Duration)>,
+    /// Whether the output was written in place, file by file, rather than swapped in at
+    /// once: its twin in the cache folder could not trade places with it (another file
+    /// system, a mount point, a folder that may not change).
+    pub in_place: bool,
 }
 
 /// The result of a build: every diagnostic, and a summary when it succeeded.
@@ -96,6 +112,8 @@ pub struct Counts {
     pub written: usize,
     /// Pages taken from the last build without rendering.
     pub reused: usize,
+    /// Whether the output was written in place, file by file (see [`Summary::in_place`]).
+    pub in_place: bool,
 }
 
 /// What the stages produce: the pages (unless they were streamed to disk), and what they
@@ -160,14 +178,22 @@ struct Held<'a> {
     parts: &'a crate::parts::Store,
 }
 
-/// The stages; with `output`, pages are streamed into its twin as they are rendered and
-/// the twin is swapped in (then `Made::rendered` holds no pages), else kept in memory.
+/// Where a build writes: the output folder, and the store that stages it and keeps what
+/// the next build reuses.
+#[derive(Clone, Copy)]
+struct To<'a> {
+    output: &'a Path,
+    store: &'a Store,
+}
+
+/// The stages; with `to`, pages are streamed into the output's twin as they are rendered
+/// and the twin is swapped in (then `Made::rendered` holds no pages), else kept in memory.
 fn make_inner(
     opts: &Options,
     cache: &mut load::Cache,
     memo: Option<&render::Memo>,
     suggestions: &mut Vec<Suggestion>,
-    output: Option<&Path>,
+    to: Option<To<'_>>,
     held: Option<Held<'_>>,
 ) -> (Report, Option<Made>) {
     let mut report = Report::default();
@@ -181,11 +207,12 @@ fn make_inner(
     let mut laps = Laps { timings: Vec::new(), clock: Instant::now() };
     let highlighter = std::sync::Arc::new(Highlighter::new());
     // The kept marks are read while the site loads: they are needed only to anchor.
-    let known = output.map(|o| {
-        let o = o.to_path_buf();
-        std::thread::spawn(move || crate::marks::read(&o))
+    let store = to.map(|t| t.store);
+    let known = store.map(|s| {
+        let s = s.clone();
+        std::thread::spawn(move || crate::marks::read(&s))
     });
-    let (site, diags) = load_site(opts, cache, output, &highlighter);
+    let (site, diags) = load_site(opts, cache, store, &highlighter);
     laps.lap("load");
     report.extend(diags);
     let Some(mut site) = site else { return (report, None) };
@@ -199,7 +226,7 @@ fn make_inner(
     let Some((marks, keep)) = check_site(&site, known, &mut report, &mut laps) else { return (report, None) };
     // An article read only now, for its quotes, may have changed since it was loaded: then
     // its quotes were sought in no text, and only the reading's error is worth reporting.
-    let late = late_errors(&site, output);
+    let late = late_errors(&site, store);
     if !late.is_empty() {
         report.extend(late);
         return (report, None);
@@ -209,49 +236,49 @@ fn make_inner(
     if opts.suggest {
         *suggestions = suggest::suggest(&site, &marks);
         suggest::sort(suggestions);
-        report.extend(late_errors(&site, output));
+        report.extend(late_errors(&site, store));
         laps.lap("suggest");
     }
     if report.has_errors() {
         return (report, None);
     }
     let checked = Checked { site, marks, keep, highlighter, report, laps };
-    match (output, held) {
-        (Some(output), _) => write_out(checked, output, memo, cache),
+    match (to, held) {
+        (Some(to), _) => write_out(checked, to, memo, cache),
         (None, Some(held)) => make_held(checked, held),
         (None, None) => in_memory(checked, memo, opts.check_links),
     }
 }
 
-/// The load stage: the site, read with what `cache` kept (and, for a build into
-/// `output`, with the readings kept beside it, which are then brought up to date).
+/// The load stage: the site, read with what `cache` kept (and, for a build, with the
+/// readings kept in the `store`, which are then brought up to date).
 fn load_site(
     opts: &Options,
     cache: &mut load::Cache,
-    output: Option<&Path>,
+    store: Option<&Store>,
     highlighter: &std::sync::Arc<Highlighter>,
 ) -> (Option<load::Site>, Vec<Diagnostic>) {
-    if let Some(output) = output {
+    if let Some(store) = store {
         let (pieces, fronts) = rayon::join(
-            || cache.pieces.pieces.is_empty().then(|| crate::pieces::read(output)),
-            || cache.fronts.fronts.is_empty().then(|| crate::fronts::read(output)),
+            || cache.pieces.pieces.is_empty().then(|| crate::pieces::read(store)),
+            || cache.fronts.fronts.is_empty().then(|| crate::fronts::read(store)),
         );
         cache.pieces = pieces.unwrap_or(std::mem::take(&mut cache.pieces));
         cache.fronts = fronts.unwrap_or(std::mem::take(&mut cache.fronts));
     }
     let loaded = load::load_cached(&opts.root, highlighter, cache);
-    if let Some(output) = output {
+    if let Some(store) = store {
         // Kept at once, and let go of: a reading stands for its text whatever becomes of
         // the build, and a fresh build of 20,000 claims need not hold 10 MB of them to its
-        // end. (The output's folder may not exist yet: then they are kept after the swap.)
-        keep_readings(output, cache);
+        // end. (Should the store not be writable yet, they are kept after the swap.)
+        keep_readings(store, cache);
     }
     loaded
 }
 
 /// Where the marks of the last build come from.
 enum Known<'a> {
-    /// Read from beside the output on a thread of their own (a build), or none.
+    /// Read from the store on a thread of their own (a build), or none.
     Reading(Option<std::thread::JoinHandle<anchor::Known>>),
     /// Kept in memory by a long-lived process (`serve`).
     Lent(&'a anchor::Known),
@@ -328,15 +355,16 @@ impl Checked {
 /// is swapped in.
 fn write_out(
     mut c: Checked,
-    output: &Path,
+    to: To<'_>,
     memo: Option<&render::Memo>,
     cache: &mut load::Cache,
 ) -> (Report, Option<Made>) {
+    let To { output, store } = to;
     let write_error = |e: std::io::Error| {
         Diagnostic::error("io-write", format!("cannot write the site to {}: {e}", output.display()))
             .help("check free space and permissions; the previous output was left as it was")
     };
-    let twin = match write::Twin::open(output) {
+    let twin = match write::Twin::open(output, store) {
         Ok(t) => t,
         Err(e) => {
             c.report.push(write_error(e));
@@ -345,11 +373,11 @@ fn write_out(
     };
     if let Some(keep) = &c.keep {
         // Only a cache: a build that cannot keep it merely anchors everything next time.
-        let _ = crate::marks::write(output, &c.marks, keep);
+        let _ = crate::marks::write(store, &c.marks, keep);
     }
     let sink = ToTwin { twin: &twin, error: &write_error };
     let made = render::render_to(&c.site, &c.marks, &c.highlighter, memo, None, &sink);
-    let late = late_errors(&c.site, Some(output));
+    let late = late_errors(&c.site, Some(store));
     let made = match made {
         Ok(m) if late.is_empty() => m,
         Ok(_) => {
@@ -364,18 +392,24 @@ fn write_out(
     };
     c.laps.lap("render");
     let written = match twin.finish() {
-        Ok(w) => w.written,
+        Ok(w) => w,
         Err(e) => {
             c.report.push(write_error(e));
             return (c.report, None);
         }
     };
-    // Earlier versions kept the large pages' items there; the output's files hold them now.
-    let _ = std::fs::remove_file(write::sibling(output, "parts"));
-    keep_readings(output, cache);
+    write::forget_siblings(output);
+    keep_readings(store, cache);
     c.laps.lap("write");
     let rendered = Rendered { pages: Vec::new(), flags: made.flags };
-    c.made(rendered, Counts { files: made.files, pages: made.pages, written, reused: made.reused })
+    let counts = Counts {
+        files: made.files,
+        pages: made.pages,
+        written: written.written,
+        reused: made.reused,
+        in_place: written.in_place,
+    };
+    c.made(rendered, counts)
 }
 
 /// The render stage into memory (`check`, tests): every page returned, and every link
@@ -405,6 +439,7 @@ fn in_memory(mut c: Checked, memo: Option<&render::Memo>, check_links: bool) -> 
         pages: rendered.pages.iter().filter(|p| p.path.ends_with(".html")).count(),
         written: 0,
         reused: 0,
+        in_place: false,
     };
     c.made(rendered, counts)
 }
@@ -431,17 +466,17 @@ fn make_held(mut c: Checked, held: Held<'_>) -> (Report, Option<Made>) {
     }
     c.laps.lap("render");
     let rendered = Rendered { pages: Vec::new(), flags: made.flags };
-    c.made(rendered, Counts { files: made.files, pages: made.pages, written: 0, reused: made.reused })
+    c.made(rendered, Counts { files: made.files, pages: made.pages, reused: made.reused, ..Counts::default() })
 }
 
-/// Writes beside `output` the claims file's readings and the articles' front matter
-/// that the load made afresh, and lets go of what needs no more writing. Only caches: a
-/// build that cannot keep them merely parses and reads more next time.
-fn keep_readings(output: &Path, cache: &mut load::Cache) {
-    if !cache.pieces.fresh || crate::pieces::write(output, &cache.pieces).is_ok() {
+/// Keeps in `store` the claims file's readings and the articles' front matter that the
+/// load made afresh, and lets go of what needs no more writing. Only caches: a build that
+/// cannot keep them merely parses and reads more next time.
+fn keep_readings(store: &Store, cache: &mut load::Cache) {
+    if !cache.pieces.fresh || crate::pieces::write(store, &cache.pieces).is_ok() {
         cache.pieces = Default::default();
     }
-    if !cache.fronts.fresh || crate::fronts::write(output, &cache.fronts).is_ok() {
+    if !cache.fronts.fresh || crate::fronts::write(store, &cache.fronts).is_ok() {
         cache.fronts = Default::default();
     }
 }
@@ -449,12 +484,12 @@ fn keep_readings(output: &Path, cache: &mut load::Cache) {
 /// The errors met reading article files after loading (see [`crate::article::Late`]).
 /// The front matter kept for the output vouched for bytes a file no longer has: it goes,
 /// so that the next build reads every article.
-fn late_errors(site: &load::Site, output: Option<&Path>) -> Vec<Diagnostic> {
+fn late_errors(site: &load::Site, store: Option<&Store>) -> Vec<Diagnostic> {
     let late = site.late.take();
-    if let Some(output) = output
+    if let Some(store) = store
         && !late.is_empty()
     {
-        let _ = std::fs::remove_file(crate::fronts::path(output));
+        store.forget(Table::Fronts);
     }
     late
 }
@@ -520,8 +555,23 @@ pub fn build(opts: &Options) -> Outcome {
         report.push(d);
         return failed(report);
     }
+    let store = opts.store();
+    if let Err(d) = check_cache(&opts.root, &output, store.dir()) {
+        let mut report = Report::default();
+        report.push(d);
+        return failed(report);
+    }
+    // Held to the end: the output and the store are this build's alone.
+    let _lock = match (!opts.dry_run).then(|| lock(&store, opts.no_wait)).transpose() {
+        Ok(lock) => lock,
+        Err(d) => {
+            let mut report = Report::default();
+            report.push(d);
+            return failed(report);
+        }
+    };
     let mut suggestions = Vec::new();
-    let to = (!opts.dry_run).then_some(output.as_path());
+    let to = (!opts.dry_run).then_some(To { output: &output, store: &store });
     let (mut report, made) = make_inner(opts, &mut load::Cache::default(), None, &mut suggestions, to, None);
     let Some(Made { rendered, counts, articles, claims, timings }) = made else {
         return Outcome { suggestions, ..failed(report) };
@@ -538,8 +588,48 @@ pub fn build(opts: &Options) -> Outcome {
         output,
         elapsed: start.elapsed(),
         timings,
+        in_place: counts.in_place,
     };
     Outcome { report, summary: Some(summary), suggestions }
+}
+
+/// Takes the site's cache folder for this build (see [`Store::lock`]), saying once on
+/// standard error that it waits for another, as Cargo does.
+fn lock(store: &Store, no_wait: bool) -> Result<crate::store::Lock, Diagnostic> {
+    let dir = store.dir().display().to_string();
+    let waiting = || eprintln!("     Waiting for the lock on {dir}: another briefing build of this site is running");
+    store.lock(!no_wait, waiting).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::WouldBlock {
+            Diagnostic::error("io-busy", format!("another briefing build is using {dir}"))
+                .help("wait for it to finish, or run without `--no-wait` to wait for it")
+        } else {
+            Diagnostic::error("io-write", format!("cannot lock the cache folder {dir}: {e}"))
+                .help("check that the folder can be written, or choose another with `--cache-dir`")
+        }
+    })
+}
+
+/// Refuses a cache folder that the swap would carry away or that holds the output: one
+/// inside the output, the output itself, or one that holds it; and one that is the site's
+/// root or holds its sources.
+pub fn check_cache(root: &Path, output: &Path, cache: &Path) -> Result<(), Diagnostic> {
+    let (root, out, cache_abs) = (absolute(root), absolute(output), absolute(cache));
+    let refuse = |why: &str| {
+        Err(Diagnostic::error("usage", format!("refusing {} as the cache folder: {why}", cache.display()))
+            .help("choose a folder of its own, such as the default `.briefing/` in the site's root"))
+    };
+    if cache_abs.starts_with(&out) || out.starts_with(&cache_abs) {
+        return refuse("the output would be written into it, or it into the output");
+    }
+    if root.starts_with(&cache_abs) {
+        return refuse("it holds the site");
+    }
+    for precious in ["content", "themes", "templates", "static", ".git", "briefing.toml"] {
+        if cache_abs.starts_with(root.join(precious)) {
+            return refuse(&format!("it is inside `{precious}`"));
+        }
+    }
+    Ok(())
 }
 
 /// Refuses an output directory whose replacement would destroy the sources: the root,

@@ -5,7 +5,7 @@
 //! one claim changes one item of each. Such a file is described as a run of pieces
 //! ([`Seg`]): text of its own, and items, each under a key (a fingerprint of what it is
 //! made from). Writing it records its layout, the key and length of each piece in order,
-//! beside the output (`.output.layouts`), with the identity of the file written. The next
+//! in the store (`.briefing/layouts`), with the identity of the file written. The next
 //! build makes only the items the old file lacks, and copies the others from it in long
 //! runs (`copy_file_range` where the system has it, so the bytes never leave the kernel).
 //!
@@ -15,15 +15,13 @@
 //! a wrong byte.
 
 use std::collections::HashMap;
-use std::fs::{self, File};
+use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
-use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::record::FileId;
-
-const MAGIC: &str = "briefing-layouts 1";
+use crate::store::{Store, Table};
 
 /// One piece of a file, in order.
 #[derive(Debug, Clone, Copy)]
@@ -65,11 +63,6 @@ impl Layout {
     pub fn keys(&self) -> std::collections::HashSet<u64> {
         self.segs.iter().map(|&(key, _)| key).collect()
     }
-}
-
-/// Where the layouts of `output`'s files live: a hidden sibling, like the build record.
-pub fn path(output: &Path) -> PathBuf {
-    crate::write::sibling(output, "layouts")
 }
 
 /// A text's key. Seeded apart from fingerprints, so that a text never passes for an item.
@@ -206,37 +199,35 @@ impl Writer<'_> {
     }
 }
 
-/// The layouts kept for `output`, by path; none when there are none this program can trust.
-pub fn read(output: &Path) -> HashMap<String, Layout> {
-    let Ok(bytes) = fs::read(path(output)) else { return HashMap::new() };
-    parse(&bytes, &crate::record::program())
+/// The layouts kept in `store`, by path; none when there are none this program can trust.
+pub fn read(store: &Store) -> HashMap<String, Layout> {
+    store.read(Table::Layouts).map(|body| parse(&body)).unwrap_or_default()
 }
 
-/// Parses layouts written by `program`.
-pub fn parse(bytes: &[u8], program: &str) -> HashMap<String, Layout> {
-    let Some(rest) = crate::record::after_heading(bytes, MAGIC, program) else { return HashMap::new() };
-    let list: Vec<(String, Layout)> = postcard::from_bytes(rest).unwrap_or_default();
+/// Parses kept layouts; a body that does not decode is none.
+pub fn parse(body: &[u8]) -> HashMap<String, Layout> {
+    let list: Vec<(String, Layout)> = postcard::from_bytes(body).unwrap_or_default();
     // A layout whose lengths do not add up to its file's cannot describe it.
     list.into_iter().filter(|(_, l)| l.segs.iter().map(|s| s.1).sum::<u64>() == l.file.size).collect()
 }
 
-/// The bytes of `layouts`, sorted by path so that the same output gives the same file.
-pub fn format(layouts: &[(String, Layout)], program: &str) -> Vec<u8> {
+/// The body of `layouts`, sorted by path so that the same output gives the same bytes.
+pub fn format(layouts: &[(String, Layout)]) -> Vec<u8> {
     let mut list: Vec<&(String, Layout)> = layouts.iter().collect();
     list.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut out = crate::record::heading(MAGIC, program);
-    out.extend(postcard::to_allocvec(&list).unwrap_or_default());
-    out
+    postcard::to_allocvec(&list).unwrap_or_default()
 }
 
-/// Replaces the layouts kept for `output`, atomically.
-pub fn write(output: &Path, layouts: &[(String, Layout)]) -> io::Result<()> {
-    crate::write::replace_sibling(output, "layouts", &format(layouts, &crate::record::program()))
+/// Replaces the layouts kept in `store`, atomically.
+pub fn write(store: &Store, layouts: &[(String, Layout)]) -> io::Result<()> {
+    store.write(Table::Layouts, &format(layouts))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
+    use std::path::Path;
 
     fn item<'a>(key: u64, bytes: &'a str) -> Seg<'a> {
         Seg::Item { key, bytes: Some(bytes.as_bytes()) }
@@ -307,11 +298,10 @@ mod tests {
         let file = FileId { ino: 9, size: 5, mtime: 1 };
         let good = Layout { file, segs: vec![(1, 2), (3, 3)] };
         let bad = Layout { file, segs: vec![(1, 2)] };
-        let bytes = format(&[("b".into(), good.clone()), ("a".into(), bad)], "1.0 1 2");
-        let back = parse(&bytes, "1.0 1 2");
+        let bytes = format(&[("b".into(), good.clone()), ("a".into(), bad)]);
+        let back = parse(&bytes);
         assert_eq!(back.len(), 1);
         assert_eq!(back["b"], good);
-        assert!(parse(&bytes, "1.0 1 3").is_empty(), "another build of briefing");
-        assert!(parse(&bytes[..bytes.len() - 2], "1.0 1 2").is_empty(), "cut short");
+        assert!(parse(&bytes[..bytes.len() - 2]).is_empty(), "cut short");
     }
 }

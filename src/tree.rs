@@ -26,8 +26,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::record::FileId;
-
-const MAGIC: &str = "briefing-tree 1\n";
+use crate::store::{Store, Table};
 
 /// Folder times come from a clock that ticks coarsely (up to 10 ms); a mark this far
 /// before the moment it is taken is before any later change's time.
@@ -77,23 +76,14 @@ pub fn root_of(dir: &Path) -> Option<u64> {
     id.usable().then_some(id.ino)
 }
 
-/// Where the trees of `output` are recorded: a hidden sibling, like the build record.
-pub fn path(output: &Path) -> PathBuf {
-    crate::write::sibling(output, "tree")
+/// The recorded trees kept in `store`; none if the table is missing or garbled.
+pub fn read(store: &Store) -> Vec<Tree> {
+    store.read(Table::Tree).and_then(|body| postcard::from_bytes(&body).ok()).unwrap_or_default()
 }
 
-/// The recorded trees of `output`; none if the record is missing or garbled.
-pub fn read(output: &Path) -> Vec<Tree> {
-    let Ok(bytes) = fs::read(path(output)) else { return Vec::new() };
-    let Some(rest) = bytes.strip_prefix(MAGIC.as_bytes()) else { return Vec::new() };
-    postcard::from_bytes(rest).unwrap_or_default()
-}
-
-/// Records `trees` for `output`, atomically.
-pub fn write(output: &Path, trees: &[Tree]) -> io::Result<()> {
-    let mut bytes = MAGIC.as_bytes().to_vec();
-    bytes.extend(postcard::to_allocvec(trees).map_err(io::Error::other)?);
-    crate::write::replace_sibling(output, "tree", &bytes)
+/// Records `trees` in `store`, atomically.
+pub fn write(store: &Store, trees: &[Tree]) -> io::Result<()> {
+    store.write(Table::Tree, &postcard::to_allocvec(trees).map_err(io::Error::other)?)
 }
 
 /// Removes from `root` (the tree `tree` describes) every file not in `kept` (whose
@@ -281,12 +271,12 @@ mod tests {
     #[test]
     fn a_record_reads_back_and_a_garbled_one_is_empty() {
         let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("output");
+        let out = Store::at(dir.path());
         let trees = vec![Tree { root: 7, mark: -1, files: vec!["a/b.html".into()] }];
         write(&out, &trees).unwrap();
         assert_eq!(read(&out), trees);
-        let bytes = fs::read(path(&out)).unwrap();
-        fs::write(path(&out), &bytes[..bytes.len() - 3]).unwrap();
+        let bytes = fs::read(out.path(Table::Tree)).unwrap();
+        fs::write(out.path(Table::Tree), &bytes[..bytes.len() - 3]).unwrap();
         assert!(read(&out).is_empty());
     }
 }

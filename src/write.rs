@@ -24,6 +24,7 @@ use walkdir::WalkDir;
 use crate::record::{self, Entry, FileId};
 use crate::render::Page;
 use crate::splice::{self, Layout, Runs};
+use crate::store::Store;
 use crate::tree;
 
 /// What writing did.
@@ -35,32 +36,33 @@ pub struct Written {
     pub reused: usize,
     /// Files of the previous site that the new one does not have.
     pub removed: usize,
+    /// Whether the site was written into the output file by file, because the twin could
+    /// not be swapped with it (see [`Twin::finish`]).
+    pub in_place: bool,
 }
 
-/// The twin of `output`: a hidden sibling, so that the exchange stays on one file system.
-pub fn twin_dir(output: &Path) -> PathBuf {
-    sibling(output, "twin")
-}
+/// The hidden siblings that earlier versions kept beside an output named `name`
+/// (`.output.twin`, `.output.record`…), before the cache folder held them.
+const OLD_SIBLINGS: [&str; 10] =
+    ["twin", "record", "fronts", "marks", "pieces", "layouts", "tree", "parts", "old", "swap"];
 
-/// A hidden sibling of `output` named for it: `.output.<what>`. The twin, the build
-/// record and the swap's spare name all live there, on the output's file system.
-pub fn sibling(output: &Path, what: &str) -> PathBuf {
+/// Removes what earlier versions kept beside `output`: the cache folder holds it now, and
+/// nothing is to be left beside an output folder that lives elsewhere.
+pub fn forget_siblings(output: &Path) {
     let name = output.file_name().map_or_else(|| "output".into(), |n| n.to_string_lossy().to_string());
-    output.with_file_name(format!(".{name}.{what}"))
+    for what in OLD_SIBLINGS {
+        let old = output.with_file_name(format!(".{name}.{what}"));
+        match fs::symlink_metadata(&old) {
+            Ok(m) if m.is_dir() => drop(fs::remove_dir_all(&old)),
+            Ok(_) => drop(fs::remove_file(&old)),
+            Err(_) => {}
+        }
+    }
 }
 
-/// Replaces the hidden sibling `what` of `output` (a cache kept for the next build) with
-/// `bytes`, atomically: written beside it and renamed over it, so that a reader finds the
-/// old file or the new one, never part of either.
-pub fn replace_sibling(output: &Path, what: &str, bytes: &[u8]) -> io::Result<()> {
-    let tmp = sibling(output, &format!("{what}.tmp"));
-    fs::write(&tmp, bytes)?;
-    fs::rename(&tmp, sibling(output, what))
-}
-
-/// Writes `pages` as the new content of `output`, atomically.
-pub fn write(output: &Path, pages: &[Page]) -> io::Result<Written> {
-    let twin = Twin::open(output)?;
+/// Writes `pages` as the new content of `output`, atomically, staged in `store`.
+pub fn write(output: &Path, store: &Store, pages: &[Page]) -> io::Result<Written> {
+    let twin = Twin::open(output, store)?;
     pages.par_iter().try_for_each(|p| twin.put(p, None))?;
     twin.finish()
 }
@@ -72,6 +74,7 @@ pub fn write(output: &Path, pages: &[Page]) -> io::Result<Written> {
 pub struct Twin {
     output: PathBuf,
     dir: PathBuf,
+    store: Store,
     /// Files put so far, relative to the twin.
     kept: Mutex<HashSet<PathBuf>>,
     written: AtomicUsize,
@@ -87,9 +90,9 @@ pub struct Twin {
 }
 
 impl Twin {
-    /// Prepares the twin of `output`: the previous site, or a hard-linked copy of the
-    /// output, or an empty folder.
-    pub fn open(output: &Path) -> io::Result<Twin> {
+    /// Prepares the twin of `output` in `store`: the previous site, or a hard-linked copy
+    /// of the output, or an empty folder.
+    pub fn open(output: &Path, store: &Store) -> io::Result<Twin> {
         if let Ok(meta) = fs::symlink_metadata(output)
             && !meta.is_dir()
         {
@@ -101,7 +104,8 @@ impl Twin {
         if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
             fs::create_dir_all(parent)?;
         }
-        let dir = twin_dir(output);
+        store.bind(output)?;
+        let dir = store.twin();
         match fs::symlink_metadata(&dir) {
             Ok(m) if m.is_dir() => {}
             Ok(_) => {
@@ -113,10 +117,11 @@ impl Twin {
         Ok(Twin {
             output: output.to_path_buf(),
             dir,
+            store: store.clone(),
             kept: Mutex::new(HashSet::new()),
             written: AtomicUsize::new(0),
             reused: AtomicUsize::new(0),
-            prior: record::read(output),
+            prior: record::read(store),
             next: Mutex::new(Vec::new()),
             layouts: std::sync::OnceLock::new(),
             next_layouts: Mutex::new(Vec::new()),
@@ -183,7 +188,7 @@ impl Twin {
     /// The previous copy of `path` and its layout, if it is still the very file the
     /// layout describes: the output's copy (the last build's), else the twin's.
     fn previous(&self, path: &str) -> io::Result<Option<(fs::File, &Layout)>> {
-        let Some(layout) = self.layouts.get_or_init(|| splice::read(&self.output)).get(path) else { return Ok(None) };
+        let Some(layout) = self.layouts.get_or_init(|| splice::read(&self.store)).get(path) else { return Ok(None) };
         let rel = safe_relative(path)?;
         for dir in [&self.output, &self.dir] {
             let at = dir.join(&rel);
@@ -263,7 +268,7 @@ impl Twin {
     /// records what the new output's pages were made from.
     pub fn finish(self) -> io::Result<Written> {
         let kept = self.kept.into_inner().map_err(|_| poisoned())?;
-        let (mut trees, names) = rayon::join(|| tree::read(&self.output), || tree::names(&kept));
+        let (mut trees, names) = rayon::join(|| tree::read(&self.store), || tree::names(&kept));
         let root = tree::root_of(&self.dir);
         let known = trees.iter().position(|t| Some(t.root) == root).map(|i| trees.swap_remove(i));
         let whole = |rel: &Path| prune_in(&self.dir, rel, &kept);
@@ -277,20 +282,27 @@ impl Twin {
         let output_root = tree::root_of(&self.output);
         trees.retain(|t| Some(t.root) == output_root);
         trees.extend(names.and_then(|names| tree::Tree::of(&self.dir, names)));
-        swap(&self.dir, &self.output)?;
+        let in_place = match swap(&self.dir, &self.output, &self.store) {
+            Ok(()) => false,
+            Err(e) if unswappable(&e) => {
+                self.written.fetch_add(mirror(&self.dir, &self.output, &kept)?, Ordering::Relaxed);
+                true
+            }
+            Err(e) => return Err(e),
+        };
         // The site is in place. What follows are caches, side by side: one that cannot be
         // written only costs the next build the work it saves (and a stale one is caught
         // by the file identities).
         let next = self.next.into_inner().map_err(|_| poisoned())?;
         let mut layouts = self.next_layouts.into_inner().map_err(|_| poisoned())?;
         let old_layouts = self.layouts;
-        let output = &self.output;
+        let store = &self.store;
         rayon::scope(|scope| {
             scope.spawn(|_| {
-                let _ = tree::write(output, &trees);
+                let _ = tree::write(store, &trees);
             });
             scope.spawn(|_| {
-                let _ = record::write(output, &next);
+                let _ = record::write(store, &next);
             });
             if !layouts.is_empty() {
                 // Files reused whole keep their layouts: they are the same files.
@@ -301,10 +313,10 @@ impl Twin {
                         layouts.push((path, layout));
                     }
                 }
-                let _ = splice::write(output, &layouts);
+                let _ = splice::write(store, &layouts);
             }
         });
-        Ok(Written { written: self.written.into_inner(), reused: self.reused.into_inner(), removed })
+        Ok(Written { written: self.written.into_inner(), reused: self.reused.into_inner(), removed, in_place })
     }
 }
 
@@ -464,7 +476,7 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
 /// Puts `twin` in the place of `output`, and the old output in the place of the twin. On
 /// Linux both exist at every instant and the exchange is one atomic step; elsewhere there
 /// is a short window between renames.
-fn swap(twin: &Path, output: &Path) -> io::Result<()> {
+fn swap(twin: &Path, output: &Path, store: &Store) -> io::Result<()> {
     if !output.exists() {
         return fs::rename(twin, output);
     }
@@ -474,7 +486,7 @@ fn swap(twin: &Path, output: &Path) -> io::Result<()> {
             return Ok(());
         }
     }
-    let old = sibling(output, "old");
+    let old = store.dir().join("old");
     if old.exists() {
         fs::remove_dir_all(&old)?;
     }
@@ -484,6 +496,46 @@ fn swap(twin: &Path, output: &Path) -> io::Result<()> {
         return Err(e);
     }
     fs::rename(&old, twin)
+}
+
+/// Whether `e` says that the twin and the output cannot trade places at all: they are on
+/// two file systems, the output is a mount point (a container's volume), or its folder
+/// may not be changed. Then the site is written in place instead.
+fn unswappable(e: &io::Error) -> bool {
+    matches!(e.kind(), io::ErrorKind::CrossesDevices | io::ErrorKind::ResourceBusy | io::ErrorKind::PermissionDenied)
+        || e.raw_os_error() == Some(18) // EXDEV, on platforms whose kind is not mapped
+}
+
+/// Writes the files of `twin` named in `kept` into `output`, each one atomically (copied
+/// beside its place, then renamed over it), and removes what the twin lacks. Only files
+/// that differ from the twin's copy in size or modification time (which the copy takes
+/// from the twin's) are written. Returns how many were. A reader may meet a mix of old
+/// and new pages while this runs, never a page cut short.
+fn mirror(twin: &Path, output: &Path, kept: &HashSet<PathBuf>) -> io::Result<usize> {
+    fs::create_dir_all(output)?;
+    let written = AtomicUsize::new(0);
+    kept.par_iter().try_for_each(|rel| {
+        let (from, to) = (twin.join(rel), output.join(rel));
+        let theirs = fs::metadata(&from)?;
+        let ours = fs::symlink_metadata(&to).ok();
+        if ours.is_some_and(|o| o.is_file() && o.len() == theirs.len() && o.modified().ok() == theirs.modified().ok()) {
+            return Ok(());
+        }
+        if let Some(parent) = to.parent() {
+            make_dir(output, parent)?;
+        }
+        if fs::symlink_metadata(&to).is_ok_and(|m| m.is_dir()) {
+            fs::remove_dir_all(&to)?;
+        }
+        let tmp = beside(&to);
+        fs::copy(&from, &tmp)?;
+        fs::File::options().write(true).open(&tmp)?.set_modified(theirs.modified()?)?;
+        fs::rename(&tmp, &to)?;
+        written.fetch_add(1, Ordering::Relaxed);
+        Ok::<(), io::Error>(())
+    })?;
+    prune(output, kept)?;
+    Ok(written.into_inner())
 }
 
 #[cfg(target_os = "linux")]
@@ -506,6 +558,11 @@ mod tests {
         Page { path: path.into(), bytes: text.as_bytes().to_vec() }
     }
 
+    /// The cache folder of the tests' outputs: beside them, as any folder may be.
+    fn store_of(out: &Path) -> Store {
+        Store::at(out.with_file_name("cache"))
+    }
+
     fn read(p: &Path) -> String {
         fs::read_to_string(p).unwrap()
     }
@@ -514,17 +571,17 @@ mod tests {
     fn writes_only_what_changed() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("output");
-        let w = write(&out, &[page("index.html", "a"), page("x/index.html", "b")]).unwrap();
-        assert_eq!(w, Written { written: 2, reused: 0, removed: 0 });
-        let w = write(&out, &[page("index.html", "a"), page("x/index.html", "c")]).unwrap();
-        assert_eq!(w, Written { written: 1, reused: 1, removed: 0 });
+        let w = write(&out, &store_of(&out), &[page("index.html", "a"), page("x/index.html", "b")]).unwrap();
+        assert_eq!(w, Written { written: 2, reused: 0, removed: 0, in_place: false });
+        let w = write(&out, &store_of(&out), &[page("index.html", "a"), page("x/index.html", "c")]).unwrap();
+        assert_eq!(w, Written { written: 1, reused: 1, removed: 0, in_place: false });
         assert_eq!(read(&out.join("x/index.html")), "c");
         // The twin now holds the previous site, and the next build updates it.
-        assert_eq!(read(&twin_dir(&out).join("x/index.html")), "b");
-        let w = write(&out, &[page("index.html", "a"), page("x/index.html", "c")]).unwrap();
+        assert_eq!(read(&store_of(&out).twin().join("x/index.html")), "b");
+        let w = write(&out, &store_of(&out), &[page("index.html", "a"), page("x/index.html", "c")]).unwrap();
         assert_eq!(w.written, 1, "the twin had the old x/index.html");
         // Files the new site lacks are gone, folders too.
-        let w = write(&out, &[page("index.html", "a")]).unwrap();
+        let w = write(&out, &store_of(&out), &[page("index.html", "a")]).unwrap();
         assert_eq!(w.removed, 1);
         assert!(!out.join("x").exists());
     }
@@ -536,15 +593,15 @@ mod tests {
         fs::create_dir_all(&out).unwrap();
         fs::write(out.join("index.html"), "old").unwrap();
         // No twin yet: it is seeded with hard links to the output.
-        write(&out, &[page("index.html", "new")]).unwrap();
+        write(&out, &store_of(&out), &[page("index.html", "new")]).unwrap();
         assert_eq!(read(&out.join("index.html")), "new");
-        assert_eq!(read(&twin_dir(&out).join("index.html")), "old");
-        fs::write(twin_dir(&out).join("index.html"), "new").unwrap(); // same bytes by accident
-        fs::write(twin_dir(&out).join("stray.html"), "x").unwrap();
-        write(&out, &[page("index.html", "newer")]).unwrap();
+        assert_eq!(read(&store_of(&out).twin().join("index.html")), "old");
+        fs::write(store_of(&out).twin().join("index.html"), "new").unwrap(); // same bytes by accident
+        fs::write(store_of(&out).twin().join("stray.html"), "x").unwrap();
+        write(&out, &store_of(&out), &[page("index.html", "newer")]).unwrap();
         assert_eq!(read(&out.join("index.html")), "newer");
         assert!(!out.join("stray.html").exists());
-        assert_eq!(read(&twin_dir(&out).join("index.html")), "new");
+        assert_eq!(read(&store_of(&out).twin().join("index.html")), "new");
     }
 
     #[test]
@@ -554,7 +611,7 @@ mod tests {
         let path = "data/list.json";
         // Items by key; `None` asks for the previous file's copy of the item.
         let build = |items: &[(u64, Option<&str>)], reuse: Option<u64>| {
-            let twin = Twin::open(&out).unwrap();
+            let twin = Twin::open(&out, &store_of(&out)).unwrap();
             let kept = twin.kept_items(path).unwrap();
             if let Some(fp) = reuse {
                 assert!(twin.reuse(path, fp).unwrap(), "reused whole");
@@ -577,7 +634,11 @@ mod tests {
         let kept = build(&[(2, None), (3, Some("c")), (1, None)], None);
         assert!(kept.contains(&1) && kept.contains(&2) && !kept.contains(&3));
         assert_eq!(read_out(), "[b,c,a,]");
-        assert_eq!(read(&twin_dir(&out).join(path)), before, "the previous output was not written through a link");
+        assert_eq!(
+            read(&store_of(&out).twin().join(path)),
+            before,
+            "the previous output was not written through a link"
+        );
         // Reused whole, the file keeps its layout.
         build(&[], Some(7));
         assert!(build(&[(3, None), (1, None)], None).contains(&3));
@@ -585,7 +646,7 @@ mod tests {
 
         // A hand-edited file is not trusted: its items must be made again.
         fs::write(out.join(path), "[c,a,],").unwrap();
-        let twin = Twin::open(&out).unwrap();
+        let twin = Twin::open(&out, &store_of(&out)).unwrap();
         assert!(twin.kept_items(path).unwrap().is_empty());
         let segs = [Seg::Item { key: 3, bytes: None }];
         assert!(twin.put_spliced(path, None, &segs.to_vec()).is_err(), "nothing to copy from");
@@ -594,19 +655,20 @@ mod tests {
 
         // Layouts of another program are not trusted either.
         build(&[(5, Some("e"))], None);
-        let layouts = fs::read(splice::path(&out)).unwrap();
-        let rest = layouts.strip_prefix(b"briefing-layouts 1 ".as_slice()).unwrap();
-        fs::write(splice::path(&out), [b"briefing-layouts 1 0.0-other ".as_slice(), rest].concat()).unwrap();
-        assert!(Twin::open(&out).unwrap().kept_items(path).unwrap().is_empty());
+        let table = store_of(&out).path(crate::store::Table::Layouts);
+        let layouts = fs::read(&table).unwrap();
+        let end = layouts.iter().position(|&b| b == b'\n').unwrap();
+        fs::write(&table, [b"briefing-store layouts 2 0.0 1 2".as_slice(), &layouts[end..]].concat()).unwrap();
+        assert!(Twin::open(&out, &store_of(&out)).unwrap().kept_items(path).unwrap().is_empty());
     }
 
     #[test]
     fn refuses_paths_that_leave_the_output() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("output");
-        write(&out, &[page("index.html", "old")]).unwrap();
+        write(&out, &store_of(&out), &[page("index.html", "old")]).unwrap();
         for bad in ["../evil", "/etc/x", "a/../../b", "", "a//b"] {
-            assert!(write(&out, &[page(bad, "x")]).is_err(), "{bad}");
+            assert!(write(&out, &store_of(&out), &[page(bad, "x")]).is_err(), "{bad}");
         }
         assert_eq!(read(&out.join("index.html")), "old");
         assert!(!dir.path().join("evil").exists());
@@ -637,10 +699,10 @@ mod tests {
     fn files_and_folders_can_trade_places() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("output");
-        write(&out, &[page("a", "file")]).unwrap();
-        write(&out, &[page("a/index.html", "in a folder")]).unwrap();
+        write(&out, &store_of(&out), &[page("a", "file")]).unwrap();
+        write(&out, &store_of(&out), &[page("a/index.html", "in a folder")]).unwrap();
         assert_eq!(read(&out.join("a/index.html")), "in a folder");
-        write(&out, &[page("a", "file again")]).unwrap();
+        write(&out, &store_of(&out), &[page("a", "file again")]).unwrap();
         assert_eq!(read(&out.join("a")), "file again");
     }
 }

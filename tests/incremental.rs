@@ -16,8 +16,15 @@ fn a_rebuild_with_kept_work_equals_a_fresh_build() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
     corpus::write_site(&site, corpus::Spec { articles: 40, claims: 80, seed: 9 }).unwrap();
-    let opts =
-        Options { root: site.clone(), output: None, base_url: None, dry_run: true, check_links: false, suggest: false };
+    let opts = Options {
+        root: site.clone(),
+        output: None,
+        base_url: None,
+        dry_run: true,
+        check_links: false,
+        suggest: false,
+        ..Default::default()
+    };
     let mut cache = Cache::keeping();
     let memo = Memo::new();
     let first = pages(pipeline::make_with(&opts, &mut cache, Some(&memo)).1);

@@ -10,15 +10,31 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use briefing::pipeline::{self, Options, Summary};
+use briefing::store::{Store, Table};
+
+/// Where `table` of the site's store is kept: the default cache folder, `.briefing/`.
+fn table(site: &Path, table: Table) -> PathBuf {
+    Store::of_site(site).path(table)
+}
+
+/// `bytes`, a kept table, as if another program (say, an older briefing) had written it.
+fn foreign(bytes: &[u8]) -> Vec<u8> {
+    let head = bytes.iter().position(|&b| b == b'\n').unwrap();
+    let name = std::str::from_utf8(&bytes[..head]).unwrap().split(' ').nth(1).unwrap().to_string();
+    [format!("briefing-store {name} 2 0.0.0-other 1 2").as_bytes(), &bytes[head..]].concat()
+}
 
 fn build(site: &Path, output: &Path) -> Summary {
+    build_with(site, output, None)
+}
+
+/// A build with its own cache folder, when given.
+fn build_with(site: &Path, output: &Path, cache: Option<PathBuf>) -> Summary {
     let opts = Options {
         root: site.to_path_buf(),
         output: Some(output.to_path_buf()),
-        base_url: None,
-        dry_run: false,
-        check_links: false,
-        suggest: false,
+        cache_dir: cache,
+        ..Default::default()
     };
     let outcome = pipeline::build(&opts);
     assert_eq!(outcome.exit_code(), 0, "{:?}", outcome.report);
@@ -35,10 +51,10 @@ fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         .collect()
 }
 
-/// A build into a new, empty folder: no twin, no record.
+/// A build into a new, empty folder, with a cache folder of its own: no twin, no record.
 fn fresh(site: &Path, scratch: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let _ = fs::remove_dir_all(scratch);
-    build(site, &scratch.join("output"));
+    build_with(site, &scratch.join("output"), Some(scratch.join("cache")));
     tree(&scratch.join("output"))
 }
 
@@ -49,7 +65,7 @@ fn rebuilds_reuse_recorded_pages_and_equal_fresh_builds() {
     let out = dir.path().join("out/output");
     corpus::write_site(&site, corpus::Spec { articles: 30, claims: 60, seed: 4 }).unwrap();
     let first = build(&site, &out);
-    assert!(briefing::record::path(&out).is_file(), "the build leaves a record");
+    assert!(table(&site, Table::Record).is_file(), "the build leaves a record");
 
     // Nothing changed: every page is reused, nothing is written.
     let again = build(&site, &out);
@@ -139,7 +155,7 @@ fn kept_claims_pieces_follow_edits_and_are_never_trusted_from_elsewhere() {
     let claims = fs::read_to_string(site.join("content/claims.toml")).unwrap();
     assert!(claims.len() > 600_000, "the claims file is read in pieces only past 256 KB");
     build(&site, &out);
-    let pieces = briefing::pieces::path(&out);
+    let pieces = table(&site, Table::Pieces);
     let first = fs::read(&pieces).expect("the readings are kept");
 
     // Nothing changed: the kept readings are not written again.
@@ -152,15 +168,11 @@ fn kept_claims_pieces_follow_edits_and_are_never_trusted_from_elsewhere() {
     assert_eq!(tree(&out), fresh(&site, &dir.path().join("f1")));
 
     // Another program's readings, however plausible, are ignored.
-    let kept = fs::read(&pieces).unwrap();
-    let head = kept.iter().position(|&b| b == b'\n').unwrap();
-    let mut foreign = b"briefing-pieces 1 0.0.0-other 1 2".to_vec();
-    foreign.extend_from_slice(&kept[head..]);
-    fs::write(&pieces, &foreign).unwrap();
+    fs::write(&pieces, foreign(&fs::read(&pieces).unwrap())).unwrap();
     corpus::edit_one_claim(&site, 2).unwrap();
     build(&site, &out);
     assert_eq!(tree(&out), fresh(&site, &dir.path().join("f2")));
-    let ours = format!("briefing-pieces 1 {} ", env!("CARGO_PKG_VERSION"));
+    let ours = format!("briefing-store pieces 2 {}\n", briefing::store::program());
     assert!(fs::read(&pieces).unwrap().starts_with(ours.as_bytes()), "replaced by this program's");
 }
 
@@ -180,10 +192,8 @@ fn small_site(seed: u64) -> (tempfile::TempDir, PathBuf, PathBuf) {
 /// The kept file `kept` (whose heading begins `magic`) replaced by one that names another
 /// program, then cut to `cut(its length)` bytes: each build after costs the work the file
 /// saves, never a wrong byte. Claims 1 and 2 are edited, so that each has work to do.
-fn foreign_then_cut(dir: &Path, site: &Path, out: &Path, kept: &Path, magic: &str, cut: fn(usize) -> usize) {
-    let bytes = fs::read(kept).unwrap();
-    let rest = bytes.strip_prefix(format!("{magic} ").as_bytes()).unwrap();
-    fs::write(kept, [format!("{magic} 0.0.0-other ").as_bytes(), rest].concat()).unwrap();
+fn foreign_then_cut(dir: &Path, site: &Path, out: &Path, kept: &Path, cut: fn(usize) -> usize) {
+    fs::write(kept, foreign(&fs::read(kept).unwrap())).unwrap();
     corpus::edit_one_claim(site, 1).unwrap();
     build(site, out);
     assert_eq!(tree(out), fresh(site, &dir.join("f2")));
@@ -229,7 +239,7 @@ fn files_added_by_hand_are_pruned_whichever_tree_they_fall_in() {
         // Twice: the hand-edited tree is the twin the second build prunes.
         build(&site, &out);
         assert_eq!(tree(&out), fresh(&site, &dir.path().join(format!("f{round}"))), "round {round}");
-        assert!(briefing::tree::path(&out).is_file());
+        assert!(table(&site, Table::Tree).is_file());
     }
 }
 
@@ -266,19 +276,16 @@ fn kept_feed_and_export_entries_follow_corrections_and_verdicts() {
 #[test]
 fn a_stale_or_foreign_record_is_never_trusted() {
     let (dir, site, out) = small_site(3);
-    let record = briefing::record::path(&out);
-    let old = fs::read_to_string(&record).unwrap();
-
+    let record = table(&site, Table::Record);
     // A record from another program (say, an older briefing) is ignored.
-    let foreign = old.replacen("briefing-record 1 ", "briefing-record 1 0.0.0-other ", 1);
-    fs::write(&record, &foreign).unwrap();
+    fs::write(&record, foreign(&fs::read(&record).unwrap())).unwrap();
     corpus::edit_one_claim(&site, 1).unwrap();
     build(&site, &out);
     assert_eq!(tree(&out), fresh(&site, &dir.path().join("f1")));
 
     // A record that outlived its output (as after a crash between the swap and the
     // record's write) describes files that are no longer there.
-    let before_edit = fs::read_to_string(&record).unwrap();
+    let before_edit = fs::read(&record).unwrap();
     corpus::edit_one_claim(&site, 2).unwrap();
     build(&site, &out);
     fs::write(&record, before_edit).unwrap();
@@ -287,7 +294,8 @@ fn a_stale_or_foreign_record_is_never_trusted() {
     assert_eq!(tree(&out), fresh(&site, &dir.path().join("f3")));
 
     // A garbled record costs a full render, nothing more.
-    fs::write(&record, "briefing-record 1 garbage\n\u{0}\u{1}").unwrap();
+    let garbled = format!("briefing-store record 2 {}\n\u{0}\u{1}", briefing::store::program());
+    fs::write(&record, garbled).unwrap();
     build(&site, &out);
     assert_eq!(tree(&out), fresh(&site, &dir.path().join("f4")));
 }
@@ -295,7 +303,7 @@ fn a_stale_or_foreign_record_is_never_trusted() {
 #[test]
 fn kept_marks_follow_edited_quotes_and_are_never_trusted_from_elsewhere() {
     let (dir, site, out) = small_site(5);
-    let marks = briefing::marks::path(&out);
+    let marks = table(&site, Table::Marks);
     assert!(marks.is_file(), "the build keeps the marks it found");
 
     // A quote shortened by its last word: the article it quotes is scanned again.
@@ -311,13 +319,13 @@ fn kept_marks_follow_edited_quotes_and_are_never_trusted_from_elsewhere() {
     assert_eq!(now, fresh(&site, &dir.path().join("f1")));
 
     // Marks kept by another program, or garbled, cost a full scan, nothing more.
-    foreign_then_cut(dir.path(), &site, &out, &marks, "briefing-marks 2", |n| n / 2);
+    foreign_then_cut(dir.path(), &site, &out, &marks, |n| n / 2);
 }
 
 #[test]
 fn spliced_files_follow_edits_and_are_never_trusted_from_elsewhere() {
     let (dir, site, out) = small_site(6);
-    let layouts = briefing::splice::path(&out);
+    let layouts = table(&site, Table::Layouts);
     assert!(layouts.is_file(), "the build keeps what the large files are made of");
 
     // An override of one item's template reaches the front page.
@@ -331,7 +339,7 @@ fn spliced_files_follow_edits_and_are_never_trusted_from_elsewhere() {
     assert!(String::from_utf8_lossy(&now[Path::new("index.html")]).contains("<li class=\"edited\">"));
 
     // Layouts kept by another program, or garbled, mean making every item.
-    foreign_then_cut(dir.path(), &site, &out, &layouts, "briefing-layouts 1", |n| n - 9);
+    foreign_then_cut(dir.path(), &site, &out, &layouts, |n| n - 9);
 
     // A large file edited by hand is not copied from: its items are made again.
     for file in ["index.html", "claims.json", "sources/index.html"] {
@@ -348,7 +356,7 @@ fn spliced_files_follow_edits_and_are_never_trusted_from_elsewhere() {
 #[test]
 fn kept_front_matter_follows_edited_articles_and_is_never_trusted_from_elsewhere() {
     let (dir, site, out) = small_site(8);
-    let fronts = briefing::fronts::path(&out);
+    let fronts = table(&site, Table::Fronts);
     let first = fs::read(&fronts).expect("the build keeps the articles' front matter");
 
     // Nothing changed: no article is read, and the kept front matter is not written again.
@@ -356,7 +364,7 @@ fn kept_front_matter_follows_edited_articles_and_is_never_trusted_from_elsewhere
     assert_eq!(fs::read(&fronts).unwrap(), first);
     let h = std::sync::Arc::new(briefing::highlight::Highlighter::new());
     let mut cache = briefing::load::Cache::default();
-    cache.fronts = briefing::fronts::read(&out);
+    cache.fronts = briefing::fronts::read(&Store::of_site(&site));
     let loaded = briefing::load::load_cached(&site, &h, &mut cache).0.unwrap();
     assert!(loaded.articles.iter().all(|a| !a.is_read()), "unchanged files are not read");
     assert!(!cache.fronts.fresh);
@@ -376,7 +384,7 @@ fn kept_front_matter_follows_edited_articles_and_is_never_trusted_from_elsewhere
     assert!(page.contains("<title>Q"), "the new title is on the page");
 
     // Another program's front matter, or a garbled file, means reading every article.
-    foreign_then_cut(dir.path(), &site, &out, &fronts, "briefing-fronts 1", |n| n - 5);
+    foreign_then_cut(dir.path(), &site, &out, &fronts, |n| n - 5);
 }
 
 #[test]
@@ -386,13 +394,13 @@ fn an_article_whose_bytes_are_not_those_kept_fails_the_build_and_keeps_the_outpu
 
     // As if the file had changed between the look at its identity and the reading of its
     // text: the kept front matter vouches for bytes the file no longer has.
-    let path = briefing::fronts::path(&out);
-    let program = briefing::record::program();
-    let mut kept = briefing::fronts::parse(&fs::read(&path).unwrap(), &program);
+    let path = table(&site, Table::Fronts);
+    let store = Store::of_site(&site);
+    let mut kept = briefing::fronts::read(&store);
     let (_, front) = kept.fronts.values_mut().min_by(|a, b| a.1.name.cmp(&b.1.name)).unwrap();
     front.hash ^= 1;
     let name = front.name.clone();
-    fs::write(&path, briefing::fronts::format(&kept, &program)).unwrap();
+    briefing::fronts::write(&store, &kept).unwrap();
 
     let opts = Options { root: site.clone(), output: Some(out.clone()), ..Default::default() };
     let outcome = pipeline::build(&opts);

@@ -83,6 +83,7 @@ pub fn run(args: &Serve) -> i32 {
         dry_run: true,
         check_links: false,
         suggest: false,
+        ..Options::default()
     };
     if !args.root.is_dir() {
         eprintln!("error: no site folder at {}", args.root.display());
