@@ -151,14 +151,23 @@ fn load_articles(
     late: &Arc<Late>,
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<Article>, Vec<String>) {
+    let found = find_articles(root, diags);
+    // Taken before the first file is looked at: see `fronts.rs`.
+    let mark = fronts::mark_now();
+    read_articles(root, highlighter, cache, late, diags, (&found, mark))
+}
+
+/// The article files of the site, sorted: (relative path, stem, format). Links are
+/// skipped, with a warning; two files with one stem are an error.
+fn find_articles(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(String, String, Format)> {
     let dir = root.join(ARTICLES_DIR);
     if !dir.is_dir() {
         diags.push(Diagnostic::error("io-missing", format!("no `{ARTICLES_DIR}/` folder in {}", root.display())).help(
             "put the articles, as .md or .txt files, in content/articles/ (or pass --root to the site's folder)",
         ));
-        return (Vec::new(), Vec::new());
+        return Vec::new();
     }
-    let mut found: Vec<(String, String, Format)> = Vec::new(); // (relative path, stem, format)
+    let mut found: Vec<(String, String, Format)> = Vec::new();
     for entry in WalkDir::new(&dir).min_depth(1).max_depth(1).sort_by_file_name() {
         let entry = match entry {
             Ok(e) => e,
@@ -199,8 +208,19 @@ fn load_articles(
         }
     }
 
-    // Taken before the first file is looked at: see `fronts.rs`.
-    let mark = fronts::mark_now();
+    found
+}
+
+/// Reads each article file `found`, or takes it from what was kept when its file is
+/// unchanged since before `mark`; keeps what the next build may take.
+fn read_articles(
+    root: &Path,
+    highlighter: &Arc<Highlighter>,
+    cache: &mut Cache,
+    late: &Arc<Late>,
+    diags: &mut Vec<Diagnostic>,
+    (found, mark): (&[(String, String, Format)], i128),
+) -> (Vec<Article>, Vec<String>) {
     let kept = std::mem::take(&mut cache.fronts);
     let cached = &cache.articles;
     let results: Vec<Result<(Article, FileId, bool), Vec<Diagnostic>>> = found
@@ -234,7 +254,7 @@ fn load_articles(
     cache.fronts = fronts::Kept { mark: if fresh { mark } else { kept.mark }, fronts, fresh };
     let mut articles = Vec::new();
     let mut broken = Vec::new();
-    for (r, (_, stem, _)) in results.into_iter().zip(&found) {
+    for (r, (_, stem, _)) in results.into_iter().zip(found) {
         match r {
             Ok((a, _, _)) => articles.push(a),
             Err(ds) => {

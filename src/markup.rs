@@ -518,108 +518,155 @@ pub struct Highlight {
 /// may contain another); a passage cut by markup is marked in parts, so the HTML stays
 /// well-formed whatever tags a quote spans.
 pub fn write_html(m: &Markup, highlights: &[Highlight]) -> String {
-    // Boundary events: (offset, kind, order key, index). Ends sort before starts at the same
-    // offset; outer starts before inner ones; inner ends before outer ones.
-    let mut starts: Vec<usize> = (0..highlights.len()).collect();
-    starts.sort_by_key(|&i| (highlights[i].start, std::cmp::Reverse(highlights[i].end), i));
-    let mut next_start = 0;
-
-    let mut out = String::with_capacity(m.text.len() * 2);
-    let mut stack: Vec<usize> = Vec::new(); // active highlights, outermost first
-    let mut opened: Vec<bool> = vec![false; highlights.len()]; // first part written?
-    let mut in_output = false; // whether the stack's tags are currently open in `out`
-    let mut link_depth = 0usize;
-    let mut pending: Vec<usize> = Vec::new(); // notes waiting for a link to close
+    let mut w = Marking::new(m, highlights);
     let mut at = 0usize;
-
-    let close_all = |out: &mut String, stack: &[usize], in_output: &mut bool| {
-        if *in_output {
-            for &i in stack.iter().rev() {
-                out.push_str(&highlights[i].close);
-            }
-            *in_output = false;
-        }
-    };
-
     for piece in &m.pieces {
         match piece {
-            Piece::Tag { html, .. } => {
-                close_all(&mut out, &stack, &mut in_output);
-                out.push_str(html);
-                if html.starts_with("<a ") || html == "<a>" {
-                    link_depth += 1;
-                } else if html == "</a>" {
-                    link_depth = link_depth.saturating_sub(1);
-                    if link_depth == 0 {
-                        for i in pending.drain(..) {
-                            out.push_str(&highlights[i].after);
-                        }
-                    }
-                }
-            }
+            Piece::Tag { html, .. } => w.tag(html),
             Piece::Text { len, .. } => {
-                let end_of_piece = at + len;
-                let text = &m.text[at..end_of_piece];
-                let mut pos = at;
-                while pos < end_of_piece {
-                    // Open every highlight starting here.
-                    while next_start < starts.len() && highlights[starts[next_start]].start <= pos {
-                        let i = starts[next_start];
-                        next_start += 1;
-                        if highlights[i].end <= pos {
-                            continue; // empty or already past: nothing to mark
-                        }
-                        if !in_output {
-                            reopen(&mut out, highlights, &stack, &mut opened);
-                            in_output = true;
-                        }
-                        out.push_str(&highlights[i].open);
-                        opened[i] = true;
-                        stack.push(i);
-                    }
-                    if !stack.is_empty() && !in_output {
-                        reopen(&mut out, highlights, &stack, &mut opened);
-                        in_output = true;
-                    }
-                    // Write up to the next boundary.
-                    let mut stop = end_of_piece;
-                    if let Some(&top) = stack.last() {
-                        stop = stop.min(highlights[top].end);
-                    }
-                    if next_start < starts.len() {
-                        stop = stop.min(highlights[starts[next_start]].start.max(pos + 1));
-                    }
-                    let stop = ceil_boundary(&m.text, stop.max(pos + 1)).min(end_of_piece);
-                    escape_into(&mut out, &text[pos - at..stop - at]);
-                    pos = stop;
-                    // Close every highlight ending here, right away: its note belongs here.
-                    while let Some(&top) = stack.last() {
-                        if highlights[top].end > pos {
-                            break;
-                        }
-                        stack.pop();
-                        if in_output {
-                            out.push_str(&highlights[top].close);
-                        }
-                        if link_depth > 0 {
-                            pending.push(top);
-                        } else {
-                            out.push_str(&highlights[top].after);
-                        }
-                    }
-                    if stack.is_empty() {
-                        in_output = false;
-                    }
-                }
-                at = end_of_piece;
+                w.text(at, at + len);
+                at += len;
             }
         }
     }
-    close_all(&mut out, &stack, &mut in_output);
-    for i in stack.into_iter().rev().chain(pending) {
-        out.push_str(&highlights[i].after);
+    w.finish()
+}
+
+/// The state of [`write_html`]: the HTML so far and the passages open at this point.
+struct Marking<'m> {
+    text: &'m str,
+    highlights: &'m [Highlight],
+    /// Highlights by start (outer before inner at the same offset), and the next to open.
+    starts: Vec<usize>,
+    next_start: usize,
+    out: String,
+    /// The highlights open here, outermost first.
+    stack: Vec<usize>,
+    /// Whether each highlight's first part was written.
+    opened: Vec<bool>,
+    /// Whether the stack's tags are open in `out` (markup closes them for a while).
+    in_output: bool,
+    link_depth: usize,
+    /// Notes waiting for a link to close.
+    pending: Vec<usize>,
+}
+
+impl<'m> Marking<'m> {
+    fn new(m: &'m Markup, highlights: &'m [Highlight]) -> Self {
+        let mut starts: Vec<usize> = (0..highlights.len()).collect();
+        starts.sort_by_key(|&i| (highlights[i].start, std::cmp::Reverse(highlights[i].end), i));
+        Marking {
+            text: &m.text,
+            highlights,
+            starts,
+            next_start: 0,
+            out: String::with_capacity(m.text.len() * 2),
+            stack: Vec::new(),
+            opened: vec![false; highlights.len()],
+            in_output: false,
+            link_depth: 0,
+            pending: Vec::new(),
+        }
     }
-    out
+
+    /// Closes the open highlights' tags, to be reopened after markup.
+    fn close_all(&mut self) {
+        if self.in_output {
+            for &i in self.stack.iter().rev() {
+                self.out.push_str(&self.highlights[i].close);
+            }
+            self.in_output = false;
+        }
+    }
+
+    /// A tag of markup: highlights pause around it; a note waits for its link to close.
+    fn tag(&mut self, html: &str) {
+        self.close_all();
+        self.out.push_str(html);
+        if html.starts_with("<a ") || html == "<a>" {
+            self.link_depth += 1;
+        } else if html == "</a>" {
+            self.link_depth = self.link_depth.saturating_sub(1);
+            if self.link_depth == 0 {
+                for i in std::mem::take(&mut self.pending) {
+                    self.out.push_str(&self.highlights[i].after);
+                }
+            }
+        }
+    }
+
+    /// The text from `at` to `end`, with highlights opened and closed at their bounds.
+    fn text(&mut self, at: usize, end: usize) {
+        let mut pos = at;
+        while pos < end {
+            self.open_starting(pos);
+            // Write up to the next boundary.
+            let mut stop = end;
+            if let Some(&top) = self.stack.last() {
+                stop = stop.min(self.highlights[top].end);
+            }
+            if let Some(&next) = self.starts.get(self.next_start) {
+                stop = stop.min(self.highlights[next].start.max(pos + 1));
+            }
+            let stop = ceil_boundary(self.text, stop.max(pos + 1)).min(end);
+            escape_into(&mut self.out, &self.text[pos..stop]);
+            pos = stop;
+            self.close_ending(pos);
+        }
+    }
+
+    /// Opens every highlight starting at or before `pos` (and reopens those paused).
+    fn open_starting(&mut self, pos: usize) {
+        while let Some(&i) = self.starts.get(self.next_start).filter(|&&i| self.highlights[i].start <= pos) {
+            self.next_start += 1;
+            if self.highlights[i].end <= pos {
+                continue; // empty or already past: nothing to mark
+            }
+            self.resume();
+            self.out.push_str(&self.highlights[i].open);
+            self.opened[i] = true;
+            self.stack.push(i);
+        }
+        if !self.stack.is_empty() {
+            self.resume();
+        }
+    }
+
+    fn resume(&mut self) {
+        if !self.in_output {
+            reopen(&mut self.out, self.highlights, &self.stack, &mut self.opened);
+            self.in_output = true;
+        }
+    }
+
+    /// Closes every highlight ending at `pos`, right away: its note belongs here.
+    fn close_ending(&mut self, pos: usize) {
+        while let Some(&top) = self.stack.last() {
+            if self.highlights[top].end > pos {
+                break;
+            }
+            self.stack.pop();
+            if self.in_output {
+                self.out.push_str(&self.highlights[top].close);
+            }
+            if self.link_depth > 0 {
+                self.pending.push(top);
+            } else {
+                self.out.push_str(&self.highlights[top].after);
+            }
+        }
+        if self.stack.is_empty() {
+            self.in_output = false;
+        }
+    }
+
+    fn finish(mut self) -> String {
+        self.close_all();
+        for i in std::mem::take(&mut self.stack).into_iter().rev().chain(std::mem::take(&mut self.pending)) {
+            self.out.push_str(&self.highlights[i].after);
+        }
+        self.out
+    }
 }
 
 fn reopen(out: &mut String, highlights: &[Highlight], stack: &[usize], opened: &mut [bool]) {

@@ -132,14 +132,9 @@ pub struct Made {
 }
 
 /// Runs load → validate → anchor → render (and the link check when asked), writing
-/// nothing. `cache` keeps parsed articles between runs of a long-lived process (`serve`).
+/// nothing. `cache` keeps parsed articles between runs.
 pub fn make(opts: &Options, cache: &mut load::Cache) -> (Report, Option<Made>) {
-    make_with(opts, cache, None)
-}
-
-/// [`make`], reusing rendered work kept in `memo` (see [`render::Memo`]).
-pub fn make_with(opts: &Options, cache: &mut load::Cache, memo: Option<&render::Memo>) -> (Report, Option<Made>) {
-    make_inner(opts, cache, memo, &mut Vec::new(), None, None)
+    make_inner(opts, cache, &mut Vec::new(), None, None)
 }
 
 /// What a long-lived process (`serve`) keeps in memory between builds, as `build` keeps
@@ -168,7 +163,7 @@ impl Memory {
 /// reuses. `Made::rendered` holds no pages: the sink has them.
 pub fn make_in(opts: &Options, memory: &mut Memory, sink: &dyn render::Sink) -> (Report, Option<Made>) {
     let held = Held { sink, known: &mut memory.known, parts: &memory.parts };
-    make_inner(opts, &mut memory.cache, None, &mut Vec::new(), None, Some(held))
+    make_inner(opts, &mut memory.cache, &mut Vec::new(), None, Some(held))
 }
 
 /// What [`make_in`] lends the stages.
@@ -191,7 +186,6 @@ struct To<'a> {
 fn make_inner(
     opts: &Options,
     cache: &mut load::Cache,
-    memo: Option<&render::Memo>,
     suggestions: &mut Vec<Suggestion>,
     to: Option<To<'_>>,
     held: Option<Held<'_>>,
@@ -244,9 +238,9 @@ fn make_inner(
     }
     let checked = Checked { site, marks, keep, highlighter, report, laps };
     match (to, held) {
-        (Some(to), _) => write_out(checked, to, memo, cache),
+        (Some(to), _) => write_out(checked, to, cache),
         (None, Some(held)) => make_held(checked, held),
-        (None, None) => in_memory(checked, memo, opts.check_links),
+        (None, None) => in_memory(checked, opts.check_links),
     }
 }
 
@@ -353,12 +347,7 @@ impl Checked {
 
 /// The render and write stages of a build: pages streamed into the output's twin, which
 /// is swapped in.
-fn write_out(
-    mut c: Checked,
-    to: To<'_>,
-    memo: Option<&render::Memo>,
-    cache: &mut load::Cache,
-) -> (Report, Option<Made>) {
+fn write_out(mut c: Checked, to: To<'_>, cache: &mut load::Cache) -> (Report, Option<Made>) {
     let To { output, store } = to;
     let write_error = |e: std::io::Error| {
         Diagnostic::error("io-write", format!("cannot write the site to {}: {e}", output.display()))
@@ -376,7 +365,7 @@ fn write_out(
         let _ = crate::marks::write(store, &c.marks, keep);
     }
     let sink = ToTwin { twin: &twin, error: &write_error };
-    let made = render::render_to(&c.site, &c.marks, &c.highlighter, memo, None, &sink);
+    let made = render::render_to(&c.site, &c.marks, &c.highlighter, None, &sink);
     let late = late_errors(&c.site, Some(store));
     let made = match made {
         Ok(m) if late.is_empty() => m,
@@ -414,8 +403,8 @@ fn write_out(
 
 /// The render stage into memory (`check`, tests): every page returned, and every link
 /// checked when asked.
-fn in_memory(mut c: Checked, memo: Option<&render::Memo>, check_links: bool) -> (Report, Option<Made>) {
-    let rendered = match render::render_with(&c.site, &c.marks, &c.highlighter, memo) {
+fn in_memory(mut c: Checked, check_links: bool) -> (Report, Option<Made>) {
+    let rendered = match render::render(&c.site, &c.marks, &c.highlighter) {
         Ok(r) => r,
         Err(ds) => {
             c.report.extend(ds);
@@ -423,9 +412,6 @@ fn in_memory(mut c: Checked, memo: Option<&render::Memo>, check_links: bool) -> 
             return (c.report, None);
         }
     };
-    if let Some(memo) = memo {
-        memo.settle();
-    }
     c.laps.lap("render");
     if check_links {
         c.report.extend(crate::links::check(&c.site, &rendered.pages));
@@ -447,7 +433,7 @@ fn in_memory(mut c: Checked, memo: Option<&render::Memo>, check_links: bool) -> 
 /// The render stage of [`make_in`]: pages to the held sink; on success, the marks and items
 /// kept for the next build.
 fn make_held(mut c: Checked, held: Held<'_>) -> (Report, Option<Made>) {
-    let made = render::render_to(&c.site, &c.marks, &c.highlighter, None, Some(held.parts), held.sink);
+    let made = render::render_to(&c.site, &c.marks, &c.highlighter, Some(held.parts), held.sink);
     c.report.extend(late_errors(&c.site, None));
     let made = match made {
         Ok(m) if !c.report.has_errors() => m,
@@ -537,12 +523,8 @@ impl render::Sink for ToTwin<'_> {
         self.twin.reuse(path, fingerprint).map_err(self.error)
     }
 
-    fn kept_items(&self, path: &str) -> Result<std::collections::HashSet<u64>, Diagnostic> {
-        self.twin.kept_items(path).map_err(self.error)
-    }
-
-    fn put_spliced(&self, path: &str, fingerprint: Option<u64>, runs: &dyn Runs) -> Result<(), Diagnostic> {
-        self.twin.put_spliced(path, fingerprint, runs).map_err(self.error)
+    fn put_runs(&self, path: &str, fingerprint: Option<u64>, runs: &dyn Runs) -> Result<(), Diagnostic> {
+        self.twin.put_runs(path, fingerprint, runs).map_err(self.error)
     }
 }
 
@@ -572,7 +554,7 @@ pub fn build(opts: &Options) -> Outcome {
     };
     let mut suggestions = Vec::new();
     let to = (!opts.dry_run).then_some(To { output: &output, store: &store });
-    let (mut report, made) = make_inner(opts, &mut load::Cache::default(), None, &mut suggestions, to, None);
+    let (mut report, made) = make_inner(opts, &mut load::Cache::default(), &mut suggestions, to, None);
     let Some(Made { rendered, counts, articles, claims, timings }) = made else {
         return Outcome { suggestions, ..failed(report) };
     };

@@ -9,6 +9,8 @@
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
@@ -487,20 +489,11 @@ struct Md<'a> {
     text: &'a str,
     html: OnceLock<String>,
     highlighter: &'a Highlighter,
-    memo: Option<&'a Memo>,
 }
 
 impl Md<'_> {
     fn html(&self) -> &str {
-        self.html.get_or_init(|| markdown(self.text, self.highlighter, self.memo))
-    }
-}
-
-/// `text` as HTML, from `memo` when `serve` keeps one.
-fn markdown(text: &str, highlighter: &Highlighter, memo: Option<&Memo>) -> String {
-    match memo {
-        Some(memo) => Memo::get_or(&memo.markdown, text, || markup::markdown_to_html(text, highlighter)),
-        None => markup::markdown_to_html(text, highlighter),
+        self.html.get_or_init(|| markup::markdown_to_html(self.text, self.highlighter))
     }
 }
 
@@ -528,7 +521,6 @@ struct Shared<'a> {
     /// Claim id → the discrepancies naming it, in file order.
     discrepancies_of: HashMap<&'a str, Vec<usize>>,
     highlighter: &'a Highlighter,
-    memo: Option<&'a Memo>,
 }
 
 /// The id of an appearance's mark: stable as long as the claim keeps its id and the
@@ -556,62 +548,10 @@ const FEED: &str = "feed.xml";
 
 type Job<'r> = Box<dyn Fn() -> Result<Done, Diagnostic> + Send + Sync + 'r>;
 
-/// What a long-lived process (`serve`) keeps between renders, so that a rebuild after an
-/// edit redoes only what the edit touched: markdown and TOML already turned into HTML,
-/// and every page with a fingerprint of everything it was rendered from (its template
-/// context and the templates). A page whose fingerprint did not change is not rendered
-/// again. Everything here is a pure function of its key, so reuse is always correct.
-#[derive(Default)]
-pub struct Memo {
-    /// The large pages' items, by fingerprint.
-    parts: Store,
-    markdown: Mutex<HashMap<String, String>>,
-    toml: Mutex<HashMap<String, String>>,
-    pages: Mutex<HashMap<String, Kept>>,
-}
-
-/// A rendered page and the fingerprint of what it was rendered from.
-type Kept = (u64, Arc<Vec<u8>>);
-
-impl Memo {
-    /// An empty memo.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Ends a successful render: the large pages' items it used are those the next render
-    /// starts from (items no page uses any more are let go).
-    pub fn settle(&self) {
-        self.parts.save();
-    }
-
-    fn get_or<F: FnOnce() -> String>(map: &Mutex<HashMap<String, String>>, key: &str, make: F) -> String {
-        if let Some(v) = map.lock().ok().and_then(|m| m.get(key).cloned()) {
-            return v;
-        }
-        let v = make();
-        if let Ok(mut m) = map.lock() {
-            m.insert(key.to_string(), v.clone());
-        }
-        v
-    }
-}
-
-/// Renders every page of the site.
+/// Renders every page of the site into memory.
 pub fn render(site: &Site, marks: &Marks, highlighter: &Highlighter) -> Result<Rendered, Vec<Diagnostic>> {
-    render_with(site, marks, highlighter, None)
-}
-
-/// Renders every page of the site into memory, reusing what `memo` kept from earlier
-/// renders.
-pub fn render_with(
-    site: &Site,
-    marks: &Marks,
-    highlighter: &Highlighter,
-    memo: Option<&Memo>,
-) -> Result<Rendered, Vec<Diagnostic>> {
     let pages = Collect(Mutex::new(Vec::new()));
-    let made = render_to(site, marks, highlighter, memo, None, &pages)?;
+    let made = render_to(site, marks, highlighter, None, &pages)?;
     let mut pages =
         pages.0.into_inner().map_err(|_| vec![Diagnostic::error("internal", "a render thread panicked")])?;
     pages.sort_by(|a, b| a.path.cmp(&b.path));
@@ -632,16 +572,9 @@ pub trait Sink: Sync {
         Ok(false)
     }
 
-    /// The keys of the items that the sink's copy of `path` holds, if it keeps one from
-    /// an earlier build (see [`crate::splice`]): [`Sink::put_spliced`] takes them from it,
-    /// so they need not be made.
-    fn kept_items(&self, _path: &str) -> Result<HashSet<u64>, Diagnostic> {
-        Ok(HashSet::new())
-    }
-
-    /// Takes one file made of pieces: text, and items, whose bytes are given unless
-    /// [`Sink::kept_items`] named them. By default the pieces are joined and [`Sink::put`].
-    fn put_spliced(&self, path: &str, fingerprint: Option<u64>, runs: &dyn Runs) -> Result<(), Diagnostic> {
+    /// Takes one file made of pieces, a run at a time (see [`crate::splice`]). By default
+    /// the pieces are joined and [`Sink::put`].
+    fn put_runs(&self, path: &str, fingerprint: Option<u64>, runs: &dyn Runs) -> Result<(), Diagnostic> {
         let bytes = splice::concat(runs)
             .ok_or_else(|| Diagnostic::error("internal", format!("an item of {path} was not made")))?;
         self.put(Page { path: path.to_string(), bytes }, fingerprint)
@@ -739,8 +672,8 @@ fn put_pieces(
     segs: Vec<Seg>,
     make: &(dyn Fn(usize) -> Result<Html, Diagnostic> + Sync),
 ) -> Result<(), Diagnostic> {
-    let pieces = Making { segs, kept: sink.kept_items(path)?, make, failed: Mutex::new(None) };
-    let put = sink.put_spliced(path, Some(fingerprint), &pieces);
+    let pieces = Making { segs, make, failed: Mutex::new(None) };
+    let put = sink.put_runs(path, Some(fingerprint), &pieces);
     // An item that could not be made stopped the writing: its error is the one to report.
     match pieces.failed.into_inner().ok().flatten() {
         Some(d) => Err(d),
@@ -751,8 +684,6 @@ fn put_pieces(
 /// The pieces of a file whose items are made as the sink takes them.
 struct Making<'m> {
     segs: Vec<Seg<'m>>,
-    /// Keys of the items the sink keeps: not made.
-    kept: HashSet<u64>,
     make: &'m (dyn Fn(usize) -> Result<Html, Diagnostic> + Sync),
     /// The first item that could not be made.
     failed: Mutex<Option<Diagnostic>>,
@@ -767,7 +698,7 @@ impl Runs for Making<'_> {
                 .par_iter()
                 .enumerate()
                 .map(|(i, seg)| match seg {
-                    Seg::Item { key, .. } if !self.kept.contains(key) => (self.make)(start + i).map(Some),
+                    Seg::Item { .. } => (self.make)(start + i).map(Some),
                     _ => Ok(None),
                 })
                 .collect::<Result<Vec<Option<Html>>, Diagnostic>>();
@@ -816,93 +747,142 @@ pub struct Made {
 /// Renders every page of the site and hands each file to `sink` as soon as it is made,
 /// from several threads: a build streams pages into the output's twin rather than holding
 /// the whole site in memory. Template errors are all collected; the first error of the
-/// sink stops the rendering of further pages.
+/// sink stops the rendering of further pages. `parts` keeps the large pages' items between
+/// renders (`serve`); without it they are made for this render only.
 pub fn render_to(
     site: &Site,
     marks: &Marks,
     highlighter: &Highlighter,
-    memo: Option<&Memo>,
     parts: Option<&Store>,
     sink: &dyn Sink,
 ) -> Result<Made, Vec<Diagnostic>> {
-    // The large pages' items: kept by the caller (beside the output), else by the memo
-    // (`serve`), else for this render only.
-    let kept_parts = parts.or(memo.map(|m| &m.parts));
     let local = Store::new();
-    let parts: &Store = kept_parts.unwrap_or(&local);
-    // Compiling templates and warming syntect's TOML grammar (its regexes compile on first
-    // use) are the two slowest fixed costs of a small build: do them side by side, and
-    // only once a page needs rendering (a rebuild that reuses every page needs neither).
-    let tera: std::sync::OnceLock<Result<tera::Tera, Vec<Diagnostic>>> = std::sync::OnceLock::new();
-    let tera_ready = || {
-        tera.get_or_init(|| {
-            // On a thread of its own, not rayon's: the other rayon worker may be blocked
-            // on this very initialisation, and could not take the work.
-            std::thread::scope(|scope| {
-                if !site.claims.claims.is_empty() {
-                    scope.spawn(|| highlighter.highlight("toml", "a = \"b\" # c\n[d]\ne = 2026-01-01\n"));
-                }
-                theme::compile(&site.theme)
-            })
-        })
-        .as_ref()
-        .ok()
-    };
-    // The templates are part of every page's fingerprint.
-    let templates_hash =
-        hash_of(site.theme.templates.iter().map(|(name, file)| (name, &*file.text)).collect::<Vec<_>>());
-    let shared = Shared::new(site, marks, highlighter, memo);
-    let config = &site.config;
-    let site_ctx = SiteCtx {
-        title: &config.title,
-        description: &config.description,
-        language: &config.language,
-        publisher: &config.publisher,
-        base_url: config.base_url.as_deref(),
-        repo_url: config.repo_url.as_deref(),
-        generator: format!("briefing {}", env!("CARGO_PKG_VERSION")),
-    };
-    // What every page shares is hashed once; each page then hashes only its own part.
-    let common_hash = fingerprint::of(&(templates_hash, &site_ctx, &config.verdicts));
-    // A large page's item sees only itself and the page's root.
-    let parts_common = |root: &str| fingerprint::of(&(templates_hash, root));
-    let index_parts = uses_parts(&site.theme, "index.html", &INDEX_PARTS);
-    let sources_parts = uses_parts(&site.theme, "sources.html", &["parts/source.html"]);
-    let page_fingerprint = |template: &str, root: &str, own: u64, lazy: &[Lazy<'_>], page: &PageCtx| {
-        fingerprint::of(&(
+    let r = Renderer::new(site, marks, highlighter, parts, &local, sink);
+    {
+        let jobs = r.jobs();
+        rayon::join(|| r.pages(&jobs), || r.whole_site());
+    }
+    r.finish()
+}
+
+/// One render of a site: what every page shares, and what the pages' jobs report.
+struct Renderer<'a> {
+    site: &'a Site,
+    shared: Shared<'a>,
+    highlighter: &'a Highlighter,
+    sink: &'a dyn Sink,
+    /// The large pages' items: kept by the caller (`serve`), or none.
+    kept_parts: Option<&'a Store>,
+    /// Where items are found and put: the kept store, else this render's own.
+    parts: &'a Store,
+    /// Compiled when a page first needs them: a rebuild that reuses every page never does.
+    tera: OnceLock<Result<tera::Tera, Vec<Diagnostic>>>,
+    site_ctx: SiteCtx<'a>,
+    /// The templates, part of every fingerprint.
+    templates_hash: u64,
+    /// What every page's fingerprint shares, hashed once.
+    common_hash: u64,
+    /// Whether the front page and the sources page are made of parts.
+    index_parts: bool,
+    sources_parts: bool,
+    /// Held while a large page is rendered whole (see [`Renderer::jobs`]).
+    one_big_page: Mutex<()>,
+    /// Paths of the files the sink took: for the sitemap, and so that a static file
+    /// never replaces a page.
+    paths: Mutex<Vec<String>>,
+    diags: Mutex<Vec<Diagnostic>>,
+    sink_failed: AtomicBool,
+    reused: AtomicUsize,
+}
+
+impl<'a> Renderer<'a> {
+    fn new(
+        site: &'a Site,
+        marks: &'a Marks,
+        highlighter: &'a Highlighter,
+        kept_parts: Option<&'a Store>,
+        local: &'a Store,
+        sink: &'a dyn Sink,
+    ) -> Self {
+        let templates_hash =
+            hash_of(site.theme.templates.iter().map(|(name, file)| (name, &*file.text)).collect::<Vec<_>>());
+        let config = &site.config;
+        let site_ctx = SiteCtx {
+            title: &config.title,
+            description: &config.description,
+            language: &config.language,
+            publisher: &config.publisher,
+            base_url: config.base_url.as_deref(),
+            repo_url: config.repo_url.as_deref(),
+            generator: format!("briefing {}", env!("CARGO_PKG_VERSION")),
+        };
+        let common_hash = fingerprint::of(&(templates_hash, &site_ctx, &config.verdicts));
+        Renderer {
+            site,
+            shared: Shared::new(site, marks, highlighter),
+            highlighter,
+            sink,
+            kept_parts,
+            parts: kept_parts.unwrap_or(local),
+            tera: OnceLock::new(),
+            site_ctx,
+            templates_hash,
             common_hash,
-            template,
-            root,
-            own,
-            lazy.iter().map(|l| (l.name, l.key)).collect::<Vec<_>>(),
-            page,
-        ))
-    };
-    let path_of = |template: &str, dir: &str| {
-        if template == "404.html" { "404.html".to_string() } else { format!("{dir}index.html") }
-    };
-    // The page made earlier from the same inputs: kept by `serve`, or in the sink.
-    let settled = |path: &str, fingerprint: u64| -> Option<Done> {
-        if let Some(memo) = memo {
-            let kept = memo
-                .pages
-                .lock()
-                .ok()
-                .and_then(|m| m.get(path).filter(|(k, _)| *k == fingerprint).map(|(_, b)| b.clone()));
-            if let Some(bytes) = kept {
-                return Some(Done::Made(Page { path: path.to_string(), bytes: bytes.to_vec() }, fingerprint));
-            }
+            index_parts: uses_parts(&site.theme, "index.html", &INDEX_PARTS),
+            sources_parts: uses_parts(&site.theme, "sources.html", &["parts/source.html"]),
+            one_big_page: Mutex::new(()),
+            paths: Mutex::new(Vec::new()),
+            diags: Mutex::new(Vec::new()),
+            sink_failed: AtomicBool::new(false),
+            reused: AtomicUsize::new(0),
         }
-        match sink.reuse(path, fingerprint) {
+    }
+
+    /// The compiled templates, or `None` if they do not compile (reported once, at the
+    /// end). Compiling them and warming syntect's TOML grammar (its regexes compile on
+    /// first use) are the two slowest fixed costs of a small build: done side by side.
+    fn tera(&self) -> Option<&tera::Tera> {
+        self.tera
+            .get_or_init(|| {
+                // On a thread of its own, not rayon's: the other rayon worker may be blocked
+                // on this very initialisation, and could not take the work.
+                std::thread::scope(|scope| {
+                    if !self.site.claims.claims.is_empty() {
+                        scope.spawn(|| self.highlighter.highlight("toml", "a = \"b\" # c\n[d]\ne = 2026-01-01\n"));
+                    }
+                    theme::compile(&self.site.theme)
+                })
+            })
+            .as_ref()
+            .ok()
+    }
+
+    /// A large page's items see only themselves and the page's root.
+    fn parts_common(&self, root: &str) -> u64 {
+        fingerprint::of(&(self.templates_hash, root))
+    }
+
+    /// A page's fingerprint: what every page shares, its template and root, its own
+    /// context's hash and the keys of its lazy parts.
+    fn fingerprint(&self, template: &str, root: &str, own: u64, lazy: &[Lazy<'_>], page: &PageCtx) -> u64 {
+        let lazy = lazy.iter().map(|l| (l.name, l.key)).collect::<Vec<_>>();
+        fingerprint::of(&(self.common_hash, template, root, own, lazy, page))
+    }
+
+    /// The page the sink has from an earlier build, made from the same inputs.
+    fn settled(&self, path: &str, fingerprint: u64) -> Option<Done> {
+        match self.sink.reuse(path, fingerprint) {
             Ok(true) => Some(Done::Reused(path.to_string())),
             Ok(false) => None,
             Err(d) => Some(Done::SinkFailed(d)),
         }
-    };
-    // The page's own keys win over the common ones, as `Context::extend` did.
-    let complete = |ctx: &mut Context, root: &str, page: &PageCtx| {
+    }
+
+    /// Adds what every page's context has; the page's own keys win, as
+    /// `Context::extend` did.
+    fn complete(&self, ctx: &mut Context, root: &str, page: &PageCtx) {
         if !ctx.contains_key("site") {
-            ctx.insert("site", &site_ctx);
+            ctx.insert("site", &self.site_ctx);
         }
         if !ctx.contains_key("root") {
             ctx.insert("root", root);
@@ -911,361 +891,369 @@ pub fn render_to(
             ctx.insert("page", page);
         }
         if !ctx.contains_key("verdicts") {
-            ctx.insert("verdicts", &config.verdicts);
+            ctx.insert("verdicts", &self.site.config.verdicts);
         }
-    };
-    let template_error = |e: tera::Error| theme::template_error(&site.theme, &e);
-    let made = |path: String, fingerprint: u64, html: String| {
-        let page = Page { path, bytes: html.into_bytes() };
-        if let Some(Ok(mut kept)) = memo.map(|m| m.pages.lock()) {
-            kept.insert(page.path.clone(), (fingerprint, Arc::new(page.bytes.clone())));
+    }
+
+    fn template_error(&self, e: tera::Error) -> Diagnostic {
+        theme::template_error(&self.site.theme, &e)
+    }
+
+    /// A page's template context for its path and metadata.
+    fn page(&self, title: &str, description: String, path: &str, og_type: &'static str) -> PageCtx {
+        PageCtx {
+            title: title.to_string(),
+            description,
+            path: path.to_string(),
+            canonical: self.shared.canonical(path),
+            og_type,
         }
-        Done::Made(page, fingerprint)
-    };
-    let render_one = |template: &str,
-                      dir: &str,
-                      root: &str,
-                      page: PageCtx,
-                      own: Own<'_>,
-                      lazy: Vec<Lazy<'_>>|
-     -> Result<Done, Diagnostic> {
+    }
+
+    /// Renders one page from its own context and its lazy parts, unless the sink has it.
+    fn render_one(
+        &self,
+        template: &str,
+        dir: &str,
+        root: &str,
+        page: PageCtx,
+        own: Own<'_>,
+        lazy: Vec<Lazy<'_>>,
+    ) -> Result<Done, Diagnostic> {
         let path = path_of(template, dir);
-        let fingerprint = page_fingerprint(template, root, own.hash, &lazy, &page);
-        if let Some(done) = settled(&path, fingerprint) {
+        let fingerprint = self.fingerprint(template, root, own.hash, &lazy, &page);
+        if let Some(done) = self.settled(&path, fingerprint) {
             return Ok(done);
         }
-        let Some(tera) = tera_ready() else { return Ok(Done::NoTemplates) };
+        let Some(tera) = self.tera() else { return Ok(Done::NoTemplates) };
         let mut ctx = (own.make)(tera)?;
         for l in lazy {
             ctx.insert(l.name, &(l.make)());
         }
-        complete(&mut ctx, root, &page);
-        let html = tera.render(template, &ctx).map_err(template_error)?;
-        Ok(made(path, fingerprint, html))
-    };
-    // A large page is rendered as a frame, with a marker for each item of its lists, and
-    // then the items are put in the markers' place: by the sink, which copies the items it
-    // kept from its previous copy of the page (see `splice.rs`), so that an edit makes the
-    // items it changed, and neither renders nor copies 17 MB of HTML through the template.
-    let render_big = |template: &str, dir: &str, root: &str, page: PageCtx, big: Big<'_>| -> Result<Done, Diagnostic> {
+        self.complete(&mut ctx, root, &page);
+        let html = tera.render(template, &ctx).map_err(|e| self.template_error(e))?;
+        Ok(Done::Made(Page { path, bytes: html.into_bytes() }, fingerprint))
+    }
+
+    /// Renders a large page as a frame, with a marker for each item of its lists, then
+    /// hands the sink the frame's text and the items in the markers' place, so that the
+    /// template never copies 17 MB of HTML and `serve` makes only the items an edit
+    /// changed.
+    fn render_big(
+        &self,
+        template: &str,
+        dir: &str,
+        root: &str,
+        page: PageCtx,
+        big: Big<'_>,
+    ) -> Result<Done, Diagnostic> {
         let path = path_of(template, dir);
-        let fingerprint = page_fingerprint(template, root, big.hash, &[], &page);
-        if let Some(done) = settled(&path, fingerprint) {
+        let fingerprint = self.fingerprint(template, root, big.hash, &[], &page);
+        if let Some(done) = self.settled(&path, fingerprint) {
             return Ok(done);
         }
-        let Some(tera) = tera_ready() else { return Ok(Done::NoTemplates) };
-        // `serve` keeps the page whole (its sink keeps nothing).
-        let kept = if memo.is_some() { HashSet::new() } else { sink.kept_items(&path)? };
-        let with = PartsWith { tera, root, store: parts, theme: &site.theme };
-        let mut items: Vec<(u64, Option<Html>)> = Vec::new();
+        let Some(tera) = self.tera() else { return Ok(Done::NoTemplates) };
+        let with = PartsWith { tera, root, store: self.parts, theme: &self.site.theme };
+        let mut items: Vec<(u64, Html)> = Vec::new();
         let mut fill = |list: &dyn Items| -> Result<Vec<Html>, Diagnostic> {
             let keys = list.keys();
-            let made = (0..keys.len())
-                .into_par_iter()
-                .map(|i| match kept.contains(&keys[i]) {
-                    true => Ok(None),
-                    false => list.make(i, &with).map(Some),
-                })
-                .collect::<Result<Vec<_>, Diagnostic>>()?;
+            let made = (0..keys.len()).into_par_iter().map(|i| list.make(i, &with)).collect::<Result<Vec<_>, _>>()?;
             let first = items.len();
             items.extend(keys.iter().copied().zip(made));
             Ok((first..items.len()).map(|n| Html::from(marker(fingerprint, n))).collect())
         };
         let mut ctx = (big.context)(&mut fill)?;
-        complete(&mut ctx, root, &page);
-        let frame = tera.render(template, &ctx).map_err(template_error)?;
+        self.complete(&mut ctx, root, &page);
+        let frame = tera.render(template, &ctx).map_err(|e| self.template_error(e))?;
         let Some((pieces, last)) = split(&frame, fingerprint, items.len()) else {
             // The template did more than place its items: render it with them.
             let mut fill =
                 |list: &dyn Items| (0..list.keys().len()).into_par_iter().map(|i| list.make(i, &with)).collect();
             let mut ctx = (big.context)(&mut fill)?;
-            complete(&mut ctx, root, &page);
-            let html = tera.render(template, &ctx).map_err(template_error)?;
-            return Ok(made(path, fingerprint, html));
+            self.complete(&mut ctx, root, &page);
+            let html = tera.render(template, &ctx).map_err(|e| self.template_error(e))?;
+            return Ok(Done::Made(Page { path, bytes: html.into_bytes() }, fingerprint));
         };
         let mut segs = Vec::with_capacity(2 * pieces.len() + 1);
         for (text, n) in pieces {
             segs.push(Seg::Text(text.as_bytes()));
             let (key, html) = &items[n];
-            segs.push(Seg::Item { key: *key, bytes: html.as_deref().map(str::as_bytes) });
+            segs.push(Seg::Item { key: *key, bytes: Some(html.as_bytes()) });
         }
         segs.push(Seg::Text(last.as_bytes()));
-        if memo.is_some() {
-            let bytes = splice::concat(&segs).unwrap_or_default();
-            return Ok(made(path, fingerprint, String::from_utf8(bytes).unwrap_or_default()));
-        }
-        match sink.put_spliced(&path, Some(fingerprint), &segs) {
+        match self.sink.put_runs(&path, Some(fingerprint), &segs) {
             Ok(()) => Ok(Done::Given(path)),
             Err(d) => Ok(Done::SinkFailed(d)),
         }
-    };
-    let page = |title: &str, description: String, path: &str, og_type: &'static str| PageCtx {
-        title: title.to_string(),
-        description,
-        path: path.to_string(),
-        canonical: shared.canonical(path),
-        og_type,
-    };
+    }
 
-    let shared = &shared;
-    let render_one = &render_one;
-    let render_big = &render_big;
-    let page = &page;
-    // Given their lists as data (a theme written before parts), the front page and the
-    // sources page have the largest template contexts of a build (hundreds of megabytes at
-    // 20,000 claims): one at a time, the other core rendering ordinary pages meanwhile.
-    // Made of parts, their contexts hold markers, and they are made side by side.
-    let one_big_page = Mutex::new(());
-    let one_big_page = &one_big_page;
-    let mut jobs: Vec<Job<'_>> = vec![
-        Box::new(|| {
-            let (lead_html, lists, timeline, counts) = shared.index_context(parts_common(""));
-            if !index_parts {
-                let _big = one_big_page.lock();
-                let ctx = FullIndexCtx {
-                    lead_html,
-                    discrepancies: lists.discrepancies.items,
-                    scorecard: lists.scorecard.items,
-                    articles: lists.articles.items,
-                    topics: lists.topics.into_iter().map(|(name, p)| TopicCtx { name, claims: p.items }).collect(),
-                    timeline,
-                    counts,
-                };
-                let p = page(&config.title, config.description.clone(), "", "website");
-                return render_one("index.html", "", "", p, Own::of(ctx), Vec::new());
-            }
-            let hash = fingerprint::of(&IndexCtx {
+    /// The front page: its lists as parts, or as data for a theme written before parts.
+    fn front_page(&self) -> Result<Done, Diagnostic> {
+        let config = &self.site.config;
+        let (lead_html, lists, timeline, counts) = self.shared.index_context(self.parts_common(""));
+        let p = self.page(&config.title, config.description.clone(), "", "website");
+        if !self.index_parts {
+            let _big = self.one_big_page.lock();
+            let ctx = FullIndexCtx {
+                lead_html,
+                discrepancies: lists.discrepancies.items,
+                scorecard: lists.scorecard.items,
+                articles: lists.articles.items,
+                topics: lists.topics.into_iter().map(|(name, p)| TopicCtx { name, claims: p.items }).collect(),
+                timeline,
+                counts,
+            };
+            return self.render_one("index.html", "", "", p, Own::of(ctx), Vec::new());
+        }
+        let hash = fingerprint::of(&IndexCtx {
+            lead_html: lead_html.clone(),
+            discrepancies: &lists.discrepancies.keys,
+            scorecard: &lists.scorecard.keys,
+            articles: &lists.articles.keys,
+            topics: lists.topics.iter().map(|(name, p)| TopicCtx { name, claims: &p.keys }).collect(),
+            timeline: &timeline,
+            counts: &counts,
+        });
+        let context = move |fill: &mut Fill| -> Result<Context, Diagnostic> {
+            let ctx = IndexCtx {
                 lead_html: lead_html.clone(),
-                discrepancies: &lists.discrepancies.keys,
-                scorecard: &lists.scorecard.keys,
-                articles: &lists.articles.keys,
-                topics: lists.topics.iter().map(|(name, p)| TopicCtx { name, claims: &p.keys }).collect(),
+                discrepancies: fill(&lists.discrepancies)?,
+                scorecard: fill(&lists.scorecard)?,
+                articles: fill(&lists.articles)?,
+                topics: lists.topics.iter().map(|(name, p)| Ok(TopicCtx { name, claims: fill(p)? })).collect::<Result<
+                    Vec<_>,
+                    Diagnostic,
+                >>(
+                )?,
                 timeline: &timeline,
                 counts: &counts,
-            });
-            let context = move |fill: &mut Fill| -> Result<Context, Diagnostic> {
-                let ctx = IndexCtx {
-                    lead_html: lead_html.clone(),
-                    discrepancies: fill(&lists.discrepancies)?,
-                    scorecard: fill(&lists.scorecard)?,
-                    articles: fill(&lists.articles)?,
-                    topics: lists
-                        .topics
-                        .iter()
-                        .map(|(name, p)| Ok(TopicCtx { name, claims: fill(p)? }))
-                        .collect::<Result<Vec<_>, Diagnostic>>()?,
-                    timeline: &timeline,
-                    counts: &counts,
-                };
-                Ok(Context::from_serialize(&ctx).unwrap_or_default())
             };
-            let p = page(&config.title, config.description.clone(), "", "website");
-            render_big("index.html", "", "", p, Big { hash, context: Box::new(context) })
-        }),
-        Box::new(|| {
-            let mut p = page("Page not found", config.description.clone(), "404.html", "website");
-            p.canonical = None;
-            // Served at any depth: only an absolute base can make its links work.
-            let root = config.base_url.clone().unwrap_or_default();
-            render_one("404.html", "", &root, p, Own::of(NoCtx {}), Vec::new())
-        }),
-        Box::new(|| {
-            let description = format!("Every source cited by the fact-checks of “{}”.", config.title);
-            let sources = shared.sources_context(parts_common("../"));
-            if !sources_parts {
-                let _big = one_big_page.lock();
-                let p = page("Sources", description, "sources/", "website");
-                return render_one(
-                    "sources.html",
-                    "sources/",
-                    "../",
-                    p,
-                    Own::of(SourcesCtx { sources: sources.items }),
-                    Vec::new(),
-                );
-            }
-            let hash = fingerprint::of(&SourcesCtx { sources: &sources.keys });
-            let context = move |fill: &mut Fill| -> Result<Context, Diagnostic> {
-                Ok(Context::from_serialize(SourcesCtx { sources: fill(&sources)? }).unwrap_or_default())
-            };
-            let p = page("Sources", description, "sources/", "website");
-            render_big("sources.html", "sources/", "../", p, Big { hash, context: Box::new(context) })
-        }),
-        Box::new(|| {
-            let description = format!("Corrections to the fact-checks of “{}”, and how we correct.", config.title);
-            let p = page("Corrections", description, "corrections/", "website");
-            render_one("corrections.html", "corrections/", "../", p, Own::of(shared.corrections_context()), Vec::new())
-        }),
-    ];
-    for (i, article) in site.articles.iter().enumerate() {
-        jobs.push(Box::new(move || {
-            let dir = format!("articles/{}/", article.slug);
-            let p = page(&article.meta.title, shared.article_description(i), &dir, "article");
-            let (ctx, body) = shared.article_context(i);
-            render_one("article.html", &dir, "../../", p, Own::of(ctx), vec![body])
-        }));
-    }
-    for (i, claim) in site.claims.claims.iter().enumerate() {
-        jobs.push(Box::new(move || {
-            let dir = format!("claims/{}/", claim.id.value);
-            let c = &shared.claims[i];
-            let p = page(&claim.claim, format!("{}: {}", c.verdict.label, claim.finding), &dir, "article");
-            let (ctx, lazy) = shared.claim_page_context(i);
-            render_one("claim.html", &dir, "../../", p, Own::of(ctx), lazy)
-        }));
+            Ok(Context::from_serialize(&ctx).unwrap_or_default())
+        };
+        self.render_big("index.html", "", "", p, Big { hash, context: Box::new(context) })
     }
 
-    // Paths of the pages: for the sitemap, and so that a static file never replaces a page.
-    let paths: Mutex<Vec<String>> = Mutex::new(Vec::with_capacity(jobs.len()));
-    let diags: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
-    let sink_failed = std::sync::atomic::AtomicBool::new(false);
-    let reused = std::sync::atomic::AtomicUsize::new(0);
-    let fail = |d: Diagnostic| {
-        if !sink_failed.swap(true, std::sync::atomic::Ordering::Relaxed)
-            && let Ok(mut ds) = diags.lock()
-        {
-            ds.push(d);
+    /// The sources page: its list as parts, or as data for a theme written before parts.
+    fn sources_page(&self) -> Result<Done, Diagnostic> {
+        let description = format!("Every source cited by the fact-checks of “{}”.", self.site.config.title);
+        let sources = self.shared.sources_context(self.parts_common("../"));
+        let p = self.page("Sources", description, "sources/", "website");
+        if !self.sources_parts {
+            let _big = self.one_big_page.lock();
+            let ctx = Own::of(SourcesCtx { sources: sources.items });
+            return self.render_one("sources.html", "sources/", "../", p, ctx, Vec::new());
         }
-    };
-    let give = |page: Page, fingerprint: Option<u64>| {
-        let path = page.path.clone();
-        if let Err(d) = sink.put(page, fingerprint) {
-            return fail(d);
-        }
-        if let Ok(mut p) = paths.lock() {
-            p.push(path);
-        }
-    };
-    // A file that the build record may say is in place already, made from the same inputs.
-    let unless_kept = |path: &str, fingerprint: u64, make: &dyn Fn() -> String| {
-        if sink_failed.load(std::sync::atomic::Ordering::Relaxed) {
-            return;
-        }
-        match sink.reuse(path, fingerprint) {
-            Ok(true) => {
-                if let Ok(mut p) = paths.lock() {
-                    p.push(path.to_string());
-                }
-            }
-            Ok(false) => give(Page { path: path.into(), bytes: make().into_bytes() }, Some(fingerprint)),
-            Err(d) => fail(d),
-        }
-    };
-    // The feed and the export are made from the config, the claims file and the articles
-    // (the marks are found from these): one key for both. They are made side by side with
-    // the pages: the export is mostly writing (77 MB at 10,000 articles), which the pages'
-    // work can overlap. A theme's static file of the same name wins, as for the other
-    // generated files (no page can have these names).
-    let is_static = |path: &str| site.theme.statics.iter().any(|(p, _)| p == path);
-    // A file made from the whole site, unless the sink keeps it from inputs with this key.
-    let whole_file = |path: &str, key: u64, put: &dyn Fn(u64) -> Result<(), Diagnostic>| {
-        if is_static(path) || sink_failed.load(std::sync::atomic::Ordering::Relaxed) {
-            return;
-        }
-        let made = match sink.reuse(path, key) {
-            Ok(true) => Ok(()),
-            Ok(false) => put(key),
-            Err(d) => Err(d),
+        let hash = fingerprint::of(&SourcesCtx { sources: &sources.keys });
+        let context = move |fill: &mut Fill| -> Result<Context, Diagnostic> {
+            Ok(Context::from_serialize(SourcesCtx { sources: fill(&sources)? }).unwrap_or_default())
         };
-        match made {
-            Ok(()) => {
-                if let Ok(mut p) = paths.lock() {
-                    p.push(path.to_string());
-                }
-            }
-            Err(d) => fail(d),
+        self.render_big("sources.html", "sources/", "../", p, Big { hash, context: Box::new(context) })
+    }
+
+    /// Every page's job. Given their lists as data (a theme written before parts), the
+    /// front page and the sources page have the largest template contexts of a build
+    /// (hundreds of megabytes at 20,000 claims): one at a time, the other core rendering
+    /// ordinary pages meanwhile. Made of parts, their contexts hold markers, and they are
+    /// made side by side.
+    fn jobs(&self) -> Vec<Job<'_>> {
+        let config = &self.site.config;
+        let mut jobs: Vec<Job<'_>> = vec![
+            Box::new(|| self.front_page()),
+            Box::new(|| {
+                let mut p = self.page("Page not found", config.description.clone(), "404.html", "website");
+                p.canonical = None;
+                // Served at any depth: only an absolute base can make its links work.
+                let root = config.base_url.clone().unwrap_or_default();
+                self.render_one("404.html", "", &root, p, Own::of(NoCtx {}), Vec::new())
+            }),
+            Box::new(|| self.sources_page()),
+            Box::new(|| {
+                let description = format!("Corrections to the fact-checks of “{}”, and how we correct.", config.title);
+                let p = self.page("Corrections", description, "corrections/", "website");
+                let ctx = Own::of(self.shared.corrections_context());
+                self.render_one("corrections.html", "corrections/", "../", p, ctx, Vec::new())
+            }),
+        ];
+        for (i, article) in self.site.articles.iter().enumerate() {
+            jobs.push(Box::new(move || {
+                let dir = format!("articles/{}/", article.slug);
+                let p = self.page(&article.meta.title, self.shared.article_description(i), &dir, "article");
+                let (ctx, body) = self.shared.article_context(i);
+                self.render_one("article.html", &dir, "../../", p, Own::of(ctx), vec![body])
+            }));
         }
-    };
-    let whole_site = || {
-        let site_key = export::key(site);
-        whole_file(FEED, fingerprint::of(&(FEED, site_key)), &|key| put_feed(shared, kept_parts, sink, key));
-        whole_file(CLAIMS_JSON, site_key, &|key| put_claims_json(shared, kept_parts, sink, key));
-    };
-    let pages = || {
+        for (i, claim) in self.site.claims.claims.iter().enumerate() {
+            jobs.push(Box::new(move || {
+                let dir = format!("claims/{}/", claim.id.value);
+                let c = &self.shared.claims[i];
+                let p = self.page(&claim.claim, format!("{}: {}", c.verdict.label, claim.finding), &dir, "article");
+                let (ctx, lazy) = self.shared.claim_page_context(i);
+                self.render_one("claim.html", &dir, "../../", p, Own::of(ctx), lazy)
+            }));
+        }
+        jobs
+    }
+
+    /// Runs the pages' jobs side by side, handing each page to the sink.
+    fn pages(&self, jobs: &[Job<'_>]) {
         jobs.par_iter().for_each(|job| {
-            if sink_failed.load(std::sync::atomic::Ordering::Relaxed) {
+            if self.sink_failed.load(Relaxed) {
                 return;
             }
             match job() {
-                Ok(Done::Made(page, fingerprint)) => give(page, Some(fingerprint)),
+                Ok(Done::Made(page, fingerprint)) => self.give(page, Some(fingerprint)),
                 Ok(Done::Reused(path)) => {
-                    reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    if let Ok(mut p) = paths.lock() {
-                        p.push(path);
-                    }
+                    self.reused.fetch_add(1, Relaxed);
+                    self.taken(path);
                 }
-                Ok(Done::Given(path)) => {
-                    if let Ok(mut p) = paths.lock() {
-                        p.push(path);
-                    }
-                }
+                Ok(Done::Given(path)) => self.taken(path),
                 Ok(Done::NoTemplates) => {}
-                Ok(Done::SinkFailed(d)) => fail(d),
+                Ok(Done::SinkFailed(d)) => self.fail(d),
                 Err(d) => {
-                    if let Ok(mut ds) = diags.lock() {
+                    if let Ok(mut ds) = self.diags.lock() {
                         ds.push(d);
                     }
                 }
             }
         })
-    };
-    rayon::join(pages, whole_site);
-    if let Some(Err(ds)) = tera.get() {
-        return Err(ds.clone());
     }
-    let failed = |diags: &Mutex<Vec<Diagnostic>>| -> Option<Vec<Diagnostic>> {
-        let mut ds = diags.lock().map(|d| d.clone()).unwrap_or_default();
-        // Jobs finish in any order; errors are reported in a stable one.
+
+    /// The feed and the export, made from the config, the claims file and the articles
+    /// (the marks are found from these): one key for both. They are made side by side
+    /// with the pages: the export is mostly writing (77 MB at 10,000 articles), which the
+    /// pages' work can overlap.
+    fn whole_site(&self) {
+        let site_key = export::key(self.site);
+        let (shared, parts, sink) = (&self.shared, self.kept_parts, self.sink);
+        self.whole_file(FEED, fingerprint::of(&(FEED, site_key)), &|key| put_feed(shared, parts, sink, key));
+        self.whole_file(CLAIMS_JSON, site_key, &|key| put_claims_json(shared, parts, sink, key));
+    }
+
+    /// A file made from the whole site, unless the sink keeps it from inputs with this
+    /// key. A theme's static file of the same name wins, as for the other generated files
+    /// (no page can have these names).
+    fn whole_file(&self, path: &str, key: u64, put: &dyn Fn(u64) -> Result<(), Diagnostic>) {
+        if self.is_static(path) || self.sink_failed.load(Relaxed) {
+            return;
+        }
+        let made = match self.sink.reuse(path, key) {
+            Ok(true) => Ok(()),
+            Ok(false) => put(key),
+            Err(d) => Err(d),
+        };
+        match made {
+            Ok(()) => self.taken(path.to_string()),
+            Err(d) => self.fail(d),
+        }
+    }
+
+    fn is_static(&self, path: &str) -> bool {
+        self.site.theme.statics.iter().any(|(p, _)| p == path)
+    }
+
+    /// The sink took the file at `path`.
+    fn taken(&self, path: String) {
+        if let Ok(mut p) = self.paths.lock() {
+            p.push(path);
+        }
+    }
+
+    /// The sink failed: its first error is reported, and no more pages are made.
+    fn fail(&self, d: Diagnostic) {
+        if !self.sink_failed.swap(true, Relaxed)
+            && let Ok(mut ds) = self.diags.lock()
+        {
+            ds.push(d);
+        }
+    }
+
+    fn give(&self, page: Page, fingerprint: Option<u64>) {
+        let path = page.path.clone();
+        match self.sink.put(page, fingerprint) {
+            Ok(()) => self.taken(path),
+            Err(d) => self.fail(d),
+        }
+    }
+
+    /// A file that the sink may have already, made from the same inputs.
+    fn unless_kept(&self, path: &str, fingerprint: u64, make: &dyn Fn() -> String) {
+        if self.sink_failed.load(Relaxed) {
+            return;
+        }
+        match self.sink.reuse(path, fingerprint) {
+            Ok(true) => self.taken(path.to_string()),
+            Ok(false) => self.give(Page { path: path.into(), bytes: make().into_bytes() }, Some(fingerprint)),
+            Err(d) => self.fail(d),
+        }
+    }
+
+    /// The errors so far, in a stable order (jobs finish in any order), if any.
+    fn failed(&self) -> Option<Vec<Diagnostic>> {
+        let mut ds = self.diags.lock().map(|d| d.clone()).unwrap_or_default();
         ds.sort_by_key(|d| (d.line_col(), d.message.clone()));
         (!ds.is_empty()).then_some(ds)
-    };
-    if let Some(ds) = failed(&diags) {
-        return Err(ds);
     }
-    let rendered: std::collections::HashSet<String> =
-        paths.lock().map(|p| p.iter().cloned().collect()).unwrap_or_default();
-    // Then the files made from the whole site. The first of two with the same name wins:
-    // a page over a static file, a theme's static file over a generated one.
-    let mut extra: Vec<Page> = Vec::new();
-    for (path, bytes) in &site.theme.statics {
-        extra.push(Page { path: path.clone(), bytes: bytes.clone() });
+
+    /// After the pages: the files made from the list of them (the sitemap), the theme's
+    /// static files and the code stylesheet; then what the render made.
+    fn finish(self) -> Result<Made, Vec<Diagnostic>> {
+        if let Some(Err(ds)) = self.tera.get() {
+            return Err(ds.clone());
+        }
+        if let Some(ds) = self.failed() {
+            return Err(ds);
+        }
+        let config = &self.site.config;
+        let rendered: HashSet<String> = self.paths.lock().map(|p| p.iter().cloned().collect()).unwrap_or_default();
+        // The first of two with the same name wins: a page over a static file, a theme's
+        // static file over a generated one.
+        let mut extra: Vec<Page> = Vec::new();
+        for (path, bytes) in &self.site.theme.statics {
+            extra.push(Page { path: path.clone(), bytes: bytes.clone() });
+        }
+        if config.base_url.is_some() {
+            extra.push(Page { path: "robots.txt".into(), bytes: feed::robots(self.site).into_bytes() });
+            let mut all: Vec<&str> = rendered
+                .iter()
+                .map(String::as_str)
+                .chain(extra.iter().map(|p| p.path.as_str()))
+                .chain([FEED, HIGHLIGHT_CSS, CLAIMS_JSON])
+                .collect();
+            all.sort_unstable();
+            all.dedup();
+            let sitemap = feed::sitemap(self.site, &all);
+            extra.push(Page { path: "sitemap.xml".into(), bytes: sitemap.into_bytes() });
+        }
+        let mut seen = rendered;
+        extra.retain(|p| seen.insert(p.path.clone()));
+        // The code stylesheet depends on nothing but the program, which the build record
+        // names: a constant fingerprint lets a rebuild skip making it (syntect's themes
+        // take a few milliseconds to load).
+        if seen.insert(HIGHLIGHT_CSS.to_string()) {
+            self.unless_kept(HIGHLIGHT_CSS, hash_of(HIGHLIGHT_CSS), &highlight::stylesheet);
+        }
+        for page in extra {
+            self.give(page, None);
+        }
+        if let Some(ds) = self.failed() {
+            return Err(ds);
+        }
+        let paths = self.paths.into_inner().unwrap_or_default();
+        let pages = paths.iter().filter(|p| p.ends_with(".html")).count();
+        let shared = &self.shared;
+        let flags =
+            shared.appearance_marks.keys().filter(|(c, _)| shared.verdict(&self.site.claims.claims[*c]).flag).count();
+        Ok(Made { files: paths.len(), pages, flags, reused: self.reused.into_inner() })
     }
-    if config.base_url.is_some() {
-        extra.push(Page { path: "robots.txt".into(), bytes: feed::robots(site).into_bytes() });
-        let mut all: Vec<&str> = rendered
-            .iter()
-            .map(String::as_str)
-            .chain(extra.iter().map(|p| p.path.as_str()))
-            .chain([FEED, HIGHLIGHT_CSS, CLAIMS_JSON])
-            .collect();
-        all.sort_unstable();
-        all.dedup();
-        let sitemap = feed::sitemap(site, &all);
-        extra.push(Page { path: "sitemap.xml".into(), bytes: sitemap.into_bytes() });
-    }
-    let mut seen = rendered;
-    extra.retain(|p| seen.insert(p.path.clone()));
-    // The code stylesheet depends on nothing but the program, which the build record
-    // names: a constant fingerprint lets a rebuild skip making it (syntect's themes take
-    // a few milliseconds to load).
-    if seen.insert(HIGHLIGHT_CSS.to_string()) {
-        unless_kept(HIGHLIGHT_CSS, hash_of(HIGHLIGHT_CSS), &highlight::stylesheet);
-    }
-    for page in extra {
-        give(page, None);
-    }
-    if let Some(ds) = failed(&diags) {
-        return Err(ds);
-    }
-    let paths = paths.into_inner().unwrap_or_default();
-    let files = paths.len();
-    let pages = paths.iter().filter(|p| p.ends_with(".html")).count();
-    let flags = shared.appearance_marks.keys().filter(|(c, _)| shared.verdict(&site.claims.claims[*c]).flag).count();
-    Ok(Made { files, pages, flags, reused: reused.into_inner() })
+}
+
+/// Where a page's template puts it.
+fn path_of(template: &str, dir: &str) -> String {
+    if template == "404.html" { "404.html".to_string() } else { format!("{dir}index.html") }
 }
 
 impl<'a> Shared<'a> {
-    fn new(site: &'a Site, marks: &'a Marks, highlighter: &'a Highlighter, memo: Option<&'a Memo>) -> Self {
+    fn new(site: &'a Site, marks: &'a Marks, highlighter: &'a Highlighter) -> Self {
         let mut appearance_marks = HashMap::new();
         for (ai, list) in marks.iter().enumerate() {
             for m in list {
@@ -1292,7 +1280,6 @@ impl<'a> Shared<'a> {
             claim_refs: Vec::new(),
             discrepancies_of,
             highlighter,
-            memo,
         };
         shared.article_refs =
             site.articles.par_iter().enumerate().map(|(i, a)| Arc::new(Keyed::new(shared.article_ref(i, a)))).collect();
@@ -1321,7 +1308,7 @@ impl<'a> Shared<'a> {
 
     /// `text` as HTML, converted when a template first asks for it.
     fn md_lazy(&self, text: &'a str) -> Md<'a> {
-        Md { text, html: OnceLock::new(), highlighter: self.highlighter, memo: self.memo }
+        Md { text, html: OnceLock::new(), highlighter: self.highlighter }
     }
 
     /// A claim as a list shows it.
@@ -1336,7 +1323,7 @@ impl<'a> Shared<'a> {
     }
 
     fn md(&self, text: &str) -> String {
-        markdown(text, self.highlighter, self.memo)
+        markup::markdown_to_html(text, self.highlighter)
     }
 
     fn article_ref(&self, i: usize, a: &'a Article) -> ArticleRef<'a> {
@@ -1447,17 +1434,11 @@ impl<'a> Shared<'a> {
         let entry = &file.text[claim.span.clone()];
         let (first, _) = file.line_col(claim.span.start);
         let (last, _) = file.line_col(claim.span.end.saturating_sub(1).max(claim.span.start));
-        let (highlighter, memo) = (self.highlighter, self.memo);
+        let highlighter = self.highlighter;
         let recorded_html = move || {
-            let highlight = || {
-                highlighter
-                    .highlight("toml", &format!("{entry}\n"))
-                    .unwrap_or_else(|| format!("<code>{}</code>", escape(entry)))
-            };
-            match memo {
-                Some(memo) => Memo::get_or(&memo.toml, entry, highlight),
-                None => highlight(),
-            }
+            highlighter
+                .highlight("toml", &format!("{entry}\n"))
+                .unwrap_or_else(|| format!("<code>{}</code>", escape(entry)))
         };
         let edit_url = site
             .config

@@ -30,16 +30,13 @@ pub enum Table {
     Marks,
     /// Each output page's fingerprint and file identity (`record.rs`).
     Record,
-    /// What the largest output files are made of (`splice.rs`).
-    Layouts,
     /// The folders of the output and of its twin (`tree.rs`).
     Tree,
 }
 
 impl Table {
     /// Every table, in the order `docs/architecture.md` lists them.
-    pub const ALL: [Table; 6] =
-        [Table::Fronts, Table::Pieces, Table::Marks, Table::Record, Table::Layouts, Table::Tree];
+    pub const ALL: [Table; 5] = [Table::Fronts, Table::Pieces, Table::Marks, Table::Record, Table::Tree];
 
     /// The table's file name in the cache folder.
     pub fn name(self) -> &'static str {
@@ -48,7 +45,6 @@ impl Table {
             Table::Pieces => "pieces",
             Table::Marks => "marks",
             Table::Record => "record",
-            Table::Layouts => "layouts",
             Table::Tree => "tree",
         }
     }
@@ -57,13 +53,13 @@ impl Table {
     /// table of the old format is ignored.
     fn version(self) -> u32 {
         match self {
-            Table::Fronts | Table::Pieces | Table::Marks | Table::Record | Table::Layouts | Table::Tree => 2,
+            Table::Fronts | Table::Pieces | Table::Marks | Table::Record | Table::Tree => 2,
         }
     }
 
     /// Whether the table describes the output's files (and so is void for another output).
     fn of_output(self) -> bool {
-        matches!(self, Table::Record | Table::Layouts | Table::Tree)
+        matches!(self, Table::Record | Table::Tree)
     }
 }
 

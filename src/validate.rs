@@ -13,18 +13,25 @@ use crate::tomlfile::{Sp, nearest, quoted_list};
 
 /// Checks the site's cross-references. Errors stop the build; warnings do not.
 pub fn validate(site: &Site) -> Vec<Diagnostic> {
-    let file = &site.claims_file;
     let claims = &site.claims;
     let mut diags = Vec::new();
+    check_ids(&mut diags, &site.claims_file, "claim", claims.claims.iter().map(|c| &c.id));
+    check_ids(&mut diags, &site.claims_file, "discrepancy", claims.discrepancies.iter().map(|d| &d.id));
+    check_claims(&mut diags, site);
+    check_discrepancies(&mut diags, site);
+    check_corrections(&mut diags, site);
+    check_untouched(&mut diags, site);
+    diags
+}
 
+/// Each claim's verdict is on the scale, and its appearances and the artifacts name
+/// articles that exist; a claim that appears nowhere is a warning.
+fn check_claims(diags: &mut Vec<Diagnostic>, site: &Site) {
+    let file = &site.claims_file;
     let slugs: Vec<&str> = site.articles.iter().map(|a| a.slug.as_str()).collect();
     let slug_set: HashSet<&str> = slugs.iter().copied().collect();
     let verdicts: Vec<&str> = site.config.verdicts.iter().map(|v| v.key.as_str()).collect();
-
-    check_ids(&mut diags, file, "claim", claims.claims.iter().map(|c| &c.id));
-    check_ids(&mut diags, file, "discrepancy", claims.discrepancies.iter().map(|d| &d.id));
-
-    for claim in &claims.claims {
+    for claim in &site.claims.claims {
         if !verdicts.contains(&claim.verdict.as_str()) {
             let mut d = Diagnostic::error("unknown-verdict", format!("unknown verdict `{}`", claim.verdict.value)).at(
                 file,
@@ -37,7 +44,7 @@ pub fn validate(site: &Site) -> Vec<Diagnostic> {
             diags.push(d.help(format!("use one of: {}", quoted_list(&verdicts))));
         }
         for q in &claim.appearances {
-            check_article(&mut diags, site, &slugs, &slug_set, &q.article);
+            check_article(diags, site, &slugs, &slug_set, &q.article);
         }
         if claim.appearances.is_empty() {
             diags.push(
@@ -47,13 +54,16 @@ pub fn validate(site: &Site) -> Vec<Diagnostic> {
             );
         }
     }
-    for artifact in &claims.artifacts {
-        check_article(&mut diags, site, &slugs, &slug_set, &artifact.quote.article);
+    for artifact in &site.claims.artifacts {
+        check_article(diags, site, &slugs, &slug_set, &artifact.quote.article);
     }
+}
 
-    let claim_ids: Vec<&str> = claims.claims.iter().map(|c| c.id.as_str()).collect();
-    let claim_set: HashSet<&str> = claim_ids.iter().copied().collect();
-    for disc in &claims.discrepancies {
+/// A discrepancy names at least one claim, and only claims that exist.
+fn check_discrepancies(diags: &mut Vec<Diagnostic>, site: &Site) {
+    let file = &site.claims_file;
+    let claim_set: HashSet<&str> = site.claims.claims.iter().map(|c| c.id.as_str()).collect();
+    for disc in &site.claims.discrepancies {
         if disc.claims.is_empty() {
             diags.push(
                 Diagnostic::error("empty-discrepancy", format!("discrepancy `{}` names no claims", disc.id.value))
@@ -61,66 +71,62 @@ pub fn validate(site: &Site) -> Vec<Diagnostic> {
                     .help("list the ids of the claims that disagree: claims = [\"a\", \"b\"]"),
             );
         }
-        for id in &disc.claims {
-            if !claim_set.contains(id.as_str()) {
-                let mut d = Diagnostic::error(
-                    "unknown-claim",
-                    format!("discrepancy names unknown claim `{}`", id.value),
-                )
-                .at(file, id.span.clone(), "no claim has this id");
-                d = match nearest(&id.value, claim_ids.iter().copied()) {
-                    Some(best) => d.help(format!("did you mean `{best}`?")),
-                    None => d.help("use the `id` of a [[claim]] in this file"),
-                };
-                diags.push(d);
-            }
+        for id in disc.claims.iter().filter(|id| !claim_set.contains(id.as_str())) {
+            diags.push(unknown_claim(site, "discrepancy", id));
         }
     }
+}
 
-    for correction in &claims.corrections {
-        match claims.claims.iter().find(|c| c.id.value == correction.claim.value) {
-            None => {
-                let mut d = Diagnostic::error(
-                    "unknown-claim",
-                    format!("correction names unknown claim `{}`", correction.claim.value),
-                )
-                .at(file, correction.claim.span.clone(), "no claim has this id");
-                d = match nearest(&correction.claim.value, claim_ids.iter().copied()) {
-                    Some(best) => d.help(format!("did you mean `{best}`?")),
-                    None => d.help("use the `id` of a [[claim]] in this file"),
-                };
-                diags.push(d);
-            }
+/// A correction names a claim that exists, and is not dated before it was checked.
+fn check_corrections(diags: &mut Vec<Diagnostic>, site: &Site) {
+    for correction in &site.claims.corrections {
+        match site.claims.claims.iter().find(|c| c.id.value == correction.claim.value) {
+            None => diags.push(unknown_claim(site, "correction", &correction.claim)),
             Some(claim) if correction.date < claim.checked => diags.push(
                 Diagnostic::warning(
                     "correction-before-check",
                     format!("correction of `{}` is dated before the claim was checked", claim.id.value),
                 )
-                .at(file, correction.claim.span.clone(), format!("checked {}", claim.checked))
+                .at(&site.claims_file, correction.claim.span.clone(), format!("checked {}", claim.checked))
                 .help("check the correction's date, or update the claim's `checked` date"),
             ),
             Some(_) => {}
         }
     }
+}
 
+/// `what` (a discrepancy, a correction) names `id`, which no claim has.
+fn unknown_claim(site: &Site, what: &str, id: &Sp<String>) -> Diagnostic {
+    let d = Diagnostic::error("unknown-claim", format!("{what} names unknown claim `{}`", id.value)).at(
+        &site.claims_file,
+        id.span.clone(),
+        "no claim has this id",
+    );
+    match nearest(&id.value, site.claims.claims.iter().map(|c| c.id.as_str())) {
+        Some(best) => d.help(format!("did you mean `{best}`?")),
+        None => d.help("use the `id` of a [[claim]] in this file"),
+    }
+}
+
+/// An article no claim quotes is a warning (unless there are no claims yet).
+fn check_untouched(diags: &mut Vec<Diagnostic>, site: &Site) {
+    let claims = &site.claims;
+    if claims.claims.is_empty() {
+        return;
+    }
     let touched: HashSet<&str> = claims
         .claims
         .iter()
         .flat_map(|c| c.appearances.iter().map(|q| q.article.as_str()))
         .chain(claims.artifacts.iter().map(|a| a.quote.article.as_str()))
         .collect();
-    if !claims.claims.is_empty() {
-        for article in &site.articles {
-            if !touched.contains(article.slug.as_str()) {
-                diags.push(
-                    Diagnostic::warning("untouched-article", format!("no claim quotes article `{}`", article.slug))
-                        .in_file(&crate::diag::SourceFile::new(article.name.as_str(), ""))
-                        .help("record what this article claims in content/claims.toml, or remove the article"),
-                );
-            }
-        }
+    for article in site.articles.iter().filter(|a| !touched.contains(a.slug.as_str())) {
+        diags.push(
+            Diagnostic::warning("untouched-article", format!("no claim quotes article `{}`", article.slug))
+                .in_file(&crate::diag::SourceFile::new(article.name.as_str(), ""))
+                .help("record what this article claims in content/claims.toml, or remove the article"),
+        );
     }
-    diags
 }
 
 fn check_ids<'a>(

@@ -4,11 +4,22 @@
 mod corpus;
 
 use briefing::load::Cache;
-use briefing::pipeline::{self, Options};
-use briefing::render::{Memo, Page};
+use briefing::pipeline::{self, Memory, Options};
+use briefing::render::Page;
+use briefing::serve::pages::{Files, Next};
 
 fn pages(made: Option<pipeline::Made>) -> Vec<Page> {
     made.expect("the site builds").rendered.pages
+}
+
+/// `serve`'s way: a rebuild into memory with what the last one kept, its pages by path.
+fn served(opts: &Options, memory: &mut Memory, last: &Files) -> (Files, Vec<Page>) {
+    let next = Next::after(last);
+    assert!(pipeline::make_in(opts, memory, &next).1.is_some(), "the site builds");
+    let files = next.files();
+    let mut pages: Vec<Page> = files.iter().map(|(p, f)| Page { path: p.clone(), bytes: f.bytes.to_vec() }).collect();
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    (files, pages)
 }
 
 #[test]
@@ -16,32 +27,24 @@ fn a_rebuild_with_kept_work_equals_a_fresh_build() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
     corpus::write_site(&site, corpus::Spec { articles: 40, claims: 80, seed: 9 }).unwrap();
-    let opts = Options {
-        root: site.clone(),
-        output: None,
-        base_url: None,
-        dry_run: true,
-        check_links: false,
-        suggest: false,
-        ..Default::default()
-    };
-    let mut cache = Cache::keeping();
-    let memo = Memo::new();
-    let first = pages(pipeline::make_with(&opts, &mut cache, Some(&memo)).1);
+    let opts = Options { root: site.clone(), dry_run: true, ..Default::default() };
+    let mut memory = Memory::new();
+    let (mut last, first) = served(&opts, &mut memory, &Files::new());
     for n in 1..=3 {
         corpus::edit_one_claim(&site, n).unwrap();
-        let kept = pages(pipeline::make_with(&opts, &mut cache, Some(&memo)).1);
+        let (files, kept) = served(&opts, &mut memory, &last);
+        last = files;
         let fresh = pages(pipeline::make(&opts, &mut Cache::default()).1);
         assert_eq!(kept, fresh, "edit {n}");
         let changed = kept.iter().zip(&first).filter(|(a, b)| a != b).count();
         assert!(changed > 0 && changed < kept.len() / 4, "edit {n} changed {changed} of {} files", kept.len());
     }
-    // A template edit changes every page that uses it, memo or not.
+    // A template edit changes every page that uses it.
     std::fs::create_dir_all(site.join("templates")).unwrap();
     let base = include_str!("../themes/default/templates/base.html")
         .replace("<main id=\"main\">", "<main id=\"main\" class=\"edited\">");
     std::fs::write(site.join("templates/base.html"), base).unwrap();
-    let kept = pages(pipeline::make_with(&opts, &mut cache, Some(&memo)).1);
+    let (_, kept) = served(&opts, &mut memory, &last);
     let fresh = pages(pipeline::make(&opts, &mut Cache::default()).1);
     assert_eq!(kept, fresh);
     assert!(
@@ -69,7 +72,7 @@ impl briefing::render::Sink for AllInPlace {
         Ok(path != "claims.json")
     }
 
-    fn put_spliced(
+    fn put_runs(
         &self,
         path: &str,
         _: Option<u64>,
@@ -102,7 +105,7 @@ fn a_rebuild_with_kept_marks_and_entries_parses_no_article() {
     let known = Known(keep.iter().map(|&(key, i)| (key, marks[i].clone())).collect());
     let store = Store::new();
     let sink = AllInPlace(Default::default());
-    briefing::render::render_to(&first, &marks, &h, None, Some(&store), &sink).expect("renders");
+    briefing::render::render_to(&first, &marks, &h, Some(&store), &sink).expect("renders");
     let want = briefing::export::claims_json(&first, &marks);
     assert_eq!(String::from_utf8(sink.0.into_inner().unwrap()).unwrap(), want);
     store.save();
@@ -113,7 +116,7 @@ fn a_rebuild_with_kept_marks_and_entries_parses_no_article() {
     assert!(diags.is_empty());
     assert_eq!(marks2, marks);
     let sink = AllInPlace(Default::default());
-    briefing::render::render_to(&again, &marks2, &h, None, Some(&store), &sink).expect("renders");
+    briefing::render::render_to(&again, &marks2, &h, Some(&store), &sink).expect("renders");
     assert_eq!(String::from_utf8(sink.0.into_inner().unwrap()).unwrap(), want, "claims.json from kept entries");
     let parsed: Vec<&str> = again.articles.iter().filter(|a| a.is_parsed()).map(|a| a.slug.as_str()).collect();
     assert!(parsed.is_empty(), "parsed again: {parsed:?}");
@@ -124,8 +127,7 @@ fn a_rebuild_with_kept_marks_and_entries_parses_no_article() {
     std::fs::write(&path, format!("{}\nOne more paragraph.\n", victim.file().text)).unwrap();
     let edited = load();
     let (marks3, _, _) = anchor::anchor_known(&edited.articles, &edited.claims, &edited.claims_file, Some(&known));
-    briefing::render::render_to(&edited, &marks3, &h, None, Some(&store), &AllInPlace(Default::default()))
-        .expect("renders");
+    briefing::render::render_to(&edited, &marks3, &h, Some(&store), &AllInPlace(Default::default())).expect("renders");
     let parsed: Vec<&str> = edited.articles.iter().filter(|a| a.is_parsed()).map(|a| a.slug.as_str()).collect();
     assert_eq!(parsed, [edited.articles[3].slug.as_str()]);
 }

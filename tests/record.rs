@@ -323,10 +323,8 @@ fn kept_marks_follow_edited_quotes_and_are_never_trusted_from_elsewhere() {
 }
 
 #[test]
-fn spliced_files_follow_edits_and_are_never_trusted_from_elsewhere() {
+fn the_large_files_follow_edits_of_their_items_and_hand_edits() {
     let (dir, site, out) = small_site(6);
-    let layouts = table(&site, Table::Layouts);
-    assert!(layouts.is_file(), "the build keeps what the large files are made of");
 
     // An override of one item's template reaches the front page.
     fs::create_dir_all(site.join("templates/parts")).unwrap();
@@ -338,10 +336,7 @@ fn spliced_files_follow_edits_and_are_never_trusted_from_elsewhere() {
     assert_eq!(now, fresh(&site, &dir.path().join("f1")));
     assert!(String::from_utf8_lossy(&now[Path::new("index.html")]).contains("<li class=\"edited\">"));
 
-    // Layouts kept by another program, or garbled, mean making every item.
-    foreign_then_cut(dir.path(), &site, &out, &layouts, |n| n - 9);
-
-    // A large file edited by hand is not copied from: its items are made again.
+    // A large file edited by hand is made again.
     for file in ["index.html", "claims.json", "sources/index.html"] {
         let path = out.join(file);
         let text = fs::read_to_string(&path).unwrap();
