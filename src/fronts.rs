@@ -23,12 +23,11 @@
 //! a missing, foreign or garbled file costs reading every article, never a wrong one.
 
 use std::collections::HashMap;
-use std::io;
 use std::time::{Duration, SystemTime};
 
 use crate::article::Front;
 use crate::record::FileId;
-use crate::store::{Store, Table};
+use crate::store::{Keep, Table};
 
 /// How long before the build began reading a kept file must have last changed: several
 /// ticks of the kernel's coarse clock, which stamps file times.
@@ -60,11 +59,6 @@ pub fn mark_now() -> i128 {
     now.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as i128)
 }
 
-/// The front matter kept in `store`; none when there is none this program can trust.
-pub fn read(store: &Store) -> Kept {
-    store.read(Table::Fronts).map(|body| parse(&body)).unwrap_or_default()
-}
-
 /// Parses kept front matter; a body that does not decode is none.
 pub fn parse(body: &[u8]) -> Kept {
     match postcard::from_bytes::<(i128, Vec<(FileId, Front)>)>(body) {
@@ -82,9 +76,16 @@ pub fn format(kept: &Kept) -> Vec<u8> {
     postcard::to_allocvec(&(kept.mark, list)).unwrap_or_default()
 }
 
-/// Replaces the front matter kept in `store`, atomically.
-pub fn write(store: &Store, kept: &Kept) -> io::Result<()> {
-    store.write(Table::Fronts, &format(kept))
+impl Keep for Kept {
+    const TABLE: Table = Table::Fronts;
+
+    fn encode(&self) -> Option<Vec<u8>> {
+        Some(format(self))
+    }
+
+    fn decode(body: &[u8]) -> Option<Self> {
+        Some(parse(body))
+    }
 }
 
 #[cfg(test)]

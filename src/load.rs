@@ -55,8 +55,10 @@ pub struct Site {
 /// The default cache keeps nothing (a one-shot build would only pay for the copies).
 #[derive(Debug, Default)]
 pub struct Cache {
-    keep: bool,
-    articles: std::collections::HashMap<String, Article>,
+    /// Whether the parsed articles are kept (by a store in memory only).
+    pub keep: bool,
+    /// The parsed articles of the last load, by path.
+    pub articles: Articles,
     /// The readings of the claims file's pieces, from the last load (or read from beside
     /// the output by the pipeline). Always kept: they are what a rebuild reuses.
     pub pieces: claims::Kept,
@@ -65,10 +67,20 @@ pub struct Cache {
     pub fronts: fronts::Kept,
 }
 
-impl Cache {
-    /// A cache that keeps what it is given.
-    pub fn keeping() -> Self {
-        Cache { keep: true, ..Default::default() }
+/// Parsed articles by path: kept only in memory, where they save parsing an article whose
+/// text is unchanged; on disk, the front matter (`fronts.rs`) does that job.
+#[derive(Debug, Default)]
+pub struct Articles(pub std::collections::HashMap<String, Article>);
+
+impl crate::store::Keep for Articles {
+    const TABLE: crate::store::Table = crate::store::Table::Articles;
+
+    fn encode(&self) -> Option<Vec<u8>> {
+        None
+    }
+
+    fn decode(_: &[u8]) -> Option<Self> {
+        None
     }
 }
 
@@ -222,7 +234,7 @@ fn read_articles(
     (found, mark): (&[(String, String, Format)], i128),
 ) -> (Vec<Article>, Vec<String>) {
     let kept = std::mem::take(&mut cache.fronts);
-    let cached = &cache.articles;
+    let cached = &cache.articles.0;
     let results: Vec<Result<(Article, FileId, bool), Vec<Diagnostic>>> = found
         .par_iter()
         .map(|(rel, stem, format)| {
@@ -242,7 +254,7 @@ fn read_articles(
         })
         .collect();
     if cache.keep {
-        cache.articles =
+        cache.articles.0 =
             results.iter().filter_map(|r| r.as_ref().ok()).map(|(a, _, _)| (a.name.clone(), a.clone())).collect();
     }
     // Kept for the next build: every article that loaded (none with a diagnostic: `parse`

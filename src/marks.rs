@@ -10,15 +10,8 @@
 //! full scan, never a wrong mark. The marks are encoded with postcard: at 10,000 articles
 //! the JSON this file once held (15 MB) took 40 ms to read, on the build's critical path.
 
-use std::io;
-
 use crate::anchor::{Known, Mark};
-use crate::store::{Store, Table};
-
-/// The marks kept in `store`; empty when there are none this program can trust.
-pub fn read(store: &Store) -> Known {
-    store.read(Table::Marks).map(|body| parse(&body)).unwrap_or_default()
-}
+use crate::store::{Keep, Table};
 
 /// Parses kept marks; a body that does not decode is none.
 pub fn parse(body: &[u8]) -> Known {
@@ -28,23 +21,24 @@ pub fn parse(body: &[u8]) -> Known {
     }
 }
 
-/// The body of the kept marks: `keep` pairs a key with an index into `marks`. Sorted by
-/// key, so that the same site gives the same bytes.
-pub fn format(marks: &[Vec<Mark>], keep: &[(u64, usize)]) -> Vec<u8> {
-    let mut list: Vec<(u64, &Vec<Mark>)> = keep.iter().filter_map(|&(k, i)| Some((k, marks.get(i)?))).collect();
-    list.sort_unstable_by_key(|(k, _)| *k);
-    postcard::to_allocvec(&list).unwrap_or_default()
-}
-
 /// Whether the kept marks `before` already hold exactly the keys of `keep`: a key's marks
 /// are a function of the key's inputs, so then the file is already right.
 pub fn unchanged(keep: &[(u64, usize)], before: &Known) -> bool {
     keep.len() == before.0.len() && keep.iter().all(|(k, _)| before.0.contains_key(k))
 }
 
-/// Replaces the marks kept in `store`, atomically.
-pub fn write(store: &Store, marks: &[Vec<Mark>], keep: &[(u64, usize)]) -> io::Result<()> {
-    store.write(Table::Marks, &format(marks, keep))
+impl Keep for Known {
+    const TABLE: Table = Table::Marks;
+
+    fn encode(&self) -> Option<Vec<u8>> {
+        let mut list: Vec<(&u64, &Vec<Mark>)> = self.0.iter().collect();
+        list.sort_unstable_by_key(|(k, _)| **k);
+        postcard::to_allocvec(&list).ok()
+    }
+
+    fn decode(body: &[u8]) -> Option<Self> {
+        Some(parse(body))
+    }
 }
 
 #[cfg(test)]
@@ -66,27 +60,21 @@ mod tests {
     }
 
     #[test]
-    fn kept_marks_read_back_only_by_the_program_that_wrote_them() {
-        let keep = [(u64::MAX, 2), (7, 1)];
-        let text = format(&marks(), &keep);
-        let want = Known([(7, marks()[1].clone()), (u64::MAX, Vec::new())].into_iter().collect());
-        assert_eq!(parse(&text), want);
-        assert_eq!(parse(&text[..text.len() - 3]), Known::default(), "cut short");
-        assert_eq!(parse(b""), Known::default());
-        assert_eq!(text, format(&marks(), &[(7, 1), (u64::MAX, 2)]), "sorted by key");
+    fn kept_marks_read_back_sorted_and_a_cut_table_is_none() {
+        let known = Known([(u64::MAX, Vec::new()), (7, marks()[1].clone())].into_iter().collect());
+        let body = known.encode().unwrap();
+        assert_eq!(Known::decode(&body), Some(known.clone()));
+        assert_eq!(Known::decode(&body[..body.len() - 3]), Some(Known::default()), "cut short");
+        let mut list: Vec<_> = known.0.clone().into_iter().collect();
+        list.reverse();
+        assert_eq!(Known(list.into_iter().collect()).encode().unwrap(), body, "sorted by key");
     }
 
     #[test]
     fn kept_marks_are_rewritten_only_when_the_keys_change() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = Store::at(dir.path());
-        write(&out, &marks(), &[(7, 1)]).unwrap();
-        let known = read(&out);
-        assert_eq!(known.0.len(), 1);
+        let known = Known([(7, marks()[1].clone())].into_iter().collect());
         assert!(unchanged(&[(7, 1)], &known));
         assert!(!unchanged(&[(8, 1)], &known));
         assert!(!unchanged(&[(7, 1), (8, 2)], &known));
-        write(&out, &marks(), &[(8, 1)]).unwrap();
-        assert_eq!(read(&out).0.keys().collect::<Vec<_>>(), [&8]);
     }
 }

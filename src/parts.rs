@@ -96,6 +96,18 @@ impl Store {
     }
 }
 
+impl crate::store::Keep for Store {
+    const TABLE: crate::store::Table = crate::store::Table::Items;
+
+    fn encode(&self) -> Option<Vec<u8>> {
+        None
+    }
+
+    fn decode(_: &[u8]) -> Option<Self> {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

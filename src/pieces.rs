@@ -7,15 +7,8 @@
 //! so its file is ignored. A missing, foreign or garbled file costs a full parse, never a
 //! wrong reading: a reading that does not decode is parsed again.
 
-use std::io;
-
 use crate::claims::Kept;
-use crate::store::{Store, Table};
-
-/// The readings kept in `store`; none when there are none this program can trust.
-pub fn read(store: &Store) -> Kept {
-    store.read(Table::Pieces).map(|body| parse(&body)).unwrap_or_default()
-}
+use crate::store::{Keep, Table};
 
 /// Parses kept readings; a body that does not decode is none.
 pub fn parse(body: &[u8]) -> Kept {
@@ -32,9 +25,16 @@ pub fn format(kept: &Kept) -> Vec<u8> {
     postcard::to_allocvec(&list).unwrap_or_default()
 }
 
-/// Replaces the readings kept in `store`, atomically.
-pub fn write(store: &Store, kept: &Kept) -> io::Result<()> {
-    store.write(Table::Pieces, &format(kept))
+impl Keep for Kept {
+    const TABLE: Table = Table::Pieces;
+
+    fn encode(&self) -> Option<Vec<u8>> {
+        Some(format(self))
+    }
+
+    fn decode(body: &[u8]) -> Option<Self> {
+        Some(parse(body))
+    }
 }
 
 #[cfg(test)]

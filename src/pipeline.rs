@@ -8,6 +8,7 @@ use std::path::{Component, Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::anchor;
+use crate::claims;
 use crate::config::normalize_base_url;
 use crate::diag::{Diagnostic, Report};
 use crate::highlight::Highlighter;
@@ -132,29 +133,27 @@ pub struct Made {
 }
 
 /// Runs load → validate → anchor → render (and the link check when asked), writing
-/// nothing. `cache` keeps parsed articles between runs.
-pub fn make(opts: &Options, cache: &mut load::Cache) -> (Report, Option<Made>) {
-    make_inner(opts, cache, &mut Vec::new(), None, None)
+/// nothing: every page is returned in `Made::rendered` (`check`, tests).
+pub fn make(opts: &Options) -> (Report, Option<Made>) {
+    make_inner(opts, &Store::in_memory(), &mut Vec::new(), Out::Pages)
 }
 
-/// What a long-lived process (`serve`) keeps in memory between builds, as `build` keeps
-/// it beside the output: the parsed sources, the marks found in each article, and the
-/// large pages' items. With a sink that keeps the last build's pages by fingerprint, an
-/// edit loads, anchors and renders only what it touched.
-#[derive(Default)]
-pub struct Memory {
-    /// Articles, front matter and the claims file's pieces.
-    pub cache: load::Cache,
-    /// The marks of the last build, by their articles' keys.
-    known: anchor::Known,
-    /// The large pages' items, by fingerprint.
-    parts: crate::parts::Store,
-}
+/// What a long-lived process (`serve`) keeps between builds: the store's tables in
+/// memory (the parsed sources, the marks found in each article, the large pages' items),
+/// as `build` keeps them in the cache folder. With a sink that keeps the last build's
+/// pages by fingerprint, an edit loads, anchors and renders only what it touched.
+pub struct Memory(Store);
 
 impl Memory {
     /// Nothing kept yet: the first build does all the work.
     pub fn new() -> Self {
-        Memory { cache: load::Cache::keeping(), ..Default::default() }
+        Memory(Store::in_memory())
+    }
+}
+
+impl Default for Memory {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -162,33 +161,26 @@ impl Memory {
 /// inputs, see [`render::Sink::reuse`]), and keeping in `memory` what the next build
 /// reuses. `Made::rendered` holds no pages: the sink has them.
 pub fn make_in(opts: &Options, memory: &mut Memory, sink: &dyn render::Sink) -> (Report, Option<Made>) {
-    let held = Held { sink, known: &mut memory.known, parts: &memory.parts };
-    make_inner(opts, &mut memory.cache, &mut Vec::new(), None, Some(held))
+    make_inner(opts, &memory.0, &mut Vec::new(), Out::Sink(sink))
 }
 
-/// What [`make_in`] lends the stages.
-struct Held<'a> {
-    sink: &'a dyn render::Sink,
-    known: &'a mut anchor::Known,
-    parts: &'a crate::parts::Store,
-}
-
-/// Where a build writes: the output folder, and the store that stages it and keeps what
-/// the next build reuses.
+/// Where the rendered pages go.
 #[derive(Clone, Copy)]
-struct To<'a> {
-    output: &'a Path,
-    store: &'a Store,
+enum Out<'a> {
+    /// Into the output folder, staged in the store's twin and swapped in.
+    Folder(&'a Path),
+    /// To a sink (`serve`).
+    Sink(&'a dyn render::Sink),
+    /// Returned, every one.
+    Pages,
 }
 
-/// The stages; with `to`, pages are streamed into the output's twin as they are rendered
-/// and the twin is swapped in (then `Made::rendered` holds no pages), else kept in memory.
+/// The stages, with what `store` kept from the last build; the pages go `out`.
 fn make_inner(
     opts: &Options,
-    cache: &mut load::Cache,
+    store: &Store,
     suggestions: &mut Vec<Suggestion>,
-    to: Option<To<'_>>,
-    held: Option<Held<'_>>,
+    out: Out<'_>,
 ) -> (Report, Option<Made>) {
     let mut report = Report::default();
     let base_url = match opts.base_url.as_deref().map(normalize_base_url).transpose() {
@@ -201,23 +193,19 @@ fn make_inner(
     let mut laps = Laps { timings: Vec::new(), clock: Instant::now() };
     let highlighter = std::sync::Arc::new(Highlighter::new());
     // The kept marks are read while the site loads: they are needed only to anchor.
-    let store = to.map(|t| t.store);
-    let known = store.map(|s| {
-        let s = s.clone();
-        std::thread::spawn(move || crate::marks::read(&s))
-    });
-    let (site, diags) = load_site(opts, cache, store, &highlighter);
+    let known = {
+        let store = store.clone();
+        std::thread::spawn(move || store.take::<anchor::Known>())
+    };
+    let (site, diags) = load_site(opts, store, &highlighter);
     laps.lap("load");
     report.extend(diags);
     let Some(mut site) = site else { return (report, None) };
     if base_url.is_some() {
         site.config.base_url = base_url;
     }
-    let known = match held.as_ref() {
-        Some(h) => Known::Lent(h.known),
-        None => Known::Reading(known),
-    };
-    let Some((marks, keep)) = check_site(&site, known, &mut report, &mut laps) else { return (report, None) };
+    let known = known.join().ok().flatten();
+    let Some(anchored) = check_site(&site, known, &mut report, &mut laps) else { return (report, None) };
     // An article read only now, for its quotes, may have changed since it was loaded: then
     // its quotes were sought in no text, and only the reading's error is worth reporting.
     let late = late_errors(&site, store);
@@ -225,10 +213,9 @@ fn make_inner(
         report.extend(late);
         return (report, None);
     }
-    report.extend(marks.1);
-    let marks = marks.0;
+    report.extend(anchored.diags);
     if opts.suggest {
-        *suggestions = suggest::suggest(&site, &marks);
+        *suggestions = suggest::suggest(&site, &anchored.marks);
         suggest::sort(suggestions);
         report.extend(late_errors(&site, store));
         laps.lap("suggest");
@@ -236,100 +223,108 @@ fn make_inner(
     if report.has_errors() {
         return (report, None);
     }
-    let checked = Checked { site, marks, keep, highlighter, report, laps };
-    match (to, held) {
-        (Some(to), _) => write_out(checked, to, cache),
-        (None, Some(held)) => make_held(checked, held),
-        (None, None) => in_memory(checked, opts.check_links),
+    let Anchored { marks, keep, known, .. } = anchored;
+    let mut c = Checked { site, marks, highlighter, report, laps, store: store.clone() };
+    let items = store.take::<crate::parts::Store>();
+    let made = match out {
+        Out::Folder(output) => write_out(&mut c, output, store, items.as_ref()),
+        Out::Sink(sink) => render_to(&mut c, items.as_ref(), sink),
+        Out::Pages => in_memory(&mut c, opts.check_links),
+    };
+    let Some((rendered, counts)) = made else { return (c.report, None) };
+    if let Some(items) = items {
+        items.save();
+        store.keep(items, true);
     }
+    keep_marks(store, &mut c.marks, keep, known);
+    c.made(rendered, counts)
 }
 
-/// The load stage: the site, read with what `cache` kept (and, for a build, with the
-/// readings kept in the `store`, which are then brought up to date).
+/// The load stage: the site, read with what `store` kept, which is then brought up to
+/// date.
 fn load_site(
     opts: &Options,
-    cache: &mut load::Cache,
-    store: Option<&Store>,
+    store: &Store,
     highlighter: &std::sync::Arc<Highlighter>,
 ) -> (Option<load::Site>, Vec<Diagnostic>) {
-    if let Some(store) = store {
-        let (pieces, fronts) = rayon::join(
-            || cache.pieces.pieces.is_empty().then(|| crate::pieces::read(store)),
-            || cache.fronts.fronts.is_empty().then(|| crate::fronts::read(store)),
-        );
-        cache.pieces = pieces.unwrap_or(std::mem::take(&mut cache.pieces));
-        cache.fronts = fronts.unwrap_or(std::mem::take(&mut cache.fronts));
-    }
-    let loaded = load::load_cached(&opts.root, highlighter, cache);
-    if let Some(store) = store {
-        // Kept at once, and let go of: a reading stands for its text whatever becomes of
-        // the build, and a fresh build of 20,000 claims need not hold 10 MB of them to its
-        // end. (Should the store not be writable yet, they are kept after the swap.)
-        keep_readings(store, cache);
-    }
+    let (pieces, fronts) = rayon::join(|| store.take::<claims::Kept>(), || store.take::<crate::fronts::Kept>());
+    let mut cache = load::Cache {
+        keep: store.in_memory_only(),
+        articles: store.take::<load::Articles>().unwrap_or_default(),
+        pieces: pieces.unwrap_or_default(),
+        fronts: fronts.unwrap_or_default(),
+    };
+    let loaded = load::load_cached(&opts.root, highlighter, &mut cache);
+    // Kept at once, and let go of: a reading stands for its text whatever becomes of the
+    // build, and a fresh build of 20,000 claims need not hold 10 MB of them to its end.
+    let (pieces_fresh, fronts_fresh) = (cache.pieces.fresh, cache.fronts.fresh);
+    store.keep(cache.pieces, pieces_fresh);
+    store.keep(cache.fronts, fronts_fresh);
+    store.keep(cache.articles, true);
     loaded
 }
 
-/// Where the marks of the last build come from.
-enum Known<'a> {
-    /// Read from the store on a thread of their own (a build), or none.
-    Reading(Option<std::thread::JoinHandle<anchor::Known>>),
-    /// Kept in memory by a long-lived process (`serve`).
-    Lent(&'a anchor::Known),
+/// The marks found, with their diagnostics; what to keep of them for the next build (an
+/// index into the marks for each article's key), and the marks kept before, if any.
+struct Anchored {
+    marks: anchor::Marks,
+    diags: Vec<Diagnostic>,
+    keep: Vec<(u64, usize)>,
+    known: Option<anchor::Known>,
 }
-
-/// The marks found, with their diagnostics, and what to keep of them when they changed.
-type Anchored = ((anchor::Marks, Vec<Diagnostic>), Option<Vec<(u64, usize)>>);
 
 /// The validate and anchor stages. They only read the site, and validation is one
 /// thread's work: they run side by side, anchoring filling the other core. Each reports
 /// its own time. Validation's diagnostics go into `report`; anchoring's are returned
 /// with the marks.
-fn check_site(site: &load::Site, known: Known<'_>, report: &mut Report, laps: &mut Laps) -> Option<Anchored> {
+fn check_site(
+    site: &load::Site,
+    known: Option<anchor::Known>,
+    report: &mut Report,
+    laps: &mut Laps,
+) -> Option<Anchored> {
     let took = |f: &mut dyn FnMut()| {
         let start = Instant::now();
         f();
         start.elapsed()
     };
     let (mut validated, mut anchored) = (Vec::new(), None);
-    let mut known = Some(known);
     let (validate_time, anchor_time) = rayon::join(
         || took(&mut || validated = validate::validate(site)),
-        || took(&mut || anchored = known.take().map(|k| anchor_site(site, k))),
+        || {
+            took(&mut || {
+                let (marks, diags, keep) =
+                    anchor::anchor_known(&site.articles, &site.claims, &site.claims_file, known.as_ref());
+                anchored = Some(Anchored { marks, diags, keep, known: None });
+            })
+        },
     );
     report.extend(validated);
     laps.took("validate", validate_time);
     laps.took("anchor", anchor_time);
-    anchored
+    anchored.map(|a| Anchored { known, ..a })
 }
 
-/// Anchors every quote of `site`, reusing the marks of unchanged articles. A build into
-/// an output keeps the marks beside it, for the next build to reuse (and lets go of the
-/// old ones before rendering); `serve` keeps them in memory, and lends them.
-fn anchor_site(site: &load::Site, known: Known<'_>) -> Anchored {
-    let anchor = |known| anchor::anchor_known(&site.articles, &site.claims, &site.claims_file, known);
-    match known {
-        Known::Lent(known) => {
-            let (marks, diags, keep) = anchor(Some(known));
-            let changed = !crate::marks::unchanged(&keep, known);
-            ((marks, diags), changed.then_some(keep))
-        }
-        Known::Reading(reading) => {
-            let known = reading.map(|reading| reading.join().unwrap_or_default());
-            let (marks, diags, keep) = anchor(known.as_ref());
-            let changed = known.as_ref().is_some_and(|k| !crate::marks::unchanged(&keep, k));
-            drop_aside(known);
-            ((marks, diags), changed.then_some(keep))
-        }
+/// Keeps the marks of this build for the next, by their articles' keys: moved out of
+/// `marks` (rendering is over), and written to disk only when the keys changed. The old
+/// ones are let go of aside.
+fn keep_marks(store: &Store, marks: &mut anchor::Marks, keep: Vec<(u64, usize)>, known: Option<anchor::Known>) {
+    let changed = known.as_ref().is_none_or(|k| !crate::marks::unchanged(&keep, k));
+    if !changed && let Some(known) = known {
+        store.keep(known, false);
+        return;
     }
+    let now = anchor::Known(keep.iter().map(|&(k, i)| (k, std::mem::take(&mut marks[i]))).collect());
+    store.keep(now, true);
+    drop_aside(known);
 }
 
 /// A site that passed every check, ready to render, with what the run has so far.
 struct Checked {
+    /// Where the run's store is, to drop what a late error shows to be stale.
+    store: Store,
     site: load::Site,
     marks: anchor::Marks,
-    /// The marks to keep for the next build, when they changed.
-    keep: Option<Vec<(u64, usize)>>,
     highlighter: std::sync::Arc<Highlighter>,
     report: Report,
     laps: Laps,
@@ -343,54 +338,47 @@ impl Checked {
         drop_aside((self.site, self.marks));
         (self.report, Some(made))
     }
+
+    /// Fails the run with `diags` (and any late error).
+    fn fail(&mut self, diags: Vec<Diagnostic>) -> Option<(Rendered, Counts)> {
+        self.report.extend(diags);
+        self.report.extend(late_errors(&self.site, &self.store));
+        None
+    }
 }
 
 /// The render and write stages of a build: pages streamed into the output's twin, which
 /// is swapped in.
-fn write_out(mut c: Checked, to: To<'_>, cache: &mut load::Cache) -> (Report, Option<Made>) {
-    let To { output, store } = to;
+fn write_out(
+    c: &mut Checked,
+    output: &Path,
+    store: &Store,
+    items: Option<&crate::parts::Store>,
+) -> Option<(Rendered, Counts)> {
     let write_error = |e: std::io::Error| {
         Diagnostic::error("io-write", format!("cannot write the site to {}: {e}", output.display()))
             .help("check free space and permissions; the previous output was left as it was")
     };
     let twin = match write::Twin::open(output, store) {
         Ok(t) => t,
-        Err(e) => {
-            c.report.push(write_error(e));
-            return (c.report, None);
-        }
+        Err(e) => return c.fail(vec![write_error(e)]),
     };
-    if let Some(keep) = &c.keep {
-        // Only a cache: a build that cannot keep it merely anchors everything next time.
-        let _ = crate::marks::write(store, &c.marks, keep);
-    }
     let sink = ToTwin { twin: &twin, error: &write_error };
-    let made = render::render_to(&c.site, &c.marks, &c.highlighter, None, &sink);
-    let late = late_errors(&c.site, Some(store));
-    let made = match made {
-        Ok(m) if late.is_empty() => m,
-        Ok(_) => {
-            c.report.extend(late);
-            return (c.report, None);
-        }
-        Err(ds) => {
-            c.report.extend(ds);
-            c.report.extend(late);
-            return (c.report, None);
-        }
+    let made = match render::render_to(&c.site, &c.marks, &c.highlighter, items, &sink) {
+        Ok(m) => m,
+        Err(ds) => return c.fail(ds),
     };
+    let late = late_errors(&c.site, &c.store);
+    if !late.is_empty() {
+        return c.fail(late);
+    }
     c.laps.lap("render");
     let written = match twin.finish() {
         Ok(w) => w,
-        Err(e) => {
-            c.report.push(write_error(e));
-            return (c.report, None);
-        }
+        Err(e) => return c.fail(vec![write_error(e)]),
     };
     write::forget_siblings(output);
-    keep_readings(store, cache);
     c.laps.lap("write");
-    let rendered = Rendered { pages: Vec::new(), flags: made.flags };
     let counts = Counts {
         files: made.files,
         pages: made.pages,
@@ -398,83 +386,56 @@ fn write_out(mut c: Checked, to: To<'_>, cache: &mut load::Cache) -> (Report, Op
         reused: made.reused,
         in_place: written.in_place,
     };
-    c.made(rendered, counts)
+    Some((Rendered { pages: Vec::new(), flags: made.flags }, counts))
 }
 
 /// The render stage into memory (`check`, tests): every page returned, and every link
 /// checked when asked.
-fn in_memory(mut c: Checked, check_links: bool) -> (Report, Option<Made>) {
+fn in_memory(c: &mut Checked, check_links: bool) -> Option<(Rendered, Counts)> {
     let rendered = match render::render(&c.site, &c.marks, &c.highlighter) {
         Ok(r) => r,
-        Err(ds) => {
-            c.report.extend(ds);
-            c.report.extend(late_errors(&c.site, None));
-            return (c.report, None);
-        }
+        Err(ds) => return c.fail(ds),
     };
     c.laps.lap("render");
     if check_links {
         c.report.extend(crate::links::check(&c.site, &rendered.pages));
     }
-    c.report.extend(late_errors(&c.site, None));
+    c.report.extend(late_errors(&c.site, &c.store));
     if c.report.has_errors() {
-        return (c.report, None);
+        return None;
     }
     let counts = Counts {
         files: rendered.pages.len(),
         pages: rendered.pages.iter().filter(|p| p.path.ends_with(".html")).count(),
-        written: 0,
-        reused: 0,
-        in_place: false,
+        ..Counts::default()
     };
-    c.made(rendered, counts)
+    Some((rendered, counts))
 }
 
-/// The render stage of [`make_in`]: pages to the held sink; on success, the marks and items
-/// kept for the next build.
-fn make_held(mut c: Checked, held: Held<'_>) -> (Report, Option<Made>) {
-    let made = render::render_to(&c.site, &c.marks, &c.highlighter, Some(held.parts), held.sink);
-    c.report.extend(late_errors(&c.site, None));
+/// The render stage of [`make_in`]: pages to the sink, the items kept in `items`.
+fn render_to(
+    c: &mut Checked,
+    items: Option<&crate::parts::Store>,
+    sink: &dyn render::Sink,
+) -> Option<(Rendered, Counts)> {
+    let made = render::render_to(&c.site, &c.marks, &c.highlighter, items, sink);
+    c.report.extend(late_errors(&c.site, &c.store));
     let made = match made {
         Ok(m) if !c.report.has_errors() => m,
-        Ok(_) => return (c.report, None),
-        Err(ds) => {
-            c.report.extend(ds);
-            return (c.report, None);
-        }
+        Ok(_) => return None,
+        Err(ds) => return c.fail(ds),
     };
-    held.parts.save();
-    // The marks are kept by their articles' keys (`keep` is `None` when those did not
-    // change). The old ones are let go of aside, with the site.
-    if let Some(keep) = c.keep.take() {
-        let known = anchor::Known(keep.iter().map(|&(k, i)| (k, std::mem::take(&mut c.marks[i]))).collect());
-        drop_aside(std::mem::replace(held.known, known));
-    }
     c.laps.lap("render");
-    let rendered = Rendered { pages: Vec::new(), flags: made.flags };
-    c.made(rendered, Counts { files: made.files, pages: made.pages, reused: made.reused, ..Counts::default() })
-}
-
-/// Keeps in `store` the claims file's readings and the articles' front matter that the
-/// load made afresh, and lets go of what needs no more writing. Only caches: a build that
-/// cannot keep them merely parses and reads more next time.
-fn keep_readings(store: &Store, cache: &mut load::Cache) {
-    if !cache.pieces.fresh || crate::pieces::write(store, &cache.pieces).is_ok() {
-        cache.pieces = Default::default();
-    }
-    if !cache.fronts.fresh || crate::fronts::write(store, &cache.fronts).is_ok() {
-        cache.fronts = Default::default();
-    }
+    let counts = Counts { files: made.files, pages: made.pages, reused: made.reused, ..Counts::default() };
+    Some((Rendered { pages: Vec::new(), flags: made.flags }, counts))
 }
 
 /// The errors met reading article files after loading (see [`crate::article::Late`]).
-/// The front matter kept for the output vouched for bytes a file no longer has: it goes,
-/// so that the next build reads every article.
-fn late_errors(site: &load::Site, store: Option<&Store>) -> Vec<Diagnostic> {
+/// The front matter kept vouched for bytes a file no longer has: it goes, so that the
+/// next build reads every article.
+fn late_errors(site: &load::Site, store: &Store) -> Vec<Diagnostic> {
     let late = site.late.take();
-    if let Some(store) = store
-        && !late.is_empty()
-    {
+    if !late.is_empty() {
         store.forget(Table::Fronts);
     }
     late
@@ -553,8 +514,11 @@ pub fn build(opts: &Options) -> Outcome {
         }
     };
     let mut suggestions = Vec::new();
-    let to = (!opts.dry_run).then_some(To { output: &output, store: &store });
-    let (mut report, made) = make_inner(opts, &mut load::Cache::default(), &mut suggestions, to, None);
+    let (store, out) = match opts.dry_run {
+        true => (Store::in_memory(), Out::Pages),
+        false => (store, Out::Folder(&output)),
+    };
+    let (mut report, made) = make_inner(opts, &store, &mut suggestions, out);
     let Some(Made { rendered, counts, articles, claims, timings }) = made else {
         return Outcome { suggestions, ..failed(report) };
     };

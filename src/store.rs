@@ -9,12 +9,18 @@
 //! never read: it is as if there were none, which costs the next build only the work the
 //! table saves. The staging twin of the output lives in the cache folder too.
 //!
-//! The stages never see this module: the pipeline reads the tables before a stage and
-//! writes them after it.
+//! A long-lived process (`serve`) keeps the same tables in memory ([`Store::in_memory`]),
+//! as values rather than bytes, and two more that only pay there: the parsed articles and
+//! the large pages' items. The pipeline takes each table before the stage that uses it and
+//! keeps it after, one code path for both; the stages never see this module, only the
+//! [`Keep`] trait their kept types implement.
 
+use std::any::Any;
+use std::collections::HashMap;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// The folder the cache lives in when no `--cache-dir` is given, inside the site's root.
 pub const DEFAULT_DIR: &str = ".briefing";
@@ -32,6 +38,10 @@ pub enum Table {
     Record,
     /// The folders of the output and of its twin (`tree.rs`).
     Tree,
+    /// The parsed articles, by path: in memory only (`load.rs`).
+    Articles,
+    /// The large pages' items, by fingerprint: in memory only (`parts.rs`).
+    Items,
 }
 
 impl Table {
@@ -46,15 +56,17 @@ impl Table {
             Table::Marks => "marks",
             Table::Record => "record",
             Table::Tree => "tree",
+            Table::Articles => "articles",
+            Table::Items => "items",
         }
     }
 
     /// The version of the table's format: raise it when the encoding changes, and every
     /// table of the old format is ignored.
     fn version(self) -> u32 {
-        match self {
-            Table::Fronts | Table::Pieces | Table::Marks | Table::Record | Table::Tree => 2,
-        }
+        // Every table's format changed with the store (2); raise a table's own when its
+        // encoding changes.
+        2
     }
 
     /// Whether the table describes the output's files (and so is void for another output).
@@ -80,16 +92,86 @@ fn header(table: Table, program: &str) -> String {
     format!("briefing-store {} {} {program}\n", table.name(), table.version())
 }
 
-/// A site's cache folder.
-#[derive(Debug, Clone)]
+/// A value kept in a table of the store between builds: its type names its table, and
+/// says how it is written to disk, or that it is kept in memory only.
+pub trait Keep: Any + Send + Sized {
+    /// The table it is kept in.
+    const TABLE: Table;
+
+    /// The table's body on disk; `None` for a value kept in memory only.
+    fn encode(&self) -> Option<Vec<u8>>;
+
+    /// The value a table's body holds; `None` when it does not decode.
+    fn decode(body: &[u8]) -> Option<Self>;
+}
+
+/// The tables of a store in memory, by name: values of the types that [`Keep`] them.
+type Tables = HashMap<&'static str, Box<dyn Any + Send>>;
+
+/// The incremental store of a site: its cache folder, or a process's memory.
+#[derive(Clone)]
 pub struct Store {
+    /// The cache folder (empty for a store in memory).
     dir: PathBuf,
+    /// The tables, for a store in memory.
+    memory: Option<Arc<Mutex<Tables>>>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.memory {
+            Some(_) => f.write_str("Store(in memory)"),
+            None => write!(f, "Store({})", self.dir.display()),
+        }
+    }
 }
 
 impl Store {
     /// The store in `dir` (created when first written).
     pub fn at(dir: impl Into<PathBuf>) -> Store {
-        Store { dir: dir.into() }
+        Store { dir: dir.into(), memory: None }
+    }
+
+    /// A store in memory, for a long-lived process: its tables are values, never written.
+    pub fn in_memory() -> Store {
+        Store { dir: PathBuf::new(), memory: Some(Arc::default()) }
+    }
+
+    /// Takes the value kept in `T`'s table, if there is one this program can trust; the
+    /// table is left empty until [`Store::keep`] puts one back.
+    pub fn take<T: Keep>(&self) -> Option<T> {
+        match &self.memory {
+            Some(tables) => {
+                let value = tables.lock().ok()?.remove(T::TABLE.name())?;
+                value.downcast::<T>().ok().map(|b| *b)
+            }
+            None => T::decode(&self.read(T::TABLE)?),
+        }
+    }
+
+    /// Keeps `value` in its table for the next build. On disk it is written only when
+    /// `changed` (and only if the table is kept on disk at all); in memory it is always
+    /// put back. Only a cache: a table that cannot be written costs the next build the
+    /// work it saves.
+    pub fn keep<T: Keep>(&self, value: T, changed: bool) {
+        match &self.memory {
+            Some(tables) => {
+                if let Ok(mut tables) = tables.lock() {
+                    tables.insert(T::TABLE.name(), Box::new(value));
+                }
+            }
+            None if changed => {
+                if let Some(body) = value.encode() {
+                    let _ = self.write(T::TABLE, &body);
+                }
+            }
+            None => {}
+        }
+    }
+
+    /// Whether the store keeps tables that live in memory only (parsed articles, items).
+    pub fn in_memory_only(&self) -> bool {
+        self.memory.is_some()
     }
 
     /// The store of the site at `root` when no folder is given: `<root>/.briefing`.
@@ -112,8 +194,12 @@ impl Store {
         self.dir.join("twin")
     }
 
-    /// The body of `table`, if it was written by this program in this format.
+    /// The body of `table`, if it was written by this program in this format (none in
+    /// memory: see [`Store::take`]).
     pub fn read(&self, table: Table) -> Option<Vec<u8>> {
+        if self.memory.is_some() {
+            return None;
+        }
         let bytes = fs::read(self.path(table)).ok()?;
         body(&bytes, table, program()).map(|b| b.to_vec())
     }
@@ -121,6 +207,9 @@ impl Store {
     /// Replaces `table` with `body`, atomically: written beside it and renamed over it,
     /// so that a reader finds the old table or the new one, never part of either.
     pub fn write(&self, table: Table, body: &[u8]) -> io::Result<()> {
+        if self.memory.is_some() {
+            return Ok(());
+        }
         fs::create_dir_all(&self.dir)?;
         let path = self.path(table);
         let tmp = self.dir.join(format!("{}.tmp", table.name()));
@@ -133,7 +222,10 @@ impl Store {
 
     /// Drops `table`: the next build does the work it saved.
     pub fn forget(&self, table: Table) {
-        let _ = fs::remove_file(self.path(table));
+        match &self.memory {
+            Some(tables) => drop(tables.lock().map(|mut t| t.remove(table.name()))),
+            None => drop(fs::remove_file(self.path(table))),
+        }
     }
 
     /// Binds the store to `output`: the tables that describe an output's files, and the

@@ -3,7 +3,6 @@
 #[path = "../benches/support/corpus.rs"]
 mod corpus;
 
-use briefing::load::Cache;
 use briefing::pipeline::{self, Memory, Options};
 use briefing::render::Page;
 use briefing::serve::pages::{Files, Next};
@@ -34,7 +33,7 @@ fn a_rebuild_with_kept_work_equals_a_fresh_build() {
         corpus::edit_one_claim(&site, n).unwrap();
         let (files, kept) = served(&opts, &mut memory, &last);
         last = files;
-        let fresh = pages(pipeline::make(&opts, &mut Cache::default()).1);
+        let fresh = pages(pipeline::make(&opts).1);
         assert_eq!(kept, fresh, "edit {n}");
         let changed = kept.iter().zip(&first).filter(|(a, b)| a != b).count();
         assert!(changed > 0 && changed < kept.len() / 4, "edit {n} changed {changed} of {} files", kept.len());
@@ -45,7 +44,7 @@ fn a_rebuild_with_kept_work_equals_a_fresh_build() {
         .replace("<main id=\"main\">", "<main id=\"main\" class=\"edited\">");
     std::fs::write(site.join("templates/base.html"), base).unwrap();
     let (_, kept) = served(&opts, &mut memory, &last);
-    let fresh = pages(pipeline::make(&opts, &mut Cache::default()).1);
+    let fresh = pages(pipeline::make(&opts).1);
     assert_eq!(kept, fresh);
     assert!(
         kept.iter()

@@ -358,8 +358,8 @@ fn kept_front_matter_follows_edited_articles_and_is_never_trusted_from_elsewhere
     build(&site, &out);
     assert_eq!(fs::read(&fronts).unwrap(), first);
     let h = std::sync::Arc::new(briefing::highlight::Highlighter::new());
-    let mut cache = briefing::load::Cache::default();
-    cache.fronts = briefing::fronts::read(&Store::of_site(&site));
+    let kept = Store::of_site(&site).take().unwrap_or_default();
+    let mut cache = briefing::load::Cache { fronts: kept, ..Default::default() };
     let loaded = briefing::load::load_cached(&site, &h, &mut cache).0.unwrap();
     assert!(loaded.articles.iter().all(|a| !a.is_read()), "unchanged files are not read");
     assert!(!cache.fronts.fresh);
@@ -391,11 +391,11 @@ fn an_article_whose_bytes_are_not_those_kept_fails_the_build_and_keeps_the_outpu
     // text: the kept front matter vouches for bytes the file no longer has.
     let path = table(&site, Table::Fronts);
     let store = Store::of_site(&site);
-    let mut kept = briefing::fronts::read(&store);
+    let mut kept: briefing::fronts::Kept = store.take().unwrap();
     let (_, front) = kept.fronts.values_mut().min_by(|a, b| a.1.name.cmp(&b.1.name)).unwrap();
     front.hash ^= 1;
     let name = front.name.clone();
-    briefing::fronts::write(&store, &kept).unwrap();
+    store.keep(kept, true);
 
     let opts = Options { root: site.clone(), output: Some(out.clone()), ..Default::default() };
     let outcome = pipeline::build(&opts);
