@@ -7,10 +7,11 @@ mod corpus;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use briefing::highlight::Highlighter;
-use briefing::load::{self, Site};
+use briefing::model::highlight::Highlighter;
 use briefing::pipeline::{self, Options};
-use briefing::{anchor, render, validate, write};
+use briefing::stages::load::{self, Site};
+use briefing::stages::{anchor, render, validate};
+use briefing::write;
 use divan::Bencher;
 
 const SPEC: corpus::Spec = corpus::Spec { articles: 500, claims: 1000, seed: 7 };
@@ -78,7 +79,7 @@ fn stage_5_write_unchanged(b: Bencher) {
 /// last version.
 #[divan::bench(sample_count = 10)]
 fn serve_rebuild_after_one_claim_edit(b: Bencher) {
-    use briefing::serve::pages::{Files, Next};
+    use briefing::commands::serve::pages::{Files, Next};
     let dir = tempfile::tempdir().expect("temp dir");
     let site = dir.path().join("site");
     corpus::write_site(&site, SPEC).expect("corpus");

@@ -7,13 +7,12 @@
 
 use std::ops::Range;
 
-use crate::anchor;
-use crate::article::{self, Format};
-use crate::claims;
-use crate::diag::{Diagnostic, SourceFile};
-use crate::highlight::Highlighter;
-use crate::load;
-use crate::markup::{self, Highlight, Markup};
+use crate::model::article::{self, Format};
+use crate::model::claims;
+use crate::model::diag::{Diagnostic, SourceFile};
+use crate::model::highlight::Highlighter;
+use crate::model::markup::{self, Highlight, Markup};
+use crate::stages::anchor;
 use crate::suggest::scan::{self, Scan};
 use crate::suggest::similar::{Context, Vocab};
 
@@ -103,7 +102,7 @@ fn attributes(s: &str) -> Vec<(&str, &str)> {
 
 /// An article file, front matter and body, read as markdown and as plain text.
 pub fn article(data: &[u8]) {
-    let file = match load::decode("content/articles/fuzz.md", data.to_vec()) {
+    let file = match crate::model::diag::decode("content/articles/fuzz.md", data.to_vec()) {
         Ok(f) => f,
         Err(d) => return check_diagnostics(&[d]),
     };
@@ -143,9 +142,9 @@ const ARTICLE: &[u8] = b"+++\ntitle = \"T\"\n+++\nThe council met on Tuesday, Ma
 /// boundaries, sorted.
 pub fn claims(data: &[u8]) {
     let (article_bytes, claims_bytes) = split(data, ARTICLE);
-    let Ok(afile) = load::decode("content/articles/a.md", article_bytes.to_vec()) else { return };
+    let Ok(afile) = crate::model::diag::decode("content/articles/a.md", article_bytes.to_vec()) else { return };
     let Ok(article) = article::parse(afile, "a", Format::Markdown, highlighter()) else { return };
-    let cfile = match load::decode(claims::CLAIMS_FILE, claims_bytes.to_vec()) {
+    let cfile = match crate::model::diag::decode(claims::CLAIMS_FILE, claims_bytes.to_vec()) {
         Ok(f) => f,
         Err(d) => return check_diagnostics(&[d]),
     };

@@ -1,45 +1,33 @@
 //! briefing: a static site generator for fact-checked news briefings.
 //!
-//! The pipeline runs one way, each stage a module with one job and plain data between
-//! them: [`load`] reads files → [`validate`] checks references → [`anchor`] finds every
-//! quote in its article → [`render`] makes pages → [`write`](mod@write) puts them on disk atomically.
-//! [`pipeline`] strings them together; `main.rs` only parses arguments.
+//! The folders show the architecture; a build flows one way through them:
+//!
+//! - [`model`]: what a site is made of: its config, articles, claims, markup, dates,
+//!   diagnostics, and the files of its output ([`model::page`]);
+//! - [`stages`]: the stages, each from plain data to plain data plus diagnostics:
+//!   [`stages::load`] reads files → [`stages::validate`] checks references →
+//!   [`stages::anchor`] finds every quote in its article → [`stages::render`] makes pages;
+//! - [`write`]: the fifth stage, the output writer: puts the pages on disk, atomically;
+//! - [`store`]: what one build keeps for the next (the cache folder), and how;
+//! - [`pipeline`]: strings the stages together, taking and keeping the store's tables
+//!   around them (the stages never see the store);
+//! - [`commands`]: `build`, `check`, `serve`, `new` and the rest; `main.rs` only calls
+//!   [`commands::cli::run`];
+//! - [`suggest`]: discrepancies no claim covers yet (`check --suggest`).
+//!
+//! Imports run down this list and never back up: the model knows no stage, the stages
+//! know neither the store nor the writer, the store knows no writer.
 
 // Diagnostics are built only on error paths, and carry the source they point into.
 #![allow(clippy::result_large_err)]
 
 pub mod alloc;
-pub mod anchor;
-pub mod article;
-pub mod claims;
-pub mod cli;
-pub mod config;
-pub mod date;
-pub mod diag;
-pub mod export;
-pub mod feed;
-pub mod fingerprint;
-pub mod fronts;
+pub mod commands;
 #[doc(hidden)]
 pub mod fuzz;
-pub mod highlight;
-pub mod jsonld;
-pub mod links;
-pub mod load;
-pub mod marks;
-pub mod markup;
-pub mod parts;
-pub mod pieces;
+pub mod model;
 pub mod pipeline;
-pub mod record;
-pub mod render;
-pub mod scaffold;
-pub mod serve;
-pub mod splice;
+pub mod stages;
 pub mod store;
 pub mod suggest;
-pub mod theme;
-pub mod tomlfile;
-pub mod tree;
-pub mod validate;
 pub mod write;

@@ -2,5 +2,5 @@
 
 fn main() {
     briefing::alloc::tune();
-    std::process::exit(briefing::cli::run(std::env::args_os()));
+    std::process::exit(briefing::commands::cli::run(std::env::args_os()));
 }

@@ -7,17 +7,17 @@
 use std::path::{Component, Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::anchor;
-use crate::claims;
-use crate::config::normalize_base_url;
-use crate::diag::{Diagnostic, Report};
-use crate::highlight::Highlighter;
-use crate::load;
-use crate::render::{self, Rendered};
-use crate::splice::Runs;
+use crate::model::claims;
+use crate::model::config::normalize_base_url;
+use crate::model::diag::{Diagnostic, Report};
+use crate::model::highlight::Highlighter;
+use crate::model::page::Runs;
+use crate::stages::anchor;
+use crate::stages::load;
+use crate::stages::render::{self, Rendered};
+use crate::stages::validate;
 use crate::store::{Store, Table};
 use crate::suggest::{self, Suggestion};
-use crate::validate;
 use crate::write;
 
 /// What to build, and where.
@@ -225,7 +225,7 @@ fn make_inner(
     }
     let Anchored { marks, keep, known, .. } = anchored;
     let mut c = Checked { site, marks, highlighter, report, laps, store: store.clone() };
-    let items = store.take::<crate::parts::Store>();
+    let items = store.take::<crate::stages::render::parts::Store>();
     let made = match out {
         Out::Folder(output) => write_out(&mut c, output, store, items.as_ref()),
         Out::Sink(sink) => render_to(&mut c, items.as_ref(), sink),
@@ -247,7 +247,8 @@ fn load_site(
     store: &Store,
     highlighter: &std::sync::Arc<Highlighter>,
 ) -> (Option<load::Site>, Vec<Diagnostic>) {
-    let (pieces, fronts) = rayon::join(|| store.take::<claims::Kept>(), || store.take::<crate::fronts::Kept>());
+    let (pieces, fronts) =
+        rayon::join(|| store.take::<claims::Kept>(), || store.take::<crate::stages::load::fronts::Kept>());
     let mut cache = load::Cache {
         keep: store.in_memory_only(),
         articles: store.take::<load::Articles>().unwrap_or_default(),
@@ -309,7 +310,7 @@ fn check_site(
 /// `marks` (rendering is over), and written to disk only when the keys changed. The old
 /// ones are let go of aside.
 fn keep_marks(store: &Store, marks: &mut anchor::Marks, keep: Vec<(u64, usize)>, known: Option<anchor::Known>) {
-    let changed = known.as_ref().is_none_or(|k| !crate::marks::unchanged(&keep, k));
+    let changed = known.as_ref().is_none_or(|k| !crate::store::marks::unchanged(&keep, k));
     if !changed && let Some(known) = known {
         store.keep(known, false);
         return;
@@ -353,7 +354,7 @@ fn write_out(
     c: &mut Checked,
     output: &Path,
     store: &Store,
-    items: Option<&crate::parts::Store>,
+    items: Option<&crate::stages::render::parts::Store>,
 ) -> Option<(Rendered, Counts)> {
     let write_error = |e: std::io::Error| {
         Diagnostic::error("io-write", format!("cannot write the site to {}: {e}", output.display()))
@@ -398,7 +399,7 @@ fn in_memory(c: &mut Checked, check_links: bool) -> Option<(Rendered, Counts)> {
     };
     c.laps.lap("render");
     if check_links {
-        c.report.extend(crate::links::check(&c.site, &rendered.pages));
+        c.report.extend(crate::stages::links::check(&c.site, &rendered.pages));
     }
     c.report.extend(late_errors(&c.site, &c.store));
     if c.report.has_errors() {
@@ -415,7 +416,7 @@ fn in_memory(c: &mut Checked, check_links: bool) -> Option<(Rendered, Counts)> {
 /// The render stage of [`make_in`]: pages to the sink, the items kept in `items`.
 fn render_to(
     c: &mut Checked,
-    items: Option<&crate::parts::Store>,
+    items: Option<&crate::stages::render::parts::Store>,
     sink: &dyn render::Sink,
 ) -> Option<(Rendered, Counts)> {
     let made = render::render_to(&c.site, &c.marks, &c.highlighter, items, sink);
@@ -430,7 +431,7 @@ fn render_to(
     Some((Rendered { pages: Vec::new(), flags: made.flags }, counts))
 }
 
-/// The errors met reading article files after loading (see [`crate::article::Late`]).
+/// The errors met reading article files after loading (see [`crate::model::article::Late`]).
 /// The front matter kept vouched for bytes a file no longer has: it goes, so that the
 /// next build reads every article.
 fn late_errors(site: &load::Site, store: &Store) -> Vec<Diagnostic> {
@@ -476,7 +477,7 @@ struct ToTwin<'t> {
 }
 
 impl render::Sink for ToTwin<'_> {
-    fn put(&self, page: render::Page, fingerprint: Option<u64>) -> Result<(), Diagnostic> {
+    fn put(&self, page: crate::model::page::Page, fingerprint: Option<u64>) -> Result<(), Diagnostic> {
         self.twin.put(&page, fingerprint).map_err(self.error)
     }
 

@@ -3,14 +3,14 @@
 
 use std::ops::Range;
 
-use briefing::anchor::{self, Target, normalize_quote};
-use briefing::article::{Article, Format, Meta};
-use briefing::claims::{Claim, Claims, Quote};
-use briefing::date::Date;
-use briefing::diag::SourceFile;
-use briefing::highlight::Highlighter;
-use briefing::markup::{self, Highlight, Markup};
-use briefing::tomlfile::Sp;
+use briefing::model::article::{Article, Format, Meta};
+use briefing::model::claims::{Claim, Claims, Quote};
+use briefing::model::date::Date;
+use briefing::model::diag::SourceFile;
+use briefing::model::highlight::Highlighter;
+use briefing::model::markup::{self, Highlight, Markup};
+use briefing::model::tomlfile::Sp;
+use briefing::stages::anchor::{self, Target, normalize_quote};
 use proptest::prelude::*;
 
 const WORDS: &[&str] = &[

@@ -184,7 +184,7 @@ fn check_links(out: &Path) {
             let target = if file.is_empty() {
                 path.clone()
             } else {
-                briefing::links::resolve(path, file).unwrap_or_else(|| panic!("{path}: {link} leaves the site"))
+                briefing::stages::links::resolve(path, file).unwrap_or_else(|| panic!("{path}: {link} leaves the site"))
             };
             assert!(files.contains_key(&target), "{path}: {link} → {target} does not exist");
             if !fragment.is_empty() && target.ends_with(".html") {

@@ -22,8 +22,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
+use briefing::commands::serve::pages::{Files, Next};
 use briefing::pipeline::{self, Memory, Options};
-use briefing::serve::pages::{Files, Next};
 use common::tree;
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
@@ -347,8 +347,8 @@ fn options(root: &Path, out: &Path, cache: &Path) -> Options {
     Options { root: root.into(), output: Some(out.into()), cache_dir: Some(cache.into()), ..Options::default() }
 }
 
-fn rendered(report: &briefing::diag::Report) -> String {
-    let mut report = briefing::diag::Report { items: report.items.clone() };
+fn rendered(report: &briefing::model::diag::Report) -> String {
+    let mut report = briefing::model::diag::Report { items: report.items.clone() };
     report.sort();
     report.render(false)
 }

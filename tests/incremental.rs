@@ -3,9 +3,9 @@
 #[path = "../benches/support/corpus.rs"]
 mod corpus;
 
+use briefing::commands::serve::pages::{Files, Next};
+use briefing::model::page::Page;
 use briefing::pipeline::{self, Memory, Options};
-use briefing::render::Page;
-use briefing::serve::pages::{Files, Next};
 
 fn pages(made: Option<pipeline::Made>) -> Vec<Page> {
     made.expect("the site builds").rendered.pages
@@ -57,8 +57,8 @@ fn a_rebuild_with_kept_work_equals_a_fresh_build() {
 /// whose inputs did not change; all but `claims.json`, which the test wants to see made.
 struct AllInPlace(std::sync::Mutex<Vec<u8>>);
 
-impl briefing::render::Sink for AllInPlace {
-    fn put(&self, page: Page, _: Option<u64>) -> Result<(), briefing::diag::Diagnostic> {
+impl briefing::stages::render::Sink for AllInPlace {
+    fn put(&self, page: Page, _: Option<u64>) -> Result<(), briefing::model::diag::Diagnostic> {
         assert!(
             page.path.ends_with(".xml") || page.path.ends_with(".css") || page.path.ends_with(".svg"),
             "{}",
@@ -67,7 +67,7 @@ impl briefing::render::Sink for AllInPlace {
         Ok(())
     }
 
-    fn reuse(&self, path: &str, _: u64) -> Result<bool, briefing::diag::Diagnostic> {
+    fn reuse(&self, path: &str, _: u64) -> Result<bool, briefing::model::diag::Diagnostic> {
         Ok(path != "claims.json")
     }
 
@@ -75,25 +75,25 @@ impl briefing::render::Sink for AllInPlace {
         &self,
         path: &str,
         _: Option<u64>,
-        runs: &dyn briefing::splice::Runs,
-    ) -> Result<(), briefing::diag::Diagnostic> {
+        runs: &dyn briefing::model::page::Runs,
+    ) -> Result<(), briefing::model::diag::Diagnostic> {
         assert_eq!(path, "claims.json");
-        *self.0.lock().unwrap() = briefing::splice::concat(runs).expect("every entry made");
+        *self.0.lock().unwrap() = briefing::model::page::concat(runs).expect("every entry made");
         Ok(())
     }
 }
 
 #[test]
 fn a_rebuild_with_kept_marks_and_entries_parses_no_article() {
-    use briefing::anchor::{self, Known};
-    use briefing::parts::Store;
+    use briefing::stages::anchor::{self, Known};
+    use briefing::stages::render::parts::Store;
     use std::sync::Arc;
 
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
     corpus::write_site(&site, corpus::Spec { articles: 30, claims: 60, seed: 4 }).unwrap();
-    let h = Arc::new(briefing::highlight::Highlighter::new());
-    let load = || briefing::load::load(&site, &h).0.expect("the site loads");
+    let h = Arc::new(briefing::model::highlight::Highlighter::new());
+    let load = || briefing::stages::load::load(&site, &h).0.expect("the site loads");
 
     // The first build scans and renders every article.
     let first = load();
@@ -104,8 +104,8 @@ fn a_rebuild_with_kept_marks_and_entries_parses_no_article() {
     let known = Known(keep.iter().map(|&(key, i)| (key, marks[i].clone())).collect());
     let store = Store::new();
     let sink = AllInPlace(Default::default());
-    briefing::render::render_to(&first, &marks, &h, Some(&store), &sink).expect("renders");
-    let want = briefing::export::claims_json(&first, &marks);
+    briefing::stages::render::render_to(&first, &marks, &h, Some(&store), &sink).expect("renders");
+    let want = briefing::stages::render::export::claims_json(&first, &marks);
     assert_eq!(String::from_utf8(sink.0.into_inner().unwrap()).unwrap(), want);
     store.save();
 
@@ -115,7 +115,7 @@ fn a_rebuild_with_kept_marks_and_entries_parses_no_article() {
     assert!(diags.is_empty());
     assert_eq!(marks2, marks);
     let sink = AllInPlace(Default::default());
-    briefing::render::render_to(&again, &marks2, &h, Some(&store), &sink).expect("renders");
+    briefing::stages::render::render_to(&again, &marks2, &h, Some(&store), &sink).expect("renders");
     assert_eq!(String::from_utf8(sink.0.into_inner().unwrap()).unwrap(), want, "claims.json from kept entries");
     let parsed: Vec<&str> = again.articles.iter().filter(|a| a.is_parsed()).map(|a| a.slug.as_str()).collect();
     assert!(parsed.is_empty(), "parsed again: {parsed:?}");
@@ -126,7 +126,8 @@ fn a_rebuild_with_kept_marks_and_entries_parses_no_article() {
     std::fs::write(&path, format!("{}\nOne more paragraph.\n", victim.file().text)).unwrap();
     let edited = load();
     let (marks3, _, _) = anchor::anchor_known(&edited.articles, &edited.claims, &edited.claims_file, Some(&known));
-    briefing::render::render_to(&edited, &marks3, &h, Some(&store), &AllInPlace(Default::default())).expect("renders");
+    briefing::stages::render::render_to(&edited, &marks3, &h, Some(&store), &AllInPlace(Default::default()))
+        .expect("renders");
     let parsed: Vec<&str> = edited.articles.iter().filter(|a| a.is_parsed()).map(|a| a.slug.as_str()).collect();
     assert_eq!(parsed, [edited.articles[3].slug.as_str()]);
 }

@@ -357,10 +357,10 @@ fn kept_front_matter_follows_edited_articles_and_is_never_trusted_from_elsewhere
     // Nothing changed: no article is read, and the kept front matter is not written again.
     build(&site, &out);
     assert_eq!(fs::read(&fronts).unwrap(), first);
-    let h = std::sync::Arc::new(briefing::highlight::Highlighter::new());
+    let h = std::sync::Arc::new(briefing::model::highlight::Highlighter::new());
     let kept = Store::of_site(&site).take().unwrap_or_default();
-    let mut cache = briefing::load::Cache { fronts: kept, ..Default::default() };
-    let loaded = briefing::load::load_cached(&site, &h, &mut cache).0.unwrap();
+    let mut cache = briefing::stages::load::Cache { fronts: kept, ..Default::default() };
+    let loaded = briefing::stages::load::load_cached(&site, &h, &mut cache).0.unwrap();
     assert!(loaded.articles.iter().all(|a| !a.is_read()), "unchanged files are not read");
     assert!(!cache.fronts.fresh);
 
@@ -391,7 +391,7 @@ fn an_article_whose_bytes_are_not_those_kept_fails_the_build_and_keeps_the_outpu
     // text: the kept front matter vouches for bytes the file no longer has.
     let path = table(&site, Table::Fronts);
     let store = Store::of_site(&site);
-    let mut kept: briefing::fronts::Kept = store.take().unwrap();
+    let mut kept: briefing::stages::load::fronts::Kept = store.take().unwrap();
     let (_, front) = kept.fronts.values_mut().min_by(|a, b| a.1.name.cmp(&b.1.name)).unwrap();
     front.hash ^= 1;
     let name = front.name.clone();

@@ -10,10 +10,10 @@ use common::*;
 fn builtin_theme_matches_the_theme_folder() {
     let dir = repo().join("themes/default");
     let on_disk: Vec<String> = tree(&dir).keys().cloned().collect();
-    let mut built_in: Vec<String> = briefing::theme::BUILTIN.iter().map(|(p, _)| p.to_string()).collect();
+    let mut built_in: Vec<String> = briefing::stages::load::theme::BUILTIN.iter().map(|(p, _)| p.to_string()).collect();
     built_in.sort();
     assert_eq!(on_disk, built_in, "add new theme files to theme::BUILTIN");
-    for (path, text) in briefing::theme::BUILTIN {
+    for (path, text) in briefing::stages::load::theme::BUILTIN {
         assert_eq!(fs::read_to_string(dir.join(path)).unwrap(), *text);
     }
 }

@@ -15,16 +15,17 @@
 pub mod scan;
 pub mod similar;
 pub mod snippet;
+pub mod words;
 
 use std::collections::HashSet;
 use std::ops::Range;
 
-use crate::anchor::{Marks, Normalized, Target, normalize_quote};
-use crate::article::Article;
-use crate::claims::Claims;
-use crate::date::Date;
-use crate::diag::SourceFile;
-use crate::load::Site;
+use crate::model::article::Article;
+use crate::model::claims::Claims;
+use crate::model::date::Date;
+use crate::model::diag::SourceFile;
+use crate::stages::anchor::{Marks, Normalized, Target, normalize_quote};
+use crate::stages::load::Site;
 
 use scan::{Mention, Scan, What, When, weekday_name};
 use similar::{Context, Vocab};
@@ -567,8 +568,8 @@ fn speakers(doc: &Doc<'_>, m: &Mention) -> HashSet<String> {
     sentence
         .filter(|i| !(m.tokens.start.saturating_sub(1)..m.tokens.end + 1).contains(i))
         .map(|i| s.tok(i))
-        .filter(|w| w.starts_with(|c: char| c.is_uppercase()) && !similar::is_stop(w) && w.chars().count() > 1)
-        .map(similar::stem)
+        .filter(|w| w.starts_with(|c: char| c.is_uppercase()) && !words::is_stop(w) && w.chars().count() > 1)
+        .map(words::stem)
         .collect()
 }
 

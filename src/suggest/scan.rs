@@ -6,7 +6,7 @@
 
 use std::ops::Range;
 
-use crate::date::Date;
+use crate::model::date::Date;
 
 /// A token of the text: a word, a number, or one symbol.
 #[derive(Debug, Clone)]
@@ -482,10 +482,10 @@ fn quantity_at(s: &Scan<'_>, i: usize) -> Option<(usize, What)> {
         } else if !is_year
             && w.chars().all(char::is_lowercase)
             && w.chars().count() > 2
-            && !super::similar::is_stop(w)
+            && !super::words::is_stop(w)
             && s.tokens.get(j).is_some_and(|t| t.sentence == s.tokens[i].sentence)
         {
-            unit = Some(super::similar::stem(w));
+            unit = Some(super::words::stem(w));
             j += 1;
         }
     }
@@ -497,7 +497,7 @@ fn quantity_at(s: &Scan<'_>, i: usize) -> Option<(usize, What)> {
         && rate.chars().all(char::is_alphabetic)
         && !rate.eq_ignore_ascii_case("cent")
     {
-        unit = format!("{unit}/{}", super::similar::stem(rate));
+        unit = format!("{unit}/{}", super::words::stem(rate));
         j += 2;
     }
     let prev = s.tok(i.wrapping_sub(1)).to_lowercase();

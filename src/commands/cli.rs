@@ -1,0 +1,268 @@
+//! The command line: parses arguments, runs the library, prints, returns the exit code.
+
+use std::ffi::OsString;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+
+use crate::pipeline::{self, Options, Outcome};
+
+/// briefing: build a fact-checked news briefing as a static site.
+#[derive(Debug, Parser)]
+#[command(name = "briefing", version, about, long_about = None)]
+struct Cli {
+    /// Print errors only: no summary line, no warnings.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build the site from content/ into output/.
+    Build(BuildArgs),
+    /// Run every check of `build`, and check every link, without writing anything.
+    Check(CheckArgs),
+    /// Build, serve the site locally, and rebuild and reload on every change.
+    Serve(ServeArgs),
+    /// Create a new briefing in DIR, ready to build.
+    New {
+        /// The folder to create (must not exist, or be empty).
+        dir: PathBuf,
+    },
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+struct SiteArgs {
+    /// The site's folder (holding briefing.toml).
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// The absolute URL the site will be served from (overrides briefing.toml).
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct BuildArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Where to write the site [default: <root>/output].
+    #[arg(long, value_name = "DIR")]
+    output: Option<PathBuf>,
+    /// Where to keep what the next build reuses, and to stage the site before it is
+    /// swapped in [default: <root>/.briefing]. On the output's file system, the swap is
+    /// atomic.
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Fail at once if another build of the site is running, instead of waiting for it.
+    #[arg(long)]
+    no_wait: bool,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Treat warnings as errors (exit 1 when there are any).
+    #[arg(long)]
+    deny_warnings: bool,
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Also list discrepancies the claims file does not cover yet, each with a snippet
+    /// to paste. Never changes output/ or the exit code.
+    #[arg(long)]
+    suggest: bool,
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// The port to listen on [default: 8000, or the next free one]; 0 picks any free one.
+    #[arg(long)]
+    port: Option<u16>,
+    /// The address to listen on. Only loopback by default: the server is for the editor.
+    /// `--bind 0.0.0.0` previews on the local network (with a warning).
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    bind: String,
+    /// Open the site in the browser ($BROWSER, or the system's default).
+    #[arg(long)]
+    open: bool,
+}
+
+/// Output format of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// rustc-style text, as `build` prints.
+    Human,
+    /// One JSON object per line and diagnostic.
+    Json,
+}
+
+/// Runs briefing with `args` (program name first) and returns the process exit code.
+pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // clap: 0 for --help/--version, 2 for usage errors.
+            return e.exit_code();
+        }
+    };
+    match cli.command {
+        Command::Build(a) => {
+            let opts = Options {
+                root: a.site.root,
+                output: a.output,
+                base_url: a.site.base_url,
+                dry_run: false,
+                check_links: false,
+                suggest: false,
+                cache_dir: a.cache_dir,
+                no_wait: a.no_wait,
+            };
+            let outcome = pipeline::build(&opts);
+            print_outcome(&outcome, cli.quiet, "built");
+            outcome.exit_code()
+        }
+        Command::Check(a) => {
+            let opts = Options {
+                root: a.site.root,
+                output: None,
+                base_url: a.site.base_url,
+                dry_run: true,
+                check_links: true,
+                suggest: a.suggest,
+                ..Options::default()
+            };
+            let outcome = pipeline::build(&opts);
+            match a.format {
+                Format::Human => {
+                    print_outcome(&outcome, cli.quiet, "checked");
+                    if a.suggest {
+                        print_suggestions(&outcome.suggestions);
+                    }
+                }
+                Format::Json => {
+                    for d in &outcome.report.items {
+                        if !cli.quiet || d.is_error() {
+                            println!("{}", d.to_json());
+                        }
+                    }
+                    for s in &outcome.suggestions {
+                        println!("{}", s.to_json());
+                    }
+                }
+            }
+            match outcome.exit_code() {
+                0 if a.deny_warnings && outcome.report.warnings() > 0 => {
+                    if a.format == Format::Human {
+                        eprintln!("check failed: warnings are denied (--deny-warnings)");
+                    }
+                    1
+                }
+                code => code,
+            }
+        }
+        Command::Serve(a) => crate::commands::serve::run(&crate::commands::serve::Serve {
+            root: a.site.root,
+            base_url: a.site.base_url,
+            bind: a.bind,
+            port: a.port,
+            open: a.open,
+            quiet: cli.quiet,
+        }),
+        Command::New { dir } => match crate::commands::scaffold::create(&dir) {
+            Ok(()) => {
+                if !cli.quiet {
+                    let d = dir.display();
+                    println!(
+                        "created a new briefing in {d}\n\nnext:\n  cd {d}\n  briefing check    # verify the claims and quotes\n  briefing serve    # preview at http://127.0.0.1:8000/, rebuilt as you edit\n  briefing build    # write the site into output/"
+                    );
+                }
+                0
+            }
+            Err(e) => {
+                eprintln!("error: cannot create {}: {e}", dir.display());
+                2
+            }
+        },
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "briefing", &mut std::io::stdout());
+            0
+        }
+    }
+}
+
+fn print_outcome(outcome: &Outcome, quiet: bool, verb: &str) {
+    let color = super::color();
+    for d in &outcome.report.items {
+        if quiet && !d.is_error() {
+            continue;
+        }
+        eprintln!("{}\n", d.render(color));
+    }
+    let (errors, warnings) = (outcome.report.errors(), outcome.report.warnings());
+    if let Some(s) = outcome.summary.as_ref().filter(|s| s.in_place) {
+        // Not a warning: where the output lives is the host's choice, not the content's.
+        eprintln!(
+            "note: {} was written in place, one file at a time: it could not trade places with its copy in the cache folder (another file system, a mount point, or a parent folder that may not change), so readers may meet old and new pages side by side while a build writes; a `--cache-dir` on the output's file system makes the swap atomic\n",
+            s.output.display()
+        );
+    }
+    match &outcome.summary {
+        Some(s) if !quiet => {
+            let warn = if warnings > 0 { format!("; {warnings} warning{}", plural(warnings)) } else { String::new() };
+            let place = if verb == "built" { format!(" into {}", s.output.display()) } else { String::new() };
+            println!(
+                "{verb} {} pages ({} articles, {} claims, {} flags){place} in {} ms{warn}",
+                s.pages,
+                s.articles,
+                s.claims,
+                s.flags,
+                s.elapsed.as_millis()
+            );
+            // For profiling: `BRIEFING_TIMINGS=1 briefing build` prints each stage's time.
+            if std::env::var_os("BRIEFING_TIMINGS").is_some() {
+                for (stage, t) in &s.timings {
+                    eprintln!("  {stage:<9} {:>8.1} ms", t.as_secs_f64() * 1000.0);
+                }
+            }
+        }
+        Some(_) => {}
+        None => {
+            let untouched = if verb == "built" { "; the previous output was left untouched" } else { "" };
+            eprintln!(
+                "{} failed: {errors} error{}{}{untouched}",
+                if verb == "built" { "build" } else { "check" },
+                plural(errors),
+                if warnings > 0 { format!(", {warnings} warning{}", plural(warnings)) } else { String::new() }
+            );
+        }
+    }
+}
+
+/// Suggestions go to stdout: they are what `check --suggest` was asked for.
+fn print_suggestions(suggestions: &[crate::suggest::Suggestion]) {
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    for s in suggestions {
+        println!("{}\n", s.render(color));
+    }
+    let n = suggestions.len();
+    println!(
+        "{n} suggestion{} for review; nothing was written (paste what holds up into content/claims.toml)",
+        plural(n)
+    );
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

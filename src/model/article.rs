@@ -1,0 +1,454 @@
+//! One article: its front matter, its body, and the text a reader sees.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::config::is_slug;
+use crate::model::date::Date;
+use crate::model::diag::{Diagnostic, SourceFile};
+use crate::model::highlight::Highlighter;
+use crate::model::markup::{self, Markup};
+use crate::model::tomlfile::{self, Fields};
+
+/// How an article's body is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// `.md`: CommonMark with tables, footnotes and strikethrough.
+    Markdown,
+    /// `.txt`: text exactly as published, one paragraph per non-empty line.
+    Text,
+}
+
+/// What an article says of itself, from its front matter.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Meta {
+    /// The headline.
+    pub title: String,
+    /// The publication; `None` when the article does not say (shown as "not stated").
+    pub outlet: Option<String>,
+    /// The byline.
+    pub author: Option<String>,
+    /// Where the article was published.
+    pub url: Option<String>,
+    /// The date the article gives for itself.
+    pub published: Option<Date>,
+    /// When the copy in `content/` was taken.
+    pub retrieved: Option<Date>,
+    /// An editor's note about the copy (e.g. how it was captured).
+    pub note: Option<String>,
+}
+
+/// A loaded article. Its front matter is parsed as it is read; its body only when first
+/// asked for ([`Article::markup`]): a rebuild that reuses an article's page, its marks and
+/// its entry in `claims.json` never parses it, and at 10,000 articles that was a quarter
+/// of the work and most of the memory of a rebuild after an edit. An article whose front
+/// matter was kept by the last build (see `fronts.rs`) is not even read until a later
+/// stage asks for its text ([`Article::file`]).
+#[derive(Clone)]
+pub struct Article {
+    /// The file stem: `[a-z0-9-]+`, unique; the page is `articles/<slug>/`.
+    pub slug: String,
+    /// The file's path, relative to the site root.
+    pub name: String,
+    /// Markdown or plain text.
+    pub format: Format,
+    /// Front matter.
+    pub meta: Meta,
+    /// Byte offset of the body in the file.
+    pub body_offset: usize,
+    /// A fingerprint of the file's text, taken once: the article's page, its marks and its
+    /// entry in `claims.json` are all keyed by it, and at 10,000 articles hashing the text
+    /// for each of them was 54 MB hashed four times a build.
+    pub hash: u64,
+    /// The file (its name and text): read with the front matter, or when first needed.
+    file: OnceLock<SourceFile>,
+    /// Where the file is read from when it was not read with the front matter.
+    unread: Option<Arc<Unread>>,
+    /// The body as the reader sees it, once parsed.
+    markup: OnceLock<Markup>,
+    /// What parses code blocks, when the body is parsed.
+    highlighter: Arc<Highlighter>,
+}
+
+/// An article file not yet read: the site it is in (the article's `name` is its path
+/// there), and where to report a failed reading.
+#[derive(Debug)]
+struct Unread {
+    root: PathBuf,
+    late: Arc<Late>,
+}
+
+/// Errors met after loading, when a later stage reads an article file whose front matter
+/// was kept: the file vanished, or its bytes are no longer those the front matter was
+/// kept for (it changed during the build). The pipeline reports them and fails the build
+/// before anything is swapped in, as for any error.
+#[derive(Debug, Default)]
+pub struct Late(Mutex<Vec<Diagnostic>>);
+
+impl Late {
+    /// The errors met so far, taken.
+    pub fn take(&self) -> Vec<Diagnostic> {
+        self.0.lock().map(|mut d| std::mem::take(&mut *d)).unwrap_or_default()
+    }
+
+    fn push(&self, d: Diagnostic) {
+        if let Ok(mut list) = self.0.lock() {
+            list.push(d);
+        }
+    }
+}
+
+/// What a build keeps of an article that parsed without a diagnostic, so that the next
+/// build can take its front matter without reading the file (see `fronts.rs`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Front {
+    /// The file's path, relative to the site root.
+    pub name: String,
+    /// A fingerprint of the file's text ([`Article::hash`]).
+    pub hash: u64,
+    /// The front matter.
+    pub meta: Meta,
+    /// Byte offset of the body in the file.
+    pub body_offset: usize,
+}
+
+impl std::fmt::Debug for Article {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Article")
+            .field("slug", &self.slug)
+            .field("file", &self.name)
+            .field("format", &self.format)
+            .field("meta", &self.meta)
+            .field("parsed", &self.markup.get().is_some())
+            .finish()
+    }
+}
+
+impl Article {
+    /// An article whose body is already parsed (tests, and tools that make their own).
+    pub fn with_markup(
+        slug: String,
+        file: SourceFile,
+        format: Format,
+        meta: Meta,
+        body_offset: usize,
+        markup: Markup,
+    ) -> Self {
+        Article {
+            slug,
+            name: file.name.clone(),
+            hash: text_hash(&file.text),
+            file: OnceLock::from(file),
+            unread: None,
+            format,
+            meta,
+            body_offset,
+            markup: OnceLock::from(markup),
+            highlighter: Default::default(),
+        }
+    }
+
+    /// An article whose front matter was kept by an earlier build, from the file
+    /// `front.name` of the site at `root`, whose identity vouches that its bytes are still
+    /// those `front` was taken from. The file is read when a stage first needs its text;
+    /// should it no longer hash as kept, the error goes to `late`.
+    pub fn kept(
+        front: Front,
+        slug: &str,
+        format: Format,
+        root: &Path,
+        late: &Arc<Late>,
+        highlighter: &Arc<Highlighter>,
+    ) -> Self {
+        Article {
+            slug: slug.to_string(),
+            name: front.name,
+            format,
+            meta: front.meta,
+            body_offset: front.body_offset,
+            hash: front.hash,
+            file: OnceLock::new(),
+            unread: Some(Arc::new(Unread { root: root.to_path_buf(), late: Arc::clone(late) })),
+            markup: OnceLock::new(),
+            highlighter: Arc::clone(highlighter),
+        }
+    }
+
+    /// What the next build may keep of this article.
+    pub fn front(&self) -> Front {
+        Front { name: self.name.clone(), hash: self.hash, meta: self.meta.clone(), body_offset: self.body_offset }
+    }
+
+    /// Whether the file has been read (for tests of laziness).
+    pub fn is_read(&self) -> bool {
+        self.file.get().is_some()
+    }
+
+    /// The article file: its name and text, read on first use if it was not read at load.
+    /// A file that cannot be read, or whose bytes changed since its front matter was kept,
+    /// reads as empty and its error goes to the build's late errors, which fail the build.
+    pub fn file(&self) -> &SourceFile {
+        self.file.get_or_init(|| {
+            let Some(unread) = &self.unread else { return SourceFile::new(self.name.as_str(), "") };
+            // A link put in the file's place reads as its target: only bytes that hash as
+            // kept are taken, so nothing but the article's own text can come through.
+            let read = std::fs::read(unread.root.join(&self.name))
+                .map_err(|e| crate::model::diag::io_error(&self.name, &e.to_string()))
+                .and_then(|bytes| crate::model::diag::decode(&self.name, bytes));
+            match read {
+                Ok(file) if text_hash(&file.text) == self.hash => file,
+                Ok(_) => {
+                    unread.late.push(
+                        Diagnostic::error("io-changed", format!("`{}` changed while the site was built", self.name))
+                            .help("build again once the file is saved"),
+                    );
+                    SourceFile::new(self.name.as_str(), "")
+                }
+                Err(d) => {
+                    unread.late.push(d);
+                    SourceFile::new(self.name.as_str(), "")
+                }
+            }
+        })
+    }
+
+    /// The body exactly as written in the file.
+    pub fn body(&self) -> &str {
+        self.file().text.get(self.body_offset..).unwrap_or("")
+    }
+
+    /// The body as the reader sees it, parsed on first use (by whichever thread asks
+    /// first; the others wait for it).
+    pub fn markup(&self) -> &Markup {
+        self.markup.get_or_init(|| {
+            let body = self.body();
+            let mut markup = match self.format {
+                Format::Text => {
+                    let head = self.file().text.get(..self.body_offset).unwrap_or("");
+                    let first_line = head.matches('\n').count() + 1;
+                    markup::from_plain_text(body, first_line)
+                }
+                Format::Markdown => markup::from_markdown(body, &self.highlighter),
+            };
+            // Kept for the whole build: at 10,000 articles the room left by growing these
+            // two (up to half of each) was a quarter of a rebuild's peak memory.
+            markup.pieces.shrink_to_fit();
+            markup.text.shrink_to_fit();
+            markup
+        })
+    }
+
+    /// Whether the body has been parsed (for tests of laziness).
+    pub fn is_parsed(&self) -> bool {
+        self.markup.get().is_some()
+    }
+}
+
+const KNOWN: &[&str] = &["title", "outlet", "author", "url", "published", "retrieved", "note"];
+
+/// Reads an article file's front matter; `stem` and `format` come from its name. The body
+/// is parsed when first needed, with `highlighter`. Nothing in a body is an error: any
+/// text is a valid article, so putting its parse off loses no diagnostic.
+pub fn parse(
+    file: SourceFile,
+    stem: &str,
+    format: Format,
+    highlighter: &Arc<Highlighter>,
+) -> Result<Article, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    if !is_slug(stem) {
+        let fixed = suggest_slug(stem);
+        diags.push(
+            Diagnostic::error("bad-slug", format!("article file name `{stem}` cannot be a page address"))
+                .in_file(&file)
+                .help(format!(
+                    "rename the file to use only a-z, 0-9 and - (e.g. `{fixed}`): the name becomes the article's address"
+                )),
+        );
+    }
+    let text = file.text.clone();
+    let Some((front, front_offset, body_offset)) = split_front_matter(&file, &text, &mut diags) else {
+        return Err(diags);
+    };
+    let meta = parse_meta(&file, front, front_offset, &mut diags);
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(diags);
+    }
+    Ok(Article {
+        slug: stem.to_string(),
+        name: file.name.clone(),
+        hash: text_hash(&file.text),
+        file: OnceLock::from(file),
+        unread: None,
+        format,
+        meta: meta.unwrap_or_default(),
+        body_offset,
+        markup: OnceLock::new(),
+        highlighter: Arc::clone(highlighter),
+    })
+}
+
+/// A fingerprint of an article file's text.
+fn text_hash(text: &str) -> u64 {
+    let mut fp = crate::stages::render::fingerprint::Fingerprint::new();
+    fp.bytes(text.as_bytes());
+    fp.finish()
+}
+
+/// Finds the `+++` fences. Returns the front matter text, its offset, and the body offset.
+fn split_front_matter<'t>(
+    file: &SourceFile,
+    text: &'t str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(&'t str, usize, usize)> {
+    let first_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    if text[..first_end].trim_end() != "+++" {
+        diags.push(
+            Diagnostic::error("missing-front-matter", "the article has no front matter")
+                .at(file, 0..first_end.saturating_sub(1), "expected `+++` on the first line")
+                .help("start the file with front matter between two `+++` lines:\n+++\ntitle = \"The headline\"\n+++"),
+        );
+        return None;
+    }
+    let mut at = first_end;
+    while at < text.len() {
+        let end = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+        if text[at..end].trim_end() == "+++" {
+            return Some((&text[first_end..at], first_end, end));
+        }
+        at = end;
+    }
+    diags.push(
+        Diagnostic::error("unclosed-front-matter", "the front matter is never closed")
+            .at(file, 0..3, "opened here")
+            .help("add a line with `+++` after the front matter, before the article's text"),
+    );
+    None
+}
+
+fn parse_meta(file: &SourceFile, front: &str, offset: usize, diags: &mut Vec<Diagnostic>) -> Option<Meta> {
+    let table = tomlfile::parse(file, front, offset, diags)?;
+    let mut f = Fields::new(file, table.get_ref(), 0..3, "the front matter", KNOWN, offset, diags);
+    let title = f.str("title");
+    let outlet = f.opt_str("outlet");
+    let author = f.opt_str("author");
+    let url = f.opt_str("url");
+    let published = f.opt_date("published");
+    let retrieved = f.opt_date("retrieved");
+    let note = f.opt_str("note");
+    if let Some(u) = &url
+        && !crate::model::config::is_web_url(&u.value)
+    {
+        f.diags().push(
+            Diagnostic::error("bad-url", "`url` must be an http or https address")
+                .at(file, u.span.clone(), "not a web address")
+                .help("give the article's original address, or remove the line if it is not known"),
+        );
+    }
+    Some(Meta {
+        title: title?.value,
+        outlet: outlet.map(|s| s.value),
+        author: author.map(|s| s.value),
+        url: url.map(|s| s.value),
+        published: published.map(|d| d.value),
+        retrieved: retrieved.map(|d| d.value),
+        note: note.map(|s| s.value),
+    })
+}
+
+/// A slug close to `stem`, for the help line.
+pub fn suggest_slug(stem: &str) -> String {
+    let mut s = String::new();
+    for c in stem.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            s.push(c);
+        } else if !s.ends_with('-') {
+            s.push('-');
+        }
+    }
+    let s = s.trim_matches('-').to_string();
+    if s.is_empty() { "article".into() } else { s }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(name: &str, text: &str) -> Result<Article, Vec<Diagnostic>> {
+        let file = SourceFile::new(format!("content/articles/{name}.txt"), text);
+        parse(file, name, Format::Text, &Arc::new(Highlighter::new()))
+    }
+
+    #[test]
+    fn body_is_kept_byte_for_byte() {
+        let a = load("a", "+++\ntitle = \"T\"\n+++\n\nNow loading...\nline two\n").unwrap();
+        assert_eq!(a.body(), "\nNow loading...\nline two\n");
+        assert_eq!(a.meta.title, "T");
+        assert_eq!(a.markup().locate(0), crate::model::markup::Location::Line(5));
+    }
+
+    #[test]
+    fn front_matter_errors_point_at_the_line() {
+        let err = load("a", "+++\ntitle = \"T\"\noutlet = \n+++\nx\n").unwrap_err();
+        assert_eq!(err[0].code, "toml-syntax");
+        assert_eq!(err[0].line_col().unwrap().0, 3);
+        let err = load("a", "+++\ntitel = \"T\"\n+++\nx\n").unwrap_err();
+        assert_eq!(err[0].code, "unknown-field");
+        assert_eq!(err[0].line_col(), Some((2, 1)));
+        assert_eq!(err.len(), 1);
+    }
+
+    #[test]
+    fn unclosed_and_missing_front_matter() {
+        assert_eq!(load("a", "+++\ntitle = \"T\"\nbody\n").unwrap_err()[0].code, "unclosed-front-matter");
+        assert_eq!(load("a", "title = \"T\"\n").unwrap_err()[0].code, "missing-front-matter");
+        assert_eq!(load("a", "").unwrap_err()[0].code, "missing-front-matter");
+    }
+
+    #[test]
+    fn crlf_front_matter() {
+        let a = load("a", "+++\r\ntitle = \"T\"\r\n+++\r\nx\r\n").unwrap();
+        assert_eq!(a.markup().text, "x");
+    }
+
+    #[test]
+    fn a_kept_article_is_read_when_needed_and_only_if_it_hashes_as_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "+++\ntitle = \"T\"\n+++\n\nBody text.\n";
+        let root = dir.path();
+        let path = root.join("content/articles/a.txt");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        let read = load("a", text).unwrap();
+        let late = Arc::new(Late::default());
+        let h = Arc::new(Highlighter::new());
+        let kept = Article::kept(read.front(), "a", Format::Text, root, &late, &h);
+        assert!(!kept.is_read());
+        assert_eq!(kept.meta.title, "T");
+        assert_eq!(kept.body(), "\nBody text.\n");
+        assert_eq!(kept.markup().text, read.markup().text);
+        assert!(late.take().is_empty());
+
+        std::fs::write(&path, text.replace("Body", "Bods")).unwrap();
+        let changed = Article::kept(read.front(), "a", Format::Text, root, &late, &h);
+        assert_eq!(changed.file().text.as_ref(), "", "never bytes other than those kept");
+        let errors = late.take();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].code, "io-changed");
+
+        std::fs::remove_file(&path).unwrap();
+        let gone = Article::kept(read.front(), "a", Format::Text, root, &late, &h);
+        assert_eq!(gone.body(), "");
+        assert_eq!(late.take()[0].code, "io-read");
+    }
+
+    #[test]
+    fn bad_slugs_are_refused_with_a_suggestion() {
+        let err = load("My Article", "+++\ntitle = \"T\"\n+++\n").unwrap_err();
+        assert_eq!(err[0].code, "bad-slug");
+        assert!(err[0].help.as_ref().unwrap().contains("my-article"));
+    }
+}

@@ -1,0 +1,973 @@
+//! The claims file, `content/claims.toml`: what was checked, and where the articles say it.
+//!
+//! This module only reads the file into plain data, keeping the span of every value that
+//! a later stage may need to point at. Whether ids are unique, slugs and verdicts exist, or
+//! quotes are found is decided by [`crate::stages::validate`] and [`crate::stages::anchor`].
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::model::date::Date;
+use crate::model::diag::{Diagnostic, SourceFile};
+use toml::Spanned;
+
+use crate::model::tomlfile::{self, Fields, Sp, Table};
+
+/// Where the claims file lives, relative to the site root.
+pub const CLAIMS_FILE: &str = "content/claims.toml";
+
+/// Everything the claims file records.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct Claims {
+    /// The checked claims, in file order.
+    pub claims: Vec<Claim>,
+    /// Points on which articles disagree.
+    pub discrepancies: Vec<Discrepancy>,
+    /// Passages in articles that are not the author's words.
+    pub artifacts: Vec<Artifact>,
+    /// The story's timeline.
+    pub events: Vec<Event>,
+    /// Changes made to claims after publication, in file order.
+    pub corrections: Vec<Correction>,
+    /// Claim id → the indexes of its corrections, made on first use: every claim's page,
+    /// feed entry and `claims.json` entry asks, and scanning every correction for each of
+    /// 20,000 claims would make a growing archive quadratic.
+    #[serde(skip)]
+    by_claim: std::sync::OnceLock<HashMap<String, Vec<usize>>>,
+}
+
+/// A published change to a claim: what changed and why.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Correction {
+    /// When the correction was made.
+    pub date: Date,
+    /// The corrected claim's id.
+    pub claim: Sp<String>,
+    /// Markdown: what changed, and why.
+    pub text: String,
+}
+
+/// One checked claim.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Claim {
+    /// `[a-z0-9-]+`, unique: the permalink `claims/<id>/`.
+    pub id: Sp<String>,
+    /// What was checked, as a neutral statement.
+    pub claim: String,
+    /// A key of the verdict scale.
+    pub verdict: Sp<String>,
+    /// The one-line conclusion.
+    pub finding: String,
+    /// Markdown: how we know.
+    pub explanation: String,
+    /// When it was checked.
+    pub checked: Date,
+    /// For grouping on the front page.
+    pub topic: String,
+    /// Evidence.
+    pub sources: Vec<Source>,
+    /// Where articles make the claim.
+    pub appearances: Vec<Quote>,
+    /// The entry's lines in the claims file (from its `[[claim]]` header).
+    pub span: Range<usize>,
+}
+
+/// A source cited for a claim.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Source {
+    /// The document's title, or, when [`Source::described`], a description of it.
+    pub title: String,
+    /// Whether `title` describes the document (the claims file's `description`) because
+    /// its real title is not known: shown as a description, never as a quoted title.
+    pub described: bool,
+    /// Who published it.
+    pub publisher: Option<String>,
+    /// Where it is.
+    pub url: Sp<String>,
+    /// Its date.
+    pub date: Option<Date>,
+}
+
+/// A quote from an article: an appearance of a claim, or an artifact.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Quote {
+    /// The article's slug.
+    pub article: Sp<String>,
+    /// The exact words, as the reader sees them.
+    pub quote: Sp<String>,
+    /// Text just before the quote, to choose among repeats.
+    pub prefix: Option<Sp<String>>,
+    /// Text just after the quote, to choose among repeats.
+    pub suffix: Option<Sp<String>>,
+    /// An editor's remark on this appearance.
+    pub note: Option<String>,
+    /// The table's span, for errors about the quote as a whole.
+    pub span: Range<usize>,
+}
+
+/// Articles disagreeing on one point.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Discrepancy {
+    /// `[a-z0-9-]+`, unique: the anchor `#<id>` on the front page.
+    pub id: Sp<String>,
+    /// The question, e.g. "October 2024 or October 2025?".
+    pub title: String,
+    /// The claims that take sides.
+    pub claims: Vec<Sp<String>>,
+    /// Markdown: what is right, and why.
+    pub resolution: String,
+    /// The entry's span.
+    pub span: Range<usize>,
+}
+
+/// Text captured with an article that its author did not write.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Artifact {
+    /// Where it is.
+    pub quote: Quote,
+    /// What it is, e.g. "Newsletter advertisement".
+    pub reason: String,
+}
+
+/// A dated event of the story.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Event {
+    /// When.
+    pub date: Date,
+    /// What happened.
+    pub title: String,
+    /// A primary source for it.
+    pub source: Option<String>,
+}
+
+/// Reads the claims file. Problems go to `diags`; what could be read is returned anyway,
+/// so that later stages can report their own errors in the same run.
+///
+/// A large file is read in pieces, side by side (cut at `[[claim]]` lines); any problem
+/// at all sends it back to be read whole, so that the diagnostics are always the whole
+/// file's.
+pub fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Claims {
+    parse_kept(file, diags, &Kept::default()).0
+}
+
+/// The readings of a large claims file's pieces, by a hash of each piece's text: kept by
+/// a build beside its output (see [`crate::store::pieces`]) and by `serve` in memory, so that a
+/// rebuild parses again only the pieces an edit touched. TOML is read at ~40 MB/s here:
+/// at 20,000 claims, parsing the whole file again was a sixth of a rebuild's work.
+#[derive(Debug, Default, Clone)]
+pub struct Kept {
+    /// Piece hash → its [`Piece`], encoded (postcard).
+    pub pieces: HashMap<u64, Vec<u8>>,
+    /// Whether any piece was parsed afresh (the kept readings then need saving).
+    pub fresh: bool,
+}
+
+/// What one piece of the claims file says, with spans relative to the piece's start.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Piece {
+    /// Its top-level keys other than `claim` (each may live in one piece only).
+    keys: Vec<String>,
+    claims: Claims,
+}
+
+/// [`parse`], reusing the readings of pieces in `kept`. Returns the readings of this
+/// file's pieces (none when it was read whole).
+pub fn parse_kept(file: &SourceFile, diags: &mut Vec<Diagnostic>, kept: &Kept) -> (Claims, Kept) {
+    let text = file.text.clone();
+    let headers = Headers::new(&text);
+    if let Some(found) = parse_in_pieces(file, &text, &headers, kept) {
+        return found;
+    }
+    let Some(root) = tomlfile::parse(file, &text, 0, diags) else {
+        return (Claims::default(), Kept::default());
+    };
+    (read(file, &[(root, 0)], &headers, diags), Kept::default())
+}
+
+/// Below this size a file is read whole: splitting it would cost more than it saves.
+const PIECE: usize = 256 * 1024;
+
+/// The offsets at which to cut `text` into pieces of [`PIECE`] bytes or more: each cut is
+/// at the start of a line that is exactly `[[claim]]`, so that every piece after the first
+/// opens a claim. A cut that falls inside a multi-line string leaves the piece before it
+/// with an unclosed string, which fails to parse: then the file is read whole.
+///
+/// Where to cut is decided by the text (a hash of the line after the header, usually the
+/// claim's id), not by the distance from the file's start: an edit then changes the piece
+/// it falls in, and the cuts after it fall where they fell before, so that the other
+/// pieces' readings can be reused.
+fn pieces(text: &str) -> Vec<usize> {
+    let mut cuts = vec![0];
+    let mut at = 0;
+    let mut header = None;
+    for line in text.split_inclusive('\n') {
+        if let Some(h) = header.take()
+            && h >= cuts[cuts.len() - 1] + PIECE
+            && xxhash_rust::xxh3::xxh3_64(line.as_bytes()).is_multiple_of(CUT)
+        {
+            cuts.push(h);
+        }
+        if line.trim() == "[[claim]]" {
+            header = Some(at);
+        }
+        at += line.len();
+    }
+    cuts
+}
+
+/// One `[[claim]]` header in this many, past [`PIECE`] bytes, is a cut: pieces of a
+/// claims file of 700-byte claims average about 320 KB.
+const CUT: u64 = 128;
+
+/// Reads a large, valid file in pieces, on every core; `None` when the file is small, or
+/// when anything (a syntax error, an unknown key, a key spread over pieces, a missing
+/// field…) needs the whole file's reading and diagnostics.
+///
+/// A piece's reading depends on its text alone (entries never reach past a cut, which is
+/// a header), so a reading kept under the hash of the same text is the one parsing it
+/// again would give.
+fn parse_in_pieces(file: &SourceFile, text: &str, headers: &Headers, kept: &Kept) -> Option<(Claims, Kept)> {
+    use rayon::prelude::*;
+    let cuts = pieces(text);
+    if cuts.len() < 2 {
+        return None;
+    }
+    let read: Vec<(u64, Piece, Option<Vec<u8>>)> = cuts
+        .par_iter()
+        .enumerate()
+        .map(|(i, &start)| {
+            let end = cuts.get(i + 1).copied().unwrap_or(text.len());
+            let key = xxhash_rust::xxh3::xxh3_64(&text.as_bytes()[start..end]);
+            if let Some(piece) = kept.pieces.get(&key).and_then(|bytes| postcard::from_bytes::<Piece>(bytes).ok()) {
+                return Some((key, piece, None));
+            }
+            let (root, errors) = toml::de::DeTable::parse_recoverable(&text[start..end]);
+            if !errors.is_empty() {
+                return None;
+            }
+            let keys = root.get_ref().iter().map(|(k, _)| k.get_ref().to_string()).filter(|k| k != "claim").collect();
+            let mut quiet = Vec::new();
+            let mut claims = read(file, &[(root, start)], headers, &mut quiet);
+            if !quiet.is_empty() {
+                return None;
+            }
+            claims.rebase(start, 0);
+            let piece = Piece { keys, claims };
+            let bytes = postcard::to_allocvec(&piece).ok()?;
+            Some((key, piece, Some(bytes)))
+        })
+        .collect::<Option<_>>()?;
+    // Arrays of tables add up across pieces; anything else must live in one piece, or
+    // reading it whole might give another answer (a duplicate key, say).
+    let mut seen = std::collections::HashSet::new();
+    if read.iter().flat_map(|(_, p, _)| &p.keys).any(|k| !seen.insert(k)) {
+        return None;
+    }
+    let mut claims = Claims::default();
+    let mut now = Kept::default();
+    for ((key, mut piece, bytes), &start) in read.into_iter().zip(&cuts) {
+        piece.claims.rebase(0, start);
+        claims.append(piece.claims);
+        now.fresh |= bytes.is_some();
+        let bytes = match bytes {
+            Some(bytes) => bytes,
+            None => kept.pieces.get(&key)?.clone(),
+        };
+        now.pieces.insert(key, bytes);
+    }
+    // Every `[[claim]]` header became a claim: none was hidden in a string, and no piece
+    // wrote claims as an inline array.
+    let written = headers.lines.iter().filter(|(_, _, name)| name == "claim").count();
+    (claims.claims.len() == written).then_some((claims, now))
+}
+
+impl Claims {
+    /// The latest of a claim's checked date and its corrections' dates.
+    pub fn updated(&self, claim: &Claim) -> Date {
+        self.corrections_of(&claim.id.value).map(|c| c.date).fold(claim.checked, Date::max)
+    }
+
+    /// The corrections of claim `id`, in file order.
+    pub fn corrections_of(&self, id: &str) -> impl Iterator<Item = &Correction> {
+        let index = self.by_claim.get_or_init(|| {
+            let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, c) in self.corrections.iter().enumerate() {
+                index.entry(c.claim.value.clone()).or_default().push(i);
+            }
+            index
+        });
+        index.get(id).map_or(&[][..], Vec::as_slice).iter().map(|&i| &self.corrections[i])
+    }
+
+    /// Moves every span by `to - from`: readings of pieces are kept with spans relative to
+    /// their piece.
+    fn rebase(&mut self, from: usize, to: usize) {
+        // Wrapping, so that a move there and back is exact whatever the spans.
+        let at = |r: &mut Range<usize>| {
+            *r = r.start.wrapping_sub(from).wrapping_add(to)..r.end.wrapping_sub(from).wrapping_add(to);
+        };
+        let quote = |q: &mut Quote| {
+            at(&mut q.article.span);
+            at(&mut q.quote.span);
+            q.prefix.iter_mut().chain(q.suffix.iter_mut()).for_each(|s| at(&mut s.span));
+            at(&mut q.span);
+        };
+        for c in &mut self.claims {
+            at(&mut c.id.span);
+            at(&mut c.verdict.span);
+            at(&mut c.span);
+            c.sources.iter_mut().for_each(|s| at(&mut s.url.span));
+            c.appearances.iter_mut().for_each(quote);
+        }
+        for d in &mut self.discrepancies {
+            at(&mut d.id.span);
+            d.claims.iter_mut().for_each(|c| at(&mut c.span));
+            at(&mut d.span);
+        }
+        self.artifacts.iter_mut().for_each(|a| quote(&mut a.quote));
+        self.corrections.iter_mut().for_each(|c| at(&mut c.claim.span));
+    }
+
+    /// Adds what a later piece of the file says.
+    fn append(&mut self, mut later: Claims) {
+        self.claims.append(&mut later.claims);
+        self.discrepancies.append(&mut later.discrepancies);
+        self.artifacts.append(&mut later.artifacts);
+        self.events.append(&mut later.events);
+        self.corrections.append(&mut later.corrections);
+        self.by_claim = Default::default();
+    }
+}
+
+/// The tables of `key` in every root, in file order, each with its span in the file and
+/// the offset of its root's text.
+fn tables_of<'t, 'i>(
+    file: &'t SourceFile,
+    roots: &'t [(Spanned<Table<'i>>, usize)],
+    key: &'t str,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(&'t Table<'i>, Range<usize>, usize)> {
+    let known = &["claim", "discrepancy", "artifact", "event", "correction"];
+    let mut out = Vec::new();
+    for (root, offset) in roots {
+        let mut found = Vec::new();
+        let tables = Fields::new(file, root.get_ref(), 0..0, "the claims file", known, *offset, &mut found).tables(key);
+        // Unknown keys are reported once, when the first key is read.
+        if key != known[0] {
+            found.retain(|d| d.code != "unknown-field");
+        }
+        diags.extend(found);
+        out.extend(tables.into_iter().map(|(t, s)| (t, tomlfile::shift(s, *offset), *offset)));
+    }
+    out
+}
+
+/// The fields of a table whose entry starts at `header` (a span in the file), in a root
+/// read at `offset`.
+fn fields<'a, 't, 'i>(
+    file: &'t SourceFile,
+    table: &'t Table<'i>,
+    header: &Range<usize>,
+    offset: usize,
+    what: &'t str,
+    known: &[&'t str],
+    diags: &'a mut Vec<Diagnostic>,
+) -> Fields<'a, 't, 'i> {
+    let relative = header.start.saturating_sub(offset)..header.end.saturating_sub(offset);
+    Fields::new(file, table, relative, what, known, offset, diags)
+}
+
+/// Reads the entries of `roots`: the whole file's table, or its pieces' tables.
+fn read(
+    file: &SourceFile,
+    roots: &[(Spanned<Table<'_>>, usize)],
+    headers: &Headers,
+    diags: &mut Vec<Diagnostic>,
+) -> Claims {
+    use rayon::prelude::*;
+    let claim_tables = tables_of(file, roots, "claim", diags);
+    let discrepancy_tables = tables_of(file, roots, "discrepancy", diags);
+    let artifact_tables = tables_of(file, roots, "artifact", diags);
+    let event_tables = tables_of(file, roots, "event", diags);
+    let correction_tables = tables_of(file, roots, "correction", diags);
+
+    let mut out = Claims::default();
+    // Each claim on its own, on every core; their diagnostics in file order.
+    let claims: Vec<(Option<Claim>, Vec<Diagnostic>)> = claim_tables
+        .par_iter()
+        .map(|(table, span, offset)| {
+            let mut diags = Vec::new();
+            let span = headers.entry("claim", span.clone());
+            (parse_claim(file, table, span, *offset, headers, &mut diags), diags)
+        })
+        .collect();
+    for (claim, ds) in claims {
+        out.claims.extend(claim);
+        diags.extend(ds);
+    }
+    for (table, span, offset) in discrepancy_tables {
+        let span = headers.entry("discrepancy", span);
+        let known = &["id", "title", "claims", "resolution"];
+        let mut f = fields(file, table, &span, offset, "`[[discrepancy]]`", known, diags);
+        let id = f.str("id");
+        let title = f.str("title");
+        let claims = f.str_array("claims", true);
+        let resolution = f.str("resolution");
+        if let (Some(id), Some(title), Some(resolution)) = (id, title, resolution) {
+            out.discrepancies.push(Discrepancy { id, title: title.value, claims, resolution: resolution.value, span });
+        }
+    }
+    for (table, span, offset) in artifact_tables {
+        let span = headers.entry("artifact", span);
+        let known = &["article", "quote", "prefix", "suffix", "reason"];
+        let mut f = fields(file, table, &span, offset, "`[[artifact]]`", known, diags);
+        let quote = parse_quote(&mut f, span);
+        let reason = f.str("reason");
+        if let (Some(quote), Some(reason)) = (quote, reason) {
+            out.artifacts.push(Artifact { quote, reason: reason.value });
+        }
+    }
+    for (table, span, offset) in event_tables {
+        let span = headers.entry("event", span);
+        let mut f = fields(file, table, &span, offset, "`[[event]]`", &["date", "title", "source"], diags);
+        let date = f.date("date");
+        let title = f.str("title");
+        let source = f.opt_str("source");
+        if let Some(s) = &source {
+            check_url(file, s, diags);
+        }
+        if let (Some(date), Some(title)) = (date, title) {
+            out.events.push(Event { date: date.value, title: title.value, source: source.map(|s| s.value) });
+        }
+    }
+    for (table, span, offset) in correction_tables {
+        let span = headers.entry("correction", span);
+        let mut f = fields(file, table, &span, offset, "`[[correction]]`", &["date", "claim", "text"], diags);
+        let date = f.date("date");
+        let claim = f.str("claim");
+        let text = f.str("text");
+        if let (Some(date), Some(claim), Some(text)) = (date, claim, text) {
+            out.corrections.push(Correction { date: date.value, claim, text: text.value });
+        }
+    }
+    out
+}
+
+fn parse_claim(
+    file: &SourceFile,
+    table: &Table<'_>,
+    span: Range<usize>,
+    offset: usize,
+    headers: &Headers,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Claim> {
+    let known = &["id", "claim", "verdict", "finding", "explanation", "checked", "topic", "source", "appearance"];
+    let mut f = fields(file, table, &span, offset, "`[[claim]]`", known, diags);
+    let id = f.str("id");
+    let claim = f.str("claim");
+    let verdict = f.str("verdict");
+    let finding = f.str("finding");
+    let explanation = f.str("explanation");
+    let checked = f.date("checked");
+    let topic = f.opt_str("topic");
+    let source_tables = f.tables("source");
+    let appearance_tables = f.tables("appearance");
+    let text = &file.text;
+
+    let mut sources = Vec::new();
+    for (t, s) in source_tables {
+        let s = headers.entry("claim.source", tomlfile::shift(s, offset));
+        let known = &["title", "description", "publisher", "url", "date"];
+        let mut f = fields(file, t, &s, offset, "`[[claim.source]]`", known, diags);
+        // The page's real title; or, when it is not known, a description of the page.
+        let description = f.opt_str("description");
+        let (title, both) = match (&description, f.span_of("title")) {
+            (Some(d), Some(span)) => (None, Some((span, d.span.clone()))),
+            (Some(d), None) => (Some(d.clone()), None),
+            (None, _) => (f.str("title"), None),
+        };
+        let publisher = f.opt_str("publisher");
+        let url = f.str("url");
+        let date = f.opt_date("date");
+        if let Some((title, description)) = both {
+            diags.push(
+                Diagnostic::error("title-and-description", "a source has both a `title` and a `description`")
+                    .at(file, title, "the page's title")
+                    .also(description, "a description of the page")
+                    .help("keep `title` when it is the page's real title, `description` when it is not known"),
+            );
+        }
+        if let Some(u) = &url {
+            check_url(file, u, diags);
+        }
+        if let (Some(title), Some(url)) = (title, url) {
+            sources.push(Source {
+                title: title.value,
+                described: description.is_some(),
+                publisher: publisher.map(|p| p.value),
+                url,
+                date: date.map(|d| d.value),
+            });
+        }
+    }
+    let mut appearances = Vec::new();
+    for (t, s) in appearance_tables {
+        let s = headers.entry("claim.appearance", tomlfile::shift(s, offset));
+        let known = &["article", "quote", "prefix", "suffix", "note"];
+        let mut f = fields(file, t, &s, offset, "`[[claim.appearance]]`", known, diags);
+        let quote = parse_quote(&mut f, s);
+        let note = f.opt_str("note");
+        if let Some(mut q) = quote {
+            q.note = note.map(|n| n.value);
+            appearances.push(q);
+        }
+    }
+    Some(Claim {
+        id: id?,
+        claim: claim?.value,
+        verdict: verdict?,
+        finding: finding?.value,
+        explanation: explanation?.value,
+        checked: checked?.value,
+        topic: topic.map_or_else(|| "Other claims".to_string(), |t| t.value),
+        sources,
+        appearances,
+        span: headers.extent(text, span),
+    })
+}
+
+fn parse_quote(f: &mut Fields<'_, '_, '_>, span: Range<usize>) -> Option<Quote> {
+    let article = f.str("article");
+    let quote = f.str("quote");
+    let prefix = raw_str(f, "prefix");
+    let suffix = raw_str(f, "suffix");
+    Some(Quote { article: article?, quote: quote?, prefix, suffix, note: None, span })
+}
+
+/// Prefix and suffix may legitimately be a single space or punctuation, so they are read
+/// without the blank check of [`Fields::opt_str`].
+fn raw_str(f: &mut Fields<'_, '_, '_>, key: &str) -> Option<Sp<String>> {
+    let span = f.span_of(key)?;
+    let text = &f.file().text[span.clone()];
+    match toml::de::DeValue::parse(text).ok().and_then(|v| v.get_ref().as_str().map(str::to_string)) {
+        Some(s) if !s.is_empty() => Some(Sp::new(s, span)),
+        Some(_) => None,
+        None => f.opt_str(key),
+    }
+}
+
+fn check_url(file: &SourceFile, url: &Sp<String>, diags: &mut Vec<Diagnostic>) {
+    if !crate::model::config::is_web_url(&url.value) {
+        diags.push(
+            Diagnostic::error("bad-url", format!("`{}` is not an http or https address", url.value))
+                .at(file, url.span.clone(), "not a web address")
+                .help("cite sources by their full address, starting with https://"),
+        );
+    }
+}
+
+/// The table headers of the file (`[[claim]]`, `[[claim.source]]`…), for spans that start
+/// at a header: toml reports an array element's span as its first key, but an editor
+/// thinks of an entry as starting at its header line.
+///
+/// A header is a line that opens with `[` where TOML would read one: not inside a
+/// multi-line string (an explanation whose line starts with a markdown link `[the
+/// source](…)`, or with `[[`) and not inside a multi-line array. Reading those as headers
+/// cut entries short: five of the repository's nineteen claim pages stopped mid-entry.
+struct Headers {
+    /// (offset of the header line, end of that line, header name)
+    lines: Vec<(usize, usize, String)>,
+}
+
+/// Where a line starts, for [`Headers::new`]: in plain TOML, or inside a multi-line value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Within {
+    /// Keys, values and headers.
+    Toml,
+    /// A `"""` string.
+    Basic,
+    /// A `'''` string.
+    Literal,
+}
+
+impl Headers {
+    fn new(text: &str) -> Self {
+        let mut lines = Vec::new();
+        let (mut at, mut within, mut depth) = (0, Within::Toml, 0usize);
+        for line in text.split_inclusive('\n') {
+            let t = line.trim();
+            if within == Within::Toml && depth == 0 && t.starts_with('[') {
+                let name = match t.strip_prefix("[[") {
+                    Some(rest) => rest.split("]]").next().unwrap_or(""),
+                    None => &t[1..t.find(']').unwrap_or(1)],
+                };
+                if t.contains(']') {
+                    lines.push((at, at + line.trim_end().len(), name.trim().to_string()));
+                }
+            } else {
+                (within, depth) = scan(line, within, depth);
+            }
+            at += line.len();
+        }
+        Headers { lines }
+    }
+
+    /// The span of the `[[name]]` header that opens the entry whose values start at
+    /// `span`; `span` itself for inline tables. Headers are sorted by offset, so this is a
+    /// binary search (a claims file can have tens of thousands of entries).
+    fn entry(&self, name: &str, span: Range<usize>) -> Range<usize> {
+        let upto = self.lines.partition_point(|(start, _, _)| *start <= span.start);
+        self.lines[..upto]
+            .iter()
+            .rev()
+            .take(64)
+            .find(|(_, _, n)| n == name)
+            .map_or(span, |(start, end, _)| *start..*end)
+    }
+
+    /// From an entry's header to the next header of its own level or above (a parent or
+    /// sibling), trailing blank lines dropped: the entry as it stands in the file.
+    fn extent(&self, text: &str, header: Range<usize>) -> Range<usize> {
+        let i = self.lines.partition_point(|(start, _, _)| *start < header.start);
+        let Some((_, _, name)) = self.lines.get(i).filter(|(s, _, _)| *s == header.start) else { return header };
+        let child = format!("{name}.");
+        let end =
+            self.lines[i + 1..].iter().find(|(_, _, n)| !n.starts_with(&child)).map_or(text.len(), |(s, _, _)| *s);
+        // Comments and blank lines before the next header belong to what follows (a
+        // section heading, say), not to this entry.
+        let mut body = text[header.start..end].trim_end();
+        while let Some(last) = body.rfind('\n').map(|i| &body[i + 1..]) {
+            if last.trim().is_empty() || last.trim_start().starts_with('#') {
+                body = body[..body.len() - last.len()].trim_end();
+            } else {
+                break;
+            }
+        }
+        header.start..header.start + body.len()
+    }
+}
+
+/// Reads one line of TOML that is not a header, from `within` and at array `depth`, and
+/// returns where the next line starts: in a multi-line string or not, and how deep in
+/// multi-line arrays. Single-line strings and comments are skipped whole. Bytes, not
+/// characters: every byte it looks for is ASCII, and never part of a longer character.
+fn scan(line: &str, mut within: Within, mut depth: usize) -> (Within, usize) {
+    let b = line.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let rest = &b[i..];
+        match within {
+            Within::Basic if b[i] == b'\\' => i += 2,
+            Within::Basic if rest.starts_with(b"\"\"\"") => {
+                (within, i) = (Within::Toml, i + 3 + quotes(&rest[3..], b'"'))
+            }
+            Within::Literal if rest.starts_with(b"'''") => {
+                (within, i) = (Within::Toml, i + 3 + quotes(&rest[3..], b'\''))
+            }
+            Within::Basic | Within::Literal => i += 1,
+            Within::Toml => match b[i] {
+                b'#' => break,
+                b'"' if rest.starts_with(b"\"\"\"") => (within, i) = (Within::Basic, i + 3),
+                b'\'' if rest.starts_with(b"'''") => (within, i) = (Within::Literal, i + 3),
+                b'"' => i += 1 + single(&rest[1..], b'"', true),
+                b'\'' => i += 1 + single(&rest[1..], b'\'', false),
+                b'[' => (depth, i) = (depth + 1, i + 1),
+                b']' => (depth, i) = (depth.saturating_sub(1), i + 1),
+                _ => i += 1,
+            },
+        }
+    }
+    (within, depth)
+}
+
+/// How many of the (at most two) bytes after a closing `"""` or `'''` are more quotes,
+/// which belong to the string.
+fn quotes(rest: &[u8], quote: u8) -> usize {
+    rest.iter().take(2).take_while(|&&c| c == quote).count()
+}
+
+/// The length of a one-line string's body and its closing `quote` (or of the rest of the
+/// line, for one left open), escapes honoured where `escapes`.
+fn single(b: &[u8], quote: u8, escapes: bool) -> usize {
+    let mut i = 0;
+    while i < b.len() {
+        if escapes && b[i] == b'\\' {
+            i += 2;
+        } else if b[i] == quote {
+            return i + 1;
+        } else {
+            i += 1;
+        }
+    }
+    b.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = r#"
+[[claim]]
+id = "a"
+claim = "The post was in October 2024."
+verdict = "false"
+finding = "It was October 2025."
+explanation = "See the post."
+checked = 2026-11-21
+topic = "Dates"
+
+  [[claim.source]]
+  title = "Post"
+  url = "https://example.org/post"
+  date = 2025-10-28
+
+  [[claim.appearance]]
+  article = "blog"
+  quote = "in October 2024"
+  prefix = " "
+
+[[artifact]]
+article = "blog"
+quote = "Follow Us"
+reason = "Page chrome."
+
+[[event]]
+date = 2026-02-27
+title = "Statement"
+"#;
+
+    #[test]
+    fn reads_a_complete_file() {
+        let file = SourceFile::new("content/claims.toml", FILE);
+        let mut diags = Vec::new();
+        let c = parse(&file, &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(c.claims.len(), 1);
+        let claim = &c.claims[0];
+        assert_eq!(claim.sources[0].date.unwrap().to_string(), "2025-10-28");
+        assert_eq!(claim.appearances[0].prefix.as_ref().unwrap().value, " ");
+        let entry = &FILE[claim.span.clone()];
+        assert!(entry.starts_with("[[claim]]") && entry.ends_with("prefix = \" \""), "{entry}");
+        assert_eq!(c.artifacts[0].reason, "Page chrome.");
+        assert_eq!(c.events[0].source, None);
+    }
+
+    #[test]
+    fn each_claim_has_its_own_corrections_in_file_order() {
+        let text = format!(
+            "{FILE}\n[[correction]]\ndate = 2026-11-22\nclaim = \"a\"\ntext = \"One.\"\n\n[[correction]]\ndate = 2026-11-23\nclaim = \"zz\"\ntext = \"Other.\"\n\n[[correction]]\ndate = 2026-11-21\nclaim = \"a\"\ntext = \"Two.\"\n"
+        );
+        let file = SourceFile::new("content/claims.toml", text);
+        let mut diags = Vec::new();
+        let c = parse(&file, &mut diags);
+        let texts = |id| c.corrections_of(id).map(|k| k.text.as_str()).collect::<Vec<_>>();
+        assert_eq!(texts("a"), ["One.", "Two."]);
+        assert_eq!(texts("zz"), ["Other."]);
+        assert!(texts("b").is_empty());
+    }
+
+    /// A claims file of `n` claims, large enough to be read in pieces.
+    fn large(n: usize, explanation: impl Fn(usize) -> String) -> String {
+        let mut text = String::from("# A generated file.\n\n");
+        for i in 0..n {
+            text.push_str(&format!(
+                "[[claim]]\nid = \"c{i}\"\nclaim = \"Claim {i}.\"\nverdict = \"false\"\nfinding = \"Finding {i}.\"\nexplanation = {}\nchecked = 2026-11-21\n\n  [[claim.source]]\n  title = \"Source {i}\"\n  url = \"https://example.org/{i}\"\n\n  [[claim.appearance]]\n  article = \"a{}\"\n  quote = \"words {i}\"\n  prefix = \" \"\n\n",
+                explanation(i),
+                i % 7
+            ));
+        }
+        text.push_str("[[discrepancy]]\nid = \"d\"\ntitle = \"D\"\nclaims = [\"c1\", \"c2\"]\nresolution = \"R.\"\n\n[[event]]\ndate = 2026-02-27\ntitle = \"E\"\n");
+        text
+    }
+
+    /// The file read whole, as a small file is.
+    fn whole(file: &SourceFile) -> (Claims, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let headers = Headers::new(&file.text);
+        let claims = match tomlfile::parse(file, &file.text, 0, &mut diags) {
+            Some(root) => read(file, &[(root, 0)], &headers, &mut diags),
+            None => Claims::default(),
+        };
+        (claims, diags)
+    }
+
+    fn same_as_whole(text: &str) -> (Claims, Vec<Diagnostic>) {
+        let file = SourceFile::new("content/claims.toml", text);
+        let mut diags = Vec::new();
+        let claims = parse(&file, &mut diags);
+        let (want, want_diags) = whole(&file);
+        assert_eq!(format!("{claims:?}"), format!("{want:?}"));
+        let render = |ds: &[Diagnostic]| ds.iter().map(|d| d.render(false)).collect::<Vec<_>>();
+        assert_eq!(render(&diags), render(&want_diags));
+        (claims, diags)
+    }
+
+    #[test]
+    fn a_large_file_read_in_pieces_reads_as_it_does_whole() {
+        let text = large(3000, |i| format!("\"Because {i}.\""));
+        assert!(pieces(&text).len() > 2, "the file is cut");
+        let file = SourceFile::new("content/claims.toml", text.as_str());
+        assert!(parse_in_pieces(&file, &text, &Headers::new(&text), &Kept::default()).is_some(), "and read in pieces");
+        let (claims, diags) = same_as_whole(&text);
+        assert!(diags.is_empty());
+        assert_eq!((claims.claims.len(), claims.discrepancies.len(), claims.events.len()), (3000, 1, 1));
+        let entry = &text[claims.claims[2999].span.clone()];
+        assert!(entry.starts_with("[[claim]]\nid = \"c2999\"") && entry.ends_with("prefix = \" \""), "{entry}");
+    }
+
+    #[test]
+    fn kept_readings_are_reused_for_the_pieces_an_edit_did_not_touch() {
+        let text = large(6000, |i| format!("\"Because {i}.\""));
+        let file = SourceFile::new("content/claims.toml", text.as_str());
+        let (first, kept) = parse_kept(&file, &mut Vec::new(), &Kept::default());
+        let cuts = pieces(&text);
+        assert!(cuts.len() > 4, "the file is cut: {cuts:?}");
+        assert!(kept.fresh && kept.pieces.len() == cuts.len());
+        assert_eq!(format!("{first:?}"), format!("{:?}", whole(&file).0));
+
+        // Nothing changed: every reading is reused, and nothing needs saving.
+        let (again, same) = parse_kept(&file, &mut Vec::new(), &kept);
+        assert!(!same.fresh);
+        assert_eq!(format!("{again:?}"), format!("{first:?}"));
+
+        // An edit that moves everything after it: the cuts after it fall where they did,
+        // one piece is read afresh, and the spans of the reused pieces follow the text.
+        let edited = text.replace("finding = \"Finding 3000.\"", "finding = \"Finding 3000, and then some.\"");
+        let file = SourceFile::new("content/claims.toml", edited.as_str());
+        let (now, next) = parse_kept(&file, &mut Vec::new(), &kept);
+        assert!(next.fresh);
+        assert_eq!(next.pieces.keys().filter(|k| !kept.pieces.contains_key(k)).count(), 1, "one piece changed");
+        assert_eq!(format!("{now:?}"), format!("{:?}", whole(&file).0));
+        let entry = &edited[now.claims[5999].span.clone()];
+        assert!(entry.starts_with("[[claim]]\nid = \"c5999\""), "{entry}");
+
+        // A kept reading that does not decode is parsed again.
+        let mut garbled = kept.clone();
+        garbled.pieces.values_mut().for_each(|b| b.truncate(b.len() / 2));
+        let (now, _) = parse_kept(&file, &mut Vec::new(), &garbled);
+        assert_eq!(format!("{now:?}"), format!("{:?}", whole(&file).0));
+    }
+
+    #[test]
+    fn a_claim_header_inside_a_string_or_an_error_sends_the_file_back_whole() {
+        // A `[[claim]]` line inside a multi-line string: not a header. Where a cut falls on
+        // it, the piece before it does not parse, and the file is read whole; either way it
+        // reads as it does whole.
+        let text = large(3000, |i| format!("\"\"\"\n[[claim]]\nline {i}\n\"\"\""));
+        let file = SourceFile::new("content/claims.toml", text.as_str());
+        assert!(parse_in_pieces(&file, &text, &Headers::new(&text), &Kept::default()).is_none());
+        for text in
+            [text, large(3000, |i| if i % 50 == 0 { "\"\"\"\n[[claim]]\n\"\"\"".into() } else { format!("\"{i}\"") })]
+        {
+            let (claims, diags) = same_as_whole(&text);
+            assert!(diags.is_empty(), "{diags:?}");
+            assert_eq!(claims.claims.len(), 3000);
+        }
+
+        // Errors far into the file, and a key written in two pieces.
+        let broken = large(3000, |i| format!("\"{i}\"")).replace("finding = \"Finding 2500.\"\n", "");
+        let (_, diags) = same_as_whole(&broken);
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].code, "missing-field");
+        let twice =
+            format!("[[event]]\ndate = 2026-01-01\ntitle = \"First\"\n\n{}", large(3000, |i| format!("\"{i}\"")));
+        let (claims, diags) = same_as_whole(&twice);
+        assert!(diags.is_empty());
+        assert_eq!(claims.events.len(), 2);
+        let typo = large(3000, |i| format!("\"{i}\"")).replace("[[event]]", "[[evnt]]");
+        let (_, diags) = same_as_whole(&typo);
+        assert_eq!(diags[0].code, "unknown-field");
+    }
+
+    #[test]
+    fn missing_fields_point_at_the_header() {
+        let text = "[[claim]]\nid = \"a\"\n";
+        let file = SourceFile::new("c.toml", text);
+        let mut diags = Vec::new();
+        parse(&file, &mut diags);
+        assert!(diags.len() >= 5);
+        for d in &diags {
+            assert_eq!(d.code, "missing-field");
+            assert_eq!(d.line_col(), Some((1, 1)), "{}", d.render(false));
+        }
+    }
+
+    /// A claim whose explanation holds `body`, then a second claim.
+    fn two_claims(body: &str) -> String {
+        format!(
+            "[[claim]]\nid = \"a\"\nclaim = \"C.\"\nverdict = \"false\"\nfinding = \"F.\"\nexplanation = {body}\n\
+             checked = 2026-11-21\n\n  [[claim.source]]\n  title = \"S\"\n  url = \"https://example.org/s\"\n\n  \
+             [[claim.appearance]]\n  article = \"x\"\n  quote = \"q\"\n\n# Next\n\n[[claim]]\nid = \"b\"\n\
+             claim = \"D.\"\nverdict = \"accurate\"\nfinding = \"G.\"\nexplanation = \"E.\"\nchecked = 2026-11-21\n"
+        )
+    }
+
+    #[test]
+    fn an_entry_runs_past_header_like_lines_in_its_strings() {
+        for body in [
+            "\"\"\"\nSee\n[the post](https://example.org/p) for the date.\n\"\"\"",
+            "\"\"\"\n[[claim]]\n[claim.source]\n\"\"\"",
+            "\"\"\"\n# not a comment\n[x]\n\"\"\"",
+            "\"\"\"\nA quote: \\\"\"\"\n[x]\nstill inside.\"\"\"",
+            "\"\"\"\nends with quotes [y]\"\"\"\"\"",
+            "'''\n[literal](x) \\\n[[z]]\n'''",
+            "\"one line with ''' and [brackets]\"",
+            "'a literal with \"\"\" in it'",
+            "\"\"\"\nMicrosoft–OpenAI \\\"“quoted”\\\"\n[é](x)\n\"\"\"",
+        ] {
+            let text = two_claims(body);
+            let file = SourceFile::new("c.toml", text.as_str());
+            let mut diags = Vec::new();
+            let claims = parse(&file, &mut diags);
+            assert!(diags.is_empty(), "{body}: {:?}", diags.iter().map(|d| d.render(false)).collect::<Vec<_>>());
+            let entry = &text[claims.claims[0].span.clone()];
+            assert!(entry.starts_with("[[claim]]\nid = \"a\""), "{body}");
+            assert!(entry.ends_with("quote = \"q\""), "{body}: the entry stops early:\n{entry}");
+            assert!(text[claims.claims[1].span.clone()].starts_with("[[claim]]\nid = \"b\""), "{body}");
+        }
+    }
+
+    #[test]
+    fn an_array_over_several_lines_holds_no_headers() {
+        let headers = Headers::new("a = [\n  [1, 2],\n  [3],\n]\n[[claim]]\nid = \"x\"\n");
+        assert_eq!(headers.lines.iter().map(|(_, _, n)| n.as_str()).collect::<Vec<_>>(), ["claim"]);
+    }
+
+    proptest::proptest! {
+        /// Whatever an explanation holds, each claim's entry covers every key the parser
+        /// gives that claim: its id, verdict, sources and appearances.
+        #[test]
+        fn every_entry_covers_its_keys(lines in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::strategy::Just("[a link](https://example.org/x) opens the line".to_string()),
+                proptest::strategy::Just("[[claim]]".to_string()),
+                proptest::strategy::Just("[claim.source]".to_string()),
+                proptest::strategy::Just("# a hash".to_string()),
+                proptest::strategy::Just("\\\"\\\"\\\" escaped quotes".to_string()),
+                proptest::strategy::Just("'''".to_string()),
+                proptest::strategy::Just("  [x] = 1".to_string()),
+                "[a-z \\[\\]#'=–é“”]{0,12}",
+            ],
+            0..8,
+        )) {
+            let body = format!("\"\"\"\nBecause:\n{}\n\"\"\"", lines.join("\n"));
+            let text = two_claims(&body);
+            let file = SourceFile::new("c.toml", text.as_str());
+            let mut diags = Vec::new();
+            let claims = parse(&file, &mut diags);
+            let shown = diags.iter().map(|d| d.render(false)).collect::<Vec<_>>();
+            proptest::prop_assert!(diags.is_empty(), "{:?}", shown);
+            for claim in &claims.claims {
+                let covers = |r: &Range<usize>| claim.span.start <= r.start && r.end <= claim.span.end;
+                let entry = &text[claim.span.clone()];
+                proptest::prop_assert!(covers(&claim.id.span) && covers(&claim.verdict.span), "{}", entry);
+                for s in &claim.sources {
+                    proptest::prop_assert!(covers(&s.url.span), "{}", entry);
+                }
+                for q in &claim.appearances {
+                    proptest::prop_assert!(covers(&q.span), "{}", entry);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,362 @@
+//! Diagnostics: what went wrong, where, and what to do about it.
+//!
+//! Every stage reports problems as [`Diagnostic`]s instead of returning early, so that one
+//! run shows the editor every error at once, the way a compiler does. A diagnostic owns the
+//! text of the file it points into, which keeps it plain data: stages hand them back up the
+//! pipeline and only the CLI decides how to print them.
+
+use std::fmt::Write as _;
+use std::ops::Range;
+use std::sync::Arc;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The build cannot go on: exit code 1, `output/` untouched.
+    Error,
+    /// Worth a look, but the briefing is still correct.
+    Warning,
+}
+
+/// A source file that diagnostics point into: its name as shown to the user, and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    /// The path as the user should read it, relative to the site root where possible.
+    pub name: String,
+    /// The whole text of the file, shared by every diagnostic about it.
+    pub text: Arc<str>,
+    /// Byte offset of the start of every line: a claims file of thousands of entries is
+    /// asked for many line numbers, each found by binary search.
+    lines: Arc<[usize]>,
+}
+
+impl SourceFile {
+    /// Wraps a file's name and text.
+    pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
+        let text: Arc<str> = text.into();
+        let lines = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        SourceFile { name: name.into(), text, lines }
+    }
+
+    /// The 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let line = self.lines.partition_point(|&start| start <= offset);
+        let line_start = self.lines[line - 1];
+        let col = self.text[line_start..offset].chars().count() + 1;
+        (line, col)
+    }
+}
+
+/// A place in a source file: a byte range, with an optional label shown under it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    /// Byte range in the file's text.
+    pub span: Range<usize>,
+    /// What this place is, shown beside the carets.
+    pub text: String,
+}
+
+/// One problem found in the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// A stable short code, e.g. `unknown-field`, for tools and for the docs.
+    pub code: &'static str,
+    /// The one-line headline.
+    pub message: String,
+    /// The file this is about; `None` for problems with no file (bad arguments).
+    pub file: Option<SourceFile>,
+    /// The primary place, in `file`. `None` when the problem is about the file as a whole.
+    pub primary: Option<Label>,
+    /// Further places in the same file (e.g. the first definition of a duplicate id).
+    pub secondary: Vec<Label>,
+    /// Free-text notes, printed as `= note:` lines.
+    pub notes: Vec<String>,
+    /// What the user should do, printed as `= help:`.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error with a headline and no location yet.
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            file: None,
+            primary: None,
+            secondary: Vec::new(),
+            notes: Vec::new(),
+            help: None,
+        }
+    }
+
+    /// A warning with a headline and no location yet.
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
+    }
+
+    /// Points the diagnostic at `span` in `file`, with a label under it.
+    pub fn at(mut self, file: &SourceFile, span: Range<usize>, label: impl Into<String>) -> Self {
+        self.file = Some(file.clone());
+        self.primary = Some(Label { span: clamp(&file.text, span), text: label.into() });
+        self
+    }
+
+    /// Names the file without pointing into it.
+    pub fn in_file(mut self, file: &SourceFile) -> Self {
+        self.file = Some(file.clone());
+        self
+    }
+
+    /// Adds a secondary place in the same file.
+    pub fn also(mut self, span: Range<usize>, label: impl Into<String>) -> Self {
+        let span = match &self.file {
+            Some(f) => clamp(&f.text, span),
+            None => span,
+        };
+        self.secondary.push(Label { span, text: label.into() });
+        self
+    }
+
+    /// Adds a `note:` line.
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    /// Sets the `help:` line.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Whether this diagnostic stops the build.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The 1-based line and column of the primary place, if there is one.
+    pub fn line_col(&self) -> Option<(usize, usize)> {
+        let file = self.file.as_ref()?;
+        let label = self.primary.as_ref()?;
+        Some(file.line_col(label.span.start))
+    }
+
+    /// The diagnostic as one JSON object, for editors and CI: file, 1-based line and column
+    /// of the start and end, severity, code, message, help and notes.
+    pub fn to_json(&self) -> serde_json::Value {
+        let (start, end) = match (&self.file, &self.primary) {
+            (Some(f), Some(l)) => (Some(f.line_col(l.span.start)), Some(f.line_col(l.span.end))),
+            _ => (None, None),
+        };
+        serde_json::json!({
+            "file": self.file.as_ref().map(|f| &f.name),
+            "line": start.map(|s| s.0),
+            "column": start.map(|s| s.1),
+            "end_line": end.map(|e| e.0),
+            "end_column": end.map(|e| e.1),
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+            "label": self.primary.as_ref().map(|l| &l.text),
+            "help": self.help,
+            "notes": self.notes,
+        })
+    }
+
+    /// Renders the diagnostic as rustc does: headline, `--> file:line:col`, the line with
+    /// carets, then notes and help. `color` adds ANSI styling for terminals.
+    pub fn render(&self, color: bool) -> String {
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let title = level.primary_title(self.message.as_str()).id(self.code);
+        let mut group: Group<'_> = match (&self.file, &self.primary) {
+            (Some(file), Some(primary)) => {
+                let mut snippet = Snippet::source(&*file.text)
+                    .path(file.name.as_str())
+                    .annotation(AnnotationKind::Primary.span(primary.span.clone()).label(primary.text.as_str()));
+                for label in &self.secondary {
+                    snippet =
+                        snippet.annotation(AnnotationKind::Context.span(label.span.clone()).label(label.text.as_str()));
+                }
+                title.element(snippet)
+            }
+            _ => Group::with_title(title),
+        };
+        if let (Some(file), None) = (&self.file, &self.primary) {
+            group = group.element(Level::NOTE.message(format!("in {}", file.name)));
+        }
+        for note in &self.notes {
+            group = group.element(Level::NOTE.message(note.as_str()));
+        }
+        if let Some(help) = &self.help {
+            group = group.element(Level::HELP.message(help.as_str()));
+        }
+        let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+        renderer.render(&[group])
+    }
+}
+
+/// Keeps a span inside the text and on character boundaries, so rendering never panics
+/// whatever a stage computed.
+fn clamp(text: &str, span: Range<usize>) -> Range<usize> {
+    let start = floor_char_boundary(text, span.start.min(text.len()));
+    let end = floor_char_boundary(text, span.end.clamp(start, text.len()));
+    start..end
+}
+
+/// The largest char boundary at or below `i`.
+pub(crate) fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// All the diagnostics of a run, in the order they should be read.
+#[derive(Debug, Default, Clone)]
+pub struct Report {
+    /// The diagnostics, errors and warnings mixed.
+    pub items: Vec<Diagnostic>,
+}
+
+impl Report {
+    /// Adds one diagnostic.
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    /// Adds many.
+    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(ds);
+    }
+
+    /// How many errors.
+    pub fn errors(&self) -> usize {
+        self.items.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// How many warnings.
+    pub fn warnings(&self) -> usize {
+        self.items.len() - self.errors()
+    }
+
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    /// The exit code these diagnostics call for: 0 ok, 1 content errors, 2 usage or I/O
+    /// errors (an error whose code is `usage` or starts with `io`).
+    pub fn exit_code(&self) -> i32 {
+        let io = |d: &Diagnostic| d.code.starts_with("io") || d.code == "usage";
+        if !self.has_errors() {
+            0
+        } else if self.items.iter().any(|d| d.is_error() && io(d)) {
+            2
+        } else {
+            1
+        }
+    }
+
+    /// Sorts by file, then position, so that output reads top to bottom and is the same on
+    /// every run whatever order the (parallel) stages found things in.
+    pub fn sort(&mut self) {
+        self.items.sort_by(|a, b| {
+            let key = |d: &Diagnostic| {
+                (
+                    d.file.as_ref().map(|f| f.name.clone()),
+                    d.primary.as_ref().map(|l| l.span.start),
+                    d.severity,
+                    d.message.clone(),
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+        self.items.dedup();
+    }
+
+    /// Renders every diagnostic, separated by blank lines.
+    pub fn render(&self, color: bool) -> String {
+        let mut out = String::new();
+        for d in &self.items {
+            let _ = writeln!(out, "{}\n", d.render(color));
+        }
+        out
+    }
+}
+
+/// Decodes UTF-8, locating the first invalid byte.
+pub fn decode(rel: &str, mut bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(SourceFile::new(rel, text)),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes()).to_string();
+            let file = SourceFile::new(rel, lossy);
+            Err(Diagnostic::error("invalid-utf8", format!("`{rel}` is not valid UTF-8"))
+                .at(&file, at..at + 1, "this byte is not UTF-8")
+                .help("save the file as UTF-8 (most editors: \"Save with encoding\" → UTF-8)"))
+        }
+    }
+}
+
+/// The error of a site file that could not be read.
+pub fn io_error(rel: &str, message: &str) -> Diagnostic {
+    Diagnostic::error("io-read", format!("cannot read `{rel}`: {message}"))
+        .help("check that the file exists and that you may read it")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_like_rustc() {
+        let file = SourceFile::new("content/claims.toml", "[[claim]]\nverdic = \"false\"\n");
+        let d = Diagnostic::error("unknown-field", "unknown field `verdic` in [[claim]]")
+            .at(&file, 10..16, "not a field of a claim")
+            .help("did you mean `verdict`?");
+        let text = d.render(false);
+        assert_eq!(
+            text,
+            "error[unknown-field]: unknown field `verdic` in [[claim]]\n \
+             --> content/claims.toml:2:1\n  \
+             |\n\
+             2 | verdic = \"false\"\n  \
+             | ^^^^^^ not a field of a claim\n  \
+             |\n  \
+             = help: did you mean `verdict`?"
+        );
+        assert_eq!(d.line_col(), Some((2, 1)));
+    }
+
+    #[test]
+    fn line_col_counts_characters_not_bytes() {
+        let file = SourceFile::new("a", "é\nab€cd");
+        assert_eq!(file.line_col(0), (1, 1));
+        assert_eq!(file.line_col(3), (2, 1));
+        assert_eq!(file.line_col(8), (2, 4));
+        // Offsets past the end or inside a character never panic.
+        assert_eq!(file.line_col(1), (1, 1));
+        assert_eq!(file.line_col(999), (2, 6));
+    }
+
+    #[test]
+    fn spans_are_clamped() {
+        let file = SourceFile::new("a", "abc");
+        let d = Diagnostic::error("x", "y").at(&file, 2..99, "z");
+        assert_eq!(d.primary.unwrap().span, 2..3);
+    }
+}

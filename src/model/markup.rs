@@ -1,0 +1,807 @@
+//! Article bodies as the reader sees them: safe markup interleaved with plain text.
+//!
+//! A body (markdown or plain text) is turned into a list of [`Piece`]s: trusted tags that
+//! we wrote or that survived sanitizing, and text that is escaped when written. The
+//! concatenated text is what quotes are matched against; since marks are inserted between
+//! pieces when the page is written, a quote can span emphasis or links and the page's text
+//! never changes apart from the marks.
+
+use std::borrow::Cow;
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag};
+
+use crate::model::highlight::Highlighter;
+
+/// One piece of a rendered body. Pieces are small: common tags are shared static
+/// strings, and a text piece is a length, its text being the next stretch of
+/// [`Markup::text`] (a body's text is stored once, not once per piece).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    /// Markup written verbatim: a tag, already safe.
+    Tag {
+        /// The tag, e.g. `<p>` or `<a href="…">`.
+        html: Cow<'static, str>,
+        /// Whether it separates blocks (paragraphs, list items…): a reader sees a break
+        /// there, so it counts as white space when quotes are matched.
+        block: bool,
+    },
+    /// Text, unescaped; escaped when written.
+    Text {
+        /// Its length in bytes: the text follows the previous text piece's in
+        /// [`Markup::text`].
+        len: usize,
+        /// The line in the source file, where the format keeps it (plain-text articles).
+        line: Option<usize>,
+    },
+}
+
+/// Tags and layout that make up most pieces, shared rather than allocated per piece.
+const COMMON: &[&str] = &[
+    "<p>",
+    "</p>",
+    "\n",
+    "<em>",
+    "</em>",
+    "<strong>",
+    "</strong>",
+    "<code>",
+    "</code>",
+    "<pre>",
+    "</pre>",
+    "<ul>",
+    "</ul>",
+    "<ol>",
+    "</ol>",
+    "<li>",
+    "</li>",
+    "<blockquote>",
+    "</blockquote>",
+    "<h1>",
+    "</h1>",
+    "<h2>",
+    "</h2>",
+    "<h3>",
+    "</h3>",
+    "<h4>",
+    "</h4>",
+    "<h5>",
+    "</h5>",
+    "<h6>",
+    "</h6>",
+    "<a>",
+    "</a>",
+    "<br />",
+    "<br>",
+    "<hr />",
+    "<hr>",
+    "</span>",
+    "<del>",
+    "</del>",
+    "<table>",
+    "</table>",
+    "<thead>",
+    "</thead>",
+    "<tbody>",
+    "</tbody>",
+    "<tr>",
+    "</tr>",
+    "<th>",
+    "</th>",
+    "<td>",
+    "</td>",
+    "\n\n",
+];
+
+/// `html` as a shared static string if it is a common one.
+fn interned(html: Cow<'_, str>) -> Cow<'static, str> {
+    match COMMON.iter().find(|c| **c == html) {
+        Some(c) => Cow::Borrowed(c),
+        None => Cow::Owned(html.into_owned()),
+    }
+}
+
+/// A rendered body.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Markup {
+    /// The pieces, in order.
+    pub pieces: Vec<Piece>,
+    /// The text of all `Text` pieces concatenated: the article as a reader reads it.
+    pub text: String,
+}
+
+impl Markup {
+    fn push_tag<'t>(&mut self, html: impl Into<Cow<'t, str>>) {
+        let html = interned(html.into());
+        let block = is_block_tag(&html);
+        self.pieces.push(Piece::Tag { html, block });
+    }
+
+    fn push_text(&mut self, text: &str, line: Option<usize>) {
+        if text.is_empty() {
+            return;
+        }
+        self.text.push_str(text);
+        self.pieces.push(Piece::Text { len: text.len(), line });
+    }
+
+    /// The text pieces with their text and their offset in [`Markup::text`].
+    pub fn texts(&self) -> impl Iterator<Item = (usize, &str, Option<usize>)> {
+        let mut at = 0;
+        self.pieces.iter().filter_map(move |p| match p {
+            Piece::Text { len, line } => {
+                let start = at;
+                at += len;
+                Some((start, &self.text[start..at], *line))
+            }
+            Piece::Tag { .. } => None,
+        })
+    }
+
+    /// Byte offsets in [`Markup::text`] where a block boundary falls.
+    pub fn block_breaks(&self) -> Vec<usize> {
+        let mut at = 0;
+        let mut out = Vec::new();
+        for p in &self.pieces {
+            match p {
+                Piece::Text { len, .. } => at += len,
+                Piece::Tag { block: true, .. } => {
+                    if out.last() != Some(&at) {
+                        out.push(at)
+                    }
+                }
+                Piece::Tag { .. } => {}
+            }
+        }
+        out
+    }
+
+    /// Where a text offset falls: the source line if known, else the 1-based paragraph.
+    pub fn locate(&self, offset: usize) -> Location {
+        let mut at = 0;
+        let mut paragraph = 0;
+        let mut last_block = true;
+        for p in &self.pieces {
+            match p {
+                Piece::Tag { block, .. } => last_block |= *block,
+                Piece::Text { len, line } => {
+                    if last_block {
+                        paragraph += 1;
+                        last_block = false;
+                    }
+                    if offset < at + len || (offset == at + len && offset == self.text.len()) {
+                        return match line {
+                            Some(l) => Location::Line(*l),
+                            None => Location::Paragraph(paragraph),
+                        };
+                    }
+                    at += len;
+                }
+            }
+        }
+        Location::Paragraph(paragraph.max(1))
+    }
+
+    /// Writes the body as HTML without marks.
+    pub fn to_html(&self) -> String {
+        write_html(self, &[])
+    }
+}
+
+/// Where in an article a passage is, for messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    /// A line of the article file.
+    Line(usize),
+    /// The n-th paragraph of the rendered article.
+    Paragraph(usize),
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::Line(l) => write!(f, "line {l}"),
+            Location::Paragraph(p) => write!(f, "paragraph {p}"),
+        }
+    }
+}
+
+/// A plain-text body: each non-empty line one paragraph, shown exactly as written.
+/// `first_line` is the file line the body starts on.
+pub fn from_plain_text(body: &str, first_line: usize) -> Markup {
+    let mut m = Markup::default();
+    for (i, line) in body.split('\n').enumerate() {
+        let line_text = line.strip_suffix('\r').unwrap_or(line);
+        if line_text.trim().is_empty() {
+            continue;
+        }
+        m.push_tag("<p>");
+        m.push_text(line_text, Some(first_line + i));
+        m.push_tag("</p>");
+    }
+    m
+}
+
+/// A markdown body: CommonMark with tables, footnotes and strikethrough; raw HTML is
+/// sanitized, fenced code is highlighted.
+pub fn from_markdown(body: &str, highlighter: &Highlighter) -> Markup {
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_FOOTNOTES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    let events: Vec<Event<'_>> = Parser::new_ext(body, options).collect();
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    if events.iter().any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_))) {
+        // Raw HTML from the web: only a real HTML sanitizer can be trusted with it.
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        let clean = sanitizer().clean(&html).to_string();
+        return tokenize(&clean, highlighter);
+    }
+    // Without raw HTML, pulldown-cmark escapes every text and attribute; what is left to
+    // police is link and image addresses, and the ids footnotes write. This path is
+    // several times faster than parsing the HTML again to sanitize it.
+    pulldown_cmark::html::push_html(&mut html, events.into_iter().map(police));
+    tokenize(&html, highlighter)
+}
+
+/// Makes a markdown event safe to render: no dangerous URL scheme, footnote ids prefixed
+/// `c-` as the sanitizer prefixes content ids.
+fn police(event: Event<'_>) -> Event<'_> {
+    match event {
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link { link_type, dest_url: safe_url(dest_url), title, id })
+        }
+        Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image { link_type, dest_url: safe_url(dest_url), title, id })
+        }
+        Event::FootnoteReference(label) => Event::FootnoteReference(format!("c-{label}").into()),
+        Event::Start(Tag::FootnoteDefinition(label)) => {
+            Event::Start(Tag::FootnoteDefinition(format!("c-{label}").into()))
+        }
+        e => e,
+    }
+}
+
+/// The URL if its scheme is harmless (http, https, mailto, or none: relative and
+/// fragment links, whose fragments get the content prefix); otherwise nothing.
+fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
+    if url.chars().any(|c| c.is_ascii_control() || c.is_whitespace()) {
+        return CowStr::Borrowed("");
+    }
+    if let Some(fragment) = url.strip_prefix('#') {
+        return format!("#c-{fragment}").into();
+    }
+    let scheme_end = url.find(':');
+    let path_start = url.find(['/', '?', '#']).unwrap_or(url.len());
+    match scheme_end {
+        Some(i) if i < path_start => {
+            let scheme = url[..i].to_ascii_lowercase();
+            if matches!(scheme.as_str(), "http" | "https" | "mailto") { url } else { CowStr::Borrowed("") }
+        }
+        _ => url,
+    }
+}
+
+/// The sanitizer for untrusted HTML. Ids and fragment links are prefixed with `c-` so that
+/// content can neither collide with the ids briefing writes (`q-…`, `note-…`) nor fake them.
+fn sanitizer() -> ammonia::Builder<'static> {
+    let mut b = ammonia::Builder::default();
+    b.add_generic_attributes(["id"]);
+    b.add_tag_attributes("code", ["class"]);
+    b.add_tag_attributes("a", ["id"]);
+    b.attribute_filter(|element, attribute, value| match (element, attribute) {
+        (_, "id") => Some(format!("c-{value}").into()),
+        ("a", "href") if value.starts_with('#') => Some(format!("#c-{}", &value[1..]).into()),
+        ("code", "class") => {
+            let lang = value.split_whitespace().find_map(|c| c.strip_prefix("language-"))?;
+            let ok = !lang.is_empty()
+                && lang.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'#' | b'_' | b'.'));
+            ok.then(|| format!("language-{lang}").into())
+        }
+        _ => Some(value.into()),
+    });
+    b
+}
+
+/// Splits sanitized HTML (as html5ever serializes it) into pieces, highlighting
+/// `<pre><code class="language-x">` blocks on the way.
+fn tokenize(html: &str, highlighter: &Highlighter) -> Markup {
+    let mut m = Markup::default();
+    let mut rest = html;
+    // Set between `<pre><code class="language-x">` and `</code>`: the code's language.
+    let mut code_lang: Option<String> = None;
+    let mut code = String::new();
+    while !rest.is_empty() {
+        if rest.starts_with('<') {
+            let end = tag_end(rest);
+            let tag = &rest[..end];
+            rest = &rest[end..];
+            if code_lang.is_some() && tag == "</code>" {
+                let lang = code_lang.take().unwrap_or_default();
+                match highlighter.highlight(&lang, &code) {
+                    Some(h) => {
+                        let inner = tokenize(&h, highlighter);
+                        m.text.push_str(&inner.text);
+                        m.pieces.extend(inner.pieces);
+                    }
+                    None => m.push_text(&code, None),
+                }
+                code.clear();
+                m.push_tag(tag);
+                continue;
+            }
+            // What the sanitizer emptied is dropped, so the page stays valid HTML: an image
+            // whose address was refused, the `rel` of a link whose address was refused.
+            if tag.starts_with("<img") && !tag.contains(" src=") {
+                continue;
+            }
+            if tag.starts_with("<a ") && !tag.contains(" href=") {
+                m.push_tag("<a>");
+                continue;
+            }
+            // Links to other sites carry no referrer, on both paths (ammonia adds it).
+            if tag.starts_with("<a href=") && !tag.contains(" rel=") {
+                let with_rel = format!("{} rel=\"noopener noreferrer\">", &tag[..tag.len() - 1]);
+                m.push_tag(with_rel);
+                continue;
+            }
+            if let Some(lang) = tag.strip_prefix("<code class=\"language-").and_then(|t| t.strip_suffix("\">")) {
+                let in_pre = matches!(m.pieces.last(), Some(Piece::Tag { html, .. }) if html == "<pre>");
+                if in_pre {
+                    code_lang = Some(lang.to_string());
+                }
+            }
+            m.push_tag(tag);
+        } else {
+            let end = rest.find('<').unwrap_or(rest.len());
+            let text = decode_entities(&rest[..end]);
+            rest = &rest[end..];
+            if code_lang.is_some() {
+                code.push_str(&text);
+            } else if text.trim().is_empty() && matches!(m.pieces.last(), Some(Piece::Tag { block: true, .. })) {
+                // White space between blocks: layout of the HTML, not text a reader sees.
+                m.pieces.push(Piece::Tag { html: interned(text.into()), block: false });
+            } else {
+                m.push_text(&text, None);
+            }
+        }
+    }
+    if !code.is_empty() {
+        m.push_text(&code, None);
+    }
+    m
+}
+
+/// The length of the tag at the start of `s` (which starts with `<`), quotes in attribute
+/// values respected.
+pub(crate) fn tag_end(s: &str) -> usize {
+    let mut quote: Option<u8> = None;
+    for (i, b) in s.bytes().enumerate().skip(1) {
+        match (quote, b) {
+            (Some(q), _) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(b),
+            (None, b'>') => return i + 1,
+            _ => {}
+        }
+    }
+    s.len()
+}
+
+fn is_block_tag(tag: &str) -> bool {
+    let name: String = tag
+        .trim_start_matches('<')
+        .trim_start_matches('/')
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    matches!(
+        name.as_str(),
+        "p" | "div"
+            | "li"
+            | "ul"
+            | "ol"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "blockquote"
+            | "pre"
+            | "table"
+            | "thead"
+            | "tbody"
+            | "tr"
+            | "td"
+            | "th"
+            | "br"
+            | "hr"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "figure"
+            | "figcaption"
+            | "section"
+            | "aside"
+            | "header"
+            | "footer"
+            | "article"
+    )
+}
+
+/// Decodes the character references html5ever's serializer writes (and numeric ones).
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let semi = rest.find(';').filter(|&j| j <= 10);
+        let decoded = semi.and_then(|j| {
+            let name = &rest[1..j];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some('\u{a0}'),
+                _ => {
+                    let n = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X"));
+                    let code = match n {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                        None => name.strip_prefix('#').and_then(|d| d.parse().ok()),
+                    };
+                    code.and_then(char::from_u32)
+                }
+            };
+            c.map(|c| (c, j + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Escapes text for HTML text and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    escape_into(&mut out, s);
+    out
+}
+
+fn escape_into(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// A passage to mark in a body: a byte range of [`Markup::text`] and the HTML around it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Highlight {
+    /// Start of the passage in the text.
+    pub start: usize,
+    /// End of the passage in the text (exclusive).
+    pub end: usize,
+    /// The opening tag for the first part of the passage (carries the `id`).
+    pub open: String,
+    /// The opening tag for later parts, when markup splits the passage.
+    pub reopen: String,
+    /// The closing tag.
+    pub close: String,
+    /// Markup written right after the passage (its note); moved after an enclosing link,
+    /// since links cannot nest.
+    pub after: String,
+}
+
+/// Writes the body as HTML with passages marked. Highlights must not cross each other (one
+/// may contain another); a passage cut by markup is marked in parts, so the HTML stays
+/// well-formed whatever tags a quote spans.
+pub fn write_html(m: &Markup, highlights: &[Highlight]) -> String {
+    let mut w = Marking::new(m, highlights);
+    let mut at = 0usize;
+    for piece in &m.pieces {
+        match piece {
+            Piece::Tag { html, .. } => w.tag(html),
+            Piece::Text { len, .. } => {
+                w.text(at, at + len);
+                at += len;
+            }
+        }
+    }
+    w.finish()
+}
+
+/// The state of [`write_html`]: the HTML so far and the passages open at this point.
+struct Marking<'m> {
+    text: &'m str,
+    highlights: &'m [Highlight],
+    /// Highlights by start (outer before inner at the same offset), and the next to open.
+    starts: Vec<usize>,
+    next_start: usize,
+    out: String,
+    /// The highlights open here, outermost first.
+    stack: Vec<usize>,
+    /// Whether each highlight's first part was written.
+    opened: Vec<bool>,
+    /// Whether the stack's tags are open in `out` (markup closes them for a while).
+    in_output: bool,
+    link_depth: usize,
+    /// Notes waiting for a link to close.
+    pending: Vec<usize>,
+}
+
+impl<'m> Marking<'m> {
+    fn new(m: &'m Markup, highlights: &'m [Highlight]) -> Self {
+        let mut starts: Vec<usize> = (0..highlights.len()).collect();
+        starts.sort_by_key(|&i| (highlights[i].start, std::cmp::Reverse(highlights[i].end), i));
+        Marking {
+            text: &m.text,
+            highlights,
+            starts,
+            next_start: 0,
+            out: String::with_capacity(m.text.len() * 2),
+            stack: Vec::new(),
+            opened: vec![false; highlights.len()],
+            in_output: false,
+            link_depth: 0,
+            pending: Vec::new(),
+        }
+    }
+
+    /// Closes the open highlights' tags, to be reopened after markup.
+    fn close_all(&mut self) {
+        if self.in_output {
+            for &i in self.stack.iter().rev() {
+                self.out.push_str(&self.highlights[i].close);
+            }
+            self.in_output = false;
+        }
+    }
+
+    /// A tag of markup: highlights pause around it; a note waits for its link to close.
+    fn tag(&mut self, html: &str) {
+        self.close_all();
+        self.out.push_str(html);
+        if html.starts_with("<a ") || html == "<a>" {
+            self.link_depth += 1;
+        } else if html == "</a>" {
+            self.link_depth = self.link_depth.saturating_sub(1);
+            if self.link_depth == 0 {
+                for i in std::mem::take(&mut self.pending) {
+                    self.out.push_str(&self.highlights[i].after);
+                }
+            }
+        }
+    }
+
+    /// The text from `at` to `end`, with highlights opened and closed at their bounds.
+    fn text(&mut self, at: usize, end: usize) {
+        let mut pos = at;
+        while pos < end {
+            self.open_starting(pos);
+            // Write up to the next boundary.
+            let mut stop = end;
+            if let Some(&top) = self.stack.last() {
+                stop = stop.min(self.highlights[top].end);
+            }
+            if let Some(&next) = self.starts.get(self.next_start) {
+                stop = stop.min(self.highlights[next].start.max(pos + 1));
+            }
+            let stop = ceil_boundary(self.text, stop.max(pos + 1)).min(end);
+            escape_into(&mut self.out, &self.text[pos..stop]);
+            pos = stop;
+            self.close_ending(pos);
+        }
+    }
+
+    /// Opens every highlight starting at or before `pos` (and reopens those paused).
+    fn open_starting(&mut self, pos: usize) {
+        while let Some(&i) = self.starts.get(self.next_start).filter(|&&i| self.highlights[i].start <= pos) {
+            self.next_start += 1;
+            if self.highlights[i].end <= pos {
+                continue; // empty or already past: nothing to mark
+            }
+            self.resume();
+            self.out.push_str(&self.highlights[i].open);
+            self.opened[i] = true;
+            self.stack.push(i);
+        }
+        if !self.stack.is_empty() {
+            self.resume();
+        }
+    }
+
+    fn resume(&mut self) {
+        if !self.in_output {
+            reopen(&mut self.out, self.highlights, &self.stack, &mut self.opened);
+            self.in_output = true;
+        }
+    }
+
+    /// Closes every highlight ending at `pos`, right away: its note belongs here.
+    fn close_ending(&mut self, pos: usize) {
+        while let Some(&top) = self.stack.last() {
+            if self.highlights[top].end > pos {
+                break;
+            }
+            self.stack.pop();
+            if self.in_output {
+                self.out.push_str(&self.highlights[top].close);
+            }
+            if self.link_depth > 0 {
+                self.pending.push(top);
+            } else {
+                self.out.push_str(&self.highlights[top].after);
+            }
+        }
+        if self.stack.is_empty() {
+            self.in_output = false;
+        }
+    }
+
+    fn finish(mut self) -> String {
+        self.close_all();
+        for i in std::mem::take(&mut self.stack).into_iter().rev().chain(std::mem::take(&mut self.pending)) {
+            self.out.push_str(&self.highlights[i].after);
+        }
+        self.out
+    }
+}
+
+fn reopen(out: &mut String, highlights: &[Highlight], stack: &[usize], opened: &mut [bool]) {
+    for &i in stack {
+        out.push_str(if opened[i] { &highlights[i].reopen } else { &highlights[i].open });
+        opened[i] = true;
+    }
+}
+
+fn ceil_boundary(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i.min(s.len())
+}
+
+/// Renders trusted-but-sanitized markdown (claims' explanations, the lead) to HTML.
+pub fn markdown_to_html(text: &str, highlighter: &Highlighter) -> String {
+    from_markdown(text, highlighter).to_html()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hl(start: usize, end: usize, name: &str) -> Highlight {
+        Highlight {
+            start,
+            end,
+            open: format!("<mark id=\"{name}\">"),
+            reopen: "<mark>".into(),
+            close: "</mark>".into(),
+            after: format!("<sup>{name}</sup>"),
+        }
+    }
+
+    #[test]
+    fn plain_text_is_literal() {
+        let m = from_plain_text("<script>alert(1)</script>\n*stars*\n\n# hash\n1. one\n&amp;\n", 3);
+        assert_eq!(
+            m.to_html(),
+            "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p><p>*stars*</p><p># hash</p><p>1. one</p><p>&amp;amp;</p>"
+        );
+        assert_eq!(m.locate(0), Location::Line(3));
+        assert_eq!(m.locate(m.text.find("# hash").unwrap()), Location::Line(6));
+    }
+
+    #[test]
+    fn markdown_is_sanitized() {
+        let h = Highlighter::new();
+        let m = from_markdown(
+            "Hi <script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1)) <a href=\"#f\" id=\"q-1\">y</a>\n",
+            &h,
+        );
+        let html = m.to_html();
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("onerror"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(html.contains("id=\"c-q-1\""), "{html}");
+        assert!(html.contains("href=\"#c-f\""), "{html}");
+        assert!(!h.is_loaded(), "no code block, no syntaxes");
+    }
+
+    #[test]
+    fn markdown_without_html_takes_the_fast_path_safely() {
+        let h = Highlighter::new();
+        for (md, bad) in [
+            ("[x](javascript:alert(1))", "javascript"),
+            ("[x](JaVaScRiPt:alert(1))", "alert"),
+            ("[x](&#106;avascript:alert(1))", "alert"),
+            ("![x](data:text/html;base64,PHNjcmlwdD4=)", "data:"),
+            ("[x](<java\tscript:alert(1)>)", "script"),
+            ("[x](vbscript:msgbox)", "vbscript"),
+        ] {
+            let html = from_markdown(md, &h).to_html();
+            assert!(!html.to_ascii_lowercase().contains(bad), "{md} -> {html}");
+        }
+        let html = from_markdown("[a](https://e.org/x:y) [b](../rel:x) [c](#top) [d](mailto:a@b.c)\n", &h).to_html();
+        assert!(html.contains("href=\"https://e.org/x:y\""), "{html}");
+        assert!(html.contains("href=\"../rel:x\""), "{html}");
+        assert!(html.contains("href=\"#c-top\""), "{html}");
+        assert!(html.contains("href=\"mailto:a@b.c\""), "{html}");
+        let html = from_markdown("x[^n]\n\n[^n]: note\n", &h).to_html();
+        assert!(html.contains("href=\"#c-n\"") && html.contains("id=\"c-n\""), "{html}");
+    }
+
+    #[test]
+    fn code_is_highlighted_and_its_text_kept() {
+        let h = Highlighter::new();
+        let m = from_markdown("```rust\nlet a = \"<b>\";\n```\n", &h);
+        assert!(m.text.contains("let a = \"<b>\";"), "{:?}", m.text);
+        let html = m.to_html();
+        assert!(html.contains("hl-"), "{html}");
+        assert!(html.contains("&lt;b&gt;"), "{html}");
+    }
+
+    #[test]
+    fn marks_split_across_markup() {
+        let h = Highlighter::new();
+        let m = from_markdown("one *two* three\n\nfour\n", &h);
+        assert_eq!(m.text, "one two threefour");
+        let start = m.text.find("ne").unwrap();
+        let end = m.text.find("thr").unwrap() + 3;
+        let html = write_html(&m, &[hl(start, end, "a")]);
+        assert_eq!(
+            html,
+            "<p>o<mark id=\"a\">ne </mark><em><mark>two</mark></em><mark> thr</mark><sup>a</sup>ee</p>\n<p>four</p>\n"
+        );
+    }
+
+    #[test]
+    fn nested_marks_and_notes_after_links() {
+        let h = Highlighter::new();
+        let m = from_markdown("see [the long link](https://e.org/) now\n", &h);
+        let s = m.text.find("the").unwrap();
+        let html = write_html(&m, &[hl(s, s + 8, "outer"), hl(s + 4, s + 8, "inner")]);
+        assert_eq!(
+            html,
+            "<p>see <a href=\"https://e.org/\" rel=\"noopener noreferrer\"><mark id=\"outer\">the <mark id=\"inner\">long</mark></mark> link</a><sup>inner</sup><sup>outer</sup> now</p>\n"
+        );
+    }
+
+    #[test]
+    fn a_mark_at_the_end_of_a_paragraph_keeps_its_note_there() {
+        let m = from_plain_text("alpha\nbeta\n", 1);
+        let html = write_html(&m, &[hl(0, 5, "a")]);
+        assert_eq!(html, "<p><mark id=\"a\">alpha</mark><sup>a</sup></p><p>beta</p>");
+    }
+
+    #[test]
+    fn block_breaks_and_entities() {
+        let h = Highlighter::new();
+        let m = from_markdown("a &amp; b\n\nc&nbsp;d\n", &h);
+        assert_eq!(m.text, "a & bc\u{a0}d");
+        assert_eq!(m.block_breaks(), vec![0, 5, 9]);
+        assert_eq!(m.locate(6), Location::Paragraph(2));
+    }
+}

@@ -1,0 +1,647 @@
+//! Anchoring: finding every quote of the claims file in its article's text.
+//!
+//! Quotes are matched against the text a reader sees ([`Markup::text`]), normalised so
+//! that runs of white space (and block breaks) are one space and straight and curly quote
+//! marks are equal. Each article is scanned once, for all of its quotes together, with an
+//! Aho-Corasick automaton: the cost is one pass per article whatever the number of quotes.
+//! Prefix and suffix pick one of several occurrences, as in the W3C Web Annotation
+//! TextQuoteSelector; two equally good matches are an error, never a guess.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::model::article::Article;
+use crate::model::claims::{Claims, Quote};
+use crate::model::diag::{Diagnostic, SourceFile};
+use crate::model::markup::Markup;
+
+/// What a marked passage stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Target {
+    /// The `index`-th appearance of the `claim`-th claim (both in file order).
+    Appearance {
+        /// Index into `Claims::claims`.
+        claim: usize,
+        /// Index into that claim's `appearances`.
+        index: usize,
+    },
+    /// The n-th artifact of the claims file.
+    Artifact(usize),
+}
+
+/// A quote found in an article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mark {
+    /// Byte range in the article's [`Markup::text`].
+    pub range: Range<usize>,
+    /// What it stands for.
+    pub target: Target,
+    /// A few words before the passage, white space normalised (for quotes in context).
+    pub before: String,
+    /// The passage as the article has it, white space normalised.
+    pub exact: String,
+    /// A few words after the passage.
+    pub after: String,
+    /// The passage exactly as the reader's text has it (`claims.json`'s `exact`).
+    pub raw: String,
+    /// [`Mark::range`] counted in characters (`claims.json`'s `start` and `end`).
+    pub chars: Range<usize>,
+}
+
+/// The marks of every article, indexed like the articles, each list sorted by position.
+pub type Marks = Vec<Vec<Mark>>;
+
+/// Finds every appearance and artifact in its article. Quotes naming an unknown article
+/// are skipped here (validation reports them).
+pub fn anchor(articles: &[Article], claims: &Claims, file: &SourceFile) -> (Marks, Vec<Diagnostic>) {
+    let (marks, diags, _) = anchor_known(articles, claims, file, None);
+    (marks, diags)
+}
+
+/// The marks of articles anchored before, by [`Known::key`]: a build keeps them beside
+/// its output (`crate::store::marks`), so that a rebuild scans only the articles whose text, or
+/// whose quotes, changed.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Known(pub HashMap<u64, Vec<Mark>>);
+
+impl Known {
+    /// A hash of everything an article's marks are found from: its text and format, and
+    /// each quote aimed at it with its target, prefix and suffix.
+    pub fn key(article: &Article, quotes: &[(Target, &Quote)]) -> u64 {
+        let mut fp = crate::stages::render::fingerprint::Fingerprint::new();
+        fp.add(&article.hash);
+        fp.add(&article.format);
+        for (target, q) in quotes {
+            fp.add(&(target, &q.quote.value, q.prefix.as_ref().map(|p| &p.value), q.suffix.as_ref().map(|s| &s.value)));
+        }
+        fp.finish()
+    }
+}
+
+/// [`anchor`], taking the marks of unchanged articles from `known`. With `known`, also
+/// returns what to keep for the next build: the key of every article anchored without an
+/// error, with the article's index (an error's message points into the claims file as it
+/// is now, so it is always made anew). Without, no key is computed.
+pub fn anchor_known(
+    articles: &[Article],
+    claims: &Claims,
+    file: &SourceFile,
+    known: Option<&Known>,
+) -> (Marks, Vec<Diagnostic>, Vec<(u64, usize)>) {
+    let index: HashMap<&str, usize> = articles.iter().enumerate().map(|(i, a)| (a.slug.as_str(), i)).collect();
+    let mut wanted: Vec<Vec<(Target, &Quote)>> = vec![Vec::new(); articles.len()];
+    for (ci, claim) in claims.claims.iter().enumerate() {
+        for (ai, q) in claim.appearances.iter().enumerate() {
+            if let Some(&i) = index.get(q.article.as_str()) {
+                wanted[i].push((Target::Appearance { claim: ci, index: ai }, q));
+            }
+        }
+    }
+    for (n, artifact) in claims.artifacts.iter().enumerate() {
+        if let Some(&i) = index.get(artifact.quote.article.as_str()) {
+            wanted[i].push((Target::Artifact(n), &artifact.quote));
+        }
+    }
+    let results: Vec<(Vec<Mark>, Vec<Diagnostic>, Option<u64>)> = articles
+        .par_iter()
+        .zip(wanted.par_iter())
+        .map(|(article, quotes)| {
+            if quotes.is_empty() {
+                return (Vec::new(), Vec::new(), None);
+            }
+            let key = known.map(|k| (k, Known::key(article, quotes)));
+            if let Some(marks) = key.and_then(|(k, key)| k.0.get(&key)) {
+                return (marks.clone(), Vec::new(), key.map(|(_, key)| key));
+            }
+            let (marks, diags) = anchor_article(article, quotes, file);
+            let keep = key.filter(|_| diags.is_empty()).map(|(_, key)| key);
+            (marks, diags, keep)
+        })
+        .collect();
+    let mut marks = Vec::with_capacity(articles.len());
+    let mut diags = Vec::new();
+    let mut keep = Vec::new();
+    for (i, (m, d, key)) in results.into_iter().enumerate() {
+        if let Some(key) = key {
+            keep.push((key, i));
+        }
+        marks.push(m);
+        diags.extend(d);
+    }
+    (marks, diags, keep)
+}
+
+fn anchor_article(article: &Article, quotes: &[(Target, &Quote)], file: &SourceFile) -> (Vec<Mark>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut marks = Vec::new();
+    if quotes.is_empty() {
+        return (marks, diags);
+    }
+    let norm = Normalized::new(article.markup());
+    let patterns: Vec<String> = quotes.iter().map(|(_, q)| normalize_quote(&q.quote.value)).collect();
+    let occurrences = find_all(&norm.text, &patterns);
+
+    for (i, (target, q)) in quotes.iter().enumerate() {
+        if patterns[i].is_empty() {
+            diags.push(
+                Diagnostic::error("empty-quote", "the quote is empty")
+                    .at(file, q.quote.span.clone(), "nothing to find")
+                    .help("copy the exact words from the article into `quote`"),
+            );
+            continue;
+        }
+        let found = &occurrences[i];
+        if found.is_empty() {
+            diags.push(not_found(article, &norm, q, &patterns[i], file));
+            continue;
+        }
+        let prefix = q.prefix.as_ref().map(|p| normalize_affix(&p.value));
+        let suffix = q.suffix.as_ref().map(|s| normalize_affix(&s.value));
+        let chosen: Vec<&Range<usize>> = found
+            .iter()
+            .filter(|r| prefix.as_ref().is_none_or(|p| norm.text[..r.start].ends_with(p.as_str())))
+            .filter(|r| suffix.as_ref().is_none_or(|s| norm.text[r.end..].starts_with(s.as_str())))
+            .collect();
+        match chosen.as_slice() {
+            [one] => marks.push(norm.mark(one, *target)),
+            [] => {
+                let mut d = Diagnostic::error(
+                    "affix-mismatch",
+                    format!(
+                        "the quote occurs {} in `{}`, but never with this prefix/suffix",
+                        times(found.len()),
+                        article.slug
+                    ),
+                )
+                .at(file, affix_span(q), "matches no occurrence");
+                for r in found.iter().take(5) {
+                    d = d.note(format!("{}: {}", article.markup().locate(norm.orig(r).start), norm.in_context(r)));
+                }
+                diags.push(d.help("copy `prefix`/`suffix` from the article text just before/after the quote"));
+            }
+            many => {
+                let mut d = Diagnostic::error(
+                    "ambiguous-quote",
+                    format!("the quote occurs {} in `{}`; which one is meant?", times(many.len()), article.slug),
+                )
+                .at(file, q.quote.span.clone(), "found more than once");
+                for r in many.iter().take(5) {
+                    d = d.note(format!("{}: {}", article.markup().locate(norm.orig(r).start), norm.in_context(r)));
+                }
+                let help = match distinguishing_prefix(
+                    &norm.text,
+                    &many.iter().map(|r| (*r).clone()).collect::<Vec<_>>(),
+                ) {
+                    Some(p) => format!(
+                        "add `prefix = \"{}\"` (the words just before the first occurrence), or a `suffix`, to choose one",
+                        p.replace('"', "\\\"")
+                    ),
+                    None => "add a `prefix` or `suffix` (the text just before or after) to choose one".to_string(),
+                };
+                diags.push(d.help(help));
+            }
+        }
+    }
+
+    marks.sort_by(|a, b| {
+        (a.range.start, std::cmp::Reverse(a.range.end), a.target).cmp(&(
+            b.range.start,
+            std::cmp::Reverse(b.range.end),
+            b.target,
+        ))
+    });
+    diags.extend(crossing(article, &marks, quotes, file));
+    count_chars(&article.markup().text, &mut marks);
+    (marks, diags)
+}
+
+/// Sets each mark's [`Mark::chars`], in one pass over the text.
+fn count_chars(text: &str, marks: &mut [Mark]) {
+    let mut points: Vec<usize> = marks.iter().flat_map(|m| [m.range.start, m.range.end]).collect();
+    points.sort_unstable();
+    points.dedup();
+    let mut at = HashMap::with_capacity(points.len());
+    let mut next = points.iter().copied().peekable();
+    for (chars, (byte, _)) in text.char_indices().chain([(text.len(), ' ')]).enumerate() {
+        while let Some(p) = next.next_if(|&p| p <= byte) {
+            at.insert(p, chars);
+        }
+    }
+    for m in marks {
+        m.chars = at.get(&m.range.start).copied().unwrap_or(0)..at.get(&m.range.end).copied().unwrap_or(0);
+    }
+}
+
+/// Marks may nest (one passage inside another) but not cross: HTML cannot express two
+/// passages that overlap without one containing the other as separate highlights.
+fn crossing(article: &Article, marks: &[Mark], quotes: &[(Target, &Quote)], file: &SourceFile) -> Vec<Diagnostic> {
+    let quote_of = |t: Target| quotes.iter().find(|(qt, _)| *qt == t).map(|(_, q)| *q);
+    let mut diags = Vec::new();
+    let mut stack: Vec<&Mark> = Vec::new();
+    for m in marks {
+        while stack.last().is_some_and(|top| top.range.end <= m.range.start) {
+            stack.pop();
+        }
+        if let Some(top) = stack.last()
+            && m.range.end > top.range.end
+        {
+            if let (Some(a), Some(b)) = (quote_of(m.target), quote_of(top.target)) {
+                diags.push(
+                        Diagnostic::error(
+                            "overlapping-quotes",
+                            format!("two quotes in `{}` overlap without one containing the other", article.slug),
+                        )
+                        .at(file, a.quote.span.clone(), "this passage starts inside the other")
+                        .also(b.quote.span.clone(), "the other passage")
+                        .note(format!("overlap: \"{}\"", &article.markup().text[m.range.start..top.range.end]))
+                        .help("shorten one quote so that the passages no longer overlap, or quote one passage inside the other"),
+                    );
+            }
+            continue;
+        }
+        stack.push(m);
+    }
+    diags
+}
+
+/// "once", "twice", "3 times".
+pub(crate) fn times(n: usize) -> String {
+    match n {
+        1 => "once".into(),
+        2 => "twice".into(),
+        n => format!("{n} times"),
+    }
+}
+
+fn affix_span(q: &Quote) -> Range<usize> {
+    q.prefix.as_ref().or(q.suffix.as_ref()).map_or(q.quote.span.clone(), |p| p.span.clone())
+}
+
+/// All occurrences of every pattern in `text`, overlapping ones included, in one pass.
+fn find_all(text: &str, patterns: &[String]) -> Vec<Vec<Range<usize>>> {
+    let mut out = vec![Vec::new(); patterns.len()];
+    // Identical quotes share a pattern; empty ones are left out of the automaton.
+    let mut unique: Vec<&str> = Vec::new();
+    let mut slot: HashMap<&str, usize> = HashMap::new();
+    let mut owners: Vec<Vec<usize>> = Vec::new();
+    for (i, p) in patterns.iter().enumerate() {
+        if p.is_empty() {
+            continue;
+        }
+        let k = *slot.entry(p.as_str()).or_insert_with(|| {
+            unique.push(p.as_str());
+            owners.push(Vec::new());
+            unique.len() - 1
+        });
+        owners[k].push(i);
+    }
+    if unique.is_empty() {
+        return out;
+    }
+    // A contiguous NFA: the DFA searches a little faster but takes far longer to build,
+    // and each automaton here searches one article once.
+    let built = AhoCorasick::builder().kind(Some(AhoCorasickKind::ContiguousNFA)).build(&unique);
+    let Ok(ac) = built else { return out };
+    for m in ac.find_overlapping_iter(text) {
+        for &i in &owners[m.pattern().as_usize()] {
+            out[i].push(m.start()..m.end());
+        }
+    }
+    out
+}
+
+/// The normalised form of a character, or `None` to drop it.
+fn fold(c: char) -> Option<char> {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' | '\u{B4}' => Some('\''),
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => Some('"'),
+        // Invisible characters that web pages scatter in text.
+        '\u{AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => None,
+        c if c.is_whitespace() => Some(' '),
+        c => Some(c),
+    }
+}
+
+/// A quote as matched: folded, white space collapsed, trimmed.
+pub fn normalize_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars().filter_map(fold) {
+        if c == ' ' {
+            space = true;
+        } else {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A prefix or suffix: like a quote, but a leading or trailing space is kept, since
+/// "in " and "in" say different things about what comes next.
+fn normalize_affix(s: &str) -> String {
+    let core = normalize_quote(s);
+    let lead = s.chars().next().and_then(fold) == Some(' ');
+    let trail = s.chars().next_back().and_then(fold) == Some(' ');
+    match (core.is_empty(), lead, trail) {
+        (true, _, _) => " ".to_string(),
+        (false, l, t) => format!("{}{core}{}", if l { " " } else { "" }, if t { " " } else { "" }),
+    }
+}
+
+/// An article's text, normalised for matching, with a map back to the original offsets.
+pub struct Normalized<'a> {
+    /// The normalised text.
+    pub text: String,
+    /// For each byte of `text`, the offset in the original of the character it came from.
+    starts: Vec<u32>,
+    original: &'a str,
+}
+
+impl<'a> Normalized<'a> {
+    /// Normalises an article's rendered text; block breaks count as white space.
+    pub fn new(m: &'a Markup) -> Self {
+        let original = m.text.as_str();
+        let breaks = m.block_breaks();
+        let mut next_break = breaks.iter().peekable();
+        let mut text = String::with_capacity(original.len());
+        let mut starts = Vec::with_capacity(original.len());
+        let mut space_at: Option<usize> = None;
+        for (at, c) in original.char_indices() {
+            while next_break.peek().is_some_and(|&&b| b <= at) {
+                let b = *next_break.next().unwrap_or(&at);
+                space_at.get_or_insert(b);
+            }
+            match fold(c) {
+                None => {}
+                Some(' ') => {
+                    space_at.get_or_insert(at);
+                }
+                Some(f) => {
+                    if let Some(s) = space_at.take()
+                        && !text.is_empty()
+                    {
+                        text.push(' ');
+                        starts.push(s as u32);
+                    }
+                    let before = text.len();
+                    text.push(f);
+                    starts.extend(std::iter::repeat_n(at as u32, text.len() - before));
+                }
+            }
+        }
+        Normalized { text, starts, original }
+    }
+
+    /// The original byte range of a normalised range (which never starts or ends in a
+    /// collapsed space, since quotes are trimmed).
+    pub fn orig(&self, r: &Range<usize>) -> Range<usize> {
+        let start = self.starts[r.start] as usize;
+        let last = self.starts[r.end - 1] as usize;
+        let len = self.original[last..].chars().next().map_or(0, char::len_utf8);
+        start..last + len
+    }
+
+    fn mark(&self, r: &Range<usize>, target: Target) -> Mark {
+        let (before, after) = self.context(r, 12);
+        let range = self.orig(r);
+        let raw = self.original[range.clone()].to_string();
+        // Counted in characters for all marks at once, by `count_chars`.
+        Mark { range, target, before, exact: self.text[r.clone()].to_string(), after, raw, chars: 0..0 }
+    }
+
+    /// Up to `words` words before and after a normalised range.
+    pub fn context(&self, r: &Range<usize>, words: usize) -> (String, String) {
+        let before = &self.text[..r.start];
+        let mut cut = before.len();
+        for _ in 0..words {
+            match before[..cut].trim_end().rfind(' ') {
+                Some(i) => cut = i,
+                None => {
+                    cut = 0;
+                    break;
+                }
+            }
+        }
+        let after = &self.text[r.end..];
+        let mut end = 0;
+        for _ in 0..words {
+            let rest = &after[end..];
+            let skip = rest.len() - rest.trim_start().len();
+            match rest.trim_start().find(' ') {
+                Some(i) => end += skip + i,
+                None => {
+                    end = after.len();
+                    break;
+                }
+            }
+        }
+        (before[cut..].trim_start().to_string(), after[..end].trim_end().to_string())
+    }
+
+    fn in_context(&self, r: &Range<usize>) -> String {
+        let (b, a) = self.context(r, 6);
+        format!("\"…{b}[{}]{a}…\"", &self.text[r.clone()])
+    }
+}
+
+/// The fewest words before the first range that no other range shares.
+fn distinguishing_prefix(text: &str, ranges: &[Range<usize>]) -> Option<String> {
+    let words_before = |r: &Range<usize>, n: usize| -> String {
+        let before = text[..r.start].trim_end();
+        let words: Vec<&str> = before.split(' ').collect();
+        let from = words.len().saturating_sub(n);
+        let mut s = words[from..].join(" ");
+        if text[..r.start].ends_with(' ') {
+            s.push(' ');
+        }
+        s
+    };
+    let first = ranges.first()?;
+    (1..=6)
+        .map(|n| words_before(first, n))
+        .find(|p| !p.trim().is_empty() && ranges[1..].iter().all(|r| !text[..r.start].ends_with(p.as_str())))
+}
+
+/// The error for a quote that is not in its article: the closest passage, and what differs.
+fn not_found(article: &Article, norm: &Normalized<'_>, q: &Quote, pattern: &str, file: &SourceFile) -> Diagnostic {
+    let mut d = Diagnostic::error("quote-not-found", format!("quote not found in article `{}`", article.slug)).at(
+        file,
+        q.quote.span.clone(),
+        "not in the article's text",
+    );
+    match closest(&norm.text, pattern) {
+        Some((r, distance)) if distance * 10 <= pattern.chars().count() * 4 => {
+            let passage = &norm.text[r.clone()];
+            d = d.note(format!("closest passage, {}: \"{passage}\"", article.markup().locate(norm.orig(&r).start)));
+            let diffs = differences(pattern, passage);
+            let help = if diffs.is_empty() {
+                "copy the passage exactly as the article has it".to_string()
+            } else {
+                format!("the article has {}; copy the passage exactly", diffs.join(", "))
+            };
+            d.help(help)
+        }
+        _ => d.help(format!(
+            "no passage of `{}` is close to this quote: check the `article` slug, or copy the words from its text",
+            article.slug
+        )),
+    }
+}
+
+/// "`October` where the quote has `Octobr`", word by word.
+fn differences(quote: &str, passage: &str) -> Vec<String> {
+    let diff = similar::TextDiff::from_words(quote, passage);
+    let mut out = Vec::new();
+    let mut removed = String::new();
+    let mut added = String::new();
+    let flush = |removed: &mut String, added: &mut String, out: &mut Vec<String>| {
+        let (r, a) = (removed.trim(), added.trim());
+        match (r.is_empty(), a.is_empty()) {
+            (false, false) => out.push(format!("`{a}` where the quote has `{r}`")),
+            (false, true) => out.push(format!("no `{r}`")),
+            (true, false) => out.push(format!("`{a}` not in the quote")),
+            (true, true) => {}
+        }
+        removed.clear();
+        added.clear();
+    };
+    for change in diff.iter_all_changes() {
+        match change.tag() {
+            similar::ChangeTag::Equal => flush(&mut removed, &mut added, &mut out),
+            similar::ChangeTag::Delete => removed.push_str(change.value()),
+            similar::ChangeTag::Insert => added.push_str(change.value()),
+        }
+    }
+    flush(&mut removed, &mut added, &mut out);
+    out.truncate(3);
+    out
+}
+
+/// The passage of `text` with the smallest edit distance to `pattern` (Sellers'
+/// algorithm), in normalised byte offsets, with that distance. Bounded so that a huge
+/// article cannot make an error message slow.
+fn closest(text: &str, pattern: &str) -> Option<(Range<usize>, usize)> {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<(usize, char)> = text.char_indices().collect();
+    if p.is_empty() || t.is_empty() || p.len().saturating_mul(t.len()) > 200_000_000 {
+        return None;
+    }
+    // cost[i], start[i]: best alignment of p[..i] ending at the current text position.
+    let mut cost: Vec<usize> = (0..=p.len()).collect();
+    let mut start: Vec<usize> = vec![0; p.len() + 1];
+    let mut best: Option<(usize, usize, usize)> = None; // (distance, start char, end char)
+    for (j, &(_, tc)) in t.iter().enumerate() {
+        let (mut diag_cost, mut diag_start) = (0usize, j); // row 0: free start here
+        for i in 1..=p.len() {
+            let (up_cost, up_start) = (cost[i], start[i]);
+            let sub = diag_cost + usize::from(p[i - 1] != tc);
+            let (mut c, mut s) = (sub, diag_start);
+            if up_cost + 1 < c {
+                c = up_cost + 1;
+                s = up_start;
+            }
+            if cost[i - 1] + 1 < c {
+                c = cost[i - 1] + 1;
+                s = start[i - 1];
+            }
+            diag_cost = up_cost;
+            diag_start = up_start;
+            cost[i] = c;
+            start[i] = s;
+        }
+        start[0] = j + 1;
+        let d = cost[p.len()];
+        if best.is_none_or(|(bd, _, _)| d < bd) {
+            best = Some((d, start[p.len()], j + 1));
+        }
+    }
+    let (d, s, e) = best?;
+    let byte = |k: usize| t.get(k).map_or(text.len(), |&(b, _)| b);
+    Some((byte(s)..byte(e), d))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::highlight::Highlighter;
+    use crate::model::markup;
+
+    #[test]
+    fn marks_count_characters() {
+        let mark = |range: Range<usize>| Mark {
+            range,
+            target: Target::Artifact(0),
+            before: String::new(),
+            exact: String::new(),
+            after: String::new(),
+            raw: String::new(),
+            chars: 0..0,
+        };
+        let mut marks = [mark(0..2), mark(2..6), mark(7..8), mark(8..8)];
+        count_chars("é€a b", &mut marks);
+        let chars: Vec<Range<usize>> = marks.iter().map(|m| m.chars.clone()).collect();
+        assert_eq!(chars, [0..1, 1..3, 4..5, 5..5]);
+    }
+
+    #[test]
+    fn normalisation_folds_quotes_and_space() {
+        assert_eq!(normalize_quote("  Council’s \n “core”\toffer "), "Council's \"core\" offer");
+        assert_eq!(normalize_affix("in "), "in ");
+        assert_eq!(normalize_affix(" "), " ");
+    }
+
+    #[test]
+    fn matches_across_markup_and_blocks() {
+        let m = markup::from_markdown("He said *“joint* blog post” in\n\nOctober.\n", &Highlighter::new());
+        let n = Normalized::new(&m);
+        assert_eq!(n.text, "He said \"joint blog post\" in October.");
+        let r = n.text.find("joint blog").unwrap()..n.text.find(" in").unwrap();
+        let o = n.orig(&r);
+        assert_eq!(&m.text[o], "joint blog post”");
+    }
+
+    #[test]
+    fn closest_passage_and_differences() {
+        let text = "the terms shared in a joint blog post in October 2025 remain";
+        let (r, d) = closest(text, "joint blog post in Octobr 2025").unwrap();
+        assert_eq!(&text[r], "joint blog post in October 2025");
+        assert_eq!(d, 1);
+        assert_eq!(
+            differences("joint blog post in Octobr 2025", "joint blog post in October 2025"),
+            vec!["`October` where the quote has `Octobr`"]
+        );
+    }
+
+    #[test]
+    fn finds_overlapping_occurrences_once_each() {
+        let found = find_all("abab ab", &["ab".into(), "bab".into(), "ab".into(), "".into()]);
+        assert_eq!(found[0], vec![0..2, 2..4, 5..7]);
+        assert_eq!(found[1], vec![1..4]);
+        assert_eq!(found[2], found[0]);
+        assert!(found[3].is_empty());
+    }
+
+    #[test]
+    fn distinguishing_prefix_is_short() {
+        let text = "one cat sat. two cat sat.";
+        let r = vec![4..7, 17..20];
+        assert_eq!(distinguishing_prefix(text, &r).as_deref(), Some("one "));
+    }
+
+    #[test]
+    fn context_words() {
+        let m = markup::from_plain_text("a b c d e f g h", 1);
+        let n = Normalized::new(&m);
+        let r = 6..7; // "d"
+        assert_eq!(n.context(&r, 2), ("b c ".to_string(), " e f".to_string()));
+        assert_eq!(n.context(&(0..1), 2), ("".to_string(), " b c".to_string()));
+    }
+}

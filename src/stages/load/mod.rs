@@ -1,0 +1,306 @@
+//! Stage 1, load: read every input file of a site and parse it into plain data.
+//!
+//! Nothing here follows a symbolic link or reads outside the site root: content comes from
+//! editors and the web, and a link to `/etc/passwd` in `content/` must not end up on a page.
+
+pub mod fronts;
+pub mod theme;
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::model::article::{self, Article, Format, Late};
+use crate::model::claims::{self, CLAIMS_FILE, Claims};
+use crate::model::config::{self, CONFIG_FILE, Config};
+use crate::model::diag::{Diagnostic, SourceFile, decode, io_error};
+use crate::model::file_id::FileId;
+use crate::model::highlight::Highlighter;
+use theme::Theme;
+
+/// Where articles live, relative to the site root.
+pub const ARTICLES_DIR: &str = "content/articles";
+/// The briefing's lead, markdown, relative to the site root.
+pub const LEAD_FILE: &str = "content/briefing.md";
+
+/// Everything a site's files say, parsed.
+#[derive(Debug)]
+pub struct Site {
+    /// The site root.
+    pub root: PathBuf,
+    /// `briefing.toml`.
+    pub config: Config,
+    /// The articles, sorted by slug.
+    pub articles: Vec<Article>,
+    /// Slugs of article files that failed to load (already reported): quotes naming them
+    /// are not reported again as naming an unknown article.
+    pub broken: Vec<String>,
+    /// The claims file's content (empty when there is none).
+    pub claims: Claims,
+    /// The claims file itself, for locating errors and showing entries.
+    pub claims_file: SourceFile,
+    /// The lead's markdown, if the site has one.
+    pub lead: Option<String>,
+    /// Templates and static files.
+    pub theme: Theme,
+    /// Errors met reading an article file after loading (see [`Article::file`]): the
+    /// pipeline fails the build on any.
+    pub late: Arc<Late>,
+}
+
+/// Parsed articles kept between builds of a long-lived process, so that a rebuild after an
+/// edit parses only the files whose text changed.
+/// The default cache keeps nothing (a one-shot build would only pay for the copies).
+#[derive(Debug, Default)]
+pub struct Cache {
+    /// Whether the parsed articles are kept (by a store in memory only).
+    pub keep: bool,
+    /// The parsed articles of the last load, by path.
+    pub articles: Articles,
+    /// The readings of the claims file's pieces, from the last load (or read from beside
+    /// the output by the pipeline). Always kept: they are what a rebuild reuses.
+    pub pieces: claims::Kept,
+    /// The articles' front matter, from the last load (or read from beside the output by
+    /// the pipeline): an article file whose identity is unchanged is not read.
+    pub fronts: fronts::Kept,
+}
+
+/// Parsed articles by path: kept only in memory, where they save parsing an article whose
+/// text is unchanged; on disk, the front matter (`fronts.rs`) does that job.
+#[derive(Debug, Default)]
+pub struct Articles(pub std::collections::HashMap<String, Article>);
+
+/// Reads a site (see [`load_cached`]) with no cache.
+pub fn load(root: &Path, highlighter: &Arc<Highlighter>) -> (Option<Site>, Vec<Diagnostic>) {
+    load_cached(root, highlighter, &mut Cache::default())
+}
+
+/// Reads a site. Returns every diagnostic, and the site whenever its config and theme could
+/// be read: later stages still check what did load, so one run reports every error.
+pub fn load_cached(root: &Path, highlighter: &Arc<Highlighter>, cache: &mut Cache) -> (Option<Site>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+
+    let config = match read_text(root, CONFIG_FILE, true) {
+        Ok(Some(file)) => config::parse(&file, &mut diags),
+        Ok(None) => None,
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    };
+
+    // The claims file (its pieces read on every core, or taken from the kept readings),
+    // side by side with the articles.
+    let kept = std::mem::take(&mut cache.pieces);
+    let late = Arc::new(Late::default());
+    let ((articles, broken, article_diags), (claims, claims_file, claims_diags, pieces)) = rayon::join(
+        || {
+            let mut diags = Vec::new();
+            let (articles, broken) = load_articles(root, highlighter, cache, &late, &mut diags);
+            (articles, broken, diags)
+        },
+        || {
+            let mut diags = Vec::new();
+            let ((claims, pieces), file) = match read_text(root, CLAIMS_FILE, false) {
+                Ok(Some(file)) => (claims::parse_kept(&file, &mut diags, &kept), file),
+                Ok(None) => (Default::default(), SourceFile::new(CLAIMS_FILE, "")),
+                Err(d) => {
+                    diags.push(d);
+                    (Default::default(), SourceFile::new(CLAIMS_FILE, ""))
+                }
+            };
+            (claims, file, diags, pieces)
+        },
+    );
+    cache.pieces = pieces;
+    diags.extend(article_diags);
+    diags.extend(claims_diags);
+
+    let lead = match read_text(root, LEAD_FILE, false) {
+        Ok(file) => file.map(|f| f.text.to_string()),
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    };
+
+    let theme = config.as_ref().and_then(|c| match theme::load(root, &c.theme) {
+        Ok(t) => Some(t),
+        Err(ds) => {
+            diags.extend(ds);
+            None
+        }
+    });
+
+    match (config, theme) {
+        (Some(config), Some(theme)) => {
+            let root = root.to_path_buf();
+            let site = Site { root, config, articles, broken, claims, claims_file, lead, theme, late };
+            (Some(site), diags)
+        }
+        _ => (None, diags),
+    }
+}
+
+fn load_articles(
+    root: &Path,
+    highlighter: &Arc<Highlighter>,
+    cache: &mut Cache,
+    late: &Arc<Late>,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<Article>, Vec<String>) {
+    let found = find_articles(root, diags);
+    // Taken before the first file is looked at: see `fronts.rs`.
+    let mark = fronts::mark_now();
+    read_articles(root, highlighter, cache, late, diags, (&found, mark))
+}
+
+/// The article files of the site, sorted: (relative path, stem, format). Links are
+/// skipped, with a warning; two files with one stem are an error.
+fn find_articles(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(String, String, Format)> {
+    let dir = root.join(ARTICLES_DIR);
+    if !dir.is_dir() {
+        diags.push(Diagnostic::error("io-missing", format!("no `{ARTICLES_DIR}/` folder in {}", root.display())).help(
+            "put the articles, as .md or .txt files, in content/articles/ (or pass --root to the site's folder)",
+        ));
+        return Vec::new();
+    }
+    let mut found: Vec<(String, String, Format)> = Vec::new();
+    for entry in WalkDir::new(&dir).min_depth(1).max_depth(1).sort_by_file_name() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                diags.push(io_error(&format!("{ARTICLES_DIR}/"), &e.to_string()));
+                continue;
+            }
+        };
+        let name = entry.file_name().to_string_lossy().to_string();
+        let rel = format!("{ARTICLES_DIR}/{name}");
+        let format = match Path::new(&name).extension().and_then(|e| e.to_str()) {
+            Some("md") => Format::Markdown,
+            Some("txt") => Format::Text,
+            _ => continue,
+        };
+        if entry.path_is_symlink() {
+            diags.push(
+                Diagnostic::warning("symlink-skipped", format!("`{rel}` is a symbolic link; it was not read"))
+                    .help("copy the article into content/articles/ instead of linking to it"),
+            );
+            continue;
+        }
+        let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s).to_string();
+        found.push((rel, stem, format));
+    }
+
+    // `a.md` beside `a.txt` would both become articles/a/.
+    for pair in found.windows(2) {
+        if pair[0].1 == pair[1].1 {
+            diags.push(
+                Diagnostic::error("duplicate-slug", format!("two articles are named `{}`", pair[0].1))
+                    .note(format!(
+                        "`{}` and `{}` would both be published at articles/{}/",
+                        pair[0].0, pair[1].0, pair[0].1
+                    ))
+                    .help("rename or remove one of them"),
+            );
+        }
+    }
+
+    found
+}
+
+/// Reads each article file `found`, or takes it from what was kept when its file is
+/// unchanged since before `mark`; keeps what the next build may take.
+fn read_articles(
+    root: &Path,
+    highlighter: &Arc<Highlighter>,
+    cache: &mut Cache,
+    late: &Arc<Late>,
+    diags: &mut Vec<Diagnostic>,
+    (found, mark): (&[(String, String, Format)], i128),
+) -> (Vec<Article>, Vec<String>) {
+    let kept = std::mem::take(&mut cache.fronts);
+    let cached = &cache.articles.0;
+    let results: Vec<Result<(Article, FileId, bool), Vec<Diagnostic>>> = found
+        .par_iter()
+        .map(|(rel, stem, format)| {
+            let Some(meta) = regular(root, rel, true).map_err(|d| vec![d])? else { return Err(Vec::new()) };
+            let id = FileId::from_meta(&meta);
+            if let Some(front) = kept.trusted(rel, id) {
+                let a = Article::kept(front.clone(), stem, *format, root, late, highlighter);
+                return Ok((a, id, true));
+            }
+            let bytes = fs::read(root.join(rel)).map_err(|e| vec![io_error(rel, &e.to_string())])?;
+            let file = decode(rel, bytes).map_err(|d| vec![d])?;
+            let article = match cached.get(rel) {
+                Some(a) if a.file().text == file.text && a.format == *format => a.clone(),
+                _ => article::parse(file, stem, *format, highlighter)?,
+            };
+            Ok((article, id, false))
+        })
+        .collect();
+    if cache.keep {
+        cache.articles.0 =
+            results.iter().filter_map(|r| r.as_ref().ok()).map(|(a, _, _)| (a.name.clone(), a.clone())).collect();
+    }
+    // Kept for the next build: every article that loaded (none with a diagnostic: `parse`
+    // returns those as errors). Written only if something changed.
+    let trusted = results.iter().filter(|r| matches!(r, Ok((_, _, true)))).count();
+    let fronts: std::collections::HashMap<String, (FileId, article::Front)> =
+        results.iter().filter_map(|r| r.as_ref().ok()).map(|(a, id, _)| (a.name.clone(), (*id, a.front()))).collect();
+    let fresh = trusted != fronts.len() || fronts.len() != kept.fronts.len();
+    cache.fronts = fronts::Kept { mark: if fresh { mark } else { kept.mark }, fronts, fresh };
+    let mut articles = Vec::new();
+    let mut broken = Vec::new();
+    for (r, (_, stem, _)) in results.into_iter().zip(found) {
+        match r {
+            Ok((a, _, _)) => articles.push(a),
+            Err(ds) => {
+                diags.extend(ds);
+                broken.push(stem.clone());
+            }
+        }
+    }
+    (articles, broken)
+}
+
+/// Reads a UTF-8 text file of the site: a regular file, never through a link. A leading
+/// byte-order mark is dropped. `Ok(None)` when an optional file is absent.
+pub fn read_text(root: &Path, rel: &str, required: bool) -> Result<Option<SourceFile>, Diagnostic> {
+    if regular(root, rel, required)?.is_none() {
+        return Ok(None);
+    }
+    let bytes = fs::read(root.join(rel)).map_err(|e| io_error(rel, &e.to_string()))?;
+    decode(rel, bytes).map(Some)
+}
+
+/// The metadata of a regular file of the site, never through a link. `Ok(None)` when an
+/// optional file is absent.
+fn regular(root: &Path, rel: &str, required: bool) -> Result<Option<fs::Metadata>, Diagnostic> {
+    let path = root.join(rel);
+    let meta = match fs::symlink_metadata(&path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound && !required => return Ok(None),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Err(Diagnostic::error("io-missing", format!("`{rel}` not found in {}", root.display()))
+                .help("run briefing in the site's folder, or pass --root; `briefing new DIR` creates a site"));
+        }
+        Err(e) => return Err(io_error(rel, &e.to_string())),
+    };
+    if meta.file_type().is_symlink() {
+        return Err(Diagnostic::error(
+            "io-symlink",
+            format!("`{rel}` is a symbolic link; briefing does not follow links"),
+        )
+        .help("replace the link with the file itself"));
+    }
+    if !meta.is_file() {
+        return Err(Diagnostic::error("io-not-a-file", format!("`{rel}` is not a regular file"))
+            .help(format!("`{rel}` must be a text file")));
+    }
+    Ok(Some(meta))
+}

@@ -1,0 +1,275 @@
+//! Themes: tera templates and static files, with site-level overrides.
+//!
+//! A theme is `themes/<name>/templates/*.html` and `themes/<name>/static/**`. A site's own
+//! `templates/` and `static/` folders override files of the same name, so a newsroom can
+//! restyle one page without copying the theme.
+
+use std::fs;
+use std::path::Path;
+
+use tera::Tera;
+use walkdir::WalkDir;
+
+use crate::model::diag::{Diagnostic, SourceFile};
+use crate::stages::load::read_text;
+
+/// A theme's files, read.
+#[derive(Debug, Clone, Default)]
+pub struct Theme {
+    /// Templates by name (`index.html`), each with the file it came from.
+    pub templates: Vec<(String, SourceFile)>,
+    /// Static files: (path in the output, bytes).
+    pub statics: Vec<(String, Vec<u8>)>,
+}
+
+/// The default theme, built into the binary so that a site needs no `themes/` folder.
+/// `tests/theme.rs` checks that this list matches `themes/default/`.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("templates/404.html", include_str!("../../../themes/default/templates/404.html")),
+    ("templates/article.html", include_str!("../../../themes/default/templates/article.html")),
+    ("templates/base.html", include_str!("../../../themes/default/templates/base.html")),
+    ("templates/claim.html", include_str!("../../../themes/default/templates/claim.html")),
+    ("templates/corrections.html", include_str!("../../../themes/default/templates/corrections.html")),
+    ("templates/index.html", include_str!("../../../themes/default/templates/index.html")),
+    ("templates/macros.html", include_str!("../../../themes/default/templates/macros.html")),
+    ("templates/parts/article-item.html", include_str!("../../../themes/default/templates/parts/article-item.html")),
+    ("templates/parts/claim-item.html", include_str!("../../../themes/default/templates/parts/claim-item.html")),
+    ("templates/parts/discrepancy.html", include_str!("../../../themes/default/templates/parts/discrepancy.html")),
+    ("templates/parts/score-row.html", include_str!("../../../themes/default/templates/parts/score-row.html")),
+    ("templates/parts/source.html", include_str!("../../../themes/default/templates/parts/source.html")),
+    ("templates/sources.html", include_str!("../../../themes/default/templates/sources.html")),
+    ("static/favicon.svg", include_str!("../../../themes/default/static/favicon.svg")),
+    ("static/style.css", include_str!("../../../themes/default/static/style.css")),
+];
+
+/// Reads theme `name` (from `themes/<name>/`, or built in for `default`), then the site's
+/// overrides.
+pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
+    let base = format!("themes/{name}");
+    let mut diags = Vec::new();
+    let mut theme = Theme::default();
+    if !root.join(&base).is_dir() {
+        if name != "default" {
+            let d = Diagnostic::error("io-missing", format!("theme `{name}` not found: no folder `{base}/`")).help(
+                "set `theme` in briefing.toml to a folder under themes/, or remove it to use the built-in default",
+            );
+            return Err(vec![d]);
+        }
+        for (path, text) in BUILTIN {
+            let shown = format!("(built-in theme)/{path}");
+            match path.split_once('/') {
+                Some(("templates", n)) => theme.templates.push((n.to_string(), SourceFile::new(shown, *text))),
+                Some((_, n)) => theme.statics.push((n.to_string(), text.as_bytes().to_vec())),
+                None => {}
+            }
+        }
+    }
+    for dir in [format!("{base}/templates"), "templates".to_string()] {
+        for rel in files(root, &dir, &mut diags) {
+            if !rel.ends_with(".html") {
+                continue;
+            }
+            let name = rel[dir.len() + 1..].to_string();
+            match read_text(root, &rel, true) {
+                Ok(Some(file)) => {
+                    theme.templates.retain(|(n, _)| *n != name);
+                    theme.templates.push((name, file));
+                }
+                Ok(None) => {}
+                Err(d) => diags.push(d),
+            }
+        }
+    }
+    for dir in [format!("{base}/static"), "static".to_string()] {
+        for rel in files(root, &dir, &mut diags) {
+            let name = rel[dir.len() + 1..].to_string();
+            match fs::read(root.join(&rel)) {
+                Ok(bytes) => {
+                    theme.statics.retain(|(n, _)| *n != name);
+                    theme.statics.push((name, bytes));
+                }
+                Err(e) => diags.push(Diagnostic::error("io-read", format!("cannot read `{rel}`: {e}"))),
+            }
+        }
+    }
+    theme.templates.sort_by(|a, b| a.0.cmp(&b.0));
+    theme.statics.sort_by(|a, b| a.0.cmp(&b.0));
+    if diags.iter().any(Diagnostic::is_error) { Err(diags) } else { Ok(theme) }
+}
+
+/// Regular files under `root/dir`, as `/`-separated paths relative to `root`, sorted.
+/// Links are reported and skipped.
+fn files(root: &Path, dir: &str, diags: &mut Vec<Diagnostic>) -> Vec<String> {
+    let mut out = Vec::new();
+    if !root.join(dir).is_dir() {
+        return out;
+    }
+    for entry in WalkDir::new(root.join(dir)).min_depth(1).sort_by_file_name() {
+        let Ok(entry) = entry else { continue };
+        let rel_path = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        let rel = rel_path.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        if entry.path_is_symlink() {
+            diags.push(Diagnostic::warning("symlink-skipped", format!("`{rel}` is a symbolic link; it was not read")));
+            continue;
+        }
+        if entry.file_type().is_file() && !rel.split('/').any(|p| p.starts_with('.')) {
+            out.push(rel);
+        }
+    }
+    out
+}
+
+/// Compiles the templates. Syntax errors name the template file, line and column.
+///
+/// Parsing is most of a small build's fixed cost (tera's pest parser, about 7 ms for the
+/// default theme), so the templates are parsed on two threads, in halves of about equal
+/// size, then linked as `Tera::add_raw_templates` would.
+pub fn compile(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html"]);
+    tera.set_escape_fn(crate::model::markup::escape);
+    let mut by_size: Vec<usize> = (0..theme.templates.len()).collect();
+    by_size.sort_by_key(|&i| std::cmp::Reverse(theme.templates[i].1.text.len()));
+    let (mut one, mut two) = (Vec::new(), Vec::new());
+    let (mut size_one, mut size_two) = (0, 0);
+    for i in by_size {
+        let size = theme.templates[i].1.text.len();
+        if size_one <= size_two {
+            size_one += size;
+            one.push(i);
+        } else {
+            size_two += size;
+            two.push(i);
+        }
+    }
+    let parse = |part: Vec<usize>| -> Vec<(usize, tera::Result<tera::Template>)> {
+        part.into_iter()
+            .map(|i| {
+                let (name, file) = &theme.templates[i];
+                let parsed = tera::Template::new(name, None, &file.text)
+                    .map_err(|e| tera::Error::chain(format!("Failed to parse '{name}'"), e));
+                (i, parsed)
+            })
+            .collect()
+    };
+    // A thread of its own, not rayon's: this runs inside a render job.
+    let (first, second) = std::thread::scope(|scope| {
+        let other = scope.spawn(|| parse(two));
+        (parse(one), other.join())
+    });
+    let Ok(second) = second else {
+        return Err(vec![Diagnostic::error("internal", "a template parser thread panicked")]);
+    };
+    let mut all: Vec<(usize, tera::Result<tera::Template>)> = first.into_iter().chain(second).collect();
+    // The first error in the theme's order, as one parser going through them would report.
+    all.sort_by_key(|(i, _)| *i);
+    let mut parsed = Vec::with_capacity(all.len());
+    for (i, result) in all {
+        match result {
+            Ok(t) => parsed.push((theme.templates[i].0.clone(), t)),
+            Err(e) => return Err(vec![template_error(theme, &e)]),
+        }
+    }
+    tera.templates.extend(parsed);
+    if let Err(e) = tera.build_inheritance_chains().and_then(|()| tera.check_macro_files()) {
+        return Err(vec![template_error(theme, &e)]);
+    }
+    Ok(tera)
+}
+
+/// A tera error as a diagnostic at the template's line, as far as tera tells it.
+pub fn template_error(theme: &Theme, err: &tera::Error) -> Diagnostic {
+    let mut chain = vec![err.to_string()];
+    let mut source = std::error::Error::source(err);
+    while let Some(s) = source {
+        chain.push(s.to_string());
+        source = s.source();
+    }
+    let full = chain.join("\n");
+    let file = theme.templates.iter().find(|(n, _)| full.contains(&format!("'{n}'"))).map(|(_, f)| f);
+    let headline = chain.first().cloned().unwrap_or_default();
+    let detail = chain[1..].join("; ");
+    // Syntax errors carry a pest report; its `= expected …` line is the useful part.
+    let label =
+        detail.lines().find_map(|l| l.trim().strip_prefix("= ")).map_or_else(|| first_line(&detail), str::to_string);
+    let mut d = Diagnostic::error("template", format!("template error: {headline}"));
+    match file.map(|f| (f, locate(&full, f))) {
+        Some((f, Some(span))) => d = d.at(f, span, label),
+        Some((f, None)) => d = d.in_file(f).note(label),
+        None if !label.is_empty() => d = d.note(label),
+        None => {}
+    }
+    d.help("fix the template; the tera syntax is at https://keats.github.io/tera/docs/")
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string()
+}
+
+/// The byte span in `file` that a tera message points at: `--> line:col` for syntax
+/// errors, else the first line naming the variable or filter the message quotes.
+fn locate(message: &str, file: &SourceFile) -> Option<std::ops::Range<usize>> {
+    let offset_of = |line: usize, col: usize| -> Option<usize> {
+        let start = file.text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum::<usize>();
+        let line_text = file.text[start..].lines().next()?;
+        let col_bytes = line_text.char_indices().nth(col.saturating_sub(1)).map_or(line_text.len(), |(b, _)| b);
+        Some(start + col_bytes)
+    };
+    if let Some(pos) = message.find("--> ") {
+        let rest = &message[pos + 4..];
+        let mut nums = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+        let line = nums.next()?.parse().ok()?;
+        let col = nums.next()?.parse().ok()?;
+        let at = offset_of(line, col)?;
+        return Some(at..at + 1);
+    }
+    // Runtime errors quote the name in backticks: "Variable `foo.bar` not found".
+    let name = message.split('`').nth(1)?;
+    let at = file.text.find(name)?;
+    Some(at..at + name.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn theme(templates: &[(&str, &str)]) -> Theme {
+        Theme {
+            templates: templates
+                .iter()
+                .map(|(n, t)| (n.to_string(), SourceFile::new(format!("templates/{n}"), *t)))
+                .collect(),
+            statics: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn templates_parsed_in_halves_link_and_report_the_first_error_in_order() {
+        let ok = theme(&[
+            ("base.html", "<main>{% block body %}{% endblock body %}</main>"),
+            ("macros.html", "{% macro hi(n) %}hi {{ n }}{% endmacro hi %}"),
+            (
+                "page.html",
+                "{% extends \"base.html\" %}{% import \"macros.html\" as m %}{% block body %}{{ m::hi(n=x) }}{% endblock body %}",
+            ),
+            ("other.html", "{{ x }}"),
+        ]);
+        let tera = compile(&ok).expect("compiles");
+        let mut ctx = tera::Context::new();
+        ctx.insert("x", "you");
+        assert_eq!(tera.render("page.html", &ctx).unwrap(), "<main>hi you</main>");
+
+        // Two broken templates, the later one in order the larger (so parsed first, on
+        // the other half): the error is still the earlier one's.
+        let broken = theme(&[
+            ("a.html", "{% if %}"),
+            ("b.html", "fine"),
+            ("z.html", &format!("{}{{% for %}}", "padding ".repeat(100))),
+        ]);
+        let Err(errors) = compile(&broken) else { panic!("the broken templates compiled") };
+        assert_eq!(errors.len(), 1);
+        let shown = format!("{:?}", errors[0]);
+        assert!(shown.contains("templates/a.html"), "{shown}");
+        assert!(!shown.contains("templates/z.html"), "{shown}");
+    }
+}

@@ -1,0 +1,478 @@
+//! `claims.json`: the whole briefing as data, for other tools. Documented, with its JSON
+//! Schema, in `docs/claims-json.md` and `docs/claims.schema.json`.
+
+use serde::Serialize;
+
+use rayon::prelude::*;
+
+use crate::model::article::Article;
+use crate::model::date::Date;
+use crate::stages::anchor::{Mark, Marks, Target};
+use crate::stages::load::Site;
+use crate::stages::render::fingerprint::Fingerprint;
+
+/// The format's version: bump it on any change that could break a reader.
+pub const VERSION: u32 = 1;
+
+/// The export, as pretty-printed JSON with a final newline. Deterministic: objects have
+/// sorted keys, arrays follow the site's order.
+pub fn claims_json(site: &Site, marks: &Marks) -> String {
+    // Writing into memory cannot fail, and serde_json writes valid UTF-8.
+    let Ok(doc) = Doc::new(site, marks, None) else { return String::new() };
+    let mut out = String::new();
+    for piece in &doc.pieces {
+        match piece {
+            Piece::Text(text) => out.push_str(text),
+            entry => out.push_str(&doc.entry(entry).unwrap_or_default()),
+        }
+    }
+    out
+}
+
+/// One piece of the document, in order: text of its own, or an entry of `articles` or
+/// `claims`, under a key of what it is made from.
+pub enum Piece {
+    /// Text between entries.
+    Text(String),
+    /// Article `i`'s entry.
+    Article(usize, u64),
+    /// Claim `i`'s entry.
+    Claim(usize, u64),
+}
+
+impl Piece {
+    /// An entry's key.
+    pub fn key(&self) -> Option<u64> {
+        match self {
+            Piece::Text(_) => None,
+            Piece::Article(_, key) | Piece::Claim(_, key) => Some(*key),
+        }
+    }
+}
+
+/// The export as [`Piece`]s. Every entry has a key, and is made only on request: with
+/// every article's text in it, the export is the largest file of a site (77 MB at 10,000
+/// articles), and a rebuild copies the entries it kept from the previous file (see
+/// [`crate::model::page`]) rather than escape every article's text again.
+pub struct Doc<'a> {
+    site: &'a Site,
+    located: Located<'a>,
+    /// The document, in order.
+    pub pieces: Vec<Piece>,
+}
+
+impl<'a> Doc<'a> {
+    /// The pieces of the export of `site`. A claim's entry is kept under a fingerprint of
+    /// what it is made from: given `claim_keys` (fingerprints of each claim as the pages
+    /// show it, see `render.rs`), the key adds only what the export has and the pages do
+    /// not; without them, it is a fingerprint of the entry itself.
+    pub fn new(site: &'a Site, marks: &'a Marks, claim_keys: Option<&[u64]>) -> std::io::Result<Doc<'a>> {
+        let config = &site.config;
+        let claims = &site.claims;
+        let located = Located::new(site, marks);
+        let quote = |q, target, reason| quote_out(located.of(target), q, reason);
+        let claim_keys = claim_keys_of(site, &located, claim_keys);
+        let artifacts = Artifacts {
+            artifacts: claims
+                .artifacts
+                .iter()
+                .enumerate()
+                .map(|(n, a)| quote(&a.quote, Target::Artifact(n), Some(&a.reason)))
+                .collect(),
+        };
+        let rest = Rest {
+            corrections: claims
+                .corrections
+                .iter()
+                .map(|c| CorrectionOut { claim: &c.claim.value, date: c.date, text: &c.text })
+                .collect(),
+            discrepancies: claims
+                .discrepancies
+                .iter()
+                .map(|d| DiscrepancyOut {
+                    claims: d.claims.iter().map(|c| c.value.as_str()).collect(),
+                    id: &d.id.value,
+                    resolution: &d.resolution,
+                    title: &d.title,
+                })
+                .collect(),
+            format: "briefing-claims",
+            site: SiteOut {
+                base_url: config.base_url.as_deref(),
+                description: &config.description,
+                language: &config.language,
+                publisher: PublisherOut { name: &config.publisher.name, url: config.publisher.url.as_deref() },
+                title: &config.title,
+            },
+            timeline: claims
+                .events
+                .iter()
+                .map(|e| EventOut { date: e.date, source: e.source.as_deref(), title: &e.title })
+                .collect(),
+            verdicts: config
+                .verdicts
+                .iter()
+                .map(|v| VerdictOut {
+                    description: &v.description,
+                    flag: v.flag,
+                    key: &v.key,
+                    label: &v.label,
+                    rating: v.rating,
+                })
+                .collect(),
+            version: VERSION,
+        };
+        // The document's keys in order, as serde_json would write them: `articles` and
+        // `claims` from their entries, the others as pretty JSON without their object's
+        // braces.
+        let mut pieces = vec![Piece::Text("{\n".into())];
+        let article_keys: Vec<u64> = site.articles.par_iter().map(entry_key).collect();
+        list(&mut pieces, "articles", article_keys.into_iter().enumerate().map(|(i, k)| Piece::Article(i, k)));
+        let artifacts = serde_json::to_string_pretty(&artifacts)?;
+        let artifacts = artifacts.strip_prefix("{\n").and_then(|a| a.strip_suffix("\n}")).unwrap_or("");
+        pieces.push(Piece::Text(format!("{artifacts},\n")));
+        list(&mut pieces, "claims", claim_keys.into_iter().enumerate().map(|(i, k)| Piece::Claim(i, k)));
+        let rest = serde_json::to_string_pretty(&rest)?;
+        pieces.push(Piece::Text(format!("{}\n", rest.strip_prefix("{\n").unwrap_or(&rest))));
+        Ok(Doc { site, located, pieces })
+    }
+
+    /// An entry's text, as it stands in the document (text pieces are their own).
+    pub fn entry(&self, piece: &Piece) -> std::io::Result<String> {
+        match piece {
+            Piece::Text(text) => Ok(text.clone()),
+            Piece::Article(i, _) => article_entry(&self.site.articles[*i]),
+            Piece::Claim(i, _) => {
+                let quote = |q, target, reason| quote_out(self.located.of(target), q, reason);
+                indented(&claim_out(self.site, *i, &quote))
+            }
+        }
+    }
+}
+
+/// A list of entries as the pretty printer writes an array at the document's top level,
+/// followed by the comma of a key that is not the last.
+fn list(pieces: &mut Vec<Piece>, key: &str, entries: impl Iterator<Item = Piece>) {
+    let mut first = true;
+    for entry in entries {
+        pieces.push(Piece::Text(if first { format!("  \"{key}\": [\n    ") } else { ",\n    ".into() }));
+        pieces.push(entry);
+        first = false;
+    }
+    pieces.push(Piece::Text(if first { format!("  \"{key}\": [],\n") } else { "\n  ],\n".into() }));
+}
+
+/// An entry of a top-level array, indented for its place in the document (JSON strings
+/// hold no raw line breaks, so every line break is one of the layout's).
+fn indented(entry: &impl Serialize) -> std::io::Result<String> {
+    Ok(serde_json::to_string_pretty(entry)?.replace('\n', "\n    "))
+}
+
+/// The first and last lines of claim `ci` in the claims file.
+fn lines(site: &Site, ci: usize) -> [usize; 2] {
+    let c = &site.claims.claims[ci];
+    let (first, _) = site.claims_file.line_col(c.span.start);
+    let (last, _) = site.claims_file.line_col(c.span.end.saturating_sub(1).max(c.span.start));
+    [first, last]
+}
+
+/// Where each appearance and artifact was found, by its place in the claims file.
+struct Located<'a> {
+    appearances: Vec<Vec<Option<&'a Mark>>>,
+    artifacts: Vec<Option<&'a Mark>>,
+}
+
+impl<'a> Located<'a> {
+    fn new(site: &Site, marks: &'a Marks) -> Self {
+        let claims = &site.claims;
+        let mut located = Located {
+            appearances: claims.claims.iter().map(|c| vec![None; c.appearances.len()]).collect(),
+            artifacts: vec![None; claims.artifacts.len()],
+        };
+        for m in marks.iter().flatten() {
+            let slot = match m.target {
+                Target::Appearance { claim, index } => {
+                    located.appearances.get_mut(claim).and_then(|a| a.get_mut(index))
+                }
+                Target::Artifact(n) => located.artifacts.get_mut(n),
+            };
+            if let Some(slot) = slot {
+                *slot = Some(m);
+            }
+        }
+        located
+    }
+
+    fn of(&self, target: Target) -> Option<&'a Mark> {
+        match target {
+            Target::Appearance { claim, index } => self.appearances.get(claim)?.get(index).copied().flatten(),
+            Target::Artifact(n) => self.artifacts.get(n).copied().flatten(),
+        }
+    }
+}
+
+/// Claim `ci` as the export writes it.
+fn claim_out<'a>(
+    site: &'a Site,
+    ci: usize,
+    quote: &(impl Fn(&'a crate::model::claims::Quote, Target, Option<&'a str>) -> QuoteOut<'a> + Sync),
+) -> ClaimOut<'a> {
+    let c = &site.claims.claims[ci];
+    ClaimOut {
+        appearances: c
+            .appearances
+            .iter()
+            .enumerate()
+            .map(|(ai, q)| quote(q, Target::Appearance { claim: ci, index: ai }, None))
+            .collect(),
+        checked: c.checked,
+        claim: &c.claim,
+        explanation: &c.explanation,
+        finding: &c.finding,
+        id: &c.id.value,
+        lines: lines(site, ci),
+        page: format!("claims/{}/", c.id.value),
+        sources: c
+            .sources
+            .iter()
+            .map(|s| SourceOut {
+                date: s.date,
+                described: s.described,
+                publisher: s.publisher.as_deref(),
+                title: &s.title,
+                url: &s.url.value,
+            })
+            .collect(),
+        topic: &c.topic,
+        updated: site.claims.updated(c),
+        verdict: &c.verdict.value,
+    }
+}
+
+/// A hash of everything the export (and the feed) is made from: the config (with any
+/// `--base-url`), the claims file and every article file (the marks are found from
+/// these), so that a rebuild of an unchanged site need not make them at all.
+pub fn key(site: &Site) -> u64 {
+    let articles: Vec<u64> = site.articles.par_iter().map(entry_key).collect();
+    let mut fp = Fingerprint::new();
+    fp.bytes(b"claims.json");
+    fp.add(&site.config);
+    fp.bytes(site.claims_file.name.as_bytes());
+    fp.bytes(site.claims_file.text.as_bytes());
+    fp.add(&articles);
+    fp.finish()
+}
+
+/// What an article's entry is made from: its file (name, text, format), which gives its
+/// front matter and its reader's text.
+fn entry_key(a: &Article) -> u64 {
+    let mut fp = Fingerprint::new();
+    fp.bytes(b"claims.json article");
+    fp.bytes(a.name.as_bytes());
+    fp.add(&a.hash);
+    fp.add(&a.format);
+    fp.finish()
+}
+
+/// An article's entry in `articles`, indented for its place in the document.
+fn article_entry(a: &Article) -> std::io::Result<String> {
+    let entry = ArticleOut {
+        author: a.meta.author.as_deref(),
+        file: &a.name,
+        format: a.format,
+        note: a.meta.note.as_deref(),
+        outlet: a.meta.outlet.as_deref(),
+        page: format!("articles/{}/", a.slug),
+        published: a.meta.published,
+        retrieved: a.meta.retrieved,
+        slug: &a.slug,
+        text: &a.markup().text,
+        title: &a.meta.title,
+        url: a.meta.url.as_deref(),
+    };
+    indented(&entry)
+}
+
+/// An appearance or artifact as written: where it was found, if it was.
+fn quote_out<'a>(found: Option<&'a Mark>, q: &'a crate::model::claims::Quote, reason: Option<&'a str>) -> QuoteOut<'a> {
+    QuoteOut {
+        article: &q.article.value,
+        end: found.map(|m| m.chars.end),
+        exact: found.map(|m| Some(m.raw.as_str())),
+        note: q.note.as_deref(),
+        prefix: q.prefix.as_ref().map(|p| p.value.as_str()),
+        quote: &q.quote.value,
+        reason,
+        start: found.map(|m| m.chars.start),
+        suffix: q.suffix.as_ref().map(|p| p.value.as_str()),
+    }
+}
+
+// The document, written straight from the site's data: no intermediate JSON tree, which at
+// 10,000 articles held a second copy of every article's text. Fields are declared in
+// alphabetical order, the order the format has always had (and the schema's examples show).
+
+/// The document's `artifacts`, which follow the articles.
+#[derive(Serialize)]
+struct Artifacts<'a> {
+    artifacts: Vec<QuoteOut<'a>>,
+}
+
+/// The document after `claims`.
+#[derive(Serialize)]
+struct Rest<'a> {
+    corrections: Vec<CorrectionOut<'a>>,
+    discrepancies: Vec<DiscrepancyOut<'a>>,
+    format: &'static str,
+    site: SiteOut<'a>,
+    timeline: Vec<EventOut<'a>>,
+    verdicts: Vec<VerdictOut<'a>>,
+    version: u32,
+}
+
+#[derive(Serialize)]
+struct ArticleOut<'a> {
+    author: Option<&'a str>,
+    file: &'a str,
+    format: crate::model::article::Format,
+    note: Option<&'a str>,
+    outlet: Option<&'a str>,
+    page: String,
+    published: Option<Date>,
+    retrieved: Option<Date>,
+    slug: &'a str,
+    text: &'a str,
+    title: &'a str,
+    url: Option<&'a str>,
+}
+
+/// An appearance or an artifact. Absent optional fields are left out, not `null`.
+#[derive(Serialize)]
+struct QuoteOut<'a> {
+    article: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exact: Option<Option<&'a str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prefix: Option<&'a str>,
+    quote: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suffix: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ClaimOut<'a> {
+    appearances: Vec<QuoteOut<'a>>,
+    checked: Date,
+    claim: &'a str,
+    explanation: &'a str,
+    finding: &'a str,
+    id: &'a str,
+    lines: [usize; 2],
+    page: String,
+    sources: Vec<SourceOut<'a>>,
+    topic: &'a str,
+    updated: Date,
+    verdict: &'a str,
+}
+
+#[derive(Serialize)]
+struct SourceOut<'a> {
+    date: Option<Date>,
+    /// `title` describes the page; its real title is not known.
+    described: bool,
+    publisher: Option<&'a str>,
+    title: &'a str,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct CorrectionOut<'a> {
+    claim: &'a str,
+    date: Date,
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct DiscrepancyOut<'a> {
+    claims: Vec<&'a str>,
+    id: &'a str,
+    resolution: &'a str,
+    title: &'a str,
+}
+
+#[derive(Serialize)]
+struct SiteOut<'a> {
+    base_url: Option<&'a str>,
+    description: &'a str,
+    language: &'a str,
+    publisher: PublisherOut<'a>,
+    title: &'a str,
+}
+
+#[derive(Serialize)]
+struct PublisherOut<'a> {
+    name: &'a str,
+    url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct EventOut<'a> {
+    date: Date,
+    source: Option<&'a str>,
+    title: &'a str,
+}
+
+#[derive(Serialize)]
+struct VerdictOut<'a> {
+    description: &'a str,
+    flag: bool,
+    key: &'a str,
+    label: &'a str,
+    rating: Option<u8>,
+}
+
+/// Each claim's entry key: with `keys` (each claim's page-context key), a hash of that and
+/// what only the export has; without, a hash of the whole entry.
+fn claim_keys_of(site: &Site, located: &Located, keys: Option<&[u64]>) -> Vec<u64> {
+    let quote = |q, target, reason| quote_out(located.of(target), q, reason);
+    (0..site.claims.claims.len())
+        .into_par_iter()
+        .map(|ci| match keys {
+            Some(keys) => {
+                let c = &site.claims.claims[ci];
+                let quotes: Vec<_> = c
+                    .appearances
+                    .iter()
+                    .enumerate()
+                    .map(|(ai, q)| {
+                        let found = located.of(Target::Appearance { claim: ci, index: ai });
+                        (
+                            &q.article.value,
+                            &q.quote.value,
+                            q.prefix.as_ref().map(|p| &p.value),
+                            q.suffix.as_ref().map(|p| &p.value),
+                            &q.note,
+                            found.map(|m| (&m.chars, &m.raw)),
+                        )
+                    })
+                    .collect();
+                crate::stages::render::fingerprint::of(&(
+                    "claims.json claim",
+                    keys[ci],
+                    lines(site, ci),
+                    &c.verdict.value,
+                    quotes,
+                ))
+            }
+            None => crate::stages::render::fingerprint::of(&("claims.json claim", claim_out(site, ci, &quote))),
+        })
+        .collect()
+}

@@ -1,0 +1,162 @@
+//! Feeds and discovery: `feed.xml` (Atom) of the claims by date checked or corrected, and
+//! when `base_url` is set, `sitemap.xml` and `robots.txt`.
+
+use std::fmt::Write as _;
+
+use crate::model::config::is_slug;
+use crate::model::date::Date;
+use crate::model::markup::escape;
+use crate::stages::load::Site;
+
+fn stamp(d: Date) -> String {
+    format!("{d}T00:00:00Z")
+}
+
+/// A stable id for the site when it has no `base_url`: Atom ids must be permanent, and
+/// without an address the title is the most stable thing there is.
+fn site_urn(site: &Site) -> String {
+    let slug = crate::model::article::suggest_slug(&site.config.title);
+    format!("urn:briefing:{}", if is_slug(&slug) { slug } else { "site".into() })
+}
+
+/// The Atom feed: one entry per claim, most recently updated first. A correction moves its
+/// claim's entry up and changes its `updated` date.
+pub fn atom(site: &Site) -> String {
+    let feed = Feed::new(site, None);
+    let mut x = String::new();
+    for piece in &feed.pieces {
+        match piece {
+            Piece::Text(text) => x.push_str(text),
+            Piece::Entry { claim, date, .. } => x.push_str(&feed.entry(*claim, *date)),
+        }
+    }
+    x
+}
+
+/// One piece of the feed, in order: its own text, or a claim's entry.
+pub enum Piece {
+    /// Text between entries.
+    Text(String),
+    /// Claim `claim`'s entry, updated on `date`, under a key of what it is made from.
+    Entry { claim: usize, date: Date, key: u64 },
+}
+
+/// The feed as [`Piece`]s: a rebuild makes only the entries the previous file lacks (see
+/// [`crate::model::page`]); at 20,000 claims the feed is 10 MB.
+pub struct Feed<'a> {
+    site: &'a Site,
+    urn: String,
+    /// The feed, in order.
+    pub pieces: Vec<Piece>,
+}
+
+impl<'a> Feed<'a> {
+    /// The pieces of the feed of `site`. An entry is kept under `claim_keys`' key for its
+    /// claim (a fingerprint of the claim as its page shows it, corrections included, see
+    /// `render.rs`) and the feed's address; without them, under a hash of its text.
+    pub fn new(site: &'a Site, claim_keys: Option<&[u64]>) -> Feed<'a> {
+        let config = &site.config;
+        let base = config.base_url.as_deref();
+        let mut entries: Vec<(Date, usize)> =
+            site.claims.claims.iter().enumerate().map(|(i, c)| (site.claims.updated(c), i)).collect();
+        entries.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let feed_updated = entries.first().map(|e| e.0).or_else(|| site.claims.events.iter().map(|e| e.date).max());
+
+        let mut x = String::new();
+        x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+        let _ = writeln!(x, "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">", escape(&config.language));
+        let _ = writeln!(x, "  <title>{}</title>", escape(&config.title));
+        let _ = writeln!(x, "  <subtitle>{}</subtitle>", escape(&config.description));
+        let urn = site_urn(site);
+        let _ = writeln!(x, "  <id>{}</id>", escape(base.unwrap_or(&urn)));
+        let _ = writeln!(
+            x,
+            "  <link rel=\"alternate\" type=\"text/html\" href=\"{}index.html\"/>",
+            escape(base.unwrap_or(""))
+        );
+        if let Some(b) = base {
+            let _ = writeln!(x, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}feed.xml\"/>", escape(b));
+        }
+        let _ =
+            writeln!(x, "  <updated>{}</updated>", feed_updated.map_or_else(|| "1970-01-01T00:00:00Z".into(), stamp));
+        let _ = write!(x, "  <author><name>{}</name>", escape(&config.publisher.name));
+        if let Some(u) = &config.publisher.url {
+            let _ = write!(x, "<uri>{}</uri>", escape(u));
+        }
+        x.push_str("</author>\n");
+        let _ = writeln!(x, "  <generator version=\"{}\">briefing</generator>", env!("CARGO_PKG_VERSION"));
+        let mut feed = Feed { site, urn, pieces: vec![Piece::Text(x)] };
+        let keys: Vec<u64> = entries
+            .iter()
+            .map(|&(date, claim)| match claim_keys {
+                Some(keys) => {
+                    crate::stages::render::fingerprint::of(&("feed entry", keys[claim], date, base, &feed.urn))
+                }
+                None => xxhash_rust::xxh3::xxh3_64(feed.entry(claim, date).as_bytes()),
+            })
+            .collect();
+        feed.pieces.extend(entries.into_iter().zip(keys).map(|((date, claim), key)| Piece::Entry { claim, date, key }));
+        feed.pieces.push(Piece::Text("</feed>\n".into()));
+        feed
+    }
+
+    /// Claim `i`'s entry, updated on `date`.
+    pub fn entry(&self, i: usize, date: Date) -> String {
+        let site = self.site;
+        let config = &site.config;
+        let base = config.base_url.as_deref();
+        let c = &site.claims.claims[i];
+        let verdict = config.verdict(&c.verdict.value).unwrap_or(&config.verdicts[0]);
+        let path = format!("claims/{}/", c.id.value);
+        let id = base.map_or_else(|| format!("{}:claim:{}", self.urn, c.id.value), |b| format!("{b}{path}"));
+        let mut x = String::new();
+        x.push_str("  <entry>\n");
+        let _ = writeln!(x, "    <title>{}</title>", escape(&c.claim));
+        let _ = writeln!(x, "    <id>{}</id>", escape(&id));
+        let _ = writeln!(
+            x,
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}{path}index.html\"/>",
+            escape(base.unwrap_or(""))
+        );
+        let _ = writeln!(x, "    <published>{}</published>", stamp(c.checked));
+        let _ = writeln!(x, "    <updated>{}</updated>", stamp(date));
+        let _ = writeln!(x, "    <category term=\"{}\" label=\"{}\"/>", escape(&verdict.key), escape(&verdict.label));
+        let mut summary = format!("{}: {}", verdict.label, c.finding);
+        let corrections = site.claims.corrections_of(&c.id.value).count();
+        if corrections > 0 {
+            let _ = write!(summary, " (corrected {}; see the claim page)", crate::stages::anchor::times(corrections));
+        }
+        let _ = writeln!(x, "    <summary>{}</summary>", escape(&summary));
+        x.push_str("  </entry>\n");
+        x
+    }
+}
+
+/// `sitemap.xml` of every HTML page but the 404 page, by absolute URL. Only made when
+/// `base_url` is set: a sitemap needs absolute addresses.
+pub fn sitemap(site: &Site, files: &[&str]) -> String {
+    let base = site.config.base_url.as_deref().unwrap_or("");
+    let mut paths: Vec<&str> = files.iter().copied().filter(|p| p.ends_with(".html") && *p != "404.html").collect();
+    paths.sort_unstable();
+    let by_dir: std::collections::HashMap<String, Date> =
+        site.claims.claims.iter().map(|c| (format!("claims/{}/", c.id.value), site.claims.updated(c))).collect();
+    let mut x = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for p in paths {
+        let dir = p.strip_suffix("index.html").unwrap_or(p);
+        let _ = write!(x, "  <url><loc>{}</loc>", escape(&format!("{base}{dir}")));
+        let lastmod = by_dir.get(dir);
+        if let Some(d) = lastmod {
+            let _ = write!(x, "<lastmod>{d}</lastmod>");
+        }
+        x.push_str("</url>\n");
+    }
+    x.push_str("</urlset>\n");
+    x
+}
+
+/// `robots.txt`: everything may be crawled; the sitemap is named.
+pub fn robots(site: &Site) -> String {
+    format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", site.config.base_url.as_deref().unwrap_or(""))
+}

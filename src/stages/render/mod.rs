@@ -1,0 +1,1694 @@
+//! Stage 4, render: pages from the loaded, validated and anchored site.
+//!
+//! This module turns plain data into template contexts (plain `Serialize` structs, so a
+//! theme author can read exactly what a template receives) and runs the templates. Every
+//! link in a context is relative to the site root; templates prefix it with `root`, the
+//! way back from the page to the root, so that the output works under any path and from
+//! disk. Machine-readable outputs are made by [`crate::stages::render::export`] (claims.json),
+//! [`crate::stages::render::jsonld`] (ClaimReview) and [`crate::stages::render::feed`] (Atom, sitemap, robots.txt).
+
+pub mod export;
+pub mod feed;
+pub mod fingerprint;
+pub mod jsonld;
+pub mod parts;
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::atomic::{AtomicBool, AtomicUsize};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use crate::model::article::Article;
+use crate::model::claims::{CLAIMS_FILE, Claim};
+use crate::model::config::{Config, Publisher, Verdict};
+use crate::model::date::Date;
+use crate::model::diag::Diagnostic;
+use crate::model::highlight::{self, Highlighter};
+use crate::model::markup::{self, Highlight, escape};
+use crate::model::page::{self, Page, Runs, Seg};
+use crate::stages::anchor::{Mark, Marks, Target};
+use crate::stages::load::Site;
+use crate::stages::load::theme;
+use crate::stages::render::fingerprint::Keyed;
+use crate::stages::render::parts::{Html, Store};
+
+/// What the render stage made, and a few counts for the summary line.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    /// Every output file, sorted by path.
+    pub pages: Vec<Page>,
+    /// Marked passages with a flagging verdict.
+    pub flags: usize,
+}
+
+#[derive(Serialize)]
+struct SiteCtx<'a> {
+    title: &'a str,
+    description: &'a str,
+    language: &'a str,
+    publisher: &'a Publisher,
+    base_url: Option<&'a str>,
+    repo_url: Option<&'a str>,
+    generator: String,
+}
+
+#[derive(Serialize)]
+struct PageCtx {
+    title: String,
+    description: String,
+    /// The page's path under the site root, as a directory URL (`claims/x/`).
+    path: String,
+    /// Absolute URL of the page, when `base_url` is set.
+    canonical: Option<String>,
+    /// Open Graph type: `website` or `article`.
+    og_type: &'static str,
+}
+
+/// An article as other pages refer to it.
+#[derive(Serialize, Clone)]
+pub struct ArticleRef<'a> {
+    /// The slug.
+    pub slug: &'a str,
+    /// Headline.
+    pub title: &'a str,
+    /// Publication, if stated.
+    pub outlet: Option<&'a str>,
+    /// Byline, if stated.
+    pub author: Option<&'a str>,
+    /// Stated date.
+    pub published: Option<DateCtx>,
+    /// When captured.
+    pub retrieved: Option<DateCtx>,
+    /// Original address.
+    pub url: Option<&'a str>,
+    /// Editor's note on the copy.
+    pub note: Option<&'a str>,
+    /// `markdown` or `text`.
+    pub format: crate::model::article::Format,
+    /// Its page, from the root.
+    pub href: String,
+    /// Appearances marked in this article.
+    pub checked: usize,
+    /// Of which flagged.
+    pub flags: usize,
+    /// Artifacts marked.
+    pub artifacts: usize,
+}
+
+/// A date in the forms templates need.
+#[derive(Serialize, Clone)]
+pub struct DateCtx {
+    /// `2026-02-27`.
+    pub iso: String,
+    /// `27 February 2026`.
+    pub long: String,
+    /// `Friday`.
+    pub weekday: &'static str,
+}
+
+impl From<Date> for DateCtx {
+    fn from(d: Date) -> Self {
+        DateCtx { iso: d.to_string(), long: d.long(), weekday: d.weekday() }
+    }
+}
+
+#[derive(Serialize, Clone)]
+struct AppearanceCtx<'a> {
+    article: Arc<Keyed<ArticleRef<'a>>>,
+    mark_id: String,
+    href: String,
+    before: &'a str,
+    exact: &'a str,
+    after: &'a str,
+    note: Option<&'a str>,
+}
+
+#[derive(Serialize, Clone)]
+struct SourceCtx<'a> {
+    title: &'a str,
+    /// `title` describes the page; its real title is not known.
+    described: bool,
+    publisher: Option<&'a str>,
+    url: &'a str,
+    date: Option<DateCtx>,
+}
+
+#[derive(Serialize, Clone)]
+struct DiscrepancyRef<'a> {
+    id: &'a str,
+    title: &'a str,
+    href: String,
+}
+
+#[derive(Serialize, Clone)]
+struct CorrectionCtx {
+    date: DateCtx,
+    text_html: String,
+}
+
+/// A claim as every page shows it. Made once per build and shared by reference.
+#[derive(Serialize)]
+struct ClaimCtx<'a> {
+    id: &'a str,
+    claim: &'a str,
+    verdict: &'a Verdict,
+    finding: &'a str,
+    explanation_html: Md<'a>,
+    checked: DateCtx,
+    /// The latest of `checked` and the corrections' dates.
+    updated: DateCtx,
+    topic: &'a str,
+    href: String,
+    sources: Vec<SourceCtx<'a>>,
+    appearances: Vec<AppearanceCtx<'a>>,
+    discrepancies: Vec<DiscrepancyRef<'a>>,
+    /// Newest first.
+    corrections: Vec<CorrectionCtx>,
+}
+
+/// A claim as a list shows it (front page, sources, corrections, an article's flags):
+/// what a line about it needs, without its appearances, sources or explanation. Lists
+/// hold thousands of these in a large briefing, and a page's context is only as costly as
+/// what it carries; the claim's own page and the discrepancies get the whole claim.
+#[derive(Serialize)]
+struct ClaimRef<'a> {
+    id: &'a str,
+    claim: &'a str,
+    verdict: &'a Verdict,
+    finding: &'a str,
+    topic: &'a str,
+    href: &'a str,
+    checked: &'a DateCtx,
+    updated: &'a DateCtx,
+}
+
+impl<'a> ClaimRef<'a> {
+    fn of(c: &'a ClaimCtx<'a>) -> Self {
+        ClaimRef {
+            id: c.id,
+            claim: c.claim,
+            verdict: c.verdict,
+            finding: c.finding,
+            topic: c.topic,
+            href: &c.href,
+            checked: &c.checked,
+            updated: &c.updated,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct DiscrepancyCtx<'a, 's> {
+    id: &'a str,
+    title: &'a str,
+    resolution_html: String,
+    sides: Vec<&'s Keyed<ClaimCtx<'a>>>,
+}
+
+#[derive(Serialize)]
+struct ScoreRow<'a> {
+    article: Arc<Keyed<ArticleRef<'a>>>,
+    counts: Vec<usize>,
+    artifacts: usize,
+}
+
+#[derive(Serialize)]
+struct EventCtx<'a> {
+    date: DateCtx,
+    title: &'a str,
+    source: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct FlagCtx<'a, 's> {
+    mark_id: String,
+    claim: Keyed<ClaimRef<'s>>,
+    exact: &'a str,
+}
+
+#[derive(Serialize)]
+struct ArtifactCtx<'a> {
+    mark_id: String,
+    reason: &'a str,
+    exact: &'a str,
+}
+
+#[derive(Serialize)]
+struct SourceListCtx<'a, 's> {
+    title: &'a str,
+    /// `title` describes the page; its real title is not known.
+    described: bool,
+    publisher: Option<&'a str>,
+    url: &'a str,
+    date: Option<DateCtx>,
+    claims: Vec<Keyed<ClaimRef<'s>>>,
+}
+
+#[derive(Serialize)]
+struct CorrectionListCtx<'s> {
+    date: DateCtx,
+    text_html: String,
+    claim: Keyed<ClaimRef<'s>>,
+}
+
+/// The front page's lists, before their items are rendered.
+struct IndexLists<'a, 's> {
+    discrepancies: Parts<DiscrepancyCtx<'a, 's>>,
+    scorecard: Parts<ScoreRow<'a>>,
+    articles: Parts<&'s Arc<Keyed<ArticleRef<'a>>>>,
+    topics: Vec<(&'a str, Parts<Keyed<ClaimRef<'s>>>)>,
+}
+
+/// The front page's context: its lists are the HTML of their items (`parts/*.html`).
+#[derive(Serialize)]
+struct IndexCtx<'a, L: Serialize> {
+    lead_html: Option<String>,
+    discrepancies: L,
+    scorecard: L,
+    articles: L,
+    topics: Vec<TopicCtx<'a, L>>,
+    timeline: &'a [EventCtx<'a>],
+    counts: &'a CountsCtx,
+}
+
+/// The front page's context for a theme whose `index.html` comes without its parts (one
+/// written before parts existed): the lists as data, as they were. Slower at scale.
+#[derive(Serialize)]
+struct FullIndexCtx<'a, 's> {
+    lead_html: Option<String>,
+    discrepancies: Vec<DiscrepancyCtx<'a, 's>>,
+    scorecard: Vec<ScoreRow<'a>>,
+    articles: Vec<&'s Arc<Keyed<ArticleRef<'a>>>>,
+    topics: Vec<TopicCtx<'a, Vec<Keyed<ClaimRef<'s>>>>>,
+    timeline: Vec<EventCtx<'a>>,
+    counts: CountsCtx,
+}
+
+#[derive(Serialize)]
+struct TopicCtx<'a, L: Serialize> {
+    name: &'a str,
+    claims: L,
+}
+
+#[derive(Serialize)]
+struct CountsCtx {
+    articles: usize,
+    claims: usize,
+    appearances: usize,
+    flags: usize,
+    discrepancies: usize,
+    artifacts: usize,
+    corrections: usize,
+}
+
+#[derive(Serialize)]
+struct SourcesCtx<L: Serialize> {
+    sources: L,
+}
+
+#[derive(Serialize)]
+struct CorrectionsCtx<'s> {
+    corrections: Vec<CorrectionListCtx<'s>>,
+    policy_html: String,
+}
+
+#[derive(Serialize)]
+struct ArticlePageCtx<'a, 's> {
+    article: &'s Arc<Keyed<ArticleRef<'a>>>,
+    flags: Vec<FlagCtx<'a, 's>>,
+    accurate: Vec<FlagCtx<'a, 's>>,
+    artifacts: Vec<ArtifactCtx<'a>>,
+}
+
+#[derive(Serialize)]
+struct ClaimPageCtx<'a, 's> {
+    claim: &'s Keyed<ClaimCtx<'a>>,
+    recorded_lines: String,
+    edit_url: Option<String>,
+}
+
+/// A page without a context of its own.
+#[derive(Serialize)]
+struct NoCtx {}
+
+/// A page's own template context: its fingerprint, taken from the typed structs (no
+/// `serde_json::Value` tree is built for a page that is not rendered), and the context
+/// itself, made on demand.
+struct Own<'o> {
+    hash: u64,
+    make: MakeContext<'o>,
+}
+
+/// Makes a page's context, given the compiled templates (a large page renders its items
+/// with them first).
+type MakeContext<'o> = Box<dyn FnOnce(&tera::Tera) -> Result<Context, Diagnostic> + 'o>;
+
+impl<'o> Own<'o> {
+    fn of<T: Serialize + 'o>(value: T) -> Own<'o> {
+        Own {
+            hash: fingerprint::of(&value),
+            make: Box::new(move |_| Ok(Context::from_serialize(&value).unwrap_or_default())),
+        }
+    }
+}
+
+/// The part templates of the front page.
+const INDEX_PARTS: [&str; 4] =
+    ["parts/discrepancy.html", "parts/score-row.html", "parts/article-item.html", "parts/claim-item.html"];
+
+/// Whether `page` is made of `parts`: when the theme has them, unless the site overrides
+/// the page's own template without overriding its parts too. A theme, or an override,
+/// written before parts existed loops over data, and gets it; an override of one part
+/// of a theme's page applies.
+fn uses_parts(theme: &theme::Theme, page: &str, parts: &[&str]) -> bool {
+    // Site overrides are read from `templates/`; theme files from `themes/<name>/templates/`
+    // or the built-in theme.
+    let overridden = |name: &str| {
+        let file = theme.templates.iter().find(|(n, _)| n == name).map(|(_, f)| f.name.as_str());
+        file.map(|f| f.starts_with("templates/"))
+    };
+    let Some(page_overridden) = overridden(page) else { return false };
+    parts.iter().all(|p| overridden(p).is_some_and(|o| o || !page_overridden))
+}
+
+/// The items of one list of a large page, each rendered on its own with `template`
+/// (given the item as `var`, and `root`) and kept by fingerprint in a [`Store`]: an edit
+/// renders the items it changed, and the page is given the items' HTML.
+struct Parts<T> {
+    template: &'static str,
+    var: &'static str,
+    items: Vec<T>,
+    /// Each item's fingerprint: its context, its template, the templates, the page's root.
+    keys: Vec<u64>,
+}
+
+impl<T: Serialize + Sync> Parts<T> {
+    fn new(template: &'static str, var: &'static str, items: Vec<T>, common: u64) -> Self {
+        let keys = items.par_iter().map(|item| fingerprint::of(&(common, template, item))).collect();
+        Parts { template, var, items, keys }
+    }
+}
+
+/// One list of a large page, as the page's splicing sees it: keys, and items made on
+/// request.
+trait Items: Sync {
+    /// Each item's fingerprint.
+    fn keys(&self) -> &[u64];
+
+    /// Item `i`'s HTML, from the store or rendered. A part's final line break is dropped
+    /// (as Jinja does), so that a part file can end the way editors end files.
+    fn make(&self, i: usize, with: &PartsWith) -> Result<Html, Diagnostic>;
+}
+
+/// What a large page's items are made with.
+struct PartsWith<'w> {
+    tera: &'w tera::Tera,
+    /// The page's root.
+    root: &'w str,
+    store: &'w Store,
+    theme: &'w theme::Theme,
+}
+
+impl<T: Serialize + Sync> Items for Parts<T> {
+    fn keys(&self) -> &[u64] {
+        &self.keys
+    }
+
+    fn make(&self, i: usize, with: &PartsWith) -> Result<Html, Diagnostic> {
+        with.store.get_or(self.keys[i], || {
+            let mut ctx = Context::new();
+            ctx.insert(self.var, &self.items[i]);
+            ctx.insert("root", with.root);
+            let mut html = with.tera.render(self.template, &ctx).map_err(|e| theme::template_error(with.theme, &e))?;
+            if html.ends_with('\n') {
+                html.pop();
+            }
+            Ok(html)
+        })
+    }
+}
+
+/// Gives a large page's context each of its lists' HTML, in turn.
+type Fill<'f> = dyn FnMut(&dyn Items) -> Result<Vec<Html>, Diagnostic> + 'f;
+
+/// A large page: the hash of its own context (its lists by their items' keys), and how
+/// to make that context given its lists' HTML (see [`Fill`]).
+struct Big<'o> {
+    hash: u64,
+    context: Box<MakeBig<'o>>,
+}
+
+/// Makes a large page's context, given its lists' HTML.
+type MakeBig<'o> = dyn Fn(&mut Fill) -> Result<Context, Diagnostic> + Sync + 'o;
+
+/// The marker that stands for item `n` of a page while its frame is rendered: a comment,
+/// which escaping would change (so an escaped item is noticed), with a nonce that content
+/// cannot know (the page's own fingerprint).
+fn marker(nonce: u64, n: usize) -> String {
+    format!("{}{n}-->", marker_start(nonce))
+}
+
+/// What every marker of a page starts with.
+fn marker_start(nonce: u64) -> String {
+    format!("<!--&{nonce:016x}:")
+}
+
+/// The frame of a page split at its `count` markers: the text before each marker and the
+/// marker's item, then the text after the last. `None` unless each item shows exactly
+/// once: a template that dropped, repeated, escaped or changed an item is rendered whole.
+fn split(frame: &str, nonce: u64, count: usize) -> Option<(Vec<(&str, usize)>, &str)> {
+    let prefix = marker_start(nonce);
+    let mut seen = vec![false; count];
+    let mut pieces = Vec::with_capacity(count);
+    let mut rest = frame;
+    while let Some(at) = rest.find(&prefix) {
+        let after = &rest[at + prefix.len()..];
+        let (digits, tail) = after.split_once("-->")?;
+        let n: usize = digits.parse().ok()?;
+        if std::mem::replace(seen.get_mut(n)?, true) {
+            return None;
+        }
+        pieces.push((&rest[..at], n));
+        rest = tail;
+    }
+    (pieces.len() == count).then_some((pieces, rest))
+}
+
+/// Markdown shown as HTML, converted only when a template receives it: a rebuild takes
+/// every claim's fingerprint but renders the pages of few. A fingerprint takes the
+/// markdown itself, from which the HTML follows.
+struct Md<'a> {
+    text: &'a str,
+    html: OnceLock<String>,
+    highlighter: &'a Highlighter,
+}
+
+impl Md<'_> {
+    fn html(&self) -> &str {
+        self.html.get_or_init(|| markup::markdown_to_html(self.text, self.highlighter))
+    }
+}
+
+impl Serialize for Md<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if serializer.is_human_readable() {
+            serializer.serialize_str(self.html())
+        } else {
+            serializer.serialize_str(self.text)
+        }
+    }
+}
+
+/// Everything derived once and shared by all pages.
+struct Shared<'a> {
+    site: &'a Site,
+    marks: &'a Marks,
+    /// (claim index, appearance index) → (article index, mark).
+    appearance_marks: HashMap<(usize, usize), (usize, &'a Mark)>,
+    /// Shared, not copied, by the appearances and scorecard rows that show them.
+    article_refs: Vec<Arc<Keyed<ArticleRef<'a>>>>,
+    claims: Vec<Keyed<ClaimCtx<'a>>>,
+    /// The key of each claim's [`ClaimRef`].
+    claim_refs: Vec<u64>,
+    /// Claim id → the discrepancies naming it, in file order.
+    discrepancies_of: HashMap<&'a str, Vec<usize>>,
+    highlighter: &'a Highlighter,
+}
+
+/// The id of an appearance's mark: stable as long as the claim keeps its id and the
+/// appearance its place in the claim.
+pub fn appearance_id(claim: &Claim, index: usize) -> String {
+    format!("q-{}-{}", claim.id.value, index + 1)
+}
+
+fn artifact_id(n: usize) -> String {
+    format!("artifact-{}", n + 1)
+}
+
+/// The machine-readable export's path in the output.
+const CLAIMS_JSON: &str = "claims.json";
+
+/// The code stylesheet's path in the output.
+const HIGHLIGHT_CSS: &str = "highlight.css";
+/// The Atom feed of the fact-checks.
+const FEED: &str = "feed.xml";
+
+type Job<'r> = Box<dyn Fn() -> Result<Done, Diagnostic> + Send + Sync + 'r>;
+
+/// Renders every page of the site into memory.
+pub fn render(site: &Site, marks: &Marks, highlighter: &Highlighter) -> Result<Rendered, Vec<Diagnostic>> {
+    let pages = Collect(Mutex::new(Vec::new()));
+    let made = render_to(site, marks, highlighter, None, &pages)?;
+    let mut pages =
+        pages.0.into_inner().map_err(|_| vec![Diagnostic::error("internal", "a render thread panicked")])?;
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Rendered { pages, flags: made.flags })
+}
+
+/// Where [`render_to`] hands the files it makes.
+pub trait Sink: Sync {
+    /// Takes one file. `fingerprint`, for a page made from a template, is a hash of
+    /// everything it was made from: its template context, the templates, and the inputs
+    /// of the parts made lazily (article bodies, highlighted claims-file entries).
+    fn put(&self, page: Page, fingerprint: Option<u64>) -> Result<(), Diagnostic>;
+
+    /// Whether the page at `path` made from inputs with this `fingerprint` is already in
+    /// place from an earlier build, so that it need not be made at all. If so, the sink
+    /// has taken it as if [`Sink::put`] had been called.
+    fn reuse(&self, _path: &str, _fingerprint: u64) -> Result<bool, Diagnostic> {
+        Ok(false)
+    }
+
+    /// Takes one file made of pieces, a run at a time (see [`crate::model::page`]). By default
+    /// the pieces are joined and [`Sink::put`].
+    fn put_runs(&self, path: &str, fingerprint: Option<u64>, runs: &dyn Runs) -> Result<(), Diagnostic> {
+        let bytes = page::concat(runs)
+            .ok_or_else(|| Diagnostic::error("internal", format!("an item of {path} was not made")))?;
+        self.put(Page { path: path.to_string(), bytes }, fingerprint)
+    }
+}
+
+/// A sink that keeps every page in memory.
+struct Collect(Mutex<Vec<Page>>);
+
+impl Sink for Collect {
+    fn put(&self, page: Page, _: Option<u64>) -> Result<(), Diagnostic> {
+        self.0.lock().map_err(|_| Diagnostic::error("internal", "a render thread panicked"))?.push(page);
+        Ok(())
+    }
+}
+
+/// The costly part of a page's context, made only if the page is rendered: the page is
+/// fingerprinted by `key`, a hash of what `make` makes it from.
+struct Lazy<'f> {
+    /// The context key it fills.
+    name: &'static str,
+    /// Hash of its inputs.
+    key: u64,
+    make: Box<dyn FnOnce() -> String + 'f>,
+}
+
+/// What one page job did.
+enum Done {
+    /// Made the page, fingerprinted.
+    Made(Page, u64),
+    /// The sink had the page already.
+    Reused(String),
+    /// The sink took the page (spliced).
+    Given(String),
+    /// Not made: the templates do not compile (reported once, after the jobs).
+    NoTemplates,
+    /// Not made: the sink failed (reported once).
+    SinkFailed(Diagnostic),
+}
+
+/// An entry of a file made from the whole site: from `store` when there is one (`serve`
+/// keeps entries between builds), else made, and let go of once written (a build's own
+/// store would hold all of `claims.json`'s 77 MB at 20,000 claims to its end).
+fn item<E>(store: Option<&Store>, key: u64, make: impl FnOnce() -> Result<String, E>) -> Result<Html, E> {
+    match store {
+        Some(store) => store.get_or(key, make),
+        None => make().map(Html::from),
+    }
+}
+
+/// `claims.json`, made of the entries the sink does not keep and those it does.
+fn put_claims_json(shared: &Shared, parts: Option<&Store>, sink: &dyn Sink, key: u64) -> Result<(), Diagnostic> {
+    let failed = |e: std::io::Error| Diagnostic::error("internal", format!("cannot make {CLAIMS_JSON}: {e}"));
+    let claim_keys = shared.claim_keys();
+    let doc = export::Doc::new(shared.site, shared.marks, Some(&claim_keys)).map_err(failed)?;
+    let segs = doc
+        .pieces
+        .iter()
+        .map(|piece| match piece {
+            export::Piece::Text(text) => Seg::Text(text.as_bytes()),
+            _ => Seg::Item { key: piece.key().unwrap_or_default(), bytes: None },
+        })
+        .collect();
+    put_pieces(sink, CLAIMS_JSON, key, segs, &|i| {
+        let piece = &doc.pieces[i];
+        item(parts, piece.key().unwrap_or_default(), || doc.entry(piece)).map_err(failed)
+    })
+}
+
+/// `feed.xml`, made of the entries the sink does not keep and those it does.
+fn put_feed(shared: &Shared, parts: Option<&Store>, sink: &dyn Sink, key: u64) -> Result<(), Diagnostic> {
+    let claim_keys = shared.claim_keys();
+    let feed = feed::Feed::new(shared.site, Some(&claim_keys));
+    let segs = feed
+        .pieces
+        .iter()
+        .map(|piece| match piece {
+            feed::Piece::Text(text) => Seg::Text(text.as_bytes()),
+            feed::Piece::Entry { key, .. } => Seg::Item { key: *key, bytes: None },
+        })
+        .collect();
+    put_pieces(sink, FEED, key, segs, &|i| match feed.pieces[i] {
+        feed::Piece::Entry { claim, date, key } => item(parts, key, || Ok(feed.entry(claim, date))),
+        feed::Piece::Text(_) => Err(Diagnostic::error("internal", "a feed's text is not an entry")),
+    })
+}
+
+/// Puts a file of text and items (items without bytes), making with `make` (given the
+/// piece's place) only the items that the sink does not keep from an earlier build, a
+/// thousand at a time (see [`Runs`]).
+fn put_pieces(
+    sink: &dyn Sink,
+    path: &str,
+    fingerprint: u64,
+    segs: Vec<Seg>,
+    make: &(dyn Fn(usize) -> Result<Html, Diagnostic> + Sync),
+) -> Result<(), Diagnostic> {
+    let pieces = Making { segs, make, failed: Mutex::new(None) };
+    let put = sink.put_runs(path, Some(fingerprint), &pieces);
+    // An item that could not be made stopped the writing: its error is the one to report.
+    match pieces.failed.into_inner().ok().flatten() {
+        Some(d) => Err(d),
+        None => put,
+    }
+}
+
+/// The pieces of a file whose items are made as the sink takes them.
+struct Making<'m> {
+    segs: Vec<Seg<'m>>,
+    make: &'m (dyn Fn(usize) -> Result<Html, Diagnostic> + Sync),
+    /// The first item that could not be made.
+    failed: Mutex<Option<Diagnostic>>,
+}
+
+impl Runs for Making<'_> {
+    fn each(&self, take: &mut dyn FnMut(&[Seg]) -> std::io::Result<()>) -> std::io::Result<()> {
+        const RUN: usize = 1024;
+        for start in (0..self.segs.len()).step_by(RUN) {
+            let run = &self.segs[start..(start + RUN).min(self.segs.len())];
+            let made = run
+                .par_iter()
+                .enumerate()
+                .map(|(i, seg)| match seg {
+                    Seg::Item { .. } => (self.make)(start + i).map(Some),
+                    _ => Ok(None),
+                })
+                .collect::<Result<Vec<Option<Html>>, Diagnostic>>();
+            let made = match made {
+                Ok(made) => made,
+                Err(d) => {
+                    if let Ok(mut failed) = self.failed.lock() {
+                        failed.get_or_insert(d);
+                    }
+                    return Err(std::io::Error::other("an item could not be made"));
+                }
+            };
+            let segs: Vec<Seg> = run
+                .iter()
+                .zip(&made)
+                .map(|(seg, made)| match (seg, made) {
+                    (Seg::Item { key, .. }, Some(html)) => Seg::Item { key: *key, bytes: Some(html.as_bytes()) },
+                    _ => *seg,
+                })
+                .collect();
+            take(&segs)?;
+        }
+        Ok(())
+    }
+}
+
+fn hash_of(value: impl Hash) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// What [`render_to`] made.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Made {
+    /// Files handed to the sink.
+    pub files: usize,
+    /// Of which HTML pages.
+    pub pages: usize,
+    /// Marked passages with a flagging verdict.
+    pub flags: usize,
+    /// Pages the sink already had (see [`Sink::reuse`]), so not rendered.
+    pub reused: usize,
+}
+
+/// Renders every page of the site and hands each file to `sink` as soon as it is made,
+/// from several threads: a build streams pages into the output's twin rather than holding
+/// the whole site in memory. Template errors are all collected; the first error of the
+/// sink stops the rendering of further pages. `parts` keeps the large pages' items between
+/// renders (`serve`); without it they are made for this render only.
+pub fn render_to(
+    site: &Site,
+    marks: &Marks,
+    highlighter: &Highlighter,
+    parts: Option<&Store>,
+    sink: &dyn Sink,
+) -> Result<Made, Vec<Diagnostic>> {
+    let local = Store::new();
+    let r = Renderer::new(site, marks, highlighter, parts, &local, sink);
+    {
+        let jobs = r.jobs();
+        rayon::join(|| r.pages(&jobs), || r.whole_site());
+    }
+    r.finish()
+}
+
+/// One render of a site: what every page shares, and what the pages' jobs report.
+struct Renderer<'a> {
+    site: &'a Site,
+    shared: Shared<'a>,
+    highlighter: &'a Highlighter,
+    sink: &'a dyn Sink,
+    /// The large pages' items: kept by the caller (`serve`), or none.
+    kept_parts: Option<&'a Store>,
+    /// Where items are found and put: the kept store, else this render's own.
+    parts: &'a Store,
+    /// Compiled when a page first needs them: a rebuild that reuses every page never does.
+    tera: OnceLock<Result<tera::Tera, Vec<Diagnostic>>>,
+    site_ctx: SiteCtx<'a>,
+    /// The templates, part of every fingerprint.
+    templates_hash: u64,
+    /// What every page's fingerprint shares, hashed once.
+    common_hash: u64,
+    /// Whether the front page and the sources page are made of parts.
+    index_parts: bool,
+    sources_parts: bool,
+    /// Held while a large page is rendered whole (see [`Renderer::jobs`]).
+    one_big_page: Mutex<()>,
+    /// Paths of the files the sink took: for the sitemap, and so that a static file
+    /// never replaces a page.
+    paths: Mutex<Vec<String>>,
+    diags: Mutex<Vec<Diagnostic>>,
+    sink_failed: AtomicBool,
+    reused: AtomicUsize,
+}
+
+impl<'a> Renderer<'a> {
+    fn new(
+        site: &'a Site,
+        marks: &'a Marks,
+        highlighter: &'a Highlighter,
+        kept_parts: Option<&'a Store>,
+        local: &'a Store,
+        sink: &'a dyn Sink,
+    ) -> Self {
+        let templates_hash =
+            hash_of(site.theme.templates.iter().map(|(name, file)| (name, &*file.text)).collect::<Vec<_>>());
+        let config = &site.config;
+        let site_ctx = SiteCtx {
+            title: &config.title,
+            description: &config.description,
+            language: &config.language,
+            publisher: &config.publisher,
+            base_url: config.base_url.as_deref(),
+            repo_url: config.repo_url.as_deref(),
+            generator: format!("briefing {}", env!("CARGO_PKG_VERSION")),
+        };
+        let common_hash = fingerprint::of(&(templates_hash, &site_ctx, &config.verdicts));
+        Renderer {
+            site,
+            shared: Shared::new(site, marks, highlighter),
+            highlighter,
+            sink,
+            kept_parts,
+            parts: kept_parts.unwrap_or(local),
+            tera: OnceLock::new(),
+            site_ctx,
+            templates_hash,
+            common_hash,
+            index_parts: uses_parts(&site.theme, "index.html", &INDEX_PARTS),
+            sources_parts: uses_parts(&site.theme, "sources.html", &["parts/source.html"]),
+            one_big_page: Mutex::new(()),
+            paths: Mutex::new(Vec::new()),
+            diags: Mutex::new(Vec::new()),
+            sink_failed: AtomicBool::new(false),
+            reused: AtomicUsize::new(0),
+        }
+    }
+
+    /// The compiled templates, or `None` if they do not compile (reported once, at the
+    /// end). Compiling them and warming syntect's TOML grammar (its regexes compile on
+    /// first use) are the two slowest fixed costs of a small build: done side by side.
+    fn tera(&self) -> Option<&tera::Tera> {
+        self.tera
+            .get_or_init(|| {
+                // On a thread of its own, not rayon's: the other rayon worker may be blocked
+                // on this very initialisation, and could not take the work.
+                std::thread::scope(|scope| {
+                    if !self.site.claims.claims.is_empty() {
+                        scope.spawn(|| self.highlighter.highlight("toml", "a = \"b\" # c\n[d]\ne = 2026-01-01\n"));
+                    }
+                    theme::compile(&self.site.theme)
+                })
+            })
+            .as_ref()
+            .ok()
+    }
+
+    /// A large page's items see only themselves and the page's root.
+    fn parts_common(&self, root: &str) -> u64 {
+        fingerprint::of(&(self.templates_hash, root))
+    }
+
+    /// A page's fingerprint: what every page shares, its template and root, its own
+    /// context's hash and the keys of its lazy parts.
+    fn fingerprint(&self, template: &str, root: &str, own: u64, lazy: &[Lazy<'_>], page: &PageCtx) -> u64 {
+        let lazy = lazy.iter().map(|l| (l.name, l.key)).collect::<Vec<_>>();
+        fingerprint::of(&(self.common_hash, template, root, own, lazy, page))
+    }
+
+    /// The page the sink has from an earlier build, made from the same inputs.
+    fn settled(&self, path: &str, fingerprint: u64) -> Option<Done> {
+        match self.sink.reuse(path, fingerprint) {
+            Ok(true) => Some(Done::Reused(path.to_string())),
+            Ok(false) => None,
+            Err(d) => Some(Done::SinkFailed(d)),
+        }
+    }
+
+    /// Adds what every page's context has; the page's own keys win, as
+    /// `Context::extend` did.
+    fn complete(&self, ctx: &mut Context, root: &str, page: &PageCtx) {
+        if !ctx.contains_key("site") {
+            ctx.insert("site", &self.site_ctx);
+        }
+        if !ctx.contains_key("root") {
+            ctx.insert("root", root);
+        }
+        if !ctx.contains_key("page") {
+            ctx.insert("page", page);
+        }
+        if !ctx.contains_key("verdicts") {
+            ctx.insert("verdicts", &self.site.config.verdicts);
+        }
+    }
+
+    fn template_error(&self, e: tera::Error) -> Diagnostic {
+        theme::template_error(&self.site.theme, &e)
+    }
+
+    /// A page's template context for its path and metadata.
+    fn page(&self, title: &str, description: String, path: &str, og_type: &'static str) -> PageCtx {
+        PageCtx {
+            title: title.to_string(),
+            description,
+            path: path.to_string(),
+            canonical: self.shared.canonical(path),
+            og_type,
+        }
+    }
+
+    /// Renders one page from its own context and its lazy parts, unless the sink has it.
+    fn render_one(
+        &self,
+        template: &str,
+        dir: &str,
+        root: &str,
+        page: PageCtx,
+        own: Own<'_>,
+        lazy: Vec<Lazy<'_>>,
+    ) -> Result<Done, Diagnostic> {
+        let path = path_of(template, dir);
+        let fingerprint = self.fingerprint(template, root, own.hash, &lazy, &page);
+        if let Some(done) = self.settled(&path, fingerprint) {
+            return Ok(done);
+        }
+        let Some(tera) = self.tera() else { return Ok(Done::NoTemplates) };
+        let mut ctx = (own.make)(tera)?;
+        for l in lazy {
+            ctx.insert(l.name, &(l.make)());
+        }
+        self.complete(&mut ctx, root, &page);
+        let html = tera.render(template, &ctx).map_err(|e| self.template_error(e))?;
+        Ok(Done::Made(Page { path, bytes: html.into_bytes() }, fingerprint))
+    }
+
+    /// Renders a large page as a frame, with a marker for each item of its lists, then
+    /// hands the sink the frame's text and the items in the markers' place, so that the
+    /// template never copies 17 MB of HTML and `serve` makes only the items an edit
+    /// changed.
+    fn render_big(
+        &self,
+        template: &str,
+        dir: &str,
+        root: &str,
+        page: PageCtx,
+        big: Big<'_>,
+    ) -> Result<Done, Diagnostic> {
+        let path = path_of(template, dir);
+        let fingerprint = self.fingerprint(template, root, big.hash, &[], &page);
+        if let Some(done) = self.settled(&path, fingerprint) {
+            return Ok(done);
+        }
+        let Some(tera) = self.tera() else { return Ok(Done::NoTemplates) };
+        let with = PartsWith { tera, root, store: self.parts, theme: &self.site.theme };
+        let mut items: Vec<(u64, Html)> = Vec::new();
+        let mut fill = |list: &dyn Items| -> Result<Vec<Html>, Diagnostic> {
+            let keys = list.keys();
+            let made = (0..keys.len()).into_par_iter().map(|i| list.make(i, &with)).collect::<Result<Vec<_>, _>>()?;
+            let first = items.len();
+            items.extend(keys.iter().copied().zip(made));
+            Ok((first..items.len()).map(|n| Html::from(marker(fingerprint, n))).collect())
+        };
+        let mut ctx = (big.context)(&mut fill)?;
+        self.complete(&mut ctx, root, &page);
+        let frame = tera.render(template, &ctx).map_err(|e| self.template_error(e))?;
+        let Some((pieces, last)) = split(&frame, fingerprint, items.len()) else {
+            // The template did more than place its items: render it with them.
+            let mut fill =
+                |list: &dyn Items| (0..list.keys().len()).into_par_iter().map(|i| list.make(i, &with)).collect();
+            let mut ctx = (big.context)(&mut fill)?;
+            self.complete(&mut ctx, root, &page);
+            let html = tera.render(template, &ctx).map_err(|e| self.template_error(e))?;
+            return Ok(Done::Made(Page { path, bytes: html.into_bytes() }, fingerprint));
+        };
+        let mut segs = Vec::with_capacity(2 * pieces.len() + 1);
+        for (text, n) in pieces {
+            segs.push(Seg::Text(text.as_bytes()));
+            let (key, html) = &items[n];
+            segs.push(Seg::Item { key: *key, bytes: Some(html.as_bytes()) });
+        }
+        segs.push(Seg::Text(last.as_bytes()));
+        match self.sink.put_runs(&path, Some(fingerprint), &segs) {
+            Ok(()) => Ok(Done::Given(path)),
+            Err(d) => Ok(Done::SinkFailed(d)),
+        }
+    }
+
+    /// The front page: its lists as parts, or as data for a theme written before parts.
+    fn front_page(&self) -> Result<Done, Diagnostic> {
+        let config = &self.site.config;
+        let (lead_html, lists, timeline, counts) = self.shared.index_context(self.parts_common(""));
+        let p = self.page(&config.title, config.description.clone(), "", "website");
+        if !self.index_parts {
+            let _big = self.one_big_page.lock();
+            let ctx = FullIndexCtx {
+                lead_html,
+                discrepancies: lists.discrepancies.items,
+                scorecard: lists.scorecard.items,
+                articles: lists.articles.items,
+                topics: lists.topics.into_iter().map(|(name, p)| TopicCtx { name, claims: p.items }).collect(),
+                timeline,
+                counts,
+            };
+            return self.render_one("index.html", "", "", p, Own::of(ctx), Vec::new());
+        }
+        let hash = fingerprint::of(&IndexCtx {
+            lead_html: lead_html.clone(),
+            discrepancies: &lists.discrepancies.keys,
+            scorecard: &lists.scorecard.keys,
+            articles: &lists.articles.keys,
+            topics: lists.topics.iter().map(|(name, p)| TopicCtx { name, claims: &p.keys }).collect(),
+            timeline: &timeline,
+            counts: &counts,
+        });
+        let context = move |fill: &mut Fill| -> Result<Context, Diagnostic> {
+            let ctx = IndexCtx {
+                lead_html: lead_html.clone(),
+                discrepancies: fill(&lists.discrepancies)?,
+                scorecard: fill(&lists.scorecard)?,
+                articles: fill(&lists.articles)?,
+                topics: lists.topics.iter().map(|(name, p)| Ok(TopicCtx { name, claims: fill(p)? })).collect::<Result<
+                    Vec<_>,
+                    Diagnostic,
+                >>(
+                )?,
+                timeline: &timeline,
+                counts: &counts,
+            };
+            Ok(Context::from_serialize(&ctx).unwrap_or_default())
+        };
+        self.render_big("index.html", "", "", p, Big { hash, context: Box::new(context) })
+    }
+
+    /// The sources page: its list as parts, or as data for a theme written before parts.
+    fn sources_page(&self) -> Result<Done, Diagnostic> {
+        let description = format!("Every source cited by the fact-checks of “{}”.", self.site.config.title);
+        let sources = self.shared.sources_context(self.parts_common("../"));
+        let p = self.page("Sources", description, "sources/", "website");
+        if !self.sources_parts {
+            let _big = self.one_big_page.lock();
+            let ctx = Own::of(SourcesCtx { sources: sources.items });
+            return self.render_one("sources.html", "sources/", "../", p, ctx, Vec::new());
+        }
+        let hash = fingerprint::of(&SourcesCtx { sources: &sources.keys });
+        let context = move |fill: &mut Fill| -> Result<Context, Diagnostic> {
+            Ok(Context::from_serialize(SourcesCtx { sources: fill(&sources)? }).unwrap_or_default())
+        };
+        self.render_big("sources.html", "sources/", "../", p, Big { hash, context: Box::new(context) })
+    }
+
+    /// Every page's job. Given their lists as data (a theme written before parts), the
+    /// front page and the sources page have the largest template contexts of a build
+    /// (hundreds of megabytes at 20,000 claims): one at a time, the other core rendering
+    /// ordinary pages meanwhile. Made of parts, their contexts hold markers, and they are
+    /// made side by side.
+    fn jobs(&self) -> Vec<Job<'_>> {
+        let config = &self.site.config;
+        let mut jobs: Vec<Job<'_>> = vec![
+            Box::new(|| self.front_page()),
+            Box::new(|| {
+                let mut p = self.page("Page not found", config.description.clone(), "404.html", "website");
+                p.canonical = None;
+                // Served at any depth: only an absolute base can make its links work.
+                let root = config.base_url.clone().unwrap_or_default();
+                self.render_one("404.html", "", &root, p, Own::of(NoCtx {}), Vec::new())
+            }),
+            Box::new(|| self.sources_page()),
+            Box::new(|| {
+                let description = format!("Corrections to the fact-checks of “{}”, and how we correct.", config.title);
+                let p = self.page("Corrections", description, "corrections/", "website");
+                let ctx = Own::of(self.shared.corrections_context());
+                self.render_one("corrections.html", "corrections/", "../", p, ctx, Vec::new())
+            }),
+        ];
+        for (i, article) in self.site.articles.iter().enumerate() {
+            jobs.push(Box::new(move || {
+                let dir = format!("articles/{}/", article.slug);
+                let p = self.page(&article.meta.title, self.shared.article_description(i), &dir, "article");
+                let (ctx, body) = self.shared.article_context(i);
+                self.render_one("article.html", &dir, "../../", p, Own::of(ctx), vec![body])
+            }));
+        }
+        for (i, claim) in self.site.claims.claims.iter().enumerate() {
+            jobs.push(Box::new(move || {
+                let dir = format!("claims/{}/", claim.id.value);
+                let c = &self.shared.claims[i];
+                let p = self.page(&claim.claim, format!("{}: {}", c.verdict.label, claim.finding), &dir, "article");
+                let (ctx, lazy) = self.shared.claim_page_context(i);
+                self.render_one("claim.html", &dir, "../../", p, Own::of(ctx), lazy)
+            }));
+        }
+        jobs
+    }
+
+    /// Runs the pages' jobs side by side, handing each page to the sink.
+    fn pages(&self, jobs: &[Job<'_>]) {
+        jobs.par_iter().for_each(|job| {
+            if self.sink_failed.load(Relaxed) {
+                return;
+            }
+            match job() {
+                Ok(Done::Made(page, fingerprint)) => self.give(page, Some(fingerprint)),
+                Ok(Done::Reused(path)) => {
+                    self.reused.fetch_add(1, Relaxed);
+                    self.taken(path);
+                }
+                Ok(Done::Given(path)) => self.taken(path),
+                Ok(Done::NoTemplates) => {}
+                Ok(Done::SinkFailed(d)) => self.fail(d),
+                Err(d) => {
+                    if let Ok(mut ds) = self.diags.lock() {
+                        ds.push(d);
+                    }
+                }
+            }
+        })
+    }
+
+    /// The feed and the export, made from the config, the claims file and the articles
+    /// (the marks are found from these): one key for both. They are made side by side
+    /// with the pages: the export is mostly writing (77 MB at 10,000 articles), which the
+    /// pages' work can overlap.
+    fn whole_site(&self) {
+        let site_key = export::key(self.site);
+        let (shared, parts, sink) = (&self.shared, self.kept_parts, self.sink);
+        self.whole_file(FEED, fingerprint::of(&(FEED, site_key)), &|key| put_feed(shared, parts, sink, key));
+        self.whole_file(CLAIMS_JSON, site_key, &|key| put_claims_json(shared, parts, sink, key));
+    }
+
+    /// A file made from the whole site, unless the sink keeps it from inputs with this
+    /// key. A theme's static file of the same name wins, as for the other generated files
+    /// (no page can have these names).
+    fn whole_file(&self, path: &str, key: u64, put: &dyn Fn(u64) -> Result<(), Diagnostic>) {
+        if self.is_static(path) || self.sink_failed.load(Relaxed) {
+            return;
+        }
+        let made = match self.sink.reuse(path, key) {
+            Ok(true) => Ok(()),
+            Ok(false) => put(key),
+            Err(d) => Err(d),
+        };
+        match made {
+            Ok(()) => self.taken(path.to_string()),
+            Err(d) => self.fail(d),
+        }
+    }
+
+    fn is_static(&self, path: &str) -> bool {
+        self.site.theme.statics.iter().any(|(p, _)| p == path)
+    }
+
+    /// The sink took the file at `path`.
+    fn taken(&self, path: String) {
+        if let Ok(mut p) = self.paths.lock() {
+            p.push(path);
+        }
+    }
+
+    /// The sink failed: its first error is reported, and no more pages are made.
+    fn fail(&self, d: Diagnostic) {
+        if !self.sink_failed.swap(true, Relaxed)
+            && let Ok(mut ds) = self.diags.lock()
+        {
+            ds.push(d);
+        }
+    }
+
+    fn give(&self, page: Page, fingerprint: Option<u64>) {
+        let path = page.path.clone();
+        match self.sink.put(page, fingerprint) {
+            Ok(()) => self.taken(path),
+            Err(d) => self.fail(d),
+        }
+    }
+
+    /// A file that the sink may have already, made from the same inputs.
+    fn unless_kept(&self, path: &str, fingerprint: u64, make: &dyn Fn() -> String) {
+        if self.sink_failed.load(Relaxed) {
+            return;
+        }
+        match self.sink.reuse(path, fingerprint) {
+            Ok(true) => self.taken(path.to_string()),
+            Ok(false) => self.give(Page { path: path.into(), bytes: make().into_bytes() }, Some(fingerprint)),
+            Err(d) => self.fail(d),
+        }
+    }
+
+    /// The errors so far, in a stable order (jobs finish in any order), if any.
+    fn failed(&self) -> Option<Vec<Diagnostic>> {
+        let mut ds = self.diags.lock().map(|d| d.clone()).unwrap_or_default();
+        ds.sort_by_key(|d| (d.line_col(), d.message.clone()));
+        (!ds.is_empty()).then_some(ds)
+    }
+
+    /// After the pages: the files made from the list of them (the sitemap), the theme's
+    /// static files and the code stylesheet; then what the render made.
+    fn finish(self) -> Result<Made, Vec<Diagnostic>> {
+        if let Some(Err(ds)) = self.tera.get() {
+            return Err(ds.clone());
+        }
+        if let Some(ds) = self.failed() {
+            return Err(ds);
+        }
+        let config = &self.site.config;
+        let rendered: HashSet<String> = self.paths.lock().map(|p| p.iter().cloned().collect()).unwrap_or_default();
+        // The first of two with the same name wins: a page over a static file, a theme's
+        // static file over a generated one.
+        let mut extra: Vec<Page> = Vec::new();
+        for (path, bytes) in &self.site.theme.statics {
+            extra.push(Page { path: path.clone(), bytes: bytes.clone() });
+        }
+        if config.base_url.is_some() {
+            extra.push(Page { path: "robots.txt".into(), bytes: feed::robots(self.site).into_bytes() });
+            let mut all: Vec<&str> = rendered
+                .iter()
+                .map(String::as_str)
+                .chain(extra.iter().map(|p| p.path.as_str()))
+                .chain([FEED, HIGHLIGHT_CSS, CLAIMS_JSON])
+                .collect();
+            all.sort_unstable();
+            all.dedup();
+            let sitemap = feed::sitemap(self.site, &all);
+            extra.push(Page { path: "sitemap.xml".into(), bytes: sitemap.into_bytes() });
+        }
+        let mut seen = rendered;
+        extra.retain(|p| seen.insert(p.path.clone()));
+        // The code stylesheet depends on nothing but the program, which the build record
+        // names: a constant fingerprint lets a rebuild skip making it (syntect's themes
+        // take a few milliseconds to load).
+        if seen.insert(HIGHLIGHT_CSS.to_string()) {
+            self.unless_kept(HIGHLIGHT_CSS, hash_of(HIGHLIGHT_CSS), &highlight::stylesheet);
+        }
+        for page in extra {
+            self.give(page, None);
+        }
+        if let Some(ds) = self.failed() {
+            return Err(ds);
+        }
+        let paths = self.paths.into_inner().unwrap_or_default();
+        let pages = paths.iter().filter(|p| p.ends_with(".html")).count();
+        let shared = &self.shared;
+        let flags =
+            shared.appearance_marks.keys().filter(|(c, _)| shared.verdict(&self.site.claims.claims[*c]).flag).count();
+        Ok(Made { files: paths.len(), pages, flags, reused: self.reused.into_inner() })
+    }
+}
+
+/// Where a page's template puts it.
+fn path_of(template: &str, dir: &str) -> String {
+    if template == "404.html" { "404.html".to_string() } else { format!("{dir}index.html") }
+}
+
+impl<'a> Shared<'a> {
+    fn new(site: &'a Site, marks: &'a Marks, highlighter: &'a Highlighter) -> Self {
+        let mut appearance_marks = HashMap::new();
+        for (ai, list) in marks.iter().enumerate() {
+            for m in list {
+                if let Target::Appearance { claim, index } = m.target {
+                    appearance_marks.insert((claim, index), (ai, m));
+                }
+            }
+        }
+        let mut discrepancies_of: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, d) in site.claims.discrepancies.iter().enumerate() {
+            for c in &d.claims {
+                let list = discrepancies_of.entry(c.as_str()).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        let mut shared = Shared {
+            site,
+            marks,
+            appearance_marks,
+            article_refs: Vec::new(),
+            claims: Vec::new(),
+            claim_refs: Vec::new(),
+            discrepancies_of,
+            highlighter,
+        };
+        shared.article_refs =
+            site.articles.par_iter().enumerate().map(|(i, a)| Arc::new(Keyed::new(shared.article_ref(i, a)))).collect();
+        let claims: Vec<(Keyed<ClaimCtx<'a>>, u64)> = (0..site.claims.claims.len())
+            .into_par_iter()
+            .map(|i| {
+                let c = Keyed::new(shared.claim_ctx(i));
+                let r = fingerprint::of(&ClaimRef::of(&c));
+                (c, r)
+            })
+            .collect();
+        (shared.claims, shared.claim_refs) = claims.into_iter().unzip();
+        shared
+    }
+
+    fn verdict(&self, claim: &Claim) -> &'a Verdict {
+        let config: &'a Config = &self.site.config;
+        // Validation guarantees the verdict exists; fall back to the first step rather
+        // than panic if a caller skipped it.
+        config.verdict(&claim.verdict.value).unwrap_or(&config.verdicts[0])
+    }
+
+    fn canonical(&self, path: &str) -> Option<String> {
+        self.site.config.base_url.as_ref().map(|b| format!("{b}{path}"))
+    }
+
+    /// `text` as HTML, converted when a template first asks for it.
+    fn md_lazy(&self, text: &'a str) -> Md<'a> {
+        Md { text, html: OnceLock::new(), highlighter: self.highlighter }
+    }
+
+    /// A claim as a list shows it.
+    fn claim_ref(&self, i: usize) -> Keyed<ClaimRef<'_>> {
+        Keyed { key: self.claim_refs[i], value: ClaimRef::of(&self.claims[i]) }
+    }
+
+    /// Each claim's key, in the claims file's order: what the claim's pages and list items
+    /// are made from, which `claims.json` and the feed key their entries by.
+    fn claim_keys(&self) -> Vec<u64> {
+        self.claims.iter().map(|c| c.key).collect()
+    }
+
+    fn md(&self, text: &str) -> String {
+        markup::markdown_to_html(text, self.highlighter)
+    }
+
+    fn article_ref(&self, i: usize, a: &'a Article) -> ArticleRef<'a> {
+        let claims = &self.site.claims.claims;
+        let (mut checked, mut flags, mut artifacts) = (0, 0, 0);
+        for m in &self.marks[i] {
+            match m.target {
+                Target::Appearance { claim, .. } => {
+                    checked += 1;
+                    flags += usize::from(self.verdict(&claims[claim]).flag);
+                }
+                Target::Artifact(_) => artifacts += 1,
+            }
+        }
+        ArticleRef {
+            slug: &a.slug,
+            title: &a.meta.title,
+            outlet: a.meta.outlet.as_deref(),
+            author: a.meta.author.as_deref(),
+            published: a.meta.published.map(DateCtx::from),
+            retrieved: a.meta.retrieved.map(DateCtx::from),
+            url: a.meta.url.as_deref(),
+            note: a.meta.note.as_deref(),
+            format: a.format,
+            href: format!("articles/{}/index.html", a.slug),
+            checked,
+            flags,
+            artifacts,
+        }
+    }
+
+    fn article_description(&self, i: usize) -> String {
+        let r = &self.article_refs[i];
+        let outlet = r.outlet.unwrap_or("outlet not stated");
+        format!("“{}” ({outlet}): {} claims checked, {} flagged.", r.title, r.checked, r.flags)
+    }
+
+    fn claim_ctx(&self, ci: usize) -> ClaimCtx<'a> {
+        let site = self.site;
+        let claim: &'a Claim = &site.claims.claims[ci];
+        let appearances = claim
+            .appearances
+            .iter()
+            .enumerate()
+            .filter_map(|(ai, q)| {
+                let (article, mark) = self.appearance_marks.get(&(ci, ai))?;
+                let mark_id = appearance_id(claim, ai);
+                Some(AppearanceCtx {
+                    article: self.article_refs[*article].clone(),
+                    href: format!("articles/{}/index.html#{mark_id}", site.articles[*article].slug),
+                    mark_id,
+                    before: &mark.before,
+                    exact: &mark.exact,
+                    after: &mark.after,
+                    note: q.note.as_deref(),
+                })
+            })
+            .collect();
+        let discrepancies = self
+            .discrepancies_of
+            .get(claim.id.as_str())
+            .map(|list| list.iter().map(|&i| &site.claims.discrepancies[i]).collect::<Vec<_>>())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|d| DiscrepancyRef { id: &d.id.value, title: &d.title, href: format!("index.html#{}", d.id.value) })
+            .collect();
+        // In file order, so that the position breaks ties of date as the file does.
+        let mut corrections: Vec<(usize, CorrectionCtx, Date)> = site
+            .claims
+            .corrections_of(&claim.id.value)
+            .enumerate()
+            .map(|(n, c)| (n, CorrectionCtx { date: c.date.into(), text_html: self.md(&c.text) }, c.date))
+            .collect();
+        corrections.sort_by_key(|c| std::cmp::Reverse((c.2, c.0)));
+        ClaimCtx {
+            id: &claim.id.value,
+            claim: &claim.claim,
+            verdict: self.verdict(claim),
+            finding: &claim.finding,
+            explanation_html: self.md_lazy(&claim.explanation),
+            checked: claim.checked.into(),
+            updated: site.claims.updated(claim).into(),
+            topic: &claim.topic,
+            href: format!("claims/{}/index.html", claim.id.value),
+            sources: claim
+                .sources
+                .iter()
+                .map(|s| SourceCtx {
+                    title: &s.title,
+                    described: s.described,
+                    publisher: s.publisher.as_deref(),
+                    url: &s.url.value,
+                    date: s.date.map(DateCtx::from),
+                })
+                .collect(),
+            appearances,
+            discrepancies,
+            corrections: corrections.into_iter().map(|(_, c, _)| c).collect(),
+        }
+    }
+
+    /// The claim page's own extras: the edit link; and, made only if the page is rendered,
+    /// its JSON-LD and its entry of the claims file, highlighted.
+    fn claim_page_context(&self, ci: usize) -> (ClaimPageCtx<'a, '_>, Vec<Lazy<'a>>) {
+        let site = self.site;
+        let claim = &site.claims.claims[ci];
+        let file = &site.claims_file;
+        let entry = &file.text[claim.span.clone()];
+        let (first, _) = file.line_col(claim.span.start);
+        let (last, _) = file.line_col(claim.span.end.saturating_sub(1).max(claim.span.start));
+        let highlighter = self.highlighter;
+        let recorded_html = move || {
+            highlighter
+                .highlight("toml", &format!("{entry}\n"))
+                .unwrap_or_else(|| format!("<code>{}</code>", escape(entry)))
+        };
+        let edit_url = site
+            .config
+            .repo_url
+            .as_ref()
+            .map(|repo| format!("{}/blob/HEAD/{CLAIMS_FILE}#L{first}-L{last}", repo.trim_end_matches('/')));
+        let ctx = ClaimPageCtx {
+            claim: &self.claims[ci],
+            recorded_lines: format!("{CLAIMS_FILE}, lines {first}–{last}"),
+            edit_url,
+        };
+        let inputs = jsonld::inputs(site, ci, &self.appearance_marks);
+        let jsonld =
+            Lazy { name: "jsonld", key: fingerprint::of(&inputs), make: Box::new(move || jsonld::review(&inputs)) };
+        (ctx, vec![Lazy { name: "recorded_html", key: hash_of(entry), make: Box::new(recorded_html) }, jsonld])
+    }
+
+    /// The front page: its own fields, and its lists with each item's fingerprint
+    /// (`common` covers the templates and the page's root).
+    fn index_context(&self, common: u64) -> (Option<String>, IndexLists<'a, '_>, Vec<EventCtx<'a>>, CountsCtx) {
+        let site = self.site;
+        let claims = &site.claims;
+        let by_id: HashMap<&str, usize> = claims.claims.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
+        let discrepancies: Vec<DiscrepancyCtx<'_, '_>> = claims
+            .discrepancies
+            .iter()
+            .map(|d| DiscrepancyCtx {
+                id: &d.id.value,
+                title: &d.title,
+                resolution_html: self.md(&d.resolution),
+                sides: d.claims.iter().filter_map(|c| by_id.get(c.as_str())).map(|&i| &self.claims[i]).collect(),
+            })
+            .collect();
+
+        let verdict_index: HashMap<&str, usize> =
+            site.config.verdicts.iter().enumerate().map(|(i, v)| (v.key.as_str(), i)).collect();
+        let scorecard: Vec<ScoreRow<'_>> = self
+            .marks
+            .iter()
+            .enumerate()
+            .map(|(ai, list)| {
+                let mut counts = vec![0; site.config.verdicts.len()];
+                let mut artifacts = 0;
+                for m in list {
+                    match m.target {
+                        Target::Appearance { claim, .. } => {
+                            if let Some(&v) = verdict_index.get(claims.claims[claim].verdict.as_str()) {
+                                counts[v] += 1;
+                            }
+                        }
+                        Target::Artifact(_) => artifacts += 1,
+                    }
+                }
+                ScoreRow { article: self.article_refs[ai].clone(), counts, artifacts }
+            })
+            .collect();
+
+        // Topics in the order they first appear, each with its claims in file order.
+        let mut topics: Vec<(&str, Vec<Keyed<ClaimRef<'_>>>)> = Vec::new();
+        let mut topic_of: HashMap<&str, usize> = HashMap::new();
+        for (i, c) in claims.claims.iter().enumerate() {
+            let t = *topic_of.entry(c.topic.as_str()).or_insert_with(|| {
+                topics.push((&c.topic, Vec::new()));
+                topics.len() - 1
+            });
+            topics[t].1.push(self.claim_ref(i));
+        }
+
+        let mut timeline: Vec<EventCtx<'_>> = claims
+            .events
+            .iter()
+            .map(|e| EventCtx { date: e.date.into(), title: &e.title, source: e.source.as_deref() })
+            .collect();
+        timeline.sort_by(|a, b| a.date.iso.cmp(&b.date.iso));
+
+        let flagged = self.appearance_marks.keys().filter(|(c, _)| self.verdict(&claims.claims[*c]).flag).count();
+        let lists = IndexLists {
+            discrepancies: Parts::new("parts/discrepancy.html", "d", discrepancies, common),
+            scorecard: Parts::new("parts/score-row.html", "row", scorecard, common),
+            articles: Parts::new("parts/article-item.html", "a", self.article_refs.iter().collect(), common),
+            topics: topics
+                .into_iter()
+                .map(|(name, list)| (name, Parts::new("parts/claim-item.html", "c", list, common)))
+                .collect(),
+        };
+        let counts = CountsCtx {
+            articles: site.articles.len(),
+            claims: claims.claims.len(),
+            appearances: self.appearance_marks.len(),
+            flags: flagged,
+            discrepancies: claims.discrepancies.len(),
+            artifacts: claims.artifacts.len(),
+            corrections: claims.corrections.len(),
+        };
+        (site.lead.as_deref().map(|l| self.md(l)), lists, timeline, counts)
+    }
+
+    /// The sources page's list, each source with the claims that cite it, newest first.
+    fn sources_context(&self, common: u64) -> Parts<SourceListCtx<'a, '_>> {
+        let mut sources: Vec<SourceListCtx<'_, '_>> = Vec::new();
+        let mut by_url: HashMap<&str, usize> = HashMap::new();
+        for (i, claim) in self.site.claims.claims.iter().enumerate() {
+            for s in &claim.sources {
+                match by_url.get(s.url.as_str()) {
+                    Some(&x) => {
+                        let x = &mut sources[x];
+                        if x.claims.last().is_none_or(|c| c.value.id != claim.id.value) {
+                            x.claims.push(self.claim_ref(i));
+                        }
+                    }
+                    None => {
+                        by_url.insert(s.url.as_str(), sources.len());
+                        sources.push(SourceListCtx {
+                            title: &s.title,
+                            described: s.described,
+                            publisher: s.publisher.as_deref(),
+                            url: &s.url.value,
+                            date: s.date.map(DateCtx::from),
+                            claims: vec![self.claim_ref(i)],
+                        });
+                    }
+                }
+            }
+        }
+        // Newest first, then by title: a reader scans for the primary documents by date.
+        sources.sort_by(|a, b| {
+            let key = |s: &SourceListCtx<'_, '_>| s.date.as_ref().map(|d| d.iso.clone());
+            key(b).cmp(&key(a)).then_with(|| a.title.cmp(b.title)).then_with(|| a.url.cmp(b.url))
+        });
+        Parts::new("parts/source.html", "s", sources, common)
+    }
+
+    fn corrections_context(&self) -> CorrectionsCtx<'_> {
+        let claims = &self.site.claims;
+        let index: HashMap<&str, usize> = claims.claims.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
+        let mut list: Vec<(Date, usize, CorrectionListCtx<'_>)> = claims
+            .corrections
+            .iter()
+            .enumerate()
+            .filter_map(|(n, c)| {
+                let i = *index.get(c.claim.as_str())?;
+                Some((
+                    c.date,
+                    n,
+                    CorrectionListCtx { date: c.date.into(), text_html: self.md(&c.text), claim: self.claim_ref(i) },
+                ))
+            })
+            .collect();
+        list.sort_by_key(|c| std::cmp::Reverse((c.0, c.1)));
+        CorrectionsCtx {
+            corrections: list.into_iter().map(|(_, _, c)| c).collect(),
+            policy_html: self.md(&self.site.config.corrections_policy),
+        }
+    }
+
+    /// The article page's context, and its body with the passages marked (made lazily).
+    fn article_context(&self, i: usize) -> (ArticlePageCtx<'a, '_>, Lazy<'a>) {
+        let site = self.site;
+        let article = &site.articles[i];
+        let root = "../../";
+        let mut highlights = Vec::new();
+        let mut flags = Vec::new();
+        let mut accurate = Vec::new();
+        let mut artifacts = Vec::new();
+        for m in &self.marks[i] {
+            match m.target {
+                Target::Appearance { claim: ci, index } => {
+                    let claim = &site.claims.claims[ci];
+                    let verdict = self.verdict(claim);
+                    let id = appearance_id(claim, index);
+                    let class = format!("claim v-{} {}", verdict.key, if verdict.flag { "flag" } else { "quiet" });
+                    highlights.push(Highlight {
+                        start: m.range.start,
+                        end: m.range.end,
+                        open: format!("<mark class=\"{class}\" id=\"{id}\">"),
+                        reopen: format!("<mark class=\"{class}\">"),
+                        close: "</mark>".into(),
+                        after: format!(
+                            "<a class=\"note v-{key}\" href=\"{root}claims/{cid}/index.html\"><span class=\"note-label\">{label}</span> <span class=\"note-text\">{finding}</span></a>",
+                            key = verdict.key,
+                            cid = escape(&claim.id.value),
+                            label = escape(&verdict.label),
+                            finding = escape(&claim.finding),
+                        ),
+                    });
+                    let flag = FlagCtx { mark_id: id, claim: self.claim_ref(ci), exact: &m.exact };
+                    if verdict.flag { flags.push(flag) } else { accurate.push(flag) }
+                }
+                Target::Artifact(n) => {
+                    let artifact = &site.claims.artifacts[n];
+                    let id = artifact_id(n);
+                    highlights.push(Highlight {
+                        start: m.range.start,
+                        end: m.range.end,
+                        open: format!("<mark class=\"artifact\" id=\"{id}\">"),
+                        reopen: "<mark class=\"artifact\">".into(),
+                        close: "</mark>".into(),
+                        after: format!(
+                            "<span class=\"note artifact-note\"><span class=\"note-label\">Not the author’s text</span> <span class=\"note-text\">{}</span></span>",
+                            escape(&artifact.reason)
+                        ),
+                    });
+                    artifacts.push(ArtifactCtx { mark_id: id, reason: &artifact.reason, exact: &m.exact });
+                }
+            }
+        }
+        let ctx = ArticlePageCtx { article: &self.article_refs[i], flags, accurate, artifacts };
+        // The body is a function of the file's text (the markup is parsed from it) and of
+        // the marks.
+        let key = hash_of((article.hash, article.format, &highlights));
+        let body =
+            Lazy { name: "body_html", key, make: Box::new(move || markup::write_html(article.markup(), &highlights)) };
+        (ctx, body)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_of_pieces_is_made_a_run_at_a_time_and_stops_at_an_item_that_fails() {
+        let texts: Vec<String> = (0..3000).map(|i| format!("<{i}>")).collect();
+        let segs = |texts: &[String]| -> Vec<Seg<'static>> {
+            let mut segs = vec![Seg::Text(b"[")];
+            segs.extend((0..texts.len()).map(|i| Seg::Item { key: i as u64, bytes: None }));
+            segs.push(Seg::Text(b"]"));
+            segs
+        };
+        let sink = Collect(Mutex::new(Vec::new()));
+        let make = |i: usize| Ok(Html::from(texts[i - 1].as_str()));
+        put_pieces(&sink, "a.json", 1, segs(&texts), &make).unwrap();
+        let pages = sink.0.into_inner().unwrap();
+        assert_eq!(String::from_utf8(pages[0].bytes.clone()).unwrap(), format!("[{}]", texts.concat()));
+
+        let sink = Collect(Mutex::new(Vec::new()));
+        let made = std::sync::atomic::AtomicUsize::new(0);
+        let failing = |i: usize| {
+            made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if i == 1500 { Err(Diagnostic::error("internal", "item 1500")) } else { Ok(Html::from("x")) }
+        };
+        let err = put_pieces(&sink, "a.json", 1, segs(&texts), &failing).unwrap_err();
+        assert_eq!(err.message, "item 1500", "the item's own error, not the writer's");
+        assert!(sink.0.into_inner().unwrap().is_empty(), "nothing is put");
+        assert!(made.into_inner() < 3000, "the runs after the failing one are not made");
+    }
+
+    #[test]
+    fn a_frame_splits_at_each_marker_once_in_any_order() {
+        let frame = format!("<ul>{}\n{}</ul>", marker(7, 1), marker(7, 0));
+        let (pieces, last) = split(&frame, 7, 2).expect("splits");
+        assert_eq!(pieces, [("<ul>", 1), ("\n", 0)]);
+        assert_eq!(last, "</ul>");
+        assert!(split(&frame, 7, 3).is_none(), "an item missing");
+        assert!(split(&format!("{frame}{}", marker(7, 1)), 7, 2).is_none(), "an item twice");
+        assert!(split(&frame, 8, 2).is_none(), "another page's markers");
+        let escaped = frame.replace('<', "&lt;");
+        assert!(split(&escaped, 7, 2).is_none(), "escaped markers");
+        assert!(split(&format!("{}x", marker(7, 0).replace("-->", "")), 7, 1).is_none(), "cut short");
+    }
+}

@@ -1,0 +1,183 @@
+//! Stage 2, validate: the claims file's references, checked against the site.
+//!
+//! Ids must be unique and usable in URLs, every verdict must be on the scale, every quote
+//! must name an article that exists, every discrepancy must name claims that exist. Found
+//! problems come with the nearest valid name, since most of them are typos.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::model::config::is_slug;
+use crate::model::diag::Diagnostic;
+use crate::model::tomlfile::{Sp, nearest, quoted_list};
+use crate::stages::load::Site;
+
+/// Checks the site's cross-references. Errors stop the build; warnings do not.
+pub fn validate(site: &Site) -> Vec<Diagnostic> {
+    let claims = &site.claims;
+    let mut diags = Vec::new();
+    check_ids(&mut diags, &site.claims_file, "claim", claims.claims.iter().map(|c| &c.id));
+    check_ids(&mut diags, &site.claims_file, "discrepancy", claims.discrepancies.iter().map(|d| &d.id));
+    check_claims(&mut diags, site);
+    check_discrepancies(&mut diags, site);
+    check_corrections(&mut diags, site);
+    check_untouched(&mut diags, site);
+    diags
+}
+
+/// Each claim's verdict is on the scale, and its appearances and the artifacts name
+/// articles that exist; a claim that appears nowhere is a warning.
+fn check_claims(diags: &mut Vec<Diagnostic>, site: &Site) {
+    let file = &site.claims_file;
+    let slugs: Vec<&str> = site.articles.iter().map(|a| a.slug.as_str()).collect();
+    let slug_set: HashSet<&str> = slugs.iter().copied().collect();
+    let verdicts: Vec<&str> = site.config.verdicts.iter().map(|v| v.key.as_str()).collect();
+    for claim in &site.claims.claims {
+        if !verdicts.contains(&claim.verdict.as_str()) {
+            let mut d = Diagnostic::error("unknown-verdict", format!("unknown verdict `{}`", claim.verdict.value)).at(
+                file,
+                claim.verdict.span.clone(),
+                "not on the verdict scale",
+            );
+            if let Some(best) = nearest(&claim.verdict.value, verdicts.iter().copied()) {
+                d = d.note(format!("did you mean `{best}`?"));
+            }
+            diags.push(d.help(format!("use one of: {}", quoted_list(&verdicts))));
+        }
+        for q in &claim.appearances {
+            check_article(diags, site, &slugs, &slug_set, &q.article);
+        }
+        if claim.appearances.is_empty() {
+            diags.push(
+                Diagnostic::warning("no-appearance", format!("claim `{}` appears in no article", claim.id.value))
+                    .at(file, claim.id.span.clone(), "no [[claim.appearance]]")
+                    .help("add a [[claim.appearance]] with the article and the exact quote"),
+            );
+        }
+    }
+    for artifact in &site.claims.artifacts {
+        check_article(diags, site, &slugs, &slug_set, &artifact.quote.article);
+    }
+}
+
+/// A discrepancy names at least one claim, and only claims that exist.
+fn check_discrepancies(diags: &mut Vec<Diagnostic>, site: &Site) {
+    let file = &site.claims_file;
+    let claim_set: HashSet<&str> = site.claims.claims.iter().map(|c| c.id.as_str()).collect();
+    for disc in &site.claims.discrepancies {
+        if disc.claims.is_empty() {
+            diags.push(
+                Diagnostic::error("empty-discrepancy", format!("discrepancy `{}` names no claims", disc.id.value))
+                    .at(file, disc.span.clone(), "no claims")
+                    .help("list the ids of the claims that disagree: claims = [\"a\", \"b\"]"),
+            );
+        }
+        for id in disc.claims.iter().filter(|id| !claim_set.contains(id.as_str())) {
+            diags.push(unknown_claim(site, "discrepancy", id));
+        }
+    }
+}
+
+/// A correction names a claim that exists, and is not dated before it was checked.
+fn check_corrections(diags: &mut Vec<Diagnostic>, site: &Site) {
+    for correction in &site.claims.corrections {
+        match site.claims.claims.iter().find(|c| c.id.value == correction.claim.value) {
+            None => diags.push(unknown_claim(site, "correction", &correction.claim)),
+            Some(claim) if correction.date < claim.checked => diags.push(
+                Diagnostic::warning(
+                    "correction-before-check",
+                    format!("correction of `{}` is dated before the claim was checked", claim.id.value),
+                )
+                .at(&site.claims_file, correction.claim.span.clone(), format!("checked {}", claim.checked))
+                .help("check the correction's date, or update the claim's `checked` date"),
+            ),
+            Some(_) => {}
+        }
+    }
+}
+
+/// `what` (a discrepancy, a correction) names `id`, which no claim has.
+fn unknown_claim(site: &Site, what: &str, id: &Sp<String>) -> Diagnostic {
+    let d = Diagnostic::error("unknown-claim", format!("{what} names unknown claim `{}`", id.value)).at(
+        &site.claims_file,
+        id.span.clone(),
+        "no claim has this id",
+    );
+    match nearest(&id.value, site.claims.claims.iter().map(|c| c.id.as_str())) {
+        Some(best) => d.help(format!("did you mean `{best}`?")),
+        None => d.help("use the `id` of a [[claim]] in this file"),
+    }
+}
+
+/// An article no claim quotes is a warning (unless there are no claims yet).
+fn check_untouched(diags: &mut Vec<Diagnostic>, site: &Site) {
+    let claims = &site.claims;
+    if claims.claims.is_empty() {
+        return;
+    }
+    let touched: HashSet<&str> = claims
+        .claims
+        .iter()
+        .flat_map(|c| c.appearances.iter().map(|q| q.article.as_str()))
+        .chain(claims.artifacts.iter().map(|a| a.quote.article.as_str()))
+        .collect();
+    for article in site.articles.iter().filter(|a| !touched.contains(a.slug.as_str())) {
+        diags.push(
+            Diagnostic::warning("untouched-article", format!("no claim quotes article `{}`", article.slug))
+                .in_file(&crate::model::diag::SourceFile::new(article.name.as_str(), ""))
+                .help("record what this article claims in content/claims.toml, or remove the article"),
+        );
+    }
+}
+
+fn check_ids<'a>(
+    diags: &mut Vec<Diagnostic>,
+    file: &crate::model::diag::SourceFile,
+    what: &str,
+    ids: impl Iterator<Item = &'a Sp<String>>,
+) {
+    let mut seen: HashMap<&str, &Sp<String>> = HashMap::new();
+    for id in ids {
+        if !is_slug(&id.value) {
+            diags.push(
+                Diagnostic::error("bad-id", format!("{what} id `{}` cannot be used in a web address", id.value))
+                    .at(file, id.span.clone(), "invalid id")
+                    .help(format!(
+                        "use only a-z, 0-9 and -, e.g. `{}`",
+                        crate::model::article::suggest_slug(&id.value)
+                    )),
+            );
+        }
+        if let Some(first) = seen.get(id.as_str()) {
+            diags.push(
+                Diagnostic::error("duplicate-id", format!("{what} id `{}` is used twice", id.value))
+                    .at(file, id.span.clone(), "used again here")
+                    .also(first.span.clone(), "first used here")
+                    .help(format!("give each {what} its own id")),
+            );
+        } else {
+            seen.insert(id.as_str(), id);
+        }
+    }
+}
+
+fn check_article(
+    diags: &mut Vec<Diagnostic>,
+    site: &Site,
+    slugs: &[&str],
+    slug_set: &HashSet<&str>,
+    article: &Sp<String>,
+) {
+    if slug_set.contains(article.as_str()) || site.broken.contains(&article.value) {
+        return;
+    }
+    let mut d = Diagnostic::error("unknown-article", format!("no article `{}`", article.value)).at(
+        &site.claims_file,
+        article.span.clone(),
+        "no such article",
+    );
+    d = match nearest(&article.value, slugs.iter().copied()) {
+        Some(best) => d.help(format!("did you mean `{best}`?")),
+        None => d.help(format!("articles are named by their file in content/articles/: {}", quoted_list(slugs))),
+    };
+    diags.push(d);
+}

@@ -1,0 +1,44 @@
+//! The tables whose values the stages define: how each is kept. The front matter is
+//! encoded by its own module (`stages/load/fronts.rs`); the parsed articles and the large
+//! pages' items are kept in memory only (`serve`), where they save parsing and rendering
+//! again, and are never written.
+
+use super::{Keep, Table};
+use crate::stages::load::{Articles, fronts};
+use crate::stages::render::parts;
+
+impl Keep for fronts::Kept {
+    const TABLE: Table = Table::Fronts;
+
+    fn encode(&self) -> Option<Vec<u8>> {
+        Some(fronts::format(self))
+    }
+
+    fn decode(body: &[u8]) -> Option<Self> {
+        Some(fronts::parse(body))
+    }
+}
+
+impl Keep for Articles {
+    const TABLE: crate::store::Table = Table::Articles;
+
+    fn encode(&self) -> Option<Vec<u8>> {
+        None
+    }
+
+    fn decode(_: &[u8]) -> Option<Self> {
+        None
+    }
+}
+
+impl Keep for parts::Store {
+    const TABLE: crate::store::Table = Table::Items;
+
+    fn encode(&self) -> Option<Vec<u8>> {
+        None
+    }
+
+    fn decode(_: &[u8]) -> Option<Self> {
+        None
+    }
+}

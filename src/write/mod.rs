@@ -1,0 +1,591 @@
+//! Stage 5, write: put the pages on disk, all or nothing, touching only what changed.
+//!
+//! The site is written into a twin folder beside the output (`.output.twin`), which is then
+//! exchanged with the output in one atomic step. A reader, or a crash, sees either the
+//! whole old site or the whole new one, and a failed build never touches the output.
+//!
+//! The twin is kept: after the exchange it holds the previous site, and the next build
+//! brings it up to date by writing only the files whose bytes differ and deleting those
+//! that are gone. On a disk where creating and deleting files is what costs (see
+//! `docs/performance.md`), a rebuild after a small edit writes a handful of files instead
+//! of the whole tree. The twin is compared by content, never trusted blindly, so an
+//! interrupted update or a hand edit is repaired by the next build.
+
+pub mod record;
+pub mod tree;
+
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::model::file_id::FileId;
+use crate::model::page::Page;
+use crate::model::page::{self, Runs};
+use crate::store::Store;
+use record::Entry;
+
+/// What writing did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    /// Files written with new bytes.
+    pub written: usize,
+    /// Files whose bytes were already right.
+    pub reused: usize,
+    /// Files of the previous site that the new one does not have.
+    pub removed: usize,
+    /// Whether the site was written into the output file by file, because the twin could
+    /// not be swapped with it (see [`Twin::finish`]).
+    pub in_place: bool,
+}
+
+/// The hidden siblings that earlier versions kept beside an output named `name`
+/// (`.output.twin`, `.output.record`…), before the cache folder held them.
+const OLD_SIBLINGS: [&str; 10] =
+    ["twin", "record", "fronts", "marks", "pieces", "layouts", "tree", "parts", "old", "swap"];
+
+/// Removes what earlier versions kept beside `output`: the cache folder holds it now, and
+/// nothing is to be left beside an output folder that lives elsewhere.
+pub fn forget_siblings(output: &Path) {
+    let name = output.file_name().map_or_else(|| "output".into(), |n| n.to_string_lossy().to_string());
+    for what in OLD_SIBLINGS {
+        let old = output.with_file_name(format!(".{name}.{what}"));
+        match fs::symlink_metadata(&old) {
+            Ok(m) if m.is_dir() => drop(fs::remove_dir_all(&old)),
+            Ok(_) => drop(fs::remove_file(&old)),
+            Err(_) => {}
+        }
+    }
+}
+
+/// Writes `pages` as the new content of `output`, atomically, staged in `store`.
+pub fn write(output: &Path, store: &Store, pages: &[Page]) -> io::Result<Written> {
+    let twin = Twin::open(output, store)?;
+    pages.par_iter().try_for_each(|p| twin.put(p, None))?;
+    twin.finish()
+}
+
+/// The next site, being written file by file into the output's twin, then swapped in.
+/// Pages can be put from many threads as they are rendered, so that a large site is
+/// never held in memory whole. Dropping a `Twin` without [`Twin::finish`] leaves the
+/// output untouched.
+pub struct Twin {
+    output: PathBuf,
+    dir: PathBuf,
+    store: Store,
+    /// Files put so far, relative to the twin.
+    kept: Mutex<HashSet<PathBuf>>,
+    written: AtomicUsize,
+    reused: AtomicUsize,
+    /// What the output's pages were rendered from, by the last build that wrote it.
+    prior: HashMap<String, Entry>,
+    /// The same for the pages of the next site, as they are put.
+    next: Mutex<Vec<(String, Entry)>>,
+}
+
+impl Twin {
+    /// Prepares the twin of `output` in `store`: the previous site, or a hard-linked copy
+    /// of the output, or an empty folder.
+    pub fn open(output: &Path, store: &Store) -> io::Result<Twin> {
+        if let Ok(meta) = fs::symlink_metadata(output)
+            && !meta.is_dir()
+        {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                format!("{} exists and is not a directory", output.display()),
+            ));
+        }
+        if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent)?;
+        }
+        store.bind(output)?;
+        let dir = store.twin();
+        match fs::symlink_metadata(&dir) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => {
+                fs::remove_file(&dir)?;
+                seed(output, &dir)?;
+            }
+            Err(_) => seed(output, &dir)?,
+        }
+        Ok(Twin {
+            output: output.to_path_buf(),
+            dir,
+            store: store.clone(),
+            kept: Mutex::new(HashSet::new()),
+            written: AtomicUsize::new(0),
+            reused: AtomicUsize::new(0),
+            prior: record::read(store),
+            next: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Puts one file into the next site, writing it only if its bytes changed.
+    /// `fingerprint`, when given, is a hash of everything the file was made from: it is
+    /// recorded, so that the next build can [`Twin::reuse`] the file without making it.
+    pub fn put(&self, page: &Page, fingerprint: Option<u64>) -> io::Result<()> {
+        let rel = safe_relative(&page.path)?;
+        if put_one(&self.dir, &rel, &page.bytes)? {
+            self.written.fetch_add(1, Ordering::Relaxed);
+        } else {
+            self.reused.fetch_add(1, Ordering::Relaxed);
+        }
+        if let Some(fingerprint) = fingerprint {
+            self.remember(&page.path, &rel, fingerprint)?;
+        }
+        self.keep(rel)
+    }
+
+    /// Puts the file the last build made for `path` into the next site, if it was made from
+    /// inputs with this `fingerprint` and is still that very file. Returns whether it did;
+    /// if not, the caller makes the file and puts it.
+    ///
+    /// The twin usually holds that file already: a link made by an earlier build, when the
+    /// page last changed. Then there is nothing to do, and the output is not even looked
+    /// at, since the twin's copy is what the swap puts in place. Otherwise the output's copy
+    /// is hard-linked, not copied: files are always replaced, never written into, so the
+    /// output cannot change through the link.
+    pub fn reuse(&self, path: &str, fingerprint: u64) -> io::Result<bool> {
+        let Some(entry) = self.prior.get(path).filter(|e| e.fingerprint == fingerprint && e.file.usable()) else {
+            return Ok(false);
+        };
+        let rel = safe_relative(path)?;
+        let target = self.dir.join(&rel);
+        let mut file = entry.file;
+        if FileId::of(&target) != Some(entry.file) {
+            let from = self.output.join(&rel);
+            if FileId::of(&from) != Some(entry.file) {
+                return Ok(false);
+            }
+            if let Some(parent) = target.parent() {
+                make_dir(&self.dir, parent)?;
+            }
+            if fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
+                fs::remove_dir_all(&target)?;
+            }
+            let tmp = beside(&target);
+            let _ = fs::remove_file(&tmp);
+            if fs::hard_link(&from, &tmp).is_err() {
+                fs::copy(&from, &tmp)?;
+                file = FileId::of(&tmp).ok_or_else(|| io::Error::other("a copied file vanished"))?;
+            }
+            fs::rename(&tmp, &target)?;
+        }
+        self.reused.fetch_add(1, Ordering::Relaxed);
+        self.next.lock().map_err(|_| poisoned())?.push((path.to_string(), Entry { fingerprint, file }));
+        self.keep(rel)?;
+        Ok(true)
+    }
+
+    /// Puts one file made of pieces (see [`crate::model::page`]), written as the pieces come,
+    /// so that a large file is never held whole. `fingerprint` is recorded as for
+    /// [`Twin::put`].
+    pub fn put_runs(&self, path: &str, fingerprint: Option<u64>, runs: &dyn Runs) -> io::Result<()> {
+        let rel = safe_relative(path)?;
+        let target = self.dir.join(&rel);
+        if let Some(parent) = target.parent() {
+            make_dir(&self.dir, parent)?;
+        }
+        if fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
+            fs::remove_dir_all(&target)?;
+        }
+        // Written beside and renamed over: the twin's copy may be a link into the output.
+        let tmp = beside(&target);
+        let mut out = io::BufWriter::with_capacity(1 << 20, fs::File::create(&tmp)?);
+        page::write_to(runs, &mut out)?;
+        out.into_inner().map_err(io::IntoInnerError::into_error)?;
+        fs::rename(&tmp, &target)?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        if let Some(fingerprint) = fingerprint {
+            self.remember(path, &rel, fingerprint)?;
+        }
+        self.keep(rel)
+    }
+
+    fn remember(&self, path: &str, rel: &Path, fingerprint: u64) -> io::Result<()> {
+        // The file keeps its inode, size and time when the twin becomes the output.
+        if let Some(file) = FileId::of(&self.dir.join(rel)) {
+            self.next.lock().map_err(|_| poisoned())?.push((path.to_string(), Entry { fingerprint, file }));
+        }
+        Ok(())
+    }
+
+    fn keep(&self, rel: PathBuf) -> io::Result<()> {
+        self.kept.lock().map_err(|_| poisoned())?.insert(rel);
+        Ok(())
+    }
+
+    /// Removes what the new site does not have, exchanges the twin with the output, and
+    /// records what the new output's pages were made from.
+    pub fn finish(self) -> io::Result<Written> {
+        let kept = self.kept.into_inner().map_err(|_| poisoned())?;
+        let (mut trees, names) = rayon::join(|| tree::read(&self.store), || tree::names(&kept));
+        let root = tree::root_of(&self.dir);
+        let known = trees.iter().position(|t| Some(t.root) == root).map(|i| trees.swap_remove(i));
+        let whole = |rel: &Path| prune_in(&self.dir, rel, &kept);
+        let pruned =
+            known.zip(names.as_ref()).and_then(|(t, names)| tree::prune_known(&self.dir, &kept, names, &t, &whole));
+        let removed = match pruned {
+            Some(removed) => removed?,
+            None => prune(&self.dir, &kept)?,
+        };
+        // The output's record stays: its tree is the next build's twin.
+        let output_root = tree::root_of(&self.output);
+        trees.retain(|t| Some(t.root) == output_root);
+        trees.extend(names.and_then(|names| tree::Tree::of(&self.dir, names)));
+        let in_place = match swap(&self.dir, &self.output, &self.store) {
+            Ok(()) => false,
+            Err(e) if unswappable(&e) => {
+                self.written.fetch_add(mirror(&self.dir, &self.output, &kept)?, Ordering::Relaxed);
+                true
+            }
+            Err(e) => return Err(e),
+        };
+        // The site is in place. What follows are caches, side by side: one that cannot be
+        // written only costs the next build the work it saves (and a stale one is caught
+        // by the file identities).
+        let next = self.next.into_inner().map_err(|_| poisoned())?;
+        let store = &self.store;
+        let _ = rayon::join(|| tree::write(store, &trees), || record::write(store, &next));
+        Ok(Written { written: self.written.into_inner(), reused: self.reused.into_inner(), removed, in_place })
+    }
+}
+
+fn poisoned() -> io::Error {
+    io::Error::other("a writer thread panicked")
+}
+
+/// A temporary name beside `target`, in the same folder.
+fn beside(target: &Path) -> PathBuf {
+    target.with_file_name(format!(
+        ".{}.tmp",
+        target.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default()
+    ))
+}
+
+/// A new twin: hard links to the output's files where there is an output (cheap, and the
+/// next step replaces files rather than writing into them, so the output is never
+/// changed through a link), else an empty folder.
+fn seed(output: &Path, twin: &Path) -> io::Result<()> {
+    fs::create_dir(twin)?;
+    if !output.is_dir() {
+        return Ok(());
+    }
+    for entry in WalkDir::new(output).min_depth(1) {
+        let entry = entry.map_err(io::Error::other)?;
+        let rel = entry.path().strip_prefix(output).map_err(io::Error::other)?;
+        let to = twin.join(rel);
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&to)?;
+        } else if entry.file_type().is_file() && fs::hard_link(entry.path(), &to).is_err() {
+            fs::copy(entry.path(), &to)?;
+        }
+    }
+    Ok(())
+}
+
+/// Removes from `dir` every file not in `kept` (and anything else in the way), then the
+/// folders that leaves empty. Returns how many files went.
+fn prune(dir: &Path, kept: &HashSet<PathBuf>) -> io::Result<usize> {
+    prune_in(dir, Path::new(""), kept).map(|(removed, _)| removed)
+}
+
+/// Prunes the folder `rel` of `root`, its subfolders side by side (a site of 30,000 pages
+/// has 30,000 folders, and one thread walking them was a tenth of a rebuild). Returns how
+/// many files went, and whether the folder still holds anything.
+fn prune_in(root: &Path, rel: &Path, kept: &HashSet<PathBuf>) -> io::Result<(usize, bool)> {
+    let entries = fs::read_dir(root.join(rel))?.collect::<io::Result<Vec<fs::DirEntry>>>()?;
+    let each = entries
+        .par_iter()
+        .map(|entry| {
+            let rel = rel.join(entry.file_name());
+            // Not followed: a link is removed like a file unless the site has that name.
+            if entry.file_type()?.is_dir() {
+                let (removed, full) = prune_in(root, &rel, kept)?;
+                Ok((removed, full || fs::remove_dir(entry.path()).is_err()))
+            } else if kept.contains(&rel) {
+                Ok((0, true))
+            } else {
+                fs::remove_file(entry.path())?;
+                Ok((1, false))
+            }
+        })
+        .collect::<io::Result<Vec<(usize, bool)>>>()?;
+    Ok((each.iter().map(|e| e.0).sum(), each.iter().any(|e| e.1)))
+}
+
+/// Writes one file of the twin unless it already holds these bytes. Returns whether it
+/// wrote.
+fn put_one(dir: &Path, rel: &Path, bytes: &[u8]) -> io::Result<bool> {
+    let target = dir.join(rel);
+    if same_bytes(&target, bytes) {
+        return Ok(false);
+    }
+    if let Some(parent) = target.parent() {
+        make_dir(dir, parent)?;
+    }
+    if fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
+        fs::remove_dir_all(&target)?;
+    }
+    // Write beside, then rename over: the old file may be a hard link into the output,
+    // which must not change.
+    let tmp = beside(&target);
+    fs::write(&tmp, bytes)?;
+    fs::rename(&tmp, &target)?;
+    Ok(true)
+}
+
+/// Creates `path` (inside `root`) as a folder, replacing a file that stands in the way.
+fn make_dir(root: &Path, path: &Path) -> io::Result<()> {
+    match fs::create_dir_all(path) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            // A file where a folder should be: remove the blocking file, then retry.
+            let mut p = path.to_path_buf();
+            while p.starts_with(root) && p != root {
+                if fs::symlink_metadata(&p).is_ok_and(|m| !m.is_dir()) {
+                    fs::remove_file(&p)?;
+                    return fs::create_dir_all(path);
+                }
+                if !p.pop() {
+                    break;
+                }
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Page paths come from slugs and ids that validation restricted, but the writer is the
+/// last line of defence against writing outside the output.
+fn safe_relative(path: &str) -> io::Result<PathBuf> {
+    let ok = !path.is_empty()
+        && !path.starts_with('/')
+        && !path.contains('\\')
+        && path.split('/').all(|seg| !seg.is_empty() && seg != "." && seg != ".." && !seg.contains('\0'));
+    if ok {
+        Ok(PathBuf::from(path))
+    } else {
+        Err(io::Error::new(io::ErrorKind::InvalidInput, format!("refusing to write outside the output: {path:?}")))
+    }
+}
+
+/// Whether the file at `path` holds `bytes`, read a block at a time (a site's largest
+/// files are tens of megabytes: never read one whole just to compare it).
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {
+            let Ok(mut file) = fs::File::open(path) else { return false };
+            let mut block = vec![0u8; (1 << 16).min(bytes.len().max(1))];
+            let mut at = 0;
+            while at < bytes.len() {
+                let want = block.len().min(bytes.len() - at);
+                if io::Read::read_exact(&mut file, &mut block[..want]).is_err() || block[..want] != bytes[at..at + want]
+                {
+                    return false;
+                }
+                at += want;
+            }
+            io::Read::read(&mut file, &mut [0u8; 1]).is_ok_and(|n| n == 0)
+        }
+        _ => false,
+    }
+}
+
+/// Puts `twin` in the place of `output`, and the old output in the place of the twin. On
+/// Linux both exist at every instant and the exchange is one atomic step; elsewhere there
+/// is a short window between renames.
+fn swap(twin: &Path, output: &Path, store: &Store) -> io::Result<()> {
+    if !output.exists() {
+        return fs::rename(twin, output);
+    }
+    #[cfg(target_os = "linux")]
+    {
+        if exchange(twin, output).is_ok() {
+            return Ok(());
+        }
+    }
+    let old = store.dir().join("old");
+    if old.exists() {
+        fs::remove_dir_all(&old)?;
+    }
+    fs::rename(output, &old)?;
+    if let Err(e) = fs::rename(twin, output) {
+        let _ = fs::rename(&old, output);
+        return Err(e);
+    }
+    fs::rename(&old, twin)
+}
+
+/// Whether `e` says that the twin and the output cannot trade places at all: they are on
+/// two file systems, the output is a mount point (a container's volume), or its folder
+/// may not be changed. Then the site is written in place instead.
+fn unswappable(e: &io::Error) -> bool {
+    matches!(e.kind(), io::ErrorKind::CrossesDevices | io::ErrorKind::ResourceBusy | io::ErrorKind::PermissionDenied)
+        || e.raw_os_error() == Some(18) // EXDEV, on platforms whose kind is not mapped
+}
+
+/// Writes the files of `twin` named in `kept` into `output`, each one atomically (copied
+/// beside its place, then renamed over it), and removes what the twin lacks. Only files
+/// that differ from the twin's copy in size or modification time (which the copy takes
+/// from the twin's) are written. Returns how many were. A reader may meet a mix of old
+/// and new pages while this runs, never a page cut short.
+fn mirror(twin: &Path, output: &Path, kept: &HashSet<PathBuf>) -> io::Result<usize> {
+    fs::create_dir_all(output)?;
+    let written = AtomicUsize::new(0);
+    kept.par_iter().try_for_each(|rel| {
+        let (from, to) = (twin.join(rel), output.join(rel));
+        let theirs = fs::metadata(&from)?;
+        let ours = fs::symlink_metadata(&to).ok();
+        if ours.is_some_and(|o| o.is_file() && o.len() == theirs.len() && o.modified().ok() == theirs.modified().ok()) {
+            return Ok(());
+        }
+        if let Some(parent) = to.parent() {
+            make_dir(output, parent)?;
+        }
+        if fs::symlink_metadata(&to).is_ok_and(|m| m.is_dir()) {
+            fs::remove_dir_all(&to)?;
+        }
+        let tmp = beside(&to);
+        fs::copy(&from, &tmp)?;
+        fs::File::options().write(true).open(&tmp)?.set_modified(theirs.modified()?)?;
+        fs::rename(&tmp, &to)?;
+        written.fetch_add(1, Ordering::Relaxed);
+        Ok::<(), io::Error>(())
+    })?;
+    prune(output, kept)?;
+    Ok(written.into_inner())
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both pointers are valid NUL-terminated strings for the duration of the call.
+    let rc = unsafe { libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE) };
+    if rc == 0 { Ok(()) } else { Err(io::Error::last_os_error()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::page::Seg;
+
+    fn page(path: &str, text: &str) -> Page {
+        Page { path: path.into(), bytes: text.as_bytes().to_vec() }
+    }
+
+    /// The cache folder of the tests' outputs: beside them, as any folder may be.
+    fn store_of(out: &Path) -> Store {
+        Store::at(out.with_file_name("cache"))
+    }
+
+    fn read(p: &Path) -> String {
+        fs::read_to_string(p).unwrap()
+    }
+
+    #[test]
+    fn writes_only_what_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        let w = write(&out, &store_of(&out), &[page("index.html", "a"), page("x/index.html", "b")]).unwrap();
+        assert_eq!(w, Written { written: 2, reused: 0, removed: 0, in_place: false });
+        let w = write(&out, &store_of(&out), &[page("index.html", "a"), page("x/index.html", "c")]).unwrap();
+        assert_eq!(w, Written { written: 1, reused: 1, removed: 0, in_place: false });
+        assert_eq!(read(&out.join("x/index.html")), "c");
+        // The twin now holds the previous site, and the next build updates it.
+        assert_eq!(read(&store_of(&out).twin().join("x/index.html")), "b");
+        let w = write(&out, &store_of(&out), &[page("index.html", "a"), page("x/index.html", "c")]).unwrap();
+        assert_eq!(w.written, 1, "the twin had the old x/index.html");
+        // Files the new site lacks are gone, folders too.
+        let w = write(&out, &store_of(&out), &[page("index.html", "a")]).unwrap();
+        assert_eq!(w.removed, 1);
+        assert!(!out.join("x").exists());
+    }
+
+    #[test]
+    fn a_hand_edited_twin_is_repaired_and_the_output_never_changes_through_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        fs::create_dir_all(&out).unwrap();
+        fs::write(out.join("index.html"), "old").unwrap();
+        // No twin yet: it is seeded with hard links to the output.
+        write(&out, &store_of(&out), &[page("index.html", "new")]).unwrap();
+        assert_eq!(read(&out.join("index.html")), "new");
+        assert_eq!(read(&store_of(&out).twin().join("index.html")), "old");
+        fs::write(store_of(&out).twin().join("index.html"), "new").unwrap(); // same bytes by accident
+        fs::write(store_of(&out).twin().join("stray.html"), "x").unwrap();
+        write(&out, &store_of(&out), &[page("index.html", "newer")]).unwrap();
+        assert_eq!(read(&out.join("index.html")), "newer");
+        assert!(!out.join("stray.html").exists());
+        assert_eq!(read(&store_of(&out).twin().join("index.html")), "new");
+    }
+
+    #[test]
+    fn a_file_of_runs_is_written_whole_and_recorded() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        let twin = Twin::open(&out, &store_of(&out)).unwrap();
+        let segs = vec![Seg::Text(b"["), Seg::Item { key: 1, bytes: Some(b"a") }, Seg::Text(b"]")];
+        twin.put_runs("data/list.json", Some(7), &segs).unwrap();
+        twin.finish().unwrap();
+        assert_eq!(read(&out.join("data/list.json")), "[a]");
+        let twin = Twin::open(&out, &store_of(&out)).unwrap();
+        assert!(twin.reuse("data/list.json", 7).unwrap(), "recorded under its fingerprint");
+        let missing = vec![Seg::Item { key: 2, bytes: None }];
+        assert!(twin.put_runs("data/list.json", None, &missing).is_err(), "an item not made");
+        drop(twin);
+        assert_eq!(read(&out.join("data/list.json")), "[a]", "a failed build leaves the output as it was");
+    }
+
+    #[test]
+    fn refuses_paths_that_leave_the_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        write(&out, &store_of(&out), &[page("index.html", "old")]).unwrap();
+        for bad in ["../evil", "/etc/x", "a/../../b", "", "a//b"] {
+            assert!(write(&out, &store_of(&out), &[page(bad, "x")]).is_err(), "{bad}");
+        }
+        assert_eq!(read(&out.join("index.html")), "old");
+        assert!(!dir.path().join("evil").exists());
+    }
+
+    #[test]
+    fn pruning_empties_only_the_folders_it_emptied() {
+        let dir = tempfile::tempdir().unwrap();
+        let twin = dir.path().join("twin");
+        for (path, text) in [("a/b/c/index.html", "x"), ("a/b/keep.html", "y"), ("d/e/index.html", "z"), ("f/g/h", "w")]
+        {
+            fs::create_dir_all(twin.join(path).parent().unwrap()).unwrap();
+            fs::write(twin.join(path), text).unwrap();
+        }
+        fs::create_dir_all(twin.join("empty/nested")).unwrap();
+        let kept: HashSet<PathBuf> = ["a/b/keep.html", "f/g/h"].into_iter().map(PathBuf::from).collect();
+        assert_eq!(prune(&twin, &kept).unwrap(), 2);
+        let mut left: Vec<String> = WalkDir::new(&twin)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| e.unwrap().path().strip_prefix(&twin).unwrap().to_string_lossy().replace('\\', "/"))
+            .collect();
+        left.sort();
+        assert_eq!(left, ["a", "a/b", "a/b/keep.html", "f", "f/g", "f/g/h"]);
+    }
+
+    #[test]
+    fn files_and_folders_can_trade_places() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        write(&out, &store_of(&out), &[page("a", "file")]).unwrap();
+        write(&out, &store_of(&out), &[page("a/index.html", "in a folder")]).unwrap();
+        assert_eq!(read(&out.join("a/index.html")), "in a folder");
+        write(&out, &store_of(&out), &[page("a", "file again")]).unwrap();
+        assert_eq!(read(&out.join("a")), "file again");
+    }
+}
