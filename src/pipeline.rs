@@ -12,9 +12,10 @@ use crate::model::config::normalize_base_url;
 use crate::model::diag::{Diagnostic, Report};
 use crate::model::highlight::Highlighter;
 use crate::model::page::Runs;
+use crate::model::page::{Counts, Page};
 use crate::stages::anchor;
 use crate::stages::load;
-use crate::stages::render::{self, Rendered};
+use crate::stages::render;
 use crate::stages::validate;
 use crate::store::{Store, Table};
 use crate::suggest::{self, Suggestion};
@@ -51,30 +52,14 @@ impl Options {
 /// What a successful build did.
 #[derive(Debug, Clone)]
 pub struct Summary {
-    /// Files in the output.
-    pub files: usize,
-    /// Of which HTML pages.
-    pub pages: usize,
-    /// Files written with new bytes (0 on a dry run).
-    pub written: usize,
-    /// Pages not rendered at all, because the last build made them from the same inputs.
-    pub reused: usize,
-    /// Articles read.
-    pub articles: usize,
-    /// Claims checked.
-    pub claims: usize,
-    /// Flagged passages.
-    pub flags: usize,
+    /// What it read and made.
+    pub counts: Counts,
     /// Where the site went.
     pub output: PathBuf,
     /// Wall time of the whole build.
     pub elapsed: Duration,
     /// Wall time of each stage.
     pub timings: Vec<(&'static str, Duration)>,
-    /// Whether the output was written in place, file by file, rather than swapped in at
-    /// once: its twin in the cache folder could not trade places with it (another file
-    /// system, a mount point, a folder that may not change).
-    pub in_place: bool,
 }
 
 /// The result of a build: every diagnostic, and a summary when it succeeded.
@@ -102,32 +87,13 @@ fn failed(report: Report) -> Outcome {
     Outcome { report, summary: None, suggestions: Vec::new() }
 }
 
-/// How many files a run made.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Counts {
-    /// Files in the output.
-    pub files: usize,
-    /// Of which HTML pages.
-    pub pages: usize,
-    /// Files written with new bytes (0 unless written).
-    pub written: usize,
-    /// Pages taken from the last build without rendering.
-    pub reused: usize,
-    /// Whether the output was written in place, file by file (see [`Summary::in_place`]).
-    pub in_place: bool,
-}
-
-/// What the stages produce: the pages (unless they were streamed to disk), and what they
-/// were made from.
+/// What the stages produce: the pages (unless they were streamed to a sink or to disk),
+/// and what was read and made.
 pub struct Made {
-    /// The rendered output files (none when they were written as rendered).
-    pub rendered: Rendered,
-    /// How many files, pages and writes.
+    /// The output files, sorted by path (none when they were handed over as rendered).
+    pub pages: Vec<Page>,
+    /// How many articles, claims, flags, files, pages and writes.
     pub counts: Counts,
-    /// Articles read.
-    pub articles: usize,
-    /// Claims checked.
-    pub claims: usize,
     /// How long each stage took, in order.
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -225,19 +191,19 @@ fn make_inner(
     }
     let Anchored { marks, keep, known, .. } = anchored;
     let mut c = Checked { site, marks, highlighter, report, laps, store: store.clone() };
-    let items = store.take::<crate::stages::render::parts::Store>();
+    let items = store.take::<crate::stages::render::parts::KeptItems>();
     let made = match out {
         Out::Folder(output) => write_out(&mut c, output, store, items.as_ref()),
         Out::Sink(sink) => render_to(&mut c, items.as_ref(), sink),
         Out::Pages => in_memory(&mut c, opts.check_links),
     };
-    let Some((rendered, counts)) = made else { return (c.report, None) };
+    let Some((pages, counts)) = made else { return (c.report, None) };
     if let Some(items) = items {
         items.save();
         store.keep(items, true);
     }
     keep_marks(store, &mut c.marks, keep, known);
-    c.made(rendered, counts)
+    c.made(pages, counts)
 }
 
 /// The load stage: the site, read with what `store` kept, which is then brought up to
@@ -333,15 +299,15 @@ struct Checked {
 
 impl Checked {
     /// The run's end: its report, and what it made.
-    fn made(self, rendered: Rendered, counts: Counts) -> (Report, Option<Made>) {
+    fn made(self, pages: Vec<Page>, counts: Counts) -> (Report, Option<Made>) {
         let (articles, claims) = (self.site.articles.len(), self.site.claims.claims.len());
-        let made = Made { rendered, counts, articles, claims, timings: self.laps.timings };
+        let made = Made { pages, counts: Counts { articles, claims, ..counts }, timings: self.laps.timings };
         drop_aside((self.site, self.marks));
         (self.report, Some(made))
     }
 
     /// Fails the run with `diags` (and any late error).
-    fn fail(&mut self, diags: Vec<Diagnostic>) -> Option<(Rendered, Counts)> {
+    fn fail(&mut self, diags: Vec<Diagnostic>) -> Option<(Vec<Page>, Counts)> {
         self.report.extend(diags);
         self.report.extend(late_errors(&self.site, &self.store));
         None
@@ -354,8 +320,8 @@ fn write_out(
     c: &mut Checked,
     output: &Path,
     store: &Store,
-    items: Option<&crate::stages::render::parts::Store>,
-) -> Option<(Rendered, Counts)> {
+    items: Option<&crate::stages::render::parts::KeptItems>,
+) -> Option<(Vec<Page>, Counts)> {
     let write_error = |e: std::io::Error| {
         Diagnostic::error("io-write", format!("cannot write the site to {}: {e}", output.display()))
             .help("check free space and permissions; the previous output was left as it was")
@@ -381,44 +347,39 @@ fn write_out(
     write::forget_siblings(output);
     c.laps.lap("write");
     let counts = Counts {
-        files: made.files,
-        pages: made.pages,
         written: written.written,
-        reused: made.reused,
+        unchanged: written.unchanged,
+        removed: written.removed,
         in_place: written.in_place,
+        ..made
     };
-    Some((Rendered { pages: Vec::new(), flags: made.flags }, counts))
+    Some((Vec::new(), counts))
 }
 
 /// The render stage into memory (`check`, tests): every page returned, and every link
 /// checked when asked.
-fn in_memory(c: &mut Checked, check_links: bool) -> Option<(Rendered, Counts)> {
-    let rendered = match render::render(&c.site, &c.marks, &c.highlighter) {
+fn in_memory(c: &mut Checked, check_links: bool) -> Option<(Vec<Page>, Counts)> {
+    let (pages, made) = match render::render(&c.site, &c.marks, &c.highlighter) {
         Ok(r) => r,
         Err(ds) => return c.fail(ds),
     };
     c.laps.lap("render");
     if check_links {
-        c.report.extend(crate::stages::links::check(&c.site, &rendered.pages));
+        c.report.extend(crate::stages::links::check(&c.site, &pages));
     }
     c.report.extend(late_errors(&c.site, &c.store));
     if c.report.has_errors() {
         return None;
     }
-    let counts = Counts {
-        files: rendered.pages.len(),
-        pages: rendered.pages.iter().filter(|p| p.path.ends_with(".html")).count(),
-        ..Counts::default()
-    };
-    Some((rendered, counts))
+    Some((pages, made))
 }
 
 /// The render stage of [`make_in`]: pages to the sink, the items kept in `items`.
 fn render_to(
     c: &mut Checked,
-    items: Option<&crate::stages::render::parts::Store>,
+    items: Option<&crate::stages::render::parts::KeptItems>,
     sink: &dyn render::Sink,
-) -> Option<(Rendered, Counts)> {
+) -> Option<(Vec<Page>, Counts)> {
     let made = render::render_to(&c.site, &c.marks, &c.highlighter, items, sink);
     c.report.extend(late_errors(&c.site, &c.store));
     let made = match made {
@@ -427,8 +388,7 @@ fn render_to(
         Err(ds) => return c.fail(ds),
     };
     c.laps.lap("render");
-    let counts = Counts { files: made.files, pages: made.pages, reused: made.reused, ..Counts::default() };
-    Some((Rendered { pages: Vec::new(), flags: made.flags }, counts))
+    Some((Vec::new(), made))
 }
 
 /// The errors met reading article files after loading (see [`crate::model::article::Late`]).
@@ -485,14 +445,17 @@ impl render::Sink for ToTwin<'_> {
         self.twin.reuse(path, fingerprint).map_err(self.error)
     }
 
-    fn put_runs(&self, path: &str, fingerprint: Option<u64>, runs: &dyn Runs) -> Result<(), Diagnostic> {
-        self.twin.put_runs(path, fingerprint, runs).map_err(self.error)
+    fn kept_items(&self, path: &str) -> Result<std::collections::HashSet<u64>, Diagnostic> {
+        self.twin.kept_items(path).map_err(self.error)
+    }
+
+    fn put_spliced(&self, path: &str, fingerprint: Option<u64>, runs: &dyn Runs) -> Result<(), Diagnostic> {
+        self.twin.put_spliced(path, fingerprint, runs).map_err(self.error)
     }
 }
 
 /// Builds the site.
 pub fn build(opts: &Options) -> Outcome {
-    let start = Instant::now();
     let output = opts.output.clone().unwrap_or_else(|| opts.root.join("output"));
     if let Err(d) = check_output(&opts.root, &output) {
         let mut report = Report::default();
@@ -514,29 +477,19 @@ pub fn build(opts: &Options) -> Outcome {
             return failed(report);
         }
     };
+    // Timed from here: a wait for another build is not this build's time.
+    let start = Instant::now();
     let mut suggestions = Vec::new();
     let (store, out) = match opts.dry_run {
         true => (Store::in_memory(), Out::Pages),
         false => (store, Out::Folder(&output)),
     };
     let (mut report, made) = make_inner(opts, &store, &mut suggestions, out);
-    let Some(Made { rendered, counts, articles, claims, timings }) = made else {
+    let Some(Made { counts, timings, .. }) = made else {
         return Outcome { suggestions, ..failed(report) };
     };
     report.sort();
-    let summary = Summary {
-        files: counts.files,
-        pages: counts.pages,
-        written: counts.written,
-        reused: counts.reused,
-        articles,
-        claims,
-        flags: rendered.flags,
-        output,
-        elapsed: start.elapsed(),
-        timings,
-        in_place: counts.in_place,
-    };
+    let summary = Summary { counts, output, elapsed: start.elapsed(), timings };
     Outcome { report, summary: Some(summary), suggestions }
 }
 
@@ -565,11 +518,14 @@ pub fn check_cache(root: &Path, output: &Path, cache: &Path) -> Result<(), Diagn
         Err(Diagnostic::error("usage", format!("refusing {} as the cache folder: {why}", cache.display()))
             .help("choose a folder of its own, such as the default `.briefing/` in the site's root"))
     };
+    if root.starts_with(&cache_abs) {
+        return refuse("it holds the site");
+    }
     if cache_abs.starts_with(&out) || out.starts_with(&cache_abs) {
         return refuse("the output would be written into it, or it into the output");
     }
-    if root.starts_with(&cache_abs) {
-        return refuse("it holds the site");
+    if std::fs::symlink_metadata(cache).is_ok() && !cache.is_dir() {
+        return refuse("it exists and is not a folder");
     }
     for precious in ["content", "themes", "templates", "static", ".git", "briefing.toml"] {
         if cache_abs.starts_with(root.join(precious)) {

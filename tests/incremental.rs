@@ -8,7 +8,7 @@ use briefing::model::page::Page;
 use briefing::pipeline::{self, Memory, Options};
 
 fn pages(made: Option<pipeline::Made>) -> Vec<Page> {
-    made.expect("the site builds").rendered.pages
+    made.expect("the site builds").pages
 }
 
 /// `serve`'s way: a rebuild into memory with what the last one kept, its pages by path.
@@ -71,7 +71,7 @@ impl briefing::stages::render::Sink for AllInPlace {
         Ok(path != "claims.json")
     }
 
-    fn put_runs(
+    fn put_spliced(
         &self,
         path: &str,
         _: Option<u64>,
@@ -86,7 +86,7 @@ impl briefing::stages::render::Sink for AllInPlace {
 #[test]
 fn a_rebuild_with_kept_marks_and_entries_parses_no_article() {
     use briefing::stages::anchor::{self, Known};
-    use briefing::stages::render::parts::Store;
+    use briefing::stages::render::parts::KeptItems;
     use std::sync::Arc;
 
     let dir = tempfile::tempdir().unwrap();
@@ -102,7 +102,7 @@ fn a_rebuild_with_kept_marks_and_entries_parses_no_article() {
         anchor::anchor_known(&first.articles, &first.claims, &first.claims_file, Some(&Known::default()));
     assert!(diags.is_empty(), "{diags:?}");
     let known = Known(keep.iter().map(|&(key, i)| (key, marks[i].clone())).collect());
-    let store = Store::new();
+    let store = KeptItems::new();
     let sink = AllInPlace(Default::default());
     briefing::stages::render::render_to(&first, &marks, &h, Some(&store), &sink).expect("renders");
     let want = briefing::stages::render::export::claims_json(&first, &marks);

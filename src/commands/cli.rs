@@ -211,10 +211,10 @@ fn print_outcome(outcome: &Outcome, quiet: bool, verb: &str) {
         eprintln!("{}\n", d.render(color));
     }
     let (errors, warnings) = (outcome.report.errors(), outcome.report.warnings());
-    if let Some(s) = outcome.summary.as_ref().filter(|s| s.in_place) {
+    if let Some(s) = outcome.summary.as_ref().filter(|s| s.counts.in_place) {
         // Not a warning: where the output lives is the host's choice, not the content's.
         eprintln!(
-            "note: {} was written in place, one file at a time: it could not trade places with its copy in the cache folder (another file system, a mount point, or a parent folder that may not change), so readers may meet old and new pages side by side while a build writes; a `--cache-dir` on the output's file system makes the swap atomic\n",
+            "note: {} was written in place, one file at a time, not swapped in at once: it could not trade places with its copy in the cache folder (they are on two file systems, the output is a mount point such as a container's volume, or its parent folder may not change), so readers may meet old and new pages side by side while a build writes; for an atomic swap, build into a folder that is not a mount point, on the cache folder's file system (see `--cache-dir`)\n",
             s.output.display()
         );
     }
@@ -224,10 +224,10 @@ fn print_outcome(outcome: &Outcome, quiet: bool, verb: &str) {
             let place = if verb == "built" { format!(" into {}", s.output.display()) } else { String::new() };
             println!(
                 "{verb} {} pages ({} articles, {} claims, {} flags){place} in {} ms{warn}",
-                s.pages,
-                s.articles,
-                s.claims,
-                s.flags,
+                s.counts.pages,
+                s.counts.articles,
+                s.counts.claims,
+                s.counts.flags,
                 s.elapsed.as_millis()
             );
             // For profiling: `BRIEFING_TIMINGS=1 briefing build` prints each stage's time.

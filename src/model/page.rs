@@ -4,14 +4,10 @@
 //! The largest files of a site list everything in it: the front page every claim and
 //! article, the sources page every source, `claims.json` every article's text (77 MB at
 //! 10,000 articles). Such a file is a run of pieces ([`Seg`]): text of its own, and items,
-//! each under a key (a fingerprint of what it is made from, by which `serve` keeps them).
-//! The writer takes the pieces a run at a time ([`Runs`]), so that a fresh build never
-//! holds all of such a file at once.
-//!
-//! Builds once kept what each of these files was made of (`layouts`), and copied the items
-//! an edit did not change from the previous file. At 10,000 articles and 20,000 claims that
-//! saved 7 ms of a 480 ms one-claim edit (1.5%, `bench/tables.sh`): making every item again
-//! in parallel costs about what finding and copying them did. It went, with 300 lines.
+//! each under a key (a fingerprint of what it is made from). An item the writer can copy
+//! from the file it replaces comes without bytes (see `write/splice.rs`); `serve` keeps
+//! items in memory by key. The writer takes the pieces a run at a time ([`Runs`]), so that
+//! a fresh build never holds all of such a file at once.
 
 use std::io::{self, Write};
 
@@ -22,6 +18,34 @@ pub struct Page {
     pub path: String,
     /// What it holds.
     pub bytes: Vec<u8>,
+}
+
+/// What a build made, counted as it goes: the render stage counts what it hands over,
+/// the writer what it wrote, the pipeline the sources; the summary line shows them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Articles read.
+    pub articles: usize,
+    /// Claims checked.
+    pub claims: usize,
+    /// Marked passages with a flagging verdict.
+    pub flags: usize,
+    /// Files in the output.
+    pub files: usize,
+    /// Of which HTML pages.
+    pub pages: usize,
+    /// Pages not rendered at all: the last build made them from the same inputs.
+    pub reused: usize,
+    /// Files written with new bytes (none unless written to disk).
+    pub written: usize,
+    /// Files whose bytes were already right.
+    pub unchanged: usize,
+    /// Files of the previous site that the new one does not have.
+    pub removed: usize,
+    /// Whether the output was written in place, file by file, rather than swapped in at
+    /// once: its twin in the cache folder could not trade places with it (another file
+    /// system, a mount point, a folder that may not change).
+    pub in_place: bool,
 }
 
 /// One piece of a file, in order.

@@ -40,6 +40,8 @@ pub enum Table {
     Marks,
     /// Each output page's fingerprint and file identity (`record.rs`).
     Record,
+    /// What the largest output files are made of (`write/splice.rs`).
+    Layouts,
     /// The folders of the output and of its twin (`tree.rs`).
     Tree,
     /// The parsed articles, by path: in memory only (`load.rs`).
@@ -50,7 +52,8 @@ pub enum Table {
 
 impl Table {
     /// Every table, in the order `docs/architecture.md` lists them.
-    pub const ALL: [Table; 5] = [Table::Fronts, Table::Pieces, Table::Marks, Table::Record, Table::Tree];
+    pub const ALL: [Table; 6] =
+        [Table::Fronts, Table::Pieces, Table::Marks, Table::Record, Table::Layouts, Table::Tree];
 
     /// The table's file name in the cache folder.
     pub fn name(self) -> &'static str {
@@ -59,6 +62,7 @@ impl Table {
             Table::Pieces => "pieces",
             Table::Marks => "marks",
             Table::Record => "record",
+            Table::Layouts => "layouts",
             Table::Tree => "tree",
             Table::Articles => "articles",
             Table::Items => "items",
@@ -75,7 +79,7 @@ impl Table {
 
     /// Whether the table describes the output's files (and so is void for another output).
     fn of_output(self) -> bool {
-        matches!(self, Table::Record | Table::Tree)
+        matches!(self, Table::Record | Table::Layouts | Table::Tree)
     }
 }
 

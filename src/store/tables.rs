@@ -31,7 +31,7 @@ impl Keep for Articles {
     }
 }
 
-impl Keep for parts::Store {
+impl Keep for parts::KeptItems {
     const TABLE: crate::store::Table = Table::Items;
 
     fn encode(&self) -> Option<Vec<u8>> {

@@ -30,21 +30,12 @@ use crate::model::date::Date;
 use crate::model::diag::Diagnostic;
 use crate::model::highlight::{self, Highlighter};
 use crate::model::markup::{self, Highlight, escape};
-use crate::model::page::{self, Page, Runs, Seg};
+use crate::model::page::{self, Counts, Page, Runs, Seg};
 use crate::stages::anchor::{Mark, Marks, Target};
 use crate::stages::load::Site;
 use crate::stages::load::theme;
 use crate::stages::render::fingerprint::Keyed;
-use crate::stages::render::parts::{Html, Store};
-
-/// What the render stage made, and a few counts for the summary line.
-#[derive(Debug, Default)]
-pub struct Rendered {
-    /// Every output file, sorted by path.
-    pub pages: Vec<Page>,
-    /// Marked passages with a flagging verdict.
-    pub flags: usize,
-}
+use crate::stages::render::parts::{Html, KeptItems};
 
 #[derive(Serialize)]
 struct SiteCtx<'a> {
@@ -377,7 +368,7 @@ fn uses_parts(theme: &theme::Theme, page: &str, parts: &[&str]) -> bool {
 }
 
 /// The items of one list of a large page, each rendered on its own with `template`
-/// (given the item as `var`, and `root`) and kept by fingerprint in a [`Store`]: an edit
+/// (given the item as `var`, and `root`) and kept by fingerprint in a [`KeptItems`]: an edit
 /// renders the items it changed, and the page is given the items' HTML.
 struct Parts<T> {
     template: &'static str,
@@ -410,7 +401,7 @@ struct PartsWith<'w> {
     tera: &'w tera::Tera,
     /// The page's root.
     root: &'w str,
-    store: &'w Store,
+    store: &'w KeptItems,
     theme: &'w theme::Theme,
 }
 
@@ -540,14 +531,14 @@ const FEED: &str = "feed.xml";
 
 type Job<'r> = Box<dyn Fn() -> Result<Done, Diagnostic> + Send + Sync + 'r>;
 
-/// Renders every page of the site into memory.
-pub fn render(site: &Site, marks: &Marks, highlighter: &Highlighter) -> Result<Rendered, Vec<Diagnostic>> {
+/// Renders every page of the site into memory: every file, sorted by path, and the counts.
+pub fn render(site: &Site, marks: &Marks, highlighter: &Highlighter) -> Result<(Vec<Page>, Counts), Vec<Diagnostic>> {
     let pages = Collect(Mutex::new(Vec::new()));
     let made = render_to(site, marks, highlighter, None, &pages)?;
     let mut pages =
         pages.0.into_inner().map_err(|_| vec![Diagnostic::error("internal", "a render thread panicked")])?;
     pages.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Rendered { pages, flags: made.flags })
+    Ok((pages, made))
 }
 
 /// Where [`render_to`] hands the files it makes.
@@ -564,9 +555,17 @@ pub trait Sink: Sync {
         Ok(false)
     }
 
-    /// Takes one file made of pieces, a run at a time (see [`crate::model::page`]). By default
+    /// The keys of the items that the sink's copy of `path` holds, if it keeps one from
+    /// an earlier build (see `write/splice.rs`): [`Sink::put_spliced`] takes them from
+    /// it, so they need not be made.
+    fn kept_items(&self, _path: &str) -> Result<HashSet<u64>, Diagnostic> {
+        Ok(HashSet::new())
+    }
+
+    /// Takes one file made of pieces, a run at a time (see [`crate::model::page`]): text,
+    /// and items, whose bytes are given unless [`Sink::kept_items`] named them. By default
     /// the pieces are joined and [`Sink::put`].
-    fn put_runs(&self, path: &str, fingerprint: Option<u64>, runs: &dyn Runs) -> Result<(), Diagnostic> {
+    fn put_spliced(&self, path: &str, fingerprint: Option<u64>, runs: &dyn Runs) -> Result<(), Diagnostic> {
         let bytes = page::concat(runs)
             .ok_or_else(|| Diagnostic::error("internal", format!("an item of {path} was not made")))?;
         self.put(Page { path: path.to_string(), bytes }, fingerprint)
@@ -610,7 +609,7 @@ enum Done {
 /// An entry of a file made from the whole site: from `store` when there is one (`serve`
 /// keeps entries between builds), else made, and let go of once written (a build's own
 /// store would hold all of `claims.json`'s 77 MB at 20,000 claims to its end).
-fn item<E>(store: Option<&Store>, key: u64, make: impl FnOnce() -> Result<String, E>) -> Result<Html, E> {
+fn item<E>(store: Option<&KeptItems>, key: u64, make: impl FnOnce() -> Result<String, E>) -> Result<Html, E> {
     match store {
         Some(store) => store.get_or(key, make),
         None => make().map(Html::from),
@@ -618,7 +617,7 @@ fn item<E>(store: Option<&Store>, key: u64, make: impl FnOnce() -> Result<String
 }
 
 /// `claims.json`, made of the entries the sink does not keep and those it does.
-fn put_claims_json(shared: &Shared, parts: Option<&Store>, sink: &dyn Sink, key: u64) -> Result<(), Diagnostic> {
+fn put_claims_json(shared: &Shared, parts: Option<&KeptItems>, sink: &dyn Sink, key: u64) -> Result<(), Diagnostic> {
     let failed = |e: std::io::Error| Diagnostic::error("internal", format!("cannot make {CLAIMS_JSON}: {e}"));
     let claim_keys = shared.claim_keys();
     let doc = export::Doc::new(shared.site, shared.marks, Some(&claim_keys)).map_err(failed)?;
@@ -637,7 +636,7 @@ fn put_claims_json(shared: &Shared, parts: Option<&Store>, sink: &dyn Sink, key:
 }
 
 /// `feed.xml`, made of the entries the sink does not keep and those it does.
-fn put_feed(shared: &Shared, parts: Option<&Store>, sink: &dyn Sink, key: u64) -> Result<(), Diagnostic> {
+fn put_feed(shared: &Shared, parts: Option<&KeptItems>, sink: &dyn Sink, key: u64) -> Result<(), Diagnostic> {
     let claim_keys = shared.claim_keys();
     let feed = feed::Feed::new(shared.site, Some(&claim_keys));
     let segs = feed
@@ -664,8 +663,8 @@ fn put_pieces(
     segs: Vec<Seg>,
     make: &(dyn Fn(usize) -> Result<Html, Diagnostic> + Sync),
 ) -> Result<(), Diagnostic> {
-    let pieces = Making { segs, make, failed: Mutex::new(None) };
-    let put = sink.put_runs(path, Some(fingerprint), &pieces);
+    let pieces = Making { segs, kept: sink.kept_items(path)?, make, failed: Mutex::new(None) };
+    let put = sink.put_spliced(path, Some(fingerprint), &pieces);
     // An item that could not be made stopped the writing: its error is the one to report.
     match pieces.failed.into_inner().ok().flatten() {
         Some(d) => Err(d),
@@ -676,6 +675,8 @@ fn put_pieces(
 /// The pieces of a file whose items are made as the sink takes them.
 struct Making<'m> {
     segs: Vec<Seg<'m>>,
+    /// Keys of the items the sink keeps: not made.
+    kept: HashSet<u64>,
     make: &'m (dyn Fn(usize) -> Result<Html, Diagnostic> + Sync),
     /// The first item that could not be made.
     failed: Mutex<Option<Diagnostic>>,
@@ -690,7 +691,7 @@ impl Runs for Making<'_> {
                 .par_iter()
                 .enumerate()
                 .map(|(i, seg)| match seg {
-                    Seg::Item { .. } => (self.make)(start + i).map(Some),
+                    Seg::Item { key, .. } if !self.kept.contains(key) => (self.make)(start + i).map(Some),
                     _ => Ok(None),
                 })
                 .collect::<Result<Vec<Option<Html>>, Diagnostic>>();
@@ -723,19 +724,6 @@ fn hash_of(value: impl Hash) -> u64 {
     h.finish()
 }
 
-/// What [`render_to`] made.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Made {
-    /// Files handed to the sink.
-    pub files: usize,
-    /// Of which HTML pages.
-    pub pages: usize,
-    /// Marked passages with a flagging verdict.
-    pub flags: usize,
-    /// Pages the sink already had (see [`Sink::reuse`]), so not rendered.
-    pub reused: usize,
-}
-
 /// Renders every page of the site and hands each file to `sink` as soon as it is made,
 /// from several threads: a build streams pages into the output's twin rather than holding
 /// the whole site in memory. Template errors are all collected; the first error of the
@@ -745,10 +733,10 @@ pub fn render_to(
     site: &Site,
     marks: &Marks,
     highlighter: &Highlighter,
-    parts: Option<&Store>,
+    parts: Option<&KeptItems>,
     sink: &dyn Sink,
-) -> Result<Made, Vec<Diagnostic>> {
-    let local = Store::new();
+) -> Result<Counts, Vec<Diagnostic>> {
+    let local = KeptItems::new();
     let r = Renderer::new(site, marks, highlighter, parts, &local, sink);
     {
         let jobs = r.jobs();
@@ -764,9 +752,9 @@ struct Renderer<'a> {
     highlighter: &'a Highlighter,
     sink: &'a dyn Sink,
     /// The large pages' items: kept by the caller (`serve`), or none.
-    kept_parts: Option<&'a Store>,
+    kept_parts: Option<&'a KeptItems>,
     /// Where items are found and put: the kept store, else this render's own.
-    parts: &'a Store,
+    parts: &'a KeptItems,
     /// Compiled when a page first needs them: a rebuild that reuses every page never does.
     tera: OnceLock<Result<tera::Tera, Vec<Diagnostic>>>,
     site_ctx: SiteCtx<'a>,
@@ -792,8 +780,8 @@ impl<'a> Renderer<'a> {
         site: &'a Site,
         marks: &'a Marks,
         highlighter: &'a Highlighter,
-        kept_parts: Option<&'a Store>,
-        local: &'a Store,
+        kept_parts: Option<&'a KeptItems>,
+        local: &'a KeptItems,
         sink: &'a dyn Sink,
     ) -> Self {
         let templates_hash =
@@ -945,11 +933,19 @@ impl<'a> Renderer<'a> {
             return Ok(done);
         }
         let Some(tera) = self.tera() else { return Ok(Done::NoTemplates) };
+        // The items the sink's copy of the page holds are copied from it, not made.
+        let kept = self.sink.kept_items(&path)?;
         let with = PartsWith { tera, root, store: self.parts, theme: &self.site.theme };
-        let mut items: Vec<(u64, Html)> = Vec::new();
+        let mut items: Vec<(u64, Option<Html>)> = Vec::new();
         let mut fill = |list: &dyn Items| -> Result<Vec<Html>, Diagnostic> {
             let keys = list.keys();
-            let made = (0..keys.len()).into_par_iter().map(|i| list.make(i, &with)).collect::<Result<Vec<_>, _>>()?;
+            let made = (0..keys.len())
+                .into_par_iter()
+                .map(|i| match kept.contains(&keys[i]) {
+                    true => Ok(None),
+                    false => list.make(i, &with).map(Some),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
             let first = items.len();
             items.extend(keys.iter().copied().zip(made));
             Ok((first..items.len()).map(|n| Html::from(marker(fingerprint, n))).collect())
@@ -970,10 +966,10 @@ impl<'a> Renderer<'a> {
         for (text, n) in pieces {
             segs.push(Seg::Text(text.as_bytes()));
             let (key, html) = &items[n];
-            segs.push(Seg::Item { key: *key, bytes: Some(html.as_bytes()) });
+            segs.push(Seg::Item { key: *key, bytes: html.as_deref().map(str::as_bytes) });
         }
         segs.push(Seg::Text(last.as_bytes()));
-        match self.sink.put_runs(&path, Some(fingerprint), &segs) {
+        match self.sink.put_spliced(&path, Some(fingerprint), &segs) {
             Ok(()) => Ok(Done::Given(path)),
             Err(d) => Ok(Done::SinkFailed(d)),
         }
@@ -1188,7 +1184,7 @@ impl<'a> Renderer<'a> {
 
     /// After the pages: the files made from the list of them (the sitemap), the theme's
     /// static files and the code stylesheet; then what the render made.
-    fn finish(self) -> Result<Made, Vec<Diagnostic>> {
+    fn finish(self) -> Result<Counts, Vec<Diagnostic>> {
         if let Some(Err(ds)) = self.tera.get() {
             return Err(ds.clone());
         }
@@ -1235,7 +1231,7 @@ impl<'a> Renderer<'a> {
         let shared = &self.shared;
         let flags =
             shared.appearance_marks.keys().filter(|(c, _)| shared.verdict(&self.site.claims.claims[*c]).flag).count();
-        Ok(Made { files: paths.len(), pages, flags, reused: self.reused.into_inner() })
+        Ok(Counts { files: paths.len(), pages, flags, reused: self.reused.into_inner(), ..Counts::default() })
     }
 }
 

@@ -60,12 +60,12 @@ impl serde::Serialize for Html {
 
 /// Rendered items by fingerprint: those of the last render and those this one used.
 #[derive(Default)]
-pub struct Store {
+pub struct KeptItems {
     old: RwLock<HashMap<u64, Html>>,
     used: Mutex<HashMap<u64, Html>>,
 }
 
-impl Store {
+impl KeptItems {
     /// An empty store.
     pub fn new() -> Self {
         Self::default()
@@ -102,7 +102,7 @@ mod tests {
 
     #[test]
     fn a_store_keeps_what_the_last_render_used() {
-        let store = Store::new();
+        let store = KeptItems::new();
         let made = |s: &str| Ok::<_, ()>(s.to_string());
         assert_eq!(store.get_or(1, || made("one")), Ok(Html::from("one")));
         assert_eq!(store.get_or(2, || made("two")), Ok(Html::from("two")));
