@@ -7,14 +7,20 @@
 #
 # SITE is built once first (so the store is full). Make one with
 #   cargo run --release --example corpus -- SITE 10000 20000 1
+# With COLD=1 (root only), the page cache is dropped before every run: what a table
+# saves in reading files shows only when they are not cached already, and this machine's
+# page cache lets go of them within seconds. Without it, a table whose deletion reads
+# files measures less the later it runs.
 set -euo pipefail
 site=$1
 runs=${2:-5}
 bin=$(realpath "${3:-target/release/briefing}")
 "$bin" build -q --root "$site"
 edit="sed -i \"0,/^finding = \\\"Finding 0[^\\\"]*\\\"/s//finding = \\\"Finding 0 \$(date +%N)\\\"/\" $site/content/claims.toml"
+cold=""
+[ "${COLD:-0}" = 1 ] && cold="; echo 3 > /proc/sys/vm/drop_caches"
 args=()
 for table in none fronts pieces marks record layouts tree twin; do
-  args+=(--prepare "$edit; rm -rf $site/.briefing/$table; sync" -n "$table" "$bin build -q --root $site")
+  args+=(--prepare "$edit; rm -rf $site/.briefing/$table; sync$cold" -n "$table" "$bin build -q --root $site")
 done
 hyperfine --warmup 1 --runs "$runs" --export-markdown /dev/stdout "${args[@]}"

@@ -16,6 +16,7 @@ use crate::model::page::{Counts, Page};
 use crate::stages::anchor;
 use crate::stages::load;
 use crate::stages::render;
+use crate::stages::render::parts::KeptItems;
 use crate::stages::validate;
 use crate::store::{Store, Table};
 use crate::suggest::{self, Suggestion};
@@ -115,6 +116,11 @@ impl Memory {
     pub fn new() -> Self {
         Memory(Store::in_memory())
     }
+
+    /// The store in memory, for a look at what it keeps.
+    pub fn store(&self) -> &Store {
+        &self.0
+    }
 }
 
 impl Default for Memory {
@@ -170,7 +176,8 @@ fn make_inner(
     if base_url.is_some() {
         site.config.base_url = base_url;
     }
-    let known = known.join().ok().flatten();
+    // No marks kept yet is an empty set, not none: anchoring then says what to keep.
+    let known = known.join().ok().flatten().unwrap_or_default();
     let Some(anchored) = check_site(&site, known, &mut report, &mut laps) else { return (report, None) };
     // An article read only now, for its quotes, may have changed since it was loaded: then
     // its quotes were sought in no text, and only the reading's error is worth reporting.
@@ -191,7 +198,8 @@ fn make_inner(
     }
     let Anchored { marks, keep, known, .. } = anchored;
     let mut c = Checked { site, marks, highlighter, report, laps, store: store.clone() };
-    let items = store.take::<crate::stages::render::parts::KeptItems>();
+    // The large pages' items are kept only in memory: there the first build starts them.
+    let items = store.take::<KeptItems>().or_else(|| store.in_memory_only().then(KeptItems::new));
     let made = match out {
         Out::Folder(output) => write_out(&mut c, output, store, items.as_ref()),
         Out::Sink(sink) => render_to(&mut c, items.as_ref(), sink),
@@ -244,12 +252,7 @@ struct Anchored {
 /// thread's work: they run side by side, anchoring filling the other core. Each reports
 /// its own time. Validation's diagnostics go into `report`; anchoring's are returned
 /// with the marks.
-fn check_site(
-    site: &load::Site,
-    known: Option<anchor::Known>,
-    report: &mut Report,
-    laps: &mut Laps,
-) -> Option<Anchored> {
+fn check_site(site: &load::Site, known: anchor::Known, report: &mut Report, laps: &mut Laps) -> Option<Anchored> {
     let took = |f: &mut dyn FnMut()| {
         let start = Instant::now();
         f();
@@ -261,7 +264,7 @@ fn check_site(
         || {
             took(&mut || {
                 let (marks, diags, keep) =
-                    anchor::anchor_known(&site.articles, &site.claims, &site.claims_file, known.as_ref());
+                    anchor::anchor_known(&site.articles, &site.claims, &site.claims_file, Some(&known));
                 anchored = Some(Anchored { marks, diags, keep, known: None });
             })
         },
@@ -269,7 +272,7 @@ fn check_site(
     report.extend(validated);
     laps.took("validate", validate_time);
     laps.took("anchor", anchor_time);
-    anchored.map(|a| Anchored { known, ..a })
+    anchored.map(|a| Anchored { known: Some(known), ..a })
 }
 
 /// Keeps the marks of this build for the next, by their articles' keys: moved out of
@@ -316,12 +319,7 @@ impl Checked {
 
 /// The render and write stages of a build: pages streamed into the output's twin, which
 /// is swapped in.
-fn write_out(
-    c: &mut Checked,
-    output: &Path,
-    store: &Store,
-    items: Option<&crate::stages::render::parts::KeptItems>,
-) -> Option<(Vec<Page>, Counts)> {
+fn write_out(c: &mut Checked, output: &Path, store: &Store, items: Option<&KeptItems>) -> Option<(Vec<Page>, Counts)> {
     let write_error = |e: std::io::Error| {
         Diagnostic::error("io-write", format!("cannot write the site to {}: {e}", output.display()))
             .help("check free space and permissions; the previous output was left as it was")
@@ -375,11 +373,7 @@ fn in_memory(c: &mut Checked, check_links: bool) -> Option<(Vec<Page>, Counts)> 
 }
 
 /// The render stage of [`make_in`]: pages to the sink, the items kept in `items`.
-fn render_to(
-    c: &mut Checked,
-    items: Option<&crate::stages::render::parts::KeptItems>,
-    sink: &dyn render::Sink,
-) -> Option<(Vec<Page>, Counts)> {
+fn render_to(c: &mut Checked, items: Option<&KeptItems>, sink: &dyn render::Sink) -> Option<(Vec<Page>, Counts)> {
     let made = render::render_to(&c.site, &c.marks, &c.highlighter, items, sink);
     c.report.extend(late_errors(&c.site, &c.store));
     let made = match made {

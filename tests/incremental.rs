@@ -131,3 +131,31 @@ fn a_rebuild_with_kept_marks_and_entries_parses_no_article() {
     let parsed: Vec<&str> = edited.articles.iter().filter(|a| a.is_parsed()).map(|a| a.slug.as_str()).collect();
     assert_eq!(parsed, [edited.articles[3].slug.as_str()]);
 }
+
+/// What the first build keeps is what the second one needs: the marks of every quoted
+/// article, and (in memory) the large pages' items and the parsed articles. A first build
+/// that kept nothing would still give the right site, a build later, so only this shows it.
+#[test]
+fn the_first_build_keeps_what_the_next_one_reuses() {
+    use briefing::stages::anchor::Known;
+    use briefing::stages::load::Articles;
+    use briefing::stages::render::parts::KeptItems;
+    use briefing::store::Store;
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    corpus::write_site(&site, corpus::Spec { articles: 30, claims: 60, seed: 3 }).unwrap();
+    let quoted = 30 - 1; // the corpus leaves one article unquoted in thirty
+    let opts = Options { root: site.clone(), ..Default::default() };
+    assert_eq!(pipeline::build(&opts).exit_code(), 0);
+    let known: Known = Store::of_site(&site).take().expect("the marks are kept on disk");
+    assert!(known.0.len() >= quoted / 2, "{} articles' marks kept", known.0.len());
+
+    let opts = Options { root: site.clone(), dry_run: true, ..Default::default() };
+    let mut memory = Memory::new();
+    let (_, _) = served(&opts, &mut memory, &Files::new());
+    let store = memory.store();
+    let known: Known = store.take().expect("the marks are kept in memory");
+    assert!(known.0.len() >= quoted / 2, "{} articles' marks kept", known.0.len());
+    assert!(store.take::<KeptItems>().is_some(), "the large pages' items are kept in memory");
+    assert_eq!(store.take::<Articles>().map(|a| a.0.len()), Some(30), "the parsed articles are kept");
+}
