@@ -16,7 +16,14 @@ site=$1
 runs=${2:-5}
 bin=$(realpath "${3:-target/release/briefing}")
 "$bin" build -q --root "$site"
-edit="sed -i \"0,/^finding = \\\"Finding 0[^\\\"]*\\\"/s//finding = \\\"Finding 0 \$(date +%N)\\\"/\" $site/content/claims.toml"
+# The first claim's finding, whatever it reads now, is replaced: an edit every run. (An
+# earlier version matched only the corpus's own "Finding 0", so once a finding had been
+# edited by hand it edited nothing, and timed unchanged rebuilds.)
+edit="sed -i \"0,/^finding = \\\"[^\\\"]*\\\"/s//finding = \\\"Edited \$(date +%N)\\\"/\" $site/content/claims.toml"
+# The edit must change the file, or every figure below times an unchanged rebuild.
+before=$(md5sum < "$site/content/claims.toml")
+sh -c "$edit"
+[ "$(md5sum < "$site/content/claims.toml")" != "$before" ] || { echo "the edit changed nothing" >&2; exit 1; }
 cold=""
 [ "${COLD:-0}" = 1 ] && cold="; echo 3 > /proc/sys/vm/drop_caches"
 args=()

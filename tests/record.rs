@@ -153,39 +153,6 @@ fn an_edited_explanation_reaches_every_page_that_shows_it() {
     assert!(shown(&format!("claims/{side}/index.html")), "the claim's page shows it");
 }
 
-/// A claims file large enough to be read in pieces: the pieces' readings are kept beside
-/// the output, an edit reads one piece again, and a reading from another program is never
-/// used.
-#[test]
-fn kept_claims_pieces_follow_edits_and_are_never_trusted_from_elsewhere() {
-    let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("site");
-    let out = dir.path().join("out/output");
-    corpus::write_site(&site, corpus::Spec { articles: 40, claims: 1500, seed: 6 }).unwrap();
-    let claims = fs::read_to_string(site.join("content/claims.toml")).unwrap();
-    assert!(claims.len() > 600_000, "the claims file is read in pieces only past 256 KB");
-    build(&site, &out);
-    let pieces = table(&site, Table::Pieces);
-    let first = fs::read(&pieces).expect("the readings are kept");
-
-    // Nothing changed: the kept readings are not written again.
-    build(&site, &out);
-    assert_eq!(fs::read(&pieces).unwrap(), first);
-
-    corpus::edit_one_claim(&site, 1).unwrap();
-    build(&site, &out);
-    assert_ne!(fs::read(&pieces).unwrap(), first, "the edited piece's reading is kept");
-    assert_eq!(tree(&out), fresh(&site, &dir.path().join("f1")));
-
-    // Another program's readings, however plausible, are ignored.
-    fs::write(&pieces, foreign(&fs::read(&pieces).unwrap())).unwrap();
-    corpus::edit_one_claim(&site, 2).unwrap();
-    build(&site, &out);
-    assert_eq!(tree(&out), fresh(&site, &dir.path().join("f2")));
-    let ours = format!("briefing-store pieces 2 {}\n", briefing::store::program());
-    assert!(fs::read(&pieces).unwrap().starts_with(ours.as_bytes()), "replaced by this program's");
-}
-
 /// A small generated site, built once: (temporary folder, site, output).
 fn small_site(seed: u64) -> (tempfile::TempDir, PathBuf, PathBuf) {
     let dir = tempfile::tempdir().unwrap();

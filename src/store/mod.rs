@@ -16,7 +16,6 @@
 //! [`Keep`] trait their kept types implement.
 
 pub mod marks;
-pub mod pieces;
 mod tables;
 
 use std::any::Any;
@@ -34,7 +33,7 @@ pub const DEFAULT_DIR: &str = ".briefing";
 pub enum Table {
     /// Each article file's identity, hash, front matter and body offset (`fronts.rs`).
     Fronts,
-    /// The readings of the claims file's pieces, by the hash of each piece (`pieces.rs`).
+    /// The readings of the claims file's pieces, by the hash of each piece: in memory only.
     Pieces,
     /// The marks found in each article, by the article's key (`marks.rs`).
     Marks,
@@ -51,9 +50,8 @@ pub enum Table {
 }
 
 impl Table {
-    /// Every table, in the order `docs/architecture.md` lists them.
-    pub const ALL: [Table; 6] =
-        [Table::Fronts, Table::Pieces, Table::Marks, Table::Record, Table::Layouts, Table::Tree];
+    /// Every table kept on disk, in the order `docs/architecture.md` lists them.
+    pub const ALL: [Table; 5] = [Table::Fronts, Table::Marks, Table::Record, Table::Layouts, Table::Tree];
 
     /// The table's file name in the cache folder.
     pub fn name(self) -> &'static str {
