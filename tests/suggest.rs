@@ -181,6 +181,15 @@ fn check_suggest_writes_nothing_and_prints_json() {
         ),
         "{stdout}"
     );
+
+    // Quiet: the suggestions, which were asked for, and no summary line.
+    let (code, quiet, _) = outcome(&run(&["check", "--suggest", "-q", "--root", root]));
+    assert_eq!(code, 0);
+    assert!(quiet.contains("[[discrepancy]]"), "{quiet}");
+    assert!(
+        !quiet.contains("for review") && !quiet.lines().any(|l| l.starts_with("checked ") && l.contains(" pages (")),
+        "{quiet}"
+    );
 }
 
 fn corpus(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {

@@ -1,7 +1,8 @@
 //! Error messages, as the editor sees them: every case under `tests/ui/` is the base site
 //! `tests/fixtures/sites/ui-base` with the case's files laid over it, and `expected.txt`
-//! holds the exact exit code and stderr of `briefing build`. A case also checks that a
-//! failed build left the previous output untouched.
+//! holds the exact exit code and stderr of `briefing build` (or of the command in the
+//! case's `args.txt`, such as `check`). A case also checks that a failed build left the
+//! previous output untouched.
 //!
 //! To accept new output after a deliberate change: `BLESS=1 cargo test --test ui`, then
 //! read the diff of `tests/ui/` before committing it.
@@ -30,7 +31,12 @@ fn ui_cases() {
         // A previous site that a failing build must leave alone.
         fs::create_dir_all(&out).unwrap();
         fs::write(out.join("index.html"), "previous site").unwrap();
-        let o = run_in(dir.path(), &["build", "--root", "site", "--output", "out"]);
+        let args = match fs::read_to_string(case.join("args.txt")) {
+            Ok(args) => args.split_whitespace().map(str::to_string).collect(),
+            Err(_) => ["build", "--root", "site", "--output", "out"].map(str::to_string).to_vec(),
+        };
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = run_in(dir.path(), &args);
         let (code, _stdout, stderr) = outcome(&o);
         let actual = format!("exit: {code}\n{stderr}");
         let expected_path = case.join("expected.txt");
@@ -56,7 +62,7 @@ fn overlay(case: &Path, site: &Path) {
     for entry in walkdir::WalkDir::new(case).min_depth(1) {
         let entry = entry.unwrap();
         let rel = entry.path().strip_prefix(case).unwrap();
-        if rel == Path::new("expected.txt") || entry.file_type().is_dir() {
+        if rel == Path::new("expected.txt") || rel == Path::new("args.txt") || entry.file_type().is_dir() {
             continue;
         }
         if rel == Path::new("DELETE") {

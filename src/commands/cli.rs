@@ -148,7 +148,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
                 Format::Human => {
                     print_outcome(&outcome, cli.quiet, "checked");
                     if a.suggest {
-                        print_suggestions(&outcome.suggestions);
+                        print_suggestions(&outcome.suggestions, cli.quiet);
                     }
                 }
                 Format::Json => {
@@ -251,10 +251,15 @@ fn print_outcome(outcome: &Outcome, quiet: bool, verb: &str) {
 }
 
 /// Suggestions go to stdout: they are what `check --suggest` was asked for.
-fn print_suggestions(suggestions: &[crate::suggest::Suggestion]) {
+/// The suggestions, then a summary line unless `quiet` (which prints errors only: the
+/// suggestions are what was asked for, the count is not).
+fn print_suggestions(suggestions: &[crate::suggest::Suggestion], quiet: bool) {
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     for s in suggestions {
         println!("{}\n", s.render(color));
+    }
+    if quiet {
+        return;
     }
     let n = suggestions.len();
     println!(

@@ -210,9 +210,12 @@ fn parse_verdicts(
         let Some(key) = key else { continue };
         if !is_slug(&key.value) {
             diags.push(
-                Diagnostic::error("bad-id", format!("verdict key `{}` must use only a-z, 0-9 and -", key.value))
-                    .at(file, key.span.clone(), "invalid key")
-                    .help("keys are used in the claims file and as CSS classes, e.g. `mostly-false`"),
+                Diagnostic::error(
+                    "bad-id",
+                    format!("verdict key `{}` must use a-z and 0-9, with single hyphens between words", key.value),
+                )
+                .at(file, key.span.clone(), "invalid key")
+                .help("keys are used in the claims file and as CSS classes, e.g. `mostly-false`"),
             );
         }
         if let Some(first) = seen.iter().find(|s| s.value == key.value) {
@@ -288,6 +291,7 @@ pub fn is_slug(s: &str) -> bool {
         && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
         && !s.ends_with('-')
+        && !s.contains("--")
 }
 
 fn valid_language(tag: &str) -> bool {
@@ -358,6 +362,10 @@ mod tests {
         assert!(!is_slug("Udaipur"));
         assert!(!is_slug("../x"));
         assert!(!is_slug("a b"));
+        // One rule with the JSON Schema's `^[a-z0-9]+(-[a-z0-9]+)*$`.
+        for bad in ["ex--ample", "-a", "a-", "-", ""] {
+            assert!(!is_slug(bad), "{bad}");
+        }
         assert!(!is_slug("-a"));
         assert!(!is_slug("é"));
     }

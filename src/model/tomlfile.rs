@@ -223,7 +223,8 @@ impl<'a, 't, 'i> Fields<'a, 't, 'i> {
                     "out-of-range",
                     format!("`{key}` is {n}, outside {}..={}", range.start, range.end - 1),
                 )
-                .at(self.file, span, "out of range");
+                .at(self.file, span, "out of range")
+                .help(format!("use a whole number from {} to {}", range.start, range.end - 1));
                 self.diags.push(d);
                 None
             }

@@ -142,7 +142,7 @@ fn check_ids<'a>(
                 Diagnostic::error("bad-id", format!("{what} id `{}` cannot be used in a web address", id.value))
                     .at(file, id.span.clone(), "invalid id")
                     .help(format!(
-                        "use only a-z, 0-9 and -, e.g. `{}`",
+                        "use a-z and 0-9, with single hyphens between words, e.g. `{}`",
                         crate::model::article::suggest_slug(&id.value)
                     )),
             );
