@@ -92,6 +92,7 @@ fn claims_with(quote: &str, (prefix, suffix): (Option<String>, Option<String>)) 
         sources: vec![],
         appearances: vec![q],
         span: 0..0,
+        complete: true,
     }];
     claims
 }

@@ -70,6 +70,11 @@ pub struct Claim {
     pub appearances: Vec<Quote>,
     /// The entry's lines in the claims file (from its `[[claim]]` header).
     pub span: Range<usize>,
+    /// Whether every required field was read. An entry with an error in a field is still
+    /// a claim (blank or dated 1970 where the field failed), so that its other errors are
+    /// reported and nothing that names it is reported as naming no claim; an error was
+    /// reported, so it is never rendered.
+    pub complete: bool,
 }
 
 /// A source cited for a claim.
@@ -522,17 +527,23 @@ fn parse_claim(
             appearances.push(q);
         }
     }
+    // Without an id nothing can name the claim; without another field it is still checked.
+    let id = id?;
+    let complete =
+        claim.is_some() && verdict.is_some() && finding.is_some() && explanation.is_some() && checked.is_some();
+    let text_of = |t: Option<Sp<String>>| t.map(|t| t.value).unwrap_or_default();
     Some(Claim {
-        id: id?,
-        claim: claim?.value,
-        verdict: verdict?,
-        finding: finding?.value,
-        explanation: explanation?.value,
-        checked: checked?.value,
+        verdict: verdict.unwrap_or_else(|| Sp::new(String::new(), id.span.clone())),
+        id,
+        claim: text_of(claim),
+        finding: text_of(finding),
+        explanation: text_of(explanation),
+        checked: checked.map_or(Date::EPOCH, |c| c.value),
         topic: topic.map_or_else(|| "Other claims".to_string(), |t| t.value),
         sources,
         appearances,
         span: headers.extent(text, span),
+        complete,
     })
 }
 

@@ -29,6 +29,10 @@ const MONTHS: [&str; 12] = [
 const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
 impl Date {
+    /// 1 January 1970: the date of a claim whose own date could not be read (see
+    /// `Claim::complete`), never shown.
+    pub const EPOCH: Date = Date { year: 1970, month: 1, day: 1 };
+
     /// A date, if it exists on the calendar (no 30 February).
     pub fn new(year: i32, month: u32, day: u32) -> Result<Date, String> {
         if !(1..=9999).contains(&year) {

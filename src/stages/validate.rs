@@ -32,7 +32,8 @@ fn check_claims(diags: &mut Vec<Diagnostic>, site: &Site) {
     let slug_set: HashSet<&str> = slugs.iter().copied().collect();
     let verdicts: Vec<&str> = site.config.verdicts.iter().map(|v| v.key.as_str()).collect();
     for claim in &site.claims.claims {
-        if !verdicts.contains(&claim.verdict.as_str()) {
+        // A verdict that could not be read was reported as such (`Claim::complete`).
+        if !claim.verdict.value.is_empty() && !verdicts.contains(&claim.verdict.as_str()) {
             let mut d = Diagnostic::error("unknown-verdict", format!("unknown verdict `{}`", claim.verdict.value)).at(
                 file,
                 claim.verdict.span.clone(),
@@ -82,7 +83,7 @@ fn check_corrections(diags: &mut Vec<Diagnostic>, site: &Site) {
     for correction in &site.claims.corrections {
         match site.claims.claims.iter().find(|c| c.id.value == correction.claim.value) {
             None => diags.push(unknown_claim(site, "correction", &correction.claim)),
-            Some(claim) if correction.date < claim.checked => diags.push(
+            Some(claim) if claim.complete && correction.date < claim.checked => diags.push(
                 Diagnostic::warning(
                     "correction-before-check",
                     format!("correction of `{}` is dated before the claim was checked", claim.id.value),
