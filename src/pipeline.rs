@@ -521,13 +521,16 @@ pub fn check_cache(root: &Path, output: &Path, cache: &Path) -> Result<(), Diagn
     if std::fs::symlink_metadata(cache).is_ok() && !cache.is_dir() {
         return refuse("it exists and is not a folder");
     }
-    for precious in ["content", "themes", "templates", "static", ".git", "briefing.toml"] {
+    for precious in SOURCES {
         if cache_abs.starts_with(root.join(precious)) {
             return refuse(&format!("it is inside `{precious}`"));
         }
     }
     Ok(())
 }
+
+/// What a site's root holds that a build must never replace or write into.
+const SOURCES: [&str; 6] = ["content", "themes", "templates", "static", ".git", "briefing.toml"];
 
 /// Refuses an output directory whose replacement would destroy the sources: the root,
 /// anything holding or inside `content/`, `themes/`, `templates/`, `static/` or `.git/`.
@@ -541,7 +544,7 @@ pub fn check_output(root: &Path, output: &Path) -> Result<(), Diagnostic> {
     if out_abs == root_abs || root_abs.starts_with(&out_abs) {
         return refuse("it holds the site's sources, and a build replaces the whole folder".into());
     }
-    for precious in ["content", "themes", "templates", "static", ".git", "briefing.toml"] {
+    for precious in SOURCES {
         let p = root_abs.join(precious);
         if out_abs.starts_with(&p) {
             return refuse(format!("it is inside `{precious}`"));

@@ -924,7 +924,7 @@ title = "Statement"
             "'''\n[literal](x) \\\n[[z]]\n'''",
             "\"one line with ''' and [brackets]\"",
             "'a literal with \"\"\" in it'",
-            "\"\"\"\nMicrosoft–OpenAI \\\"“quoted”\\\"\n[é](x)\n\"\"\"",
+            "\"\"\"\nHarbour–Council \\\"“quoted”\\\"\n[é](x)\n\"\"\"",
         ] {
             let text = two_claims(body);
             let file = SourceFile::new("c.toml", text.as_str());

@@ -61,6 +61,11 @@ pub struct Doc<'a> {
     pub pieces: Vec<Piece>,
 }
 
+/// How serde_json's pretty printer opens an object: its brace and a line break (and it
+/// closes one with a line break and its brace). The document's members are spliced from
+/// objects printed whole, without these.
+const OBJECT_START: &str = "\x7b\n";
+
 impl<'a> Doc<'a> {
     /// The pieces of the export of `site`. A claim's entry is kept under a fingerprint of
     /// what it is made from: given `claim_keys` (fingerprints of each claim as the pages
@@ -125,15 +130,15 @@ impl<'a> Doc<'a> {
         // The document's keys in order, as serde_json would write them: `articles` and
         // `claims` from their entries, the others as pretty JSON without their object's
         // braces.
-        let mut pieces = vec![Piece::Text("{\n".into())];
+        let mut pieces = vec![Piece::Text(OBJECT_START.into())];
         let article_keys: Vec<u64> = site.articles.par_iter().map(entry_key).collect();
         list(&mut pieces, "articles", article_keys.into_iter().enumerate().map(|(i, k)| Piece::Article(i, k)));
         let artifacts = serde_json::to_string_pretty(&artifacts)?;
-        let artifacts = artifacts.strip_prefix("{\n").and_then(|a| a.strip_suffix("\n}")).unwrap_or("");
+        let artifacts = artifacts.get(OBJECT_START.len()..artifacts.len().saturating_sub(2)).unwrap_or("");
         pieces.push(Piece::Text(format!("{artifacts},\n")));
         list(&mut pieces, "claims", claim_keys.into_iter().enumerate().map(|(i, k)| Piece::Claim(i, k)));
         let rest = serde_json::to_string_pretty(&rest)?;
-        pieces.push(Piece::Text(format!("{}\n", rest.strip_prefix("{\n").unwrap_or(&rest))));
+        pieces.push(Piece::Text(format!("{}\n", rest.get(OBJECT_START.len()..).unwrap_or(&rest))));
         Ok(Doc { site, located, pieces })
     }
 
