@@ -1,5 +1,11 @@
 //! Allocator settings for a build process.
 
+/// On musl (the static Linux release binaries), mimalloc: musl's own allocator made a
+/// fresh 10,000-article build 2.5 times slower than glibc's, on two threads.
+#[cfg(target_env = "musl")]
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Lets glibc's allocator grow its heaps in large steps and keep what it freed.
 ///
 /// A large build allocates and frees millions of small strings on two threads. By

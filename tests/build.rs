@@ -245,7 +245,18 @@ fn dangerous_outputs_are_refused() {
 fn cli_basics() {
     let (code, out, _) = outcome(&run(&["--version"]));
     assert_eq!(code, 0);
-    assert!(out.starts_with("briefing "));
+    assert!(out.starts_with(&format!("briefing {}", env!("CARGO_PKG_VERSION"))), "{out}");
+    // The commit it was built from, in a checkout (build.rs); the one CI tests is one.
+    let head = std::process::Command::new("git")
+        .args(["log", "-1", "--format=%h %cs", "--abbrev=12"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output();
+    if let (Ok(head), true, None) =
+        (head, Path::new(env!("CARGO_MANIFEST_DIR")).join(".git").exists(), option_env!("BRIEFING_COMMIT"))
+    {
+        let head = String::from_utf8_lossy(&head.stdout).trim().to_string();
+        assert!(out.contains(&format!("({head})")), "{out} does not name {head}");
+    }
     let (code, out, _) = outcome(&run(&["build", "--help"]));
     assert_eq!(code, 0);
     for flag in ["--root", "--output", "--base-url", "--quiet"] {

@@ -10,7 +10,7 @@ use crate::pipeline::{self, Options, Outcome};
 
 /// briefing: build a fact-checked news briefing as a static site.
 #[derive(Debug, Parser)]
-#[command(name = "briefing", version, about, long_about = None)]
+#[command(name = "briefing", version = env!("BRIEFING_VERSION"), about, long_about = None)]
 struct Cli {
     /// Print errors only: no summary line, no warnings.
     #[arg(short, long, global = true)]

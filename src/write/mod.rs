@@ -465,13 +465,13 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
 }
 
 /// Puts `twin` in the place of `output`, and the old output in the place of the twin. On
-/// Linux both exist at every instant and the exchange is one atomic step; elsewhere there
-/// is a short window between renames.
+/// Linux and macOS both exist at every instant and the exchange is one atomic step;
+/// elsewhere (Windows) there is a short window between renames.
 fn swap(twin: &Path, output: &Path, store: &Store) -> io::Result<()> {
     if !output.exists() {
         return fs::rename(twin, output);
     }
-    #[cfg(target_os = "linux")]
+    #[cfg(any(target_os = "linux", target_os = "macos"))]
     {
         if exchange(twin, output).is_ok() {
             return Ok(());
@@ -529,15 +529,13 @@ fn mirror(twin: &Path, output: &Path, kept: &HashSet<PathBuf>) -> io::Result<usi
     Ok(written.into_inner())
 }
 
-#[cfg(target_os = "linux")]
+/// Exchanges `a` and `b` in one atomic step: renameat2(RENAME_EXCHANGE) on Linux (a raw
+/// system call, so it works on every libc, musl included), renameatx_np(RENAME_SWAP) on
+/// macOS. Fails where the file system cannot, and the caller falls back to renames.
+#[cfg(any(target_os = "linux", target_os = "macos"))]
 fn exchange(a: &Path, b: &Path) -> io::Result<()> {
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt;
-    let a = CString::new(a.as_os_str().as_bytes())?;
-    let b = CString::new(b.as_os_str().as_bytes())?;
-    // SAFETY: both pointers are valid NUL-terminated strings for the duration of the call.
-    let rc = unsafe { libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE) };
-    if rc == 0 { Ok(()) } else { Err(io::Error::last_os_error()) }
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
 }
 
 #[cfg(test)]
