@@ -550,6 +550,10 @@ pub fn check_output(root: &Path, output: &Path) -> Result<(), Diagnostic> {
             return refuse(format!("it is inside `{precious}`"));
         }
     }
+    // The output, or a folder it would be made in, is a file.
+    if let Some(file) = output.ancestors().find(|a| std::fs::metadata(a).is_ok_and(|m| !m.is_dir())) {
+        return refuse(format!("`{}` is a file, not a folder", file.display()));
+    }
     Ok(())
 }
 

@@ -93,6 +93,7 @@ fn claims_with(quote: &str, (prefix, suffix): (Option<String>, Option<String>)) 
         appearances: vec![q],
         span: 0..0,
         complete: true,
+        unread: Vec::new(),
     }];
     claims
 }

@@ -385,3 +385,41 @@ fn a_described_source_is_shown_as_a_description() {
         (Some("The contractor's invoice"), Some(true))
     );
 }
+
+/// What a failed build may write (docs/cli.md): in the cache folder, `lock` and `fronts`;
+/// nothing else, there or anywhere in the site.
+#[test]
+fn a_failed_build_writes_only_the_lock_and_the_front_matter() {
+    let (_dir, site) = fixture("ui-base");
+    let s = site.to_str().unwrap();
+    let broken = |site: &Path| {
+        let claims = site.join("content/claims.toml");
+        let text = fs::read_to_string(&claims).unwrap();
+        fs::write(&claims, text.replace("verdict = \"", "verdict = \"no-such-")).unwrap();
+    };
+    // A first build that fails: only the lock and the front matter appear.
+    broken(&site);
+    let sources = tree(&site);
+    assert_eq!(outcome(&run(&["build", "--root", s])).0, 1);
+    let mut after = tree(&site);
+    assert!(
+        after.remove(".briefing/lock").is_some() && after.remove(".briefing/fronts").is_some(),
+        "{:?}",
+        after.keys()
+    );
+    assert_eq!(after, sources, "a failed first build wrote more than lock and fronts");
+
+    // After a good build, a failed one changes nothing but `fronts`.
+    let (_dir, site) = fixture("ui-base");
+    let s = site.to_str().unwrap();
+    assert_eq!(outcome(&run(&["build", "--root", s])).0, 0);
+    broken(&site);
+    let mut before = tree(&site);
+    assert_eq!(outcome(&run(&["build", "--root", s])).0, 1);
+    let mut after = tree(&site);
+    before.remove(".briefing/fronts");
+    after.remove(".briefing/fronts");
+    assert_eq!(after.keys().collect::<Vec<_>>(), before.keys().collect::<Vec<_>>());
+    let changed: Vec<_> = after.iter().filter(|(k, v)| before[*k] != **v).map(|(k, _)| k).collect();
+    assert!(changed.is_empty(), "a failed build changed {changed:?}");
+}

@@ -48,6 +48,29 @@ fn first_cells(markdown: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// Codes that no `tests/ui/` case can show, and the test that covers each instead.
+const NOT_IN_UI: &[(&str, &str)] = &[
+    ("io-read", "root reads every file, and CI runs as root: no test makes a file unreadable"),
+    ("io-changed", "a file changing mid-build is a race: tests/record.rs"),
+    ("io-busy", "needs a second build holding the lock: tests/store.rs"),
+    ("internal", "a bug, not a content error: no input reaches it (a unit test in stages/render)"),
+];
+
+#[test]
+fn every_code_in_the_table_has_a_ui_case() {
+    let table = first_cells(&fs::read_to_string(repo().join("docs/errors.md")).unwrap());
+    let mut shown = String::new();
+    for case in fs::read_dir(repo().join("tests/ui")).unwrap() {
+        shown += &fs::read_to_string(case.unwrap().path().join("expected.txt")).unwrap_or_default();
+    }
+    let uncovered: Vec<_> = table
+        .iter()
+        .filter(|code| !shown.contains(&format!("error[{code}]")) && !shown.contains(&format!("warning[{code}]")))
+        .filter(|code| !NOT_IN_UI.iter().any(|(c, _)| c == code))
+        .collect();
+    assert!(uncovered.is_empty(), "codes of docs/errors.md with no tests/ui/ case: {uncovered:?}");
+}
+
 #[test]
 fn every_code_the_program_emits_is_in_the_table_and_no_other() {
     let emitted: BTreeSet<String> = sources(&repo().join("src")).iter().flat_map(|(_, t)| codes_in(t)).collect();

@@ -57,12 +57,28 @@ fn ui_cases() {
 }
 
 /// Copies the case's files over the site (all but `expected.txt`); a file named
-/// `DELETE` lists site files to remove.
+/// `DELETE` lists site files to remove, and one named `SETUP` makes what Git cannot hold
+/// portably: `mkdir PATH` and `link PATH TARGET` (a symbolic link), one a line, after the
+/// copy and the removals.
 fn overlay(case: &Path, site: &Path) {
+    copy_over(case, site);
+    let Ok(setup) = fs::read_to_string(case.join("SETUP")) else { return };
+    for line in setup.lines().filter(|l| !l.trim().is_empty()) {
+        match line.split_whitespace().collect::<Vec<_>>()[..] {
+            ["mkdir", path] => fs::create_dir_all(site.join(path)).unwrap(),
+            #[cfg(unix)]
+            ["link", path, target] => std::os::unix::fs::symlink(target, site.join(path)).unwrap(),
+            _ => panic!("{}: bad SETUP line `{line}`", case.display()),
+        }
+    }
+}
+
+fn copy_over(case: &Path, site: &Path) {
     for entry in walkdir::WalkDir::new(case).min_depth(1) {
         let entry = entry.unwrap();
         let rel = entry.path().strip_prefix(case).unwrap();
-        if rel == Path::new("expected.txt") || rel == Path::new("args.txt") || entry.file_type().is_dir() {
+        let skip = ["expected.txt", "args.txt", "SETUP"].iter().any(|f| rel == Path::new(f));
+        if skip || entry.file_type().is_dir() {
             continue;
         }
         if rel == Path::new("DELETE") {

@@ -45,6 +45,9 @@ pub struct Correction {
     pub claim: Sp<String>,
     /// Markdown: what changed, and why.
     pub text: String,
+    /// Whether `date` was read: a correction whose date failed (reported) is kept, with
+    /// `date` 1970-01-01, only so that the claim it names is checked.
+    pub dated: bool,
 }
 
 /// One checked claim.
@@ -75,6 +78,9 @@ pub struct Claim {
     /// reported and nothing that names it is reported as naming no claim; an error was
     /// reported, so it is never rendered.
     pub complete: bool,
+    /// The articles named by appearances that failed to read (an error was reported):
+    /// the claim is not said to appear nowhere, nor those articles to be quoted by none.
+    pub unread: Vec<String>,
 }
 
 /// A source cited for a claim.
@@ -123,6 +129,10 @@ pub struct Discrepancy {
     pub resolution: String,
     /// The entry's span.
     pub span: Range<usize>,
+    /// Whether every field was read. An entry with a field error is kept (blank where the
+    /// field failed) so that the claims it names are still checked; an error was
+    /// reported, so it is never rendered.
+    pub complete: bool,
 }
 
 /// Text captured with an article that its author did not write.
@@ -413,13 +423,17 @@ fn read(
     for (table, span, offset) in discrepancy_tables {
         let span = headers.entry("discrepancy", span);
         let known = &["id", "title", "claims", "resolution"];
+        let before = diags.len();
         let mut f = fields(file, table, &span, offset, "`[[discrepancy]]`", known, diags);
         let id = f.str("id");
         let title = f.str("title");
         let claims = f.str_array("claims", true);
         let resolution = f.str("resolution");
-        if let (Some(id), Some(title), Some(resolution)) = (id, title, resolution) {
-            out.discrepancies.push(Discrepancy { id, title: title.value, claims, resolution: resolution.value, span });
+        let complete = diags.len() == before;
+        let text_of = |t: Option<Sp<String>>| t.map(|t| t.value).unwrap_or_default();
+        if let Some(id) = id {
+            let (title, resolution) = (text_of(title), text_of(resolution));
+            out.discrepancies.push(Discrepancy { id, title, claims, resolution, span, complete });
         }
     }
     for (table, span, offset) in artifact_tables {
@@ -451,8 +465,15 @@ fn read(
         let date = f.date("date");
         let claim = f.str("claim");
         let text = f.str("text");
-        if let (Some(date), Some(claim), Some(text)) = (date, claim, text) {
-            out.corrections.push(Correction { date: date.value, claim, text: text.value });
+        // Kept when only its date or text failed, so that the claim it names is checked.
+        if let Some(claim) = claim {
+            let date = date.map(|d| d.value);
+            out.corrections.push(Correction {
+                dated: date.is_some(),
+                date: date.unwrap_or(Date::EPOCH),
+                claim,
+                text: text.map(|t| t.value).unwrap_or_default(),
+            });
         }
     }
     out
@@ -515,16 +536,20 @@ fn parse_claim(
             });
         }
     }
-    let mut appearances = Vec::new();
+    let (mut appearances, mut unread) = (Vec::new(), Vec::new());
     for (t, s) in appearance_tables {
         let s = headers.entry("claim.appearance", tomlfile::shift(s, offset));
         let known = &["article", "quote", "prefix", "suffix", "note"];
         let mut f = fields(file, t, &s, offset, "`[[claim.appearance]]`", known, diags);
+        let article = f.peek_str("article");
         let quote = parse_quote(&mut f, s);
         let note = f.opt_str("note");
-        if let Some(mut q) = quote {
-            q.note = note.map(|n| n.value);
-            appearances.push(q);
+        match quote {
+            Some(mut q) => {
+                q.note = note.map(|n| n.value);
+                appearances.push(q);
+            }
+            None => unread.push(article.unwrap_or_default()),
         }
     }
     // Without an id nothing can name the claim; without another field it is still checked.
@@ -544,6 +569,7 @@ fn parse_claim(
         appearances,
         span: headers.extent(text, span),
         complete,
+        unread,
     })
 }
 

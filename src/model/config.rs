@@ -24,6 +24,9 @@ pub struct Config {
     pub repo_url: Option<String>,
     /// The theme folder under `themes/`.
     pub theme: String,
+    /// Where `theme` is set in `briefing.toml`, for an error when its folder is missing.
+    #[serde(skip)]
+    pub theme_at: Option<(SourceFile, std::ops::Range<usize>)>,
     /// Who publishes the briefing.
     pub publisher: Publisher,
     /// The verdict scale, in display order.
@@ -185,6 +188,7 @@ pub fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Config> {
         language: language.map_or_else(|| "en".to_string(), |l| l.value),
         base_url,
         repo_url,
+        theme_at: theme.as_ref().map(|t| (file.clone(), t.span.clone())),
         theme: theme.map_or_else(|| "default".to_string(), |t| t.value),
         publisher: publisher?,
         verdicts,

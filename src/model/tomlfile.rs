@@ -139,6 +139,11 @@ impl<'a, 't, 'i> Fields<'a, 't, 'i> {
         self.get(key).map(|v| shift(v.span(), self.offset))
     }
 
+    /// `key`'s text, if it is present and text, with no diagnostic either way.
+    pub fn peek_str(&self, key: &str) -> Option<String> {
+        self.get(key).and_then(|v| v.get_ref().as_str()).map(str::to_string)
+    }
+
     /// The whole table's span as given to [`Fields::new`].
     pub fn table_span(&self) -> Range<usize> {
         self.span.clone()

@@ -148,7 +148,7 @@ fn anchor_article(article: &Article, quotes: &[(Target, &Quote)], file: &SourceF
     for (i, (target, q)) in quotes.iter().enumerate() {
         if patterns[i].is_empty() {
             diags.push(
-                Diagnostic::error("empty-quote", "the quote is empty")
+                Diagnostic::error("empty-quote", "the quote is empty once its invisible characters are removed")
                     .at(file, q.quote.span.clone(), "nothing to find")
                     .help("copy the exact words from the article into `quote`"),
             );

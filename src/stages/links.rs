@@ -204,6 +204,17 @@ fn broken(site: &Site, page: &str, link: &str, why: &str) -> Diagnostic {
                 .help("fix or remove the link in the article; relative links must point at files of the site");
         }
     }
+    // In the claims file's markdown (an explanation, a finding, a resolution).
+    let written = link.replacen("#c-", "#", 1);
+    let claims = &site.claims_file;
+    if let Some(at) = [format!("]({written}"), format!("<{written}>"), format!("\"{written}\"")]
+        .iter()
+        .find_map(|pat| claims.text.find(pat.as_str()).map(|at| at + pat.len() - written.len()))
+    {
+        return d.at(claims, at..at + written.len(), "this link").help(
+            "fix or remove the link in the claims file; a `#fragment` must name an element of the page it is shown on",
+        );
+    }
     // In a template, the link is written after `{{ root }}`: look for what follows the
     // climb to the root.
     let mut tail = link.split('#').next().unwrap_or(link);

@@ -47,7 +47,7 @@ fn check_claims(diags: &mut Vec<Diagnostic>, site: &Site) {
         for q in &claim.appearances {
             check_article(diags, site, &slugs, &slug_set, &q.article);
         }
-        if claim.appearances.is_empty() {
+        if claim.appearances.is_empty() && claim.unread.is_empty() {
             diags.push(
                 Diagnostic::warning("no-appearance", format!("claim `{}` appears in no article", claim.id.value))
                     .at(file, claim.id.span.clone(), "no [[claim.appearance]]")
@@ -65,7 +65,8 @@ fn check_discrepancies(diags: &mut Vec<Diagnostic>, site: &Site) {
     let file = &site.claims_file;
     let claim_set: HashSet<&str> = site.claims.claims.iter().map(|c| c.id.as_str()).collect();
     for disc in &site.claims.discrepancies {
-        if disc.claims.is_empty() {
+        // An entry whose `claims` failed to read had its error reported.
+        if disc.claims.is_empty() && disc.complete {
             diags.push(
                 Diagnostic::error("empty-discrepancy", format!("discrepancy `{}` names no claims", disc.id.value))
                     .at(file, disc.span.clone(), "no claims")
@@ -83,7 +84,7 @@ fn check_corrections(diags: &mut Vec<Diagnostic>, site: &Site) {
     for correction in &site.claims.corrections {
         match site.claims.claims.iter().find(|c| c.id.value == correction.claim.value) {
             None => diags.push(unknown_claim(site, "correction", &correction.claim)),
-            Some(claim) if claim.complete && correction.date < claim.checked => diags.push(
+            Some(claim) if claim.complete && correction.dated && correction.date < claim.checked => diags.push(
                 Diagnostic::warning(
                     "correction-before-check",
                     format!("correction of `{}` is dated before the claim was checked", claim.id.value),
@@ -118,16 +119,34 @@ fn check_untouched(diags: &mut Vec<Diagnostic>, site: &Site) {
     let touched: HashSet<&str> = claims
         .claims
         .iter()
-        .flat_map(|c| c.appearances.iter().map(|q| q.article.as_str()))
+        .flat_map(|c| c.appearances.iter().map(|q| q.article.as_str()).chain(c.unread.iter().map(String::as_str)))
         .chain(claims.artifacts.iter().map(|a| a.quote.article.as_str()))
         .collect();
     for article in site.articles.iter().filter(|a| !touched.contains(a.slug.as_str())) {
-        diags.push(
-            Diagnostic::warning("untouched-article", format!("no claim quotes article `{}`", article.slug))
-                .in_file(&crate::model::diag::SourceFile::new(article.name.as_str(), ""))
-                .help("record what this article claims in content/claims.toml, or remove the article"),
-        );
+        let file = article.file();
+        let d = Diagnostic::warning("untouched-article", format!("no claim quotes article `{}`", article.slug));
+        let d = match title_line(&file.text[..article.body_offset.min(file.text.len())]) {
+            Some(span) => d.at(file, span, "no [[claim.appearance]] quotes this article"),
+            None => d.in_file(file),
+        };
+        diags.push(d.help("record what this article claims in content/claims.toml, or remove the article"));
     }
+}
+
+/// The span of the `title` line of an article's front matter (`head`), trimmed: where a
+/// warning about the whole article points.
+fn title_line(head: &str) -> Option<std::ops::Range<usize>> {
+    let mut at = 0;
+    for line in head.split_inclusive('\n') {
+        if let Some(rest) = line.trim_start().strip_prefix("title")
+            && rest.trim_start().starts_with([':', '='])
+        {
+            let start = at + (line.len() - line.trim_start().len());
+            return Some(start..at + line.trim_end().len());
+        }
+        at += line.len();
+    }
+    None
 }
 
 fn check_ids<'a>(

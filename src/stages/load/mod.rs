@@ -131,7 +131,12 @@ pub fn load_cached(root: &Path, highlighter: &Arc<Highlighter>, cache: &mut Cach
     let theme = config.as_ref().and_then(|c| match theme::load(root, &c.theme) {
         Ok(t) => Some(t),
         Err(ds) => {
-            diags.extend(ds);
+            // A missing theme folder is pointed at where briefing.toml names it.
+            let at = |d: Diagnostic| match (&c.theme_at, d.file.is_none()) {
+                (Some((file, span)), true) => d.at(file, span.clone(), "no such folder under themes/"),
+                _ => d,
+            };
+            diags.extend(ds.into_iter().map(at));
             None
         }
     });
