@@ -14,9 +14,17 @@ fn main() {
     println!("cargo:rerun-if-env-changed=BRIEFING_COMMIT");
     let version = env::var("CARGO_PKG_VERSION").unwrap_or_default();
     let commit = env::var("BRIEFING_COMMIT").ok().filter(|c| !c.trim().is_empty()).or_else(from_git);
-    match commit {
-        Some(commit) => println!("cargo:rustc-env=BRIEFING_VERSION={version} ({})", commit.trim()),
+    match commit.map(|c| short(c.trim())) {
+        Some(commit) => println!("cargo:rustc-env=BRIEFING_VERSION={version} ({commit})"),
         None => println!("cargo:rustc-env=BRIEFING_VERSION={version}"),
+    }
+}
+
+/// A full 40-digit hash (as CI systems give it) cut to the 12 digits Git shows.
+fn short(commit: &str) -> String {
+    match commit.len() == 40 && commit.bytes().all(|b| b.is_ascii_hexdigit()) {
+        true => commit[..12].to_string(),
+        false => commit.to_string(),
     }
 }
 

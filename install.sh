@@ -6,15 +6,31 @@
 # Detects the platform, downloads briefing-VERSION-TARGET.tar.gz and its .sha256 file
 # from URL, checks the checksum, and installs the binary into DIR/bin (DIR defaults to
 # ~/.local, so ~/.local/bin/briefing). Nothing is installed unless the checksum matches.
-# The copy of this script attached to a release knows that release's URL and version;
-# this copy in the repository needs --base-url and --version (or BRIEFING_BASE_URL and
-# BRIEFING_VERSION). Exit 0 installed, 1 refused (platform, download, checksum), 2 usage.
+# The copy of this script attached to a release knows where releases are and which
+# version it belongs to (--version picks another); this copy in the repository needs
+# --base-url and --version (or BRIEFING_BASE_URL and BRIEFING_VERSION).
+# Exit 0 installed, 1 refused (platform, download, checksum), 2 usage.
 set -eu
 
-# Filled in by the release workflow (.github/workflows/release.yml).
-BASE_URL="${BRIEFING_BASE_URL:-}"
+# Filled in by the release workflow (dist/installer.sh): the folder of all releases, each
+# in v<VERSION>/, and this release's version.
+RELEASES_URL=""
 VERSION="${BRIEFING_VERSION:-}"
-PREFIX="${HOME:-}/.local"
+BASE_URL="${BRIEFING_BASE_URL:-}"
+PREFIX="${HOME:+$HOME/.local}"
+
+help() {
+  cat <<'HELP'
+usage: sh install.sh [--prefix DIR] [--version VERSION] [--base-url URL]
+
+Installs briefing from a release archive: detects the platform, downloads the archive and
+its .sha256, checks it, and installs the binary into DIR/bin (default ~/.local/bin).
+  --prefix DIR      install into DIR/bin
+  --version VERSION the release to install (default: this script's own)
+  --base-url URL    the folder holding the archives (default: the release's own)
+Environment: BRIEFING_VERSION, BRIEFING_BASE_URL. Exit 0 installed, 1 refused, 2 usage.
+HELP
+}
 
 say() { printf 'install.sh: %s\n' "$*" >&2; }
 die() { say "error: $1"; [ $# -lt 2 ] || say "help: $2"; exit "${3:-1}"; }
@@ -28,13 +44,14 @@ while [ $# -gt 0 ]; do
     --version=*) VERSION=${1#*=}; VERSION=${VERSION#v}; shift ;;
     --base-url) [ $# -ge 2 ] || usage "--base-url needs a URL"; BASE_URL=$2; shift 2 ;;
     --base-url=*) BASE_URL=${1#*=}; shift ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) help; exit 0 ;;
     *) usage "unknown argument '$1'" ;;
   esac
 done
-[ -n "$BASE_URL" ] || usage "no download URL"
-[ -n "$VERSION" ] || usage "no version"
-[ -n "$PREFIX" ] || usage "no prefix, and HOME is not set"
+[ -n "$VERSION" ] || usage "no version: pass --version"
+if [ -z "$BASE_URL" ] && [ -n "$RELEASES_URL" ]; then BASE_URL="$RELEASES_URL/v$VERSION"; fi
+[ -n "$BASE_URL" ] || usage "no download URL: pass --base-url"
+[ -n "$PREFIX" ] || usage "HOME is not set: pass --prefix"
 
 # The release target for this machine.
 os=$(uname -s)
@@ -91,6 +108,7 @@ binary="$tmp/briefing-$VERSION-$target/briefing"
 
 bin="$PREFIX/bin"
 mkdir -p "$bin" || die "cannot create $bin" "choose another folder with --prefix"
+if [ -d "$bin/briefing" ]; then die "$bin/briefing is a folder" "move it away, or choose another folder with --prefix"; fi
 # Copied beside its place, then renamed: a running briefing is never overwritten mid-file.
 if ! { cp "$binary" "$bin/.briefing.tmp" && chmod 755 "$bin/.briefing.tmp" && mv -f "$bin/.briefing.tmp" "$bin/briefing"; }; then
   rm -f "$bin/.briefing.tmp"

@@ -46,24 +46,25 @@ pass "archive: new and build with no Rust on the PATH; $("$bin" --version)"
 
 echo "== install.sh against a local server"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-mkdir -p "$work/www/good" "$work/www/bad"
-cp "$archive" "$archive.sha256" "$work/www/good/"
+good="$work/www/rel/v$version"
+mkdir -p "$good" "$work/www/bad"
+cp "$archive" "$archive.sha256" "$good/"
 cp "$archive" "$archive.sha256" "$work/www/bad/"
 printf 'x' >>"$work/www/bad/$name.tar.gz"
 python3 -m http.server "$port" --bind 127.0.0.1 --directory "$work/www" >/dev/null 2>&1 &
 server=$!
 for _ in $(seq 50); do
-  curl -fsS "http://127.0.0.1:$port/good/$name.tar.gz.sha256" >/dev/null 2>&1 && break
+  curl -fsS "http://127.0.0.1:$port/rel/v$version/$name.tar.gz.sha256" >/dev/null 2>&1 && break
   sleep 0.1
 done
 url="http://127.0.0.1:$port"
 
 # The copy a release carries: URL and version filled in, no arguments needed.
-dist/installer.sh "$url/good" "v$version" >"$work/install.sh"
+dist/installer.sh "$url/rel" "v$version" >"$work/install.sh"
 HOME="$work/home" sh "$work/install.sh" 2>"$work/log" || fail "install: $(cat "$work/log")"
 "$work/home/.local/bin/briefing" --version | grep -q "^briefing $version" || fail "installed binary"
 pass "good checksum: installed into ~/.local/bin"
-sh install.sh --base-url "$url/good" --version "$version" --prefix "$work/p" 2>"$work/log" || fail "--prefix: $(cat "$work/log")"
+sh install.sh --base-url "$url/rel/v$version" --version "$version" --prefix "$work/p" 2>"$work/log" || fail "--prefix: $(cat "$work/log")"
 [ -x "$work/p/bin/briefing" ] || fail "--prefix: nothing in $work/p/bin"
 pass "--prefix DIR installs into DIR/bin"
 
@@ -78,8 +79,14 @@ refused() { # what, expected message, args...
 }
 refused "tampered archive" "checksum mismatch" \
   sh install.sh --base-url "$url/bad" --version "$version" --prefix "$work/none"
-refused "missing version" "could not download" \
-  sh install.sh --base-url "$url/good" --version 0.0.0 --prefix "$work/none"
+refused "missing version" "could not download $url/rel/v0.0.0/" \
+  sh "$work/install.sh" --version 0.0.0 --prefix "$work/none"
+mkdir -p "$work/dir/bin/briefing"
+refused "a folder in the way" "is a folder" sh "$work/install.sh" --prefix "$work/dir"
+code=0
+env -u HOME sh "$work/install.sh" 2>"$work/log" || code=$?
+if [ "$code" != 2 ] || ! grep -q "HOME is not set" "$work/log"; then fail "no HOME: exit $code: $(cat "$work/log")"; fi
+pass "no HOME: refused ($(grep -m1 error: "$work/log"))"
 mkdir "$work/fake"
 cat >"$work/fake/uname" <<'UNAME'
 #!/bin/sh
@@ -87,7 +94,7 @@ case "$1" in -s) echo SunOS ;; -m) echo sparc64 ;; esac
 UNAME
 chmod +x "$work/fake/uname"
 refused "unsupported platform" "no release archive for this platform (SunOS sparc64)" \
-  env PATH="$work/fake:$PATH" sh install.sh --base-url "$url/good" --version "$version" --prefix "$work/none"
+  env PATH="$work/fake:$PATH" sh "$work/install.sh" --prefix "$work/none"
 [ ! -e "$work/none" ] || [ -z "$(ls -A "$work/none/bin" 2>/dev/null)" ] || fail "a refusal left files"
 
 echo "== the release workflow builds every target install.sh chooses"
