@@ -146,6 +146,15 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             let outcome = pipeline::build(&opts);
             match a.format {
                 Format::Human => {
+                    // Denied, warnings are errors: -q shows them too.
+                    if cli.quiet && a.deny_warnings {
+                        outcome
+                            .report
+                            .items
+                            .iter()
+                            .filter(|d| !d.is_error())
+                            .for_each(|d| eprintln!("{}\n", d.render(super::color())));
+                    }
                     print_outcome(&outcome, cli.quiet, "checked");
                     if a.suggest {
                         print_suggestions(&outcome.suggestions, cli.quiet);
@@ -153,7 +162,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
                 }
                 Format::Json => {
                     for d in &outcome.report.items {
-                        if !cli.quiet || d.is_error() {
+                        if !cli.quiet || d.is_error() || a.deny_warnings {
                             println!("{}", d.to_json());
                         }
                     }
@@ -223,11 +232,15 @@ fn print_outcome(outcome: &Outcome, quiet: bool, verb: &str) {
             let warn = if warnings > 0 { format!("; {warnings} warning{}", plural(warnings)) } else { String::new() };
             let place = if verb == "built" { format!(" into {}", s.output.display()) } else { String::new() };
             println!(
-                "{verb} {} pages ({} articles, {} claims, {} flags){place} in {} ms{warn}",
+                "{verb} {} page{} ({} article{}, {} claim{}, {} flag{}){place} in {} ms{warn}",
                 s.counts.pages,
+                plural(s.counts.pages),
                 s.counts.articles,
+                plural(s.counts.articles),
                 s.counts.claims,
+                plural(s.counts.claims),
                 s.counts.flags,
+                plural(s.counts.flags),
                 s.elapsed.as_millis()
             );
             // For profiling: `BRIEFING_TIMINGS=1 briefing build` prints each stage's time.

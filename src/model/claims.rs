@@ -129,9 +129,10 @@ pub struct Discrepancy {
     pub resolution: String,
     /// The entry's span.
     pub span: Range<usize>,
-    /// Whether every field was read. An entry with a field error is kept (blank where the
-    /// field failed) so that the claims it names are still checked; an error was
-    /// reported, so it is never rendered.
+    /// Whether `claims` read as a list of texts (an empty list is then an error of its
+    /// own). An entry with a field error is kept, blank where the field failed, so that
+    /// the claims it names are still checked; an error was reported, so it is never
+    /// rendered.
     pub complete: bool,
 }
 
@@ -423,18 +424,18 @@ fn read(
     for (table, span, offset) in discrepancy_tables {
         let span = headers.entry("discrepancy", span);
         let known = &["id", "title", "claims", "resolution"];
-        let before = diags.len();
         let mut f = fields(file, table, &span, offset, "`[[discrepancy]]`", known, diags);
         let id = f.str("id");
         let title = f.str("title");
+        let listed = f.is_str_array("claims");
         let claims = f.str_array("claims", true);
         let resolution = f.str("resolution");
-        let complete = diags.len() == before;
+        // Kept whatever failed (blank, and never rendered: an error was reported), so that
+        // the claims it names are checked.
         let text_of = |t: Option<Sp<String>>| t.map(|t| t.value).unwrap_or_default();
-        if let Some(id) = id {
-            let (title, resolution) = (text_of(title), text_of(resolution));
-            out.discrepancies.push(Discrepancy { id, title, claims, resolution, span, complete });
-        }
+        let id = id.unwrap_or_else(|| Sp::new(String::new(), span.clone()));
+        let (title, resolution) = (text_of(title), text_of(resolution));
+        out.discrepancies.push(Discrepancy { id, title, claims, resolution, span, complete: listed });
     }
     for (table, span, offset) in artifact_tables {
         let span = headers.entry("artifact", span);
@@ -442,8 +443,9 @@ fn read(
         let mut f = fields(file, table, &span, offset, "`[[artifact]]`", known, diags);
         let quote = parse_quote(&mut f, span);
         let reason = f.str("reason");
-        if let (Some(quote), Some(reason)) = (quote, reason) {
-            out.artifacts.push(Artifact { quote, reason: reason.value });
+        // Kept without its reason (reported) so that its quote is still found.
+        if let Some(quote) = quote {
+            out.artifacts.push(Artifact { quote, reason: reason.map(|r| r.value).unwrap_or_default() });
         }
     }
     for (table, span, offset) in event_tables {
@@ -552,8 +554,9 @@ fn parse_claim(
             None => unread.push(article.unwrap_or_default()),
         }
     }
-    // Without an id nothing can name the claim; without another field it is still checked.
-    let id = id?;
+    // Without an id (reported) nothing can name the claim, but its verdict and quotes
+    // are still checked; nor can it be rendered, as an error was reported.
+    let id = id.unwrap_or_else(|| Sp::new(String::new(), span.clone()));
     let complete =
         claim.is_some() && verdict.is_some() && finding.is_some() && explanation.is_some() && checked.is_some();
     let text_of = |t: Option<Sp<String>>| t.map(|t| t.value).unwrap_or_default();
@@ -674,7 +677,8 @@ impl Headers {
         // section heading, say), not to this entry.
         let mut body = text[header.start..end].trim_end();
         while let Some(last) = body.rfind('\n').map(|i| &body[i + 1..]) {
-            if last.trim().is_empty() || last.trim_start().starts_with('#') {
+            let comment = last.trim_start().starts_with('#') && !in_string(&body[..body.len() - last.len()]);
+            if last.trim().is_empty() || comment {
                 body = body[..body.len() - last.len()].trim_end();
             } else {
                 break;
@@ -682,6 +686,16 @@ impl Headers {
         }
         header.start..header.start + body.len()
     }
+}
+
+/// Whether the line after `before` (an entry's text up to a line start) starts inside a
+/// multi-line string: then a `#` there is text (`# x"""` closes a string), not a comment.
+fn in_string(before: &str) -> bool {
+    let (mut within, mut depth) = (Within::Toml, 0);
+    for line in before.split_inclusive('\n') {
+        (within, depth) = scan(line, within, depth);
+    }
+    within != Within::Toml
 }
 
 /// Reads one line of TOML that is not a header, from `within` and at array `depth`, and
@@ -961,6 +975,27 @@ title = "Statement"
             assert!(entry.starts_with("[[claim]]\nid = \"a\""), "{body}");
             assert!(entry.ends_with("quote = \"q\""), "{body}: the entry stops early:\n{entry}");
             assert!(text[claims.claims[1].span.clone()].starts_with("[[claim]]\nid = \"b\""), "{body}");
+        }
+    }
+
+    /// A text block that is the entry's last value, closing on a line that starts with
+    /// `#`: that line is the string's, not a comment before the next entry.
+    #[test]
+    fn an_entry_ends_with_a_text_block_whose_last_line_starts_with_a_hash() {
+        for close in ["# x\"\"\"", "  # indented\"\"\"", "#'''"] {
+            let open = if close.ends_with("'''") { "'''" } else { "\"\"\"" };
+            let entry = format!(
+                "[[claim]]\nid = \"a\"\nclaim = \"C.\"\nverdict = \"false\"\nfinding = \"F.\"\nexplanation = \"E.\"\n\
+                 checked = 2026-11-21\n\n  [[claim.appearance]]\n  article = \"x\"\n  quote = \"q\"\n  note = {open}\na\n{close}"
+            );
+            let next =
+                "[[claim]]\nid = \"b\"\nclaim = \"D.\"\nverdict = \"false\"\nfinding = \"G.\"\nexplanation = \"E.\"\n";
+            let text = format!("{entry}\n\n# Next\n\n{next}checked = 2026-11-21\n");
+            let file = SourceFile::new("c.toml", text.as_str());
+            let mut diags = Vec::new();
+            let claims = parse(&file, &mut diags);
+            assert!(diags.is_empty(), "{close}: {:?}", diags.iter().map(|d| d.render(false)).collect::<Vec<_>>());
+            assert_eq!(&text[claims.claims[0].span.clone()], entry, "{close}: the entry stops early");
         }
     }
 

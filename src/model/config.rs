@@ -27,6 +27,14 @@ pub struct Config {
     /// Where `theme` is set in `briefing.toml`, for an error when its folder is missing.
     #[serde(skip)]
     pub theme_at: Option<(SourceFile, std::ops::Range<usize>)>,
+    /// The file itself, for errors found later in what it says (a broken link in the
+    /// corrections policy).
+    #[serde(skip)]
+    pub file: SourceFile,
+    /// Whether the verdict scale read without an error: if not, a claim's verdict that
+    /// is not on what was read is not reported (the scale's own error was).
+    #[serde(skip)]
+    pub verdicts_read: bool,
     /// Who publishes the briefing.
     pub publisher: Publisher,
     /// The verdict scale, in display order.
@@ -121,9 +129,10 @@ const KNOWN: &[&str] = &[
     "corrections_policy",
 ];
 
-/// Reads `briefing.toml` from its text. Returns `None` when any error was reported.
+/// Reads `briefing.toml` from its text. Returns `None` only when it is not TOML at all;
+/// a config with field errors is returned, blank where a field failed, so that the rest of
+/// the site is checked in the same run (the errors, reported, stop the build).
 pub fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Config> {
-    let before = diags.len();
     let text = file.text.clone();
     let root = tomlfile::parse(file, &text, 0, diags)?;
     let mut f = Fields::new(file, root.get_ref(), 0..0, "`briefing.toml`", KNOWN, 0, diags);
@@ -176,21 +185,25 @@ pub fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Config> {
         }
     };
 
+    let at_verdicts = diags.len();
     let verdicts =
         if verdict_tables.is_empty() { default_verdicts() } else { parse_verdicts(file, &verdict_tables, diags) };
+    let verdicts_read = !diags[at_verdicts..].iter().any(Diagnostic::is_error);
 
-    if diags[before..].iter().any(Diagnostic::is_error) {
-        return None;
-    }
+    // With errors, the config is still returned (blank where a field failed) so that the
+    // claims and articles are checked in the same run; the errors stop the build.
     Some(Config {
-        title: title?.value,
-        description: description?.value,
+        verdicts_read,
+        file: file.clone(),
+        title: title.map(|t| t.value).unwrap_or_default(),
+        description: description.map(|d| d.value).unwrap_or_default(),
         language: language.map_or_else(|| "en".to_string(), |l| l.value),
         base_url,
         repo_url,
+        // A theme name that is not a folder name was reported: the default stands in.
         theme_at: theme.as_ref().map(|t| (file.clone(), t.span.clone())),
-        theme: theme.map_or_else(|| "default".to_string(), |t| t.value),
-        publisher: publisher?,
+        theme: theme.filter(|t| is_slug(&t.value)).map_or_else(|| "default".to_string(), |t| t.value),
+        publisher: publisher.unwrap_or(Publisher { name: String::new(), url: None }),
         verdicts,
         corrections_policy: corrections_policy.map_or_else(|| DEFAULT_CORRECTIONS_POLICY.to_string(), |p| p.value),
     })
@@ -332,7 +345,8 @@ mod tests {
     #[test]
     fn typo_in_key_is_an_error_with_suggestion() {
         let (c, d) = load(&OK.to_string()[..].replace("description", "descripton"));
-        assert!(c.is_none());
+        // Returned for the rest of the checks; the error stops the build.
+        assert!(c.is_some_and(|c| c.description.is_empty()));
         let unknown = d.iter().find(|d| d.code == "unknown-field").unwrap();
         assert_eq!(unknown.help.as_deref(), Some("did you mean `description`?"));
         assert_eq!(unknown.line_col(), Some((2, 1)));
@@ -343,7 +357,7 @@ mod tests {
         let (c, _) = load(&format!("base_url = \"https://e.org/b\"\n{OK}"));
         assert_eq!(c.unwrap().base_url.as_deref(), Some("https://e.org/b/"));
         let (c, d) = load(&format!("base_url = \"javascript:alert(1)\"\n{OK}"));
-        assert!(c.is_none());
+        assert!(c.unwrap().base_url.is_none());
         assert_eq!(d[0].code, "bad-url");
     }
 
@@ -354,7 +368,7 @@ mod tests {
              [[verdict]]\nkey = \"true\"\nlabel = \"X\"\ndescription = \"d\"\nrating = 9\n"
         );
         let (c, d) = load(&text);
-        assert!(c.is_none());
+        assert!(!c.unwrap().verdicts_read, "claims' verdicts are not checked against a broken scale");
         let codes: Vec<_> = d.iter().map(|d| d.code).collect();
         assert!(codes.contains(&"duplicate-id"), "{codes:?}");
         assert!(codes.contains(&"out-of-range"), "{codes:?}");

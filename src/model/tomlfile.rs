@@ -139,6 +139,13 @@ impl<'a, 't, 'i> Fields<'a, 't, 'i> {
         self.get(key).map(|v| shift(v.span(), self.offset))
     }
 
+    /// Whether `key` is present and a list of texts, with no diagnostic either way.
+    pub fn is_str_array(&self, key: &str) -> bool {
+        self.get(key)
+            .and_then(|v| v.get_ref().as_array())
+            .is_some_and(|items| items.iter().all(|i| i.get_ref().as_str().is_some()))
+    }
+
     /// `key`'s text, if it is present and text, with no diagnostic either way.
     pub fn peek_str(&self, key: &str) -> Option<String> {
         self.get(key).and_then(|v| v.get_ref().as_str()).map(str::to_string)

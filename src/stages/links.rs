@@ -192,7 +192,11 @@ pub fn check(site: &Site, pages: &[Page]) -> Vec<Diagnostic> {
 }
 
 fn broken(site: &Site, page: &str, link: &str, why: &str) -> Diagnostic {
-    let d = Diagnostic::error("broken-link", format!("broken link `{link}` in {page}: {why}"));
+    // Fragments written in content are given a `c-` prefix on the page (so that they never
+    // clash with the theme's ids): the message shows them as written.
+    let shown = if link.starts_with("#c-") { link.replacen("#c-", "#", 1) } else { link.to_string() };
+    let why = if link.starts_with("#c-") { why.replacen("id `c-", "id `", 1) } else { why.to_string() };
+    let d = Diagnostic::error("broken-link", format!("broken link `{shown}` in {page}: {why}"));
     // Where did the link come from? The article shown on the page, or a template.
     let article = page.strip_prefix("articles/").and_then(|r| r.strip_suffix("/index.html"));
     if let Some(a) = article.and_then(|slug| site.articles.iter().find(|a| a.slug == slug)) {
@@ -204,16 +208,20 @@ fn broken(site: &Site, page: &str, link: &str, why: &str) -> Diagnostic {
                 .help("fix or remove the link in the article; relative links must point at files of the site");
         }
     }
-    // In the claims file's markdown (an explanation, a finding, a resolution).
+    // In the markdown of the claims file (an explanation, a finding, a resolution), of the
+    // lead, or of briefing.toml (the corrections policy).
     let written = link.replacen("#c-", "#", 1);
-    let claims = &site.claims_file;
-    if let Some(at) = [format!("]({written}"), format!("<{written}>"), format!("\"{written}\"")]
-        .iter()
-        .find_map(|pat| claims.text.find(pat.as_str()).map(|at| at + pat.len() - written.len()))
-    {
-        return d.at(claims, at..at + written.len(), "this link").help(
-            "fix or remove the link in the claims file; a `#fragment` must name an element of the page it is shown on",
-        );
+    let lead = site.lead.as_ref().map(|l| SourceFile::new(crate::stages::load::LEAD_FILE, l.as_str()));
+    for file in [Some(&site.claims_file), lead.as_ref(), Some(&site.config.file)].into_iter().flatten() {
+        if let Some(at) = [format!("]({written}"), format!("<{written}>"), format!("\"{written}\"")]
+            .iter()
+            .find_map(|pat| file.text.find(pat.as_str()).map(|at| at + pat.len() - written.len()))
+        {
+            return d.at(file, at..at + written.len(), "this link").help(format!(
+                "fix or remove the link in {}; a `#fragment` must name an element of the page it is shown on",
+                file.name
+            ));
+        }
     }
     // In a template, the link is written after `{{ root }}`: look for what follows the
     // climb to the root.

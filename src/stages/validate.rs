@@ -33,7 +33,8 @@ fn check_claims(diags: &mut Vec<Diagnostic>, site: &Site) {
     let verdicts: Vec<&str> = site.config.verdicts.iter().map(|v| v.key.as_str()).collect();
     for claim in &site.claims.claims {
         // A verdict that could not be read was reported as such (`Claim::complete`).
-        if !claim.verdict.value.is_empty() && !verdicts.contains(&claim.verdict.as_str()) {
+        let scale_read = site.config.verdicts_read;
+        if scale_read && !claim.verdict.value.is_empty() && !verdicts.contains(&claim.verdict.as_str()) {
             let mut d = Diagnostic::error("unknown-verdict", format!("unknown verdict `{}`", claim.verdict.value)).at(
                 file,
                 claim.verdict.span.clone(),
@@ -156,7 +157,9 @@ fn check_ids<'a>(
     ids: impl Iterator<Item = &'a Sp<String>>,
 ) {
     let mut seen: HashMap<&str, &Sp<String>> = HashMap::new();
-    for id in ids {
+    // An entry whose id is missing or failed to read has an empty one: its error was
+    // reported.
+    for id in ids.filter(|id| !id.value.is_empty()) {
         if !is_slug(&id.value) {
             diags.push(
                 Diagnostic::error("bad-id", format!("{what} id `{}` cannot be used in a web address", id.value))
