@@ -43,7 +43,7 @@ def text_of(root, passage):
 def pairs(s):
     """The passage pairs a suggestion claims: its own pairs, or all of them."""
     ps = s["passages"]
-    if "pairs" in s:
+    if s.get("pairs"):
         return [[ps[i], ps[j]] for i, j in s["pairs"]]
     return [ps]
 
@@ -82,6 +82,8 @@ def score(binary, root, mode):
 
 
 def main():
+    import signal
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     binary, root = sys.argv[1], sys.argv[2]
     show = "--show" in sys.argv
     for mode in ("exact", "overlap"):

@@ -19,7 +19,7 @@ use crate::stages::render;
 use crate::stages::render::parts::KeptItems;
 use crate::stages::validate;
 use crate::store::{Store, Table};
-use crate::suggest::{self, Suggestion};
+use crate::suggest::{self, Suggestions};
 use crate::write;
 
 /// What to build, and where.
@@ -37,6 +37,8 @@ pub struct Options {
     pub check_links: bool,
     /// Also look for discrepancies no claim covers yet (`check --suggest`).
     pub suggest: bool,
+    /// How many suggestions to make, the strongest first (0: all of them).
+    pub suggest_limit: usize,
     /// Where the incremental store lives; `<root>/.briefing` when `None`.
     pub cache_dir: Option<PathBuf>,
     /// Fail at once, rather than wait, when another process holds the cache folder.
@@ -72,7 +74,7 @@ pub struct Outcome {
     pub summary: Option<Summary>,
     /// Candidate discrepancies, when [`Options::suggest`] asked for them. Advisory: they
     /// never change the exit code or the output.
-    pub suggestions: Vec<Suggestion>,
+    pub suggestions: Suggestions,
 }
 
 impl Outcome {
@@ -85,7 +87,7 @@ impl Outcome {
 fn failed(report: Report) -> Outcome {
     let mut report = report;
     report.sort();
-    Outcome { report, summary: None, suggestions: Vec::new() }
+    Outcome { report, summary: None, suggestions: Suggestions::default() }
 }
 
 /// What the stages produce: the pages (unless they were streamed to a sink or to disk),
@@ -102,7 +104,7 @@ pub struct Made {
 /// Runs load → validate → anchor → render (and the link check when asked), writing
 /// nothing: every page is returned in `Made::rendered` (`check`, tests).
 pub fn make(opts: &Options) -> (Report, Option<Made>) {
-    make_inner(opts, &Store::in_memory(), &mut Vec::new(), Out::Pages)
+    make_inner(opts, &Store::in_memory(), &mut Suggestions::default(), Out::Pages)
 }
 
 /// What a long-lived process (`serve`) keeps between builds: the store's tables in
@@ -133,7 +135,7 @@ impl Default for Memory {
 /// inputs, see [`render::Sink::reuse`]), and keeping in `memory` what the next build
 /// reuses. `Made::rendered` holds no pages: the sink has them.
 pub fn make_in(opts: &Options, memory: &mut Memory, sink: &dyn render::Sink) -> (Report, Option<Made>) {
-    make_inner(opts, &memory.0, &mut Vec::new(), Out::Sink(sink))
+    make_inner(opts, &memory.0, &mut Suggestions::default(), Out::Sink(sink))
 }
 
 /// Where the rendered pages go.
@@ -148,12 +150,7 @@ enum Out<'a> {
 }
 
 /// The stages, with what `store` kept from the last build; the pages go `out`.
-fn make_inner(
-    opts: &Options,
-    store: &Store,
-    suggestions: &mut Vec<Suggestion>,
-    out: Out<'_>,
-) -> (Report, Option<Made>) {
+fn make_inner(opts: &Options, store: &Store, suggestions: &mut Suggestions, out: Out<'_>) -> (Report, Option<Made>) {
     let mut report = Report::default();
     let base_url = match opts.base_url.as_deref().map(normalize_base_url).transpose() {
         Ok(b) => b,
@@ -188,8 +185,7 @@ fn make_inner(
     }
     report.extend(anchored.diags);
     if opts.suggest {
-        *suggestions = suggest::suggest(&site, &anchored.marks);
-        suggest::sort(suggestions);
+        *suggestions = suggest::suggest(&site, &anchored.marks, opts.suggest_limit);
         report.extend(late_errors(&site, store));
         laps.lap("suggest");
     }
@@ -473,7 +469,7 @@ pub fn build(opts: &Options) -> Outcome {
     };
     // Timed from here: a wait for another build is not this build's time.
     let start = Instant::now();
-    let mut suggestions = Vec::new();
+    let mut suggestions = Suggestions::default();
     let (store, out) = match opts.dry_run {
         true => (Store::in_memory(), Out::Pages),
         false => (store, Out::Folder(&output)),

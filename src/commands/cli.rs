@@ -80,6 +80,10 @@ struct CheckArgs {
     /// to paste. Never changes output/ or the exit code.
     #[arg(long)]
     suggest: bool,
+    /// With --suggest: show the N strongest suggestions and say how many more there are;
+    /// 0 shows them all.
+    #[arg(long, value_name = "N", default_value_t = 50, requires = "suggest")]
+    limit: usize,
 }
 
 #[derive(Debug, Args)]
@@ -126,6 +130,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
                 dry_run: false,
                 check_links: false,
                 suggest: false,
+                suggest_limit: 0,
                 cache_dir: a.cache_dir,
                 no_wait: a.no_wait,
             };
@@ -141,6 +146,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
                 dry_run: true,
                 check_links: true,
                 suggest: a.suggest,
+                suggest_limit: a.limit,
                 ..Options::default()
             };
             let outcome = pipeline::build(&opts);
@@ -166,7 +172,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
                             println!("{}", d.to_json());
                         }
                     }
-                    for s in &outcome.suggestions {
+                    for s in &outcome.suggestions.shown {
                         println!("{}", s.to_json());
                     }
                 }
@@ -266,18 +272,22 @@ fn print_outcome(outcome: &Outcome, quiet: bool, verb: &str) {
 /// Suggestions go to stdout: they are what `check --suggest` was asked for.
 /// The suggestions, then a summary line unless `quiet` (which prints errors only: the
 /// suggestions are what was asked for, the count is not).
-fn print_suggestions(suggestions: &[crate::suggest::Suggestion], quiet: bool) {
+fn print_suggestions(suggestions: &crate::suggest::Suggestions, quiet: bool) {
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    for s in suggestions {
+    for s in &suggestions.shown {
         println!("{}\n", s.render(color));
     }
     if quiet {
         return;
     }
-    let n = suggestions.len();
+    let (n, total) = (suggestions.shown.len(), suggestions.total);
+    let more = match total - n {
+        0 => String::new(),
+        more => format!(", the strongest {n} of {total} ({more} more with --limit 0)"),
+    };
     println!(
-        "{n} suggestion{} for review; nothing was written (paste what holds up into content/claims.toml)",
-        plural(n)
+        "{total} suggestion{}{more} for review; nothing was written (paste what holds up into content/claims.toml)",
+        plural(total)
     );
 }
 

@@ -12,6 +12,9 @@
 //! The detectors prefer silence to noise: pairs need words in common near the mention,
 //! weighted by rarity, above thresholds measured in `docs/suggest.md`.
 
+mod detect;
+pub mod found;
+pub mod index;
 pub mod scan;
 pub mod similar;
 pub mod snippet;
@@ -54,9 +57,11 @@ pub struct Passage {
     pub text: String,
     /// A quote around it, unique in the article, ready for the claims file.
     pub quote: String,
+    /// Which side of a conflict it is on: 0, with the first passage, or 1.
+    pub side: usize,
 }
 
-/// One candidate discrepancy or error.
+/// One candidate discrepancy or error, ready to show.
 #[derive(Debug, Clone)]
 pub struct Suggestion {
     /// What kind: `weekday-date`, `weekday-event`, `date-conflict`, `date-timeline`,
@@ -64,14 +69,25 @@ pub struct Suggestion {
     pub code: &'static str,
     /// What looks wrong.
     pub message: String,
-    /// Where (one or two passages).
+    /// Where: one passage, or the passages of a conflict, side by side.
     pub passages: Vec<Passage>,
+    /// For a conflict, the pairs of passages that disagree (indices into `passages`).
+    pub pairs: Vec<(usize, usize)>,
     /// Why the passages were paired, and the evidence.
     pub notes: Vec<String>,
     /// The claims-file entries to paste, for the editor to complete.
     pub snippet: String,
-    /// How strong the evidence is: the shared context's weight (for ordering).
-    pub score: f32,
+    /// How sure it is, from 0 to 1 ([`found::confidence`]); the strongest come first.
+    pub confidence: f32,
+}
+
+/// The suggestions shown, and how many there were in all.
+#[derive(Debug, Clone, Default)]
+pub struct Suggestions {
+    /// The strongest, at most the limit asked for.
+    pub shown: Vec<Suggestion>,
+    /// How many there were before the limit.
+    pub total: usize,
 }
 
 /// One article's scan, with what the claims file already covers.
@@ -102,9 +118,10 @@ impl Doc<'_> {
     }
 }
 
-/// Finds the discrepancies and errors no claim covers yet. `marks` are the anchored
+/// Finds the discrepancies and errors no claim covers yet, and makes the `limit`
+/// strongest of them into suggestions (all of them for 0). `marks` are the anchored
 /// quotes of the claims file, as the anchor stage found them.
-pub fn suggest(site: &Site, marks: &Marks) -> Vec<Suggestion> {
+pub fn suggest(site: &Site, marks: &Marks, limit: usize) -> Suggestions {
     let (articles, claims) = (&site.articles, &site.claims);
     let verdicts: Vec<&str> = site.config.verdicts.iter().map(|v| v.key.as_str()).collect();
     let breaks: Vec<Vec<usize>> = articles.iter().map(|a| a.markup().block_breaks()).collect();
@@ -117,32 +134,12 @@ pub fn suggest(site: &Site, marks: &Marks) -> Vec<Suggestion> {
     for w in &event_words {
         vocab.add(&w.iter().map(String::as_str).collect::<Vec<_>>());
     }
-
-    let mut docs = Vec::new();
-    for (index, (article, scan)) in articles.iter().zip(scans).enumerate() {
-        let mentions = scan::mentions(&scan);
-        let contexts = mentions
-            .iter()
-            .map(|m| {
-                let (reach, clause) = match m.what {
-                    What::Quantity { .. } => (1.5, true),
-                    What::Date { .. } => (3.0, true),
-                    // A relative weekday dates the whole sentence's news.
-                    What::Weekday(_) | What::Quotation(_) => (3.0, false),
-                };
-                Context::around(&scan, &m.tokens, &vocab, reach, clause)
-            })
-            .collect();
-        let mut covered = Vec::new();
-        let mut chrome = Vec::new();
-        for mark in marks.get(index).into_iter().flatten() {
-            match mark.target {
-                Target::Appearance { .. } => covered.push(mark.range.clone()),
-                Target::Artifact(_) => chrome.push(mark.range.clone()),
-            }
-        }
-        docs.push(Doc { article, scan, mentions, contexts, covered, chrome });
-    }
+    let docs: Vec<Doc<'_>> = articles
+        .iter()
+        .zip(scans)
+        .enumerate()
+        .map(|(index, (article, scan))| doc(article, scan, &vocab, marks, index))
+        .collect();
     let events: Vec<(Date, &str, Context)> = claims
         .events
         .iter()
@@ -152,21 +149,46 @@ pub fn suggest(site: &Site, marks: &Marks) -> Vec<Suggestion> {
         })
         .collect();
 
-    let mut found = Vec::new();
-    let mut ids = Ids::new(claims);
     let own = [site.config.title.as_str(), site.config.description.as_str(), site.lead.as_deref().unwrap_or("")];
-    let ctx = Ctx { docs: &docs, events: &events, verdicts: &verdicts, day: briefing_day(&docs, &own) };
-    weekday_dates(&ctx, &mut ids, &mut found);
-    relative_weekdays(&ctx, &mut ids, &mut found);
-    date_conflicts(&ctx, &mut ids, &mut found);
-    timeline_conflicts(&ctx, &mut ids, &mut found);
-    number_conflicts(&ctx, &mut ids, &mut found);
-    quote_conflicts(&ctx, &mut ids, &mut found);
-    found
+    let ctx = Ctx { docs: &docs, vocab: &vocab, events: &events, verdicts: &verdicts, day: briefing_day(&docs, &own) };
+    let found = detect::all(&ctx);
+    let groups = found::rank(&found);
+    let total = groups.len();
+    let take = if limit == 0 { total } else { limit.min(total) };
+    let mut ids = Ids::new(claims);
+    let shown = groups[..take].iter().map(|g| show(&ctx, &found, g, &mut ids)).collect();
+    Suggestions { shown, total }
+}
+
+/// One article scanned: its mentions, their contexts, and what the claims file covers.
+fn doc<'a>(article: &'a Article, scan: Scan<'a>, vocab: &Vocab, marks: &Marks, index: usize) -> Doc<'a> {
+    let mentions = scan::mentions(&scan);
+    let contexts = mentions
+        .iter()
+        .map(|m| {
+            let (reach, clause) = match m.what {
+                What::Quantity { .. } => (1.5, true),
+                What::Date { .. } => (3.0, true),
+                // A relative weekday dates the whole sentence's news.
+                What::Weekday(_) | What::Quotation(_) => (3.0, false),
+            };
+            Context::around(&scan, &m.tokens, vocab, reach, clause)
+        })
+        .collect();
+    let mut covered = Vec::new();
+    let mut chrome = Vec::new();
+    for mark in marks.get(index).into_iter().flatten() {
+        match mark.target {
+            Target::Appearance { .. } => covered.push(mark.range.clone()),
+            Target::Artifact(_) => chrome.push(mark.range.clone()),
+        }
+    }
+    Doc { article, scan, mentions, contexts, covered, chrome }
 }
 
 struct Ctx<'a> {
     docs: &'a [Doc<'a>],
+    vocab: &'a Vocab,
     events: &'a [(Date, &'a str, Context)],
     verdicts: &'a [&'a str],
     /// The day of the event the briefing is about, when the texts agree on one.
@@ -243,6 +265,7 @@ fn passage(doc: &Doc<'_>, m: &Mention) -> Passage {
         span: in_file(doc.article, &range),
         text: squash(&doc.scan.text[range]),
         quote: unique_quote(doc, m),
+        side: 0,
     }
 }
 
@@ -314,311 +337,121 @@ fn open(doc: &Doc<'_>, m: &Mention) -> bool {
     !doc.in_chrome(m) && !doc.is_covered(m)
 }
 
-fn weekday_dates(c: &Ctx<'_>, ids: &mut Ids, out: &mut Vec<Suggestion>) {
-    for doc in c.docs {
-        for m in &doc.mentions {
-            let What::Date { when: When::Day(date), weekday: Some((wd, _)) } = m.what else { continue };
-            if !open(doc, m) || weekday_name(wd) == date.weekday() {
-                continue;
-            }
-            let p = passage(doc, m);
-            let claim = ids.fresh(&format!("{}-{}", doc.article.slug, p.text));
-            let snippet = snippet::claim(&claim, &p, c.verdicts);
-            out.push(Suggestion {
-                code: "weekday-date",
-                message: format!("{} was a {}, not a {}", date.long(), date.weekday(), weekday_name(wd)),
-                notes: vec![],
-                passages: vec![p],
-                snippet,
-                score: f32::MAX,
-            });
-        }
-    }
-}
-
-/// Evidence for the date of an event: a full date in some article, or a timeline entry.
-struct Evidence<'a> {
-    date: Date,
-    what: String,
-    context: &'a Context,
-}
-
-fn evidence<'a>(c: &'a Ctx<'a>) -> Vec<Evidence<'a>> {
-    let mut out = Vec::new();
-    for doc in c.docs {
-        for (m, ctx) in doc.mentions.iter().zip(&doc.contexts) {
-            if let What::Date { when: When::Day(date), .. } = m.what
-                && !doc.in_chrome(m)
-            {
-                let (line, _) = doc.article.file().line_col(in_file(doc.article, &doc.range(m)).start);
-                let text = squash(&doc.scan.text[doc.range(m)]);
-                out.push(Evidence {
-                    date,
-                    what: format!("{} (line {line}) gives “{text}”", doc.article.name),
-                    context: ctx,
-                });
+/// Makes a ranked group into the suggestion shown: its passages located, its message,
+/// notes and snippet.
+fn show(c: &Ctx<'_>, found: &[found::Found], group: &found::Group, ids: &mut Ids) -> Suggestion {
+    let best = &found[group.members[0]];
+    let at = |(d, i): found::At| (&c.docs[d], &c.docs[d].mentions[i]);
+    let Some(_) = best.b else { return single(c, best, group.confidence, ids) };
+    // The passages of every pair, each once: first the one in most pairs (the odd one
+    // out, when one article disagrees with several), then by place.
+    let mut places: Vec<(found::At, &str)> = Vec::new();
+    for &k in &group.members {
+        let f = &found[k];
+        for (p, v) in [(f.a, &f.values.0), (f.b.unwrap_or(f.a), &f.values.1)] {
+            if !places.iter().any(|(q, _)| *q == p) {
+                places.push((p, v.as_str()));
             }
         }
     }
-    for (date, title, ctx) in c.events {
-        out.push(Evidence { date: *date, what: format!("the timeline has {date}: “{title}”"), context: ctx });
-    }
-    out
-}
-
-fn relative_weekdays(c: &Ctx<'_>, ids: &mut Ids, out: &mut Vec<Suggestion>) {
-    let evidence = evidence(c);
-    for doc in c.docs {
-        for (m, ctx) in doc.mentions.iter().zip(&doc.contexts) {
-            let What::Weekday(wd) = m.what else { continue };
-            if !open(doc, m) {
-                continue;
-            }
-            // Sum the evidence for each date: a date several sources agree on wins.
-            let mut by_date: Vec<(Date, f32, Vec<&str>)> = Vec::new();
-            for e in &evidence {
-                let s = ctx.similarity(e.context);
-                if s < 0.5 {
-                    continue;
-                }
-                match by_date.iter_mut().find(|(d, ..)| *d == e.date) {
-                    Some((_, total, why)) => {
-                        *total += s;
-                        why.push(&e.what);
-                    }
-                    None => by_date.push((e.date, s, vec![&e.what])),
-                }
-            }
-            // The briefing's own day counts as evidence when the sentence shares anything
-            // with what dates it: a weekday in an article about that news means that day.
-            if let Some(day) = c.day
-                && let Some((_, total, why)) = by_date.iter_mut().find(|(d, ..)| *d == day)
-            {
-                *total += BRIEFING_DAY;
-                why.insert(0, "the briefing is about the news of that day");
-            }
-            by_date.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            let Some((date, best, why)) = by_date.first() else { continue };
-            let second = by_date.get(1).map_or(0.0, |d| d.1);
-            if *best < SAME_EVENT || *best < 1.5 * second || date.weekday() == weekday_name(wd) {
-                continue;
-            }
-            let p = passage(doc, m);
-            let claim = ids.fresh(&format!("{}-on-{}", doc.article.slug, weekday_name(wd)));
-            let mut notes: Vec<String> = why.iter().map(|w| w.to_string()).collect();
-            notes.truncate(3);
-            out.push(Suggestion {
-                code: "weekday-event",
-                message: format!(
-                    "“{}” cannot be the day of the event this sentence reports: {} was a {}",
-                    p.text,
-                    date.long(),
-                    date.weekday()
-                ),
-                snippet: snippet::claim(&claim, &p, c.verdicts),
-                passages: vec![p],
-                notes,
-                score: *best,
-            });
+    let count = |p: found::At| group.members.iter().filter(|&&k| found[k].a == p || found[k].b == Some(p)).count();
+    let lead = (0..places.len()).max_by_key(|&i| (count(places[i].0), std::cmp::Reverse(i))).unwrap_or(0);
+    places.swap(0, lead);
+    places[1..].sort();
+    let places: Vec<(found::At, usize)> =
+        places.iter().map(|&(p, v)| (p, usize::from(v != places[0].1))).collect();
+    let passages: Vec<Passage> = places
+        .iter()
+        .map(|&(p, side)| {
+            let (doc, m) = at(p);
+            Passage { side, ..passage(doc, m) }
+        })
+        .collect();
+    let index = |p: found::At| places.iter().position(|(q, _)| *q == p).unwrap_or(0);
+    let pairs = group.members.iter().map(|&k| (index(found[k].a), index(found[k].b.unwrap_or(found[k].a)))).collect();
+    let notes = match &best.why {
+        found::Why::Pair(Some(note)) => vec![note.clone()],
+        _ => {
+            let ((da, ia), (db, ib)) = (best.a, best.b.unwrap_or(best.a));
+            let shared = c.docs[da].contexts[ia].shared(&c.docs[db].contexts[ib], c.vocab);
+            vec![format!("both passages speak of: {}", shared.join(", "))]
         }
-    }
-}
-
-/// Whether an article mentions a date compatible with `when` (at any precision): then
-/// it tells the two dates apart itself, and they are not one thing dated twice.
-fn mentions_date(doc: &Doc<'_>, when: When) -> bool {
-    doc.mentions.iter().any(|m| matches!(m.what, What::Date { when: w, .. } if !w.conflicts(when)))
-}
-
-fn date_conflicts(c: &Ctx<'_>, ids: &mut Ids, out: &mut Vec<Suggestion>) {
-    for (ai, a) in c.docs.iter().enumerate() {
-        for b in &c.docs[ai + 1..] {
-            for (ma, ca) in a.mentions.iter().zip(&a.contexts) {
-                let What::Date { when: wa, .. } = ma.what else { continue };
-                for (mb, cb) in b.mentions.iter().zip(&b.contexts) {
-                    let What::Date { when: wb, .. } = mb.what else { continue };
-                    if !wa.conflicts(wb) || a.in_chrome(ma) || b.in_chrome(mb) {
-                        continue;
-                    }
-                    if a.is_covered(ma) && b.is_covered(mb) {
-                        continue;
-                    }
-                    if mentions_date(a, wb) || mentions_date(b, wa) {
-                        continue;
-                    }
-                    let score = ca.similarity(cb);
-                    if score < SAME_DATE {
-                        continue;
-                    }
-                    let notes = vec![format!("both passages speak of: {}", ca.shared(cb).join(", "))];
-                    out.push(pair(c, ids, "date-conflict", (a, ma), (b, mb), notes, score, |pa, pb| {
-                        format!(
-                            "the same thing dated “{}” in {} and “{}” in {}",
-                            pa.text, pa.article, pb.text, pb.article
-                        )
-                    }));
-                }
-            }
-        }
-    }
-}
-
-/// A two-passage suggestion: a claim per passage not covered yet, and a discrepancy.
-#[allow(clippy::too_many_arguments)]
-fn pair(
-    c: &Ctx<'_>,
-    ids: &mut Ids,
-    code: &'static str,
-    (a, ma): (&Doc<'_>, &Mention),
-    (b, mb): (&Doc<'_>, &Mention),
-    notes: Vec<String>,
-    score: f32,
-    message: impl Fn(&Passage, &Passage) -> String,
-) -> Suggestion {
-    let (pa, pb) = (passage(a, ma), passage(b, mb));
+    };
     let mut snippet = String::new();
     let mut claim_ids = Vec::new();
-    for (doc, m, p) in [(a, ma, &pa), (b, mb, &pb)] {
+    for (&(p, _), pass) in places.iter().zip(&passages) {
+        let (doc, m) = at(p);
         if doc.is_covered(m) {
             claim_ids.push(None);
             continue;
         }
-        let id = ids.fresh(&format!("{}-{}", doc.article.slug, p.text));
-        snippet.push_str(&snippet::claim(&id, p, c.verdicts));
+        let id = ids.fresh(&format!("{}-{}", doc.article.slug, pass.text));
+        snippet.push_str(&snippet::claim(&id, pass, c.verdicts));
         snippet.push('\n');
         claim_ids.push(Some(id));
     }
-    let title = format!("{} or {}?", pa.text, pb.text);
+    let other = passages.iter().find(|p| p.side == 1).unwrap_or(&passages[1]);
+    let title = format!("{} or {}?", passages[0].text, other.text);
     let disc = ids.fresh(&title);
     snippet.push_str(&snippet::discrepancy(&disc, &title, &claim_ids));
-    Suggestion { code, message: message(&pa, &pb), passages: vec![pa, pb], notes, snippet, score }
-}
-
-fn timeline_conflicts(c: &Ctx<'_>, ids: &mut Ids, out: &mut Vec<Suggestion>) {
-    for doc in c.docs {
-        for (m, ctx) in doc.mentions.iter().zip(&doc.contexts) {
-            let What::Date { when, .. } = m.what else { continue };
-            if !open(doc, m) {
-                continue;
-            }
-            let mut scored: Vec<(f32, &(Date, &str, Context))> =
-                c.events.iter().map(|e| (ctx.similarity(&e.2), e)).collect();
-            scored.sort_by(|x, y| y.0.total_cmp(&x.0));
-            let Some(&(best, (date, title, ectx))) = scored.first() else { continue };
-            if best < SAME_ENTRY || !when.conflicts(When::Day(*date)) {
-                continue;
-            }
-            // Another entry nearly as close that agrees: the mention may well be that one.
-            if scored.iter().any(|(s, e)| *s >= 0.75 * best && when.contains(e.0)) {
-                continue;
-            }
-            let p = passage(doc, m);
-            let claim = ids.fresh(&format!("{}-{}", doc.article.slug, p.text));
-            out.push(Suggestion {
-                code: "date-timeline",
-                message: format!("“{}” contradicts the timeline, which dates this {}", p.text, date.long()),
-                notes: vec![
-                    format!("the timeline has {date}: “{title}”"),
-                    format!("both speak of: {}", ctx.shared(ectx).join(", ")),
-                ],
-                snippet: snippet::claim(&claim, &p, c.verdicts),
-                passages: vec![p],
-                score: best,
-            });
-        }
+    Suggestion {
+        code: best.code,
+        message: conflict_message(best.code, &passages),
+        passages,
+        pairs,
+        notes,
+        snippet,
+        confidence: group.confidence,
     }
 }
 
-fn number_conflicts(c: &Ctx<'_>, ids: &mut Ids, out: &mut Vec<Suggestion>) {
-    for (ai, a) in c.docs.iter().enumerate() {
-        for b in &c.docs[ai + 1..] {
-            for (ma, ca) in a.mentions.iter().zip(&a.contexts) {
-                let What::Quantity { value: va, unit: ua, approximate: xa } = &ma.what else { continue };
-                for (mb, cb) in b.mentions.iter().zip(&b.contexts) {
-                    let What::Quantity { value: vb, unit: ub, approximate: xb } = &mb.what else { continue };
-                    if ua != ub || a.in_chrome(ma) || b.in_chrome(mb) || (a.is_covered(ma) && b.is_covered(mb)) {
-                        continue;
-                    }
-                    let ratio = va.max(*vb) / va.min(*vb).max(f64::MIN_POSITIVE);
-                    let tolerance = if *xa || *xb { 1.15 } else { 1.005 };
-                    if ratio <= tolerance {
-                        continue;
-                    }
-                    let score = ca.similarity(cb);
-                    if score < SAME_QUANTITY {
-                        continue;
-                    }
-                    let notes = vec![format!("both passages speak of: {}", ca.shared(cb).join(", "))];
-                    out.push(pair(c, ids, "number-conflict", (a, ma), (b, mb), notes, score, |pa, pb| {
-                        format!(
-                            "the same quantity is “{}” in {} and “{}” in {}",
-                            pa.text, pa.article, pb.text, pb.article
-                        )
-                    }));
-                }
-            }
-        }
+/// The message of a conflict: each side's value and the articles that give it.
+fn conflict_message(code: &str, passages: &[Passage]) -> String {
+    let side = |s: usize| {
+        let ps: Vec<&Passage> = passages.iter().filter(|p| p.side == s).collect();
+        let mut articles: Vec<&str> = ps.iter().map(|p| p.article.as_str()).collect();
+        articles.dedup();
+        (ps.first().map_or("", |p| p.text.as_str()).to_string(), articles.join(", "))
+    };
+    let ((ta, aa), (tb, ab)) = (side(0), side(1));
+    match code {
+        "quote-conflict" => format!("the same quotation is worded differently in {aa} and {ab}"),
+        "number-conflict" => format!("the same quantity is “{ta}” in {aa} and “{tb}” in {ab}"),
+        _ => format!("the same thing dated “{ta}” in {aa} and “{tb}” in {ab}"),
     }
 }
 
-/// Capitalised words of a quotation's sentence, outside the quotation: who is quoted.
-fn speakers(doc: &Doc<'_>, m: &Mention) -> HashSet<String> {
-    let s = &doc.scan;
-    let sentence = s.sentences[s.tokens[m.tokens.start].sentence].clone();
-    sentence
-        .filter(|i| !(m.tokens.start.saturating_sub(1)..m.tokens.end + 1).contains(i))
-        .map(|i| s.tok(i))
-        .filter(|w| w.starts_with(|c: char| c.is_uppercase()) && !words::is_stop(w) && w.chars().count() > 1)
-        .map(words::stem)
-        .collect()
-}
-
-/// The words two quotations word differently, once the ends where one quote simply
-/// stops earlier are set aside; `None` when they agree where they overlap.
-fn reworded(a: &[String], b: &[String]) -> Option<(Vec<String>, Vec<String>)> {
-    let ops = ::similar::capture_diff_slices(::similar::Algorithm::Myers, a, b);
-    let first = ops.iter().position(|o| matches!(o.tag(), ::similar::DiffTag::Equal))?;
-    let last = ops.iter().rposition(|o| matches!(o.tag(), ::similar::DiffTag::Equal))?;
-    let (mut from, mut to) = (Vec::new(), Vec::new());
-    for op in &ops[first..=last] {
-        if op.tag() != ::similar::DiffTag::Equal {
-            from.extend(a[op.old_range()].iter().cloned());
-            to.extend(b[op.new_range()].iter().cloned());
-        }
-    }
-    (!from.is_empty() || !to.is_empty()).then_some((from, to))
-}
-
-fn quote_conflicts(c: &Ctx<'_>, ids: &mut Ids, out: &mut Vec<Suggestion>) {
-    for (ai, a) in c.docs.iter().enumerate() {
-        for b in &c.docs[ai + 1..] {
-            for ma in &a.mentions {
-                let What::Quotation(qa) = &ma.what else { continue };
-                for mb in &b.mentions {
-                    let What::Quotation(qb) = &mb.what else { continue };
-                    if a.in_chrome(ma) || b.in_chrome(mb) || (a.is_covered(ma) && b.is_covered(mb)) {
-                        continue;
-                    }
-                    let sa: HashSet<&String> = qa.iter().collect();
-                    let sb: HashSet<&String> = qb.iter().collect();
-                    let shared = sa.intersection(&sb).count();
-                    let dice = 2.0 * shared as f32 / (sa.len() + sb.len()) as f32;
-                    if shared < 3 || dice < 0.5 {
-                        continue;
-                    }
-                    let Some((from, to)) = reworded(qa, qb) else { continue };
-                    let (speak_a, speak_b) = (speakers(a, ma), speakers(b, mb));
-                    if !speak_a.is_empty() && !speak_b.is_empty() && speak_a.is_disjoint(&speak_b) {
-                        continue;
-                    }
-                    let notes = vec![format!("“{}” where the other has “{}”", from.join(" "), to.join(" "))];
-                    out.push(pair(c, ids, "quote-conflict", (a, ma), (b, mb), notes, dice * 10.0, |pa, pb| {
-                        format!("the same quotation is worded differently in {} and {}", pa.article, pb.article)
-                    }));
-                }
-            }
-        }
-    }
+/// A one-passage suggestion.
+fn single(c: &Ctx<'_>, f: &found::Found, confidence: f32, ids: &mut Ids) -> Suggestion {
+    let (d, i) = f.a;
+    let (doc, m) = (&c.docs[d], &c.docs[d].mentions[i]);
+    let p = passage(doc, m);
+    let (message, notes, base) = match &f.why {
+        found::Why::WeekdayDate { date, weekday } => (
+            format!("{} was a {}, not a {}", date.long(), date.weekday(), weekday_name(*weekday)),
+            vec![],
+            format!("{}-{}", doc.article.slug, p.text),
+        ),
+        found::Why::WeekdayEvent { date, notes } => (
+            format!(
+                "“{}” cannot be the day of the event this sentence reports: {} was a {}",
+                p.text,
+                date.long(),
+                date.weekday()
+            ),
+            notes.clone(),
+            format!("{}-on-{}", doc.article.slug, p.text),
+        ),
+        found::Why::Timeline { date, title, shared } => (
+            format!("“{}” contradicts the timeline, which dates this {}", p.text, date.long()),
+            vec![format!("the timeline has {date}: “{title}”"), format!("both speak of: {}", shared.join(", "))],
+            format!("{}-{}", doc.article.slug, p.text),
+        ),
+        found::Why::Pair(_) => (String::new(), vec![], p.text.clone()),
+    };
+    let claim = ids.fresh(&base);
+    let snippet = snippet::claim(&claim, &p, c.verdicts);
+    Suggestion { code: f.code, message, passages: vec![p], pairs: vec![], notes, snippet, confidence }
 }
 
 impl Suggestion {
@@ -629,8 +462,12 @@ impl Suggestion {
         let level = Level::INFO.with_name("suggestion");
         let mut group: Group<'_> = Group::with_title(level.primary_title(self.message.as_str()).id(self.code));
         for (i, p) in self.passages.iter().enumerate() {
-            let label = if i == 0 && self.passages.len() > 1 { "this passage" } else { "this" };
-            let label = if i > 0 { "disagrees with this one" } else { label };
+            let label = match (i, p.side) {
+                (0, _) if self.passages.len() > 1 => "this passage",
+                (0, _) => "this",
+                (_, 0) => "says the same",
+                _ => "disagrees with this one",
+            };
             group = group.element(
                 Snippet::source(&*p.file.text)
                     .path(p.file.name.as_str())
@@ -648,8 +485,9 @@ impl Suggestion {
         format!("{}\n\n{}", renderer.render(&[group]), self.snippet.trim_end())
     }
 
-    /// One JSON object: code, message, every passage (file, line, column, end, article,
-    /// text, quote), the notes and the snippet.
+    /// One JSON object: code, message, confidence, every passage (file, line, column,
+    /// end, article, text, quote, side), the pairs that disagree, the notes and the
+    /// snippet.
     pub fn to_json(&self) -> serde_json::Value {
         let passages: Vec<serde_json::Value> = self
             .passages
@@ -660,7 +498,7 @@ impl Suggestion {
                 serde_json::json!({
                     "file": p.file.name, "line": line, "column": column,
                     "end_line": end_line, "end_column": end_column,
-                    "article": p.article, "text": p.text, "quote": p.quote,
+                    "article": p.article, "text": p.text, "quote": p.quote, "side": p.side,
                 })
             })
             .collect();
@@ -668,17 +506,11 @@ impl Suggestion {
             "severity": "suggestion",
             "code": self.code,
             "message": self.message,
+            "score": (self.confidence * 100.0).round() / 100.0,
             "passages": passages,
+            "pairs": self.pairs,
             "notes": self.notes,
             "snippet": self.snippet,
         })
     }
-}
-
-/// Sorted for reading: strongest evidence first, then by file and place.
-pub fn sort(s: &mut [Suggestion]) {
-    s.sort_by(|a, b| {
-        let key = |x: &Suggestion| x.passages.first().map(|p| (p.file.name.clone(), p.span.start));
-        b.score.total_cmp(&a.score).then_with(|| key(a).cmp(&key(b)))
-    });
 }

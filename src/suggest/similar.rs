@@ -37,21 +37,33 @@ const NUMBER_WORDS: &[&str] = &[
 /// The weight of a word outside the mention's clause, relative to one inside.
 pub const OTHER_CLAUSE: f32 = 0.4;
 
-/// Document frequencies of stems over a set of sentences.
+/// Document frequencies of stems over a set of sentences, each stem numbered, with the
+/// word as first written (for messages).
 #[derive(Debug, Default)]
 pub struct Vocab {
-    df: HashMap<String, u32>,
+    ids: HashMap<String, u32>,
+    df: Vec<u32>,
+    written: Vec<String>,
     n: u32,
 }
 
 impl Vocab {
     /// Counts one sentence (each term once).
     pub fn add(&mut self, words: &[&str]) {
-        let mut seen: Vec<String> = terms(words).into_iter().map(|t| t.stem).collect();
-        seen.sort();
+        let mut seen: Vec<u32> = Vec::new();
+        for t in terms(words) {
+            let next = self.ids.len() as u32;
+            let id = *self.ids.entry(t.stem).or_insert(next);
+            if id == next {
+                self.df.push(0);
+                self.written.push(t.plain);
+            }
+            seen.push(id);
+        }
+        seen.sort_unstable();
         seen.dedup();
-        for s in seen {
-            *self.df.entry(s).or_default() += 1;
+        for id in seen {
+            self.df[id as usize] += 1;
         }
         self.n += 1;
     }
@@ -64,18 +76,26 @@ impl Vocab {
         }
     }
 
-    /// Inverse document frequency: rare stems weigh more.
-    pub fn idf(&self, stem: &str) -> f32 {
-        let df = self.df.get(stem).copied().unwrap_or(0) as f32;
-        ((self.n as f32 + 1.0) / (df + 1.0)).ln().max(0.0)
+    /// A stem's number and inverse document frequency (rare stems weigh more); `None`
+    /// for a stem never counted.
+    fn weigh(&self, stem: &str) -> Option<(u32, f32)> {
+        let id = *self.ids.get(stem)?;
+        let df = self.df[id as usize] as f32;
+        Some((id, ((self.n as f32 + 1.0) / (df + 1.0)).ln().max(0.0)))
+    }
+
+    /// The word stem `id` was first written as.
+    pub fn word(&self, id: u32) -> &str {
+        self.written.get(id as usize).map_or("", String::as_str)
     }
 }
 
-/// The weighted words around a mention.
+/// The weighted words around a mention: (stem number, weight), sorted by number. Plain
+/// numbers, not strings: an archive of 10,000 articles has hundreds of thousands of
+/// mentions, and keeping each one's words as strings in a map took 0.7 GB.
 #[derive(Debug, Clone, Default)]
 pub struct Context {
-    /// Stem → (weight, the word as first written, for messages).
-    weights: HashMap<String, (f32, String)>,
+    weights: Vec<(u32, f32)>,
 }
 
 impl Context {
@@ -100,8 +120,9 @@ impl Context {
             })
             .filter(|t| !at.contains(&t.at))
             .collect();
-        let mut weights: HashMap<String, (f32, String)> = HashMap::new();
+        let mut weights: Vec<(u32, f32)> = Vec::new();
         for t in &terms {
+            let Some((id, idf)) = vocab.weigh(&t.stem) else { continue };
             let between = if t.at < at.start {
                 terms.iter().filter(|k| k.at > t.at && k.at < at.start).count()
             } else {
@@ -109,40 +130,59 @@ impl Context {
             };
             let near = 1.0 / (1.0 + between as f32 / reach);
             let scope = if own.contains(&t.at) { 1.0 } else { OTHER_CLAUSE };
-            let w = vocab.idf(&t.stem) * near * scope;
-            let e = weights.entry(t.stem.clone()).or_insert_with(|| (0.0, t.plain.clone()));
-            e.0 = e.0.max(w);
+            weights.push((id, idf * near * scope));
         }
-        Context { weights }
+        Context::of(weights)
     }
 
     /// A whole short text (a timeline entry), every word equally near.
     pub fn of_text(words: &[&str], vocab: &Vocab) -> Context {
-        let mut weights = HashMap::new();
-        for t in terms(words) {
-            let idf = vocab.idf(&t.stem);
-            weights.insert(t.stem, (idf, t.plain));
-        }
+        Context::of(terms(words).iter().filter_map(|t| vocab.weigh(&t.stem)).collect())
+    }
+
+    /// Sorted by stem, each stem once at its greatest weight.
+    fn of(mut weights: Vec<(u32, f32)>) -> Context {
+        weights.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+        weights.dedup_by_key(|w| w.0);
+        weights.shrink_to_fit();
         Context { weights }
+    }
+
+    /// The numbers of the stems it holds.
+    pub fn stems(&self) -> impl Iterator<Item = u32> + '_ {
+        self.weights.iter().map(|w| w.0)
+    }
+
+    /// The stems both hold, each with the smaller of the two weights.
+    fn common<'a>(&'a self, other: &'a Context) -> impl Iterator<Item = (u32, f32)> + 'a {
+        let (mut i, mut j) = (0, 0);
+        std::iter::from_fn(move || {
+            while i < self.weights.len() && j < other.weights.len() {
+                let (a, b) = (self.weights[i], other.weights[j]);
+                match a.0.cmp(&b.0) {
+                    std::cmp::Ordering::Less => i += 1,
+                    std::cmp::Ordering::Greater => j += 1,
+                    std::cmp::Ordering::Equal => {
+                        (i, j) = (i + 1, j + 1);
+                        return Some((a.0, a.1.min(b.1)));
+                    }
+                }
+            }
+            None
+        })
     }
 
     /// How much two contexts share: the sum, over shared stems, of the smaller weight.
     pub fn similarity(&self, other: &Context) -> f32 {
-        let (small, big) = if self.weights.len() <= other.weights.len() { (self, other) } else { (other, self) };
-        small.weights.iter().filter_map(|(k, a)| big.weights.get(k).map(|b| a.0.min(b.0))).sum()
+        self.common(other).map(|(_, w)| w).sum()
     }
 
-    /// The words both contexts hold (as this one writes them), heaviest first: why two
-    /// passages were paired.
-    pub fn shared(&self, other: &Context) -> Vec<String> {
-        let mut v: Vec<(&String, f32)> = self
-            .weights
-            .values()
-            .zip(self.weights.keys())
-            .filter_map(|((a, word), k)| other.weights.get(k).map(|b| (word, a.min(b.0))))
-            .collect();
+    /// The words both contexts hold (as first written), heaviest first: why two passages
+    /// were paired.
+    pub fn shared(&self, other: &Context, vocab: &Vocab) -> Vec<String> {
+        let mut v: Vec<(&str, f32)> = self.common(other).map(|(id, w)| (vocab.word(id), w)).collect();
         v.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(y.0)));
-        v.into_iter().map(|(w, _)| w.clone()).collect()
+        v.into_iter().map(|(w, _)| w.to_string()).collect()
     }
 }
 
@@ -271,6 +311,6 @@ mod tests {
         };
         let (ca, cb, cc) = (ctx(&scans[0]), ctx(&scans[1]), ctx(&scans[2]));
         assert!(ca.similarity(&cb) > 2.0 * ca.similarity(&cc), "{} vs {}", ca.similarity(&cb), ca.similarity(&cc));
-        assert_eq!(ca.shared(&cb)[..2].to_vec(), vec!["post".to_string(), "blog".to_string()]);
+        assert_eq!(ca.shared(&cb, &v)[..2].to_vec(), vec!["post".to_string(), "blog".to_string()]);
     }
 }

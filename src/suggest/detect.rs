@@ -1,0 +1,304 @@
+//! The detectors: each reads the scanned articles and records what looks wrong as
+//! [`Found`]s. Pairs come from an [`Index`] of shared words, never from all against all.
+
+use std::collections::HashSet;
+
+use super::found::{At, Found, Why};
+use super::index::Index;
+use super::scan::{Mention, What, When, weekday_name};
+use super::similar::Context;
+use super::{BRIEFING_DAY, Ctx, Doc, SAME_DATE, SAME_ENTRY, SAME_EVENT, SAME_QUANTITY, open, words};
+use crate::model::date::Date;
+
+/// Every detector, in turn.
+pub fn all(c: &Ctx<'_>) -> Vec<Found> {
+    let mut out = Vec::new();
+    weekday_dates(c, &mut out);
+    relative_weekdays(c, &mut out);
+    date_conflicts(c, &mut out);
+    timeline_conflicts(c, &mut out);
+    number_conflicts(c, &mut out);
+    quote_conflicts(c, &mut out);
+    out
+}
+
+/// Every mention not in page chrome, with its place, in article order.
+fn mentions<'a>(c: &'a Ctx<'a>) -> impl Iterator<Item = (At, &'a Doc<'a>, &'a Mention, &'a Context)> {
+    c.docs.iter().enumerate().flat_map(|(d, doc)| {
+        doc.mentions
+            .iter()
+            .zip(&doc.contexts)
+            .enumerate()
+            .filter(move |(_, (m, _))| !doc.in_chrome(m))
+            .map(move |(i, (m, ctx))| ((d, i), doc, m, ctx))
+    })
+}
+
+fn weekday_dates(c: &Ctx<'_>, out: &mut Vec<Found>) {
+    for (at, doc, m, _) in mentions(c) {
+        let What::Date { when: When::Day(date), weekday: Some((wd, _)) } = m.what else { continue };
+        if !open(doc, m) || weekday_name(wd) == date.weekday() {
+            continue;
+        }
+        let why = Why::WeekdayDate { date, weekday: wd };
+        out.push(Found {
+            code: "weekday-date",
+            a: at,
+            b: None,
+            score: 10.0,
+            values: (date.to_string(), String::new()),
+            why,
+        });
+    }
+}
+
+/// Evidence for the date of an event: a full date in some article (its place), or a
+/// timeline entry (its index).
+struct Evidence<'a> {
+    date: Date,
+    from: Result<At, usize>,
+    context: &'a Context,
+}
+
+fn relative_weekdays(c: &Ctx<'_>, out: &mut Vec<Found>) {
+    let mut evidence = Vec::new();
+    for (at, _, m, ctx) in mentions(c) {
+        if let What::Date { when: When::Day(date), .. } = m.what {
+            evidence.push(Evidence { date, from: Ok(at), context: ctx });
+        }
+    }
+    for (i, (date, _, ctx)) in c.events.iter().enumerate() {
+        evidence.push(Evidence { date: *date, from: Err(i), context: ctx });
+    }
+    let mut index = Index::default();
+    for (i, e) in evidence.iter().enumerate() {
+        index.add("evidence", i, e.context);
+    }
+    for (at, doc, m, ctx) in mentions(c) {
+        let What::Weekday(wd) = m.what else { continue };
+        if !open(doc, m) {
+            continue;
+        }
+        // Sum the evidence for each date: a date several sources agree on wins.
+        let mut by_date: Vec<(Date, f32, Vec<&Evidence<'_>>)> = Vec::new();
+        for e in index.near("evidence", ctx).into_iter().map(|i| &evidence[i]) {
+            let s = ctx.similarity(e.context);
+            if s < 0.5 {
+                continue;
+            }
+            match by_date.iter_mut().find(|(d, ..)| *d == e.date) {
+                Some((_, total, why)) => {
+                    *total += s;
+                    why.push(e);
+                }
+                None => by_date.push((e.date, s, vec![e])),
+            }
+        }
+        // The briefing's own day counts as evidence when the sentence shares anything
+        // with what dates it: a weekday in an article about that news means that day.
+        let mut own = false;
+        if let Some(day) = c.day
+            && let Some((_, total, _)) = by_date.iter_mut().find(|(d, ..)| *d == day)
+        {
+            *total += BRIEFING_DAY;
+            own = true;
+        }
+        by_date.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let Some((date, best, why)) = by_date.first() else { continue };
+        let second = by_date.get(1).map_or(0.0, |d| d.1);
+        if *best < SAME_EVENT || *best < 1.5 * second || date.weekday() == weekday_name(wd) {
+            continue;
+        }
+        let mut notes: Vec<String> = Vec::new();
+        if own && Some(*date) == c.day {
+            notes.push("the briefing is about the news of that day".to_string());
+        }
+        notes.extend(why.iter().map(|e| evidence_note(c, e)));
+        notes.truncate(3);
+        let why = Why::WeekdayEvent { date: *date, notes };
+        let values = (weekday_name(wd).to_string(), String::new());
+        out.push(Found { code: "weekday-event", a: at, b: None, score: *best, values, why });
+    }
+}
+
+/// What a piece of evidence says, for a note.
+fn evidence_note(c: &Ctx<'_>, e: &Evidence<'_>) -> String {
+    match e.from {
+        Ok((d, i)) => {
+            let doc = &c.docs[d];
+            let m = &doc.mentions[i];
+            let (line, _) = doc.article.file().line_col(super::in_file(doc.article, &doc.range(m)).start);
+            let text = super::squash(&doc.scan.text[doc.range(m)]);
+            format!("{} (line {line}) gives “{text}”", doc.article.name)
+        }
+        Err(i) => format!("the timeline has {}: “{}”", c.events[i].0, c.events[i].1),
+    }
+}
+
+/// Whether an article mentions a date compatible with `when` (at any precision): then
+/// it tells the two dates apart itself, and they are not one thing dated twice.
+fn mentions_date(doc: &Doc<'_>, when: When) -> bool {
+    doc.mentions.iter().any(|m| matches!(m.what, What::Date { when: w, .. } if !w.conflicts(when)))
+}
+
+/// The mentions `keep` accepts, filed by the kind it gives them and their context's
+/// words; then every candidate pair from two articles.
+fn candidates<'a>(c: &'a Ctx<'a>, keep: impl Fn(&Mention) -> Option<String>, mut f: impl FnMut(Item<'a>, Item<'a>)) {
+    let items: Vec<_> = mentions(c).filter(|(_, _, m, _)| keep(m).is_some()).collect();
+    let mut index = Index::default();
+    for (i, (_, _, m, ctx)) in items.iter().enumerate() {
+        index.add(&keep(m).unwrap_or_default(), i, ctx);
+    }
+    index.pairs(|x, y| {
+        if items[x].0.0 != items[y].0.0 {
+            f(items[x], items[y]);
+        }
+    });
+}
+
+/// A mention with its place, its article and its context.
+type Item<'a> = (At, &'a Doc<'a>, &'a Mention, &'a Context);
+
+fn date_conflicts(c: &Ctx<'_>, out: &mut Vec<Found>) {
+    let kind = |m: &Mention| matches!(m.what, What::Date { .. }).then(|| "date".to_string());
+    candidates(c, kind, |(at_a, a, ma, ca), (at_b, b, mb, cb)| {
+        let (What::Date { when: wa, .. }, What::Date { when: wb, .. }) = (&ma.what, &mb.what) else { return };
+        if !wa.conflicts(*wb) || (a.is_covered(ma) && b.is_covered(mb)) {
+            return;
+        }
+        if mentions_date(a, *wb) || mentions_date(b, *wa) {
+            return;
+        }
+        let score = ca.similarity(cb);
+        if score < SAME_DATE {
+            return;
+        }
+        let values = (wa.key(), wb.key());
+        out.push(Found { code: "date-conflict", a: at_a, b: Some(at_b), score, values, why: Why::Pair(None) });
+    });
+}
+
+fn timeline_conflicts(c: &Ctx<'_>, out: &mut Vec<Found>) {
+    for (at, doc, m, ctx) in mentions(c) {
+        let What::Date { when, .. } = m.what else { continue };
+        if !open(doc, m) {
+            continue;
+        }
+        let mut scored: Vec<(f32, &(Date, &str, Context))> =
+            c.events.iter().map(|e| (ctx.similarity(&e.2), e)).collect();
+        scored.sort_by(|x, y| y.0.total_cmp(&x.0));
+        let Some(&(best, (date, title, ectx))) = scored.first() else { continue };
+        if best < SAME_ENTRY || !when.conflicts(When::Day(*date)) {
+            continue;
+        }
+        // Another entry nearly as close that agrees: the mention may well be that one.
+        if scored.iter().any(|(s, e)| *s >= 0.75 * best && when.contains(e.0)) {
+            continue;
+        }
+        let why = Why::Timeline { date: *date, title: title.to_string(), shared: ctx.shared(ectx, c.vocab) };
+        out.push(Found {
+            code: "date-timeline",
+            a: at,
+            b: None,
+            score: best,
+            values: (when.key(), String::new()),
+            why,
+        });
+    }
+}
+
+fn number_conflicts(c: &Ctx<'_>, out: &mut Vec<Found>) {
+    let kind = |m: &Mention| match &m.what {
+        What::Quantity { unit, .. } => Some(format!("quantity {unit}")),
+        _ => None,
+    };
+    candidates(c, kind, |(at_a, a, ma, ca), (at_b, b, mb, cb)| {
+        let What::Quantity { value: va, unit, approximate: xa } = &ma.what else { return };
+        let What::Quantity { value: vb, approximate: xb, .. } = &mb.what else { return };
+        if a.is_covered(ma) && b.is_covered(mb) {
+            return;
+        }
+        let ratio = va.max(*vb) / va.min(*vb).max(f64::MIN_POSITIVE);
+        let tolerance = if *xa || *xb { 1.15 } else { 1.005 };
+        if ratio <= tolerance {
+            return;
+        }
+        let score = ca.similarity(cb);
+        if score < SAME_QUANTITY {
+            return;
+        }
+        let values = (format!("{unit} {va}"), format!("{unit} {vb}"));
+        out.push(Found { code: "number-conflict", a: at_a, b: Some(at_b), score, values, why: Why::Pair(None) });
+    });
+}
+
+/// Capitalised words of a quotation's sentence, outside the quotation: who is quoted.
+fn speakers(doc: &Doc<'_>, m: &Mention) -> HashSet<String> {
+    let s = &doc.scan;
+    let sentence = s.sentences[s.tokens[m.tokens.start].sentence].clone();
+    sentence
+        .filter(|i| !(m.tokens.start.saturating_sub(1)..m.tokens.end + 1).contains(i))
+        .map(|i| s.tok(i))
+        .filter(|w| w.starts_with(|c: char| c.is_uppercase()) && !words::is_stop(w) && w.chars().count() > 1)
+        .map(words::stem)
+        .collect()
+}
+
+/// The words two quotations word differently, once the ends where one quote simply
+/// stops earlier are set aside; `None` when they agree where they overlap.
+fn reworded(a: &[String], b: &[String]) -> Option<(Vec<String>, Vec<String>)> {
+    let ops = ::similar::capture_diff_slices(::similar::Algorithm::Myers, a, b);
+    let first = ops.iter().position(|o| matches!(o.tag(), ::similar::DiffTag::Equal))?;
+    let last = ops.iter().rposition(|o| matches!(o.tag(), ::similar::DiffTag::Equal))?;
+    let (mut from, mut to) = (Vec::new(), Vec::new());
+    for op in &ops[first..=last] {
+        if op.tag() != ::similar::DiffTag::Equal {
+            from.extend(a[op.old_range()].iter().cloned());
+            to.extend(b[op.new_range()].iter().cloned());
+        }
+    }
+    (!from.is_empty() || !to.is_empty()).then_some((from, to))
+}
+
+fn quote_conflicts(c: &Ctx<'_>, out: &mut Vec<Found>) {
+    let items: Vec<_> = mentions(c).filter(|(_, _, m, _)| matches!(m.what, What::Quotation(_))).collect();
+    let mut index = Index::default();
+    for (i, (_, _, m, _)) in items.iter().enumerate() {
+        if let What::Quotation(q) = &m.what {
+            let distinct: HashSet<&str> = q.iter().map(String::as_str).collect();
+            index.add_words("quote", i, distinct);
+        }
+    }
+    index.pairs(|x, y| quote_pair(items[x], items[y], out));
+}
+
+fn quote_pair((at_a, a, ma, _): Item<'_>, (at_b, b, mb, _): Item<'_>, out: &mut Vec<Found>) {
+    {
+        let (What::Quotation(qa), What::Quotation(qb)) = (&ma.what, &mb.what) else { return };
+        if at_a.0 == at_b.0 || (a.is_covered(ma) && b.is_covered(mb)) {
+            return;
+        }
+        let sa: HashSet<&String> = qa.iter().collect();
+        let sb: HashSet<&String> = qb.iter().collect();
+        let shared = sa.intersection(&sb).count();
+        let dice = 2.0 * shared as f32 / (sa.len() + sb.len()) as f32;
+        if shared < 3 || dice < 0.5 {
+            return;
+        }
+        let Some((from, to)) = reworded(qa, qb) else { return };
+        let (speak_a, speak_b) = (speakers(a, ma), speakers(b, mb));
+        if !speak_a.is_empty() && !speak_b.is_empty() && speak_a.is_disjoint(&speak_b) {
+            return;
+        }
+        let note = format!("“{}” where the other has “{}”", from.join(" "), to.join(" "));
+        let values = (qa.join(" "), qb.join(" "));
+        out.push(Found {
+            code: "quote-conflict",
+            a: at_a,
+            b: Some(at_b),
+            score: dice * 10.0,
+            values,
+            why: Why::Pair(Some(note)),
+        });
+    }
+}
