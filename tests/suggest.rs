@@ -240,8 +240,9 @@ fn measure(site: &Path, expected: &[(String, BTreeSet<String>)]) -> (usize, Vec<
     (right, wrong, missed)
 }
 
-/// The least precision and recall allowed on the corpora written blind.
-const BLIND_FLOOR: (f64, f64) = (0.0, 0.0);
+/// The least precision and recall allowed on the corpora written blind (court, match,
+/// quake), passages matched exactly: 0.64 and 0.50 when last measured (docs/suggest.md).
+const BLIND_FLOOR: (f64, f64) = (0.6, 0.45);
 
 /// Precision and recall on the three corpora, printed for docs/suggest.md
 /// (`cargo test --test suggest -- --nocapture precision`). Precision matters more than
@@ -318,15 +319,22 @@ fn a_repeated_conflict_is_one_suggestion_and_the_limit_counts_the_rest() {
     fs::write(site.join("briefing.toml"), "title = \"T\"\ndescription = \"D\"\n\n[publisher]\nname = \"P\"\n").unwrap();
     fs::write(site.join("content/claims.toml"), "").unwrap();
     let says = |cost: &str, weekday: &str| {
-        let filler = ["Crowds lined the quay.", "Gulls circled overhead.", "Traders sold tea and cake.",
-            "A brass band played marches.", "Children waved paper flags.", "The rain held off."];
+        let filler = [
+            "Crowds lined the quay.",
+            "Gulls circled overhead.",
+            "Traders sold tea and cake.",
+            "A brass band played marches.",
+            "Children waved paper flags.",
+            "The rain held off.",
+        ];
         format!(
             "+++\ntitle = \"Bridge\"\n+++\nThe new harbour footbridge in Kelloway cost {cost} to build, the transport \
              authority said.\n\nIt opened on {weekday}, February 3, 2026.\n\n{}\n",
             filler.join(" ")
         )
     };
-    for (name, cost) in [("a", "£410 million"), ("b", "£410 million"), ("c", "£480 million"), ("d", "£410 million")] {
+    for (name, cost) in [("a", "£410 million"), ("b", "£410 million"), ("c", "£480 million"), ("d", "£410 million")]
+    {
         fs::write(site.join(format!("content/articles/{name}.md")), says(cost, "Tuesday")).unwrap();
     }
     let found = suggestions(&site);
@@ -340,7 +348,8 @@ fn a_repeated_conflict_is_one_suggestion_and_the_limit_counts_the_rest() {
     assert!(s.confidence > 0.5 && s.confidence < 1.0, "{}", s.confidence);
 
     // Four weekday errors (3 February 2026 was a Tuesday: none), so two kinds of finds.
-    for (name, cost) in [("a", "£410 million"), ("b", "£410 million"), ("c", "£480 million"), ("d", "£410 million")] {
+    for (name, cost) in [("a", "£410 million"), ("b", "£410 million"), ("c", "£480 million"), ("d", "£410 million")]
+    {
         fs::write(site.join(format!("content/articles/{name}.md")), says(cost, "Friday")).unwrap();
     }
     let root = site.to_str().unwrap();
@@ -355,4 +364,38 @@ fn a_repeated_conflict_is_one_suggestion_and_the_limit_counts_the_rest() {
     assert!(lines.iter().all(|l| l["score"].as_f64().is_some_and(|s| s > 0.0 && s <= 1.0)), "{json}");
     let scores: Vec<f64> = lines.iter().map(|l| l["score"].as_f64().unwrap()).collect();
     assert!(scores.windows(2).all(|w| w[0] >= w[1]), "strongest first: {scores:?}");
+}
+
+/// The forms issue 22 names: an abbreviated month without a year against a full one and
+/// the timeline, and a weight as a compound adjective against the same weight in pounds.
+#[test]
+fn abbreviated_months_and_compound_adjectives_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    fs::create_dir_all(site.join("content/articles")).unwrap();
+    fs::write(site.join("briefing.toml"), "title = \"T\"\ndescription = \"D\"\n\n[publisher]\nname = \"P\"\n").unwrap();
+    let timeline = "[[event]]\ndate = 2026-09-26\ntitle = \"The bronze bell is hoisted into the cathedral tower.\"\n";
+    fs::write(site.join("content/claims.toml"), timeline).unwrap();
+    let filler = "Crowds lined the square. A choir sang. Traders sold chestnuts. Pigeons scattered. The mayor waved.";
+    let a = format!(
+        "+++\ntitle = \"A\"\npublished = 2026-10-01\n+++\nThe 1,340-pound bronze bell was hoisted into the \
+         cathedral tower on Sept. 28, the foundry said.\n\n{filler}\n"
+    );
+    let b = format!(
+        "+++\ntitle = \"B\"\npublished = 2026-10-02\n+++\nThe bronze bell, which weighs 1,260 pounds, was hoisted \
+         into the cathedral tower on September 26, the foundry said.\n\n{filler}\n"
+    );
+    fs::write(site.join("content/articles/a.md"), a).unwrap();
+    fs::write(site.join("content/articles/b.md"), b).unwrap();
+    let found: Vec<_> = suggestions(&site).iter().flat_map(keys).collect();
+    let want = |code: &str, passages: &[&str]| (code.to_string(), passages.iter().map(|p| p.to_string()).collect());
+    // The weights are read ("1,340-pound" and "1,260 pounds" as 608 and 572 kg), but the
+    // words they share are too far from the figures to pass the threshold: "bell" is
+    // behind an aside in one sentence. See docs/suggest.md, what it misses.
+    assert!(!found.iter().any(|(code, _)| code == "number-conflict"), "{found:?}");
+    for expected in
+        [want("date-conflict", &["a: Sept. 28", "b: September 26"]), want("date-timeline", &["a: Sept. 28"])]
+    {
+        assert!(found.contains(&expected), "{expected:?} not in {found:?}");
+    }
 }

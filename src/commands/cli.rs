@@ -138,55 +138,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             print_outcome(&outcome, cli.quiet, "built");
             outcome.exit_code()
         }
-        Command::Check(a) => {
-            let opts = Options {
-                root: a.site.root,
-                output: None,
-                base_url: a.site.base_url,
-                dry_run: true,
-                check_links: true,
-                suggest: a.suggest,
-                suggest_limit: a.limit,
-                ..Options::default()
-            };
-            let outcome = pipeline::build(&opts);
-            match a.format {
-                Format::Human => {
-                    // Denied, warnings are errors: -q shows them too.
-                    if cli.quiet && a.deny_warnings {
-                        outcome
-                            .report
-                            .items
-                            .iter()
-                            .filter(|d| !d.is_error())
-                            .for_each(|d| eprintln!("{}\n", d.render(super::color())));
-                    }
-                    print_outcome(&outcome, cli.quiet, "checked");
-                    if a.suggest {
-                        print_suggestions(&outcome.suggestions, cli.quiet);
-                    }
-                }
-                Format::Json => {
-                    for d in &outcome.report.items {
-                        if !cli.quiet || d.is_error() || a.deny_warnings {
-                            println!("{}", d.to_json());
-                        }
-                    }
-                    for s in &outcome.suggestions.shown {
-                        println!("{}", s.to_json());
-                    }
-                }
-            }
-            match outcome.exit_code() {
-                0 if a.deny_warnings && outcome.report.warnings() > 0 => {
-                    if a.format == Format::Human {
-                        eprintln!("check failed: warnings are denied (--deny-warnings)");
-                    }
-                    1
-                }
-                code => code,
-            }
-        }
+        Command::Check(a) => check(a, cli.quiet),
         Command::Serve(a) => crate::commands::serve::run(&crate::commands::serve::Serve {
             root: a.site.root,
             base_url: a.site.base_url,
@@ -214,6 +166,58 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             clap_complete::generate(shell, &mut Cli::command(), "briefing", &mut std::io::stdout());
             0
         }
+    }
+}
+
+/// `briefing check`: every check of `build` and the links, nothing written; with
+/// `--suggest`, the suggestions.
+fn check(a: CheckArgs, quiet: bool) -> i32 {
+    let opts = Options {
+        root: a.site.root,
+        output: None,
+        base_url: a.site.base_url,
+        dry_run: true,
+        check_links: true,
+        suggest: a.suggest,
+        suggest_limit: a.limit,
+        ..Options::default()
+    };
+    let outcome = pipeline::build(&opts);
+    match a.format {
+        Format::Human => {
+            // Denied, warnings are errors: -q shows them too.
+            if quiet && a.deny_warnings {
+                outcome
+                    .report
+                    .items
+                    .iter()
+                    .filter(|d| !d.is_error())
+                    .for_each(|d| eprintln!("{}\n", d.render(super::color())));
+            }
+            print_outcome(&outcome, quiet, "checked");
+            if a.suggest {
+                print_suggestions(&outcome.suggestions, quiet);
+            }
+        }
+        Format::Json => {
+            for d in &outcome.report.items {
+                if !quiet || d.is_error() || a.deny_warnings {
+                    println!("{}", d.to_json());
+                }
+            }
+            for s in &outcome.suggestions.shown {
+                println!("{}", s.to_json());
+            }
+        }
+    }
+    match outcome.exit_code() {
+        0 if a.deny_warnings && outcome.report.warnings() > 0 => {
+            if a.format == Format::Human {
+                eprintln!("check failed: warnings are denied (--deny-warnings)");
+            }
+            1
+        }
+        code => code,
     }
 }
 

@@ -89,6 +89,21 @@ impl Date {
         era * 146_097 + doe - 719_468
     }
 
+    /// The day `n` days after this one (before, for negative `n`): the inverse of
+    /// [`Date::days_since_epoch`], by the same civil algorithm.
+    pub fn plus_days(&self, n: i64) -> Date {
+        let z = self.days_since_epoch() + n + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+
     /// The weekday's English name.
     pub fn weekday(&self) -> &'static str {
         // 1970-01-01 was a Thursday (index 3 from Monday).
@@ -138,6 +153,17 @@ impl<'de> serde::Deserialize<'de> for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_added_and_taken_away() {
+        let d = Date::new(2024, 2, 28).unwrap();
+        assert_eq!(d.plus_days(1), Date::new(2024, 2, 29).unwrap());
+        assert_eq!(d.plus_days(2), Date::new(2024, 3, 1).unwrap());
+        assert_eq!(Date::new(2026, 1, 1).unwrap().plus_days(-1), Date::new(2025, 12, 31).unwrap());
+        for n in [-800_000, -1, 0, 1, 59, 365, 1_000_000] {
+            assert_eq!(Date::EPOCH.plus_days(n).days_since_epoch(), n);
+        }
+    }
 
     #[test]
     fn rejects_impossible_dates() {

@@ -75,7 +75,15 @@ fn relative_weekdays(c: &Ctx<'_>, out: &mut Vec<Found>) {
         index.add("evidence", i, e.context);
     }
     for (at, doc, m, ctx) in mentions(c) {
-        let What::Weekday(wd) = m.what else { continue };
+        // A weekday must be the event's; "yesterday" the day before the article's date.
+        let fits: Box<dyn Fn(Date) -> bool> = match m.what {
+            What::Weekday(wd) => Box::new(move |d: Date| d.weekday() == weekday_name(wd)),
+            What::Relative(days) => match doc.article.meta.published {
+                Some(p) => Box::new(move |d: Date| d == p.plus_days(days)),
+                None => continue,
+            },
+            _ => continue,
+        };
         if !open(doc, m) {
             continue;
         }
@@ -106,7 +114,7 @@ fn relative_weekdays(c: &Ctx<'_>, out: &mut Vec<Found>) {
         by_date.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let Some((date, best, why)) = by_date.first() else { continue };
         let second = by_date.get(1).map_or(0.0, |d| d.1);
-        if *best < SAME_EVENT || *best < 1.5 * second || date.weekday() == weekday_name(wd) {
+        if *best < SAME_EVENT || *best < 1.5 * second || fits(*date) {
             continue;
         }
         let mut notes: Vec<String> = Vec::new();
@@ -115,8 +123,12 @@ fn relative_weekdays(c: &Ctx<'_>, out: &mut Vec<Found>) {
         }
         notes.extend(why.iter().map(|e| evidence_note(c, e)));
         notes.truncate(3);
+        if let (What::Relative(days), Some(p)) = (&m.what, doc.article.meta.published) {
+            notes
+                .insert(0, format!("the article is dated {}, so that day was {}", p.long(), p.plus_days(*days).long()));
+        }
         let why = Why::WeekdayEvent { date: *date, notes };
-        let values = (weekday_name(wd).to_string(), String::new());
+        let values = (date.to_string(), String::new());
         out.push(Found { code: "weekday-event", a: at, b: None, score: *best, values, why });
     }
 }
@@ -213,22 +225,45 @@ fn number_conflicts(c: &Ctx<'_>, out: &mut Vec<Found>) {
         _ => None,
     };
     candidates(c, kind, |(at_a, a, ma, ca), (at_b, b, mb, cb)| {
-        let What::Quantity { value: va, unit, approximate: xa } = &ma.what else { return };
-        let What::Quantity { value: vb, approximate: xb, .. } = &mb.what else { return };
+        let What::Quantity { value: va, unit, approximate: xa, written: (na, ua) } = &ma.what else { return };
+        let What::Quantity { value: vb, approximate: xb, written: (nb, ub), .. } = &mb.what else { return };
         if a.is_covered(ma) && b.is_covered(mb) {
             return;
         }
-        let ratio = va.max(*vb) / va.min(*vb).max(f64::MIN_POSITIVE);
-        let tolerance = if *xa || *xb { 1.15 } else { 1.005 };
-        if ratio <= tolerance {
+        if unit == "temperature" {
+            // Degrees compare by difference: a degree apart, or three when hedged.
+            let close = if *xa || *xb { 3.0 } else { 1.0 };
+            if (va - vb).abs() <= close || ca.similarity(cb) < SAME_QUANTITY {
+                return;
+            }
+            let code = if ua != ub && (na - nb).abs() < 0.01 { "unit-slip" } else { "number-conflict" };
+            let values = (format!("{unit} {va:.1}"), format!("{unit} {vb:.1}"));
+            let score = ca.similarity(cb);
+            out.push(Found { code, a: at_a, b: Some(at_b), score, values, why: Why::Pair(None) });
+            return;
+        }
+        let ratio = |x: f64, y: f64| x.max(y) / x.min(y).max(f64::MIN_POSITIVE);
+        // A conversion is rounded ("130 km/h (81 mph)"): 2% between two units.
+        let exact = if ua == ub { 1.005 } else { 1.02 };
+        let tolerance = if *xa || *xb { 1.15 } else { exact };
+        if ratio(*va, *vb) <= tolerance {
+            return;
+        }
+        // Fourfold and more, but for a slip of scale (thousand for million): two things
+        // that share words, not one thing misstated (a 1.4 km climb in a 9 km finale).
+        let r = ratio(*va, *vb);
+        let scale_slip = [1e3, 1e6, 1e9].iter().any(|s| (r / s - 1.0).abs() < 0.01);
+        if r >= 4.0 && !scale_slip {
             return;
         }
         let score = ca.similarity(cb);
         if score < SAME_QUANTITY {
             return;
         }
+        // The same number under two units of one measure: likely a unit slip.
+        let code = if ua != ub && ratio(*na, *nb) <= 1.005 { "unit-slip" } else { "number-conflict" };
         let values = (format!("{unit} {va}"), format!("{unit} {vb}"));
-        out.push(Found { code: "number-conflict", a: at_a, b: Some(at_b), score, values, why: Why::Pair(None) });
+        out.push(Found { code, a: at_a, b: Some(at_b), score, values, why: Why::Pair(None) });
     });
 }
 
@@ -250,6 +285,13 @@ fn reworded(a: &[String], b: &[String]) -> Option<(Vec<String>, Vec<String>)> {
     let ops = ::similar::capture_diff_slices(::similar::Algorithm::Myers, a, b);
     let first = ops.iter().position(|o| matches!(o.tag(), ::similar::DiffTag::Equal))?;
     let last = ops.iter().rposition(|o| matches!(o.tag(), ::similar::DiffTag::Equal))?;
+    // Past the stretch both share, one quote may simply stop earlier (an insert or a
+    // delete): not a rewording. Both going on with other words is one.
+    let replaced = |o: &::similar::DiffOp| o.tag() == ::similar::DiffTag::Replace;
+    let (first, last) = (
+        if first > 0 && replaced(&ops[first - 1]) { first - 1 } else { first },
+        if last + 1 < ops.len() && replaced(&ops[last + 1]) { last + 1 } else { last },
+    );
     let (mut from, mut to) = (Vec::new(), Vec::new());
     for op in &ops[first..=last] {
         if op.tag() != ::similar::DiffTag::Equal {

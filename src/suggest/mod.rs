@@ -160,9 +160,25 @@ pub fn suggest(site: &Site, marks: &Marks, limit: usize) -> Suggestions {
     Suggestions { shown, total }
 }
 
+/// The year most full dates among `mentions` fall in (the earliest among equals).
+fn common_year(mentions: &[Mention]) -> Option<i32> {
+    let mut years: Vec<i32> = mentions.iter().filter_map(|m| day_of(&m.what)).map(|d| d.year()).collect();
+    years.sort_unstable();
+    let mut best: Option<(i32, usize)> = None;
+    for chunk in years.chunk_by(|a, b| a == b) {
+        if best.is_none_or(|(_, n)| chunk.len() > n) {
+            best = Some((chunk[0], chunk.len()));
+        }
+    }
+    best.map(|(y, _)| y)
+}
+
 /// One article scanned: its mentions, their contexts, and what the claims file covers.
 fn doc<'a>(article: &'a Article, scan: Scan<'a>, vocab: &Vocab, marks: &Marks, index: usize) -> Doc<'a> {
-    let mentions = scan::mentions(&scan);
+    // A date without a year is in the article's year: the year of its own date, else
+    // the year its full dates give most.
+    let year = article.meta.published.map(|d| d.year()).or_else(|| common_year(&scan::mentions(&scan)));
+    let mentions = scan::mentions_in(&scan, year);
     let contexts = mentions
         .iter()
         .map(|m| {
@@ -170,7 +186,7 @@ fn doc<'a>(article: &'a Article, scan: Scan<'a>, vocab: &Vocab, marks: &Marks, i
                 What::Quantity { .. } => (1.5, true),
                 What::Date { .. } => (3.0, true),
                 // A relative weekday dates the whole sentence's news.
-                What::Weekday(_) | What::Quotation(_) => (3.0, false),
+                What::Weekday(_) | What::Relative(_) | What::Quotation(_) => (3.0, false),
             };
             Context::around(&scan, &m.tokens, vocab, reach, clause)
         })
@@ -358,8 +374,7 @@ fn show(c: &Ctx<'_>, found: &[found::Found], group: &found::Group, ids: &mut Ids
     let lead = (0..places.len()).max_by_key(|&i| (count(places[i].0), std::cmp::Reverse(i))).unwrap_or(0);
     places.swap(0, lead);
     places[1..].sort();
-    let places: Vec<(found::At, usize)> =
-        places.iter().map(|&(p, v)| (p, usize::from(v != places[0].1))).collect();
+    let places: Vec<(found::At, usize)> = places.iter().map(|&(p, v)| (p, usize::from(v != places[0].1))).collect();
     let passages: Vec<Passage> = places
         .iter()
         .map(|&(p, side)| {
@@ -417,6 +432,9 @@ fn conflict_message(code: &str, passages: &[Passage]) -> String {
     match code {
         "quote-conflict" => format!("the same quotation is worded differently in {aa} and {ab}"),
         "number-conflict" => format!("the same quantity is “{ta}” in {aa} and “{tb}” in {ab}"),
+        "unit-slip" => format!(
+            "the same quantity is “{ta}” in {aa} and “{tb}” in {ab}: one number under two units, likely a unit slip"
+        ),
         _ => format!("the same thing dated “{ta}” in {aa} and “{tb}” in {ab}"),
     }
 }

@@ -225,13 +225,21 @@ pub enum What {
     Weekday(usize),
     /// A number with a unit or currency ("$13 billion", "40 per cent", "300 jobs").
     Quantity {
-        /// Its value, scale words applied.
+        /// Its value, scale words applied; for a measure, in SI units (metres, kilograms,
+        /// metres per second).
         value: f64,
-        /// The unit: a currency code, `percent`, or the counted noun's stem.
+        /// The unit: a currency code, `percent`, a measure (`length`, `mass`, `speed`),
+        /// or the counted noun's stem.
         unit: String,
         /// Whether the text hedges it ("about", "more than").
         approximate: bool,
+        /// The number as written, and its unit as written (`mph`, `km/h`, `foot`): a
+        /// measure given in two units is compared converted, and the same number under
+        /// two units is a likely unit slip.
+        written: (f64, String),
     },
+    /// A day counted from the article's own date ("yesterday": -1).
+    Relative(i64),
     /// Words in quotation marks.
     Quotation(Vec<String>),
 }
@@ -245,13 +253,24 @@ pub struct Mention {
     pub what: What,
 }
 
-/// Every mention in a scanned text, in order.
+/// Every mention in a scanned text, in order; dates without a year are not read.
 pub fn mentions(s: &Scan<'_>) -> Vec<Mention> {
+    mentions_in(s, None)
+}
+
+/// Every mention in a scanned text, in order. A date written without a year ("Feb. 9",
+/// "2 June") takes `year`, the year of the article's own date, when there is one.
+pub fn mentions_in(s: &Scan<'_>, year: Option<i32>) -> Vec<Mention> {
     let mut out = Vec::new();
     let mut i = 0;
     let n = s.tokens.len();
     while i < n {
-        if let Some((end, what)) = date_at(s, i) {
+        if let Some(days) = relative_day(s, i) {
+            out.push(Mention { tokens: i..i + 1, what: What::Relative(days) });
+            i += 1;
+            continue;
+        }
+        if let Some((end, what)) = date_at(s, i, year) {
             out.push(Mention { tokens: i..end, what });
             i = end;
             continue;
@@ -277,6 +296,12 @@ pub fn mentions(s: &Scan<'_>) -> Vec<Mention> {
     out
 }
 
+/// A day named relative to the article's own date: "yesterday" (-1). Not "today", which
+/// news uses loosely ("today's economy").
+fn relative_day(s: &Scan<'_>, i: usize) -> Option<i64> {
+    s.tok(i).eq_ignore_ascii_case("yesterday").then_some(-1)
+}
+
 /// Words before a weekday that make it a day of this week ("on Tuesday", "last Friday").
 const RELATIVE: &[&str] = &["on", "last", "this", "next", "since", "until", "till", "by", "early", "late", "from"];
 
@@ -300,8 +325,9 @@ fn year_number(t: &str) -> Option<i32> {
 }
 
 /// A date starting at token `i`: an optional weekday, then "Month D, YYYY", "D Month
-/// YYYY", "Month YYYY" or "YYYY-MM-DD". Returns the end token and the date.
-fn date_at(s: &Scan<'_>, i: usize) -> Option<(usize, What)> {
+/// YYYY", "Month YYYY" or "YYYY-MM-DD"; "Month D" and "D Month" in `year` when given.
+/// Returns the end token and the date.
+fn date_at(s: &Scan<'_>, i: usize, year: Option<i32>) -> Option<(usize, What)> {
     let mut j = i;
     let mut wd = None;
     if let Some(d) = weekday(s.tok(j)) {
@@ -317,19 +343,24 @@ fn date_at(s: &Scan<'_>, i: usize) -> Option<(usize, What)> {
             let k = skip(j + 1, ".");
             if let Some(d) = day_number(s.tok(k)) {
                 let k2 = skip(k + 1, ",");
-                let y = year_number(s.tok(k2))?;
-                return Some((k2 + 1, When::Day(Date::new(y, m, d).ok()?)));
+                return match year_number(s.tok(k2)) {
+                    Some(y) => Some((k2 + 1, When::Day(Date::new(y, m, d).ok()?))),
+                    None => Some((k + 1, When::Day(Date::new(year?, m, d).ok()?))),
+                };
             }
             let k = skip(skip(k, ","), "of");
             let y = year_number(s.tok(k))?;
             return Some((k + 1, When::Month(y, m)));
         }
         if let Some(d) = day_number(s.tok(j)) {
-            let k = skip(j + 1, "of");
+            let k = skip(skip(j + 1, "the"), "of");
             let m = month(s.tok(k))?;
-            let k = skip(skip(k + 1, "."), ",");
-            let y = year_number(s.tok(k))?;
-            return Some((k + 1, When::Day(Date::new(y, m, d).ok()?)));
+            let k1 = skip(k + 1, ".");
+            let k2 = skip(k1, ",");
+            return match year_number(s.tok(k2)) {
+                Some(y) => Some((k2 + 1, When::Day(Date::new(y, m, d).ok()?))),
+                None => Some((k1, When::Day(Date::new(year?, m, d).ok()?))),
+            };
         }
         if let Some(y) = year_number(s.tok(j))
             && s.tok(j + 1) == "-"
@@ -443,34 +474,52 @@ fn quantity_at(s: &Scan<'_>, i: usize) -> Option<(usize, What)> {
         j += 1;
     }
     let t = s.tok(j);
-    let mut value = if t.starts_with(|c: char| c.is_ascii_digit()) {
-        if !t.bytes().all(|b| b.is_ascii_digit() || b == b',' || b == b'.') {
-            return None;
-        }
-        t.replace(',', "").parse::<f64>().ok()?
-    } else if let Some(v) = number_word(t) {
-        // "twenty-five"
-        if v >= 20.0
-            && s.tok(j + 1) == "-"
-            && let Some(u) = number_word(s.tok(j + 2)).filter(|u| *u < 10.0)
-        {
-            j += 2;
-            v + u
-        } else {
-            v
-        }
-    } else {
-        return None;
-    };
+    let (next, mut value, suffix) = number_at(s, j)?;
     let is_year = year_number(t).is_some() && unit.is_none();
-    j += 1;
+    j = next;
+    // A range ("40-50 people", "between 40 and 50", "40 to 50"): its middle, hedged.
+    let mut ranged = false;
+    let between = s.tok(i.wrapping_sub(1)).eq_ignore_ascii_case("between");
+    let from = s.tok(i.wrapping_sub(1)).eq_ignore_ascii_case("from");
+    if (s.tok(j) == "-" || (s.tok(j) == "to" && !from) || (between && s.tok(j) == "and"))
+        && let Some(upper) = plain_number(s.tok(j + 1))
+        && upper > value
+    {
+        value = (value + upper) / 2.0;
+        ranged = true;
+        j += 2;
+    }
+    let written = value;
+    value *= suffix;
+    let mut scaled = suffix > 1.0;
     while let Some(f) = scale(s.tok(j)) {
         value *= f;
+        scaled = true;
         j += 1;
+        // "one hundred and twenty"
+        if s.tok(j) == "and"
+            && let Some(more) = number_word(s.tok(j + 1))
+        {
+            value += more;
+            j += 2;
+        }
+    }
+    // A compound adjective: "a 12-year term", "the 1,340-pound bell".
+    let joined = |k: usize| s.tokens.get(k).zip(s.tokens.get(k - 1)).is_some_and(|(a, b)| a.range.start == b.range.end);
+    if unit.is_none() && s.tok(j) == "-" && joined(j) && joined(j + 1) && s.tok(j + 1).chars().all(char::is_alphabetic)
+    {
+        j += 1;
+    }
+    let hedged = ranged || (i > 0 && HEDGES.contains(&s.tok(i - 1).to_lowercase().as_str()));
+    if unit.is_none()
+        && let Some((end, m)) = measure_at(s, j, written * suffix)
+    {
+        return Some((end, m(hedged)));
     }
     if unit.is_none() {
         let w = s.tok(j);
-        if let Some(c) = currency_word(w) {
+        // "13 billion pounds" is money; "1,340 pounds" a weight (a measure, above).
+        if let Some(c) = currency_word(w).filter(|_| scaled || !w.to_lowercase().starts_with("pound")) {
             unit = Some(c.to_string());
             j += 1;
         } else if w == "%" || w.eq_ignore_ascii_case("percent") {
@@ -500,9 +549,99 @@ fn quantity_at(s: &Scan<'_>, i: usize) -> Option<(usize, What)> {
         unit = format!("{unit}/{}", super::words::stem(rate));
         j += 2;
     }
-    let prev = s.tok(i.wrapping_sub(1)).to_lowercase();
-    let approximate = i > 0 && HEDGES.contains(&prev.as_str());
-    Some((j, What::Quantity { value, unit, approximate }))
+    let written = (value, unit.clone());
+    Some((j, What::Quantity { value, unit, approximate: hedged, written }))
+}
+
+/// The number at token `j`, in digits ("1,340", "13bn": its scale apart) or words
+/// ("twenty-five"): the token after it, its value, and the scale written onto it.
+fn number_at(s: &Scan<'_>, j: usize) -> Option<(usize, f64, f64)> {
+    let t = s.tok(j);
+    if t.starts_with(|c: char| c.is_ascii_digit()) {
+        let digits = t.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+        if !digits.bytes().all(|b| b.is_ascii_digit() || b == b',' || b == b'.') {
+            return None;
+        }
+        let suffix = if digits.len() < t.len() { short_scale(&t[digits.len()..])? } else { 1.0 };
+        return Some((j + 1, digits.replace(',', "").parse::<f64>().ok()?, suffix));
+    }
+    let v = number_word(t)?;
+    if v >= 20.0
+        && s.tok(j + 1) == "-"
+        && let Some(u) = number_word(s.tok(j + 2)).filter(|u| *u < 10.0)
+    {
+        return Some((j + 3, v + u, 1.0));
+    }
+    Some((j + 1, v, 1.0))
+}
+
+/// A number in digits or words, for the top of a range.
+fn plain_number(t: &str) -> Option<f64> {
+    match t.starts_with(|c: char| c.is_ascii_digit()) {
+        true => t.replace(',', "").parse().ok(),
+        false => number_word(t),
+    }
+}
+
+/// A scale written onto a number: "13bn", "4.5m", "20k".
+fn short_scale(s: &str) -> Option<f64> {
+    match s.to_lowercase().as_str() {
+        "k" => Some(1e3),
+        "m" | "mn" => Some(1e6),
+        "bn" | "b" => Some(1e9),
+        "tn" => Some(1e12),
+        _ => None,
+    }
+}
+
+/// A unit of measure at token `j` ("km/h", "mph", "feet", "kilograms", "miles per
+/// hour"): its end token and a maker of the quantity, in SI units, given whether it is
+/// hedged.
+#[allow(clippy::type_complexity)]
+fn measure_at(s: &Scan<'_>, j: usize, number: f64) -> Option<(usize, Box<dyn Fn(bool) -> What>)> {
+    let w = s.tok(j).to_lowercase();
+    // Degrees: compared in Celsius.
+    if w == "°" || w == "degrees" {
+        let scale = s.tok(j + 1);
+        let celsius = match scale {
+            "C" | "Celsius" | "celsius" => number,
+            "F" | "Fahrenheit" | "fahrenheit" => (number - 32.0) * 5.0 / 9.0,
+            _ => return None,
+        };
+        let name = if scale.starts_with(['C', 'c']) { "°C" } else { "°F" };
+        let make = move |approximate: bool| What::Quantity {
+            value: celsius,
+            unit: "temperature".to_string(),
+            approximate,
+            written: (number, name.to_string()),
+        };
+        return Some((j + 2, Box::new(make)));
+    }
+    let per_hour = s.tok(j + 1).eq_ignore_ascii_case("per") && s.tok(j + 2).eq_ignore_ascii_case("hour");
+    let slash_h = s.tok(j + 1) == "/" && s.tok(j + 2).eq_ignore_ascii_case("h");
+    let (dimension, factor, name, end) = match w.as_str() {
+        "mph" => ("speed", 0.44704, "mph", j + 1),
+        "kph" | "kmh" => ("speed", 1.0 / 3.6, "km/h", j + 1),
+        "km" if slash_h => ("speed", 1.0 / 3.6, "km/h", j + 3),
+        "mile" | "miles" if per_hour => ("speed", 0.44704, "mph", j + 3),
+        "kilometre" | "kilometres" | "kilometer" | "kilometers" if per_hour => ("speed", 1.0 / 3.6, "km/h", j + 3),
+        "knot" | "knots" => ("speed", 0.514444, "knot", j + 1),
+        "km" | "kilometre" | "kilometres" | "kilometer" | "kilometers" => ("length", 1000.0, "km", j + 1),
+        "mile" | "miles" => ("length", 1609.344, "mile", j + 1),
+        "m" | "metre" | "metres" | "meter" | "meters" => ("length", 1.0, "metre", j + 1),
+        "ft" | "foot" | "feet" => ("length", 0.3048, "foot", j + 1),
+        "kg" | "kilogram" | "kilograms" | "kilo" | "kilos" => ("mass", 1.0, "kg", j + 1),
+        "lb" | "lbs" | "pound" | "pounds" => ("mass", 0.453_592_37, "lb", j + 1),
+        "tonne" | "tonnes" => ("mass", 1000.0, "tonne", j + 1),
+        _ => return None,
+    };
+    let make = move |approximate: bool| What::Quantity {
+        value: number * factor,
+        unit: dimension.to_string(),
+        approximate,
+        written: (number, name.to_string()),
+    };
+    Some((end, Box::new(make)))
 }
 
 /// Quotations of three words or more, within one paragraph: curly pairs, or straight
@@ -579,14 +718,11 @@ mod tests {
 
     #[test]
     fn quantities_need_a_unit() {
-        let f = found("It paid $13 billion, more than thirteen billion dollars, 40 per cent, 300 jobs in 2019 and 7.");
-        let q: Vec<(f64, String, bool)> = f
-            .into_iter()
-            .filter_map(|(_, w)| match w {
-                What::Quantity { value, unit, approximate } => Some((value, unit, approximate)),
-                _ => None,
-            })
-            .collect();
+        let q: Vec<(f64, String, bool)> =
+            quantities("It paid $13 billion, more than thirteen billion dollars, 40 per cent, 300 jobs in 2019 and 7.")
+                .into_iter()
+                .map(|(v, u, h, _)| (v, u, h))
+                .collect();
         assert_eq!(
             q,
             vec![
@@ -596,6 +732,82 @@ mod tests {
                 (300.0, "job".to_string(), false),
             ]
         );
+    }
+
+    /// Each quantity of `text`: (value, unit, hedged, the number and unit as written).
+    fn quantities(text: &str) -> Vec<(f64, String, bool, String)> {
+        found(text)
+            .into_iter()
+            .filter_map(|(_, w)| match w {
+                What::Quantity { value, unit, approximate, written } => {
+                    Some(((value * 1000.0).round() / 1000.0, unit, approximate, format!("{} {}", written.0, written.1)))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn broader_readers_of_numbers() {
+        let q = quantities(
+            "A $13bn deal, a £4.5m fee, a 1,340-pound bell, between 40 and 50 people, \
+             40-50 people, one hundred and twenty jobs, twelve percent, and costs rose from 12 to 15 dollars.",
+        );
+        let got: Vec<(f64, &str, bool)> = q.iter().map(|(v, u, h, _)| (*v, u.as_str(), *h)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (13e9, "USD", false),
+                (4.5e6, "GBP", false),
+                (607.814, "mass", false),
+                (45.0, "peopl", true),
+                (45.0, "peopl", true),
+                (120.0, "job", false),
+                (12.0, "percent", false),
+                (15.0, "USD", true),
+            ]
+        );
+    }
+
+    #[test]
+    fn measures_in_two_units_compare_converted() {
+        let q = quantities(
+            "Gusts of 130 km/h, or 81 mph; a 42-foot wall and 42 metres; 3,100 feet; 9 kilometres per hour; \
+             68 °F and 20 °C; 2 miles; 5 kg.",
+        );
+        let got: Vec<(f64, &str, String)> = q.iter().map(|(v, u, _, w)| (*v, u.as_str(), w.clone())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (36.111, "speed", "130 km/h".to_string()),
+                (36.21, "speed", "81 mph".to_string()),
+                (12.802, "length", "42 foot".to_string()),
+                (42.0, "length", "42 metre".to_string()),
+                (944.88, "length", "3100 foot".to_string()),
+                (2.5, "speed", "9 km/h".to_string()),
+                (20.0, "temperature", "68 °F".to_string()),
+                (20.0, "temperature", "20 °C".to_string()),
+                (3218.688, "length", "2 mile".to_string()),
+                (5.0, "mass", "5 kg".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn dates_without_a_year_take_the_article_year() {
+        let text = "It was filed Sept. 28 and heard on 2 June, the 5th of May, and Jan. 5, 2025. Yesterday it closed.";
+        let s = Scan::new(text, &[]);
+        let got: Vec<String> = mentions_in(&s, Some(2026))
+            .into_iter()
+            .map(|m| match m.what {
+                What::Date { when, .. } => when.key(),
+                What::Relative(d) => format!("{d} day"),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(got, ["2026-09-28", "2026-06-02", "2026-05-05", "2025-01-05", "-1 day"]);
+        // With no year to take, only the full date is read.
+        assert_eq!(mentions(&s).iter().filter(|m| matches!(m.what, What::Date { .. })).count(), 1);
     }
 
     #[test]
