@@ -308,16 +308,22 @@ fn precision_and_recall() {
     assert!(blind_r >= BLIND_FLOOR.1, "blind recall fell to {blind_r:.2}");
 }
 
+/// A site with no articles yet, and `claims` as its claims file.
+fn bare_site(claims: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    fs::create_dir_all(site.join("content/articles")).unwrap();
+    fs::write(site.join("briefing.toml"), "title = \"T\"\ndescription = \"D\"\n\n[publisher]\nname = \"P\"\n").unwrap();
+    fs::write(site.join("content/claims.toml"), claims).unwrap();
+    (dir, site)
+}
+
 /// One conflict that repeats across articles is one suggestion listing every passage,
 /// with the pairs that disagree; `--limit` shows the strongest and counts the rest;
 /// JSON carries the confidence.
 #[test]
 fn a_repeated_conflict_is_one_suggestion_and_the_limit_counts_the_rest() {
-    let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("site");
-    fs::create_dir_all(site.join("content/articles")).unwrap();
-    fs::write(site.join("briefing.toml"), "title = \"T\"\ndescription = \"D\"\n\n[publisher]\nname = \"P\"\n").unwrap();
-    fs::write(site.join("content/claims.toml"), "").unwrap();
+    let (_dir, site) = bare_site("");
     let says = |cost: &str, weekday: &str| {
         let filler = [
             "Crowds lined the quay.",
@@ -370,12 +376,8 @@ fn a_repeated_conflict_is_one_suggestion_and_the_limit_counts_the_rest() {
 /// the timeline, and a weight as a compound adjective against the same weight in pounds.
 #[test]
 fn abbreviated_months_and_compound_adjectives_are_read() {
-    let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("site");
-    fs::create_dir_all(site.join("content/articles")).unwrap();
-    fs::write(site.join("briefing.toml"), "title = \"T\"\ndescription = \"D\"\n\n[publisher]\nname = \"P\"\n").unwrap();
-    let timeline = "[[event]]\ndate = 2026-09-26\ntitle = \"The bronze bell is hoisted into the cathedral tower.\"\n";
-    fs::write(site.join("content/claims.toml"), timeline).unwrap();
+    let (_dir, site) =
+        bare_site("[[event]]\ndate = 2026-09-26\ntitle = \"The bronze bell is hoisted into the cathedral tower.\"\n");
     let filler = "Crowds lined the square. A choir sang. Traders sold chestnuts. Pigeons scattered. The mayor waved.";
     let a = format!(
         "+++\ntitle = \"A\"\npublished = 2026-10-01\n+++\nThe 1,340-pound bronze bell was hoisted into the \
