@@ -158,7 +158,15 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
                 0
             }
             Err(e) => {
-                eprintln!("error: cannot create {}: {e}", dir.display());
+                let (code, help) = match e.kind() {
+                    std::io::ErrorKind::AlreadyExists => {
+                        ("usage", "choose a folder that does not exist yet, or an empty one")
+                    }
+                    _ => ("io-write", "check that the folder's parent exists and may be written"),
+                };
+                let d = crate::model::diag::Diagnostic::error(code, format!("cannot create {}: {e}", dir.display()))
+                    .help(help);
+                eprintln!("{}", d.render(super::color()));
                 2
             }
         },
@@ -207,6 +215,11 @@ fn check(a: CheckArgs, quiet: bool) -> i32 {
             }
             for s in &outcome.suggestions.shown {
                 println!("{}", s.to_json());
+            }
+            if a.suggest {
+                // How many there were in all: --limit shows the strongest.
+                let (shown, total) = (outcome.suggestions.shown.len(), outcome.suggestions.total);
+                println!("{}", serde_json::json!({ "severity": "summary", "suggestions": total, "shown": shown }));
             }
         }
     }

@@ -166,13 +166,14 @@ pub fn check(site: &Site, pages: &[Page]) -> Vec<Diagnostic> {
             }
         }
     }
-    // A broken link in a template breaks it on every page: report it once, at the template.
+    // A broken link in a template breaks it on every page, one in the claims file on each
+    // page that shows its text: report it once, where it is written.
     let mut out: Vec<Diagnostic> = Vec::new();
     let mut pages_per_place: HashMap<(String, usize), usize> = HashMap::new();
     for d in diags {
         let place = d.file.as_ref().zip(d.primary.as_ref()).map(|(f, l)| (f.name.clone(), l.span.start));
         match place {
-            Some(key) if !key.0.starts_with("content/") => {
+            Some(key) => {
                 let n = pages_per_place.entry(key).or_insert(0);
                 *n += 1;
                 if *n == 1 {
@@ -185,7 +186,8 @@ pub fn check(site: &Site, pages: &[Page]) -> Vec<Diagnostic> {
     for d in &mut out {
         let key = d.file.as_ref().zip(d.primary.as_ref()).map(|(f, l)| (f.name.clone(), l.span.start));
         if let Some(n) = key.and_then(|k| pages_per_place.get(&k)).filter(|&&n| n > 1) {
-            d.notes.push(format!("the same link is broken on {} other pages", n - 1));
+            let others = if *n == 2 { "1 other page".to_string() } else { format!("{} other pages", n - 1) };
+            d.notes.push(format!("the same link is broken on {others}"));
         }
     }
     out

@@ -200,6 +200,9 @@ fn check_article(
     );
     d = match nearest(&article.value, slugs.iter().copied()) {
         Some(best) => d.help(format!("did you mean `{best}`?")),
+        None if slugs.is_empty() => {
+            d.help("content/articles/ holds no article yet: add the article, as a .md or .txt file")
+        }
         None => d.help(format!("articles are named by their file in content/articles/: {}", quoted_list(slugs))),
     };
     diags.push(d);

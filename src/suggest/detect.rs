@@ -230,7 +230,7 @@ fn number_conflicts(c: &Ctx<'_>, out: &mut Vec<Found>) {
         if a.is_covered(ma) && b.is_covered(mb) {
             return;
         }
-        if unit == "temperature" {
+        if unit.starts_with("temperature") {
             // Degrees compare by difference: a degree apart, or three when hedged.
             let close = if *xa || *xb { 3.0 } else { 1.0 };
             if (va - vb).abs() <= close || ca.similarity(cb) < SAME_QUANTITY {

@@ -343,7 +343,17 @@ fn unique_quote(doc: &Doc<'_>, m: &Mention) -> String {
         } else if r.end < sentence.end {
             r.end += 1;
         } else {
-            return q;
+            // A sentence the article repeats: the quote takes in the sentences around
+            // it, within its paragraph, until it occurs once.
+            let block = s.tokens[m.tokens.start].block;
+            let within = |i: usize| s.tokens.get(i).is_some_and(|t| t.block == block);
+            if r.start > 0 && within(r.start - 1) {
+                r.start -= 1;
+            } else if within(r.end) {
+                r.end += 1;
+            } else {
+                return q;
+            }
         }
     }
 }
@@ -524,7 +534,7 @@ impl Suggestion {
             "severity": "suggestion",
             "code": self.code,
             "message": self.message,
-            "score": (self.confidence * 100.0).round() / 100.0,
+            "score": (f64::from(self.confidence) * 100.0).round() / 100.0,
             "passages": passages,
             "pairs": self.pairs,
             "notes": self.notes,

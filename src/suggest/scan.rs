@@ -355,7 +355,8 @@ fn date_at(s: &Scan<'_>, i: usize, year: Option<i32>) -> Option<(usize, What)> {
         if let Some(d) = day_number(s.tok(j)) {
             let k = skip(skip(j + 1, "the"), "of");
             let m = month(s.tok(k))?;
-            let k1 = skip(k + 1, ".");
+            // "28 Sept." keeps its abbreviation's dot; "2 June." ends a sentence.
+            let k1 = if MONTHS.contains(&s.tok(k).to_lowercase().as_str()) { k + 1 } else { skip(k + 1, ".") };
             let k2 = skip(k1, ",");
             return match year_number(s.tok(k2)) {
                 Some(y) => Some((k2 + 1, When::Day(Date::new(y, m, d).ok()?))),
@@ -481,7 +482,8 @@ fn quantity_at(s: &Scan<'_>, i: usize) -> Option<(usize, What)> {
     let mut ranged = false;
     let between = s.tok(i.wrapping_sub(1)).eq_ignore_ascii_case("between");
     let from = s.tok(i.wrapping_sub(1)).eq_ignore_ascii_case("from");
-    if (s.tok(j) == "-" || (s.tok(j) == "to" && !from) || (between && s.tok(j) == "and"))
+    let dash = matches!(s.tok(j), "-" | "–" | "—");
+    if (dash || (s.tok(j) == "to" && !from) || (between && s.tok(j) == "and"))
         && let Some(upper) = plain_number(s.tok(j + 1))
         && upper > value
     {
@@ -496,12 +498,17 @@ fn quantity_at(s: &Scan<'_>, i: usize) -> Option<(usize, What)> {
         value *= f;
         scaled = true;
         j += 1;
-        // "one hundred and twenty"
-        if s.tok(j) == "and"
-            && let Some(more) = number_word(s.tok(j + 1))
-        {
-            value += more;
-            j += 2;
+        // "one hundred and twenty", "twelve thousand four hundred"
+        let and = usize::from(s.tok(j) == "and");
+        if let Some((next, more, _)) = number_at(s, j + and).filter(|_| number_word(s.tok(j + and)).is_some()) {
+            let (more, next) = match scale(s.tok(next)).filter(|g| *g < f) {
+                Some(g) => (more * g, next + 1),
+                None => (more, next),
+            };
+            if more < f {
+                value += more;
+                j = next;
+            }
         }
     }
     // A compound adjective: "a 12-year term", "the 1,340-pound bell".
@@ -511,7 +518,9 @@ fn quantity_at(s: &Scan<'_>, i: usize) -> Option<(usize, What)> {
         j += 1;
     }
     let hedged = ranged || (i > 0 && HEDGES.contains(&s.tok(i - 1).to_lowercase().as_str()));
+    let money = scaled && s.tok(j).to_lowercase().starts_with("pound");
     if unit.is_none()
+        && !money
         && let Some((end, m)) = measure_at(s, j, written * suffix)
     {
         return Some((end, m(hedged)));
@@ -566,11 +575,17 @@ fn number_at(s: &Scan<'_>, j: usize) -> Option<(usize, f64, f64)> {
         return Some((j + 1, digits.replace(',', "").parse::<f64>().ok()?, suffix));
     }
     let v = number_word(t)?;
+    // "twenty-five", and "twenty five"
     if v >= 20.0
         && s.tok(j + 1) == "-"
         && let Some(u) = number_word(s.tok(j + 2)).filter(|u| *u < 10.0)
     {
         return Some((j + 3, v + u, 1.0));
+    }
+    if v >= 20.0
+        && let Some(u) = number_word(s.tok(j + 1)).filter(|u| *u < 10.0 && *u > 0.0)
+    {
+        return Some((j + 2, v + u, 1.0));
     }
     Some((j + 1, v, 1.0))
 }
@@ -603,15 +618,21 @@ fn measure_at(s: &Scan<'_>, j: usize, number: f64) -> Option<(usize, Box<dyn Fn(
     // Degrees: compared in Celsius.
     if w == "°" || w == "degrees" {
         let scale = s.tok(j + 1);
+        // "rose 2 °C", "by 3.6 °F": a change of temperature, converted without the offset.
+        let before = s.tok(j.saturating_sub(2)).to_lowercase();
+        let change =
+            ["by", "rose", "fell", "risen", "fallen", "dropped", "climbed", "up", "down"].contains(&before.as_str());
         let celsius = match scale {
             "C" | "Celsius" | "celsius" => number,
+            "F" | "Fahrenheit" | "fahrenheit" if change => number * 5.0 / 9.0,
             "F" | "Fahrenheit" | "fahrenheit" => (number - 32.0) * 5.0 / 9.0,
             _ => return None,
         };
         let name = if scale.starts_with(['C', 'c']) { "°C" } else { "°F" };
+        let unit = if change { "temperature change" } else { "temperature" };
         let make = move |approximate: bool| What::Quantity {
             value: celsius,
-            unit: "temperature".to_string(),
+            unit: unit.to_string(),
             approximate,
             written: (number, name.to_string()),
         };
@@ -767,6 +788,30 @@ mod tests {
                 (15.0, "USD", true),
             ]
         );
+    }
+
+    #[test]
+    fn what_an_outside_review_found_unread() {
+        let q = quantities(
+            "Between 40 and 50 workers, 40–50 workers, twelve thousand four hundred bricks, twenty two boats, \
+             2.8 million pounds, temperatures rose 3.6 °F.",
+        );
+        let got: Vec<(f64, &str)> = q.iter().map(|(v, u, _, _)| (*v, u.as_str())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (45.0, "worker"),
+                (45.0, "worker"),
+                (12400.0, "brick"),
+                (22.0, "boat"),
+                (2.8e6, "GBP"),
+                (2.0, "temperature change"),
+            ]
+        );
+        let text = "It opened on 2 June. Then it closed.";
+        let s = Scan::new(text, &[]);
+        let dated = mentions_in(&s, Some(2026));
+        assert_eq!(&text[s.span(&dated[0].tokens)], "2 June", "the sentence's full stop is not the date's");
     }
 
     #[test]

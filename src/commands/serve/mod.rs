@@ -23,7 +23,7 @@ use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::thread;
 use std::time::Instant;
 
-use crate::model::diag::Report;
+use crate::model::diag::{Diagnostic, Report};
 use crate::pipeline::{self, Memory, Options};
 
 pub use http::{State, VERSION_PATH, content_type, respond, site_path};
@@ -85,18 +85,18 @@ pub fn run(args: &Serve) -> i32 {
         suggest: false,
         ..Options::default()
     };
+    let fail = |code: &'static str, msg: String, help: &str| {
+        eprintln!("{}", Diagnostic::error(code, msg).help(help).render(crate::commands::color()));
+        2
+    };
     if !args.root.is_dir() {
-        eprintln!("error: no site folder at {}", args.root.display());
-        eprintln!("  = help: run serve inside a site, or pass --root DIR (`briefing new DIR` makes one)");
-        return 2;
+        let msg = format!("no site folder at {}", args.root.display());
+        return fail("io-missing", msg, "run serve inside a site, or pass --root DIR (`briefing new DIR` makes one)");
     }
     // The port first, so that a busy one fails at once, not after the first build.
     let listener = match listen(&args.bind, args.port) {
         Ok(l) => l,
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            return 2;
-        }
+        Err(msg) => return fail("usage", msg, "`briefing serve --help` lists --port and --bind"),
     };
     // Then the watcher, so that an edit made during the first build is not missed.
     let (tx, rx) = mpsc::channel::<Signal>();

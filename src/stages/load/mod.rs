@@ -158,21 +158,24 @@ fn load_articles(
     late: &Arc<Late>,
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<Article>, Vec<String>) {
-    let found = find_articles(root, diags);
+    let (found, unread) = find_articles(root, diags);
     // Taken before the first file is looked at: see `fronts.rs`.
     let mark = fronts::mark_now();
-    read_articles(root, highlighter, cache, late, diags, (&found, mark))
+    let (articles, mut broken) = read_articles(root, highlighter, cache, late, diags, (&found, mark));
+    broken.extend(unread);
+    (articles, broken)
 }
 
-/// The article files of the site, sorted: (relative path, stem, format). Links are
-/// skipped, with a warning; two files with one stem are an error.
-fn find_articles(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(String, String, Format)> {
+/// The article files of the site, sorted: (relative path, stem, format), and the stems
+/// not read. Links are skipped, with a warning; two files with one stem are an error, and
+/// neither is read (which text would the quotes be checked against?).
+fn find_articles(root: &Path, diags: &mut Vec<Diagnostic>) -> (Vec<(String, String, Format)>, Vec<String>) {
     let dir = root.join(ARTICLES_DIR);
     if !dir.is_dir() {
         diags.push(Diagnostic::error("io-missing", format!("no `{ARTICLES_DIR}/` folder in {}", root.display())).help(
             "put the articles, as .md or .txt files, in content/articles/ (or pass --root to the site's folder)",
         ));
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
     let mut found: Vec<(String, String, Format)> = Vec::new();
     for entry in WalkDir::new(&dir).min_depth(1).max_depth(1).sort_by_file_name() {
@@ -210,12 +213,14 @@ fn find_articles(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(String, Strin
                         "`{}` and `{}` would both be published at articles/{}/",
                         pair[0].0, pair[1].0, pair[0].1
                     ))
-                    .help("rename or remove one of them"),
+                    .help("rename or remove one of them")
+                    .in_file(&SourceFile::new(pair[1].0.as_str(), "")),
             );
         }
     }
-
-    found
+    let twice: Vec<String> = found.windows(2).filter(|p| p[0].1 == p[1].1).map(|p| p[0].1.clone()).collect();
+    found.retain(|f| !twice.contains(&f.1));
+    (found, twice)
 }
 
 /// Reads each article file `found`, or takes it from what was kept when its file is
