@@ -7,7 +7,7 @@ use super::found::{At, Found, Why};
 use super::index::Index;
 use super::scan::{Mention, What, When, weekday_name};
 use super::similar::Context;
-use super::{BRIEFING_DAY, Ctx, Doc, SAME_DATE, SAME_ENTRY, SAME_EVENT, SAME_QUANTITY, open, words};
+use super::{BRIEFING_DAY, Ctx, Doc, SAME_DATE, SAME_ENTRY, SAME_EVENT, SAME_QUANTITY, SAME_SLIP, open, words};
 use crate::model::date::Date;
 
 /// Every detector, in turn.
@@ -256,12 +256,15 @@ fn number_conflicts(c: &Ctx<'_>, out: &mut Vec<Found>) {
         if r >= 4.0 && !scale_slip {
             return;
         }
-        let score = ca.similarity(cb);
+        // The same number under two units of one measure: likely a unit slip, and a
+        // coincidence that is itself evidence, so less shared context is asked for (and
+        // the score counts it).
+        let slip = ua != ub && ratio(*na, *nb) <= 1.005;
+        let score = ca.similarity(cb) + if slip { SAME_QUANTITY - SAME_SLIP } else { 0.0 };
         if score < SAME_QUANTITY {
             return;
         }
-        // The same number under two units of one measure: likely a unit slip.
-        let code = if ua != ub && ratio(*na, *nb) <= 1.005 { "unit-slip" } else { "number-conflict" };
+        let code = if slip { "unit-slip" } else { "number-conflict" };
         let values = (format!("{unit} {va}"), format!("{unit} {vb}"));
         out.push(Found { code, a: at_a, b: Some(at_b), score, values, why: Why::Pair(None) });
     });

@@ -43,6 +43,9 @@ pub const BRIEFING_DAY: f32 = 1.5;
 pub const SAME_ENTRY: f32 = 3.0;
 /// How much two quantities must share.
 pub const SAME_QUANTITY: f32 = 3.0;
+/// How much two measures must share when they give the same number under two units of
+/// one measure ("18 knots", "18 mph"): that coincidence is evidence of its own.
+pub const SAME_SLIP: f32 = 1.5;
 
 /// A place in an article a suggestion points to.
 #[derive(Debug, Clone)]

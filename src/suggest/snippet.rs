@@ -60,7 +60,7 @@ mod tests {
 
     #[test]
     fn slugs_and_strings() {
-        assert_eq!(slug("udaipur-freelancer-October 2024"), "udaipur-freelancer-october-2024");
+        assert_eq!(slug("harbour-gazette-October 2024"), "harbour-gazette-october-2024");
         assert_eq!(slug("“¿?”"), "suggested");
         assert_eq!(string("say \"hi\"\n"), r#""say \"hi\"\n""#);
     }
