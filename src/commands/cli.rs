@@ -109,6 +109,11 @@ enum Format {
     Human,
     /// One JSON object per line and diagnostic.
     Json,
+    /// GitHub Actions workflow commands (`::error file=…,line=…::…`): errors on the lines
+    /// of a pull request.
+    Github,
+    /// GitLab's code-quality report: one JSON array.
+    Gitlab,
 }
 
 /// Runs briefing with `args` (program name first) and returns the process exit code.
@@ -180,6 +185,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
 /// `briefing check`: every check of `build` and the links, nothing written; with
 /// `--suggest`, the suggestions.
 fn check(a: CheckArgs, quiet: bool) -> i32 {
+    let root = a.site.root.clone();
     let opts = Options {
         root: a.site.root,
         output: None,
@@ -206,6 +212,15 @@ fn check(a: CheckArgs, quiet: bool) -> i32 {
             if a.suggest {
                 print_suggestions(&outcome.suggestions, quiet);
             }
+        }
+        Format::Github => {
+            let shown = outcome.report.items.iter().filter(|d| !quiet || d.is_error() || a.deny_warnings);
+            shown.for_each(|d| println!("{}", crate::commands::annotate::github(d, &root)));
+        }
+        Format::Gitlab => {
+            let shown: Vec<_> =
+                outcome.report.items.iter().filter(|d| !quiet || d.is_error() || a.deny_warnings).cloned().collect();
+            println!("{:#}", crate::commands::annotate::gitlab(&shown, &root));
         }
         Format::Json => {
             for d in &outcome.report.items {

@@ -1,6 +1,8 @@
 //! The commands: the command line ([`cli`]: `build`, `check`, `new`, `completions`), the
-//! editor's loop ([`serve`]) and the new site's scaffold ([`scaffold`]).
+//! editor's loop ([`serve`]), the new site's scaffold ([`scaffold`]) and diagnostics for
+//! CI systems ([`annotate`]).
 
+pub mod annotate;
 pub mod cli;
 pub mod scaffold;
 pub mod serve;
