@@ -553,9 +553,9 @@ pub fn check_output(root: &Path, output: &Path) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-/// An absolute, lexically normalised path; symbolic links in existing parents resolved,
-/// so that `out/../content` and a link to `content` are both seen for what they are.
-fn absolute(p: &Path) -> PathBuf {
+/// `p` from the working folder, absolute, with `.` and `..` resolved by their names alone
+/// (no file system access).
+pub fn lexical(p: &Path) -> PathBuf {
     let base = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
     let mut out = PathBuf::new();
     for c in base.components() {
@@ -567,6 +567,13 @@ fn absolute(p: &Path) -> PathBuf {
             c => out.push(c),
         }
     }
+    out
+}
+
+/// An absolute, lexically normalised path; symbolic links in existing parents resolved,
+/// so that `out/../content` and a link to `content` are both seen for what they are.
+fn absolute(p: &Path) -> PathBuf {
+    let out = lexical(p);
     // Resolve the longest existing prefix.
     let mut existing = out.clone();
     let mut rest = Vec::new();

@@ -215,12 +215,12 @@ fn check(a: CheckArgs, quiet: bool) -> i32 {
         }
         Format::Github => {
             let shown = outcome.report.items.iter().filter(|d| !quiet || d.is_error() || a.deny_warnings);
-            shown.for_each(|d| println!("{}", crate::commands::annotate::github(d, &root)));
+            shown.for_each(|d| println!("{}", crate::commands::annotate::github(d, &root, a.deny_warnings)));
         }
         Format::Gitlab => {
             let shown: Vec<_> =
                 outcome.report.items.iter().filter(|d| !quiet || d.is_error() || a.deny_warnings).cloned().collect();
-            println!("{:#}", crate::commands::annotate::gitlab(&shown, &root));
+            println!("{:#}", crate::commands::annotate::gitlab(&shown, &root, a.deny_warnings));
         }
         Format::Json => {
             for d in &outcome.report.items {
