@@ -423,3 +423,22 @@ fn a_failed_build_writes_only_the_lock_and_the_front_matter() {
     let changed: Vec<_> = after.iter().filter(|(k, v)| before[*k] != **v).map(|(k, _)| k).collect();
     assert!(changed.is_empty(), "a failed build changed {changed:?}");
 }
+
+/// `-q` prints errors only; with `--deny-warnings` the warnings are errors, so `-q` shows
+/// the ones the check fails on, in every format.
+#[test]
+fn quiet_check_shows_the_warnings_it_fails_on() {
+    let (_dir, site) = fixture("ui-base");
+    // An article no claim quotes: a warning.
+    fs::write(site.join("content/articles/other.txt"), "+++\ntitle = \"Other\"\n+++\nSome text.\n").unwrap();
+    let s = site.to_str().unwrap();
+    let (code, _, err) = outcome(&run(&["check", "-q", "--root", s]));
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("untouched-article"), "-q hides warnings: {err}");
+    let (code, _, err) = outcome(&run(&["check", "-q", "--deny-warnings", "--root", s]));
+    assert_eq!(code, 1);
+    assert!(err.contains("warning[untouched-article]"), "{err}");
+    let (code, out, _) = outcome(&run(&["check", "-q", "--deny-warnings", "--format", "github", "--root", s]));
+    assert_eq!(code, 1);
+    assert!(out.contains("::error file=") && out.contains("untouched-article"), "{out}");
+}

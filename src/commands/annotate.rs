@@ -72,7 +72,7 @@ pub fn github(d: &Diagnostic, root: &Path, deny_warnings: bool) -> String {
 /// stays the same while the problem does: it is made of the code, the file, the message
 /// and how many identical ones came before, not of the line, which moves when lines are
 /// added above.
-pub fn gitlab(diags: &[Diagnostic], root: &Path, deny_warnings: bool) -> serde_json::Value {
+pub fn gitlab(diags: &[&Diagnostic], root: &Path, deny_warnings: bool) -> serde_json::Value {
     let mut seen: HashMap<String, usize> = HashMap::new();
     let items: Vec<serde_json::Value> = diags
         .iter()
@@ -125,7 +125,7 @@ mod tests {
         let two = SourceFile::new("c.toml", "# a comment\nclaims = [\"nope\", \"nope\"]\n");
         let report = |f: &SourceFile, at: usize| {
             let d = |s: usize| Diagnostic::error("unknown-claim", "no claim `nope`").at(f, s..s + 6, "here");
-            gitlab(&[d(at + 10), d(at + 18)], Path::new("."), false)
+            gitlab(&[&d(at + 10), &d(at + 18)], Path::new("."), false)
         };
         let prints = |r: serde_json::Value| -> Vec<String> {
             r.as_array().unwrap().iter().map(|i| i["fingerprint"].as_str().unwrap().to_string()).collect()

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
+use crate::model::diag::Diagnostic;
 use crate::pipeline::{self, Options, Outcome};
 
 /// briefing: build a fact-checked news briefing as a static site.
@@ -169,8 +170,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
                     }
                     _ => ("io-write", "check that the folder's parent exists and may be written"),
                 };
-                let d = crate::model::diag::Diagnostic::error(code, format!("cannot create {}: {e}", dir.display()))
-                    .help(help);
+                let d = Diagnostic::error(code, format!("cannot create {}: {e}", dir.display())).help(help);
                 eprintln!("{}", d.render(super::color()));
                 2
             }
@@ -197,6 +197,9 @@ fn check(a: CheckArgs, quiet: bool) -> i32 {
         ..Options::default()
     };
     let outcome = pipeline::build(&opts);
+    // -q prints errors only; denied, warnings are errors too.
+    let shown: Vec<&Diagnostic> =
+        outcome.report.items.iter().filter(|d| !quiet || d.is_error() || a.deny_warnings).collect();
     match a.format {
         Format::Human => {
             // Denied, warnings are errors: -q shows them too.
@@ -214,20 +217,11 @@ fn check(a: CheckArgs, quiet: bool) -> i32 {
             }
         }
         Format::Github => {
-            let shown = outcome.report.items.iter().filter(|d| !quiet || d.is_error() || a.deny_warnings);
-            shown.for_each(|d| println!("{}", crate::commands::annotate::github(d, &root, a.deny_warnings)));
+            shown.iter().for_each(|d| println!("{}", crate::commands::annotate::github(d, &root, a.deny_warnings)));
         }
-        Format::Gitlab => {
-            let shown: Vec<_> =
-                outcome.report.items.iter().filter(|d| !quiet || d.is_error() || a.deny_warnings).cloned().collect();
-            println!("{:#}", crate::commands::annotate::gitlab(&shown, &root, a.deny_warnings));
-        }
+        Format::Gitlab => println!("{:#}", crate::commands::annotate::gitlab(&shown, &root, a.deny_warnings)),
         Format::Json => {
-            for d in &outcome.report.items {
-                if !quiet || d.is_error() || a.deny_warnings {
-                    println!("{}", d.to_json());
-                }
-            }
+            shown.iter().for_each(|d| println!("{}", d.to_json()));
             for s in &outcome.suggestions.shown {
                 println!("{}", s.to_json());
             }

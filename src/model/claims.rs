@@ -133,7 +133,7 @@ pub struct Discrepancy {
     /// own). An entry with a field error is kept, blank where the field failed, so that
     /// the claims it names are still checked; an error was reported, so it is never
     /// rendered.
-    pub complete: bool,
+    pub listed: bool,
 }
 
 /// Text captured with an article that its author did not write.
@@ -435,7 +435,7 @@ fn read(
         let text_of = |t: Option<Sp<String>>| t.map(|t| t.value).unwrap_or_default();
         let id = id.unwrap_or_else(|| Sp::new(String::new(), span.clone()));
         let (title, resolution) = (text_of(title), text_of(resolution));
-        out.discrepancies.push(Discrepancy { id, title, claims, resolution, span, complete: listed });
+        out.discrepancies.push(Discrepancy { id, title, claims, resolution, span, listed });
     }
     for (table, span, offset) in artifact_tables {
         let span = headers.entry("artifact", span);

@@ -24,9 +24,9 @@ pub struct Config {
     pub repo_url: Option<String>,
     /// The theme folder under `themes/`.
     pub theme: String,
-    /// Where `theme` is set in `briefing.toml`, for an error when its folder is missing.
+    /// Where `theme` is set in [`Config::file`], for an error when its folder is missing.
     #[serde(skip)]
-    pub theme_at: Option<(SourceFile, std::ops::Range<usize>)>,
+    pub theme_span: Option<std::ops::Range<usize>>,
     /// The file itself, for errors found later in what it says (a broken link in the
     /// corrections policy).
     #[serde(skip)]
@@ -201,7 +201,7 @@ pub fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Config> {
         base_url,
         repo_url,
         // A theme name that is not a folder name was reported: the default stands in.
-        theme_at: theme.as_ref().map(|t| (file.clone(), t.span.clone())),
+        theme_span: theme.as_ref().map(|t| t.span.clone()),
         theme: theme.filter(|t| is_slug(&t.value)).map_or_else(|| "default".to_string(), |t| t.value),
         publisher: publisher.unwrap_or(Publisher { name: String::new(), url: None }),
         verdicts,

@@ -156,10 +156,13 @@ fn mentions_date(doc: &Doc<'_>, when: When) -> bool {
 /// The mentions `keep` accepts, filed by the kind it gives them and their context's
 /// words; then every candidate pair from two articles.
 fn candidates<'a>(c: &'a Ctx<'a>, keep: impl Fn(&Mention) -> Option<String>, mut f: impl FnMut(Item<'a>, Item<'a>)) {
-    let items: Vec<_> = mentions(c).filter(|(_, _, m, _)| keep(m).is_some()).collect();
+    let mut items = Vec::new();
     let mut index = Index::default();
-    for (i, (_, _, m, ctx)) in items.iter().enumerate() {
-        index.add(&keep(m).unwrap_or_default(), i, ctx);
+    for item in mentions(c) {
+        if let Some(kind) = keep(item.2) {
+            index.add(&kind, items.len(), item.3);
+            items.push(item);
+        }
     }
     index.pairs(|x, y| {
         if items[x].0.0 != items[y].0.0 {

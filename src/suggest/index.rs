@@ -27,11 +27,12 @@ pub struct Index {
     keys: Vec<Vec<u64>>,
 }
 
-fn key(kind: &str, word: &str) -> u64 {
+/// The key of a word (its bytes: a stem's number, or a word's text) for a kind.
+fn key(kind: &str, word: &[u8]) -> u64 {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     h.update(kind.as_bytes());
     h.update(&[0]);
-    h.update(word.as_bytes());
+    h.update(word);
     h.digest()
 }
 
@@ -39,17 +40,19 @@ impl Index {
     /// Files item `id` of `kind` under every word of its context. Items are filed in
     /// order: `id` is the number of items filed before it.
     pub fn add(&mut self, kind: &str, id: usize, context: &Context) {
-        let words: Vec<String> = context.stems().map(|s| s.to_string()).collect();
-        self.add_words(kind, id, words.iter().map(String::as_str));
+        self.file(id, context.stems().map(|s| key(kind, &s.to_le_bytes())));
     }
 
     /// Files item `id` of `kind` under the given words.
     pub fn add_words<'a>(&mut self, kind: &str, id: usize, words: impl IntoIterator<Item = &'a str>) {
+        self.file(id, words.into_iter().map(|w| key(kind, w.as_bytes())));
+    }
+
+    fn file(&mut self, id: usize, keys: impl Iterator<Item = u64>) {
         if self.keys.len() <= id {
             self.keys.resize(id + 1, Vec::new());
         }
-        for w in words {
-            let k = key(kind, w);
+        for k in keys {
             self.postings.entry(k).or_default().push(id as u32);
             self.keys[id].push(k);
         }
@@ -80,7 +83,7 @@ impl Index {
     pub fn near(&self, kind: &str, context: &Context) -> Vec<usize> {
         let mut out = Vec::new();
         for stem in context.stems() {
-            if let Some(ids) = self.postings.get(&key(kind, &stem.to_string())).filter(|ids| ids.len() <= CAP) {
+            if let Some(ids) = self.postings.get(&key(kind, &stem.to_le_bytes())).filter(|ids| ids.len() <= CAP) {
                 out.extend(ids.iter().map(|&i| i as usize));
             }
         }

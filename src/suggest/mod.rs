@@ -20,7 +20,7 @@ pub mod similar;
 pub mod snippet;
 pub mod words;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use crate::model::article::Article;
@@ -372,22 +372,7 @@ fn show(c: &Ctx<'_>, found: &[found::Found], group: &found::Group, ids: &mut Ids
     let best = &found[group.members[0]];
     let at = |(d, i): found::At| (&c.docs[d], &c.docs[d].mentions[i]);
     let Some(_) = best.b else { return single(c, best, group.confidence, ids) };
-    // The passages of every pair, each once: first the one in most pairs (the odd one
-    // out, when one article disagrees with several), then by place.
-    let mut places: Vec<(found::At, &str)> = Vec::new();
-    for &k in &group.members {
-        let f = &found[k];
-        for (p, v) in [(f.a, &f.values.0), (f.b.unwrap_or(f.a), &f.values.1)] {
-            if !places.iter().any(|(q, _)| *q == p) {
-                places.push((p, v.as_str()));
-            }
-        }
-    }
-    let count = |p: found::At| group.members.iter().filter(|&&k| found[k].a == p || found[k].b == Some(p)).count();
-    let lead = (0..places.len()).max_by_key(|&i| (count(places[i].0), std::cmp::Reverse(i))).unwrap_or(0);
-    places.swap(0, lead);
-    places[1..].sort();
-    let places: Vec<(found::At, usize)> = places.iter().map(|&(p, v)| (p, usize::from(v != places[0].1))).collect();
+    let places = places(found, group);
     let passages: Vec<Passage> = places
         .iter()
         .map(|&(p, side)| {
@@ -395,7 +380,8 @@ fn show(c: &Ctx<'_>, found: &[found::Found], group: &found::Group, ids: &mut Ids
             Passage { side, ..passage(doc, m) }
         })
         .collect();
-    let index = |p: found::At| places.iter().position(|(q, _)| *q == p).unwrap_or(0);
+    let order: HashMap<found::At, usize> = places.iter().enumerate().map(|(i, (p, _))| (*p, i)).collect();
+    let index = |p: found::At| order.get(&p).copied().unwrap_or(0);
     let pairs = group.members.iter().map(|&k| (index(found[k].a), index(found[k].b.unwrap_or(found[k].a)))).collect();
     let notes = match &best.why {
         found::Why::Pair(Some(note)) => vec![note.clone()],
@@ -431,6 +417,29 @@ fn show(c: &Ctx<'_>, found: &[found::Found], group: &found::Group, ids: &mut Ids
         snippet,
         confidence: group.confidence,
     }
+}
+
+/// The mentions of a conflict's pairs, each once with its side (0 with the first, 1
+/// against it): first the one in most pairs (the odd one out, when one article disagrees
+/// with several), then by place.
+fn places(found: &[found::Found], group: &found::Group) -> Vec<(found::At, usize)> {
+    // Each mention's value and how many pairs it is in, in the order first met.
+    let mut seen: HashMap<found::At, (usize, &str, usize)> = HashMap::new();
+    for &k in &group.members {
+        let f = &found[k];
+        for (p, v) in [(f.a, &f.values.0), (f.b.unwrap_or(f.a), &f.values.1)] {
+            let next = seen.len();
+            seen.entry(p).or_insert((next, v.as_str(), 0)).2 += 1;
+        }
+    }
+    let mut places: Vec<(found::At, usize, &str, usize)> =
+        seen.into_iter().map(|(p, (i, v, n))| (p, i, v, n)).collect();
+    places.sort_by_key(|&(_, first, _, _)| first);
+    let lead = (0..places.len()).max_by_key(|&i| (places[i].3, std::cmp::Reverse(i))).unwrap_or(0);
+    places.swap(0, lead);
+    places[1..].sort_by_key(|&(p, ..)| p);
+    let lead_value = places[0].2;
+    places.iter().map(|&(p, _, v, _)| (p, usize::from(v != lead_value))).collect()
 }
 
 /// The message of a conflict: each side's value and the articles that give it.

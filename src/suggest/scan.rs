@@ -521,9 +521,10 @@ fn quantity_at(s: &Scan<'_>, i: usize) -> Option<(usize, What)> {
     let money = scaled && s.tok(j).to_lowercase().starts_with("pound");
     if unit.is_none()
         && !money
-        && let Some((end, m)) = measure_at(s, j, written * suffix)
+        && let Some((end, measure)) = measure_at(s, j, written * suffix)
     {
-        return Some((end, m(hedged)));
+        let (value, unit, written) = measure;
+        return Some((end, What::Quantity { value, unit: unit.to_string(), approximate: hedged, written }));
     }
     if unit.is_none() {
         let w = s.tok(j);
@@ -609,11 +610,13 @@ fn short_scale(s: &str) -> Option<f64> {
     }
 }
 
+/// What a measure reads as: its value in SI units (°C for temperatures), its dimension,
+/// and the number and unit as written.
+type Measure = (f64, &'static str, (f64, String));
+
 /// A unit of measure at token `j` ("km/h", "mph", "feet", "kilograms", "miles per
-/// hour"): its end token and a maker of the quantity, in SI units, given whether it is
-/// hedged.
-#[allow(clippy::type_complexity)]
-fn measure_at(s: &Scan<'_>, j: usize, number: f64) -> Option<(usize, Box<dyn Fn(bool) -> What>)> {
+/// hour") after `number`: its end token and the measure.
+fn measure_at(s: &Scan<'_>, j: usize, number: f64) -> Option<(usize, Measure)> {
     let w = s.tok(j).to_lowercase();
     // Degrees: compared in Celsius.
     if w == "°" || w == "degrees" {
@@ -630,13 +633,7 @@ fn measure_at(s: &Scan<'_>, j: usize, number: f64) -> Option<(usize, Box<dyn Fn(
         };
         let name = if scale.starts_with(['C', 'c']) { "°C" } else { "°F" };
         let unit = if change { "temperature change" } else { "temperature" };
-        let make = move |approximate: bool| What::Quantity {
-            value: celsius,
-            unit: unit.to_string(),
-            approximate,
-            written: (number, name.to_string()),
-        };
-        return Some((j + 2, Box::new(make)));
+        return Some((j + 2, (celsius, unit, (number, name.to_string()))));
     }
     let per_hour = s.tok(j + 1).eq_ignore_ascii_case("per") && s.tok(j + 2).eq_ignore_ascii_case("hour");
     let slash_h = s.tok(j + 1) == "/" && s.tok(j + 2).eq_ignore_ascii_case("h");
@@ -656,13 +653,7 @@ fn measure_at(s: &Scan<'_>, j: usize, number: f64) -> Option<(usize, Box<dyn Fn(
         "tonne" | "tonnes" => ("mass", 1000.0, "tonne", j + 1),
         _ => return None,
     };
-    let make = move |approximate: bool| What::Quantity {
-        value: number * factor,
-        unit: dimension.to_string(),
-        approximate,
-        written: (number, name.to_string()),
-    };
-    Some((end, Box::new(make)))
+    Some((end, (number * factor, dimension, (number, name.to_string()))))
 }
 
 /// Quotations of three words or more, within one paragraph: curly pairs, or straight

@@ -132,8 +132,8 @@ pub fn load_cached(root: &Path, highlighter: &Arc<Highlighter>, cache: &mut Cach
         Ok(t) => Some(t),
         Err(ds) => {
             // A missing theme folder is pointed at where briefing.toml names it.
-            let at = |d: Diagnostic| match (&c.theme_at, d.file.is_none()) {
-                (Some((file, span)), true) => d.at(file, span.clone(), "no such folder under themes/"),
+            let at = |d: Diagnostic| match (&c.theme_span, d.file.is_none()) {
+                (Some(span), true) => d.at(&c.file, span.clone(), "no such folder under themes/"),
                 _ => d,
             };
             diags.extend(ds.into_iter().map(at));
