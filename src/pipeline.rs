@@ -4,6 +4,7 @@
 //! stops before writing if any stage reported an error, so `output/` is only ever replaced
 //! by a complete, error-free site.
 
+use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -14,6 +15,7 @@ use crate::model::highlight::Highlighter;
 use crate::model::page::Runs;
 use crate::model::page::{Counts, Page};
 use crate::stages::anchor;
+use crate::stages::drafts;
 use crate::stages::load;
 use crate::stages::render;
 use crate::stages::render::parts::KeptItems;
@@ -43,9 +45,21 @@ pub struct Options {
     pub cache_dir: Option<PathBuf>,
     /// Fail at once, rather than wait, when another process holds the cache folder.
     pub no_wait: bool,
+    /// The `claims.json` last published, to hold the claims against (`--published`);
+    /// the output's own when `None`, if it has one.
+    pub published: Option<PathBuf>,
+    /// Publish the drafts too (`build --drafts`, `serve`), each marked as one.
+    pub drafts: bool,
 }
 
 impl Options {
+    /// Where the record of what was last published is read from: `--published`, else the
+    /// output's `claims.json`.
+    pub fn published(&self) -> PathBuf {
+        let output = || self.output.clone().unwrap_or_else(|| self.root.join("output"));
+        self.published.clone().unwrap_or_else(|| output().join("claims.json"))
+    }
+
     /// The site's incremental store: `--cache-dir`, else `<root>/.briefing`.
     pub fn store(&self) -> Store {
         self.cache_dir.as_ref().map_or_else(|| Store::of_site(&self.root), Store::at)
@@ -166,9 +180,15 @@ fn make_inner(opts: &Options, store: &Store, suggestions: &mut Suggestions, out:
         let store = store.clone();
         std::thread::spawn(move || store.take::<anchor::Known>())
     };
+    let published = {
+        let (path, required, store) = (opts.published(), opts.published.is_some(), store.clone());
+        std::thread::spawn(move || load::published::read(&path, required, store.take::<load::published::Kept>()))
+    };
     let (site, diags) = load_site(opts, store, &highlighter);
+    let (published, unread) = published.join().unwrap_or_default();
     laps.lap("load");
     report.extend(diags);
+    report.extend(unread);
     let Some(mut site) = site else { return (report, None) };
     if base_url.is_some() {
         site.config.base_url = base_url;
@@ -176,6 +196,11 @@ fn make_inner(opts: &Options, store: &Store, suggestions: &mut Suggestions, out:
     // No marks kept yet is an empty set, not none: anchoring then says what to keep.
     let known = known.join().ok().flatten().unwrap_or_default();
     let Some(anchored) = check_site(&site, known, &mut report, &mut laps) else { return (report, None) };
+    if let Some(published) = published {
+        report.extend(unannounced_changes(&site, &published, &opts.published()));
+        let fresh = published.fresh;
+        store.keep(published, fresh);
+    }
     // An article read only now, for its quotes, may have changed since it was loaded: then
     // its quotes were sought in no text, and only the reading's error is worth reporting.
     let late = late_errors(&site, store);
@@ -189,11 +214,16 @@ fn make_inner(opts: &Options, store: &Store, suggestions: &mut Suggestions, out:
         report.extend(late_errors(&site, store));
         laps.lap("suggest");
     }
+    report.extend(drafts::links(&site));
     if report.has_errors() {
         return (report, None);
     }
-    let Anchored { marks, keep, known, .. } = anchored;
-    let mut c = Checked { site, marks, highlighter, report, laps, store: store.clone() };
+    let Anchored { mut marks, keep, known, .. } = anchored;
+    let (mut whole, draft_pages) = match opts.drafts {
+        true => (None, HashSet::new()),
+        false => leave_out_drafts(&mut site, &mut marks),
+    };
+    let mut c = Checked { site, marks, highlighter, report, laps, store: store.clone(), draft_pages };
     // The large pages' items are kept only in memory: there the first build starts them.
     let items = store.take::<KeptItems>().or_else(|| store.in_memory_only().then(KeptItems::new));
     let made = match out {
@@ -202,12 +232,42 @@ fn make_inner(opts: &Options, store: &Store, suggestions: &mut Suggestions, out:
         Out::Pages => in_memory(&mut c, opts.check_links),
     };
     let Some((pages, counts)) = made else { return (c.report, None) };
+    if let (Out::Folder(output), None) = (out, &opts.published) {
+        // What this build published, so that the next need not read it back.
+        let record = crate::model::published::Published::of(&c.site.claims);
+        store.keep(load::published::Kept::of_file(&output.join("claims.json"), record), true);
+    }
     if let Some(items) = items {
         items.save();
         store.keep(items, true);
     }
-    keep_marks(store, &mut c.marks, keep, known);
+    keep_marks(store, whole.as_mut().unwrap_or(&mut c.marks), keep, known);
     c.made(pages, counts)
+}
+
+/// Drafts were checked in full; unless asked for, they are left out before rendering.
+/// Returns the marks found, whole, to keep for the next build (when some were left out),
+/// and the folders of the drafts' pages, for the link check.
+fn leave_out_drafts(site: &mut load::Site, marks: &mut anchor::Marks) -> (Option<anchor::Marks>, HashSet<String>) {
+    if !drafts::any(site) {
+        return (None, HashSet::new());
+    }
+    let pages = drafts::pages(site);
+    let whole = marks.clone();
+    drafts::leave_out(site, marks);
+    (Some(whole), pages)
+}
+
+/// The errors for published verdicts and findings changed with no correction: what they
+/// said is read from the record only when there are some.
+fn unannounced_changes(site: &load::Site, published: &load::published::Kept, path: &Path) -> Vec<Diagnostic> {
+    let changed = crate::stages::changes::unannounced(site, &published.record);
+    if changed.is_empty() {
+        return Vec::new();
+    }
+    let ids: Vec<&str> = changed.iter().map(|(c, _)| c.id.as_str()).collect();
+    let said = load::published::said(path, &ids);
+    crate::stages::changes::errors(site, &changed, &said, crate::model::date::Date::today())
 }
 
 /// The load stage: the site, read with what `store` kept, which is then brought up to
@@ -294,6 +354,9 @@ struct Checked {
     highlighter: std::sync::Arc<Highlighter>,
     report: Report,
     laps: Laps,
+    /// The folders of the drafts' pages, left out (`claims/<id>`): a link into one is a
+    /// link to a draft.
+    draft_pages: HashSet<String>,
 }
 
 impl Checked {
@@ -359,7 +422,7 @@ fn in_memory(c: &mut Checked, check_links: bool) -> Option<(Vec<Page>, Counts)> 
     };
     c.laps.lap("render");
     if check_links {
-        c.report.extend(crate::stages::links::check(&c.site, &pages));
+        c.report.extend(crate::stages::links::check(&c.site, &pages, &c.draft_pages));
     }
     c.report.extend(late_errors(&c.site, &c.store));
     if c.report.has_errors() {

@@ -86,6 +86,7 @@ fn claims_with(quote: &str, (prefix, suffix): (Option<String>, Option<String>)) 
         claim: "c".into(),
         verdict: sp("false"),
         finding: "f".into(),
+        finding_at: 0..0,
         explanation: "e".into(),
         checked: Date::parse("2026-01-01").unwrap(),
         topic: "t".into(),
@@ -94,6 +95,7 @@ fn claims_with(quote: &str, (prefix, suffix): (Option<String>, Option<String>)) 
         span: 0..0,
         complete: true,
         unread: Vec::new(),
+        draft: false,
     }];
     claims
 }

@@ -17,8 +17,14 @@ fn a_killed_build_leaves_the_old_site_or_the_new_one() {
     let site = dir.path().join("site");
     corpus::write_site(&site, corpus::Spec { articles: 60, claims: 120, seed: 3 }).unwrap();
     let out = dir.path().join("out");
+    // Edits go back and forth between two sites: both are held against the site as first
+    // published, where each has corrections enough.
+    let first = dir.path().join("first");
+    build(&site, &first);
+    let record = first.join("claims.json");
     let args = ["build", "-q", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()];
-    let briefing = || Command::new(env!("CARGO_BIN_EXE_briefing")).args(args).spawn().unwrap();
+    let args = [&args[..], &["--published", record.to_str().unwrap()]].concat();
+    let briefing = || Command::new(env!("CARGO_BIN_EXE_briefing")).args(&args).spawn().unwrap();
 
     // The new site (edit 1), built elsewhere for reference.
     corpus::edit_one_claim(&site, 1).unwrap();

@@ -50,6 +50,7 @@ struct Claim {
     verdict: usize,
     finding: String,
     apps: Vec<(String, String)>,
+    draft: bool,
 }
 
 /// The site the script edits, written out in full after each step (only the files whose
@@ -75,7 +76,10 @@ enum Op {
     AddArticle(bool, Vec<String>),
     RemoveArticle(usize),
     RenameArticle(usize),
-    EditClaim(usize, usize, String),
+    /// A new verdict and finding, announced by a correction or not.
+    EditClaim(usize, usize, String, bool),
+    /// A claim made a draft, or published.
+    Draft(usize),
     AddClaim(usize, usize),
     RemoveClaim(usize),
     AddAppearance(usize, usize, usize),
@@ -107,7 +111,8 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (any::<bool>(), prop::collection::vec(sentence(), 1..4)).prop_map(|(m, s)| Op::AddArticle(m, s)),
         1 => i().prop_map(Op::RemoveArticle),
         1 => i().prop_map(Op::RenameArticle),
-        3 => (i(), 0..VERDICTS.len(), sentence()).prop_map(|(c, v, f)| Op::EditClaim(c, v, f)),
+        3 => (i(), 0..VERDICTS.len(), sentence(), any::<bool>()).prop_map(|(c, v, f, a)| Op::EditClaim(c, v, f, a)),
+        1 => i().prop_map(Op::Draft),
         2 => (i(), i()).prop_map(|(a, s)| Op::AddClaim(a, s)),
         1 => i().prop_map(Op::RemoveClaim),
         2 => (i(), i(), i()).prop_map(|(c, a, s)| Op::AddAppearance(c, a, s)),
@@ -139,6 +144,7 @@ fn site() -> impl Strategy<Value = Site> {
                 verdict: n % VERDICTS.len(),
                 finding: a.sentences[0].clone(),
                 apps: vec![(a.name.clone(), a.sentences[1].clone())],
+                draft: false,
             })
             .collect();
         Site {
@@ -179,10 +185,11 @@ impl Site {
         let mut claims = String::new();
         for c in &self.claims {
             claims += &format!(
-                "[[claim]]\nid = {}\nclaim = \"A claim.\"\nverdict = {}\nfinding = {}\nexplanation = \"Why.\"\nchecked = 2031-03-06\n\n  [[claim.source]]\n  title = \"Minutes\"\n  url = \"https://example.org/minutes\"\n\n",
+                "[[claim]]\nid = {}\nclaim = \"A claim.\"\nverdict = {}\nfinding = {}\nexplanation = \"Why.\"\nchecked = 2031-03-06\n{}\n  [[claim.source]]\n  title = \"Minutes\"\n  url = \"https://example.org/minutes\"\n\n",
                 q(&c.id),
                 q(VERDICTS[c.verdict]),
-                q(&c.finding)
+                q(&c.finding),
+                if c.draft { "draft = true\n" } else { "" }
             );
             for (article, quote) in &c.apps {
                 claims += &format!("  [[claim.appearance]]\n  article = {}\n  quote = {}\n\n", q(article), q(quote));
@@ -270,9 +277,17 @@ impl Site {
                     }
                 }
             }
-            Op::EditClaim(c, v, f) if !self.claims.is_empty() => {
+            Op::EditClaim(c, v, f, announced) if !self.claims.is_empty() => {
                 let claim = &mut self.claims[c % nc];
                 (claim.verdict, claim.finding) = (v, f);
+                if announced {
+                    self.corrections.push((claim.id.clone(), format!("Edit {}.", self.made)));
+                    self.made += 1;
+                }
+            }
+            Op::Draft(c) if !self.claims.is_empty() => {
+                let claim = &mut self.claims[c % nc];
+                claim.draft = !claim.draft;
             }
             Op::AddClaim(a, s) if !self.arts.is_empty() => {
                 let art = &self.arts[a % na];
@@ -284,6 +299,7 @@ impl Site {
                     verdict: 0,
                     finding: quote.clone(),
                     apps: vec![(art.name.clone(), quote)],
+                    draft: false,
                 });
             }
             Op::RemoveClaim(c) if !self.claims.is_empty() => {
@@ -379,14 +395,14 @@ impl World {
     fn fresh(&self) -> Seen {
         let _ = fs::remove_dir_all(&self.scratch);
         let (out, cache) = (self.scratch.join("output"), self.scratch.join("cache"));
-        let outcome = pipeline::build(&options(&self.root, &out, &cache));
+        let outcome = pipeline::build(&Options { published: self.record(), ..options(&self.root, &out, &cache) });
         let files = outcome.summary.is_some().then(|| tree(&out));
         Seen { diagnostics: rendered(&outcome.report), files }
     }
 
     /// (c): `serve`'s in-memory site, rebuilt from what it kept.
     fn served(&mut self) -> Seen {
-        let opts = Options { root: self.root.clone(), dry_run: true, ..Options::default() };
+        let opts = Options { root: self.root.clone(), dry_run: true, published: self.record(), ..Options::default() };
         let next = Next::after(&self.served);
         let (report, made) = pipeline::make_in(&opts, &mut self.memory, &next);
         let files = next.files();
@@ -397,10 +413,23 @@ impl World {
         Seen { diagnostics: rendered(&report), files }
     }
 
+    /// What the incremental build published last, as the fresh and served builds compare
+    /// with it (the incremental build, with its own output's).
+    fn record(&self) -> Option<std::path::PathBuf> {
+        let record = self.cache.with_file_name("published.json");
+        record.exists().then_some(record)
+    }
+
     /// Writes the site, runs the three builds and checks that they agree.
     fn check(&mut self, site: &Site, what: &str) -> Result<(), TestCaseError> {
         self.step += 1;
         self.written = site.write(&self.root, &self.written);
+        if let Ok(published) = fs::read(self.out.join("claims.json")) {
+            // A new file each time: what the served build kept of the last is not trusted.
+            let record = self.cache.with_file_name("published.json");
+            let _ = fs::remove_file(&record);
+            fs::write(record, published).unwrap();
+        }
         let (a, b, c) = (self.incremental(), self.fresh(), self.served());
         if std::env::var_os("BRIEFING_EQUIVALENCE_SHOW").is_some() {
             eprintln!(

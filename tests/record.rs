@@ -245,7 +245,8 @@ fn kept_feed_and_export_entries_follow_corrections_and_verdicts() {
     let v = at + text[at..].find("verdict = \"").unwrap();
     let end = v + text[v..].find('\n').unwrap();
     let verdict = if text[v..end].contains("\"false\"") { "accurate" } else { "false" };
-    fs::write(&claims, format!("{}verdict = \"{verdict}\"{}", &text[..v], &text[end..])).unwrap();
+    let correction = "\n[[correction]]\nclaim = \"claim-000002\"\ndate = 2099-01-01\ntext = \"A new verdict.\"\n";
+    fs::write(&claims, format!("{}verdict = \"{verdict}\"{}{correction}", &text[..v], &text[end..])).unwrap();
     build(&site, &out);
     assert_eq!(tree(&out), fresh(&site, &dir.path().join("f2")));
 }

@@ -700,3 +700,21 @@ fn a_warning_is_printed_once_when_it_first_appears() {
     assert_eq!(rebuilds_after(&served.addr, before), 1);
     assert_eq!((count("article `other`"), count("article `third`")), (1, 1), "{}", served.err.lock().unwrap());
 }
+
+#[test]
+fn serve_shows_drafts_marked() {
+    let (_dir, site) = fixture("ui-base");
+    let claims = site.join("content/claims.toml");
+    let text = fs::read_to_string(&claims).unwrap();
+    fs::write(&claims, text.replacen("checked = 2031-01-10\n", "checked = 2031-01-10\ndraft = true\n", 1)).unwrap();
+    let server = serve_in(&site, &["--port", "0"]);
+    let (status, _, body) = get(&server.addr, "/claims/repair-cost/");
+    assert_eq!(status, 200);
+    let html = scraper::Html::parse_document(&body);
+    let marks: Vec<String> = html.select(&sel(".draft-mark")).map(common::text).collect();
+    assert_eq!(marks, ["Draft"], "the draft is shown, marked");
+    // `build` leaves it out.
+    let (code, _, err) = outcome(&run_in(&site, &["build"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(!site.join("output/claims/repair-cost").exists());
+}

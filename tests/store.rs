@@ -131,8 +131,7 @@ fn builds_started_together_leave_the_site_a_fresh_build_gives() {
     let (dir, site) = repo_site();
     assert_eq!(outcome(&run_in(&site, &["build"])).0, 0);
     let claims = site.join("content/claims.toml");
-    let text = fs::read_to_string(&claims).unwrap();
-    fs::write(&claims, text.replacen("verdict = \"false\"", "verdict = \"misleading\"", 1)).unwrap();
+    common::change_verdict(&claims, "false", "misleading");
     let spawn = || {
         Command::new(env!("CARGO_BIN_EXE_briefing"))
             .args(["build", "-q"])
@@ -173,8 +172,7 @@ fn an_output_on_another_file_system_is_written_in_place_and_said_so_once() {
 
     // An edit, a stray file and a hand-edited page: the next build repairs them all.
     let claims = site.join("content/claims.toml");
-    let text = fs::read_to_string(&claims).unwrap();
-    fs::write(&claims, text.replacen("verdict = \"false\"", "verdict = \"misleading\"", 1)).unwrap();
+    common::change_verdict(&claims, "false", "misleading");
     fs::write(out.join("stray.html"), "x").unwrap();
     fs::write(out.join("sources/index.html"), "edited by hand").unwrap();
     let (code, _, err) = outcome(&run_in(&site, &args));

@@ -256,13 +256,22 @@ pub fn write_site(dir: &Path, spec: Spec) -> io::Result<()> {
     fs::write(dir.join("content/claims.toml"), claims)
 }
 
-/// Changes one claim's finding: the edit of a rebuild benchmark.
+/// Changes one claim's finding, with the correction a published finding's change needs:
+/// the edit of a rebuild benchmark. Edit `n` always gives the same file, with `n + 1`
+/// corrections of the claim (a change needs one more than were published), so edits with
+/// a rising `n` each pass the rule.
 pub fn edit_one_claim(dir: &Path, n: u64) -> io::Result<()> {
     let path = dir.join("content/claims.toml");
     let text = fs::read_to_string(&path)?;
     let at = text.find("finding = \"Finding 0").ok_or_else(|| io::Error::other("no claim 0"))?;
+    let id_at = text[..at].rfind("id = \"").ok_or_else(|| io::Error::other("no id"))?;
+    let id = text[id_at + 6..].split('"').next().unwrap_or_default();
     let end = at + text[at..].find('\n').unwrap_or(0);
-    let new = format!("{}finding = \"Finding 0, edit {n}.\"{}", &text[..at], &text[end..]);
+    let mark = format!("\n[[correction]]\ndate = 2099-01-01\nclaim = \"{id}\"\ntext = \"Edit ");
+    let rest = &text[end..];
+    let rest = rest.find(&mark).map_or(rest, |k| &rest[..k]);
+    let corrections: String = (0..=n).map(|k| format!("{mark}{k}.\"\n")).collect();
+    let new = format!("{}finding = \"Finding 0, edit {n}.\"{rest}{corrections}", &text[..at]);
     fs::write(&path, new)
 }
 

@@ -48,6 +48,10 @@ struct SiteArgs {
     /// The absolute URL the site will be served from (overrides briefing.toml).
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
+    /// The `claims.json` last published, downloaded from the live site, to hold verdicts
+    /// and findings against [default: the output's own].
+    #[arg(long, value_name = "FILE")]
+    published: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -65,6 +69,9 @@ struct BuildArgs {
     /// Fail at once if another build of the site is running, instead of waiting for it.
     #[arg(long)]
     no_wait: bool,
+    /// Publish the drafts too, each marked DRAFT: for a preview, never for the live site.
+    #[arg(long)]
+    drafts: bool,
 }
 
 #[derive(Debug, Args)]
@@ -74,6 +81,9 @@ struct CheckArgs {
     /// Treat warnings as errors (exit 1 when there are any).
     #[arg(long)]
     deny_warnings: bool,
+    /// Check the site as `build --drafts` makes it (drafts checked in full either way).
+    #[arg(long)]
+    drafts: bool,
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -139,6 +149,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
                 suggest_limit: 0,
                 cache_dir: a.cache_dir,
                 no_wait: a.no_wait,
+                published: a.site.published,
+                drafts: a.drafts,
             };
             let outcome = pipeline::build(&opts);
             print_outcome(&outcome, cli.quiet, "built");
@@ -148,6 +160,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Serve(a) => crate::commands::serve::run(&crate::commands::serve::Serve {
             root: a.site.root,
             base_url: a.site.base_url,
+            published: a.site.published,
             bind: a.bind,
             port: a.port,
             open: a.open,
@@ -194,6 +207,8 @@ fn check(a: CheckArgs, quiet: bool) -> i32 {
         check_links: true,
         suggest: a.suggest,
         suggest_limit: a.limit,
+        published: a.site.published,
+        drafts: a.drafts,
         ..Options::default()
     };
     let outcome = pipeline::build(&opts);

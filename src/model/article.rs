@@ -39,6 +39,8 @@ pub struct Meta {
     pub retrieved: Option<Date>,
     /// An editor's note about the copy (e.g. how it was captured).
     pub note: Option<String>,
+    /// `draft = true`: checked in full, but published only by `build --drafts` and `serve`.
+    pub draft: bool,
 }
 
 /// A loaded article. Its front matter is parsed as it is read; its body only when first
@@ -247,7 +249,7 @@ impl Article {
     }
 }
 
-const KNOWN: &[&str] = &["title", "outlet", "author", "url", "published", "retrieved", "note"];
+const KNOWN: &[&str] = &["title", "outlet", "author", "url", "published", "retrieved", "note", "draft"];
 
 /// Reads an article file's front matter; `stem` and `format` come from its name. The body
 /// is parsed when first needed, with `highlighter`. Nothing in a body is an error: any
@@ -339,6 +341,7 @@ fn parse_meta(file: &SourceFile, front: &str, offset: usize, diags: &mut Vec<Dia
     let published = f.opt_date("published");
     let retrieved = f.opt_date("retrieved");
     let note = f.opt_str("note");
+    let draft = f.opt_bool("draft").unwrap_or(false);
     if let Some(u) = &url
         && !crate::model::config::is_web_url(&u.value)
     {
@@ -356,6 +359,7 @@ fn parse_meta(file: &SourceFile, front: &str, offset: usize, diags: &mut Vec<Dia
         published: published.map(|d| d.value),
         retrieved: retrieved.map(|d| d.value),
         note: note.map(|s| s.value),
+        draft,
     })
 }
 

@@ -61,6 +61,8 @@ pub struct Claim {
     pub verdict: Sp<String>,
     /// The one-line conclusion.
     pub finding: String,
+    /// Where the finding was written (the claim's header when it could not be read).
+    pub finding_at: Range<usize>,
     /// Markdown: how we know.
     pub explanation: String,
     /// When it was checked.
@@ -81,6 +83,8 @@ pub struct Claim {
     /// The articles named by appearances that failed to read (an error was reported):
     /// the claim is not said to appear nowhere, nor those articles to be quoted by none.
     pub unread: Vec<String>,
+    /// `draft = true`: checked in full, but published only by `build --drafts` and `serve`.
+    pub draft: bool,
 }
 
 /// A source cited for a claim.
@@ -134,6 +138,8 @@ pub struct Discrepancy {
     /// the claims it names are still checked; an error was reported, so it is never
     /// rendered.
     pub listed: bool,
+    /// `draft = true`: checked in full, but published only by `build --drafts` and `serve`.
+    pub draft: bool,
 }
 
 /// Text captured with an article that its author did not write.
@@ -303,6 +309,12 @@ impl Claims {
         self.corrections_of(&claim.id.value).map(|c| c.date).fold(claim.checked, Date::max)
     }
 
+    /// Keeps only the corrections `keep` says to (and forgets the index of them by claim).
+    pub fn retain_corrections(&mut self, keep: impl FnMut(&Correction) -> bool) {
+        self.corrections.retain(keep);
+        self.by_claim = std::sync::OnceLock::new();
+    }
+
     /// The corrections of claim `id`, in file order.
     pub fn corrections_of(&self, id: &str) -> impl Iterator<Item = &Correction> {
         let index = self.by_claim.get_or_init(|| {
@@ -331,6 +343,7 @@ impl Claims {
         for c in &mut self.claims {
             at(&mut c.id.span);
             at(&mut c.verdict.span);
+            at(&mut c.finding_at);
             at(&mut c.span);
             c.sources.iter_mut().for_each(|s| at(&mut s.url.span));
             c.appearances.iter_mut().for_each(quote);
@@ -423,19 +436,20 @@ fn read(
     }
     for (table, span, offset) in discrepancy_tables {
         let span = headers.entry("discrepancy", span);
-        let known = &["id", "title", "claims", "resolution"];
+        let known = &["id", "title", "claims", "resolution", "draft"];
         let mut f = fields(file, table, &span, offset, "`[[discrepancy]]`", known, diags);
         let id = f.str("id");
         let title = f.str("title");
         let listed = f.is_str_array("claims");
         let claims = f.str_array("claims", true);
         let resolution = f.str("resolution");
+        let draft = f.opt_bool("draft").unwrap_or(false);
         // Kept whatever failed (blank, and never rendered: an error was reported), so that
         // the claims it names are checked.
         let text_of = |t: Option<Sp<String>>| t.map(|t| t.value).unwrap_or_default();
         let id = id.unwrap_or_else(|| Sp::new(String::new(), span.clone()));
         let (title, resolution) = (text_of(title), text_of(resolution));
-        out.discrepancies.push(Discrepancy { id, title, claims, resolution, span, listed });
+        out.discrepancies.push(Discrepancy { id, title, claims, resolution, span, listed, draft });
     }
     for (table, span, offset) in artifact_tables {
         let span = headers.entry("artifact", span);
@@ -489,7 +503,7 @@ fn parse_claim(
     headers: &Headers,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Claim> {
-    let known = &["id", "claim", "verdict", "finding", "explanation", "checked", "topic", "source", "appearance"];
+    let known = &["id", "claim", "verdict", "finding", "explanation", "checked", "topic", "draft", "source", "appearance"];
     let mut f = fields(file, table, &span, offset, "`[[claim]]`", known, diags);
     let id = f.str("id");
     let claim = f.str("claim");
@@ -498,6 +512,7 @@ fn parse_claim(
     let explanation = f.str("explanation");
     let checked = f.date("checked");
     let topic = f.opt_str("topic");
+    let draft = f.opt_bool("draft").unwrap_or(false);
     let source_tables = f.tables("source");
     let appearance_tables = f.tables("appearance");
     let text = &file.text;
@@ -560,11 +575,13 @@ fn parse_claim(
     let complete =
         claim.is_some() && verdict.is_some() && finding.is_some() && explanation.is_some() && checked.is_some();
     let text_of = |t: Option<Sp<String>>| t.map(|t| t.value).unwrap_or_default();
+    let finding_at = finding.as_ref().map_or_else(|| id.span.clone(), |f| f.span.clone());
     Some(Claim {
         verdict: verdict.unwrap_or_else(|| Sp::new(String::new(), id.span.clone())),
         id,
         claim: text_of(claim),
         finding: text_of(finding),
+        finding_at,
         explanation: text_of(explanation),
         checked: checked.map_or(Date::EPOCH, |c| c.value),
         topic: topic.map_or_else(|| "Other claims".to_string(), |t| t.value),
@@ -573,6 +590,7 @@ fn parse_claim(
         span: headers.extent(text, span),
         complete,
         unread,
+        draft,
     })
 }
 

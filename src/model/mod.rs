@@ -10,4 +10,5 @@ pub mod file_id;
 pub mod highlight;
 pub mod markup;
 pub mod page;
+pub mod published;
 pub mod tomlfile;

@@ -125,8 +125,9 @@ fn is_external(link: &str) -> bool {
 }
 
 /// Checks every internal link of the rendered pages. A broken link in an article's text is
-/// reported at the article file; one written by a template, at the template.
-pub fn check(site: &Site, pages: &[Page]) -> Vec<Diagnostic> {
+/// reported at the article file; one written by a template, at the template. A link to
+/// one of `drafts` (pages left out as drafts, `claims/<id>/`) is a link to a draft.
+pub fn check(site: &Site, pages: &[Page], drafts: &HashSet<String>) -> Vec<Diagnostic> {
     let scans: HashMap<&str, Scan> = pages
         .iter()
         .filter(|p| p.path.ends_with(".html"))
@@ -153,6 +154,9 @@ pub fn check(site: &Site, pages: &[Page]) -> Vec<Diagnostic> {
                 Some(t) if link.starts_with('/') => Some(format!(
                     "it is root-absolute, so it breaks when the site is served under a path (it points at {t})"
                 )),
+                Some(t) if !files.contains(t.as_str()) && drafts.contains(t.trim_end_matches("/index.html")) => {
+                    Some(format!("{t} is the page of a draft, and drafts are not published"))
+                }
                 Some(t) if !files.contains(t.as_str()) => Some(format!("there is no file {t} in the site")),
                 Some(t) if !fragment.is_empty() && scans.get(t.as_str()).is_some_and(|s| !s.ids.contains(fragment)) => {
                     Some(format!("{t} has no element with id `{fragment}`"))
@@ -162,7 +166,11 @@ pub fn check(site: &Site, pages: &[Page]) -> Vec<Diagnostic> {
             if let Some(why) = problem
                 && seen.insert((path.to_string(), link.clone()))
             {
-                diags.push(broken(site, path, link, &why));
+                let d = broken(site, path, link, &why);
+                diags.push(match d.code {
+                    "draft-link" => d.help("publish the draft (remove its `draft = true`), or link to it once it is"),
+                    _ => d,
+                });
             }
         }
     }
@@ -198,7 +206,11 @@ fn broken(site: &Site, page: &str, link: &str, why: &str) -> Diagnostic {
     // clash with the theme's ids): the message shows them as written.
     let shown = if link.starts_with("#c-") { link.replacen("#c-", "#", 1) } else { link.to_string() };
     let why = if link.starts_with("#c-") { why.replacen("id `c-", "id `", 1) } else { why.to_string() };
-    let d = Diagnostic::error("broken-link", format!("broken link `{shown}` in {page}: {why}"));
+    let message = format!("broken link `{shown}` in {page}: {why}");
+    let d = match why.contains("the page of a draft") {
+        true => Diagnostic::error("draft-link", message),
+        false => Diagnostic::error("broken-link", message),
+    };
     // Where did the link come from? The article shown on the page, or a template.
     let article = page.strip_prefix("articles/").and_then(|r| r.strip_suffix("/index.html"));
     if let Some(a) = article.and_then(|slug| site.articles.iter().find(|a| a.slug == slug)) {

@@ -5,6 +5,8 @@
 //! never knows where that was kept.
 
 pub mod anchor;
+pub mod changes;
+pub mod drafts;
 pub mod links;
 pub mod load;
 pub mod render;

@@ -47,11 +47,14 @@ pub enum Table {
     Articles,
     /// The large pages' items, by fingerprint: in memory only (`parts.rs`).
     Items,
+    /// The record of what was last published, with its file's identity (`published.rs`).
+    Published,
 }
 
 impl Table {
     /// Every table kept on disk, in the order `docs/architecture.md` lists them.
-    pub const ALL: [Table; 5] = [Table::Fronts, Table::Marks, Table::Record, Table::Layouts, Table::Tree];
+    pub const ALL: [Table; 6] =
+        [Table::Fronts, Table::Marks, Table::Record, Table::Layouts, Table::Tree, Table::Published];
 
     /// The table's file name in the cache folder.
     pub fn name(self) -> &'static str {
@@ -64,6 +67,7 @@ impl Table {
             Table::Tree => "tree",
             Table::Articles => "articles",
             Table::Items => "items",
+            Table::Published => "published",
         }
     }
 

@@ -8,7 +8,7 @@
 
 use super::{Keep, Table};
 use crate::model::claims;
-use crate::stages::load::{Articles, fronts};
+use crate::stages::load::{Articles, fronts, published};
 use crate::stages::render::parts;
 
 impl Keep for fronts::Kept {
@@ -56,5 +56,17 @@ impl Keep for claims::Kept {
 
     fn decode(_: &[u8]) -> Option<Self> {
         None
+    }
+}
+
+impl Keep for published::Kept {
+    const TABLE: Table = Table::Published;
+
+    fn encode(&self) -> Option<Vec<u8>> {
+        postcard::to_allocvec(self).ok()
+    }
+
+    fn decode(body: &[u8]) -> Option<Self> {
+        postcard::from_bytes(body).ok()
     }
 }

@@ -25,6 +25,8 @@ pub fn run_in(cwd: &Path, args: &[&str]) -> Output {
         .args(args)
         .current_dir(cwd)
         .env("NO_COLOR", "1")
+        // "Today" for messages that offer a date to paste: 2031-01-15.
+        .env("SOURCE_DATE_EPOCH", "1926201600")
         .output()
         .expect("run briefing")
 }
@@ -105,4 +107,17 @@ pub fn sel(s: &str) -> Selector {
 /// The text of an element, white space collapsed.
 pub fn text(el: scraper::ElementRef<'_>) -> String {
     el.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Changes the first `verdict = "<from>"` of the claims file at `claims` to `to`, with the
+/// correction that a published verdict's change needs (each one its own, dated 2099).
+pub fn change_verdict(claims: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(claims).unwrap();
+    let at = text.find(&format!("verdict = \"{from}\"")).expect("the verdict");
+    let id_at = text[..at].rfind("id = \"").expect("its claim's id");
+    let id = text[id_at + 6..].split('"').next().unwrap();
+    let k = text.matches("[[correction]]").count();
+    let correction = format!("\n[[correction]]\ndate = 2099-01-01\nclaim = \"{id}\"\ntext = \"Now {to} ({k}).\"\n");
+    let text = text.replacen(&format!("verdict = \"{from}\""), &format!("verdict = \"{to}\""), 1);
+    fs::write(claims, text + &correction).unwrap();
 }

@@ -41,6 +41,8 @@ pub struct Serve {
     pub root: PathBuf,
     /// Overrides `base_url` from `briefing.toml`.
     pub base_url: Option<String>,
+    /// The `claims.json` last published (the output's own when `None`).
+    pub published: Option<PathBuf>,
     /// The address to listen on.
     pub bind: String,
     /// The port asked for; `None` for the default, which moves on to the next free one.
@@ -80,6 +82,9 @@ pub fn run(args: &Serve) -> i32 {
         root: args.root.clone(),
         output: None,
         base_url: args.base_url.clone(),
+        published: args.published.clone(),
+        // The editor sees the work in progress, each draft marked as one.
+        drafts: true,
         dry_run: true,
         check_links: false,
         suggest: false,

@@ -96,6 +96,7 @@ impl<'a> Doc<'a> {
                 .iter()
                 .map(|d| DiscrepancyOut {
                     claims: d.claims.iter().map(|c| c.value.as_str()).collect(),
+                    draft: d.draft,
                     id: &d.id.value,
                     resolution: &d.resolution,
                     title: &d.title,
@@ -232,6 +233,7 @@ fn claim_out<'a>(
             .collect(),
         checked: c.checked,
         claim: &c.claim,
+        draft: c.draft,
         explanation: &c.explanation,
         finding: &c.finding,
         id: &c.id.value,
@@ -265,6 +267,9 @@ pub fn key(site: &Site) -> u64 {
     fp.bytes(site.claims_file.name.as_bytes());
     fp.bytes(site.claims_file.text.as_bytes());
     fp.add(&articles);
+    // Which of them are published: the same files give fewer claims or discrepancies
+    // when drafts are left out.
+    fp.add(&(site.claims.claims.len(), site.claims.discrepancies.len()));
     fp.finish()
 }
 
@@ -283,6 +288,7 @@ fn entry_key(a: &Article) -> u64 {
 fn article_entry(a: &Article) -> std::io::Result<String> {
     let entry = ArticleOut {
         author: a.meta.author.as_deref(),
+        draft: a.meta.draft,
         file: &a.name,
         format: a.format,
         note: a.meta.note.as_deref(),
@@ -338,6 +344,9 @@ struct Rest<'a> {
 #[derive(Serialize)]
 struct ArticleOut<'a> {
     author: Option<&'a str>,
+    /// Only in a build with drafts (`--drafts`), and only when true.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    draft: bool,
     file: &'a str,
     format: crate::model::article::Format,
     note: Option<&'a str>,
@@ -377,6 +386,8 @@ struct ClaimOut<'a> {
     appearances: Vec<QuoteOut<'a>>,
     checked: Date,
     claim: &'a str,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    draft: bool,
     explanation: &'a str,
     finding: &'a str,
     id: &'a str,
@@ -408,6 +419,8 @@ struct CorrectionOut<'a> {
 #[derive(Serialize)]
 struct DiscrepancyOut<'a> {
     claims: Vec<&'a str>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    draft: bool,
     id: &'a str,
     resolution: &'a str,
     title: &'a str,

@@ -89,6 +89,8 @@ pub struct ArticleRef<'a> {
     pub flags: usize,
     /// Artifacts marked.
     pub artifacts: usize,
+    /// A draft, shown only by `serve` and `build --drafts`.
+    pub draft: bool,
 }
 
 /// A date in the forms templates need.
@@ -160,6 +162,8 @@ struct ClaimCtx<'a> {
     discrepancies: Vec<DiscrepancyRef<'a>>,
     /// Newest first.
     corrections: Vec<CorrectionCtx>,
+    /// A draft, shown only by `serve` and `build --drafts`.
+    draft: bool,
 }
 
 /// A claim as a list shows it (front page, sources, corrections, an article's flags):
@@ -176,6 +180,7 @@ struct ClaimRef<'a> {
     href: &'a str,
     checked: &'a DateCtx,
     updated: &'a DateCtx,
+    draft: bool,
 }
 
 impl<'a> ClaimRef<'a> {
@@ -189,6 +194,7 @@ impl<'a> ClaimRef<'a> {
             href: &c.href,
             checked: &c.checked,
             updated: &c.updated,
+            draft: c.draft,
         }
     }
 }
@@ -199,6 +205,8 @@ struct DiscrepancyCtx<'a, 's> {
     title: &'a str,
     resolution_html: String,
     sides: Vec<&'s Keyed<ClaimCtx<'a>>>,
+    /// A draft, shown only by `serve` and `build --drafts`.
+    draft: bool,
 }
 
 #[derive(Serialize)]
@@ -1340,6 +1348,7 @@ impl<'a> Shared<'a> {
             checked,
             flags,
             artifacts,
+            draft: a.meta.draft,
         }
     }
 
@@ -1410,6 +1419,7 @@ impl<'a> Shared<'a> {
             appearances,
             discrepancies,
             corrections: corrections.into_iter().map(|(_, c, _)| c).collect(),
+            draft: claim.draft,
         }
     }
 
@@ -1457,6 +1467,7 @@ impl<'a> Shared<'a> {
                 id: &d.id.value,
                 title: &d.title,
                 resolution_html: self.md(&d.resolution),
+                draft: d.draft,
                 sides: d.claims.iter().filter_map(|c| by_id.get(c.as_str())).map(|&i| &self.claims[i]).collect(),
             })
             .collect();

@@ -1,0 +1,104 @@
+//! No silent changes: once published, a claim's verdict and finding change only openly.
+//!
+//! The fact-checkers' code (IFCN) asks that a change to a published fact-check be made
+//! in the open. So each claim is held against the record of what was last published
+//! (`model/published.rs`, read from the output's `claims.json`): when its verdict or its
+//! finding differs, the claims file must also hold a `[[correction]]` of that claim that
+//! the record does not, dated on or after the claim's last published update. Without one
+//! the build fails at the changed line, showing the old and new values and a correction
+//! to paste. Everything else may change freely: the explanation and sources (typo fixes,
+//! a better link), and new claims. A finding is compared with its white space squeezed,
+//! so reflowing it is no change.
+
+use std::collections::HashMap;
+
+use crate::model::claims::Claim;
+use crate::model::config::Config;
+use crate::model::date::Date;
+use crate::model::diag::{Diagnostic, SourceFile};
+use crate::model::published::{Published, correction_key, day, id_key, said_key, squeeze};
+use crate::stages::load::Site;
+
+/// The published claims whose verdict or finding changed with no correction to say so,
+/// each with the date of its last published update (`YYYYMMDD`).
+pub fn unannounced<'s>(site: &'s Site, published: &Published) -> Vec<(&'s Claim, u32)> {
+    let claims = &site.claims;
+    let fresh = |c: &Claim, since: u32| {
+        claims.corrections_of(c.id.as_str()).any(|k| {
+            let date = day(&k.date.to_string());
+            k.dated && date >= since && !published.corrections.contains(&correction_key(&k.claim.value, date, &k.text))
+        })
+    };
+    claims
+        .claims
+        .iter()
+        .filter(|c| c.complete && !c.draft)
+        .filter_map(|c| Some((c, published.claims.get(&id_key(c.id.as_str()))?)))
+        .filter(|(c, was)| {
+            let more = claims.corrections_of(c.id.as_str()).count() as u32 > was.corrections;
+            said_key(&c.verdict.value, &c.finding) != was.said && !(more && fresh(c, was.updated))
+        })
+        .map(|(c, was)| (c, was.updated))
+        .collect()
+}
+
+/// The errors for `claims` (see [`unannounced`]); `said` holds what each said when it was
+/// published (verdict, finding), and `today` dates the correction each error offers.
+pub fn errors(site: &Site, claims: &[(&Claim, u32)], said: &HashMap<String, (String, String)>, today: Date) -> Vec<Diagnostic> {
+    claims
+        .iter()
+        .map(|&(c, updated)| {
+            // Dated today, unless the claim's last update is later (a date written ahead).
+            let since = Date::new((updated / 10_000) as i32, updated / 100 % 100, updated % 100).unwrap_or(today);
+            error(&site.config, &site.claims_file, c, said.get(c.id.as_str()), today.max(since))
+        })
+        .collect()
+}
+
+/// The error for a claim changed without a correction: at its verdict when that changed,
+/// else at its finding.
+fn error(config: &Config, file: &SourceFile, claim: &Claim, was: Option<&(String, String)>, today: Date) -> Diagnostic {
+    let id = claim.id.as_str();
+    let label = |key: &str| config.verdict(key).map_or_else(|| key.to_string(), |v| v.label.clone());
+    let (verdict, finding) = match was {
+        Some((v, f)) => (claim.verdict.value != *v, squeeze(&claim.finding) != squeeze(f)),
+        None => (true, true),
+    };
+    let what = match (verdict, finding) {
+        (true, true) if was.is_none() => "verdict or finding",
+        (true, true) => "verdict and finding",
+        (true, false) => "verdict",
+        _ => "finding",
+    };
+    let mut d = Diagnostic::error(
+        "silent-change",
+        format!("the {what} of published claim `{id}` changed, and no correction says so"),
+    );
+    let mut text = Vec::new();
+    if verdict {
+        let old = was.map(|(v, _)| v.as_str());
+        let published = old.map_or_else(|| "changed since it was published".to_string(), |v| format!("published as `{v}`"));
+        d = d.at(file, claim.verdict.span.clone(), published);
+        text.push(match old {
+            Some(v) => format!("The verdict was changed from {} to {}.", label(v), label(&claim.verdict.value)),
+            None => format!("The verdict is now {}.", label(&claim.verdict.value)),
+        });
+    }
+    if finding {
+        d = if verdict {
+            d.also(claim.finding_at.clone(), "changed since it was published")
+        } else {
+            d.at(file, claim.finding_at.clone(), "changed since it was published")
+        };
+        if let Some((_, f)) = was {
+            d = d.note(format!("the published finding: {}", squeeze(f)));
+            let quoted = squeeze(f).replace('\\', "\\\\").replace('"', "\\\"");
+            text.push(format!("The finding was revised. It read: \"{quoted}\""));
+        }
+    }
+    let snippet =
+        format!("[[correction]]\ndate = {today}\nclaim = \"{id}\"\ntext = \"\"\"\n{}\n\"\"\"", text.join(" "));
+    d.help(format!(
+        "a published fact-check changes openly: add a new correction of `{id}`, dated on or after its last published update, that says what changed and why (see docs/claims-format.md), such as:\n{snippet}"
+    ))
+}
