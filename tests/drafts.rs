@@ -70,7 +70,8 @@ fn drafts_are_left_out_of_every_published_output() {
     assert!(!out.join("claims/repair-weeks").exists(), "no page for the draft claim");
     assert!(!out.join("articles/wire").exists(), "no page for the draft article");
     assert!(out.join("claims/repair-cost/index.html").is_file());
-    for file in ["index.html", "sources/index.html", "corrections/index.html", "feed.xml", "sitemap.xml", "claims.json"] {
+    for file in ["index.html", "sources/index.html", "corrections/index.html", "feed.xml", "sitemap.xml", "claims.json"]
+    {
         let text = read(&out.join(file));
         for draft in ["repair-weeks", "Wire copy", "How long, and how much?", "A draft's correction."] {
             assert!(!text.contains(draft), "{file} has the draft `{draft}`");
@@ -114,8 +115,11 @@ fn build_drafts_publishes_them_marked() {
 fn a_draft_is_checked_in_full() {
     let (_dir, site) = site_with_drafts();
     let claims = site.join("content/claims.toml");
-    fs::write(&claims, read(&claims).replace("quote = \"repairs took three weeks\"", "quote = \"repairs took a month\""))
-        .unwrap();
+    fs::write(
+        &claims,
+        read(&claims).replace("quote = \"repairs took three weeks\"", "quote = \"repairs took a month\""),
+    )
+    .unwrap();
     let (code, _, err) = outcome(&run_in(&site, &["build"]));
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("error[quote-not-found]"), "{err}");

@@ -503,7 +503,8 @@ fn parse_claim(
     headers: &Headers,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Claim> {
-    let known = &["id", "claim", "verdict", "finding", "explanation", "checked", "topic", "draft", "source", "appearance"];
+    let known =
+        &["id", "claim", "verdict", "finding", "explanation", "checked", "topic", "draft", "source", "appearance"];
     let mut f = fields(file, table, &span, offset, "`[[claim]]`", known, diags);
     let id = f.str("id");
     let claim = f.str("claim");

@@ -118,12 +118,11 @@ impl Date {
     /// Today, in UTC; or the day of `SOURCE_DATE_EPOCH` when it is set (the reproducible
     /// builds convention), so that a message that offers today's date can be tested.
     pub fn today() -> Date {
-        let secs = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()).unwrap_or_else(
-            || {
+        let secs =
+            std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()).unwrap_or_else(|| {
                 let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
                 now.map_or(0, |d| d.as_secs() as i64)
-            },
-        );
+            });
         Date::EPOCH.plus_days(secs.div_euclid(86_400))
     }
 

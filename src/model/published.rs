@@ -107,7 +107,8 @@ impl Published {
             .filter(|c| !c.draft)
             .map(|c| {
                 let updated = day(&claims.updated(c).to_string());
-                let (said, corrections) = (said_key(&c.verdict.value, &c.finding), claims.corrections_of(&c.id.value).count() as u32);
+                let (said, corrections) =
+                    (said_key(&c.verdict.value, &c.finding), claims.corrections_of(&c.id.value).count() as u32);
                 (id_key(&c.id.value), Stamp { said, updated, corrections })
             })
             .collect();
@@ -125,7 +126,11 @@ impl Published {
 /// `claims.json`, to show what changed.
 pub fn said(bytes: &[u8], ids: &[&str]) -> HashMap<String, (String, String)> {
     let Ok(doc) = read(bytes) else { return HashMap::new() };
-    doc.claims.into_iter().filter(|c| !c.draft && ids.contains(&c.id.as_str())).map(|c| (c.id, (c.verdict, c.finding))).collect()
+    doc.claims
+        .into_iter()
+        .filter(|c| !c.draft && ids.contains(&c.id.as_str()))
+        .map(|c| (c.id, (c.verdict, c.finding)))
+        .collect()
 }
 
 /// The key of a claim id.

@@ -44,7 +44,12 @@ pub fn unannounced<'s>(site: &'s Site, published: &Published) -> Vec<(&'s Claim,
 
 /// The errors for `claims` (see [`unannounced`]); `said` holds what each said when it was
 /// published (verdict, finding), and `today` dates the correction each error offers.
-pub fn errors(site: &Site, claims: &[(&Claim, u32)], said: &HashMap<String, (String, String)>, today: Date) -> Vec<Diagnostic> {
+pub fn errors(
+    site: &Site,
+    claims: &[(&Claim, u32)],
+    said: &HashMap<String, (String, String)>,
+    today: Date,
+) -> Vec<Diagnostic> {
     claims
         .iter()
         .map(|&(c, updated)| {
@@ -77,7 +82,8 @@ fn error(config: &Config, file: &SourceFile, claim: &Claim, was: Option<&(String
     let mut text = Vec::new();
     if verdict {
         let old = was.map(|(v, _)| v.as_str());
-        let published = old.map_or_else(|| "changed since it was published".to_string(), |v| format!("published as `{v}`"));
+        let published =
+            old.map_or_else(|| "changed since it was published".to_string(), |v| format!("published as `{v}`"));
         d = d.at(file, claim.verdict.span.clone(), published);
         text.push(match old {
             Some(v) => format!("The verdict was changed from {} to {}.", label(v), label(&claim.verdict.value)),

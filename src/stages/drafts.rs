@@ -36,14 +36,18 @@ pub fn pages(site: &Site) -> HashSet<String> {
 pub fn links(site: &Site) -> Vec<Diagnostic> {
     let file = &site.claims_file;
     let draft_claims: HashSet<&str> = site.claims.claims.iter().filter(|c| c.draft).map(|c| c.id.as_str()).collect();
-    let draft_articles: HashSet<&str> = site.articles.iter().filter(|a| a.meta.draft).map(|a| a.slug.as_str()).collect();
+    let draft_articles: HashSet<&str> =
+        site.articles.iter().filter(|a| a.meta.draft).map(|a| a.slug.as_str()).collect();
     let mut diags = Vec::new();
     for d in site.claims.discrepancies.iter().filter(|d| !d.draft) {
         for id in d.claims.iter().filter(|id| draft_claims.contains(id.as_str())) {
             diags.push(
-                Diagnostic::error("draft-link", format!("published discrepancy `{}` names draft claim `{}`", d.id.value, id.value))
-                    .at(file, id.span.clone(), "a draft")
-                    .help("publish the claim (remove its `draft = true`), or mark the discrepancy `draft = true` too"),
+                Diagnostic::error(
+                    "draft-link",
+                    format!("published discrepancy `{}` names draft claim `{}`", d.id.value, id.value),
+                )
+                .at(file, id.span.clone(), "a draft")
+                .help("publish the claim (remove its `draft = true`), or mark the discrepancy `draft = true` too"),
             );
         }
     }
