@@ -13,7 +13,8 @@
 //!   around them (the stages never see the store);
 //! - [`commands`]: `build`, `check`, `serve`, `new` and the rest; `main.rs` only calls
 //!   [`commands::cli::run`];
-//! - [`suggest`]: discrepancies no claim covers yet (`check --suggest`).
+//! - [`suggest`]: discrepancies no claim covers yet (`check --suggest`);
+//! - [`external`]: whether the sources' web addresses still answer (`check --external`).
 //!
 //! Imports run down this list and never back up: the model knows no stage, the stages
 //! know neither the store nor the writer, the store knows no writer.
@@ -23,6 +24,7 @@
 
 pub mod alloc;
 pub mod commands;
+pub mod external;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod model;

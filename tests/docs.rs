@@ -53,6 +53,8 @@ const NOT_IN_UI: &[(&str, &str)] = &[
     ("io-read", "root reads every file, and CI runs as root: no test makes a file unreadable"),
     ("io-changed", "a file changing mid-build is a race: tests/record.rs"),
     ("io-busy", "needs a second build holding the lock: tests/store.rs"),
+    ("dead-link", "needs a web server: tests/external.rs, with an exact fixture in tests/golden/external/"),
+    ("moved-link", "needs a web server: tests/external.rs, with an exact fixture in tests/golden/external/"),
     ("internal", "a bug, not a content error: no input reaches it (a unit test in stages/render)"),
 ];
 

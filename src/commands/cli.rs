@@ -95,6 +95,17 @@ struct CheckArgs {
     /// 0 shows them all.
     #[arg(long, value_name = "N", default_value_t = 50, requires = "suggest")]
     limit: usize,
+    /// Also check that every source and article address still answers (over the network;
+    /// never done by `build`). Dead and moved links are warnings.
+    #[arg(long)]
+    external: bool,
+    /// With --external: how long, in seconds, one request may take.
+    #[arg(long, value_name = "SECS", default_value_t = 10, requires = "external")]
+    timeout: u64,
+    /// With --external: how old, in hours, a kept answer may be and still stand; 0 asks
+    /// about every link again.
+    #[arg(long, value_name = "HOURS", default_value_t = 24, requires = "external")]
+    max_age: u64,
 }
 
 #[derive(Debug, Args)]
@@ -211,7 +222,8 @@ fn check(a: CheckArgs, quiet: bool) -> i32 {
         drafts: a.drafts,
         ..Options::default()
     };
-    let outcome = pipeline::build(&opts);
+    let mut outcome = pipeline::build(&opts);
+    let external = a.external.then(|| external(&root, a.timeout, a.max_age, &mut outcome));
     // -q prints errors only; denied, warnings are errors too.
     let shown: Vec<&Diagnostic> =
         outcome.report.items.iter().filter(|d| !quiet || d.is_error() || a.deny_warnings).collect();
@@ -227,6 +239,9 @@ fn check(a: CheckArgs, quiet: bool) -> i32 {
                     .for_each(|d| eprintln!("{}\n", d.render(super::color())));
             }
             print_outcome(&outcome, quiet, "checked");
+            if let Some(Some(s)) = external.filter(|_| !quiet) {
+                print_external(&s, a.max_age);
+            }
             if a.suggest {
                 print_suggestions(&outcome.suggestions, quiet);
             }
@@ -256,6 +271,49 @@ fn check(a: CheckArgs, quiet: bool) -> i32 {
         }
         code => code,
     }
+}
+
+/// `check --external`: the site's web addresses asked about, their warnings added to
+/// `outcome`; the summary, when the site could be read.
+fn external(
+    root: &std::path::Path,
+    timeout: u64,
+    max_age: u64,
+    outcome: &mut Outcome,
+) -> Option<crate::external::Summary> {
+    use crate::external::{self, kept::Answers, probe::Settings};
+    let highlighter = std::sync::Arc::new(crate::model::highlight::Highlighter::new());
+    let (site, _) = crate::stages::load::load(root, &highlighter);
+    let site = site?;
+    let store = crate::store::Store::of_site(root);
+    let mut answers = store.take::<Answers>().unwrap_or_default();
+    let settings = Settings {
+        timeout: std::time::Duration::from_secs(timeout.max(1)),
+        retries: 2,
+        backoff: std::time::Duration::from_millis(250),
+    };
+    let opts = external::Options { settings, workers: 8, per_host: 2, max_age: max_age.saturating_mul(3600) };
+    let (diags, summary) = external::check(&external::links(&site), &mut answers, &opts);
+    store.keep(answers, true);
+    outcome.report.extend(diags);
+    outcome.report.sort();
+    Some(summary)
+}
+
+/// The summary line of `check --external`.
+fn print_external(s: &crate::external::Summary, max_age: u64) {
+    let kept = s.links - s.asked;
+    let from = if kept > 0 { format!(", {kept} answered in the last {max_age} h") } else { String::new() };
+    let refused =
+        if s.refused > 0 { format!(", {} refused to answer (not known to be dead)", s.refused) } else { String::new() };
+    println!(
+        "checked {} external link{} ({} asked now{from}): {} dead, {} moved{refused}",
+        s.links,
+        plural(s.links),
+        s.asked,
+        s.dead,
+        s.moved
+    );
 }
 
 fn print_outcome(outcome: &Outcome, quiet: bool, verb: &str) {

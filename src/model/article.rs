@@ -33,6 +33,8 @@ pub struct Meta {
     pub author: Option<String>,
     /// Where the article was published.
     pub url: Option<String>,
+    /// An archived copy of it (a web archive's address), for when `url` dies.
+    pub archive_url: Option<String>,
     /// The date the article gives for itself.
     pub published: Option<Date>,
     /// When the copy in `content/` was taken.
@@ -249,7 +251,7 @@ impl Article {
     }
 }
 
-const KNOWN: &[&str] = &["title", "outlet", "author", "url", "published", "retrieved", "note", "draft"];
+const KNOWN: &[&str] = &["title", "outlet", "author", "url", "published", "retrieved", "note", "draft", "archive_url"];
 
 /// Reads an article file's front matter; `stem` and `format` come from its name. The body
 /// is parsed when first needed, with `highlighter`. Nothing in a body is an error: any
@@ -338,24 +340,31 @@ fn parse_meta(file: &SourceFile, front: &str, offset: usize, diags: &mut Vec<Dia
     let outlet = f.opt_str("outlet");
     let author = f.opt_str("author");
     let url = f.opt_str("url");
+    let archive_url = f.opt_str("archive_url");
     let published = f.opt_date("published");
     let retrieved = f.opt_date("retrieved");
     let note = f.opt_str("note");
     let draft = f.opt_bool("draft").unwrap_or(false);
-    if let Some(u) = &url
-        && !crate::model::config::is_web_url(&u.value)
-    {
-        f.diags().push(
-            Diagnostic::error("bad-url", "`url` must be an http or https address")
-                .at(file, u.span.clone(), "not a web address")
-                .help("give the article's original address, or remove the line if it is not known"),
-        );
+    for (key, u) in [("url", &url), ("archive_url", &archive_url)] {
+        if let Some(u) = u
+            && !crate::model::config::is_web_url(&u.value)
+        {
+            f.diags().push(
+                Diagnostic::error("bad-url", format!("`{key}` must be an http or https address"))
+                    .at(file, u.span.clone(), "not a web address")
+                    .help(match key {
+                        "url" => "give the article's original address, or remove the line if it is not known",
+                        _ => "give the archived copy's full address, or remove the line",
+                    }),
+            );
+        }
     }
     Some(Meta {
         title: title?.value,
         outlet: outlet.map(|s| s.value),
         author: author.map(|s| s.value),
         url: url.map(|s| s.value),
+        archive_url: archive_url.map(|s| s.value),
         published: published.map(|d| d.value),
         retrieved: retrieved.map(|d| d.value),
         note: note.map(|s| s.value),

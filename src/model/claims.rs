@@ -99,6 +99,8 @@ pub struct Source {
     pub publisher: Option<String>,
     /// Where it is.
     pub url: Sp<String>,
+    /// An archived copy (a web archive's address), for when `url` dies.
+    pub archive_url: Option<Sp<String>>,
     /// Its date.
     pub date: Option<Date>,
 }
@@ -345,7 +347,10 @@ impl Claims {
             at(&mut c.verdict.span);
             at(&mut c.finding_at);
             at(&mut c.span);
-            c.sources.iter_mut().for_each(|s| at(&mut s.url.span));
+            c.sources.iter_mut().for_each(|s| {
+                at(&mut s.url.span);
+                s.archive_url.iter_mut().for_each(|a| at(&mut a.span));
+            });
             c.appearances.iter_mut().for_each(quote);
         }
         for d in &mut self.discrepancies {
@@ -521,7 +526,7 @@ fn parse_claim(
     let mut sources = Vec::new();
     for (t, s) in source_tables {
         let s = headers.entry("claim.source", tomlfile::shift(s, offset));
-        let known = &["title", "description", "publisher", "url", "date"];
+        let known = &["title", "description", "publisher", "url", "archive_url", "date"];
         let mut f = fields(file, t, &s, offset, "`[[claim.source]]`", known, diags);
         // The page's real title; or, when it is not known, a description of the page.
         let description = f.opt_str("description");
@@ -532,6 +537,7 @@ fn parse_claim(
         };
         let publisher = f.opt_str("publisher");
         let url = f.str("url");
+        let archive_url = f.opt_str("archive_url");
         let date = f.opt_date("date");
         if let Some((title, description)) = both {
             diags.push(
@@ -541,7 +547,7 @@ fn parse_claim(
                     .help("keep `title` when it is the page's real title, `description` when it is not known"),
             );
         }
-        if let Some(u) = &url {
+        for u in url.iter().chain(&archive_url) {
             check_url(file, u, diags);
         }
         if let (Some(title), Some(url)) = (title, url) {
@@ -550,6 +556,7 @@ fn parse_claim(
                 described: description.is_some(),
                 publisher: publisher.map(|p| p.value),
                 url,
+                archive_url,
                 date: date.map(|d| d.value),
             });
         }

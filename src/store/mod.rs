@@ -49,12 +49,14 @@ pub enum Table {
     Items,
     /// The record of what was last published, with its file's identity (`published.rs`).
     Published,
+    /// The answers of the last `check --external`, with their times (`external/kept.rs`).
+    Links,
 }
 
 impl Table {
     /// Every table kept on disk, in the order `docs/architecture.md` lists them.
-    pub const ALL: [Table; 6] =
-        [Table::Fronts, Table::Marks, Table::Record, Table::Layouts, Table::Tree, Table::Published];
+    pub const ALL: [Table; 7] =
+        [Table::Fronts, Table::Marks, Table::Record, Table::Layouts, Table::Tree, Table::Published, Table::Links];
 
     /// The table's file name in the cache folder.
     pub fn name(self) -> &'static str {
@@ -68,6 +70,7 @@ impl Table {
             Table::Articles => "articles",
             Table::Items => "items",
             Table::Published => "published",
+            Table::Links => "links",
         }
     }
 

@@ -70,3 +70,15 @@ impl Keep for published::Kept {
         postcard::from_bytes(body).ok()
     }
 }
+
+impl Keep for crate::external::kept::Answers {
+    const TABLE: Table = Table::Links;
+
+    fn encode(&self) -> Option<Vec<u8>> {
+        postcard::to_allocvec(self).ok()
+    }
+
+    fn decode(body: &[u8]) -> Option<Self> {
+        postcard::from_bytes(body).ok()
+    }
+}

@@ -243,6 +243,7 @@ fn claim_out<'a>(
             .sources
             .iter()
             .map(|s| SourceOut {
+                archive_url: s.archive_url.as_ref().map(|a| a.value.as_str()),
                 date: s.date,
                 described: s.described,
                 publisher: s.publisher.as_deref(),
@@ -287,6 +288,7 @@ fn entry_key(a: &Article) -> u64 {
 /// An article's entry in `articles`, indented for its place in the document.
 fn article_entry(a: &Article) -> std::io::Result<String> {
     let entry = ArticleOut {
+        archive_url: a.meta.archive_url.as_deref(),
         author: a.meta.author.as_deref(),
         draft: a.meta.draft,
         file: &a.name,
@@ -343,6 +345,8 @@ struct Rest<'a> {
 
 #[derive(Serialize)]
 struct ArticleOut<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    archive_url: Option<&'a str>,
     author: Option<&'a str>,
     /// Only in a build with drafts (`--drafts`), and only when true.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
@@ -401,6 +405,8 @@ struct ClaimOut<'a> {
 
 #[derive(Serialize)]
 struct SourceOut<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    archive_url: Option<&'a str>,
     date: Option<Date>,
     /// `title` describes the page; its real title is not known.
     described: bool,

@@ -77,6 +77,8 @@ pub struct ArticleRef<'a> {
     pub retrieved: Option<DateCtx>,
     /// Original address.
     pub url: Option<&'a str>,
+    /// An archived copy of the original.
+    pub archive_url: Option<&'a str>,
     /// Editor's note on the copy.
     pub note: Option<&'a str>,
     /// `markdown` or `text`.
@@ -128,6 +130,8 @@ struct SourceCtx<'a> {
     described: bool,
     publisher: Option<&'a str>,
     url: &'a str,
+    /// An archived copy, when the editor gave one.
+    archive_url: Option<&'a str>,
     date: Option<DateCtx>,
 }
 
@@ -244,6 +248,8 @@ struct SourceListCtx<'a, 's> {
     described: bool,
     publisher: Option<&'a str>,
     url: &'a str,
+    /// An archived copy, when the editor gave one.
+    archive_url: Option<&'a str>,
     date: Option<DateCtx>,
     claims: Vec<Keyed<ClaimRef<'s>>>,
 }
@@ -1342,6 +1348,7 @@ impl<'a> Shared<'a> {
             published: a.meta.published.map(DateCtx::from),
             retrieved: a.meta.retrieved.map(DateCtx::from),
             url: a.meta.url.as_deref(),
+            archive_url: a.meta.archive_url.as_deref(),
             note: a.meta.note.as_deref(),
             format: a.format,
             href: format!("articles/{}/index.html", a.slug),
@@ -1413,6 +1420,7 @@ impl<'a> Shared<'a> {
                     described: s.described,
                     publisher: s.publisher.as_deref(),
                     url: &s.url.value,
+                    archive_url: s.archive_url.as_ref().map(|a| a.value.as_str()),
                     date: s.date.map(DateCtx::from),
                 })
                 .collect(),
@@ -1555,6 +1563,7 @@ impl<'a> Shared<'a> {
                             described: s.described,
                             publisher: s.publisher.as_deref(),
                             url: &s.url.value,
+                            archive_url: s.archive_url.as_ref().map(|a| a.value.as_str()),
                             date: s.date.map(DateCtx::from),
                             claims: vec![self.claim_ref(i)],
                         });
