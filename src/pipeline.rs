@@ -219,11 +219,13 @@ fn make_inner(opts: &Options, store: &Store, suggestions: &mut Suggestions, out:
         return (report, None);
     }
     let Anchored { mut marks, keep, known, .. } = anchored;
+    let drafts = drafts::count(&site);
+    site.preview = opts.drafts && drafts > 0;
     let (mut whole, draft_pages) = match opts.drafts {
         true => (None, HashSet::new()),
         false => leave_out_drafts(&mut site, &mut marks),
     };
-    let mut c = Checked { site, marks, highlighter, report, laps, store: store.clone(), draft_pages };
+    let mut c = Checked { site, marks, highlighter, report, laps, store: store.clone(), draft_pages, drafts };
     // The large pages' items are kept only in memory: there the first build starts them.
     let items = store.take::<KeptItems>().or_else(|| store.in_memory_only().then(KeptItems::new));
     let made = match out {
@@ -357,13 +359,17 @@ struct Checked {
     /// The folders of the drafts' pages, left out (`claims/<id>`): a link into one is a
     /// link to a draft.
     draft_pages: HashSet<String>,
+    /// How many drafts the site has.
+    drafts: usize,
 }
 
 impl Checked {
     /// The run's end: its report, and what it made.
     fn made(self, pages: Vec<Page>, counts: Counts) -> (Report, Option<Made>) {
         let (articles, claims) = (self.site.articles.len(), self.site.claims.claims.len());
-        let made = Made { pages, counts: Counts { articles, claims, ..counts }, timings: self.laps.timings };
+        let (drafts, preview) = (self.drafts, self.site.preview);
+        let counts = Counts { articles, claims, drafts, preview, ..counts };
+        let made = Made { pages, counts, timings: self.laps.timings };
         drop_aside((self.site, self.marks));
         (self.report, Some(made))
     }

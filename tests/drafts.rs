@@ -64,9 +64,12 @@ fn draft_marks(path: &Path) -> usize {
 #[test]
 fn drafts_are_left_out_of_every_published_output() {
     let (_dir, site) = site_with_drafts();
-    let (code, _, err) = outcome(&run_in(&site, &["build", "--base-url", "https://example.org/"]));
+    let (code, stdout, err) = outcome(&run_in(&site, &["build", "--base-url", "https://example.org/"]));
     assert_eq!(code, 0, "{err}");
+    assert!(stdout.contains("; 3 drafts left out"), "{stdout}");
     let out = site.join("output");
+    assert_eq!(page(&out.join("index.html")).select(&sel("meta[name=robots]")).count(), 0);
+    assert!(read(&out.join("robots.txt")).contains("Allow: /"));
     assert!(!out.join("claims/repair-weeks").exists(), "no page for the draft claim");
     assert!(!out.join("articles/wire").exists(), "no page for the draft article");
     assert!(out.join("claims/repair-cost/index.html").is_file());
@@ -93,8 +96,19 @@ fn drafts_are_left_out_of_every_published_output() {
 fn build_drafts_publishes_them_marked() {
     let (dir, site) = site_with_drafts();
     let preview = dir.path().join("preview");
-    let (code, _, err) = outcome(&run_in(&site, &["build", "--drafts", "--output", preview.to_str().unwrap()]));
+    let args = ["build", "--drafts", "--base-url", "https://example.org/", "--output", preview.to_str().unwrap()];
+    let (code, stdout, err) = outcome(&run_in(&site, &args));
     assert_eq!(code, 0, "{err}");
+    assert!(stdout.contains("; 3 drafts published, marked: a preview, not for the live site"), "{stdout}");
+    // A preview asks search engines to keep out, on every page and in robots.txt.
+    for p in ["index.html", "claims/repair-cost/index.html", "articles/wire/index.html"] {
+        let robots: Vec<String> = page(&preview.join(p))
+            .select(&sel("meta[name=robots]"))
+            .filter_map(|m| m.value().attr("content").map(str::to_string))
+            .collect();
+        assert_eq!(robots, ["noindex, nofollow"], "{p}");
+    }
+    assert_eq!(read(&preview.join("robots.txt")), "User-agent: *\nDisallow: /\n");
     assert_eq!(draft_marks(&preview.join("claims/repair-weeks/index.html")), 1);
     assert_eq!(draft_marks(&preview.join("articles/wire/index.html")), 1);
     assert_eq!(draft_marks(&preview.join("claims/repair-cost/index.html")), 0);

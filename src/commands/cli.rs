@@ -336,8 +336,13 @@ fn print_outcome(outcome: &Outcome, quiet: bool, verb: &str) {
         Some(s) if !quiet => {
             let warn = if warnings > 0 { format!("; {warnings} warning{}", plural(warnings)) } else { String::new() };
             let place = if verb == "built" { format!(" into {}", s.output.display()) } else { String::new() };
+            let drafts = match (s.counts.drafts, s.counts.preview) {
+                (0, _) => String::new(),
+                (n, false) => format!("; {n} draft{} left out", plural(n)),
+                (n, true) => format!("; {n} draft{} published, marked: a preview, not for the live site", plural(n)),
+            };
             println!(
-                "{verb} {} page{} ({} article{}, {} claim{}, {} flag{}){place} in {} ms{warn}",
+                "{verb} {} page{} ({} article{}, {} claim{}, {} flag{}){place} in {} ms{drafts}{warn}",
                 s.counts.pages,
                 plural(s.counts.pages),
                 s.counts.articles,

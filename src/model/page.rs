@@ -30,6 +30,10 @@ pub struct Counts {
     pub claims: usize,
     /// Marked passages with a flagging verdict.
     pub flags: usize,
+    /// Drafts (claims, discrepancies, articles): left out, or, in a preview, published.
+    pub drafts: usize,
+    /// Whether the drafts were published (`--drafts`, `serve`).
+    pub preview: bool,
     /// Files in the output.
     pub files: usize,
     /// Of which HTML pages.

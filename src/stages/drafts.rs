@@ -7,21 +7,28 @@
 //!
 //! A published item must never link to a draft: [`links`] reports, at the link, a
 //! published discrepancy that names a draft claim, and a published claim quoted from a
-//! draft article. (A draft claim quoted in a published article is simply not marked
-//! there.) Links written in markdown are checked by `check`'s link check, which names a
-//! draft's page as such.
+//! draft article, and a link written in the markdown of a published text (an explanation,
+//! a resolution, a correction, the lead, the corrections policy) that leads into a draft's
+//! page from the page the text is shown on. (A draft claim quoted in a published article
+//! is simply not marked there.) `check`'s link check, over every rendered page, names a
+//! draft's page as such too.
 
 use std::collections::{HashMap, HashSet};
 
-use crate::model::diag::Diagnostic;
+use crate::model::diag::{Diagnostic, SourceFile};
 use crate::stages::anchor::{Marks, Target};
 use crate::stages::load::Site;
 
 /// Whether the site has any draft at all.
 pub fn any(site: &Site) -> bool {
-    site.articles.iter().any(|a| a.meta.draft)
-        || site.claims.claims.iter().any(|c| c.draft)
-        || site.claims.discrepancies.iter().any(|d| d.draft)
+    count(site) > 0
+}
+
+/// How many drafts the site has: claims, discrepancies and articles.
+pub fn count(site: &Site) -> usize {
+    site.articles.iter().filter(|a| a.meta.draft).count()
+        + site.claims.claims.iter().filter(|c| c.draft).count()
+        + site.claims.discrepancies.iter().filter(|d| d.draft).count()
 }
 
 /// The folders of the pages drafts would have, from the site's root (`claims/<id>`,
@@ -63,7 +70,65 @@ pub fn links(site: &Site) -> Vec<Diagnostic> {
             );
         }
     }
+    diags.extend(markdown_links(site));
     diags
+}
+
+/// Errors for links written in the markdown of published texts that lead into a draft's
+/// page, each resolved from the page the text is shown on.
+fn markdown_links(site: &Site) -> Vec<Diagnostic> {
+    let drafts = pages(site);
+    if drafts.is_empty() {
+        return Vec::new();
+    }
+    let claims = &site.claims;
+    let published = |id: &str| claims.claims.iter().any(|c| c.id.as_str() == id && !c.draft);
+    let mut texts: Vec<(&str, String, &SourceFile)> = Vec::new();
+    let file = &site.claims_file;
+    for c in claims.claims.iter().filter(|c| !c.draft) {
+        texts.push((&c.explanation, format!("claims/{}/index.html", c.id.value), file));
+    }
+    for d in claims.discrepancies.iter().filter(|d| !d.draft) {
+        texts.push((&d.resolution, "index.html".into(), file));
+    }
+    for k in claims.corrections.iter().filter(|k| published(k.claim.as_str())) {
+        texts.push((&k.text, "corrections/index.html".into(), file));
+        texts.push((&k.text, format!("claims/{}/index.html", k.claim.value), file));
+    }
+    let lead = site.lead.as_ref().map(|l| SourceFile::new(crate::stages::load::LEAD_FILE, l.as_str()));
+    if let Some(lead) = &lead {
+        texts.push((&lead.text, "index.html".into(), lead));
+    }
+    texts.push((&site.config.corrections_policy, "corrections/index.html".into(), &site.config.file));
+    let mut seen = HashSet::new();
+    let mut diags = Vec::new();
+    for (text, page, file) in texts {
+        for dest in link_destinations(text) {
+            let path = dest.split(['#', '?']).next().unwrap_or("");
+            let Some(target) = crate::stages::links::resolve(&page, path) else { continue };
+            let target = target.trim_end_matches("/index.html").trim_end_matches('/');
+            if drafts.contains(target) && seen.insert((file.name.clone(), dest.clone())) {
+                let at = file.text.find(&format!("]({dest}")).map_or(0..0, |i| i + 2..i + 2 + dest.len());
+                diags.push(
+                    Diagnostic::error("draft-link", format!("a published text links to `{dest}`, the page of a draft"))
+                        .at(file, at, "a draft's page")
+                        .help("publish the draft (remove its `draft = true`), or link to it once it is"),
+                );
+            }
+        }
+    }
+    diags
+}
+
+/// The relative link destinations of a markdown text.
+fn link_destinations(markdown: &str) -> Vec<String> {
+    use pulldown_cmark::{Event, Parser, Tag};
+    Parser::new(markdown)
+        .filter_map(|e| match e {
+            Event::Start(Tag::Link { dest_url, .. }) if !dest_url.contains(':') => Some(dest_url.to_string()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Leaves the drafts out of `site` and `marks`: draft claims with their corrections and

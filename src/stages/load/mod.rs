@@ -51,6 +51,9 @@ pub struct Site {
     /// Errors met reading an article file after loading (see [`Article::file`]): the
     /// pipeline fails the build on any.
     pub late: Arc<Late>,
+    /// Published with its drafts (`build --drafts`, `serve`): a preview, whose pages ask
+    /// search engines not to index them. Set by the pipeline, not read from a file.
+    pub preview: bool,
 }
 
 /// Parsed articles kept between builds of a long-lived process, so that a rebuild after an
@@ -145,7 +148,7 @@ pub fn load_cached(root: &Path, highlighter: &Arc<Highlighter>, cache: &mut Cach
     match (config, theme) {
         (Some(config), Some(theme)) => {
             let root = root.to_path_buf();
-            let site = Site { root, config, articles, broken, claims, claims_file, lead, theme, late };
+            let site = Site { root, config, articles, broken, claims, claims_file, lead, theme, late, preview: false };
             (Some(site), diags)
         }
         _ => (None, diags),

@@ -156,7 +156,11 @@ pub fn sitemap(site: &Site, files: &[&str]) -> String {
     x
 }
 
-/// `robots.txt`: everything may be crawled; the sitemap is named.
+/// `robots.txt`: everything may be crawled, and the sitemap is named; nothing, in a
+/// preview with drafts.
 pub fn robots(site: &Site) -> String {
+    if site.preview {
+        return "User-agent: *\nDisallow: /\n".to_string();
+    }
     format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", site.config.base_url.as_deref().unwrap_or(""))
 }

@@ -46,6 +46,8 @@ struct SiteCtx<'a> {
     base_url: Option<&'a str>,
     repo_url: Option<&'a str>,
     generator: String,
+    /// A preview with drafts: every page asks not to be indexed.
+    preview: bool,
 }
 
 #[derive(Serialize)]
@@ -809,6 +811,7 @@ impl<'a> Renderer<'a> {
             base_url: config.base_url.as_deref(),
             repo_url: config.repo_url.as_deref(),
             generator: format!("briefing {}", env!("CARGO_PKG_VERSION")),
+            preview: site.preview,
         };
         let common_hash = fingerprint::of(&(templates_hash, &site_ctx, &config.verdicts));
         Renderer {
