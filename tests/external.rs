@@ -80,6 +80,10 @@ fn answer(mut stream: TcpStream, seen: &Seen) {
         "/flaky" if n == 1 => reply(&mut stream, "503 Service Unavailable", ""),
         "/flaky" => reply(&mut stream, "200 OK", ""),
         "/forbidden" => reply(&mut stream, "403 Forbidden", ""),
+        "/down" => reply(&mut stream, "503 Service Unavailable", ""),
+        "/dir/rel" => reply(&mut stream, "301 Moved Permanently", "Location: ../ok\r\n"),
+        "/q/loc?l=a/b" => reply(&mut stream, "302 Found", "Location: ?page=2\r\n"),
+        "/q/loc?page=2" => reply(&mut stream, "200 OK", ""),
         p if p.starts_with("/busy/") => {
             let now = seen.busy.fetch_add(1, Ordering::SeqCst) + 1;
             seen.most_busy.fetch_max(now, Ordering::SeqCst);
@@ -176,6 +180,7 @@ fn every_kind_of_answer_is_told_apart_and_located() {
         + 1;
     assert!(err.contains(&format!("content/claims.toml:{line}:")), "{err}");
     assert!(out.contains("checked 12 external links (12 asked now): 6 dead, 2 moved, 1 refused to answer"), "{out}");
+    assert!(out.contains(&format!("\n  {} (403)\n", at("/forbidden"))), "the refused are named: {out}");
     // HEAD first, GET when HEAD is refused; a 503 tried again.
     let hits = seen.hits.lock().unwrap();
     assert_eq!(hits["/no-head"], 2, "HEAD, then GET");
@@ -198,15 +203,19 @@ fn a_host_is_asked_at_most_twice_at_once() {
 fn answers_are_kept_for_max_age_hours() {
     let (addr, seen) = server();
     let urls = vec![format!("http://{addr}/ok"), format!("http://{addr}/missing")];
+    let mut urls = urls;
+    urls.push(format!("http://{addr}/down"));
     let (_dir, site) = site_citing(&urls);
     let (_, _, first) = check(&site, &[]);
     let (code, out, again) = check(&site, &[]);
     assert_eq!(code, 0);
-    assert!(out.contains("(0 asked now, 2 answered in the last 24 h): 1 dead"), "{out}");
+    // A 503 may pass: it is asked again; the 200 and the 404 are kept.
+    assert!(out.contains("(1 asked now, 2 answered in the last 24 h): 2 dead"), "{out}");
     assert_eq!(first, again, "the kept answers report the same");
+    assert_eq!(seen.hits.lock().unwrap()["/down"], 6, "three tries a run");
     assert_eq!(seen.hits.lock().unwrap()["/missing"], 1, "not asked again");
     let (_, out, _) = check(&site, &["--max-age", "0"]);
-    assert!(out.contains("(2 asked now)"), "{out}");
+    assert!(out.contains("(3 asked now)"), "{out}");
     assert_eq!(seen.hits.lock().unwrap()["/missing"], 2);
     // And the links of articles and events are checked too; `build` never asks.
     let (code, _, _) = outcome(&run_in(&site, &["build"]));
@@ -231,9 +240,10 @@ fn an_archived_copy_silences_a_dead_source_and_is_checked_itself() {
     fs::write(&article, text).unwrap();
     let (code, out, err) = check(&site, &[]);
     assert_eq!(code, 0, "{err}");
-    // The source has an archived copy, the article does not: reported, at both places.
-    assert!(err.contains(&format!("warning[dead-link]: `http://{addr}/gone` is dead")), "{err}");
-    assert!(err.contains("note: also given in content/articles/news.txt:2"), "{err}");
+    // The source has an archived copy, the article does not: reported at the article only.
+    let gone = format!("warning[dead-link]: `http://{addr}/gone` is dead");
+    assert_eq!(err.matches(&gone).count(), 1, "{err}");
+    assert!(err.contains("--> content/articles/news.txt:2:8"), "{err}");
     assert!(
         err.contains(&format!("warning[dead-link]: `http://{addr}/missing` is dead")),
         "the archive is checked: {err}"
@@ -266,4 +276,60 @@ fn the_report_reads_exactly_as_kept() {
         fs::write(&expected, &actual).unwrap();
     }
     assert_eq!(fs::read_to_string(&expected).unwrap_or_default(), actual);
+}
+
+#[test]
+fn relative_redirects_resolve_as_browsers_resolve_them() {
+    let (addr, _seen) = server();
+    let urls = vec![format!("http://{addr}/dir/rel"), format!("http://{addr}/q/loc?l=a/b")];
+    let (_dir, site) = site_citing(&urls);
+    let (code, out, err) = check(&site, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("0 dead, 1 moved"), "{out}\n{err}");
+    assert!(err.contains(&format!("redirects to `http://{addr}/ok`")), "{err}");
+}
+
+#[test]
+fn each_place_an_address_is_given_gets_its_own_warning() {
+    let (addr, _seen) = server();
+    let (_dir, site) = site_citing(&[format!("http://{addr}/ok")]);
+    let claims = site.join("content/claims.toml");
+    let events = format!(
+        "\n[[event]]\ndate = 2031-01-01\ntitle = \"One.\"\nsource = 'http://{addr}/missing'\n\n[[event]]\ndate = 2031-01-02\ntitle = \"Two.\"\nsource = \"http://{addr}/missing\"\n"
+    );
+    let text = fs::read_to_string(&claims).unwrap() + &events;
+    fs::write(&claims, &text).unwrap();
+    let (_, _, err) = check(&site, &[]);
+    let lines: Vec<usize> =
+        text.lines().enumerate().filter(|(_, l)| l.contains("/missing")).map(|(i, _)| i + 1).collect();
+    assert_eq!(lines.len(), 2);
+    for line in lines {
+        assert!(err.contains(&format!("--> content/claims.toml:{line}:")), "line {line}: {err}");
+    }
+    assert!(err.contains("give an archived copy's address instead"), "an event has no archive_url: {err}");
+}
+
+#[test]
+fn a_host_that_never_answers_costs_two_timeouts_not_one_per_address() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = format!("127.0.0.1:{}", listener.local_addr().unwrap().port());
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().map_while(Result::ok) {
+            held.push(stream);
+        }
+    });
+    let urls: Vec<String> = (0..12).map(|i| format!("http://{addr}/hang/{i}")).collect();
+    let (_dir, site) = site_citing(&urls);
+    let start = std::time::Instant::now();
+    let (code, out, err) = check(&site, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("12 dead"), "{out}");
+    // Two at once: the third may start as the first gives up, before the second has.
+    let timed_out = err.matches("no answer within the timeout").count();
+    assert!((2..=3).contains(&timed_out), "{err}");
+    assert_eq!(err.matches("not asked: its host gave no answer in time").count(), 12 - timed_out, "{err}");
+    // Each asked address costs three tries of one second and the pauses between (3.75 s):
+    // asking all twelve, two at a time, would take 22 s.
+    assert!(start.elapsed() < Duration::from_secs(12), "{:?}", start.elapsed());
 }

@@ -99,7 +99,7 @@ struct CheckArgs {
     /// never done by `build`). Dead and moved links are warnings.
     #[arg(long)]
     external: bool,
-    /// With --external: how long, in seconds, one request may take.
+    /// With --external: how long, in seconds, one request may take (1 to 600).
     #[arg(long, value_name = "SECS", default_value_t = 10, requires = "external")]
     timeout: u64,
     /// With --external: how old, in hours, a kept answer may be and still stand; 0 asks
@@ -239,8 +239,10 @@ fn check(a: CheckArgs, quiet: bool) -> i32 {
                     .for_each(|d| eprintln!("{}\n", d.render(super::color())));
             }
             print_outcome(&outcome, quiet, "checked");
-            if let Some(Some(s)) = external.filter(|_| !quiet) {
-                print_external(&s, a.max_age);
+            match external.filter(|_| !quiet) {
+                Some(Some(s)) => print_external(&s, a.max_age),
+                Some(None) => println!("external links were not checked: the site has errors; fix them first"),
+                None => {}
             }
             if a.suggest {
                 print_suggestions(&outcome.suggestions, quiet);
@@ -283,12 +285,13 @@ fn external(
 ) -> Option<crate::external::Summary> {
     use crate::external::{self, kept::Answers, probe::Settings};
     let highlighter = std::sync::Arc::new(crate::model::highlight::Highlighter::new());
-    let (site, _) = crate::stages::load::load(root, &highlighter);
-    let site = site?;
+    // A site that does not read cleanly may have lost some of its addresses: none is asked.
+    let (site, diags) = crate::stages::load::load(root, &highlighter);
+    let site = site.filter(|_| !diags.iter().any(Diagnostic::is_error))?;
     let store = crate::store::Store::of_site(root);
     let mut answers = store.take::<Answers>().unwrap_or_default();
     let settings = Settings {
-        timeout: std::time::Duration::from_secs(timeout.max(1)),
+        timeout: std::time::Duration::from_secs(timeout.clamp(1, 600)),
         retries: 2,
         backoff: std::time::Duration::from_millis(250),
     };
@@ -304,8 +307,10 @@ fn external(
 fn print_external(s: &crate::external::Summary, max_age: u64) {
     let kept = s.links - s.asked;
     let from = if kept > 0 { format!(", {kept} answered in the last {max_age} h") } else { String::new() };
-    let refused =
-        if s.refused > 0 { format!(", {} refused to answer (not known to be dead)", s.refused) } else { String::new() };
+    let refused = match s.refused.len() {
+        0 => String::new(),
+        n => format!(", {n} refused to answer (not known to be dead; look at them in a browser):"),
+    };
     println!(
         "checked {} external link{} ({} asked now{from}): {} dead, {} moved{refused}",
         s.links,
@@ -314,6 +319,9 @@ fn print_external(s: &crate::external::Summary, max_age: u64) {
         s.dead,
         s.moved
     );
+    for (url, status) in &s.refused {
+        println!("  {url} ({status})");
+    }
 }
 
 fn print_outcome(outcome: &Outcome, quiet: bool, verb: &str) {

@@ -16,9 +16,13 @@ pub struct Answers {
 }
 
 impl Answers {
-    /// The answer for `url` if it was asked at most `max_age` seconds before `now`.
+    /// The answer for `url` if it was asked at most `max_age` seconds before `now`, and
+    /// would be the same if asked again (a timeout or a 503 may pass: asked again).
     pub fn recent(&self, url: &str, now: u64, max_age: u64) -> Option<&Answer> {
         let (when, answer) = self.links.get(url)?;
+        if matches!(answer, Answer::Dead { lasting: false, .. }) {
+            return None;
+        }
         (max_age > 0 && now.saturating_sub(*when) <= max_age && *when <= now).then_some(answer)
     }
 }

@@ -36,15 +36,36 @@ pub struct Options {
 pub struct Link {
     /// The address.
     pub url: String,
-    /// Where it is written: the file and the span of the address.
-    pub places: Vec<(SourceFile, Range<usize>)>,
-    /// Whether an archived copy is given beside it at every place (then its death is no
-    /// reader's loss).
+    /// Where it is written.
+    pub places: Vec<Place>,
+}
+
+/// One place a web address is written.
+#[derive(Debug, Clone)]
+pub struct Place {
+    /// The file.
+    pub file: SourceFile,
+    /// The address's span in it.
+    pub span: Range<usize>,
+    /// What the address is there, which says what an editor can do about it.
+    pub kind: Kind,
+    /// Whether an archived copy is given beside it (then its death is no reader's loss).
     pub archived: bool,
 }
 
+/// What a web address is, where it is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A source's `url` or an article's `url`: an `archive_url` may stand beside it.
+    Original,
+    /// An `archive_url`.
+    Archive,
+    /// An event's `source`.
+    Event,
+}
+
 /// What a run found, for its summary line.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Summary {
     /// Links checked in all.
     pub links: usize,
@@ -54,54 +75,79 @@ pub struct Summary {
     pub dead: usize,
     /// Moved permanently (reported).
     pub moved: usize,
-    /// Refused to answer (401, 403, 429): not known either way.
-    pub refused: usize,
+    /// The links that refused to answer (401, 403, 429), with the status: not known
+    /// either way, for an editor to look at by hand.
+    pub refused: Vec<(String, u16)>,
 }
 
-/// Every web address of the site, each once, in the order the site gives them.
+/// Every web address of the site, each once, in the order the site gives them. An
+/// address that is not a web address (a `bad-url` error) is left out.
 pub fn links(site: &Site) -> Vec<Link> {
     let mut found: Vec<Link> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
-    let mut add = |url: &str, file: &SourceFile, span: Range<usize>, archived: bool| {
+    let mut add = |url: &str, file: &SourceFile, span: Range<usize>, kind: Kind, archived: bool| {
+        if !crate::model::config::is_web_url(url) || url.contains(char::is_whitespace) {
+            return;
+        }
         let i = *index.entry(url.to_string()).or_insert_with(|| {
-            found.push(Link { url: url.to_string(), places: Vec::new(), archived: true });
+            found.push(Link { url: url.to_string(), places: Vec::new() });
             found.len() - 1
         });
-        found[i].places.push((file.clone(), span));
-        found[i].archived &= archived;
+        found[i].places.push(Place { file: file.clone(), span, kind, archived });
     };
     let claims_file = &site.claims_file;
     for source in site.claims.claims.iter().flat_map(|c| &c.sources) {
-        add(&source.url.value, claims_file, source.url.span.clone(), source.archive_url.is_some());
+        let archived = source.archive_url.is_some();
+        add(&source.url.value, claims_file, source.url.span.clone(), Kind::Original, archived);
         if let Some(a) = &source.archive_url {
-            add(&a.value, claims_file, a.span.clone(), false);
+            add(&a.value, claims_file, a.span.clone(), Kind::Archive, false);
         }
     }
     for event in &site.claims.events {
-        if let Some(url) = &event.source {
-            add(url, claims_file, written(claims_file, url), false);
+        if let (Some(url), Some(at)) = (&event.source, &event.source_at) {
+            add(url, claims_file, at.clone(), Kind::Event, false);
         }
     }
     for article in &site.articles {
         let (url, archive) = (&article.meta.url, &article.meta.archive_url);
-        for (u, archived) in [(url, archive.is_some()), (archive, false)] {
+        for (key, u, kind) in [("url", url, Kind::Original), ("archive_url", archive, Kind::Archive)] {
             if let Some(u) = u {
                 let file = article.file();
-                add(u, file, written(file, u), archived);
+                add(
+                    u,
+                    file,
+                    front_matter_value(file, article.body_offset, key, u),
+                    kind,
+                    archive.is_some() && kind == Kind::Original,
+                );
             }
         }
     }
     found
 }
 
-/// Where `url` is written in `file` (the first place, in quotes), for a value read
-/// without its span.
-fn written(file: &SourceFile, url: &str) -> Range<usize> {
-    file.text.find(&format!("\"{url}\"")).map_or(0..0, |at| at + 1..at + 1 + url.len())
+/// Where the value of `key` is written in an article's front matter (which ends at
+/// `end`): the line `key = …` whose value holds `value`.
+fn front_matter_value(file: &SourceFile, end: usize, key: &str, value: &str) -> Range<usize> {
+    let front = &file.text[..end.min(file.text.len())];
+    let mut at = 0;
+    for line in front.split_inclusive('\n') {
+        let rest = line.trim_start();
+        if let Some(after) = rest.strip_prefix(key)
+            && after.trim_start().starts_with('=')
+            && let Some(i) = line.find(value)
+        {
+            return at + i..at + i + value.len();
+        }
+        at += line.len();
+    }
+    0..0
 }
 
 /// Checks `links`, asking the web only about those `answers` has no recent answer for,
-/// and updating `answers`. Returns the warnings and the summary.
+/// and updating `answers`. Returns the warnings (one for each place a dead or moved
+/// address is written, so that each shows on its own line of a pull request) and the
+/// summary.
 pub fn check(links: &[Link], answers: &mut Answers, opts: &Options) -> (Vec<Diagnostic>, Summary) {
     let now = kept::now();
     let ask: Vec<String> =
@@ -117,36 +163,41 @@ pub fn check(links: &[Link], answers: &mut Answers, opts: &Options) -> (Vec<Diag
         match answer {
             Answer::Alive { chain } if chain.iter().any(|(s, _)| matches!(s, 301 | 308)) => {
                 summary.moved += 1;
-                diags.push(moved(link, chain));
+                diags.extend(link.places.iter().map(|p| moved(&link.url, p, chain)));
             }
             Answer::Alive { .. } => {}
-            Answer::Refused { .. } => summary.refused += 1,
-            Answer::Dead { why, chain } => {
+            Answer::Refused { status } => summary.refused.push((link.url.clone(), *status)),
+            Answer::Dead { why, chain, .. } => {
                 summary.dead += 1;
-                if !link.archived {
-                    diags.push(dead(link, why, chain));
-                }
+                diags.extend(link.places.iter().filter(|p| !p.archived).map(|p| dead(&link.url, p, why, chain)));
             }
         }
     }
     (diags, summary)
 }
 
-/// The warning for a dead link, at its first place, with the others.
-fn dead(link: &Link, why: &str, chain: &[(u16, String)]) -> Diagnostic {
-    let d = Diagnostic::warning("dead-link", format!("`{}` is dead: {why}", link.url));
-    let d = located(d, link, "this link");
+/// The warning for a dead address, at one place it is written.
+fn dead(url: &str, place: &Place, why: &str, chain: &[(u16, String)]) -> Diagnostic {
+    let d = Diagnostic::warning("dead-link", format!("`{url}` is dead: {why}")).at(
+        &place.file,
+        place.span.clone(),
+        "this link",
+    );
     let d = if chain.is_empty() { d } else { d.note(format!("after the redirects {}", hops(chain))) };
-    d.help(
-        "if the page moved, give its new address; if it is gone, add `archive_url = \"…\"` beside it, with the address of an archived copy (the Internet Archive's Wayback Machine, https://web.archive.org/, keeps many)",
-    )
+    d.help(match place.kind {
+        Kind::Original => {
+            "if the page moved, give its new address; if it is gone, add `archive_url = \"…\"` beside it, with the address of an archived copy (the Internet Archive's Wayback Machine, https://web.archive.org/, keeps many)"
+        }
+        Kind::Archive => "give the address of an archived copy that answers, or remove the line",
+        Kind::Event => "if the page moved, give its new address; if it is gone, give an archived copy's address instead (the Internet Archive's Wayback Machine, https://web.archive.org/, keeps many)",
+    })
 }
 
-/// The warning for a link that has moved for good.
-fn moved(link: &Link, chain: &[(u16, String)]) -> Diagnostic {
+/// The warning for an address that has moved for good, at one place it is written.
+fn moved(url: &str, place: &Place, chain: &[(u16, String)]) -> Diagnostic {
     let last = chain.last().map_or("", |(_, to)| to.as_str());
-    let d = Diagnostic::warning("moved-link", format!("`{}` has moved: it redirects to `{last}`", link.url));
-    located(d, link, "moved")
+    Diagnostic::warning("moved-link", format!("`{url}` has moved: it redirects to `{last}`"))
+        .at(&place.file, place.span.clone(), "moved")
         .note(format!("the redirects: {}", hops(chain)))
         .help(format!("write the new address, `{last}`, so that readers and the check need not follow the redirect"))
 }
@@ -155,21 +206,10 @@ fn hops(chain: &[(u16, String)]) -> String {
     chain.iter().map(|(s, to)| format!("{s} → {to}")).collect::<Vec<_>>().join(", ")
 }
 
-/// `d` at the link's first place, with its other places in that file, and a note of the
-/// files it is also given in.
-fn located(d: Diagnostic, link: &Link, label: &str) -> Diagnostic {
-    let Some((file, span)) = link.places.first() else { return d };
-    let mut d = d.at(file, span.clone(), label);
-    for (other, span) in &link.places[1..] {
-        if other.name == file.name {
-            d = d.also(span.clone(), "also here");
-        } else {
-            let (line, _) = other.line_col(span.start);
-            d = d.note(format!("also given in {}:{line}", other.name));
-        }
-    }
-    d
-}
+/// After this many addresses of one host gave no answer in time, its other addresses
+/// are not asked: a host that hangs would otherwise cost the timeout, three times, for
+/// every address it has.
+const SILENT_HOST: usize = 2;
 
 /// Asks about every one of `urls`, `opts.workers` at a time and at most `opts.per_host`
 /// on one host.
@@ -177,12 +217,31 @@ fn ask_all(urls: Vec<String>, opts: &Options) -> Vec<(String, Answer)> {
     let agent = probe::agent(&opts.settings);
     let queue = Mutex::new((VecDeque::from(urls), HashMap::<String, usize>::new()));
     let (free, done) = (Condvar::new(), Mutex::new(Vec::new()));
+    let silent = Mutex::new(HashMap::<String, usize>::new());
     let workers = opts.workers.max(1);
+    let ask = |url: &str| {
+        if silent.lock().is_ok_and(|s| s.get(&host(url)).copied().unwrap_or(0) >= SILENT_HOST) {
+            let why = format!("not asked: its host gave no answer in time to {SILENT_HOST} other addresses");
+            return Answer::Dead { why, chain: Vec::new(), lasting: false };
+        }
+        let asked = std::panic::AssertUnwindSafe(|| probe::probe(&agent, url, &opts.settings));
+        let answer = std::panic::catch_unwind(asked).unwrap_or_else(|_| Answer::Dead {
+            why: "it could not be asked (an internal error)".into(),
+            chain: Vec::new(),
+            lasting: false,
+        });
+        if matches!(&answer, Answer::Dead { why, .. } if why.starts_with("no answer"))
+            && let Ok(mut s) = silent.lock()
+        {
+            *s.entry(host(url)).or_default() += 1;
+        }
+        answer
+    };
     std::thread::scope(|s| {
         for _ in 0..workers {
             s.spawn(|| {
                 while let Some(url) = next(&queue, &free, opts.per_host.max(1)) {
-                    let answer = probe::probe(&agent, &url, &opts.settings);
+                    let answer = ask(&url);
                     if let Ok(mut q) = queue.lock()
                         && let Some(n) = q.1.get_mut(&host(&url))
                     {

@@ -41,6 +41,10 @@ pub enum Answer {
         why: String,
         /// Each address redirected to, in order.
         chain: Vec<(u16, String)>,
+        /// Whether asking again soon would give the same answer (a 404, a loop, a name
+        /// that does not resolve), or may not (a timeout, a dropped connection, a 5xx):
+        /// only a lasting answer is kept for the next run.
+        lasting: bool,
     },
 }
 
@@ -58,24 +62,33 @@ pub fn agent(settings: &Settings) -> Agent {
 /// Asks about `url`, following redirects and trying again what may pass.
 pub fn probe(agent: &Agent, url: &str, settings: &Settings) -> Answer {
     let mut chain: Vec<(u16, String)> = Vec::new();
-    let mut at = url.to_string();
+    // As a browser sends it: non-ASCII percent-encoded, dot segments removed.
+    let mut at = url::Url::parse(url).map_or_else(|_| url.to_string(), String::from);
+    let start = at.clone();
     loop {
         let step = with_retries(settings, || ask(agent, &at));
         match step {
             Step::Status(s) if (200..300).contains(&s) => return Answer::Alive { chain },
             Step::Status(s @ (401 | 403 | 429)) => return Answer::Refused { status: s },
-            Step::Status(s) => return Answer::Dead { why: describe(s), chain },
-            Step::Failed(why) => return Answer::Dead { why, chain },
+            Step::Status(s) => {
+                let lasting = !Step::Status(s).may_pass();
+                return Answer::Dead { why: describe(s), chain, lasting };
+            }
+            Step::Failed(why) => {
+                let lasting = !Step::Failed(why.clone()).may_pass();
+                return Answer::Dead { why, chain, lasting };
+            }
             Step::Redirect(status, to) => {
                 let next = join(&at, &to);
-                if next == url || chain.iter().any(|(_, seen)| *seen == next) {
+                if next == start || chain.iter().any(|(_, seen)| *seen == next) {
                     let why = format!("its redirects go round in a loop (back to {next})");
                     chain.push((status, next));
-                    return Answer::Dead { why, chain };
+                    return Answer::Dead { why, chain, lasting: true };
                 }
                 chain.push((status, next.clone()));
                 if chain.len() > MAX_REDIRECTS {
-                    return Answer::Dead { why: format!("more than {MAX_REDIRECTS} redirects"), chain };
+                    let why = format!("more than {MAX_REDIRECTS} redirects");
+                    return Answer::Dead { why, chain, lasting: true };
                 }
                 at = next;
             }
@@ -176,23 +189,9 @@ fn describe(status: u16) -> String {
     }
 }
 
-/// `to` (a `Location`) resolved against `from`.
+/// `to` (a `Location`) resolved against `from`, as a browser resolves it.
 fn join(from: &str, to: &str) -> String {
-    if to.contains("://") {
-        return to.to_string();
-    }
-    let (scheme, rest) = from.split_once("://").unwrap_or(("http", from));
-    let host_end = rest.find('/').unwrap_or(rest.len());
-    let origin = format!("{scheme}://{}", &rest[..host_end]);
-    match to {
-        t if t.starts_with("//") => format!("{scheme}:{t}"),
-        t if t.starts_with('/') => format!("{origin}{t}"),
-        t => {
-            let path = &rest[host_end..];
-            let dir = path.rfind('/').map_or("/", |i| &path[..=i]);
-            format!("{origin}{dir}{t}")
-        }
-    }
+    url::Url::parse(from).and_then(|base| base.join(to)).map_or_else(|_| to.to_string(), String::from)
 }
 
 #[cfg(test)]
@@ -205,5 +204,9 @@ mod tests {
         assert_eq!(join("http://a.org/x/y", "/z"), "http://a.org/z");
         assert_eq!(join("http://a.org/x/y", "z"), "http://a.org/x/z");
         assert_eq!(join("https://a.org", "//c.org/q"), "https://c.org/q");
+        assert_eq!(join("http://a.org/dir/page", "../ok/p"), "http://a.org/ok/p");
+        assert_eq!(join("http://a.org/a/b/loc?l=../../t/1", "../../t/1"), "http://a.org/t/1");
+        assert_eq!(join("http://a.org/a/b/loc", "?page=2"), "http://a.org/a/b/loc?page=2");
+        assert_eq!(join("http://a.org/a", "/ok/é"), "http://a.org/ok/%C3%A9");
     }
 }

@@ -162,6 +162,8 @@ pub struct Event {
     pub title: String,
     /// A primary source for it.
     pub source: Option<String>,
+    /// Where `source` is written.
+    pub source_at: Option<Range<usize>>,
 }
 
 /// Reads the claims file. Problems go to `diags`; what could be read is returned anyway,
@@ -360,6 +362,7 @@ impl Claims {
         }
         self.artifacts.iter_mut().for_each(|a| quote(&mut a.quote));
         self.corrections.iter_mut().for_each(|c| at(&mut c.claim.span));
+        self.events.iter_mut().for_each(|e| e.source_at.iter_mut().for_each(at));
     }
 
     /// Adds what a later piece of the file says.
@@ -477,7 +480,8 @@ fn read(
             check_url(file, s, diags);
         }
         if let (Some(date), Some(title)) = (date, title) {
-            out.events.push(Event { date: date.value, title: title.value, source: source.map(|s| s.value) });
+            let source_at = source.as_ref().map(|s| s.span.clone());
+            out.events.push(Event { date: date.value, title: title.value, source: source.map(|s| s.value), source_at });
         }
     }
     for (table, span, offset) in correction_tables {
