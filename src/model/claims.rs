@@ -527,44 +527,12 @@ fn parse_claim(
     let appearance_tables = f.tables("appearance");
     let text = &file.text;
 
-    let mut sources = Vec::new();
-    for (t, s) in source_tables {
-        let s = headers.entry("claim.source", tomlfile::shift(s, offset));
-        let known = &["title", "description", "publisher", "url", "archive_url", "date"];
-        let mut f = fields(file, t, &s, offset, "`[[claim.source]]`", known, diags);
-        // The page's real title; or, when it is not known, a description of the page.
-        let description = f.opt_str("description");
-        let (title, both) = match (&description, f.span_of("title")) {
-            (Some(d), Some(span)) => (None, Some((span, d.span.clone()))),
-            (Some(d), None) => (Some(d.clone()), None),
-            (None, _) => (f.str("title"), None),
-        };
-        let publisher = f.opt_str("publisher");
-        let url = f.str("url");
-        let archive_url = f.opt_str("archive_url");
-        let date = f.opt_date("date");
-        if let Some((title, description)) = both {
-            diags.push(
-                Diagnostic::error("title-and-description", "a source has both a `title` and a `description`")
-                    .at(file, title, "the page's title")
-                    .also(description, "a description of the page")
-                    .help("keep `title` when it is the page's real title, `description` when it is not known"),
-            );
-        }
-        for u in url.iter().chain(&archive_url) {
-            check_url(file, u, diags);
-        }
-        if let (Some(title), Some(url)) = (title, url) {
-            sources.push(Source {
-                title: title.value,
-                described: description.is_some(),
-                publisher: publisher.map(|p| p.value),
-                url,
-                archive_url,
-                date: date.map(|d| d.value),
-            });
-        }
-    }
+    let sources = source_tables
+        .into_iter()
+        .filter_map(|(t, s)| {
+            parse_source(file, t, headers.entry("claim.source", tomlfile::shift(s, offset)), offset, diags)
+        })
+        .collect();
     let (mut appearances, mut unread) = (Vec::new(), Vec::new());
     for (t, s) in appearance_tables {
         let s = headers.entry("claim.appearance", tomlfile::shift(s, offset));
@@ -603,6 +571,49 @@ fn parse_claim(
         complete,
         unread,
         draft,
+    })
+}
+
+/// A `[[claim.source]]` table whose entry is `s`; `None` (with its errors reported) when
+/// its title or address could not be read.
+fn parse_source(
+    file: &SourceFile,
+    t: &Table<'_>,
+    s: Range<usize>,
+    offset: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Source> {
+    let known = &["title", "description", "publisher", "url", "archive_url", "date"];
+    let mut f = fields(file, t, &s, offset, "`[[claim.source]]`", known, diags);
+    // The page's real title; or, when it is not known, a description of the page.
+    let description = f.opt_str("description");
+    let (title, both) = match (&description, f.span_of("title")) {
+        (Some(d), Some(span)) => (None, Some((span, d.span.clone()))),
+        (Some(d), None) => (Some(d.clone()), None),
+        (None, _) => (f.str("title"), None),
+    };
+    let publisher = f.opt_str("publisher");
+    let url = f.str("url");
+    let archive_url = f.opt_str("archive_url");
+    let date = f.opt_date("date");
+    if let Some((title, description)) = both {
+        diags.push(
+            Diagnostic::error("title-and-description", "a source has both a `title` and a `description`")
+                .at(file, title, "the page's title")
+                .also(description, "a description of the page")
+                .help("keep `title` when it is the page's real title, `description` when it is not known"),
+        );
+    }
+    for u in url.iter().chain(&archive_url) {
+        check_url(file, u, diags);
+    }
+    Some(Source {
+        title: title?.value,
+        described: description.is_some(),
+        publisher: publisher.map(|p| p.value),
+        url: url?,
+        archive_url,
+        date: date.map(|d| d.value),
     })
 }
 
