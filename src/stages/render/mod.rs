@@ -1365,7 +1365,8 @@ impl<'a> Shared<'a> {
     fn article_description(&self, i: usize) -> String {
         let r = &self.article_refs[i];
         let outlet = r.outlet.unwrap_or("outlet not stated");
-        format!("“{}” ({outlet}): {} claims checked, {} flagged.", r.title, r.checked, r.flags)
+        let claims = if r.checked == 1 { "claim" } else { "claims" };
+        format!("“{}” ({outlet}): {} {claims} checked, {} flagged.", r.title, r.checked, r.flags)
     }
 
     fn claim_ctx(&self, ci: usize) -> ClaimCtx<'a> {
