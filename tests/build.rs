@@ -451,10 +451,8 @@ fn counts_read_in_the_singular_when_there_is_one() {
     let front = page(&out.join("index.html"));
     let tally: Vec<String> = front.select(&sel(".tally li")).map(text).collect();
     assert_eq!(tally, ["1 article", "1 claim checked", "1 flagged passage", "0 discrepancies"]);
-    let description = front
-        .select(&sel("meta[name=description]"))
-        .next()
-        .and_then(|m| m.value().attr("content").map(str::to_string));
+    let description =
+        front.select(&sel("meta[name=description]")).next().and_then(|m| m.value().attr("content").map(str::to_string));
     assert!(description.is_some());
     let article = page(&out.join("articles/news/index.html"));
     let about = article.select(&sel("meta[name=description]")).next().and_then(|m| m.value().attr("content"));
