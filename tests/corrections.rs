@@ -29,13 +29,20 @@ fn correct(site: &Path, date: &str, text: &str) {
     fs::write(site.join("content/claims.toml"), claims(site) + &entry).unwrap();
 }
 
-/// Appends the correction an error offers to the claims file, as an editor pastes it.
+/// Appends the correction an error offers to the claims file, as an editor copies it from
+/// the terminal: its lines as printed, indentation and all.
 fn paste(site: &Path, err: &str) {
     let from = err.find("[[correction]]").expect("a correction to paste");
+    let from = err[..from].rfind('\n').map_or(0, |i| i + 1);
     let lines: Vec<&str> = err[from..].lines().collect();
-    let end = lines.iter().skip(1).position(|l| l.trim() == "\"\"\"").expect("the snippet's end") + 2;
-    let snippet: Vec<&str> = lines[..end].iter().map(|l| l.trim_start()).collect();
-    fs::write(site.join("content/claims.toml"), claims(site) + "\n" + &snippet.join("\n") + "\n").unwrap();
+    let end = lines.iter().position(|l| l.trim_start().starts_with("text = ")).expect("the snippet's end") + 1;
+    fs::write(site.join("content/claims.toml"), claims(site) + "\n" + &lines[..end].join("\n") + "\n").unwrap();
+}
+
+/// The text of the last correction published in the site's `claims.json`.
+fn last_correction(site: &Path) -> String {
+    let export: serde_json::Value = serde_json::from_slice(&published(site)).unwrap();
+    export["corrections"].as_array().unwrap().last().unwrap()["text"].as_str().unwrap().to_string()
 }
 
 /// `briefing <args>` run inside the site: exit code and stderr.
@@ -72,6 +79,8 @@ fn a_changed_verdict_needs_a_correction_and_each_change_its_own() {
     paste(&site, &err);
     let (code, err) = briefing(&site, &["build"]);
     assert_eq!(code, 0, "{err}");
+    // Published as written, not as an indented (code) block.
+    assert_eq!(last_correction(&site), "The verdict was changed from Imprecise to False.");
 
     // That correction is published now: a second change needs one of its own.
     edit(&site, "verdict = \"false\"", "verdict = \"misleading\"");
@@ -94,9 +103,10 @@ fn a_changed_finding_needs_one_too_but_not_a_reflowed_one() {
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("error[silent-change]: the finding of published claim `repair-cost` changed"), "{err}");
     assert!(err.contains("note: the published finding: The invoice is for 1.9 million."), "{err}");
-    assert!(err.contains("The finding was revised. It read: \"The invoice is for 1.9 million.\"\n"), "{err}");
+    assert!(err.contains(r#"The finding was revised. It read: \"The invoice is for 1.9 million.\"""#), "{err}");
     paste(&site, &err);
     assert_eq!(briefing(&site, &["build"]), (0, String::new()));
+    assert_eq!(last_correction(&site), "The finding was revised. It read: \"The invoice is for 1.9 million.\"");
 }
 
 #[test]

@@ -67,17 +67,12 @@ pub fn probe(agent: &Agent, url: &str, settings: &Settings) -> Answer {
     let start = at.clone();
     loop {
         let step = with_retries(settings, || ask(agent, &at));
+        let lasting = !step.may_pass();
         match step {
             Step::Status(s) if (200..300).contains(&s) => return Answer::Alive { chain },
             Step::Status(s @ (401 | 403 | 429)) => return Answer::Refused { status: s },
-            Step::Status(s) => {
-                let lasting = !Step::Status(s).may_pass();
-                return Answer::Dead { why: describe(s), chain, lasting };
-            }
-            Step::Failed(why) => {
-                let lasting = !Step::Failed(why.clone()).may_pass();
-                return Answer::Dead { why, chain, lasting };
-            }
+            Step::Status(s) => return Answer::Dead { why: describe(s), chain, lasting },
+            Step::Failed(why) => return Answer::Dead { why, chain, lasting },
             Step::Redirect(status, to) => {
                 let next = join(&at, &to);
                 if next == start || chain.iter().any(|(_, seen)| *seen == next) {

@@ -78,6 +78,11 @@ impl Date {
         self.day
     }
 
+    /// The date as the number `YYYYMMDD`, which orders as the dates do.
+    pub fn number(&self) -> u32 {
+        self.year.max(0) as u32 * 10_000 + self.month * 100 + self.day
+    }
+
     /// Days since 1970-01-01 (negative before), by Howard Hinnant's civil algorithm.
     pub fn days_since_epoch(&self) -> i64 {
         let y = i64::from(self.year) - i64::from(self.month <= 2);

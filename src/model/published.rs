@@ -106,7 +106,7 @@ impl Published {
             .iter()
             .filter(|c| !c.draft)
             .map(|c| {
-                let updated = day(&claims.updated(c).to_string());
+                let updated = claims.updated(c).number();
                 let (said, corrections) =
                     (said_key(&c.verdict.value, &c.finding), claims.corrections_of(&c.id.value).count() as u32);
                 (id_key(&c.id.value), Stamp { said, updated, corrections })
@@ -116,7 +116,7 @@ impl Published {
             .corrections
             .iter()
             .filter(|k| record.contains_key(&id_key(&k.claim.value)))
-            .map(|k| correction_key(&k.claim.value, day(&k.date.to_string()), &k.text))
+            .map(|k| correction_key(&k.claim.value, k.date.number(), &k.text))
             .collect();
         Published { claims: record, corrections }
     }
@@ -165,8 +165,8 @@ fn squeezed(h: &mut Xxh3, text: &str) {
     }
 }
 
-/// A `YYYY-MM-DD` date as the number `YYYYMMDD` (0 when it is not one), which orders as
-/// the dates do.
+/// A `YYYY-MM-DD` date as the number `YYYYMMDD` (0 when it is not one), as
+/// [`crate::model::date::Date::number`] gives it.
 pub fn day(date: &str) -> u32 {
     date.bytes().filter(u8::is_ascii_digit).fold(0u32, |n, b| n.saturating_mul(10).saturating_add(u32::from(b - b'0')))
 }

@@ -16,7 +16,7 @@ use crate::model::claims::Claim;
 use crate::model::config::Config;
 use crate::model::date::Date;
 use crate::model::diag::{Diagnostic, SourceFile};
-use crate::model::published::{Published, correction_key, day, id_key, said_key, squeeze};
+use crate::model::published::{Published, correction_key, id_key, said_key, squeeze};
 use crate::stages::load::Site;
 
 /// The published claims whose verdict or finding changed with no correction to say so,
@@ -25,7 +25,7 @@ pub fn unannounced<'s>(site: &'s Site, published: &Published) -> Vec<(&'s Claim,
     let claims = &site.claims;
     let fresh = |c: &Claim, since: u32| {
         claims.corrections_of(c.id.as_str()).any(|k| {
-            let date = day(&k.date.to_string());
+            let date = k.date.number();
             k.dated && date >= since && !published.corrections.contains(&correction_key(&k.claim.value, date, &k.text))
         })
     };
@@ -98,12 +98,13 @@ fn error(config: &Config, file: &SourceFile, claim: &Claim, was: Option<&(String
         };
         if let Some((_, f)) = was {
             d = d.note(format!("the published finding: {}", squeeze(f)));
-            let quoted = squeeze(f).replace('\\', "\\\\").replace('"', "\\\"");
-            text.push(format!("The finding was revised. It read: \"{quoted}\""));
+            text.push(format!("The finding was revised. It read: \"{}\"", squeeze(f)));
         }
     }
-    let snippet =
-        format!("[[correction]]\ndate = {today}\nclaim = \"{id}\"\ntext = \"\"\"\n{}\n\"\"\"", text.join(" "));
+    // The text on one line: the help is printed indented, and indented lines pasted into a
+    // multi-line string would be a code block in the published markdown.
+    let text = text.join(" ").replace('\\', "\\\\").replace('"', "\\\"");
+    let snippet = format!("[[correction]]\ndate = {today}\nclaim = \"{id}\"\ntext = \"{text}\"");
     d.help(format!(
         "a published fact-check changes openly: add a new correction of `{id}`, dated on or after its last published update, that says what changed and why (see docs/claims-format.md), such as:\n{snippet}"
     ))

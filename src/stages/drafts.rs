@@ -82,7 +82,7 @@ fn markdown_links(site: &Site) -> Vec<Diagnostic> {
         return Vec::new();
     }
     let claims = &site.claims;
-    let published = |id: &str| claims.claims.iter().any(|c| c.id.as_str() == id && !c.draft);
+    let published: HashSet<&str> = claims.claims.iter().filter(|c| !c.draft).map(|c| c.id.as_str()).collect();
     let mut texts: Vec<(&str, String, &SourceFile)> = Vec::new();
     let file = &site.claims_file;
     for c in claims.claims.iter().filter(|c| !c.draft) {
@@ -91,7 +91,7 @@ fn markdown_links(site: &Site) -> Vec<Diagnostic> {
     for d in claims.discrepancies.iter().filter(|d| !d.draft) {
         texts.push((&d.resolution, "index.html".into(), file));
     }
-    for k in claims.corrections.iter().filter(|k| published(k.claim.as_str())) {
+    for k in claims.corrections.iter().filter(|k| published.contains(k.claim.as_str())) {
         texts.push((&k.text, "corrections/index.html".into(), file));
         texts.push((&k.text, format!("claims/{}/index.html", k.claim.value), file));
     }

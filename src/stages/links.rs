@@ -149,14 +149,15 @@ pub fn check(site: &Site, pages: &[Page], drafts: &HashSet<String>) -> Vec<Diagn
             let (file, fragment) = link.split_once('#').unwrap_or((link.as_str(), ""));
             let file = file.split('?').next().unwrap_or("");
             let target = if file.is_empty() { Some(path.to_string()) } else { resolve(path, file) };
+            let to_draft = target
+                .as_ref()
+                .is_some_and(|t| !files.contains(t.as_str()) && drafts.contains(t.trim_end_matches("/index.html")));
             let problem = match &target {
                 None => Some("it leads above the site's root".to_string()),
                 Some(t) if link.starts_with('/') => Some(format!(
                     "it is root-absolute, so it breaks when the site is served under a path (it points at {t})"
                 )),
-                Some(t) if !files.contains(t.as_str()) && drafts.contains(t.trim_end_matches("/index.html")) => {
-                    Some(format!("{t} is the page of a draft, and drafts are not published"))
-                }
+                Some(t) if to_draft => Some(format!("{t} is the page of a draft, and drafts are not published")),
                 Some(t) if !files.contains(t.as_str()) => Some(format!("there is no file {t} in the site")),
                 Some(t) if !fragment.is_empty() && scans.get(t.as_str()).is_some_and(|s| !s.ids.contains(fragment)) => {
                     Some(format!("{t} has no element with id `{fragment}`"))
@@ -166,10 +167,10 @@ pub fn check(site: &Site, pages: &[Page], drafts: &HashSet<String>) -> Vec<Diagn
             if let Some(why) = problem
                 && seen.insert((path.to_string(), link.clone()))
             {
-                let d = broken(site, path, link, &why);
-                diags.push(match d.code {
-                    "draft-link" => d.help("publish the draft (remove its `draft = true`), or link to it once it is"),
-                    _ => d,
+                let d = broken(site, path, link, &why, to_draft);
+                diags.push(match to_draft {
+                    true => d.help("publish the draft (remove its `draft = true`), or link to it once it is"),
+                    false => d,
                 });
             }
         }
@@ -201,13 +202,13 @@ pub fn check(site: &Site, pages: &[Page], drafts: &HashSet<String>) -> Vec<Diagn
     out
 }
 
-fn broken(site: &Site, page: &str, link: &str, why: &str) -> Diagnostic {
+fn broken(site: &Site, page: &str, link: &str, why: &str, to_draft: bool) -> Diagnostic {
     // Fragments written in content are given a `c-` prefix on the page (so that they never
     // clash with the theme's ids): the message shows them as written.
     let shown = if link.starts_with("#c-") { link.replacen("#c-", "#", 1) } else { link.to_string() };
     let why = if link.starts_with("#c-") { why.replacen("id `c-", "id `", 1) } else { why.to_string() };
     let message = format!("broken link `{shown}` in {page}: {why}");
-    let d = match why.contains("the page of a draft") {
+    let d = match to_draft {
         true => Diagnostic::error("draft-link", message),
         false => Diagnostic::error("broken-link", message),
     };
