@@ -350,7 +350,7 @@ fn every_claim_page_records_its_whole_entry() {
     for claim in claims {
         let id = claim["id"].as_str().unwrap();
         let doc = page(&out.join(format!("claims/{id}/index.html")));
-        let recorded = text(doc.select(&sel("section.recorded pre")).next().expect("the recorded entry"));
+        let recorded = text(doc.select(&sel("details.recorded pre")).next().expect("the recorded entry"));
         let range = &claim["lines"];
         let (first, last) = (range[0].as_u64().unwrap() as usize, range[1].as_u64().unwrap() as usize);
         // `text` joins the page's whitespace; so does this.

@@ -95,7 +95,7 @@ fn hostile_text_in_the_claims_file_stays_text() {
         assert_eq!(doc.select(&sel("[href^='javascript']")).count(), 0, "{path}");
     }
     let doc = page(&out.join("claims/repair-cost/index.html"));
-    let finding = text(doc.select(&sel(".verdict-line .finding")).next().unwrap());
+    let finding = text(doc.select(&sel(".rating-card .rating-finding")).next().unwrap());
     assert_eq!(finding, "<script>alert(1)</script> {{ site.title }} {% raw %} &amp;");
 }
 

@@ -202,6 +202,74 @@ test('print hides navigation and keeps flags and notes readable', async () => {
   await context.close();
 });
 
+/** One page of each type: what the width and layout tests walk. */
+const PAGE_TYPES = ['index.html', 'articles/udaipur-freelancer/index.html', 'articles/why-it-matters/index.html',
+  'claims/prior-post-october-2024/index.html', 'sources/index.html', 'corrections/index.html', '404.html'];
+
+test('no page scrolls sideways at 320, 768 or 1280 px, and nothing inside it is cut off', async () => {
+  for (const width of [320, 768, 1280]) {
+    for (const rel of PAGE_TYPES) {
+      const { page, context } = await open(base + rel, { viewport: { width, height: 900 } });
+      const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+      assert.ok(scroll <= client, `${rel} at ${width} px: scrollWidth ${scroll} > clientWidth ${client}`);
+      // A box that scrolls on its own (a table wrapper, a code block) hides what is past its edge.
+      const clipped = await page.evaluate(() => [...document.querySelectorAll('body *')]
+        .filter((e) => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX) && e.scrollWidth > e.clientWidth + 1)
+        .map((e) => `${e.tagName.toLowerCase()}.${e.className}`));
+      assert.deepEqual(clipped, [], `${rel} at ${width} px`);
+      await context.close();
+    }
+  }
+});
+
+test('a claim page leads with the verdict: the rating card is the largest text, the claim is quoted', async () => {
+  const { page, context } = await open(base + 'claims/prior-post-october-2024/index.html', { viewport: { width: 1280, height: 900 } });
+  const h1 = page.locator('h1');
+  assert.equal(await h1.count(), 1);
+  assert.match(await h1.innerText(), /28 October 2025/, 'the headline is the finding, not the false claim');
+  assert.match(await page.locator('.rating-card .rating-label').innerText(), /^(OUR VERDICT:\s*)?FALSE$/);
+  const card = await page.locator('.rating-card').boundingBox();
+  const claim = await page.locator('.claim-quoted').boundingBox();
+  assert.ok(card.y < claim.y && card.y + card.height < 900, 'the rating card comes first, above the fold');
+  assert.match(await page.locator('.claim-quoted').innerText(), /^Claim: “The partnership terms/);
+  // No text on the page is larger than the finding.
+  const sizes = await page.evaluate(() => {
+    const px = (e) => parseFloat(getComputedStyle(e).fontSize);
+    const finding = px(document.querySelector('h1'));
+    const larger = [...document.querySelectorAll('main *')].filter((e) => e.childNodes.length && [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()) && px(e) > finding);
+    return larger.map((e) => e.tagName + '.' + e.className);
+  });
+  assert.deepEqual(sizes, []);
+  // The claims-file entry is folded below.
+  assert.equal(await page.locator('details.recorded').getAttribute('open'), null);
+  assert.ok(!(await page.locator('details.recorded pre').isVisible()));
+  await context.close();
+});
+
+test('an article page lists flagged passages first, folds the accurate ones, and keeps accurate notes quiet', async () => {
+  const { page, context } = await open(base + 'articles/udaipur-freelancer/index.html', { viewport: { width: 1280, height: 900 } });
+  assert.ok(await page.locator('.summary ul.flags').isVisible());
+  assert.ok(!(await page.locator('.summary details ul.accurate').isVisible()), 'the accurate passages are folded');
+  await page.locator('.summary details summary').click();
+  assert.ok(await page.locator('.summary details ul.accurate').isVisible());
+  // A flagged passage's note shows its finding; an accurate one's is a tick, its text only for screen readers.
+  const quiet = page.locator('a.note.quiet >> nth=0');
+  const box = await quiet.boundingBox();
+  assert.ok(box.width < 20, `the accurate note is ${box.width} px wide`);
+  assert.match(await quiet.evaluate((a) => a.textContent), /Accurate/);
+  const flagged = await page.locator('a.note.v-false >> nth=0').boundingBox();
+  assert.ok(flagged.width > 100);
+  await context.close();
+});
+
+test('a discrepancy highlights each side in its verdict’s colour', async () => {
+  const { page, context } = await open(base + 'index.html');
+  const colours = await page.locator('section.discrepancy#prior-post-date .side').evaluateAll((sides) => sides.map((s) => getComputedStyle(s.querySelector('blockquote.in-context mark')).backgroundColor));
+  assert.equal(colours.length, 2);
+  assert.notEqual(colours[0], colours[1]);
+  await context.close();
+});
+
 async function axeViolations(page) {
   await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
   return page.evaluate(async () => {
@@ -211,8 +279,7 @@ async function axeViolations(page) {
 }
 
 test('axe-core finds no violation on any page type, light and dark', async () => {
-  const types = ['index.html', 'articles/udaipur-freelancer/index.html', 'articles/why-it-matters/index.html',
-    'claims/prior-post-october-2024/index.html', 'sources/index.html', 'corrections/index.html', '404.html'];
+  const types = PAGE_TYPES;
   for (const colorScheme of ['light', 'dark']) {
     for (const rel of types) {
       const { page, context } = await open(base + rel, { colorScheme });

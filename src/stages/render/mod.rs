@@ -218,8 +218,19 @@ struct DiscrepancyCtx<'a, 's> {
 #[derive(Serialize)]
 struct ScoreRow<'a> {
     article: Arc<Keyed<ArticleRef<'a>>>,
+    /// The count of each verdict, in the order of the verdicts.
     counts: Vec<usize>,
+    /// The same counts with their verdict's label, for a cell that names its column
+    /// (the scorecard's stacked layout on narrow screens).
+    cells: Vec<ScoreCell<'a>>,
     artifacts: usize,
+}
+
+/// One verdict's count in a scorecard row.
+#[derive(Serialize)]
+struct ScoreCell<'a> {
+    label: &'a str,
+    n: usize,
 }
 
 #[derive(Serialize)]
@@ -1091,7 +1102,8 @@ impl<'a> Renderer<'a> {
             jobs.push(Box::new(move || {
                 let dir = format!("claims/{}/", claim.id.value);
                 let c = &self.shared.claims[i];
-                let p = self.page(&claim.claim, format!("{}: {}", c.verdict.label, claim.finding), &dir, "article");
+                let title = format!("{}: “{}”", c.verdict.label, claim.claim);
+                let p = self.page(&title, format!("{}: {}", c.verdict.label, claim.finding), &dir, "article");
                 let (ctx, lazy) = self.shared.claim_page_context(i);
                 self.render_one("claim.html", &dir, "../../", p, Own::of(ctx), lazy)
             }));
@@ -1503,7 +1515,9 @@ impl<'a> Shared<'a> {
                         Target::Artifact(_) => artifacts += 1,
                     }
                 }
-                ScoreRow { article: self.article_refs[ai].clone(), counts, artifacts }
+                let cells =
+                    site.config.verdicts.iter().zip(&counts).map(|(v, &n)| ScoreCell { label: &v.label, n }).collect();
+                ScoreRow { article: self.article_refs[ai].clone(), counts, cells, artifacts }
             })
             .collect();
 
@@ -1629,8 +1643,9 @@ impl<'a> Shared<'a> {
                         reopen: format!("<mark class=\"{class}\">"),
                         close: "</mark>".into(),
                         after: format!(
-                            "<a class=\"note v-{key}\" href=\"{root}claims/{cid}/index.html\"><span class=\"note-label\">{label}</span> <span class=\"note-text\">{finding}</span></a>",
+                            "<a class=\"note v-{key}{quiet}\" href=\"{root}claims/{cid}/index.html\"><span class=\"note-label\">{label}</span> <span class=\"note-text\">{finding}</span></a>",
                             key = verdict.key,
+                            quiet = if verdict.flag { "" } else { " quiet" },
                             cid = escape(&claim.id.value),
                             label = escape(&verdict.label),
                             finding = escape(&claim.finding),
