@@ -429,6 +429,7 @@ fn in_memory(c: &mut Checked, check_links: bool) -> Option<(Vec<Page>, Counts)> 
     c.laps.lap("render");
     if check_links {
         c.report.extend(crate::stages::links::check(&c.site, &pages, &c.draft_pages));
+        c.report.extend(crate::stages::validate::no_base_url(&c.site.config));
     }
     c.report.extend(late_errors(&c.site, &c.store));
     if c.report.has_errors() {

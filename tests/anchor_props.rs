@@ -96,6 +96,7 @@ fn claims_with(quote: &str, (prefix, suffix): (Option<String>, Option<String>)) 
         complete: true,
         unread: Vec::new(),
         draft: false,
+        claimant: None,
     }];
     claims
 }

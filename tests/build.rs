@@ -432,13 +432,14 @@ fn quiet_check_shows_the_warnings_it_fails_on() {
     // An article no claim quotes: a warning.
     fs::write(site.join("content/articles/other.txt"), "+++\ntitle = \"Other\"\n+++\nSome text.\n").unwrap();
     let s = site.to_str().unwrap();
-    let (code, _, err) = outcome(&run(&["check", "-q", "--root", s]));
+    let base = "--base-url=https://example.org/";
+    let (code, _, err) = outcome(&run(&["check", "-q", "--root", s, base]));
     assert_eq!(code, 0, "{err}");
     assert!(!err.contains("untouched-article"), "-q hides warnings: {err}");
-    let (code, _, err) = outcome(&run(&["check", "-q", "--deny-warnings", "--root", s]));
+    let (code, _, err) = outcome(&run(&["check", "-q", "--deny-warnings", "--root", s, base]));
     assert_eq!(code, 1);
     assert!(err.contains("warning[untouched-article]"), "{err}");
-    let (code, out, _) = outcome(&run(&["check", "-q", "--deny-warnings", "--format", "github", "--root", s]));
+    let (code, out, _) = outcome(&run(&["check", "-q", "--deny-warnings", "--format", "github", "--root", s, base]));
     assert_eq!(code, 1);
     assert!(out.contains("::error file=") && out.contains("untouched-article"), "{out}");
 }

@@ -185,10 +185,23 @@ fn sitemap_robots_and_canonical_only_with_a_base_url() {
     assert!(locs.contains(&"https://example.org/riverton/"));
     assert!(locs.contains(&"https://example.org/riverton/claims/vote-8-1/"));
     assert!(locs.iter().all(|l| l.starts_with("https://example.org/riverton/") && !l.contains("404")));
+    // Every dated page has its lastmod: here, all of them (the articles are quoted).
+    let lastmod = |loc: &str| {
+        let url = doc.descendants().find(|n| n.has_tag_name("loc") && n.text() == Some(loc)).unwrap().parent().unwrap();
+        url.children().find(|c| c.has_tag_name("lastmod")).and_then(|c| c.text()).map(str::to_string)
+    };
+    for loc in &locs {
+        assert!(lastmod(loc).is_some(), "{loc} has no lastmod");
+    }
+    assert_eq!(lastmod("https://example.org/riverton/claims/library-figure/").as_deref(), Some("2031-03-10"));
+    assert_eq!(lastmod("https://example.org/riverton/corrections/").as_deref(), Some("2031-03-10"));
+    // Crawlers read robots.txt only at a host's root: a site under a path has none.
+    assert!(!out.join("robots.txt").exists());
+    let (_dir, out) = built_at("council", "https://riverton.example.org/");
     assert!(
         fs::read_to_string(out.join("robots.txt"))
             .unwrap()
-            .contains("Sitemap: https://example.org/riverton/sitemap.xml")
+            .contains("Sitemap: https://riverton.example.org/sitemap.xml")
     );
 
     let (_dir, out) = built("ui-base");
@@ -310,4 +323,159 @@ fn the_sources_page_lists_each_source_once_with_its_claims() {
         doc.select(&sel(".source-title a")).map(|a| a.value().attr("href").unwrap().to_string()).collect();
     listed.sort();
     assert_eq!(listed, cited);
+}
+
+/// Builds `which` with `base_url` set to `base` (the council fixture has its own).
+fn built_at(which: &str, base: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let (dir, site) = if which == "repo" { repo_site() } else { fixture(which) };
+    let out = dir.path().join("out");
+    let o = run(&["build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap(), "--base-url", base]);
+    let (code, _, err) = outcome(&o);
+    assert_eq!(code, 0, "{err}");
+    (dir, out)
+}
+
+/// Every claim page's JSON-LD, held to schema.org's types and Google's required fields
+/// (`tests/fixtures/structured-data/claim-review.schema.json`), and to what the site says:
+/// an appearance for every article that makes the claim, dated ones first and by date, the
+/// finding as the rating's explanation, the site's language.
+#[test]
+fn claim_reviews_hold_to_schema_org_and_google_with_no_gaps() {
+    let path = repo().join("tests/fixtures/structured-data/claim-review.schema.json");
+    let schema: Value = serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+    for which in ["repo", "council", "ui-base"] {
+        let (_dir, out) = built_at(which, "https://example.org/checks/");
+        let data: Value = serde_json::from_str(&fs::read_to_string(out.join("claims.json")).unwrap()).unwrap();
+        let articles: BTreeMap<&str, &Value> =
+            data["articles"].as_array().unwrap().iter().map(|a| (a["slug"].as_str().unwrap(), a)).collect();
+        for claim in data["claims"].as_array().unwrap() {
+            let id = claim["id"].as_str().unwrap();
+            let v = jsonld(&out, &format!("claims/{id}/index.html"));
+            let errors: Vec<String> =
+                validator.iter_errors(&v).map(|e| format!("{e} at {}", e.instance_path())).collect();
+            assert!(errors.is_empty(), "{which} {id}: {errors:#?}");
+            assert_eq!(v["url"], format!("https://example.org/checks/claims/{id}/"));
+            let doc = page(&out.join(format!("claims/{id}/index.html")));
+            let lang = doc.select(&sel("html")).next().unwrap().value().attr("lang").unwrap().to_string();
+            assert_eq!(v["inLanguage"], lang.as_str(), "{which} {id}");
+            assert_eq!(v["reviewRating"]["ratingExplanation"], claim["finding"]);
+            // One appearance per article quoted, each with what is known of it.
+            let mut quoted: Vec<&str> = Vec::new();
+            for q in claim["appearances"].as_array().unwrap() {
+                let slug = q["article"].as_str().unwrap();
+                if !quoted.contains(&slug) {
+                    quoted.push(slug);
+                }
+            }
+            let item = &v["itemReviewed"];
+            let shown = item["appearance"].as_array().map_or(0, Vec::len);
+            assert_eq!(shown, quoted.len(), "{which} {id}: an appearance for every article");
+            let dates: Vec<Option<&str>> =
+                item["appearance"].as_array().into_iter().flatten().map(|a| a["datePublished"].as_str()).collect();
+            let mut sorted = dates.clone();
+            sorted.sort_by_key(|d| (d.is_none(), *d));
+            assert_eq!(dates, sorted, "{which} {id}: dated first, by date");
+            if shown > 0 {
+                assert_eq!(item["firstAppearance"], item["appearance"][0]);
+            }
+            for a in item["appearance"].as_array().into_iter().flatten() {
+                let article = quoted.iter().map(|s| articles[s]).find(|x| x["title"] == a["headline"]).unwrap();
+                assert_eq!(a["url"].as_str(), article["url"].as_str(), "{which} {id}");
+                assert_eq!(a["publisher"]["name"].as_str(), article["outlet"].as_str(), "{which} {id}");
+                assert_eq!(a["datePublished"].as_str(), article["published"].as_str(), "{which} {id}");
+            }
+        }
+    }
+}
+
+/// The claim's author is the `claimant` when the editor names one; otherwise the outlet of
+/// the earliest-published article that makes it.
+#[test]
+fn the_claimant_is_named_or_the_first_outlet_to_publish() {
+    let (dir, site) = fixture("council");
+    let claims = site.join("content/claims.toml");
+    let text = fs::read_to_string(&claims).unwrap();
+    let first = text.find("[[claim]]").unwrap();
+    let second = first + 1 + text[first + 1..].find("[[claim]]").unwrap();
+    let (a, b) = text.split_at(second);
+    let a = a.replacen("\nverdict", "\nclaimant = \"Mayor Jo Smith\"\nverdict", 1);
+    let b = b.replacen("\nverdict", "\nclaimant = \"Riverton Council\"\nclaimant_type = \"organization\"\nverdict", 1);
+    fs::write(&claims, format!("{a}{b}")).unwrap();
+    let out = dir.path().join("out");
+    build(&site, &out);
+    let data: Value = serde_json::from_str(&fs::read_to_string(out.join("claims.json")).unwrap()).unwrap();
+    let ids: Vec<&str> = data["claims"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    let author = |id: &str| jsonld(&out, &format!("claims/{id}/index.html"))["itemReviewed"]["author"].clone();
+    assert_eq!(author(ids[0]), serde_json::json!({"@type": "Person", "name": "Mayor Jo Smith"}));
+    assert_eq!(author(ids[1]), serde_json::json!({"@type": "Organization", "name": "Riverton Council"}));
+
+    // Without a claimant: the outlet of the article published first, wherever it is quoted.
+    let (dir, site) = fixture("council");
+    let radio = site.join("content/articles/radio.txt");
+    let text = fs::read_to_string(&radio).unwrap();
+    let text = text.replacen("+++\n", "+++\noutlet = \"Riverton Radio\"\npublished = 2031-03-01\n", 1);
+    fs::write(&radio, text).unwrap();
+    let out = dir.path().join("out");
+    build(&site, &out);
+    for c in data["claims"].as_array().unwrap() {
+        let slugs: Vec<&str> =
+            c["appearances"].as_array().unwrap().iter().map(|q| q["article"].as_str().unwrap()).collect();
+        let id = c["id"].as_str().unwrap();
+        let v = jsonld(&out, &format!("claims/{id}/index.html"));
+        let want = if slugs.contains(&"radio") { "Riverton Radio" } else { "Riverton Gazette" };
+        assert_eq!(v["itemReviewed"]["author"]["name"], want, "{id}");
+    }
+}
+
+/// The entries' ids and links of `site`'s feed, built into `out`, with the feed's
+/// `xml:base`.
+fn feed_of(site: &Path, out: &Path) -> (Option<String>, Vec<(String, String)>) {
+    build(site, out);
+    let xml = fs::read_to_string(out.join("feed.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let base = doc.root_element().attribute(("http://www.w3.org/XML/1998/namespace", "base")).map(str::to_string);
+    let entries = doc
+        .root_element()
+        .children()
+        .filter(|n| n.has_tag_name("entry"))
+        .map(|e| {
+            let id = e.children().find(|c| c.has_tag_name("id")).unwrap().text().unwrap().to_string();
+            let link = e.children().find(|c| c.has_tag_name("link")).unwrap().attribute("href").unwrap().to_string();
+            (id, link)
+        })
+        .collect();
+    (base, entries)
+}
+
+/// Atom entry ids are permanent: a new title for the site changes none of them. Links
+/// name the canonical `…/` address, relative to the feed's `xml:base` when the site's
+/// address is known.
+#[test]
+fn feed_ids_survive_a_new_title_and_links_are_canonical() {
+    for which in ["council", "ui-base"] {
+        let (dir, site) = fixture(which);
+        let (base, before) = feed_of(&site, &dir.path().join("a"));
+        let config = site.join("briefing.toml");
+        let text = fs::read_to_string(&config).unwrap();
+        let first = text.lines().next().unwrap();
+        fs::write(&config, text.replacen(first, "title = \"A new title\"", 1)).unwrap();
+        let (_, after) = feed_of(&site, &dir.path().join("b"));
+        assert_eq!(before, after, "{which}: the entries' ids and links");
+        assert!(!before.is_empty());
+        for (id, link) in &before {
+            assert!(link.starts_with("claims/") && link.ends_with('/'), "{which}: {link}");
+            assert!(!id.contains("title"), "{which}: {id}");
+        }
+        match which {
+            "council" => {
+                assert_eq!(base.as_deref(), Some("https://example.org/riverton/"));
+                assert!(before.iter().all(|(id, link)| *id == format!("https://example.org/riverton/{link}")));
+            }
+            _ => {
+                assert_eq!(base, None, "no address, no base: links resolve against the feed's own");
+                assert!(before.iter().all(|(id, _)| id.starts_with("urn:briefing:claim:")));
+            }
+        }
+    }
 }

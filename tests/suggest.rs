@@ -169,7 +169,8 @@ fn check_suggest_writes_nothing_and_prints_json() {
     common::build(&site, &out);
     let before = common::tree(&out);
     let root = site.to_str().unwrap();
-    let (code, stdout, err) = outcome(&run(&["check", "--suggest", "--format", "json", "--root", root]));
+    let (code, stdout, err) =
+        outcome(&run(&["check", "--base-url=https://example.org/", "--suggest", "--format", "json", "--root", root]));
     assert_eq!(code, 0, "suggestions are advice, not errors: {err}");
     assert_eq!(common::tree(&out), before, "output changed");
     assert!(!site.join("output").exists(), "check wrote an output folder");
@@ -185,7 +186,7 @@ fn check_suggest_writes_nothing_and_prints_json() {
     assert_eq!(first["passages"][1]["quote"], "joint blog post in October 2024");
     assert!(first["snippet"].as_str().unwrap().contains("[[discrepancy]]"));
 
-    let (code, stdout, _) = outcome(&run(&["check", "--suggest", "--root", root]));
+    let (code, stdout, _) = outcome(&run(&["check", "--base-url=https://example.org/", "--suggest", "--root", root]));
     assert_eq!(code, 0);
     assert!(
         stdout.ends_with(
@@ -195,7 +196,8 @@ fn check_suggest_writes_nothing_and_prints_json() {
     );
 
     // Quiet: the suggestions, which were asked for, and no summary line.
-    let (code, quiet, _) = outcome(&run(&["check", "--suggest", "-q", "--root", root]));
+    let (code, quiet, _) =
+        outcome(&run(&["check", "--base-url=https://example.org/", "--suggest", "-q", "--root", root]));
     assert_eq!(code, 0);
     assert!(quiet.contains("[[discrepancy]]"), "{quiet}");
     assert!(
@@ -360,12 +362,23 @@ fn a_repeated_conflict_is_one_suggestion_and_the_limit_counts_the_rest() {
         fs::write(site.join(format!("content/articles/{name}.md")), says(cost, "Friday")).unwrap();
     }
     let root = site.to_str().unwrap();
-    let (code, out, _) = outcome(&run(&["check", "--suggest", "--limit", "2", "--root", root]));
+    let (code, out, _) =
+        outcome(&run(&["check", "--base-url=https://example.org/", "--suggest", "--limit", "2", "--root", root]));
     assert_eq!(code, 0);
     assert_eq!(out.matches("suggestion[").count(), 2, "{out}");
     assert!(out.contains("5 suggestions, the strongest 2 of 5 (3 more with --limit 0)"), "{out}");
     assert!(!out.contains("suggestion[number-conflict]"), "the near-certain come first:\n{out}");
-    let (_, json, _) = outcome(&run(&["check", "--suggest", "--format", "json", "--limit", "0", "--root", root]));
+    let (_, json, _) = outcome(&run(&[
+        "check",
+        "--base-url=https://example.org/",
+        "--suggest",
+        "--format",
+        "json",
+        "--limit",
+        "0",
+        "--root",
+        root,
+    ]));
     let mut lines: Vec<serde_json::Value> = json.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let summary = lines.pop().unwrap();
     assert_eq!((summary["severity"].as_str(), summary["suggestions"].as_u64()), (Some("summary"), Some(5)), "{json}");

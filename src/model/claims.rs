@@ -85,6 +85,18 @@ pub struct Claim {
     pub unread: Vec<String>,
     /// `draft = true`: checked in full, but published only by `build --drafts` and `serve`.
     pub draft: bool,
+    /// Who made the claim, when the editor names them (`claimant`): the claim's author
+    /// in its ClaimReview. Without it, the outlet that published it first.
+    pub claimant: Option<Claimant>,
+}
+
+/// Who made a claim.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct Claimant {
+    /// Their name.
+    pub name: String,
+    /// A person (the default) or an organization (`claimant_type = "organization"`).
+    pub organization: bool,
 }
 
 /// A source cited for a claim.
@@ -512,8 +524,20 @@ fn parse_claim(
     headers: &Headers,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Claim> {
-    let known =
-        &["id", "claim", "verdict", "finding", "explanation", "checked", "topic", "draft", "source", "appearance"];
+    let known = &[
+        "id",
+        "claim",
+        "verdict",
+        "finding",
+        "explanation",
+        "checked",
+        "topic",
+        "draft",
+        "claimant",
+        "claimant_type",
+        "source",
+        "appearance",
+    ];
     let mut f = fields(file, table, &span, offset, "`[[claim]]`", known, diags);
     let id = f.str("id");
     let claim = f.str("claim");
@@ -523,6 +547,7 @@ fn parse_claim(
     let checked = f.date("checked");
     let topic = f.opt_str("topic");
     let draft = f.opt_bool("draft").unwrap_or(false);
+    let claimant = parse_claimant(&mut f);
     let source_tables = f.tables("source");
     let appearance_tables = f.tables("appearance");
     let text = &file.text;
@@ -571,7 +596,37 @@ fn parse_claim(
         complete,
         unread,
         draft,
+        claimant,
     })
+}
+
+/// A claim's `claimant` and `claimant_type`. A type without a name is an error, as is a
+/// type other than `person` and `organization`.
+fn parse_claimant(f: &mut Fields<'_, '_, '_>) -> Option<Claimant> {
+    let name = f.opt_str("claimant");
+    let kind = f.opt_str("claimant_type");
+    let file = f.file();
+    let organization = match &kind {
+        None => false,
+        Some(k) if k.value == "person" => false,
+        Some(k) if k.value == "organization" => true,
+        Some(k) => {
+            f.diags().push(
+                Diagnostic::error("bad-value", format!("unknown claimant type `{}`", k.value))
+                    .at(file, k.span.clone(), "not a claimant type")
+                    .help("write `claimant_type = \"person\"` or `claimant_type = \"organization\"`"),
+            );
+            false
+        }
+    };
+    if let (None, Some(k)) = (&name, &kind) {
+        f.diags().push(
+            Diagnostic::error("missing-field", "`claimant_type` without `claimant`")
+                .at(file, k.span.clone(), "the type of a claimant not named")
+                .help("add `claimant = \"…\"`, the name of who made the claim, or remove this line"),
+        );
+    }
+    name.map(|n| Claimant { name: n.value, organization })
 }
 
 /// A `[[claim.source]]` table whose entry is `s`; `None` (with its errors reported) when

@@ -134,6 +134,25 @@ fn check_untouched(diags: &mut Vec<Diagnostic>, site: &Site) {
     }
 }
 
+/// `check`'s warning for a site without `base_url`: its ClaimReview `url`, canonical
+/// links, sitemap and feed ids cannot be absolute, which search engines require of
+/// structured data. A build needs none of them, so only `check` says so.
+pub fn no_base_url(config: &crate::model::config::Config) -> Option<Diagnostic> {
+    if config.base_url.is_some() {
+        return None;
+    }
+    let file = &config.file;
+    let d = Diagnostic::warning("no-base-url", "`base_url` is not set");
+    let d = match title_line(&file.text) {
+        Some(span) => d.at(file, span, "this site does not say where it is published"),
+        None => d.in_file(file),
+    };
+    Some(d.help(
+        "add `base_url = \"https://…/\"` (the address the site is served from) to briefing.toml, or pass --base-url: \
+         ClaimReview data, canonical links and the sitemap need absolute addresses",
+    ))
+}
+
 /// The span of the `title` line of an article's front matter (`head`), trimmed: where a
 /// warning about the whole article points.
 fn title_line(head: &str) -> Option<std::ops::Range<usize>> {

@@ -1,6 +1,7 @@
 //! Feeds and discovery: `feed.xml` (Atom) of the claims by date checked or corrected, and
 //! when `base_url` is set, `sitemap.xml` and `robots.txt`.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use crate::model::config::is_slug;
@@ -45,7 +46,6 @@ pub enum Piece {
 /// [`crate::model::page`]); at 20,000 claims the feed is 10 MB.
 pub struct Feed<'a> {
     site: &'a Site,
-    urn: String,
     /// The feed, in order.
     pub pieces: Vec<Piece>,
 }
@@ -64,19 +64,19 @@ impl<'a> Feed<'a> {
 
         let mut x = String::new();
         x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-        let _ = writeln!(x, "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">", escape(&config.language));
-        let _ = writeln!(x, "  <title>{}</title>", escape(&config.title));
-        let _ = writeln!(x, "  <subtitle>{}</subtitle>", escape(&config.description));
-        let urn = site_urn(site);
-        let _ = writeln!(x, "  <id>{}</id>", escape(base.unwrap_or(&urn)));
+        // Links are relative: to `xml:base` when the site's address is known, otherwise
+        // to the feed's own address, which is where readers resolve them (RFC 3986, 5.1.3).
+        let xml_base = base.map(|b| format!(" xml:base=\"{}\"", escape(b))).unwrap_or_default();
         let _ = writeln!(
             x,
-            "  <link rel=\"alternate\" type=\"text/html\" href=\"{}index.html\"/>",
-            escape(base.unwrap_or(""))
+            "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\"{xml_base}>",
+            escape(&config.language)
         );
-        if let Some(b) = base {
-            let _ = writeln!(x, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}feed.xml\"/>", escape(b));
-        }
+        let _ = writeln!(x, "  <title>{}</title>", escape(&config.title));
+        let _ = writeln!(x, "  <subtitle>{}</subtitle>", escape(&config.description));
+        let _ = writeln!(x, "  <id>{}</id>", escape(base.map_or_else(|| site_urn(site), str::to_string).as_str()));
+        x.push_str("  <link rel=\"alternate\" type=\"text/html\" href=\"./\"/>\n");
+        x.push_str("  <link rel=\"self\" type=\"application/atom+xml\" href=\"feed.xml\"/>\n");
         let _ =
             writeln!(x, "  <updated>{}</updated>", feed_updated.map_or_else(|| "1970-01-01T00:00:00Z".into(), stamp));
         let _ = write!(x, "  <author><name>{}</name>", escape(&config.publisher.name));
@@ -85,13 +85,11 @@ impl<'a> Feed<'a> {
         }
         x.push_str("</author>\n");
         let _ = writeln!(x, "  <generator version=\"{}\">briefing</generator>", env!("CARGO_PKG_VERSION"));
-        let mut feed = Feed { site, urn, pieces: vec![Piece::Text(x)] };
+        let mut feed = Feed { site, pieces: vec![Piece::Text(x)] };
         let keys: Vec<u64> = entries
             .iter()
             .map(|&(date, claim)| match claim_keys {
-                Some(keys) => {
-                    crate::stages::render::fingerprint::of(&("feed entry", keys[claim], date, base, &feed.urn))
-                }
+                Some(keys) => crate::stages::render::fingerprint::of(&("feed entry", keys[claim], date, base)),
                 None => xxhash_rust::xxh3::xxh3_64(feed.entry(claim, date).as_bytes()),
             })
             .collect();
@@ -108,16 +106,15 @@ impl<'a> Feed<'a> {
         let c = &site.claims.claims[i];
         let verdict = config.verdict(&c.verdict.value).unwrap_or(&config.verdicts[0]);
         let path = format!("claims/{}/", c.id.value);
-        let id = base.map_or_else(|| format!("{}:claim:{}", self.urn, c.id.value), |b| format!("{b}{path}"));
+        // Permanent: the claim's address when the site's is known; otherwise a name made of
+        // the claim's id and the date it was checked, never of the site's title.
+        let id =
+            base.map_or_else(|| format!("urn:briefing:claim:{}:{}", c.checked, c.id.value), |b| format!("{b}{path}"));
         let mut x = String::new();
         x.push_str("  <entry>\n");
         let _ = writeln!(x, "    <title>{}</title>", escape(&c.claim));
         let _ = writeln!(x, "    <id>{}</id>", escape(&id));
-        let _ = writeln!(
-            x,
-            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}{path}index.html\"/>",
-            escape(base.unwrap_or(""))
-        );
+        let _ = writeln!(x, "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", escape(&path));
         let _ = writeln!(x, "    <published>{}</published>", stamp(c.checked));
         let _ = writeln!(x, "    <updated>{}</updated>", stamp(date));
         let _ = writeln!(x, "    <category term=\"{}\" label=\"{}\"/>", escape(&verdict.key), escape(&verdict.label));
@@ -132,22 +129,21 @@ impl<'a> Feed<'a> {
     }
 }
 
-/// `sitemap.xml` of every HTML page but the 404 page, by absolute URL. Only made when
-/// `base_url` is set: a sitemap needs absolute addresses.
+/// `sitemap.xml` of every HTML page but the 404 page, by absolute URL, each dated page
+/// with its `lastmod` (see [`last_changes`]). Only made when `base_url` is set: a sitemap
+/// needs absolute addresses.
 pub fn sitemap(site: &Site, files: &[&str]) -> String {
     let base = site.config.base_url.as_deref().unwrap_or("");
     let mut paths: Vec<&str> = files.iter().copied().filter(|p| p.ends_with(".html") && *p != "404.html").collect();
     paths.sort_unstable();
-    let by_dir: std::collections::HashMap<String, Date> =
-        site.claims.claims.iter().map(|c| (format!("claims/{}/", c.id.value), site.claims.updated(c))).collect();
+    let lastmod = last_changes(site);
     let mut x = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for p in paths {
         let dir = p.strip_suffix("index.html").unwrap_or(p);
         let _ = write!(x, "  <url><loc>{}</loc>", escape(&format!("{base}{dir}")));
-        let lastmod = by_dir.get(dir);
-        if let Some(d) = lastmod {
+        if let Some(d) = lastmod.get(dir) {
             let _ = write!(x, "<lastmod>{d}</lastmod>");
         }
         x.push_str("</url>\n");
@@ -156,11 +152,50 @@ pub fn sitemap(site: &Site, files: &[&str]) -> String {
     x
 }
 
-/// `robots.txt`: everything may be crawled, and the sitemap is named; nothing, in a
-/// preview with drafts.
-pub fn robots(site: &Site) -> String {
-    if site.preview {
-        return "User-agent: *\nDisallow: /\n".to_string();
+/// When each dated page last changed, by its folder: a claim page when its claim was
+/// checked or last corrected; an article page when it was published or a claim quoting
+/// it last changed; the front page and the sources page when any claim did; the
+/// corrections page at its latest correction. A page with no date has none.
+fn last_changes(site: &Site) -> HashMap<String, Date> {
+    let claims = &site.claims;
+    let mut at: HashMap<String, Date> = HashMap::new();
+    let mut later = |dir: String, d: Date| {
+        let e = at.entry(dir).or_insert(d);
+        *e = (*e).max(d);
+    };
+    for a in &site.articles {
+        if let Some(d) = a.meta.published {
+            later(format!("articles/{}/", a.slug), d);
+        }
     }
-    format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", site.config.base_url.as_deref().unwrap_or(""))
+    for c in &claims.claims {
+        let d = claims.updated(c);
+        later(format!("claims/{}/", c.id.value), d);
+        for q in &c.appearances {
+            later(format!("articles/{}/", q.article.value), d);
+        }
+        later(String::new(), d);
+        if !c.sources.is_empty() {
+            later("sources/".into(), d);
+        }
+    }
+    for c in claims.corrections.iter().filter(|c| c.dated) {
+        later("corrections/".into(), c.date);
+    }
+    at
+}
+
+/// `robots.txt`: everything may be crawled, and the sitemap is named; nothing, in a
+/// preview with drafts. None when the site is not at its host's root: crawlers read
+/// `robots.txt` only there.
+pub fn robots(site: &Site) -> Option<String> {
+    let base = site.config.base_url.as_deref()?;
+    let at_root = url::Url::parse(base).is_ok_and(|u| u.path() == "/");
+    if !at_root {
+        return None;
+    }
+    if site.preview {
+        return Some("User-agent: *\nDisallow: /\n".to_string());
+    }
+    Some(format!("User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n"))
 }

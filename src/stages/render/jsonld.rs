@@ -1,12 +1,15 @@
 //! ClaimReview structured data (schema.org), one per claim page, following Google's
-//! fact-check rules: `claimReviewed`, `reviewRating` with `alternateName`, `author`, `url`,
-//! `datePublished`, and the reviewed `Claim` with its author and appearances.
+//! fact-check rules: `claimReviewed`, `reviewRating` with `alternateName` and
+//! `ratingExplanation`, `author`, an absolute `url` when `base_url` is set, `datePublished`,
+//! `inLanguage`, and the reviewed `Claim` with its claimant, its first appearance by date
+//! and every appearance.
 
 use std::collections::HashMap;
 
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::model::claims::Claimant;
 use crate::model::date::Date;
 use crate::stages::anchor::Mark;
 use crate::stages::load::Site;
@@ -19,15 +22,19 @@ use crate::stages::load::Site;
 pub struct Inputs<'a> {
     id: &'a str,
     claim: &'a str,
+    finding: &'a str,
     label: &'a str,
     rating: Option<u8>,
     checked: Date,
     updated: Date,
-    /// The articles that make the claim, in the order of the appearances, each once.
+    claimant: Option<&'a Claimant>,
+    /// The articles that make the claim, each once: by date published, the undated last,
+    /// then in the order of the appearances.
     articles: Vec<Source<'a>>,
     publisher: &'a str,
     publisher_url: Option<&'a str>,
     base_url: Option<&'a str>,
+    language: &'a str,
 }
 
 /// What the JSON-LD says of an article that makes the claim.
@@ -53,7 +60,7 @@ pub fn inputs<'a>(site: &'a Site, ci: usize, appearance_marks: &HashMap<(usize, 
             seen.push(*article);
         }
     }
-    let articles = seen
+    let mut articles: Vec<Source<'a>> = seen
         .into_iter()
         .map(|i| {
             let m = &site.articles[i].meta;
@@ -66,24 +73,29 @@ pub fn inputs<'a>(site: &'a Site, ci: usize, appearance_marks: &HashMap<(usize, 
             }
         })
         .collect();
+    // Stable: articles of one date keep the order of the appearances.
+    articles.sort_by_key(|a| (a.published.is_none(), a.published));
     Inputs {
         id: &claim.id.value,
         claim: &claim.claim,
+        finding: &claim.finding,
         label: &verdict.label,
         rating: verdict.rating,
         checked: claim.checked,
         updated: site.claims.updated(claim),
+        claimant: claim.claimant.as_ref(),
         articles,
         publisher: &config.publisher.name,
         publisher_url: config.publisher.url.as_deref(),
         base_url: config.base_url.as_deref(),
+        language: &config.language,
     }
 }
 
 /// The JSON-LD of a claim, as text safe to put inside a `<script>` element: `<`, `>` and
 /// `&` are escaped as `\u003c`…, so no text can close the element.
 pub fn review(i: &Inputs<'_>) -> String {
-    let mut rating = json!({ "@type": "Rating", "alternateName": i.label });
+    let mut rating = json!({ "@type": "Rating", "alternateName": i.label, "ratingExplanation": i.finding });
     if let Some(r) = i.rating {
         rating["ratingValue"] = json!(r);
         rating["bestRating"] = json!(5);
@@ -91,16 +103,10 @@ pub fn review(i: &Inputs<'_>) -> String {
     }
 
     let mut item = json!({ "@type": "Claim" });
-    if let Some(outlet) = i.articles.iter().find_map(|a| a.outlet) {
-        item["author"] = json!({ "@type": "Organization", "name": outlet });
-    } else if let Some(author) = i.articles.iter().find_map(|a| a.author) {
-        item["author"] = json!({ "@type": "Person", "name": author });
+    if let Some(author) = claim_author(i) {
+        item["author"] = author;
     }
-    let appearances: Vec<Value> = i
-        .articles
-        .iter()
-        .filter_map(|a| Some(json!({ "@type": "CreativeWork", "url": a.url?, "headline": a.headline })))
-        .collect();
+    let appearances: Vec<Value> = i.articles.iter().map(appearance).collect();
     if let Some(first) = appearances.first() {
         item["firstAppearance"] = first.clone();
         item["appearance"] = Value::Array(appearances);
@@ -120,6 +126,7 @@ pub fn review(i: &Inputs<'_>) -> String {
         "url": i.base_url.map_or(path.clone(), |b| format!("{b}{path}")),
         "claimReviewed": i.claim,
         "datePublished": i.checked.to_string(),
+        "inLanguage": i.language,
         "author": author,
         "reviewRating": rating,
         "itemReviewed": item,
@@ -128,6 +135,40 @@ pub fn review(i: &Inputs<'_>) -> String {
         review["dateModified"] = json!(i.updated.to_string());
     }
     script_safe(&serde_json::to_string_pretty(&review).unwrap_or_default())
+}
+
+/// Who made the claim: the `claimant` the editor named; otherwise the outlet of the
+/// earliest-published article that makes it (any article's outlet when none is dated),
+/// or failing an outlet, that article's author.
+fn claim_author(i: &Inputs<'_>) -> Option<Value> {
+    if let Some(c) = i.claimant {
+        let kind = if c.organization { "Organization" } else { "Person" };
+        return Some(json!({ "@type": kind, "name": c.name }));
+    }
+    if let Some(outlet) = i.articles.iter().find_map(|a| a.outlet) {
+        return Some(json!({ "@type": "Organization", "name": outlet }));
+    }
+    let author = i.articles.iter().find_map(|a| a.author)?;
+    Some(json!({ "@type": "Person", "name": author }))
+}
+
+/// One article that makes the claim, as a `CreativeWork`: its headline, and its address,
+/// outlet, author and date where they are known.
+fn appearance(a: &Source<'_>) -> Value {
+    let mut work = json!({ "@type": "CreativeWork", "headline": a.headline });
+    if let Some(url) = a.url {
+        work["url"] = json!(url);
+    }
+    if let Some(outlet) = a.outlet {
+        work["publisher"] = json!({ "@type": "Organization", "name": outlet });
+    }
+    if let Some(author) = a.author {
+        work["author"] = json!({ "@type": "Person", "name": author });
+    }
+    if let Some(date) = a.published {
+        work["datePublished"] = json!(date.to_string());
+    }
+    work
 }
 
 /// Escapes the characters that could end a `<script>` element or start markup. They can

@@ -1228,8 +1228,10 @@ impl<'a> Renderer<'a> {
         for (path, bytes) in &self.site.theme.statics {
             extra.push(Page { path: path.clone(), bytes: bytes.clone() });
         }
+        if let Some(robots) = feed::robots(self.site) {
+            extra.push(Page { path: "robots.txt".into(), bytes: robots.into_bytes() });
+        }
         if config.base_url.is_some() {
-            extra.push(Page { path: "robots.txt".into(), bytes: feed::robots(self.site).into_bytes() });
             let mut all: Vec<&str> = rendered
                 .iter()
                 .map(String::as_str)
