@@ -308,7 +308,8 @@ fn new_and_deleted_sources_are_picked_up() {
     let theme_404 = fs::read_to_string(repo().join("themes/default/templates/404.html")).unwrap();
     step("a new template", &|| {
         fs::create_dir_all(site.join("templates")).unwrap();
-        fs::write(site.join("templates/404.html"), theme_404.replace("Page not found", "Nothing here")).unwrap();
+        fs::write(site.join("templates/404.html"), theme_404.replace("{{ t(k=\"not-found-title\") }}", "Nothing here"))
+            .unwrap();
     });
     assert!(get(addr, "/nowhere").2.contains("Nothing here"));
     // The whole content folder moved away and back.

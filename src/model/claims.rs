@@ -589,7 +589,8 @@ fn parse_claim(
         finding_at,
         explanation: text_of(explanation),
         checked: checked.map_or(Date::EPOCH, |c| c.value),
-        topic: topic.map_or_else(|| "Other claims".to_string(), |t| t.value),
+        // None given: the loader puts "Other claims" in the site's language.
+        topic: topic.map_or_else(String::new, |t| t.value),
         sources,
         appearances,
         span: headers.extent(text, span),

@@ -41,6 +41,13 @@ pub struct Config {
     pub verdicts: Vec<Verdict>,
     /// Markdown: how the briefing corrects its fact-checks, shown on the corrections page.
     pub corrections_policy: String,
+    /// Whether the verdict scale and the corrections policy are the site's own, not the
+    /// defaults (which the loader puts in the site's language).
+    #[serde(skip)]
+    pub own: (bool, bool),
+    /// `[strings]`: the site's own wording of interface strings, over the theme's.
+    #[serde(skip)]
+    pub strings: Vec<(String, crate::model::locale::Text)>,
 }
 
 /// The corrections policy used when `briefing.toml` states none.
@@ -127,6 +134,7 @@ const KNOWN: &[&str] = &[
     "publisher",
     "verdict",
     "corrections_policy",
+    "strings",
 ];
 
 /// Reads `briefing.toml` from its text. Returns `None` only when it is not TOML at all;
@@ -143,6 +151,7 @@ pub fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Config> {
     let repo_url = f.opt_str("repo_url");
     let theme = f.opt_str("theme");
     let corrections_policy = f.opt_str("corrections_policy");
+    let strings = f.table("strings");
     let publisher = f.table("publisher");
     let verdict_tables = f.tables("verdict");
 
@@ -185,6 +194,7 @@ pub fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Config> {
         }
     };
 
+    let strings = strings.map(|(t, _)| crate::model::locale::texts(file, t, 0, diags)).unwrap_or_default();
     let at_verdicts = diags.len();
     let verdicts =
         if verdict_tables.is_empty() { default_verdicts() } else { parse_verdicts(file, &verdict_tables, diags) };
@@ -204,8 +214,10 @@ pub fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Config> {
         theme_span: theme.as_ref().map(|t| t.span.clone()),
         theme: theme.filter(|t| is_slug(&t.value)).map_or_else(|| "default".to_string(), |t| t.value),
         publisher: publisher.unwrap_or(Publisher { name: String::new(), url: None }),
+        own: (!verdict_tables.is_empty(), corrections_policy.is_some()),
         verdicts,
         corrections_policy: corrections_policy.map_or_else(|| DEFAULT_CORRECTIONS_POLICY.to_string(), |p| p.value),
+        strings,
     })
 }
 
@@ -311,7 +323,7 @@ pub fn is_slug(s: &str) -> bool {
         && !s.contains("--")
 }
 
-fn valid_language(tag: &str) -> bool {
+pub fn valid_language(tag: &str) -> bool {
     let mut parts = tag.split('-');
     let first = parts.next().unwrap_or("");
     (2..=3).contains(&first.len())

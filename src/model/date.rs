@@ -111,8 +111,13 @@ impl Date {
 
     /// The weekday's English name.
     pub fn weekday(&self) -> &'static str {
+        WEEKDAYS[self.weekday_index()]
+    }
+
+    /// The day of the week, 0 for Monday to 6 for Sunday.
+    pub fn weekday_index(&self) -> usize {
         // 1970-01-01 was a Thursday (index 3 from Monday).
-        WEEKDAYS[(self.days_since_epoch() + 3).rem_euclid(7) as usize]
+        (self.days_since_epoch() + 3).rem_euclid(7) as usize
     }
 
     /// The month's English name.

@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
@@ -44,16 +45,20 @@ function htmlFiles(dir = output, prefix = '') {
 const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.json': 'application/json', '.xml': 'application/xml', '.txt': 'text/plain' };
 let server;
 let base;
+/** What the server serves: a path prefix, and the folder under it. */
+const roots = { [SUBPATH]: output };
 let browser;
 
 before(async () => {
   server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
-    if (!url.pathname.startsWith(SUBPATH)) { res.writeHead(404); return res.end('outside the site'); }
-    let rel = decodeURIComponent(url.pathname.slice(SUBPATH.length));
+    const prefix = Object.keys(roots).find((p) => url.pathname.startsWith(p));
+    if (!prefix) { res.writeHead(404); return res.end('outside the site'); }
+    const root = roots[prefix];
+    let rel = decodeURIComponent(url.pathname.slice(prefix.length));
     if (rel === '' || rel.endsWith('/')) rel += 'index.html';
-    const file = path.resolve(output, rel);
-    if (!file.startsWith(output + path.sep) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+    const file = path.resolve(root, rel);
+    if (!file.startsWith(root + path.sep) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
       res.writeHead(404); return res.end('not found');
     }
     res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream' });
@@ -83,7 +88,8 @@ async function open(url, options = {}) {
   page.on('requestfailed', (r) => problems.push(`failed: ${r.url()}`));
   page.on('request', (r) => {
     const u = r.url();
-    if (!(u.startsWith(base) || u.startsWith('file://'))) problems.push(`request outside the site: ${u}`);
+    const origin = base.slice(0, base.length - SUBPATH.length);
+    if (!(u.startsWith(base) || u.startsWith(origin + '/lang-') || u.startsWith('file://'))) problems.push(`request outside the site: ${u}`);
   });
   const response = await page.goto(url);
   return { page, context, problems, response };
@@ -300,6 +306,56 @@ test('every page is valid HTML (Nu HTML Checker)', () => {
   }
 });
 
+/** The repository's briefing built with `language = lang` by the release binary, in a
+ * temporary folder: its output's path. */
+function builtIn(lang) {
+  const binary = process.env.BRIEFING_BIN || path.join(repo, 'target/release/briefing');
+  if (!fs.existsSync(binary)) assert.fail(`no ${binary}: run cargo build --release first (or set BRIEFING_BIN)`);
+  const dir = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), `briefing-${lang}-`));
+  const config = fs.readFileSync(path.join(repo, 'briefing.toml'), 'utf8').replace(/^language = ".*"$/m, `language = "${lang}"`);
+  assert.match(config, new RegExp(`language = "${lang}"`));
+  fs.writeFileSync(path.join(dir, 'briefing.toml'), config);
+  fs.cpSync(path.join(repo, 'content'), path.join(dir, 'content'), { recursive: true });
+  execFileSync(binary, ['build', '-q', '--root', dir, '--output', path.join(dir, 'out')], { stdio: 'pipe' });
+  return path.join(dir, 'out');
+}
+
+test('every shipped language: axe and Nu find nothing, no page scrolls sideways, Arabic reads right to left', async () => {
+  const jar = path.join(path.dirname(require.resolve('vnu-jar/package.json')), 'build/dist/vnu.jar');
+  for (const lang of ['fr', 'de', 'es', 'ru', 'ar']) {
+    const out = builtIn(lang);
+    roots[`/lang-${lang}/`] = out;
+    const at = base.slice(0, base.length - SUBPATH.length) + `/lang-${lang}/`;
+    for (const rel of PAGE_TYPES) {
+      for (const width of [320, 1280]) {
+        const { page, context, problems } = await open(at + rel, { viewport: { width, height: 900 } });
+        assert.equal(await page.evaluate(() => document.documentElement.lang), lang);
+        const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+        assert.ok(scroll <= client, `${lang} ${rel} at ${width} px: scrollWidth ${scroll} > ${client}`);
+        if (width === 1280) assert.deepEqual(await axeViolations(page), [], `${lang} ${rel}`);
+        assert.deepEqual(problems, [], `${lang} ${rel}`);
+        await context.close();
+      }
+    }
+    try {
+      execFileSync('java', ['-jar', jar, '--errors-only', ...PAGE_TYPES.map((p) => path.join(out, p))], { stdio: 'pipe' });
+    } catch (e) {
+      assert.fail(`${lang}: vnu reported errors:\n${e.stderr}`);
+    }
+    if (lang === 'ar') {
+      const { page, context } = await open(at + 'index.html', { viewport: { width: 1280, height: 1200 } });
+      assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).direction), 'rtl');
+      // Mirrored: the heading starts at the right edge of the text column.
+      const h1 = await page.locator('h1').boundingBox();
+      const main = await page.locator('main').boundingBox();
+      assert.ok(main.x + main.width - (h1.x + h1.width) < 40, 'the heading sits on the right');
+      await page.screenshot({ path: path.join(shots, 'front-ar.png') });
+      await context.close();
+    }
+    fs.rmSync(path.dirname(out), { recursive: true, force: true });
+  }
+});
+
 test('screenshots: desktop, phone, dark, first printed page', async () => {
   const shot = async (name, rel, options) => {
     const { page, context } = await open(base + rel, options);
@@ -310,6 +366,7 @@ test('screenshots: desktop, phone, dark, first printed page', async () => {
   await shot('article-desktop.png', 'articles/udaipur-freelancer/index.html', { viewport: { width: 1280, height: 1600 } });
   await shot('article-phone.png', 'articles/udaipur-freelancer/index.html', { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
   await shot('front-dark.png', 'index.html', { viewport: { width: 1280, height: 1600 }, colorScheme: 'dark' });
+  await shot('claim-desktop.png', 'claims/prior-post-october-2024/index.html', { viewport: { width: 1280, height: 900 } });
   const { page, context } = await open(base + 'articles/udaipur-freelancer/index.html');
   const pdf = path.join(shots, 'article-print.pdf');
   await page.pdf({ path: pdf, format: 'A4' });

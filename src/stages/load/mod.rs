@@ -146,13 +146,74 @@ pub fn load_cached(root: &Path, highlighter: &Arc<Highlighter>, cache: &mut Cach
     });
 
     match (config, theme) {
-        (Some(config), Some(theme)) => {
+        (Some(mut config), Some(mut theme)) => {
+            let mut claims = claims;
+            localize(&mut config, &mut theme, &mut claims, &mut diags);
             let root = root.to_path_buf();
             let site = Site { root, config, articles, broken, claims, claims_file, lead, theme, late, preview: false };
             (Some(site), diags)
         }
         _ => (None, diags),
     }
+}
+
+/// Resolves the interface strings for the site's language (see [`crate::model::locale`])
+/// and puts the defaults in it: the verdict scale's labels and meanings and the
+/// corrections policy, unless the site gives its own, and the topic of claims that name
+/// none. A language no table covers is written in English, with a warning.
+fn localize(config: &mut Config, theme: &mut Theme, claims: &mut Claims, diags: &mut Vec<Diagnostic>) {
+    use crate::model::locale::{self, ENGLISH};
+    let builtin = SourceFile::new("(built-in)/locales/en.toml", ENGLISH);
+    let sheets: Vec<(String, locale::Sheet)> = std::iter::once(("en".to_string(), &builtin))
+        .chain(theme.locales.iter().map(|(l, f)| (l.clone(), f)))
+        .map(|(l, f)| (l, locale::read_table(f, diags)))
+        .collect();
+    let (locale, found) = locale::resolve(&config.language, &sheets, std::mem::take(&mut config.strings));
+    // A language that is not a tag was reported as such.
+    if !found && !config.language.eq_ignore_ascii_case("en") && config::valid_language(&config.language) {
+        diags.push(no_locale(config, theme));
+    }
+    if !config.own.0 {
+        for v in &mut config.verdicts {
+            v.label = locale.get(&format!("verdict-{}", v.key), None, &[]);
+            v.description = locale.get(&format!("verdict-{}-meaning", v.key), None, &[]);
+        }
+    }
+    if !config.own.1 {
+        config.corrections_policy = locale.get("corrections-policy", None, &[]);
+    }
+    let other = locale.get("other-claims", None, &[]);
+    for c in claims.claims.iter_mut().filter(|c| c.topic.is_empty()) {
+        c.topic.clone_from(&other);
+    }
+    theme.locale = Arc::new(locale);
+}
+
+/// The warning for a language the theme has no table for, at `language` in briefing.toml.
+fn no_locale(config: &Config, theme: &Theme) -> Diagnostic {
+    let mut have: Vec<&str> = theme.locales.iter().map(|(l, _)| l.as_str()).chain(["en"]).collect();
+    have.sort_unstable();
+    have.dedup();
+    let d = Diagnostic::warning("no-locale", format!("the theme has no strings in `{}`", config.language));
+    let file = &config.file;
+    let mut at = 0;
+    let mut line = None;
+    for l in file.text.split_inclusive('\n') {
+        if l.trim_start().starts_with("language") {
+            line = Some(at..at + l.trim_end().len());
+            break;
+        }
+        at += l.len();
+    }
+    let d = match line {
+        Some(span) => d.at(file, span, "pages will be in English"),
+        None => d.in_file(file),
+    };
+    d.help(format!(
+        "the theme has: {}; add locales/{}.toml to the site (docs/locales.md says how), or pick one of those",
+        have.join(", "),
+        config.language
+    ))
 }
 
 fn load_articles(

@@ -1,16 +1,21 @@
 //! Themes: tera templates and static files, with site-level overrides.
 //!
-//! A theme is `themes/<name>/templates/*.html` and `themes/<name>/static/**`. A site's own
-//! `templates/` and `static/` folders override files of the same name, so a newsroom can
-//! restyle one page without copying the theme.
+//! A theme is `themes/<name>/templates/*.html`, `themes/<name>/static/**` and
+//! `themes/<name>/locales/<language>.toml` (its interface strings, see
+//! [`crate::model::locale`]). A site's own `templates/`, `static/` and `locales/` folders
+//! override files of the same name, so a newsroom can restyle one page without copying
+//! the theme.
 
 use std::fs;
 use std::path::Path;
+
+use std::sync::Arc;
 
 use tera::Tera;
 use walkdir::WalkDir;
 
 use crate::model::diag::{Diagnostic, SourceFile};
+use crate::model::locale::Locale;
 use crate::stages::load::read_text;
 
 /// A theme's files, read.
@@ -20,6 +25,12 @@ pub struct Theme {
     pub templates: Vec<(String, SourceFile)>,
     /// Static files: (path in the output, bytes).
     pub statics: Vec<(String, Vec<u8>)>,
+    /// Locale tables by language (`fr` for `locales/fr.toml`), the built-in English first,
+    /// then the theme's, then the site's: later ones override earlier ones string by string.
+    pub locales: Vec<(String, SourceFile)>,
+    /// The interface strings for the site's language, resolved from `locales` and the
+    /// site's `[strings]` by the loader.
+    pub locale: Arc<Locale>,
 }
 
 /// The default theme, built into the binary so that a site needs no `themes/` folder.
@@ -40,6 +51,12 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("templates/sources.html", include_str!("../../../themes/default/templates/sources.html")),
     ("static/favicon.svg", include_str!("../../../themes/default/static/favicon.svg")),
     ("static/style.css", include_str!("../../../themes/default/static/style.css")),
+    ("locales/ar.toml", include_str!("../../../themes/default/locales/ar.toml")),
+    ("locales/de.toml", include_str!("../../../themes/default/locales/de.toml")),
+    ("locales/en.toml", include_str!("../../../themes/default/locales/en.toml")),
+    ("locales/es.toml", include_str!("../../../themes/default/locales/es.toml")),
+    ("locales/fr.toml", include_str!("../../../themes/default/locales/fr.toml")),
+    ("locales/ru.toml", include_str!("../../../themes/default/locales/ru.toml")),
 ];
 
 /// Reads theme `name` (from `themes/<name>/`, or built in for `default`), then the site's
@@ -59,6 +76,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
             let shown = format!("(built-in theme)/{path}");
             match path.split_once('/') {
                 Some(("templates", n)) => theme.templates.push((n.to_string(), SourceFile::new(shown, *text))),
+                Some(("locales", n)) => theme.locales.push((language_of(n), SourceFile::new(shown, *text))),
                 Some((_, n)) => theme.statics.push((n.to_string(), text.as_bytes().to_vec())),
                 None => {}
             }
@@ -80,6 +98,15 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
             }
         }
     }
+    for dir in [format!("{base}/locales"), "locales".to_string()] {
+        for rel in files(root, &dir, &mut diags).into_iter().filter(|r| r.ends_with(".toml")) {
+            match read_text(root, &rel, true) {
+                Ok(Some(file)) => theme.locales.push((language_of(&rel[dir.len() + 1..]), file)),
+                Ok(None) => {}
+                Err(d) => diags.push(d),
+            }
+        }
+    }
     for dir in [format!("{base}/static"), "static".to_string()] {
         for rel in files(root, &dir, &mut diags) {
             let name = rel[dir.len() + 1..].to_string();
@@ -95,6 +122,11 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     theme.templates.sort_by(|a, b| a.0.cmp(&b.0));
     theme.statics.sort_by(|a, b| a.0.cmp(&b.0));
     if diags.iter().any(Diagnostic::is_error) { Err(diags) } else { Ok(theme) }
+}
+
+/// The language a locale file is for: its name without `.toml`.
+fn language_of(name: &str) -> String {
+    name.strip_suffix(".toml").unwrap_or(name).to_string()
 }
 
 /// Regular files under `root/dir`, as `/`-separated paths relative to `root`, sorted.
@@ -239,7 +271,7 @@ mod tests {
                 .iter()
                 .map(|(n, t)| (n.to_string(), SourceFile::new(format!("templates/{n}"), *t)))
                 .collect(),
-            statics: Vec::new(),
+            ..Theme::default()
         }
     }
 

@@ -86,10 +86,12 @@ impl<'a> Feed<'a> {
         x.push_str("</author>\n");
         let _ = writeln!(x, "  <generator version=\"{}\">briefing</generator>", env!("CARGO_PKG_VERSION"));
         let mut feed = Feed { site, pieces: vec![Piece::Text(x)] };
+        // An entry's words ("corrected twice") are the locale's.
+        let locale = site.theme.locale.fingerprint();
         let keys: Vec<u64> = entries
             .iter()
             .map(|&(date, claim)| match claim_keys {
-                Some(keys) => crate::stages::render::fingerprint::of(&("feed entry", keys[claim], date, base)),
+                Some(keys) => crate::stages::render::fingerprint::of(&("feed entry", keys[claim], date, base, locale)),
                 None => xxhash_rust::xxh3::xxh3_64(feed.entry(claim, date).as_bytes()),
             })
             .collect();
@@ -121,7 +123,7 @@ impl<'a> Feed<'a> {
         let mut summary = format!("{}: {}", verdict.label, c.finding);
         let corrections = site.claims.corrections_of(&c.id.value).count();
         if corrections > 0 {
-            let _ = write!(summary, " (corrected {}; see the claim page)", crate::stages::anchor::times(corrections));
+            let _ = write!(summary, " ({})", site.theme.locale.get("feed-corrected", Some(corrections as i64), &[]));
         }
         let _ = writeln!(x, "    <summary>{}</summary>", escape(&summary));
         x.push_str("  </entry>\n");

@@ -12,6 +12,7 @@ pub mod feed;
 pub mod fingerprint;
 pub mod jsonld;
 pub mod parts;
+pub mod strings;
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
@@ -48,6 +49,10 @@ struct SiteCtx<'a> {
     generator: String,
     /// A preview with drafts: every page asks not to be indexed.
     preview: bool,
+    /// `ltr` or `rtl`: the writing direction of the locale.
+    dir: &'a str,
+    /// The publisher's name, linked to its address when it has one, as HTML.
+    publisher_html: String,
 }
 
 #[derive(Serialize)]
@@ -346,7 +351,10 @@ struct ArticlePageCtx<'a, 's> {
 #[derive(Serialize)]
 struct ClaimPageCtx<'a, 's> {
     claim: &'s Keyed<ClaimCtx<'a>>,
+    /// `content/claims.toml, lines 4–20`, in English: for themes written before locales.
     recorded_lines: String,
+    /// Where the entry is: file, first and last line.
+    recorded: (&'static str, usize, usize),
     edit_url: Option<String>,
 }
 
@@ -811,8 +819,11 @@ impl<'a> Renderer<'a> {
         local: &'a KeptItems,
         sink: &'a dyn Sink,
     ) -> Self {
-        let templates_hash =
-            hash_of(site.theme.templates.iter().map(|(name, file)| (name, &*file.text)).collect::<Vec<_>>());
+        // The locale's strings are part of the templates: a page's text comes from both.
+        let templates_hash = hash_of((
+            site.theme.templates.iter().map(|(name, file)| (name, &*file.text)).collect::<Vec<_>>(),
+            site.theme.locale.fingerprint(),
+        ));
         let config = &site.config;
         let site_ctx = SiteCtx {
             title: &config.title,
@@ -823,6 +834,11 @@ impl<'a> Renderer<'a> {
             repo_url: config.repo_url.as_deref(),
             generator: format!("briefing {}", env!("CARGO_PKG_VERSION")),
             preview: site.preview,
+            dir: &site.theme.locale.dir,
+            publisher_html: match &config.publisher.url {
+                Some(url) => format!("<a href=\"{}\">{}</a>", escape(url), escape(&config.publisher.name)),
+                None => escape(&config.publisher.name),
+            },
         };
         let common_hash = fingerprint::of(&(templates_hash, &site_ctx, &config.verdicts));
         Renderer {
@@ -858,7 +874,9 @@ impl<'a> Renderer<'a> {
                     if !self.site.claims.claims.is_empty() {
                         scope.spawn(|| self.highlighter.highlight("toml", "a = \"b\" # c\n[d]\ne = 2026-01-01\n"));
                     }
-                    theme::compile(&self.site.theme)
+                    let mut tera = theme::compile(&self.site.theme)?;
+                    strings::register(&mut tera, &self.site.theme.locale);
+                    Ok(tera)
                 })
             })
             .as_ref()
@@ -1051,9 +1069,10 @@ impl<'a> Renderer<'a> {
 
     /// The sources page: its list as parts, or as data for a theme written before parts.
     fn sources_page(&self) -> Result<Done, Diagnostic> {
-        let description = format!("Every source cited by the fact-checks of “{}”.", self.site.config.title);
+        let l = &self.site.theme.locale;
+        let description = l.get("sources-description", None, &[("site", &self.site.config.title)]);
         let sources = self.shared.sources_context(self.parts_common("../"));
-        let p = self.page("Sources", description, "sources/", "website");
+        let p = self.page(&l.get("sources-title", None, &[]), description, "sources/", "website");
         if !self.sources_parts {
             let _big = self.one_big_page.lock();
             let ctx = Own::of(SourcesCtx { sources: sources.items });
@@ -1073,10 +1092,12 @@ impl<'a> Renderer<'a> {
     /// made side by side.
     fn jobs(&self) -> Vec<Job<'_>> {
         let config = &self.site.config;
+        let l = &self.site.theme.locale;
         let mut jobs: Vec<Job<'_>> = vec![
             Box::new(|| self.front_page()),
             Box::new(|| {
-                let mut p = self.page("Page not found", config.description.clone(), "404.html", "website");
+                let title = l.get("not-found-title", None, &[]);
+                let mut p = self.page(&title, config.description.clone(), "404.html", "website");
                 p.canonical = None;
                 // Served at any depth: only an absolute base can make its links work.
                 let root = config.base_url.clone().unwrap_or_default();
@@ -1084,8 +1105,8 @@ impl<'a> Renderer<'a> {
             }),
             Box::new(|| self.sources_page()),
             Box::new(|| {
-                let description = format!("Corrections to the fact-checks of “{}”, and how we correct.", config.title);
-                let p = self.page("Corrections", description, "corrections/", "website");
+                let description = l.get("corrections-description", None, &[("site", &config.title)]);
+                let p = self.page(&l.get("corrections-title", None, &[]), description, "corrections/", "website");
                 let ctx = Own::of(self.shared.corrections_context());
                 self.render_one("corrections.html", "corrections/", "../", p, ctx, Vec::new())
             }),
@@ -1102,7 +1123,7 @@ impl<'a> Renderer<'a> {
             jobs.push(Box::new(move || {
                 let dir = format!("claims/{}/", claim.id.value);
                 let c = &self.shared.claims[i];
-                let title = format!("{}: “{}”", c.verdict.label, claim.claim);
+                let title = l.get("claim-title", None, &[("verdict", &c.verdict.label), ("claim", &claim.claim)]);
                 let p = self.page(&title, format!("{}: {}", c.verdict.label, claim.finding), &dir, "article");
                 let (ctx, lazy) = self.shared.claim_page_context(i);
                 self.render_one("claim.html", &dir, "../../", p, Own::of(ctx), lazy)
@@ -1377,10 +1398,14 @@ impl<'a> Shared<'a> {
     }
 
     fn article_description(&self, i: usize) -> String {
+        let l = &self.site.theme.locale;
         let r = &self.article_refs[i];
-        let outlet = r.outlet.unwrap_or("outlet not stated");
-        let claims = if r.checked == 1 { "claim" } else { "claims" };
-        format!("“{}” ({outlet}): {} {claims} checked, {} flagged.", r.title, r.checked, r.flags)
+        let outlet = r.outlet.map_or_else(|| l.get("article-description-no-outlet", None, &[]), str::to_string);
+        let title = l.get("quote", None, &[("text", r.title)]);
+        let checked = l.get("tally-claims", Some(r.checked as i64), &[("count", &r.checked.to_string())]);
+        let flagged = l.get("passages-flagged", Some(r.flags as i64), &[]);
+        let args = [("title", title.as_str()), ("outlet", &outlet), ("checked", &checked), ("flagged", &flagged)];
+        l.get("article-description", None, &args)
     }
 
     fn claim_ctx(&self, ci: usize) -> ClaimCtx<'a> {
@@ -1472,6 +1497,7 @@ impl<'a> Shared<'a> {
         let ctx = ClaimPageCtx {
             claim: &self.claims[ci],
             recorded_lines: format!("{CLAIMS_FILE}, lines {first}–{last}"),
+            recorded: (CLAIMS_FILE, first, last),
             edit_url,
         };
         let inputs = jsonld::inputs(site, ci, &self.appearance_marks);
@@ -1666,7 +1692,8 @@ impl<'a> Shared<'a> {
                         reopen: "<mark class=\"artifact\">".into(),
                         close: "</mark>".into(),
                         after: format!(
-                            "<span class=\"note artifact-note\"><span class=\"note-label\">Not the author’s text</span> <span class=\"note-text\">{}</span></span>",
+                            "<span class=\"note artifact-note\"><span class=\"note-label\">{}</span> <span class=\"note-text\">{}</span></span>",
+                            escape(&site.theme.locale.get("not-authors-text", None, &[])),
                             escape(&artifact.reason)
                         ),
                     });

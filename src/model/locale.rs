@@ -1,0 +1,339 @@
+//! The interface's language: every string a page shows that is not content, with plural
+//! forms and long dates, from a locale table.
+//!
+//! A table is TOML (`themes/<theme>/locales/<language>.toml`), the format of everything
+//! else an editor touches, so a site overrides any string in `briefing.toml`'s `[strings]`
+//! in the same shape. Plural forms are chosen by CLDR's rules for the language
+//! (`icu_plurals`, the Unicode Consortium's ICU4X: Russian's one/few/many and Arabic's six
+//! forms are data, not code of ours). Dates are written by the table's own pattern and
+//! month names: pages show days, never times or zones, so twelve names and a pattern are
+//! all a language needs, and a newsroom adds one by writing a table, without a new build
+//! of the program.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+use icu_locale_core::Locale as LangId;
+use icu_plurals::{PluralCategory, PluralRules};
+use toml::Spanned;
+use toml::de::DeValue;
+
+use crate::model::date::Date;
+use crate::model::diag::{Diagnostic, SourceFile};
+use crate::model::tomlfile::{self, Fields, Table};
+
+/// A string of the interface: one text, or one per CLDR plural category.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Text {
+    /// The same whatever the count.
+    One(String),
+    /// By plural category (`zero`, `one`, `two`, `few`, `many`, `other`) or exact count
+    /// (`=2`); `other` is always there.
+    Plural(Vec<(String, String)>),
+}
+
+/// The interface's strings and date forms in one language.
+#[derive(Debug, Clone)]
+pub struct Locale {
+    /// The language the pages are in (`language` in `briefing.toml`).
+    pub language: String,
+    /// `ltr` or `rtl`.
+    pub dir: String,
+    months: Vec<String>,
+    weekdays: Vec<String>,
+    date: String,
+    strings: HashMap<String, Text>,
+    plurals: Arc<Option<PluralRules>>,
+}
+
+/// `template` with each `{name}` replaced by `value(name)`, in one pass: a value is never
+/// read for braces of its own. A name with no value stays as written.
+pub fn fill(template: &str, value: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}').map(|close| (&after[..close], close)) {
+            Some((name, close)) if !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') => {
+                match value(name) {
+                    Some(v) => out.push_str(&v),
+                    None => out.push_str(&rest[open..open + close + 2]),
+                }
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The default theme's English table: the base of every locale, so that a theme that
+/// names fewer strings, or none, still has every one the program writes itself.
+pub const ENGLISH: &str = include_str!("../../themes/default/locales/en.toml");
+
+impl Default for Locale {
+    /// English, from [`ENGLISH`].
+    fn default() -> Self {
+        static EN: std::sync::LazyLock<Locale> = std::sync::LazyLock::new(|| {
+            let sheet = read_table(&SourceFile::new("(built-in)/locales/en.toml", ENGLISH), &mut Vec::new());
+            resolve("en", &[("en".to_string(), sheet)], Vec::new()).0
+        });
+        EN.clone()
+    }
+}
+
+/// The plural categories a table may use, as CLDR names them.
+const CATEGORIES: &[&str] = &["zero", "one", "two", "few", "many", "other"];
+
+impl Locale {
+    /// String `key` for count `n` (if any), with `{name}` replaced by each argument and
+    /// `{n}` by the count; `None` if the table has no such string.
+    pub fn text(&self, key: &str, n: Option<i64>, args: &[(&str, &str)]) -> Option<String> {
+        let template = match self.strings.get(key)? {
+            Text::One(s) => s.as_str(),
+            Text::Plural(forms) => {
+                let n = n.unwrap_or(0);
+                let (exact, category) = (format!("={n}"), self.category(n));
+                let pick = forms
+                    .iter()
+                    .find(|(c, _)| *c == exact)
+                    .or_else(|| forms.iter().find(|(c, _)| c == category))
+                    .or_else(|| forms.iter().find(|(c, _)| c == "other"));
+                pick.map_or("", |(_, s)| s.as_str())
+            }
+        };
+        let count = n.map(|n| n.to_string());
+        Some(fill(template, |name| match name {
+            "n" => count.clone(),
+            _ => args.iter().find(|(a, _)| *a == name).map(|(_, v)| v.to_string()),
+        }))
+    }
+
+    /// String `key`, or the key itself in brackets when the table lacks it (the tables
+    /// shipped are tested to have every key the program asks for).
+    pub fn get(&self, key: &str, n: Option<i64>, args: &[(&str, &str)]) -> String {
+        self.text(key, n, args).unwrap_or_else(|| format!("[{key}]"))
+    }
+
+    /// Whether the table has string `key`.
+    pub fn has(&self, key: &str) -> bool {
+        self.strings.contains_key(key)
+    }
+
+    /// The keys of the table's strings, sorted.
+    pub fn keys(&self) -> Vec<&str> {
+        let mut keys: Vec<&str> = self.strings.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        keys
+    }
+
+    fn category(&self, n: i64) -> &'static str {
+        let Some(rules) = self.plurals.as_ref() else { return if n == 1 { "one" } else { "other" } };
+        match rules.category_for(n.unsigned_abs()) {
+            PluralCategory::Zero => "zero",
+            PluralCategory::One => "one",
+            PluralCategory::Two => "two",
+            PluralCategory::Few => "few",
+            PluralCategory::Many => "many",
+            PluralCategory::Other => "other",
+        }
+    }
+
+    /// `d` in the table's long form: `27 February 2026`, `27. Februar 2026`.
+    pub fn date(&self, d: Date) -> String {
+        let month = self.months.get(d.month() as usize - 1).map_or("", String::as_str);
+        self.date
+            .replace("{day}", &d.day().to_string())
+            .replace("{month}", month)
+            .replace("{year}", &d.year().to_string())
+    }
+
+    /// `d`'s day of the week in the table's language.
+    pub fn weekday(&self, d: Date) -> &str {
+        self.weekdays.get(d.weekday_index()).map_or("", String::as_str)
+    }
+
+    /// What a page's fingerprint must cover: everything a string or date may come from.
+    pub fn fingerprint(&self) -> u64 {
+        let mut strings: Vec<(&String, &Text)> = self.strings.iter().collect();
+        strings.sort_unstable_by_key(|(k, _)| *k);
+        crate::stages::render::fingerprint::of(&(
+            &self.language,
+            &self.dir,
+            &self.months,
+            &self.weekdays,
+            &self.date,
+            strings.iter().map(|(k, t)| (k, format!("{t:?}"))).collect::<Vec<_>>(),
+        ))
+    }
+}
+
+/// One locale table, read: what it sets, each string with where it was written.
+#[derive(Debug, Clone, Default)]
+pub struct Sheet {
+    dir: Option<String>,
+    months: Option<Vec<String>>,
+    weekdays: Option<Vec<String>>,
+    date: Option<String>,
+    strings: Vec<(String, Text)>,
+}
+
+/// Reads a locale table file (`locales/<language>.toml`).
+pub fn read_table(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Sheet {
+    let text = file.text.clone();
+    let Some(root) = tomlfile::parse(file, &text, 0, diags) else { return Sheet::default() };
+    let known = &["dir", "months", "weekdays", "date", "strings"];
+    let mut f = Fields::new(file, root.get_ref(), 0..0, "a locale table", known, 0, diags);
+    let dir = f.opt_str("dir");
+    let months = f.str_array("months", false);
+    let weekdays = f.str_array("weekdays", false);
+    let date = f.opt_str("date");
+    let strings = f.table("strings");
+    let mut out = Sheet {
+        dir: dir.map(|d| d.value),
+        months: (!months.is_empty()).then(|| months.into_iter().map(|m| m.value).collect()),
+        weekdays: (!weekdays.is_empty()).then(|| weekdays.into_iter().map(|m| m.value).collect()),
+        date: date.map(|d| d.value),
+        strings: Vec::new(),
+    };
+    if let Some((t, _)) = strings {
+        out.strings = texts(file, t, 0, diags);
+    }
+    check_lengths(file, &root, &out, diags);
+    out
+}
+
+/// Twelve months and seven days, or none: a table that gives another number is an error
+/// at the list.
+fn check_lengths(file: &SourceFile, root: &Spanned<Table<'_>>, t: &Sheet, diags: &mut Vec<Diagnostic>) {
+    for (key, len, want) in
+        [("months", t.months.as_ref().map(Vec::len), 12), ("weekdays", t.weekdays.as_ref().map(Vec::len), 7)]
+    {
+        let Some(len) = len else { continue };
+        if len == want {
+            continue;
+        }
+        let span = root.get_ref().iter().find(|(k, _)| k.get_ref().as_ref() == key).map_or(0..0, |(_, v)| v.span());
+        diags.push(
+            Diagnostic::error("bad-value", format!("`{key}` has {len} names, not {want}"))
+                .at(file, span, format!("{want} names expected"))
+                .help(format!(
+                    "give the {want} {key} in order, starting with {}",
+                    if want == 12 { "January" } else { "Monday" }
+                )),
+        );
+    }
+}
+
+/// The strings of a `[strings]` table (a locale table's, or `briefing.toml`'s overrides)
+/// read at `offset`: text, or a table of plural forms with at least `other`.
+pub fn texts(file: &SourceFile, table: &Table<'_>, offset: usize, diags: &mut Vec<Diagnostic>) -> Vec<(String, Text)> {
+    let mut out = Vec::new();
+    for (key, value) in table.iter() {
+        let name = key.get_ref().to_string();
+        let span = tomlfile::shift(value.span(), offset);
+        match value.get_ref() {
+            DeValue::String(s) => out.push((name, Text::One(s.to_string()))),
+            DeValue::Table(forms) => {
+                if let Some(t) = plural(file, &name, forms, span, offset, diags) {
+                    out.push((name, t));
+                }
+            }
+            other => diags.push(
+                Diagnostic::error("wrong-type", format!("string `{name}` must be text, not {}", other.type_str()))
+                    .at(file, span, "expected text, or a table of plural forms")
+                    .help(format!("write `{name} = \"…\"`, or `{name} = {{ one = \"…\", other = \"…\" }}`")),
+            ),
+        }
+    }
+    out
+}
+
+fn plural(
+    file: &SourceFile,
+    name: &str,
+    forms: &Table<'_>,
+    span: Range<usize>,
+    offset: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Text> {
+    let mut out = Vec::new();
+    for (key, value) in forms.iter() {
+        let category = key.get_ref().to_string();
+        let at = tomlfile::shift(key.span(), offset);
+        let exact = category.strip_prefix('=').is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        if !exact && !CATEGORIES.contains(&category.as_str()) {
+            diags.push(
+                Diagnostic::error("bad-value", format!("`{category}` is not a plural form"))
+                    .at(file, at, "not a CLDR plural category")
+                    .help(format!(
+                        "use the forms your language has, among: {}; or an exact count, such as \"=2\"",
+                        tomlfile::quoted_list(CATEGORIES)
+                    )),
+            );
+            continue;
+        }
+        match value.get_ref().as_str() {
+            Some(s) => out.push((category, s.to_string())),
+            None => diags.push(
+                Diagnostic::error("wrong-type", format!("plural form `{category}` of `{name}` must be text"))
+                    .at(file, tomlfile::shift(value.span(), offset), "expected text")
+                    .help(format!("write `{category} = \"…\"`")),
+            ),
+        }
+    }
+    if !out.iter().any(|(c, _)| c == "other") {
+        diags.push(
+            Diagnostic::error("missing-field", format!("string `{name}` has no `other` form"))
+                .at(file, span, "no `other` form")
+                .help("add `other = \"…\"`: the form for every count no other form covers"),
+        );
+        return None;
+    }
+    Some(Text::Plural(out))
+}
+
+/// The locale for `language`: the English tables, under the tables for the language's tag
+/// or, failing that, its primary subtag (`pt` for `pt-BR`), under the site's `overrides`.
+/// Tables later in `tables` override earlier ones of their language. Returns whether a
+/// table for the language was found.
+pub fn resolve(language: &str, tables: &[(String, Sheet)], overrides: Vec<(String, Text)>) -> (Locale, bool) {
+    let is = |l: &str, tag: &str| l.eq_ignore_ascii_case(tag);
+    let primary = language.split('-').next().unwrap_or(language);
+    let own = [language, primary].into_iter().find(|tag| tables.iter().any(|(l, _)| is(l, tag)));
+    let plurals = language.parse::<LangId>().ok().and_then(|l| PluralRules::try_new(l.into(), Default::default()).ok());
+    let mut locale = Locale {
+        language: language.to_string(),
+        dir: "ltr".into(),
+        months: Vec::new(),
+        weekdays: Vec::new(),
+        date: "{day} {month} {year}".into(),
+        strings: HashMap::new(),
+        plurals: Arc::new(plurals),
+    };
+    let english = tables.iter().filter(|(l, _)| is(l, "en"));
+    let own_tables = tables.iter().filter(|(l, _)| own.is_some_and(|tag| is(l, tag)) && !is(l, "en"));
+    for (_, t) in english.chain(own_tables) {
+        if let Some(d) = &t.dir {
+            locale.dir = d.clone();
+        }
+        if let Some(m) = &t.months {
+            locale.months = m.clone();
+        }
+        if let Some(w) = &t.weekdays {
+            locale.weekdays = w.clone();
+        }
+        if let Some(d) = &t.date {
+            locale.date = d.clone();
+        }
+        locale.strings.extend(t.strings.iter().cloned());
+    }
+    locale.strings.extend(overrides);
+    (locale, own.is_some())
+}
