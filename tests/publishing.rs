@@ -479,3 +479,78 @@ fn feed_ids_survive_a_new_title_and_links_are_canonical() {
         }
     }
 }
+
+/// The size of a PNG, from its header.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "a PNG");
+    (u32::from_be_bytes(bytes[16..20].try_into().unwrap()), u32::from_be_bytes(bytes[20..24].try_into().unwrap()))
+}
+
+/// With `base_url`, every claim page names its own share card, every other page the
+/// briefing's, each a 1200×630 PNG that exists; a second fresh build makes the same bytes.
+/// Without `base_url` (og:image must be absolute), or with `share_cards = false`, none.
+#[test]
+fn share_cards_for_every_claim_and_the_briefing() {
+    let (_dir, out) = built("council");
+    let files = tree(&out);
+    let base = "https://example.org/riverton/";
+    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html") && *p != "404.html") {
+        let doc = scraper::Html::parse_document(std::str::from_utf8(bytes).unwrap());
+        let meta =
+            |sel_: &str| doc.select(&sel(sel_)).next().and_then(|m| m.value().attr("content")).map(str::to_string);
+        let image = meta("meta[property='og:image']").unwrap_or_else(|| panic!("{path}: no og:image"));
+        let own = path.strip_suffix("index.html").filter(|d| d.starts_with("claims/")).unwrap_or("");
+        assert_eq!(image, format!("{base}{own}card.png"), "{path}");
+        assert_eq!(meta("meta[name='twitter:card']").as_deref(), Some("summary_large_image"), "{path}");
+        assert_eq!(meta("meta[property='og:image:width']").as_deref(), Some("1200"));
+        let card = &files[image.strip_prefix(base).unwrap()];
+        assert_eq!(png_size(card), (1200, 630), "{path}");
+    }
+    let cards = files.keys().filter(|p| p.ends_with("card.png")).count();
+    assert_eq!(cards, claim_pages(&out).len() + 1);
+    let (_dir, again) = built("council");
+    for (path, bytes) in tree(&again).iter().filter(|(p, _)| p.ends_with(".png")) {
+        assert!(files[path] == *bytes, "{path}: the same card twice");
+    }
+
+    let (_dir, out) = built("ui-base");
+    assert!(!tree(&out).keys().any(|p| p.ends_with(".png")));
+    assert!(page(&out.join("index.html")).select(&sel("meta[property='og:image']")).next().is_none());
+    let (dir, site) = fixture("council");
+    let config = site.join("briefing.toml");
+    let text = fs::read_to_string(&config).unwrap().replacen("\n[publisher]", "share_cards = false\n\n[publisher]", 1);
+    fs::write(&config, text).unwrap();
+    build(&site, &dir.path().join("out"));
+    assert!(!tree(&dir.path().join("out")).keys().any(|p| p.ends_with(".png")));
+}
+
+/// Cards are kept like pages: a rebuild draws only the cards whose words changed, and
+/// links the others from the previous output.
+#[test]
+fn a_rebuild_draws_only_the_cards_that_changed() {
+    use std::os::unix::fs::MetadataExt;
+    let (dir, site) = fixture("council");
+    let out = dir.path().join("out");
+    build(&site, &out);
+    let inode = |p: &str| fs::metadata(out.join(p)).unwrap().ino();
+    let before: Vec<(String, u64, Vec<u8>)> = claim_pages(&out)
+        .iter()
+        .map(|p| p.replace("index.html", "card.png"))
+        .map(|p| (p.clone(), inode(&p), fs::read(out.join(&p)).unwrap()))
+        .collect();
+    let claims = site.join("content/claims.toml");
+    let text = fs::read_to_string(&claims).unwrap();
+    let first = text.lines().find(|l| l.starts_with("claim = ")).unwrap().to_string();
+    fs::write(&claims, text.replacen(&first, &first.replace("claim = \"", "claim = \"Reworded: "), 1)).unwrap();
+    build(&site, &out);
+    let mut changed = 0;
+    for (path, ino, bytes) in &before {
+        let now = fs::read(out.join(path)).unwrap();
+        if now == *bytes {
+            assert_eq!(inode(path), *ino, "{path}: kept, not drawn again");
+        } else {
+            changed += 1;
+        }
+    }
+    assert_eq!(changed, 1, "only the reworded claim's card");
+}

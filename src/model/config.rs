@@ -48,6 +48,9 @@ pub struct Config {
     /// `[strings]`: the site's own wording of interface strings, over the theme's.
     #[serde(skip)]
     pub strings: Vec<(String, crate::model::locale::Text)>,
+    /// Whether claim pages and the front page get a share card (`og:image`) when
+    /// `base_url` is set: `share_cards = false` turns them off.
+    pub share_cards: bool,
 }
 
 /// The corrections policy used when `briefing.toml` states none.
@@ -135,6 +138,7 @@ const KNOWN: &[&str] = &[
     "verdict",
     "corrections_policy",
     "strings",
+    "share_cards",
 ];
 
 /// Reads `briefing.toml` from its text. Returns `None` only when it is not TOML at all;
@@ -152,6 +156,7 @@ pub fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Config> {
     let theme = f.opt_str("theme");
     let corrections_policy = f.opt_str("corrections_policy");
     let strings = f.table("strings");
+    let share_cards = f.opt_bool("share_cards").unwrap_or(true);
     let publisher = f.table("publisher");
     let verdict_tables = f.tables("verdict");
 
@@ -218,6 +223,7 @@ pub fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Config> {
         verdicts,
         corrections_policy: corrections_policy.map_or_else(|| DEFAULT_CORRECTIONS_POLICY.to_string(), |p| p.value),
         strings,
+        share_cards,
     })
 }
 
