@@ -27,6 +27,7 @@ pub mod commands;
 pub mod external;
 #[doc(hidden)]
 pub mod fuzz;
+pub mod import;
 pub mod model;
 pub mod pipeline;
 pub mod stages;

@@ -55,6 +55,7 @@ const NOT_IN_UI: &[(&str, &str)] = &[
     ("io-busy", "needs a second build holding the lock: tests/store.rs"),
     ("dead-link", "needs a web server: tests/external.rs, with an exact fixture in tests/golden/external/"),
     ("moved-link", "needs a web server: tests/external.rs, with an exact fixture in tests/golden/external/"),
+    ("import-fetch", "needs a web server: tests/import.rs, against a local one"),
     ("internal", "a bug, not a content error: no input reaches it (a unit test in stages/render)"),
 ];
 

@@ -33,6 +33,8 @@ enum Command {
         /// The folder to create (must not exist, or be empty).
         dir: PathBuf,
     },
+    /// Import an article from a saved web page or an address into content/articles/.
+    Import(ImportArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -109,6 +111,37 @@ struct CheckArgs {
 }
 
 #[derive(Debug, Args)]
+struct ImportArgs {
+    /// A saved web page (.html), or the article's http(s):// address.
+    source: String,
+    /// The site's folder (holding briefing.toml).
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// The article's name (its file name and page address) [default: made from its title].
+    #[arg(long, value_name = "NAME")]
+    slug: Option<String>,
+    /// Write the article as markdown (keeping headings, emphasis, links, lists and block
+    /// quotes) or as plain text.
+    #[arg(long, value_enum, default_value_t = ArticleFormat::Md)]
+    format: ArticleFormat,
+    /// Replace an article of the same name.
+    #[arg(long)]
+    force: bool,
+    /// With an address: how long, in seconds, the fetch may take (1 to 600).
+    #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+    timeout: u64,
+}
+
+/// The format of an imported article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ArticleFormat {
+    /// Markdown (`.md`).
+    Md,
+    /// Plain text (`.txt`).
+    Txt,
+}
+
+#[derive(Debug, Args)]
 struct ServeArgs {
     #[command(flatten)]
     site: SiteArgs,
@@ -168,6 +201,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             outcome.exit_code()
         }
         Command::Check(a) => check(a, cli.quiet),
+        Command::Import(a) => import(a, cli.quiet),
         Command::Serve(a) => crate::commands::serve::run(&crate::commands::serve::Serve {
             root: a.site.root,
             base_url: a.site.base_url,
@@ -322,6 +356,62 @@ fn print_external(s: &crate::external::Summary, max_age: u64) {
     for (url, status) in &s.refused {
         println!("  {url} ({status})");
     }
+}
+
+/// `briefing import`: exit 0 imported, 1 no article in the page, 2 usage, I/O or fetch.
+fn import(a: ImportArgs, quiet: bool) -> i32 {
+    let opts = crate::import::Options {
+        root: a.root,
+        source: a.source,
+        slug: a.slug,
+        markdown: a.format == ArticleFormat::Md,
+        force: a.force,
+        limits: crate::import::fetch::Limits {
+            timeout: std::time::Duration::from_secs(a.timeout),
+            ..crate::import::fetch::Limits::default()
+        },
+    };
+    match crate::import::import(&opts) {
+        Ok(done) => {
+            if !quiet {
+                print_imported(&done);
+            }
+            0
+        }
+        Err(d) => {
+            eprintln!(
+                "{}
+",
+                d.render(super::color())
+            );
+            eprintln!("import failed; nothing was written");
+            if d.code == "import-no-article" || d.code == "bad-slug" { 1 } else { 2 }
+        }
+    }
+}
+
+fn print_imported(done: &crate::import::Imported) {
+    let m = &done.meta;
+    println!("imported `{}` into {} (the page as retrieved: {})", done.slug, done.article, done.original);
+    let fields = [
+        ("title", m.title.is_some()),
+        ("outlet", m.outlet.is_some()),
+        ("author", m.author.is_some()),
+        ("published", m.published.is_some()),
+        ("url", m.url.is_some()),
+    ];
+    let missing: Vec<&str> = fields.iter().filter(|(_, found)| !found).map(|(k, _)| *k).collect();
+    if !missing.is_empty() {
+        println!("the page does not say its {}: add them to the front matter if you know them", missing.join(", "));
+    }
+    if !done.leftovers.is_empty() {
+        println!(
+            "\n{} passage(s) look like text the author did not write; if so, paste into content/claims.toml:\n\n{}",
+            done.leftovers.len(),
+            crate::import::leftovers::snippet(&done.slug, &done.leftovers).trim_end()
+        );
+    }
+    println!("\nnext: briefing check, then record its claims in content/claims.toml");
 }
 
 fn print_outcome(outcome: &Outcome, quiet: bool, verb: &str) {

@@ -43,6 +43,20 @@ pub struct Meta {
     pub note: Option<String>,
     /// `draft = true`: checked in full, but published only by `build --drafts` and `serve`.
     pub draft: bool,
+    /// The web page the article was imported from, kept beside it (`briefing import`).
+    pub original: Option<Original>,
+}
+
+/// The page an article was imported from, as retrieved: a file beside the article, and
+/// the SHA-256 its front matter records, which every build checks.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Original {
+    /// Its file name in `content/articles/` (`<slug>.orig.html`).
+    pub file: String,
+    /// Its SHA-256, 64 hex digits.
+    pub sha256: String,
+    /// Where `sha256` is written in the article file, for an error.
+    pub at: std::ops::Range<usize>,
 }
 
 /// A loaded article. Its front matter is parsed as it is read; its body only when first
@@ -251,7 +265,19 @@ impl Article {
     }
 }
 
-const KNOWN: &[&str] = &["title", "outlet", "author", "url", "published", "retrieved", "note", "draft", "archive_url"];
+const KNOWN: &[&str] = &[
+    "title",
+    "outlet",
+    "author",
+    "url",
+    "published",
+    "retrieved",
+    "note",
+    "draft",
+    "archive_url",
+    "original",
+    "sha256",
+];
 
 /// Reads an article file's front matter; `stem` and `format` come from its name. The body
 /// is parsed when first needed, with `highlighter`. Nothing in a body is an error: any
@@ -345,6 +371,7 @@ fn parse_meta(file: &SourceFile, front: &str, offset: usize, diags: &mut Vec<Dia
     let retrieved = f.opt_date("retrieved");
     let note = f.opt_str("note");
     let draft = f.opt_bool("draft").unwrap_or(false);
+    let original = parse_original(&mut f);
     for (key, u) in [("url", &url), ("archive_url", &archive_url)] {
         if let Some(u) = u
             && !crate::model::config::is_web_url(&u.value)
@@ -369,7 +396,54 @@ fn parse_meta(file: &SourceFile, front: &str, offset: usize, diags: &mut Vec<Dia
         retrieved: retrieved.map(|d| d.value),
         note: note.map(|s| s.value),
         draft,
+        original,
     })
+}
+
+/// `original` and `sha256`, which come together: a plain file name beside the article,
+/// and 64 hex digits.
+fn parse_original(f: &mut Fields<'_, '_, '_>) -> Option<Original> {
+    let file = f.file();
+    let (name, sha) = (f.opt_str("original"), f.opt_str("sha256"));
+    let mut bad = |span: std::ops::Range<usize>, message: String, label: &str, help: &str| {
+        f.diags()
+            .push(Diagnostic::error("bad-value", message).at(file, span, label.to_string()).help(help.to_string()));
+    };
+    match (&name, &sha) {
+        (Some(n), None) => bad(
+            n.span.clone(),
+            "`original` without `sha256`".into(),
+            "no `sha256` with it",
+            "add `sha256 = \"…\"`, the page's SHA-256 as `briefing import` wrote it, or remove this line",
+        ),
+        (None, Some(s)) => bad(
+            s.span.clone(),
+            "`sha256` without `original`".into(),
+            "no `original` with it",
+            "add `original = \"<slug>.orig.html\"`, the page it is the hash of, or remove this line",
+        ),
+        _ => {}
+    }
+    let (n, s) = (name?, sha?);
+    if n.value.contains(['/', '\\']) || n.value.starts_with('.') {
+        bad(
+            n.span.clone(),
+            format!("`{}` is not a file name", n.value),
+            "a file beside the article",
+            "name a file in content/articles/, such as `my-article.orig.html`",
+        );
+        return None;
+    }
+    if s.value.len() != 64 || !s.value.bytes().all(|b| b.is_ascii_hexdigit()) {
+        bad(
+            s.span.clone(),
+            "`sha256` is not a SHA-256".into(),
+            "64 hex digits expected",
+            "copy the hash `briefing import` wrote, or compute it with `sha256sum`",
+        );
+        return None;
+    }
+    Some(Original { file: n.value, sha256: s.value.to_ascii_lowercase(), at: s.span })
 }
 
 /// A slug close to `stem`, for the help line.

@@ -21,7 +21,34 @@ pub fn validate(site: &Site) -> Vec<Diagnostic> {
     check_discrepancies(&mut diags, site);
     check_corrections(&mut diags, site);
     check_untouched(&mut diags, site);
+    check_originals(&mut diags, site);
     diags
+}
+
+/// Each imported article's original page is beside it and is what its `sha256` says: the
+/// proof of what was checked. An edited or lost original is an error.
+fn check_originals(diags: &mut Vec<Diagnostic>, site: &Site) {
+    use sha2::{Digest, Sha256};
+    for article in &site.articles {
+        let Some(original) = &article.meta.original else { continue };
+        let rel = format!("content/articles/{}", original.file);
+        let problem = match std::fs::read(site.root.join(&rel)) {
+            Ok(bytes) => {
+                let found: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+                (found != original.sha256)
+                    .then(|| format!("`{rel}` is not the page that was imported: its SHA-256 is {found}"))
+            }
+            Err(e) => Some(format!("`{rel}`, the page this article was imported from, cannot be read: {e}")),
+        };
+        if let Some(message) = problem {
+            let file = article.file();
+            diags.push(
+                Diagnostic::error("original-changed", message)
+                    .at(&file, original.at.clone(), "the hash recorded at import")
+                    .help("restore the original from Git (git checkout -- <file>); or, if the outlet changed the article, import it again with --force and check its quotes"),
+            );
+        }
+    }
 }
 
 /// Each claim's verdict is on the scale, and its appearances and the artifacts name

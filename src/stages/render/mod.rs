@@ -103,6 +103,9 @@ pub struct ArticleRef<'a> {
     pub artifacts: usize,
     /// A draft, shown only by `serve` and `build --drafts`.
     pub draft: bool,
+    /// The SHA-256 of the page it was imported from, whose bytes are published beside
+    /// its page as `original.txt`.
+    pub sha256: Option<&'a str>,
 }
 
 /// A date in the forms templates need.
@@ -566,6 +569,8 @@ const CLAIMS_JSON: &str = "claims.json";
 const HIGHLIGHT_CSS: &str = "highlight.css";
 /// The Atom feed of the fact-checks.
 const FEED: &str = "feed.xml";
+/// The page an imported article came from, beside the article's page.
+const ORIGINAL: &str = "original.txt";
 /// A share card's file name: the front page's at the root, a claim's in its folder.
 const CARD: &str = "card.png";
 
@@ -1215,6 +1220,33 @@ impl<'a> Renderer<'a> {
             }));
         }
         jobs.extend(self.card_jobs());
+        jobs.extend(self.original_jobs());
+        jobs
+    }
+
+    /// The page each imported article came from, published beside its page as text (its
+    /// bytes as retrieved, so that a reader can check them against the SHA-256 the page
+    /// shows; as `.txt`, so that no script of it can run on the site). Kept like a page,
+    /// under its hash, which validation checked.
+    fn original_jobs(&self) -> Vec<Job<'_>> {
+        let site = self.site;
+        let mut jobs: Vec<Job<'_>> = Vec::new();
+        for article in &site.articles {
+            let Some(original) = &article.meta.original else { continue };
+            let path = format!("articles/{}/{ORIGINAL}", article.slug);
+            let fingerprint = fingerprint::of(&("original", &original.sha256));
+            let file = site.root.join("content/articles").join(&original.file);
+            jobs.push(Box::new(move || {
+                if let Some(done) = self.settled(&path, fingerprint) {
+                    return Ok(done);
+                }
+                let bytes = std::fs::read(&file).map_err(|e| {
+                    Diagnostic::error("io-read", format!("cannot read `{}`: {e}", file.display()))
+                        .help("check that the file exists and that you may read it")
+                })?;
+                Ok(Done::Made(Page { path: path.clone(), bytes }, fingerprint))
+            }));
+        }
         jobs
     }
 
@@ -1480,6 +1512,7 @@ impl<'a> Shared<'a> {
             flags,
             artifacts,
             draft: a.meta.draft,
+            sha256: a.meta.original.as_ref().map(|o| o.sha256.as_str()),
         }
     }
 

@@ -1,0 +1,219 @@
+//! `briefing import`: an article from a saved web page or an address, into the site.
+//!
+//! The page is read (a file) or fetched (`fetch.rs`: bounded in time, size and redirects,
+//! HTML only), decoded by its declared charset, and the article found in it by Readability
+//! with its metadata from the page's own data (`extract.rs`). What the extractor kept that
+//! the author did not write is proposed as `[[artifact]]` entries (`leftovers.rs`). The
+//! page is kept as it was, beside the article, with its SHA-256 in the front matter, so
+//! that anyone can later check what exactly was checked. Every check comes before the first
+//! byte is written: a failed import writes nothing.
+
+pub mod extract;
+pub mod fetch;
+pub mod leftovers;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::model::article::suggest_slug;
+use crate::model::config::is_slug;
+use crate::model::date::Date;
+use crate::model::diag::Diagnostic;
+use extract::Meta;
+use leftovers::Leftover;
+
+/// What to import, and how.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The site's folder.
+    pub root: PathBuf,
+    /// A saved page (a file) or an `http(s)://` address.
+    pub source: String,
+    /// The article's slug; by default made from its title.
+    pub slug: Option<String>,
+    /// Markdown (`md`, keeping headings, emphasis, links, lists and quotes) or text.
+    pub markdown: bool,
+    /// Replace an article of the same slug.
+    pub force: bool,
+    /// The limits of a fetch.
+    pub limits: fetch::Limits,
+}
+
+/// What an import wrote.
+#[derive(Debug)]
+pub struct Imported {
+    /// The article file, relative to the site.
+    pub article: String,
+    /// The page as it was, relative to the site.
+    pub original: String,
+    /// The article's slug.
+    pub slug: String,
+    /// What the page said of the article.
+    pub meta: Meta,
+    /// Text proposed as `[[artifact]]` entries.
+    pub leftovers: Vec<Leftover>,
+}
+
+/// The articles' folder, relative to the site.
+const ARTICLES: &str = "content/articles";
+
+/// Imports the article of `opts.source` into the site.
+pub fn import(opts: &Options) -> Result<Imported, Diagnostic> {
+    if !opts.root.join("briefing.toml").is_file() || !opts.root.join(ARTICLES).is_dir() {
+        return Err(Diagnostic::error(
+            "io-missing",
+            format!("no site in {}: no briefing.toml or {ARTICLES}/", opts.root.display()),
+        )
+        .help("run inside a site, or pass --root (briefing new DIR makes one)"));
+    }
+    let (bytes, found_at, charset) = read_source(opts)?;
+    let (html, _) = fetch::decode(&bytes, charset.as_deref());
+    if !looks_like_html(&html) {
+        return Err(not_an_article(&opts.source, "it is not an HTML page"));
+    }
+    let page_url = found_at.as_deref();
+    let extracted =
+        extract::extract(&html, page_url, opts.markdown).map_err(|why| not_an_article(&opts.source, &why))?;
+    let mut meta = extracted.meta;
+    if meta.url.is_none() {
+        meta.url = found_at.clone();
+    }
+    let slug = slug_for(opts, &meta)?;
+    let extension = if opts.markdown { "md" } else { "txt" };
+    let article = format!("{ARTICLES}/{slug}.{extension}");
+    let original = format!("{ARTICLES}/{slug}.orig.html");
+    let other = format!("{ARTICLES}/{slug}.{}", if opts.markdown { "txt" } else { "md" });
+    for path in [&article, &original, &other] {
+        if opts.root.join(path).exists() && !opts.force {
+            return Err(Diagnostic::error("import-exists", format!("`{path}` exists already"))
+                .help("pass --slug NAME for another name, or --force to replace it"));
+        }
+    }
+    let front = front_matter(&meta, &format!("{slug}.orig.html"), &hex(&Sha256::digest(&bytes)));
+    let leftovers = leftovers::find(&extracted.body);
+    write_both(&opts.root, (&original, &bytes), (&article, format!("{front}{}", extracted.body).as_bytes()))?;
+    if opts.force {
+        // A replaced article of the other format would share its name with the new one.
+        let _ = fs::remove_file(opts.root.join(&other));
+    }
+    Ok(Imported { article, original, slug, meta, leftovers })
+}
+
+/// The page's bytes, the address it was found at (for a fetch), and the charset its
+/// server declared.
+fn read_source(opts: &Options) -> Result<(Vec<u8>, Option<String>, Option<String>), Diagnostic> {
+    let s = &opts.source;
+    if s.starts_with("http://") || s.starts_with("https://") {
+        let f = fetch::fetch(s, &opts.limits)?;
+        return Ok((f.bytes, Some(f.url), f.charset));
+    }
+    let path = Path::new(s);
+    let too_big = fs::metadata(path).is_ok_and(|m| m.len() > opts.limits.max_bytes);
+    if too_big {
+        return Err(Diagnostic::error(
+            "import-fetch",
+            format!("cannot import `{s}`: it is over {} MB", opts.limits.max_bytes / (1024 * 1024)),
+        )
+        .help("save only the article's page, without its images and media"));
+    }
+    let bytes = fs::read(path).map_err(|e| {
+        Diagnostic::error("io-read", format!("cannot read `{s}`: {e}"))
+            .help("give a saved web page (.html) or an http(s):// address")
+    })?;
+    Ok((bytes, None, None))
+}
+
+fn looks_like_html(text: &str) -> bool {
+    let head: String = text.chars().take(4096).collect::<String>().to_ascii_lowercase();
+    head.contains("<html") || head.contains("<!doctype html") || head.contains("<body") || head.contains("<p")
+}
+
+fn not_an_article(source: &str, why: &str) -> Diagnostic {
+    Diagnostic::error("import-no-article", format!("cannot import `{source}`: {why}"))
+        .help("import the page of one article (not a home page or a search page); or copy its text into a .txt file with front matter, as docs/claims-format.md shows")
+}
+
+/// `--slug`, or a slug made from the title.
+fn slug_for(opts: &Options, meta: &Meta) -> Result<String, Diagnostic> {
+    let slug = match &opts.slug {
+        Some(s) => s.clone(),
+        None => suggest_slug(meta.title.as_deref().unwrap_or(""))
+            .chars()
+            .take(60)
+            .collect::<String>()
+            .trim_end_matches('-')
+            .to_string(),
+    };
+    if is_slug(&slug) {
+        return Ok(slug);
+    }
+    Err(Diagnostic::error("bad-slug", format!("`{slug}` cannot be an article's name"))
+        .help("pass --slug NAME, with a-z, 0-9 and single hyphens (for example --slug council-vote)"))
+}
+
+/// The front matter: what the page said, when it was retrieved, and the original's file
+/// and SHA-256.
+fn front_matter(meta: &Meta, original: &str, sha256: &str) -> String {
+    let quoted = |s: &str| toml_string(s);
+    let mut out = String::from("+++\n");
+    out.push_str(&format!("title = {}\n", quoted(meta.title.as_deref().unwrap_or("Untitled"))));
+    for (key, value) in [("outlet", &meta.outlet), ("author", &meta.author), ("url", &meta.url)] {
+        if let Some(v) = value {
+            out.push_str(&format!("{key} = {}\n", quoted(v)));
+        }
+    }
+    if let Some(d) = meta.published {
+        out.push_str(&format!("published = {d}\n"));
+    }
+    out.push_str(&format!("retrieved = {}\n", Date::today()));
+    out.push_str(&format!("original = {}\nsha256 = \"{sha256}\"\n+++\n", quoted(original)));
+    out
+}
+
+/// `s` as a TOML basic string: quoted, with `"`, `\\` and control characters escaped.
+fn toml_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The SHA-256 of `bytes`, in hex: what `sha256` in an article's front matter records.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+/// Writes both files, or neither: each to a temporary name first, then renamed.
+fn write_both(root: &Path, a: (&str, &[u8]), b: (&str, &[u8])) -> Result<(), Diagnostic> {
+    let fail = |path: &str, e: std::io::Error| {
+        Diagnostic::error("io-write", format!("cannot write `{path}`: {e}"))
+            .help("check free space and permissions; nothing was imported")
+    };
+    let temp = |p: &str| root.join(format!("{p}.importing"));
+    for (path, bytes) in [a, b] {
+        if let Err(e) = fs::write(temp(path), bytes) {
+            let _ = fs::remove_file(temp(a.0));
+            let _ = fs::remove_file(temp(b.0));
+            return Err(fail(path, e));
+        }
+    }
+    for (path, _) in [a, b] {
+        fs::rename(temp(path), root.join(path)).map_err(|e| fail(path, e))?;
+    }
+    Ok(())
+}
