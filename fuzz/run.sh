@@ -12,9 +12,11 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 secs="${1:-60}"
-for target in article claims render suggest; do
+for target in article claims render suggest import; do
     mkdir -p "corpus/$target" "artifacts/$target"
-    cargo fuzz run --sanitizer none -O "$target" "corpus/$target" "seeds/$target" -- \
+    extra=()
+    [ "$target" = import ] && extra=(../tests/fixtures/import)
+    cargo fuzz run --sanitizer none -O "$target" "corpus/$target" "seeds/$target" "${extra[@]}" -- \
         -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
         -artifact_prefix="artifacts/$target/" -print_final_stats=1 2>&1 \
         | grep -E "^(stat::|Done|==|SUMMARY|INFO: seed corpus|#[0-9]+ +DONE)|panicked|artifact" || true

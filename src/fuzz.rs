@@ -238,3 +238,20 @@ pub fn suggest(data: &[u8]) {
     }
     let _ = SourceFile::new("x", text);
 }
+
+/// `import`'s reading of a web page: any bytes, decoded as a page would be, then the
+/// article and its metadata found. Never panics, and what it makes is safe: no markup of
+/// the page's survives into the article's text except what markdown writes.
+pub fn import(data: &[u8]) {
+    let (html, _) = crate::import::fetch::decode(data, None);
+    let meta = crate::import::extract::metadata(&dom_query::Document::from(html.as_str()));
+    if let Some(d) = meta.published {
+        assert!(d.to_string().len() == 10);
+    }
+    if let Ok(found) = crate::import::extract::extract(&html, Some("https://example.org/a/"), true) {
+        assert!(found.body.ends_with('\n'));
+        let lower = found.body.to_ascii_lowercase();
+        assert!(!lower.contains("<script"), "a script survived: {}", found.body);
+        let _ = crate::import::leftovers::find(&found.body);
+    }
+}

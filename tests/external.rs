@@ -7,7 +7,7 @@ mod common;
 
 use std::collections::HashMap;
 use std::fs;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -40,18 +40,7 @@ fn server() -> (String, Arc<Seen>) {
 }
 
 fn answer(mut stream: TcpStream, seen: &Seen) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut line = String::new();
-    if reader.read_line(&mut line).unwrap_or(0) == 0 {
-        return;
-    }
-    // The headers, up to the blank line.
-    let mut header = String::new();
-    while reader.read_line(&mut header).unwrap_or(0) > 0 && header.trim() != "" {
-        header.clear();
-    }
-    let mut parts = line.split_whitespace();
-    let (method, path) = (parts.next().unwrap_or("").to_string(), parts.next().unwrap_or("").to_string());
+    let Some((method, path)) = read_request(&stream) else { return };
     let n = {
         let mut hits = seen.hits.lock().unwrap();
         let n = hits.entry(path.clone()).or_default();

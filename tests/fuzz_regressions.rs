@@ -65,3 +65,14 @@ fn the_safety_check_can_fail() {
         check_safe(good);
     }
 }
+
+#[test]
+fn import() {
+    // The seeds, and the realistic pages of tests/import.rs.
+    let mut n = replay("import", briefing::fuzz::import);
+    for entry in fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import")).unwrap() {
+        briefing::fuzz::import(&fs::read(entry.unwrap().path()).unwrap());
+        n += 1;
+    }
+    assert!(n >= 5);
+}

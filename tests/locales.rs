@@ -264,6 +264,11 @@ fn a_new_language_rebuilds_every_page_it_changes() {
     ];
     for (n, text) in steps.iter().enumerate() {
         fs::write(&config, text).unwrap();
+        if n == 2 {
+            // A table of the site's own, which only the feed's words come from.
+            fs::create_dir_all(site.join("locales")).unwrap();
+            fs::write(site.join("locales/en.toml"), "[strings]\nfeed-corrected = \"revised ({n})\"\n").unwrap();
+        }
         build(&site, &out);
         let fresh = dir.path().join(format!("fresh{n}"));
         let o = run(&[

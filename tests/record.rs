@@ -124,8 +124,8 @@ fn an_edited_explanation_reaches_every_page_that_shows_it() {
     corpus::write_site(&site, corpus::Spec { articles: 30, claims: 60, seed: 4 }).unwrap();
     fs::create_dir_all(site.join("templates/parts")).unwrap();
     let part = include_str!("../themes/default/templates/parts/discrepancy.html").replace(
-        "<p class=\"finding\">{{ side.finding }}</p>",
-        "<p class=\"finding\">{{ side.finding }}</p><div class=\"why\">{{ side.explanation_html | safe }}</div>",
+        "<p class=\"finding\" dir=\"auto\">{{ side.finding }}</p>",
+        "<p class=\"finding\" dir=\"auto\">{{ side.finding }}</p><div class=\"why\">{{ side.explanation_html | safe }}</div>",
     );
     assert!(part.contains("class=\"why\""), "the discrepancy part changed shape");
     fs::write(site.join("templates/parts/discrepancy.html"), part).unwrap();

@@ -35,6 +35,13 @@ enum Command {
     },
     /// Import an article from a saved web page or an address into content/articles/.
     Import(ImportArgs),
+    /// Print the default theme's strings in a language (en, fr, de, es, ru, ar): the table
+    /// to copy into locales/<language>.toml to add or reword a language.
+    Locale {
+        /// The language.
+        #[arg(default_value = "en")]
+        language: String,
+    },
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -202,6 +209,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         }
         Command::Check(a) => check(a, cli.quiet),
         Command::Import(a) => import(a, cli.quiet),
+        Command::Locale { language } => locale(&language),
         Command::Serve(a) => crate::commands::serve::run(&crate::commands::serve::Serve {
             root: a.site.root,
             base_url: a.site.base_url,
@@ -358,6 +366,27 @@ fn print_external(s: &crate::external::Summary, max_age: u64) {
     }
 }
 
+/// `briefing locale`: the built-in table for `language`, or the list of those there are.
+fn locale(language: &str) -> i32 {
+    let tables = crate::stages::load::theme::BUILTIN
+        .iter()
+        .filter_map(|(p, t)| Some((p.strip_prefix("locales/")?.strip_suffix(".toml")?, t)));
+    let tables: Vec<(&str, &&str)> = tables.collect();
+    match tables.iter().find(|(l, _)| l.eq_ignore_ascii_case(language)) {
+        Some((_, text)) => {
+            print!("{text}");
+            0
+        }
+        None => {
+            let have: Vec<&str> = tables.iter().map(|(l, _)| *l).collect();
+            let d = Diagnostic::error("usage", format!("the default theme has no strings in `{language}`"))
+                .help(format!("it has: {}; to add a language, copy `briefing locale en` into locales/{language}.toml and translate it", have.join(", ")));
+            eprintln!("{}", d.render(super::color()));
+            2
+        }
+    }
+}
+
 /// `briefing import`: exit 0 imported, 1 no article in the page, 2 usage, I/O or fetch.
 fn import(a: ImportArgs, quiet: bool) -> i32 {
     let opts = crate::import::Options {
@@ -402,7 +431,7 @@ fn print_imported(done: &crate::import::Imported) {
     ];
     let missing: Vec<&str> = fields.iter().filter(|(_, found)| !found).map(|(k, _)| *k).collect();
     if !missing.is_empty() {
-        println!("the page does not say its {}: add them to the front matter if you know them", missing.join(", "));
+        println!("the page does not give: {}; add them to the front matter if you know them", missing.join(", "));
     }
     if !done.leftovers.is_empty() {
         println!(

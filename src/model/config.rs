@@ -47,7 +47,7 @@ pub struct Config {
     pub own: (bool, bool),
     /// `[strings]`: the site's own wording of interface strings, over the theme's.
     #[serde(skip)]
-    pub strings: Vec<(String, crate::model::locale::Text)>,
+    pub strings: Vec<crate::model::locale::Entry>,
     /// Whether claim pages and the front page get a share card (`og:image`) when
     /// `base_url` is set: `share_cards = false` turns them off.
     pub share_cards: bool,

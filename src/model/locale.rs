@@ -23,6 +23,9 @@ use crate::model::date::Date;
 use crate::model::diag::{Diagnostic, SourceFile};
 use crate::model::tomlfile::{self, Fields, Table};
 
+/// A string as a table writes it: its key, its text, and where the text is in its file.
+pub type Entry = (String, Text, Range<usize>);
+
 /// A string of the interface: one text, or one per CLDR plural category.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Text {
@@ -47,9 +50,14 @@ pub struct Locale {
     plurals: Arc<Option<PluralRules>>,
 }
 
+/// The count, for `{n}` and `{count}`.
+pub fn count(name: &str, n: Option<i64>) -> Option<String> {
+    n.filter(|_| name == "n" || name == "count").map(|n| n.to_string())
+}
+
 /// `template` with each `{name}` replaced by `value(name)`, in one pass: a value is never
 /// read for braces of its own. A name with no value stays as written.
-pub fn fill(template: &str, value: impl Fn(&str) -> Option<String>) -> String {
+pub fn fill(template: &str, mut value: impl FnMut(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -82,7 +90,7 @@ impl Default for Locale {
     fn default() -> Self {
         static EN: std::sync::LazyLock<Locale> = std::sync::LazyLock::new(|| {
             let sheet = read_table(&SourceFile::new("(built-in)/locales/en.toml", ENGLISH), &mut Vec::new());
-            resolve("en", &[("en".to_string(), sheet)], Vec::new()).0
+            resolve("en", &[("en".to_string(), sheet)], &[]).0
         });
         EN.clone()
     }
@@ -93,9 +101,19 @@ const CATEGORIES: &[&str] = &["zero", "one", "two", "few", "many", "other"];
 
 impl Locale {
     /// String `key` for count `n` (if any), with `{name}` replaced by each argument and
-    /// `{n}` by the count; `None` if the table has no such string.
+    /// `{n}` (and `{count}`, unless an argument gives it) by the count; `None` if the table
+    /// has no such string.
     pub fn text(&self, key: &str, n: Option<i64>, args: &[(&str, &str)]) -> Option<String> {
-        let template = match self.strings.get(key)? {
+        let form = self.form(key, n)?;
+        Some(fill(form, |name| {
+            args.iter().find(|(a, _)| *a == name).map(|(_, v)| v.to_string()).or_else(|| count(name, n))
+        }))
+    }
+
+    /// The form of string `key` for count `n`: by the exact count (`=2`), else by the
+    /// count's plural category, else `other`.
+    pub fn form(&self, key: &str, n: Option<i64>) -> Option<&str> {
+        Some(match self.strings.get(key)? {
             Text::One(s) => s.as_str(),
             Text::Plural(forms) => {
                 let n = n.unwrap_or(0);
@@ -107,12 +125,7 @@ impl Locale {
                     .or_else(|| forms.iter().find(|(c, _)| c == "other"));
                 pick.map_or("", |(_, s)| s.as_str())
             }
-        };
-        let count = n.map(|n| n.to_string());
-        Some(fill(template, |name| match name {
-            "n" => count.clone(),
-            _ => args.iter().find(|(a, _)| *a == name).map(|(_, v)| v.to_string()),
-        }))
+        })
     }
 
     /// String `key`, or the key itself in brackets when the table lacks it (the tables
@@ -174,6 +187,71 @@ impl Locale {
     }
 }
 
+/// The `{names}` a text fills in.
+fn names(text: &Text) -> Vec<String> {
+    let forms: Vec<&str> = match text {
+        Text::One(s) => vec![s],
+        Text::Plural(forms) => forms.iter().map(|(_, s)| s.as_str()).collect(),
+    };
+    let mut out = Vec::new();
+    for form in forms {
+        fill(form, |name| {
+            if !out.iter().any(|n: &String| n == name) {
+                out.push(name.to_string());
+            }
+            None
+        });
+    }
+    out
+}
+
+/// Checks a table's strings (`entries`, in `file`) against `base`, the English strings: a
+/// key neither in `base` nor named by a template (`used`) is a warning, as it does
+/// nothing; a value a string fills in that its English never gives is an error, as it
+/// would show as `{name}` on the page.
+pub fn check(
+    file: &SourceFile,
+    entries: &[Entry],
+    base: &Locale,
+    used: &dyn Fn(&str) -> bool,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for (key, text, span) in entries {
+        let Some(english) = base.strings.get(key) else {
+            if !used(key) {
+                let mut d = Diagnostic::warning("unknown-string", format!("no page uses a string named `{key}`")).at(
+                    file,
+                    span.clone(),
+                    "this string is never shown",
+                );
+                d = match crate::model::tomlfile::nearest(key, base.strings.keys().map(String::as_str)) {
+                    Some(best) => d.help(format!("did you mean `{best}`?")),
+                    None => d.help("see the theme's locales/en.toml for the names (`briefing locale en` prints it)"),
+                };
+                diags.push(d);
+            }
+            continue;
+        };
+        let allowed: Vec<String> = names(english).into_iter().chain(["n".to_string(), "count".to_string()]).collect();
+        for name in names(text).into_iter().filter(|n| !allowed.contains(n)) {
+            let mut given: Vec<String> = names(english).into_iter().map(|n| format!("{{{n}}}")).collect();
+            if matches!(english, Text::Plural(_)) {
+                given.push("{n}".into());
+            }
+            let help = if given.is_empty() {
+                "this string fills in no value: remove the braces".to_string()
+            } else {
+                format!("its values are: {}", given.join(", "))
+            };
+            diags.push(
+                Diagnostic::error("bad-value", format!("string `{key}` has no value `{{{name}}}`"))
+                    .at(file, span.clone(), "would show as written")
+                    .help(help),
+            );
+        }
+    }
+}
+
 /// One locale table, read: what it sets, each string with where it was written.
 #[derive(Debug, Clone, Default)]
 pub struct Sheet {
@@ -181,7 +259,14 @@ pub struct Sheet {
     months: Option<Vec<String>>,
     weekdays: Option<Vec<String>>,
     date: Option<String>,
-    strings: Vec<(String, Text)>,
+    strings: Vec<Entry>,
+}
+
+impl Sheet {
+    /// Its strings.
+    pub fn entries(&self) -> &[Entry] {
+        &self.strings
+    }
 }
 
 /// Reads a locale table file (`locales/<language>.toml`).
@@ -195,8 +280,15 @@ pub fn read_table(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Sheet {
     let weekdays = f.str_array("weekdays", false);
     let date = f.opt_str("date");
     let strings = f.table("strings");
+    if let Some(d) = dir.as_ref().filter(|d| d.value != "ltr" && d.value != "rtl") {
+        f.diags().push(
+            Diagnostic::error("bad-value", format!("`dir` is `{}`, not a writing direction", d.value))
+                .at(file, d.span.clone(), "`ltr` or `rtl`")
+                .help("write `dir = \"rtl\"` for a language written right to left, `dir = \"ltr\"` otherwise"),
+        );
+    }
     let mut out = Sheet {
-        dir: dir.map(|d| d.value),
+        dir: dir.map(|d| d.value).filter(|d| d == "ltr" || d == "rtl"),
         months: (!months.is_empty()).then(|| months.into_iter().map(|m| m.value).collect()),
         weekdays: (!weekdays.is_empty()).then(|| weekdays.into_iter().map(|m| m.value).collect()),
         date: date.map(|d| d.value),
@@ -221,7 +313,7 @@ fn check_lengths(file: &SourceFile, root: &Spanned<Table<'_>>, t: &Sheet, diags:
         }
         let span = root.get_ref().iter().find(|(k, _)| k.get_ref().as_ref() == key).map_or(0..0, |(_, v)| v.span());
         diags.push(
-            Diagnostic::error("bad-value", format!("`{key}` has {len} names, not {want}"))
+            Diagnostic::error("bad-value", format!("`{key}` must give {want} names; it gives {len}"))
                 .at(file, span, format!("{want} names expected"))
                 .help(format!(
                     "give the {want} {key} in order, starting with {}",
@@ -233,16 +325,16 @@ fn check_lengths(file: &SourceFile, root: &Spanned<Table<'_>>, t: &Sheet, diags:
 
 /// The strings of a `[strings]` table (a locale table's, or `briefing.toml`'s overrides)
 /// read at `offset`: text, or a table of plural forms with at least `other`.
-pub fn texts(file: &SourceFile, table: &Table<'_>, offset: usize, diags: &mut Vec<Diagnostic>) -> Vec<(String, Text)> {
+pub fn texts(file: &SourceFile, table: &Table<'_>, offset: usize, diags: &mut Vec<Diagnostic>) -> Vec<Entry> {
     let mut out = Vec::new();
     for (key, value) in table.iter() {
         let name = key.get_ref().to_string();
         let span = tomlfile::shift(value.span(), offset);
         match value.get_ref() {
-            DeValue::String(s) => out.push((name, Text::One(s.to_string()))),
+            DeValue::String(s) => out.push((name, Text::One(s.to_string()), span)),
             DeValue::Table(forms) => {
-                if let Some(t) = plural(file, &name, forms, span, offset, diags) {
-                    out.push((name, t));
+                if let Some(t) = plural(file, &name, forms, span.clone(), offset, diags) {
+                    out.push((name, t, span));
                 }
             }
             other => diags.push(
@@ -303,7 +395,7 @@ fn plural(
 /// or, failing that, its primary subtag (`pt` for `pt-BR`), under the site's `overrides`.
 /// Tables later in `tables` override earlier ones of their language. Returns whether a
 /// table for the language was found.
-pub fn resolve(language: &str, tables: &[(String, Sheet)], overrides: Vec<(String, Text)>) -> (Locale, bool) {
+pub fn resolve(language: &str, tables: &[(String, Sheet)], overrides: &[Entry]) -> (Locale, bool) {
     let is = |l: &str, tag: &str| l.eq_ignore_ascii_case(tag);
     let primary = language.split('-').next().unwrap_or(language);
     let own = [language, primary].into_iter().find(|tag| tables.iter().any(|(l, _)| is(l, tag)));
@@ -332,8 +424,8 @@ pub fn resolve(language: &str, tables: &[(String, Sheet)], overrides: Vec<(Strin
         if let Some(d) = &t.date {
             locale.date = d.clone();
         }
-        locale.strings.extend(t.strings.iter().cloned());
+        locale.strings.extend(t.strings.iter().map(|(k, v, _)| (k.clone(), v.clone())));
     }
-    locale.strings.extend(overrides);
+    locale.strings.extend(overrides.iter().map(|(k, v, _)| (k.clone(), v.clone())));
     (locale, own.is_some())
 }

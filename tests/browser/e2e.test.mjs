@@ -89,7 +89,7 @@ async function open(url, options = {}) {
   page.on('request', (r) => {
     const u = r.url();
     const origin = base.slice(0, base.length - SUBPATH.length);
-    if (!(u.startsWith(base) || u.startsWith(origin + '/lang-') || u.startsWith('file://'))) problems.push(`request outside the site: ${u}`);
+    if (!(u.startsWith(base) || u.startsWith(origin + '/lang-') || u.startsWith(origin + '/long/') || u.startsWith('file://'))) problems.push(`request outside the site: ${u}`);
   });
   const response = await page.goto(url);
   return { page, context, problems, response };
@@ -354,6 +354,29 @@ test('every shipped language: axe and Nu find nothing, no page scrolls sideways,
     }
     fs.rmSync(path.dirname(out), { recursive: true, force: true });
   }
+});
+
+test('a title and an outlet of one long word never push a page sideways', async () => {
+  const binary = process.env.BRIEFING_BIN || path.join(repo, 'target/release/briefing');
+  const dir = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'briefing-long-'));
+  const site = path.join(dir, 'site');
+  execFileSync(binary, ['new', site], { stdio: 'pipe' });
+  const article = path.join(site, 'content/articles/example.md');
+  const long = 'Rindfleischetikettierungsüberwachungsaufgabenübertragungsgesetz';
+  fs.writeFileSync(article, fs.readFileSync(article, 'utf8')
+    .replace(/^title = .*$/m, `title = "${long} aufgehoben"`).replace(/^outlet = .*$/m, `outlet = "${long}blatt"`));
+  execFileSync(binary, ['build', '-q', '--root', site], { stdio: 'pipe' });
+  roots['/long/'] = path.join(site, 'output');
+  const at = base.slice(0, base.length - SUBPATH.length) + '/long/';
+  for (const width of [320, 768, 1280]) {
+    for (const rel of ['index.html', 'articles/example/index.html']) {
+      const { page, context } = await open(at + rel, { viewport: { width, height: 900 } });
+      const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+      assert.ok(scroll <= client, `${rel} at ${width} px: scrollWidth ${scroll} > ${client}`);
+      await context.close();
+    }
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test('screenshots: desktop, phone, dark, first printed page', async () => {

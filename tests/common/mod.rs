@@ -121,3 +121,21 @@ pub fn change_verdict(claims: &Path, from: &str, to: &str) {
     let text = text.replacen(&format!("verdict = \"{from}\""), &format!("verdict = \"{to}\""), 1);
     fs::write(claims, text + &correction).unwrap();
 }
+
+/// Reads an HTTP request from `stream` up to its blank line: its method and path, or
+/// `None` when the client sent nothing. For the tests' small local web servers.
+#[allow(dead_code)]
+pub fn read_request(stream: &std::net::TcpStream) -> Option<(String, String)> {
+    use std::io::BufRead;
+    let mut reader = std::io::BufReader::new(stream.try_clone().ok()?);
+    let mut line = String::new();
+    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+        return None;
+    }
+    let mut header = String::new();
+    while reader.read_line(&mut header).unwrap_or(0) > 0 && header.trim() != "" {
+        header.clear();
+    }
+    let mut parts = line.split_whitespace();
+    Some((parts.next().unwrap_or("").to_string(), parts.next().unwrap_or("").to_string()))
+}

@@ -168,7 +168,20 @@ fn localize(config: &mut Config, theme: &mut Theme, claims: &mut Claims, diags: 
         .chain(theme.locales.iter().map(|(l, f)| (l.clone(), f)))
         .map(|(l, f)| (l, locale::read_table(f, diags)))
         .collect();
-    let (locale, found) = locale::resolve(&config.language, &sheets, std::mem::take(&mut config.strings));
+    let (locale, found) = locale::resolve(&config.language, &sheets, &config.strings);
+    // Each table's and the site's strings, against English; a name no English string has
+    // may be a template's own.
+    let english = locale::Locale::default();
+    let used = |key: &str| {
+        theme
+            .templates
+            .iter()
+            .any(|(_, f)| f.text.contains(&format!("k=\"{key}\"")) || f.text.contains(&format!("k='{key}'")))
+    };
+    for ((_, sheet), file) in sheets.iter().skip(1).zip(theme.locales.iter().map(|(_, f)| f)) {
+        locale::check(file, sheet.entries(), &english, &used, diags);
+    }
+    locale::check(&config.file, &std::mem::take(&mut config.strings), &english, &used, diags);
     // A language that is not a tag was reported as such.
     if !found && !config.language.eq_ignore_ascii_case("en") && config::valid_language(&config.language) {
         diags.push(no_locale(config, theme));

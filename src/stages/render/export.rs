@@ -302,6 +302,11 @@ fn article_entry(a: &Article) -> std::io::Result<String> {
         text: &a.markup().text,
         title: &a.meta.title,
         url: a.meta.url.as_deref(),
+        original: a.meta.original.as_ref().map(|o| OriginalOut {
+            file: format!("content/articles/{}", o.file),
+            page: format!("articles/{}/original.txt", a.slug),
+            sha256: &o.sha256,
+        }),
     };
     indented(&entry)
 }
@@ -362,6 +367,17 @@ struct ArticleOut<'a> {
     text: &'a str,
     title: &'a str,
     url: Option<&'a str>,
+    /// The page it was imported from, as retrieved; only for an imported article.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    original: Option<OriginalOut<'a>>,
+}
+
+/// The page an imported article came from: in the repository, in the site, and its hash.
+#[derive(Serialize)]
+struct OriginalOut<'a> {
+    file: String,
+    page: String,
+    sha256: &'a str,
 }
 
 /// An appearance or an artifact. Absent optional fields are left out, not `null`.

@@ -123,7 +123,8 @@ pub fn review(i: &Inputs<'_>) -> String {
     let mut review = json!({
         "@context": "https://schema.org",
         "@type": "ClaimReview",
-        "url": i.base_url.map_or(path.clone(), |b| format!("{b}{path}")),
+        // Without an address, the page itself: `./`, which resolves to it from where it is.
+        "url": i.base_url.map_or_else(|| "./".to_string(), |b| format!("{b}{path}")),
         "claimReviewed": i.claim,
         "datePublished": i.checked.to_string(),
         "inLanguage": i.language,

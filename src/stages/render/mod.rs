@@ -1281,7 +1281,9 @@ impl<'a> Renderer<'a> {
     fn whole_site(&self) {
         let site_key = export::key(self.site);
         let (shared, parts, sink) = (&self.shared, self.kept_parts, self.sink);
-        self.whole_file(FEED, fingerprint::of(&(FEED, site_key)), &|key| put_feed(shared, parts, sink, key));
+        // The feed's words ("corrected twice") are the locale's; the export has none.
+        let feed_key = fingerprint::of(&(FEED, site_key, self.site.theme.locale.fingerprint()));
+        self.whole_file(FEED, feed_key, &|key| put_feed(shared, parts, sink, key));
         self.whole_file(CLAIMS_JSON, site_key, &|key| put_claims_json(shared, parts, sink, key));
     }
 
@@ -1790,7 +1792,7 @@ impl<'a> Shared<'a> {
                         reopen: format!("<mark class=\"{class}\">"),
                         close: "</mark>".into(),
                         after: format!(
-                            "<a class=\"note v-{key}{quiet}\" href=\"{root}claims/{cid}/index.html\"><span class=\"note-label\">{label}</span> <span class=\"note-text\">{finding}</span></a>",
+                            "<a class=\"note v-{key}{quiet}\" href=\"{root}claims/{cid}/index.html\"><span class=\"note-label\">{label}</span><span class=\"note-text\"> {finding}</span></a>",
                             key = verdict.key,
                             quiet = if verdict.flag { "" } else { " quiet" },
                             cid = escape(&claim.id.value),
@@ -1811,7 +1813,7 @@ impl<'a> Shared<'a> {
                         reopen: "<mark class=\"artifact\">".into(),
                         close: "</mark>".into(),
                         after: format!(
-                            "<span class=\"note artifact-note\"><span class=\"note-label\">{}</span> <span class=\"note-text\">{}</span></span>",
+                            "<span class=\"note artifact-note\"><span class=\"note-label\">{}</span><span class=\"note-text\"> {}</span></span>",
                             escape(&site.theme.locale.get("not-authors-text", None, &[])),
                             escape(&artifact.reason)
                         ),

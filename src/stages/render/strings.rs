@@ -14,7 +14,7 @@ use std::sync::Arc;
 use tera::{Tera, Value};
 
 use crate::model::date::Date;
-use crate::model::locale::{Locale, fill};
+use crate::model::locale::{Locale, count, fill};
 use crate::model::markup::escape;
 
 /// Registers `t`, `t_html` and `long_date` on `tera`, speaking `locale`.
@@ -58,10 +58,12 @@ fn text(locale: &Locale, args: &HashMap<String, Value>, html: bool) -> tera::Res
             (false, _) => values.push((name.clone(), shown)),
         }
     }
-    let Some(template) = locale.text(key, n, &[]) else {
+    let Some(form) = locale.form(key, n) else {
         return Err(tera::Error::msg(format!("no string `{key}` in the locale tables")));
     };
-    let template = if html { escape(&template) } else { template };
-    let out = fill(&template, |name| values.iter().find(|(v, _)| v == name).map(|(_, v)| v.clone()));
+    let template = if html { escape(form) } else { form.to_string() };
+    let out = fill(&template, |name| {
+        values.iter().find(|(v, _)| v == name).map(|(_, v)| v.clone()).or_else(|| count(name, n))
+    });
     Ok(Value::String(out))
 }

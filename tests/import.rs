@@ -1,0 +1,250 @@
+//! `briefing import`: realistic saved pages (a news site with JSON-LD, a cookie banner, a
+//! share bar, related stories and a newsletter box; a blog; a page with only Open Graph; a
+//! page in Windows-1251; a right-to-left page) become articles that build at once, and
+//! addresses on a local server are fetched within their limits. A failed import writes
+//! nothing.
+
+mod common;
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::Write;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use common::*;
+
+fn page_fixture(name: &str) -> PathBuf {
+    repo().join("tests/fixtures/import").join(name)
+}
+
+/// A new site, from `briefing new`.
+fn new_site() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let (code, _, err) = outcome(&run(&["new", site.to_str().unwrap()]));
+    assert_eq!(code, 0, "{err}");
+    (dir, site)
+}
+
+fn import(site: &Path, args: &[&str]) -> (i32, String, String) {
+    let mut all = vec!["import", "--root", site.to_str().unwrap()];
+    all.extend_from_slice(args);
+    outcome(&run(&all))
+}
+
+/// The front matter of an imported article, as TOML.
+fn front(site: &Path, slug: &str) -> (toml::Table, String) {
+    let text = fs::read_to_string(site.join(format!("content/articles/{slug}.md"))).unwrap();
+    let rest = text.strip_prefix("+++\n").unwrap();
+    let (head, body) = rest.split_once("+++\n").unwrap();
+    (toml::from_str(head).unwrap(), body.to_string())
+}
+
+fn articles(site: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(site.join("content/articles"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn realistic_pages_become_articles_that_build() {
+    let (_dir, site) = new_site();
+    let cases = [
+        ("news.html", "news", "The Riverton Courier", Some("Dana Whitfield"), Some("2031-03-01")),
+        ("blog.html", "blog", "", Some("Sam Okafor"), Some("2031-03-04")),
+        ("og.html", "radio", "Riverton Radio", None, Some("2031-03-01")),
+        ("cp1251.html", "vestnik", "Речной вестник", Some("Ирина Волкова"), None),
+        ("rtl.html", "mina", "صحيفة الميناء", Some("ليلى حداد"), Some("2031-03-02")),
+    ];
+    for (file, slug, outlet, author, published) in cases {
+        let (code, out, err) = import(&site, &[page_fixture(file).to_str().unwrap(), "--slug", slug]);
+        assert_eq!(code, 0, "{file}: {err}");
+        assert!(out.contains(&format!("imported `{slug}`")), "{out}");
+        let (meta, body) = front(&site, slug);
+        assert_eq!(meta.get("outlet").and_then(|v| v.as_str()).unwrap_or(""), outlet, "{file}");
+        assert_eq!(meta.get("author").and_then(|v| v.as_str()), author, "{file}");
+        let date = meta
+            .get("published")
+            .and_then(|v| v.as_datetime())
+            .map(|d| d.date.map(|d| d.to_string()).unwrap_or_default());
+        assert_eq!(date.as_deref(), published, "{file}");
+        assert!(meta.get("retrieved").is_some(), "{file}");
+        // The original, kept byte for byte, with its hash.
+        let original = site.join("content/articles").join(meta["original"].as_str().unwrap());
+        let bytes = fs::read(&original).unwrap();
+        assert_eq!(bytes, fs::read(page_fixture(file)).unwrap(), "{file}: the page as it was");
+        assert_eq!(meta["sha256"].as_str().unwrap(), briefing::import::sha256_hex(&bytes));
+        // The article's text, without the page's furniture.
+        assert!(body.split_whitespace().count() > 40, "{file}: {body}");
+        for furniture in ["Accept all cookies", "Related stories", "Library hours cut", "Archives", "Great post"] {
+            assert!(!body.contains(furniture), "{file}: `{furniture}` kept:\n{body}");
+        }
+    }
+    // Markdown kept: a heading, emphasis, a block quote, a list, absolute links.
+    let (_, news) = front(&site, "news");
+    for kept in [
+        "## Why the cost rose",
+        "**£2.4 million**",
+        "*rising cost of steel*",
+        "> \"We cannot",
+        "- Closure: six weeks",
+        "(https://courier.example.org/news/ferry-timetable)",
+    ] {
+        assert!(news.contains(kept), "`{kept}` in:\n{news}");
+    }
+    let (_, vestnik) = front(&site, "vestnik");
+    assert!(vestnik.contains("Городской совет Ривертона"), "decoded from Windows-1251:\n{vestnik}");
+    // It builds at once, with the page as retrieved beside the article, as text.
+    let out = site.join("output");
+    build(&site, &out);
+    let page_html = fs::read_to_string(out.join("articles/news/index.html")).unwrap();
+    assert!(page_html.contains("original.txt") && page_html.contains("SHA-256"), "the page names its original");
+    assert_eq!(fs::read(out.join("articles/news/original.txt")).unwrap(), fs::read(page_fixture("news.html")).unwrap());
+    // No script of the page survives into the site.
+    for (path, bytes) in tree(&out).iter().filter(|(p, _)| p.ends_with(".html")) {
+        let doc = scraper::Html::parse_document(std::str::from_utf8(bytes).unwrap());
+        assert_eq!(doc.select(&sel("script:not([type='application/ld+json'])")).count(), 0, "{path}");
+        assert_eq!(doc.select(&sel("[onload], [onerror], [onclick]")).count(), 0, "{path}");
+    }
+}
+
+#[test]
+fn leftovers_are_proposed_as_artifacts_that_anchor() {
+    let (_dir, site) = new_site();
+    let (code, out, err) = import(&site, &[page_fixture("news.html").to_str().unwrap(), "--slug", "news"]);
+    assert_eq!(code, 0, "{err}");
+    let snippet = &out[out.find("[[artifact]]").expect("a proposed artifact")..out.find("\n\nnext:").unwrap()];
+    assert!(snippet.contains("quote = \"Read more: Ferry timetable for the bridge closure\""), "{snippet}");
+    // Pasted as proposed, it anchors: the build marks the passage.
+    let claims = site.join("content/claims.toml");
+    let text = fs::read_to_string(&claims).unwrap();
+    fs::write(&claims, format!("{text}\n{snippet}\n")).unwrap();
+    let o = site.join("output");
+    build(&site, &o);
+    let doc = page(&o.join("articles/news/index.html"));
+    assert_eq!(doc.select(&sel("mark.artifact[id]")).count(), 1);
+}
+
+#[test]
+fn a_failed_import_writes_nothing() {
+    let (dir, site) = new_site();
+    let before = articles(&site);
+    let nothing = dir.path().join("search.html");
+    fs::write(&nothing, "<html><body><nav><a href=/>Home</a></nav><p>No results.</p></body></html>").unwrap();
+    let not_html = dir.path().join("data.html");
+    fs::write(&not_html, "%PDF-1.7 binary").unwrap();
+    for (source, code, error) in [
+        (nothing.to_str().unwrap(), 1, "import-no-article"),
+        (not_html.to_str().unwrap(), 1, "import-no-article"),
+        ("/no/such/page.html", 2, "io-read"),
+    ] {
+        let (c, _, err) = import(&site, &[source, "--slug", "x"]);
+        assert_eq!(c, code, "{source}: {err}");
+        assert!(err.contains(&format!("error[{error}]")) && err.contains("nothing was written"), "{err}");
+        assert_eq!(articles(&site), before, "{source}");
+    }
+    // A second import of one name needs --force.
+    let news = page_fixture("news.html");
+    assert_eq!(import(&site, &[news.to_str().unwrap(), "--slug", "n"]).0, 0);
+    let (c, _, err) = import(&site, &[news.to_str().unwrap(), "--slug", "n"]);
+    assert_eq!(c, 2);
+    assert!(err.contains("error[import-exists]"), "{err}");
+    assert_eq!(import(&site, &[news.to_str().unwrap(), "--slug", "n", "--force"]).0, 0);
+}
+
+/// A local web server: `pages` by path, each with its headers; `/slow` answers after 3 s,
+/// `/loop` redirects to itself. It counts requests by path.
+fn serve(pages: Arc<Mutex<HashMap<String, (String, Vec<u8>)>>>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().map_while(Result::ok) {
+            let pages = Arc::clone(&pages);
+            std::thread::spawn(move || answer(stream, &pages));
+        }
+    });
+    addr
+}
+
+fn answer(mut stream: TcpStream, pages: &Mutex<HashMap<String, (String, Vec<u8>)>>) {
+    let Some((_, path)) = read_request(&stream) else { return };
+    let (head, body) = match path.as_str() {
+        "/loop" => ("HTTP/1.1 302 Found\r\nLocation: /loop\r\n".to_string(), Vec::new()),
+        "/slow" => {
+            std::thread::sleep(std::time::Duration::from_secs(3));
+            ("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n".to_string(), b"<html></html>".to_vec())
+        }
+        p => match pages.lock().unwrap().get(p) {
+            Some((headers, body)) => (format!("HTTP/1.1 200 OK\r\n{headers}"), body.clone()),
+            None => ("HTTP/1.1 404 Not Found\r\n".to_string(), Vec::new()),
+        },
+    };
+    let _ = write!(stream, "{head}Content-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+    let _ = stream.write_all(&body);
+}
+
+#[test]
+fn addresses_are_fetched_within_limits_and_a_changed_page_is_caught() {
+    let pages = Arc::new(Mutex::new(HashMap::new()));
+    let html = "Content-Type: text/html; charset=utf-8\r\n".to_string();
+    let news = fs::read(page_fixture("news.html")).unwrap();
+    let cp1251 = fs::read(page_fixture("cp1251.html")).unwrap();
+    {
+        let mut p = pages.lock().unwrap();
+        p.insert("/news".to_string(), (html.clone(), news.clone()));
+        // The charset in the header only: the page's own <meta> is removed.
+        let meta = b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1251\">";
+        let at = cp1251.windows(meta.len()).position(|w| w == meta).expect("the page's own charset");
+        let bare = [&cp1251[..at], &cp1251[at + meta.len()..]].concat();
+        p.insert("/ru".to_string(), ("Content-Type: text/html; charset=windows-1251\r\n".to_string(), bare));
+        p.insert("/report.pdf".to_string(), ("Content-Type: application/pdf\r\n".to_string(), b"%PDF-1.7".to_vec()));
+        let huge = format!("<html><body><p>{}</p></body></html>", "word ".repeat(2_300_000));
+        p.insert("/huge".to_string(), (html.clone(), huge.into_bytes()));
+    }
+    let base = serve(Arc::clone(&pages));
+    let (_dir, site) = new_site();
+    let before = articles(&site);
+    for (path, why) in [
+        ("/loop", "redirects"),
+        ("/slow", "no answer within 1 s"),
+        ("/report.pdf", "`application/pdf`, not an HTML page"),
+        ("/huge", "over 10 MB"),
+        ("/missing", "the server answers 404"),
+    ] {
+        let (code, _, err) = import(&site, &[&format!("{base}{path}"), "--slug", "x", "--timeout", "1"]);
+        assert_eq!(code, 2, "{path}: {err}");
+        assert!(err.contains("error[import-fetch]") && err.contains(why), "{path}: {err}");
+        assert_eq!(articles(&site), before, "{path}: nothing written");
+    }
+    let (code, _, err) = import(&site, &[&format!("{base}/ru"), "--slug", "ru"]);
+    assert_eq!(code, 0, "{err}");
+    let ru = front(&site, "ru").1;
+    eprintln!("ORIG {:?}", &fs::read(site.join("content/articles/ru.orig.html")).unwrap()[..200]);
+    assert!(ru.contains("Городской совет"), "the header's charset: {ru}");
+
+    // Import, record a claim on it, build; the outlet edits its page; import again: the
+    // build reports the quote the new text no longer has.
+    let (code, _, err) = import(&site, &[&format!("{base}/news"), "--slug", "courier"]);
+    assert_eq!(code, 0, "{err}");
+    let (meta, _) = front(&site, "courier");
+    assert_eq!(meta["url"].as_str(), Some("https://courier.example.org/news/harbour-bridge"));
+    let claims = "[[claim]]\nid = \"cost\"\nclaim = \"The repairs cost £2.4 million.\"\nverdict = \"accurate\"\nfinding = \"The council's papers say so.\"\nexplanation = \"From the meeting papers.\"\nchecked = 2031-03-02\n\n  [[claim.appearance]]\n  article = \"courier\"\n  quote = \"nearly double the estimate it gave in the autumn\"\n";
+    fs::write(site.join("content/claims.toml"), claims).unwrap();
+    fs::remove_file(site.join("content/articles/example.md")).unwrap();
+    let out = site.join("output");
+    build(&site, &out);
+    let edited = String::from_utf8(news)
+        .unwrap()
+        .replace("nearly double the estimate it gave in the autumn", "far above the estimate it gave last year");
+    pages.lock().unwrap().insert("/news".to_string(), (html, edited.into_bytes()));
+    let (code, _, err) = import(&site, &[&format!("{base}/news"), "--slug", "courier", "--force"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = outcome(&run(&["build", "--root", site.to_str().unwrap()]));
+    assert_eq!(code, 1);
+    assert!(err.contains("error[quote-not-found]") && err.contains("content/claims.toml:11"), "{err}");
+}
