@@ -224,7 +224,11 @@ pub fn check(
                     span.clone(),
                     "this string is never shown",
                 );
+                let table_key = ["dir", "months", "weekdays", "date"].contains(&key.as_str());
                 d = match crate::model::tomlfile::nearest(key, base.strings.keys().map(String::as_str)) {
+                    _ if table_key => d.help(format!(
+                        "`{key}` is a setting of a whole locale table: write it at the top of locales/<language>.toml, before [strings]"
+                    )),
                     Some(best) => d.help(format!("did you mean `{best}`?")),
                     None => d.help("see the theme's locales/en.toml for the names (`briefing locale en` prints it)"),
                 };
@@ -235,7 +239,7 @@ pub fn check(
         let allowed: Vec<String> = names(english).into_iter().chain(["n".to_string(), "count".to_string()]).collect();
         for name in names(text).into_iter().filter(|n| !allowed.contains(n)) {
             let mut given: Vec<String> = names(english).into_iter().map(|n| format!("{{{n}}}")).collect();
-            if matches!(english, Text::Plural(_)) {
+            if matches!(english, Text::Plural(_)) && !given.iter().any(|g| g == "{n}") {
                 given.push("{n}".into());
             }
             let help = if given.is_empty() {

@@ -68,6 +68,9 @@ struct PageCtx {
     og_type: &'static str,
     /// The absolute address of the page's share card, when it has one.
     image: Option<String>,
+    /// What the card shows, for `og:image:alt`: the page's title on a claim's own card,
+    /// the briefing's title on the briefing's.
+    image_alt: String,
 }
 
 /// An article as other pages refer to it.
@@ -961,6 +964,7 @@ impl<'a> Renderer<'a> {
                     self.shared.canonical(&format!("{own}{CARD}"))
                 })
                 .flatten(),
+            image_alt: if path.starts_with("claims/") { title.to_string() } else { self.site.config.title.clone() },
         }
     }
 
