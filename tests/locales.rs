@@ -187,6 +187,8 @@ fn the_briefing_renders_in_every_shipped_language_with_no_english_left() {
         let html = doc.select(&sel("html")).next().unwrap();
         assert_eq!(html.value().attr("lang"), Some(*lang));
         assert_eq!(html.value().attr("dir"), Some(if *lang == "ar" { "rtl" } else { "ltr" }));
+        let og = doc.select(&sel("meta[property='og:locale']")).next().unwrap().value().attr("content").unwrap();
+        assert_eq!(og, strings(lang)["og-locale"].as_str().unwrap(), "{lang}: Open Graph's language_TERRITORY");
         let text = all_text(&out);
         let left: Vec<&String> = pieces.iter().filter(|p| text.contains(p.as_str())).collect();
         assert!(left.is_empty(), "{lang}: English left in the pages: {left:#?}");

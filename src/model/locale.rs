@@ -43,6 +43,8 @@ pub struct Locale {
     pub language: String,
     /// `ltr` or `rtl`.
     pub dir: String,
+    /// Whether a table for the language itself was found (English otherwise).
+    pub own: bool,
     months: Vec<String>,
     weekdays: Vec<String>,
     date: String,
@@ -407,6 +409,7 @@ pub fn resolve(language: &str, tables: &[(String, Sheet)], overrides: &[Entry]) 
     let mut locale = Locale {
         language: language.to_string(),
         dir: "ltr".into(),
+        own: own.is_some(),
         months: Vec::new(),
         weekdays: Vec::new(),
         date: "{day} {month} {year}".into(),

@@ -52,6 +52,9 @@ struct SiteCtx<'a> {
     preview: bool,
     /// `ltr` or `rtl`: the writing direction of the locale.
     dir: &'a str,
+    /// Open Graph's `language_TERRITORY`: the site's `language` when it names a region
+    /// (`pt-BR` is `pt_BR`), else its table's `og-locale`.
+    og_locale: String,
     /// The publisher's name, linked to its address when it has one, as HTML.
     publisher_html: String,
 }
@@ -858,6 +861,11 @@ impl<'a> Renderer<'a> {
             generator: format!("briefing {}", env!("CARGO_PKG_VERSION")),
             preview: site.preview,
             dir: &site.theme.locale.dir,
+            og_locale: match config.language.split_once('-') {
+                Some((l, r)) => format!("{l}_{}", r.to_ascii_uppercase()),
+                None if site.theme.locale.own => site.theme.locale.get("og-locale", None, &[]),
+                None => config.language.clone(),
+            },
             publisher_html: match &config.publisher.url {
                 Some(url) => format!("<a href=\"{}\">{}</a>", escape(url), escape(&config.publisher.name)),
                 None => escape(&config.publisher.name),
