@@ -78,7 +78,7 @@ fn realistic_pages_become_articles_that_build() {
         let original = site.join("content/articles").join(meta["original"].as_str().unwrap());
         let bytes = fs::read(&original).unwrap();
         assert_eq!(bytes, fs::read(page_fixture(file)).unwrap(), "{file}: the page as it was");
-        assert_eq!(meta["sha256"].as_str().unwrap(), briefing::import::sha256_hex(&bytes));
+        assert_eq!(meta["sha256"].as_str().unwrap(), briefing::model::article::Original::hash(&bytes));
         // The article's text, without the page's furniture.
         assert!(body.split_whitespace().count() > 40, "{file}: {body}");
         for furniture in ["Accept all cookies", "Related stories", "Library hours cut", "Archives", "Great post"] {

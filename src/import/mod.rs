@@ -15,9 +15,7 @@ pub mod leftovers;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
-use crate::model::article::suggest_slug;
+use crate::model::article::{Original, suggest_slug};
 use crate::model::config::is_slug;
 use crate::model::date::Date;
 use crate::model::diag::Diagnostic;
@@ -91,7 +89,7 @@ pub fn import(opts: &Options) -> Result<Imported, Diagnostic> {
                 .help("pass --slug NAME for another name, or --force to replace it"));
         }
     }
-    let front = front_matter(&meta, &format!("{slug}.orig.html"), &hex(&Sha256::digest(&bytes)));
+    let front = front_matter(&meta, &format!("{slug}.orig.html"), &Original::hash(&bytes));
     let leftovers = leftovers::find(&extracted.body);
     write_both(&opts.root, (&original, &bytes), (&article, format!("{front}{}", extracted.body).as_bytes()))?;
     if opts.force {
@@ -187,15 +185,6 @@ fn toml_string(s: &str) -> String {
     }
     out.push('"');
     out
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// The SHA-256 of `bytes`, in hex: what `sha256` in an article's front matter records.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
 }
 
 /// Writes both files, or neither: each to a temporary name first, then renamed.

@@ -59,6 +59,14 @@ pub struct Original {
     pub at: std::ops::Range<usize>,
 }
 
+impl Original {
+    /// The SHA-256 of `bytes` in hex, as `sha256` records it.
+    pub fn hash(bytes: &[u8]) -> String {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
 /// A loaded article. Its front matter is parsed as it is read; its body only when first
 /// asked for ([`Article::markup`]): a rebuild that reuses an article's page, its marks and
 /// its entry in `claims.json` never parses it, and at 10,000 articles that was a quarter

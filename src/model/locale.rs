@@ -57,15 +57,18 @@ pub fn count(name: &str, n: Option<i64>) -> Option<String> {
     n.filter(|_| name == "n" || name == "count").map(|n| n.to_string())
 }
 
+/// The braces around a value's name in a string.
+const BRACES: (char, char) = ('{', '}');
+
 /// `template` with each `{name}` replaced by `value(name)`, in one pass: a value is never
 /// read for braces of its own. A name with no value stays as written.
 pub fn fill(template: &str, mut value: impl FnMut(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
-    while let Some(open) = rest.find('{') {
+    while let Some(open) = rest.find(BRACES.0) {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        match after.find('}').map(|close| (&after[..close], close)) {
+        match after.find(BRACES.1).map(|close| (&after[..close], close)) {
             Some((name, close)) if !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') => {
                 match value(name) {
                     Some(v) => out.push_str(&v),
@@ -74,7 +77,7 @@ pub fn fill(template: &str, mut value: impl FnMut(&str) -> Option<String>) -> St
                 rest = &after[close + 1..];
             }
             _ => {
-                out.push('{');
+                out.push(BRACES.0);
                 rest = after;
             }
         }
@@ -134,18 +137,6 @@ impl Locale {
     /// shipped are tested to have every key the program asks for).
     pub fn get(&self, key: &str, n: Option<i64>, args: &[(&str, &str)]) -> String {
         self.text(key, n, args).unwrap_or_else(|| format!("[{key}]"))
-    }
-
-    /// Whether the table has string `key`.
-    pub fn has(&self, key: &str) -> bool {
-        self.strings.contains_key(key)
-    }
-
-    /// The keys of the table's strings, sorted.
-    pub fn keys(&self) -> Vec<&str> {
-        let mut keys: Vec<&str> = self.strings.keys().map(String::as_str).collect();
-        keys.sort_unstable();
-        keys
     }
 
     fn category(&self, n: i64) -> &'static str {

@@ -28,13 +28,12 @@ pub fn validate(site: &Site) -> Vec<Diagnostic> {
 /// Each imported article's original page is beside it and is what its `sha256` says: the
 /// proof of what was checked. An edited or lost original is an error.
 fn check_originals(diags: &mut Vec<Diagnostic>, site: &Site) {
-    use sha2::{Digest, Sha256};
     for article in &site.articles {
         let Some(original) = &article.meta.original else { continue };
         let rel = format!("content/articles/{}", original.file);
         let problem = match std::fs::read(site.root.join(&rel)) {
             Ok(bytes) => {
-                let found: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+                let found = crate::model::article::Original::hash(&bytes);
                 (found != original.sha256)
                     .then(|| format!("`{rel}` is not the page that was imported: its SHA-256 is {found}"))
             }
