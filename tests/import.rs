@@ -248,3 +248,125 @@ fn addresses_are_fetched_within_limits_and_a_changed_page_is_caught() {
     assert_eq!(code, 1);
     assert!(err.contains("error[quote-not-found]") && err.contains("content/claims.toml:11"), "{err}");
 }
+
+/// The quotes of the e2e test of `--update`: one the edit leaves alone, one whose words
+/// change between the same context, one rewritten with its context, one cut.
+const CHECKED: [&str; 4] = [
+    "seven votes to two",
+    "nearly double the estimate it gave in the autumn",
+    "Engineers found corrosion in twelve of the bridge's forty support cables",
+    "A ferry service will run every twenty minutes while it is closed",
+];
+
+/// The outlet's edit of the news page, against [`CHECKED`].
+fn edit(news: &str) -> String {
+    news.replace("nearly double the estimate it gave in the autumn", "far above the estimate it gave last year")
+        .replace(
+            "Engineers found corrosion in twelve of the bridge's forty support cables during an inspection in January",
+            "In January, inspectors found corrosion in twelve of the bridge's support cables",
+        )
+        .replace("A ferry service will run every twenty minutes while it is closed, the council said.", "")
+}
+
+#[test]
+fn an_article_edited_after_the_check_is_updated_and_every_changed_passage_shown() {
+    let pages = Arc::new(Mutex::new(HashMap::new()));
+    let html = "Content-Type: text/html; charset=utf-8\r\n".to_string();
+    let news = fs::read_to_string(page_fixture("news.html")).unwrap();
+    pages.lock().unwrap().insert("/news".to_string(), (html.clone(), news.clone().into_bytes()));
+    let url = format!("{}/news", serve(Arc::clone(&pages)));
+    let (_dir, site) = new_site();
+    let (code, _, err) = import(&site, &[&url, "--slug", "courier"]);
+    assert_eq!(code, 0, "{err}");
+    let mut claims = "[[claim]]\nid = \"cost\"\nclaim = \"The repairs cost £2.4 million.\"\nverdict = \"accurate\"\nfinding = \"The council's papers say so.\"\nexplanation = \"From the meeting papers.\"\nchecked = 2031-03-02\n".to_string();
+    for q in CHECKED {
+        claims.push_str(&format!("\n  [[claim.appearance]]\n  article = \"courier\"\n  quote = \"{q}\"\n"));
+    }
+    fs::write(site.join("content/claims.toml"), &claims).unwrap();
+    fs::remove_file(site.join("content/articles/example.md")).unwrap();
+    let out = site.join("output");
+    build(&site, &out);
+    let article = site.join("content/articles/courier.md");
+    let (checked_text, checked_page) =
+        (fs::read(&article).unwrap(), fs::read(site.join("content/articles/courier.orig.html")).unwrap());
+
+    // The same page again: nothing to do, nothing written.
+    let before = tree(&site.join("content"));
+    let (code, stdout, err) = import(&site, &["--update", "courier", &url]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert!(stdout.contains("unchanged"), "{stdout}");
+    assert_eq!(tree(&site.join("content")), before);
+
+    // The outlet edits the page; the update keeps the checked version and reports each
+    // passage that changed, at its line of the claims file, with a word diff.
+    pages.lock().unwrap().insert("/news".to_string(), (html, edit(&news).into_bytes()));
+    let (code, stdout, err) = import(&site, &["--update", "courier", &url]);
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.contains("3 checked passage(s) of `courier` changed"), "{stdout}");
+    assert_eq!(err.matches("warning[changed-after-check]").count(), 3, "{err}");
+    for (line, how) in [
+        (15, "found between the words around it"),
+        (19, "found as the closest passage"),
+        (23, "nothing (the passage was cut)"),
+    ] {
+        assert!(err.contains(&format!("--> content/claims.toml:{line}:11")), "line {line}: {err}");
+        assert!(err.contains(how), "{how}: {err}");
+    }
+    assert!(
+        err.contains("word diff: [-nearly double-]{+far above+} the estimate it gave [-in the autumn-]{+last year+}"),
+        "{err}"
+    );
+    assert_eq!(
+        fs::read_to_string(site.join("content/claims.toml")).unwrap(),
+        claims,
+        "the claims file is never touched"
+    );
+    let kept = site.join("content/articles/courier.versions/1");
+    assert_eq!(fs::read(kept.join("courier.md")).unwrap(), checked_text);
+    assert_eq!(fs::read(kept.join("courier.orig.html")).unwrap(), checked_page);
+    assert!(fs::read_to_string(&article).unwrap().contains("far above the estimate"));
+
+    // The build passes, with the same warnings, and is the same incrementally as fresh.
+    let (code, _, err) = outcome(&run(&["build", "--root", site.to_str().unwrap()]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(err.matches("warning[changed-after-check]").count(), 3, "{err}");
+    let (_fresh_dir, fresh) = {
+        let dir = tempfile::tempdir().unwrap();
+        let copy = dir.path().join("site");
+        copy_dir(&site.join("content"), &copy.join("content"));
+        fs::copy(site.join("briefing.toml"), copy.join("briefing.toml")).unwrap();
+        build(&copy, &copy.join("output"));
+        (dir, copy.join("output"))
+    };
+    assert!(tree(&out) == tree(&fresh), "an incremental build after an update is the fresh one");
+
+    // The page says the article changed, links the version checked, and lists each
+    // changed passage then and now.
+    let doc = page(&out.join("articles/courier/index.html"));
+    let changed = doc.select(&sel("aside.changed-after")).next().expect("the changed-after note");
+    assert!(changed.select(&sel("a[href='v1.txt']")).next().is_some());
+    let items: Vec<String> = changed.select(&sel("ul.changes > li")).map(text).collect();
+    assert_eq!(items.len(), 3, "{items:#?}");
+    assert!(items[0].contains("“nearly double the estimate it gave in the autumn”"), "{items:#?}");
+    assert!(items[2].contains("cut from the article"), "{items:#?}");
+    let ins: Vec<String> = changed.select(&sel("ins")).map(text).collect();
+    assert!(ins.contains(&"far above".to_string()), "{ins:?}");
+    assert_eq!(doc.select(&sel("mark.changed")).count(), 2, "the passages as they read now are marked");
+    let v1 = fs::read_to_string(out.join("articles/courier/v1.txt")).unwrap();
+    assert!(v1.starts_with("Harbour bridge repairs") && v1.contains(CHECKED[3]), "{v1}");
+
+    // claims.json says so too.
+    let data: serde_json::Value = serde_json::from_str(&fs::read_to_string(out.join("claims.json")).unwrap()).unwrap();
+    let apps = data["claims"][0]["appearances"].as_array().unwrap();
+    let hows: Vec<&str> = apps.iter().map(|a| a["changed"]["how"].as_str().unwrap_or("-")).collect();
+    assert_eq!(hows, ["-", "context", "fuzzy", "gone"]);
+    assert_eq!(apps[1]["exact"], "far above the estimate it gave last year");
+    let versions = &data["articles"][0]["versions"];
+    assert_eq!(versions[0]["file"], "content/articles/courier.versions/1/courier.md");
+    assert_eq!(versions[0]["page"], "articles/courier/v1.txt");
+    let schema: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(repo().join("docs/claims.schema.json")).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&data).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}

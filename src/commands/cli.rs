@@ -119,8 +119,14 @@ struct CheckArgs {
 
 #[derive(Debug, Args)]
 struct ImportArgs {
-    /// A saved web page (.html), or the article's http(s):// address.
-    source: String,
+    /// A saved web page (.html), or the article's http(s):// address [with --update:
+    /// default the article's `url`].
+    #[arg(required_unless_present = "update")]
+    source: Option<String>,
+    /// Import the article SLUG again: its text and original are kept as a version, and
+    /// every quote is anchored again; the passages that changed are reported.
+    #[arg(long, value_name = "SLUG", conflicts_with_all = ["slug", "force", "format"])]
+    update: Option<String>,
     /// The site's folder (holding briefing.toml).
     #[arg(long, default_value = ".", value_name = "DIR")]
     root: PathBuf,
@@ -391,7 +397,7 @@ fn locale(language: &str) -> i32 {
 fn import(a: ImportArgs, quiet: bool) -> i32 {
     let opts = crate::import::Options {
         root: a.root,
-        source: a.source,
+        source: a.source.unwrap_or_default(),
         slug: a.slug,
         markdown: a.format == ArticleFormat::Md,
         force: a.force,
@@ -400,6 +406,9 @@ fn import(a: ImportArgs, quiet: bool) -> i32 {
             ..crate::import::fetch::Limits::default()
         },
     };
+    if let Some(slug) = a.update {
+        return update(&opts, &slug, quiet);
+    }
     match crate::import::import(&opts) {
         Ok(done) => {
             if !quiet {
@@ -417,6 +426,55 @@ fn import(a: ImportArgs, quiet: bool) -> i32 {
             if d.code == "import-no-article" || d.code == "bad-slug" { 1 } else { 2 }
         }
     }
+}
+
+/// `briefing import --update`: the new version in place, then the site checked, and what
+/// changed after the check reported. Exit 0, or 1 when the site now has errors.
+fn update(opts: &crate::import::Options, slug: &str, quiet: bool) -> i32 {
+    let (article, version) = match crate::import::update::update(opts, slug) {
+        Ok(crate::import::update::Updated::Unchanged { article }) => {
+            if !quiet {
+                println!("`{article}` is unchanged: the page has the same article text; nothing was written");
+            }
+            return 0;
+        }
+        Ok(crate::import::update::Updated::Kept { article, version }) => (article, version),
+        Err(d) => {
+            eprintln!("{}\n", d.render(super::color()));
+            eprintln!("update failed; nothing was written");
+            return if d.code == "import-no-article" { 1 } else { 2 };
+        }
+    };
+    if !quiet {
+        println!("updated `{article}`; the version checked before is kept in {version}/");
+    }
+    let opts = Options { root: opts.root.clone(), dry_run: true, ..Options::default() };
+    let outcome = pipeline::build(&opts);
+    let color = super::color();
+    let about = format!("article `{slug}` changed");
+    let changed: Vec<&Diagnostic> = outcome
+        .report
+        .items
+        .iter()
+        .filter(|d| d.code == "changed-after-check" && d.message.starts_with(&about))
+        .collect();
+    for d in outcome.report.items.iter().filter(|d| d.is_error()).chain(changed.iter().copied().filter(|_| !quiet)) {
+        eprintln!("{}\n", d.render(color));
+    }
+    let errors = outcome.report.items.iter().filter(|d| d.is_error()).count();
+    if !quiet {
+        match changed.len() {
+            0 => println!("every quote of `{slug}` is still in its text, word for word"),
+            n => println!(
+                "{n} checked passage(s) of `{slug}` changed after the check (above); the claims file was not changed"
+            ),
+        }
+    }
+    if errors > 0 {
+        eprintln!("the site now has {errors} error(s): run `briefing check`");
+        return 1;
+    }
+    0
 }
 
 fn print_imported(done: &crate::import::Imported) {

@@ -11,6 +11,7 @@
 pub mod extract;
 pub mod fetch;
 pub mod leftovers;
+pub mod update;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -59,21 +60,8 @@ const ARTICLES: &str = "content/articles";
 
 /// Imports the article of `opts.source` into the site.
 pub fn import(opts: &Options) -> Result<Imported, Diagnostic> {
-    if !opts.root.join("briefing.toml").is_file() || !opts.root.join(ARTICLES).is_dir() {
-        return Err(Diagnostic::error(
-            "io-missing",
-            format!("no site in {}: no briefing.toml or {ARTICLES}/", opts.root.display()),
-        )
-        .help("run inside a site, or pass --root (briefing new DIR makes one)"));
-    }
-    let (bytes, found_at, charset) = read_source(opts)?;
-    let (html, _) = fetch::decode(&bytes, charset.as_deref());
-    if !looks_like_html(&html) {
-        return Err(not_an_article(&opts.source, "it is not an HTML page"));
-    }
-    let page_url = found_at.as_deref();
-    let extracted =
-        extract::extract(&html, page_url, opts.markdown).map_err(|why| not_an_article(&opts.source, &why))?;
+    check_site(&opts.root)?;
+    let Page { bytes, found_at, extracted } = read_page(opts)?;
     let mut meta = extracted.meta;
     if meta.url.is_none() {
         meta.url = found_at.clone();
@@ -86,7 +74,7 @@ pub fn import(opts: &Options) -> Result<Imported, Diagnostic> {
     for path in [&article, &original, &other] {
         if opts.root.join(path).exists() && !opts.force {
             return Err(Diagnostic::error("import-exists", format!("`{path}` exists already"))
-                .help("pass --slug NAME for another name, or --force to replace it"));
+                .help(format!("pass --slug NAME for another name; --update {slug} to import a new version of it, keeping the one checked; or --force to replace it")));
         }
     }
     let front = front_matter(&meta, &format!("{slug}.orig.html"), &Original::hash(&bytes));
@@ -97,6 +85,37 @@ pub fn import(opts: &Options) -> Result<Imported, Diagnostic> {
         let _ = fs::remove_file(opts.root.join(&other));
     }
     Ok(Imported { article, original, slug, meta, leftovers })
+}
+
+/// A site is there: its config and its articles' folder.
+fn check_site(root: &Path) -> Result<(), Diagnostic> {
+    if root.join("briefing.toml").is_file() && root.join(ARTICLES).is_dir() {
+        return Ok(());
+    }
+    Err(Diagnostic::error("io-missing", format!("no site in {}: no briefing.toml or {ARTICLES}/", root.display()))
+        .help("run inside a site, or pass --root (briefing new DIR makes one)"))
+}
+
+/// A page read or fetched, with the article found in it.
+struct Page {
+    /// The bytes, exactly as read.
+    bytes: Vec<u8>,
+    /// The address it was fetched from, after redirects.
+    found_at: Option<String>,
+    /// Its article.
+    extracted: extract::Extracted,
+}
+
+/// Reads or fetches `opts.source`, decodes it and finds its article.
+fn read_page(opts: &Options) -> Result<Page, Diagnostic> {
+    let (bytes, found_at, charset) = read_source(opts)?;
+    let (html, _) = fetch::decode(&bytes, charset.as_deref());
+    if !looks_like_html(&html) {
+        return Err(not_an_article(&opts.source, "it is not an HTML page"));
+    }
+    let extracted = extract::extract(&html, found_at.as_deref(), opts.markdown)
+        .map_err(|why| not_an_article(&opts.source, &why))?;
+    Ok(Page { bytes, found_at, extracted })
 }
 
 /// The page's bytes, the address it was found at (for a fetch), and the charset its

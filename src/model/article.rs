@@ -97,6 +97,23 @@ pub struct Article {
     markup: OnceLock<Markup>,
     /// What parses code blocks, when the body is parsed.
     highlighter: Arc<Highlighter>,
+    /// Its earlier versions, oldest first (see [`Version`]).
+    pub versions: Vec<Version>,
+}
+
+/// The folder beside an article that keeps its earlier versions: `<slug>.versions/`.
+pub const VERSIONS: &str = ".versions";
+
+/// An earlier version of an article, kept when `briefing import --update` brought in a
+/// newer one: the article file and its original, moved unchanged into
+/// `content/articles/<slug>.versions/<n>/`. Quotes checked against it, and no longer in
+/// the article, are reported as changed after the check.
+#[derive(Debug, Clone)]
+pub struct Version {
+    /// Its number: 1 for the first kept, and so on.
+    pub n: u32,
+    /// The article as it was.
+    pub article: Article,
 }
 
 /// An article file not yet read: the site it is in (the article's `name` is its path
@@ -174,6 +191,7 @@ impl Article {
             body_offset,
             markup: OnceLock::from(markup),
             highlighter: Default::default(),
+            versions: Vec::new(),
         }
     }
 
@@ -200,12 +218,23 @@ impl Article {
             unread: Some(Arc::new(Unread { root: root.to_path_buf(), late: Arc::clone(late) })),
             markup: OnceLock::new(),
             highlighter: Arc::clone(highlighter),
+            versions: Vec::new(),
         }
     }
 
     /// What the next build may keep of this article.
     pub fn front(&self) -> Front {
         Front { name: self.name.clone(), hash: self.hash, meta: self.meta.clone(), body_offset: self.body_offset }
+    }
+
+    /// The path of its original (`meta.original`), relative to the site root: beside the
+    /// article file.
+    pub fn original_path(&self) -> Option<String> {
+        let original = self.meta.original.as_ref()?;
+        Some(match self.name.rsplit_once('/') {
+            Some((dir, _)) => format!("{dir}/{}", original.file),
+            None => original.file.clone(),
+        })
     }
 
     /// Whether the file has been read (for tests of laziness).
@@ -326,6 +355,7 @@ pub fn parse(
         body_offset,
         markup: OnceLock::new(),
         highlighter: Arc::clone(highlighter),
+        versions: Vec::new(),
     })
 }
 

@@ -18,6 +18,7 @@ use crate::model::article::Article;
 use crate::model::claims::{Claims, Quote};
 use crate::model::diag::{Diagnostic, SourceFile};
 use crate::model::markup::Markup;
+use crate::stages::reanchor::{self, How, Passage};
 
 /// What a marked passage stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -50,6 +51,21 @@ pub struct Mark {
     pub raw: String,
     /// [`Mark::range`] counted in characters (`claims.json`'s `start` and `end`).
     pub chars: Range<usize>,
+    /// For a quote found only in an earlier version of the article: that version, and how
+    /// the passage was found again in the article now. The mark's range is then where it
+    /// stands now (empty for a passage that was cut).
+    pub changed: Option<Box<Changed>>,
+}
+
+/// A checked passage that the article no longer has as it was checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Changed {
+    /// The number of the version the quote was found in.
+    pub version: u32,
+    /// The passage as that version had it, white space normalised.
+    pub was: String,
+    /// How it was found again in the article now.
+    pub how: How,
 }
 
 /// The marks of every article, indexed like the articles, each list sorted by position.
@@ -75,6 +91,10 @@ impl Known {
         let mut fp = crate::stages::render::fingerprint::Fingerprint::new();
         fp.add(&article.hash);
         fp.add(&article.format);
+        // A quote not in the text is looked for in the earlier versions.
+        for v in &article.versions {
+            fp.add(&(v.n, v.article.hash, v.article.format));
+        }
         for (target, q) in quotes {
             fp.add(&(target, &q.quote.value, q.prefix.as_ref().map(|p| &p.value), q.suffix.as_ref().map(|s| &s.value)));
         }
@@ -156,16 +176,16 @@ fn anchor_article(article: &Article, quotes: &[(Target, &Quote)], file: &SourceF
         }
         let found = &occurrences[i];
         if found.is_empty() {
-            diags.push(not_found(article, &norm, q, &patterns[i], file));
+            match in_versions(article, &norm, (*target, q), &patterns[i], file) {
+                Some((mark, warning)) => {
+                    marks.push(mark);
+                    diags.push(warning);
+                }
+                None => diags.push(not_found(article, &norm, q, &patterns[i], file)),
+            }
             continue;
         }
-        let prefix = q.prefix.as_ref().map(|p| normalize_affix(&p.value));
-        let suffix = q.suffix.as_ref().map(|s| normalize_affix(&s.value));
-        let chosen: Vec<&Range<usize>> = found
-            .iter()
-            .filter(|r| prefix.as_ref().is_none_or(|p| norm.text[..r.start].ends_with(p.as_str())))
-            .filter(|r| suffix.as_ref().is_none_or(|s| norm.text[r.end..].starts_with(s.as_str())))
-            .collect();
+        let chosen = with_affixes(&norm.text, found, q);
         match chosen.as_slice() {
             [one] => marks.push(norm.mark(one, *target)),
             [] => {
@@ -217,6 +237,90 @@ fn anchor_article(article: &Article, quotes: &[(Target, &Quote)], file: &SourceF
     diags.extend(crossing(article, &marks, quotes, file));
     count_chars(&article.markup().text, &mut marks);
     (marks, diags)
+}
+
+/// The occurrences of a quote that its prefix and suffix allow.
+fn with_affixes<'r>(text: &str, found: &'r [Range<usize>], q: &Quote) -> Vec<&'r Range<usize>> {
+    let prefix = q.prefix.as_ref().map(|p| normalize_affix(&p.value));
+    let suffix = q.suffix.as_ref().map(|s| normalize_affix(&s.value));
+    found
+        .iter()
+        .filter(|r| prefix.as_ref().is_none_or(|p| text[..r.start].ends_with(p.as_str())))
+        .filter(|r| suffix.as_ref().is_none_or(|s| text[r.end..].starts_with(s.as_str())))
+        .collect()
+}
+
+/// A quote not in the article as it is, looked for in its earlier versions, newest
+/// first. Found once in one, it was checked there: the passage is found again in the
+/// article now ([`reanchor::find`]) and marked there as changed, with a warning at the
+/// quote that shows both passages.
+fn in_versions(
+    article: &Article,
+    norm: &Normalized<'_>,
+    (target, q): (Target, &Quote),
+    pattern: &str,
+    file: &SourceFile,
+) -> Option<(Mark, Diagnostic)> {
+    for v in article.versions.iter().rev() {
+        let old = Normalized::new(v.article.markup());
+        let found: Vec<Range<usize>> = old.text.match_indices(pattern).map(|(i, p)| i..i + p.len()).collect();
+        let [r] = with_affixes(&old.text, &found, q)[..] else { continue };
+        let (before, after) = old.context(r, 12);
+        let at = r.start as f64 / old.text.len().max(1) as f64;
+        let passage = Passage { before: &before, exact: &old.text[r.clone()], after: &after, at };
+        let (how, now) = reanchor::find(&passage, &norm.text);
+        let mut mark = match &now {
+            Some(now) if !now.is_empty() => norm.mark(now, target),
+            Some(now) => norm.empty_mark(now.start, target),
+            None => norm.empty_mark(norm.text.len(), target),
+        };
+        let changed = Changed { version: v.n, was: passage.exact.to_string(), how };
+        let warning = changed_warning(article, &v.article, &changed, &mark, (q, file));
+        mark.changed = Some(Box::new(changed));
+        return Some((mark, warning));
+    }
+    None
+}
+
+/// "the article changed after the check", with the passage then and now and a word diff.
+fn changed_warning(
+    article: &Article,
+    version: &Article,
+    changed: &Changed,
+    now: &Mark,
+    (q, file): (&Quote, &SourceFile),
+) -> Diagnostic {
+    let label = match changed.how {
+        How::Gone => "the passage is no longer in the article",
+        _ => "the article now reads differently here",
+    };
+    let mut d = Diagnostic::warning(
+        "changed-after-check",
+        format!(
+            "article `{}` changed after the check: this quote is only in its version {}",
+            article.slug, changed.version
+        ),
+    )
+    .at(file, q.quote.span.clone(), label)
+    .note(format!("checked in `{}`: \"{}\"", version.name, changed.was));
+    d = match changed.how {
+        How::Gone => d.note(format!("now in `{}`: nothing (the passage was cut)", article.name)),
+        how => {
+            let diff = reanchor::plain(&reanchor::word_diff(&changed.was, &now.exact));
+            d.note(format!("now in `{}`, found {}: \"{}\"", article.name, how_found(how), now.exact))
+                .note(format!("word diff: {diff}"))
+        }
+    };
+    d.help("check the passage as it reads now; then quote it as it is, or leave the quote: the briefing shows both versions")
+}
+
+fn how_found(how: How) -> &'static str {
+    match how {
+        How::Exact => "word for word",
+        How::Context => "between the words around it",
+        How::Fuzzy => "as the closest passage",
+        How::Gone => "nowhere",
+    }
 }
 
 /// Sets each mark's [`Mark::chars`], in one pass over the text.
@@ -414,7 +518,23 @@ impl<'a> Normalized<'a> {
         let range = self.orig(r);
         let raw = self.original[range.clone()].to_string();
         // Counted in characters for all marks at once, by `count_chars`.
-        Mark { range, target, before, exact: self.text[r.clone()].to_string(), after, raw, chars: 0..0 }
+        Mark { range, target, before, exact: self.text[r.clone()].to_string(), after, raw, chars: 0..0, changed: None }
+    }
+
+    /// An empty mark at a normalised offset: where a passage that was cut used to be.
+    fn empty_mark(&self, at: usize, target: Target) -> Mark {
+        let o = self.starts.get(at).map_or(self.original.len(), |&s| s as usize);
+        let (before, after) = self.context(&(at..at), 12);
+        Mark {
+            range: o..o,
+            target,
+            before,
+            exact: String::new(),
+            after,
+            raw: String::new(),
+            chars: 0..0,
+            changed: None,
+        }
     }
 
     /// Up to `words` words before and after a normalised range.
@@ -528,7 +648,7 @@ fn differences(quote: &str, passage: &str) -> Vec<String> {
 /// The passage of `text` with the smallest edit distance to `pattern` (Sellers'
 /// algorithm), in normalised byte offsets, with that distance. Bounded so that a huge
 /// article cannot make an error message slow.
-fn closest(text: &str, pattern: &str) -> Option<(Range<usize>, usize)> {
+pub(crate) fn closest(text: &str, pattern: &str) -> Option<(Range<usize>, usize)> {
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<(usize, char)> = text.char_indices().collect();
     if p.is_empty() || t.is_empty() || p.len().saturating_mul(t.len()) > 200_000_000 {
@@ -584,6 +704,7 @@ mod tests {
             after: String::new(),
             raw: String::new(),
             chars: 0..0,
+            changed: None,
         };
         let mut marks = [mark(0..2), mark(2..6), mark(7..8), mark(8..8)];
         count_chars("é€a b", &mut marks);

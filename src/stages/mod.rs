@@ -9,5 +9,6 @@ pub mod changes;
 pub mod drafts;
 pub mod links;
 pub mod load;
+pub mod reanchor;
 pub mod render;
 pub mod validate;

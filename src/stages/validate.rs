@@ -28,9 +28,9 @@ pub fn validate(site: &Site) -> Vec<Diagnostic> {
 /// Each imported article's original page is beside it and is what its `sha256` says: the
 /// proof of what was checked. An edited or lost original is an error.
 fn check_originals(diags: &mut Vec<Diagnostic>, site: &Site) {
-    for article in &site.articles {
-        let Some(original) = &article.meta.original else { continue };
-        let rel = format!("content/articles/{}", original.file);
+    let versions = site.articles.iter().flat_map(|a| a.versions.iter().map(|v| &v.article));
+    for article in site.articles.iter().chain(versions) {
+        let (Some(original), Some(rel)) = (&article.meta.original, article.original_path()) else { continue };
         let problem = match std::fs::read(site.root.join(&rel)) {
             Ok(bytes) => {
                 let found = crate::model::article::Original::hash(&bytes);
@@ -44,7 +44,7 @@ fn check_originals(diags: &mut Vec<Diagnostic>, site: &Site) {
             diags.push(
                 Diagnostic::error("original-changed", message)
                     .at(&file, original.at.clone(), "the hash recorded at import")
-                    .help("restore the original from Git (git checkout -- <file>); or, if the outlet changed the article, import it again with --force and check its quotes"),
+                    .help("restore the original from Git (git checkout -- <file>); or, if the outlet changed the article, import it again with --update, which keeps this version"),
             );
         }
     }

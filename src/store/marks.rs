@@ -55,6 +55,7 @@ mod tests {
             after: "c\nd".into(),
             raw: "quoted “words”".into(),
             chars: 2..8,
+            changed: None,
         };
         vec![Vec::new(), vec![mark], Vec::new()]
     }

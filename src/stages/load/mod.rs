@@ -6,6 +6,7 @@
 pub mod fronts;
 pub mod published;
 pub mod theme;
+pub mod versions;
 
 use std::fs;
 use std::io;
@@ -236,18 +237,25 @@ fn load_articles(
     late: &Arc<Late>,
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<Article>, Vec<String>) {
-    let (found, unread) = find_articles(root, diags);
+    let mut kept = Vec::new();
+    let (found, unread) = find_articles(root, &mut kept, diags);
     // Taken before the first file is looked at: see `fronts.rs`.
     let mark = fronts::mark_now();
-    let (articles, mut broken) = read_articles(root, highlighter, cache, late, diags, (&found, mark));
+    let (mut articles, mut broken) = read_articles(root, highlighter, cache, late, diags, (&found, mark));
     broken.extend(unread);
+    versions::attach(root, &kept, &mut articles, highlighter, diags);
     (articles, broken)
 }
 
 /// The article files of the site, sorted: (relative path, stem, format), and the stems
 /// not read. Links are skipped, with a warning; two files with one stem are an error, and
-/// neither is read (which text would the quotes be checked against?).
-fn find_articles(root: &Path, diags: &mut Vec<Diagnostic>) -> (Vec<(String, String, Format)>, Vec<String>) {
+/// neither is read (which text would the quotes be checked against?). The folders of
+/// earlier versions (`<slug>.versions`) go in `versions`.
+fn find_articles(
+    root: &Path,
+    versions: &mut Vec<String>,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<(String, String, Format)>, Vec<String>) {
     let dir = root.join(ARTICLES_DIR);
     if !dir.is_dir() {
         diags.push(Diagnostic::error("io-missing", format!("no `{ARTICLES_DIR}/` folder in {}", root.display())).help(
@@ -266,6 +274,10 @@ fn find_articles(root: &Path, diags: &mut Vec<Diagnostic>) -> (Vec<(String, Stri
         };
         let name = entry.file_name().to_string_lossy().to_string();
         let rel = format!("{ARTICLES_DIR}/{name}");
+        if name.ends_with(article::VERSIONS) && entry.file_type().is_dir() {
+            versions.push(name);
+            continue;
+        }
         let format = match Path::new(&name).extension().and_then(|e| e.to_str()) {
             Some("md") => Format::Markdown,
             Some("txt") => Format::Text,

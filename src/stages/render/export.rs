@@ -282,6 +282,9 @@ fn entry_key(a: &Article) -> u64 {
     fp.bytes(a.name.as_bytes());
     fp.add(&a.hash);
     fp.add(&a.format);
+    for v in &a.versions {
+        fp.add(&(v.n, &v.article.name, v.article.hash));
+    }
     fp.finish()
 }
 
@@ -307,6 +310,17 @@ fn article_entry(a: &Article) -> std::io::Result<String> {
             page: format!("articles/{}/original.txt", a.slug),
             sha256: &o.sha256,
         }),
+        versions: a
+            .versions
+            .iter()
+            .map(|v| VersionOut {
+                file: &v.article.name,
+                page: format!("articles/{}/{}", a.slug, super::versions::file_name(v.n)),
+                retrieved: v.article.meta.retrieved,
+                sha256: v.article.meta.original.as_ref().map(|o| o.sha256.as_str()),
+                version: v.n,
+            })
+            .collect(),
     };
     indented(&entry)
 }
@@ -315,6 +329,11 @@ fn article_entry(a: &Article) -> std::io::Result<String> {
 fn quote_out<'a>(found: Option<&'a Mark>, q: &'a crate::model::claims::Quote, reason: Option<&'a str>) -> QuoteOut<'a> {
     QuoteOut {
         article: &q.article.value,
+        changed: found.and_then(|m| m.changed.as_deref()).map(|c| ChangedOut {
+            how: c.how.name(),
+            version: c.version,
+            was: &c.was,
+        }),
         end: found.map(|m| m.chars.end),
         exact: found.map(|m| Some(m.raw.as_str())),
         note: q.note.as_deref(),
@@ -370,6 +389,28 @@ struct ArticleOut<'a> {
     /// The page it was imported from, as retrieved; only for an imported article.
     #[serde(skip_serializing_if = "Option::is_none")]
     original: Option<OriginalOut<'a>>,
+    /// Its earlier versions; only when it has some.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    versions: Vec<VersionOut<'a>>,
+}
+
+/// A quote found only in an earlier version of its article.
+#[derive(Serialize)]
+struct ChangedOut<'a> {
+    how: &'static str,
+    version: u32,
+    was: &'a str,
+}
+
+/// An earlier version of an article.
+#[derive(Serialize)]
+struct VersionOut<'a> {
+    file: &'a str,
+    page: String,
+    retrieved: Option<Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sha256: Option<&'a str>,
+    version: u32,
 }
 
 /// The page an imported article came from: in the repository, in the site, and its hash.
@@ -384,6 +425,8 @@ struct OriginalOut<'a> {
 #[derive(Serialize)]
 struct QuoteOut<'a> {
     article: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    changed: Option<ChangedOut<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     end: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -500,7 +543,7 @@ fn claim_keys_of(site: &Site, located: &Located, keys: Option<&[u64]>) -> Vec<u6
                             q.prefix.as_ref().map(|p| &p.value),
                             q.suffix.as_ref().map(|p| &p.value),
                             &q.note,
-                            found.map(|m| (&m.chars, &m.raw)),
+                            found.map(|m| (&m.chars, &m.raw, &m.changed)),
                         )
                     })
                     .collect();

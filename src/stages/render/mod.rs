@@ -14,6 +14,7 @@ pub mod fingerprint;
 pub mod jsonld;
 pub mod parts;
 pub mod strings;
+pub mod versions;
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
@@ -358,6 +359,10 @@ struct ArticlePageCtx<'a, 's> {
     flags: Vec<FlagCtx<'a, 's>>,
     accurate: Vec<FlagCtx<'a, 's>>,
     artifacts: Vec<ArtifactCtx<'a>>,
+    /// Its earlier versions, when it changed after it was checked.
+    versions: Vec<versions::VersionCtx>,
+    /// The checked passages that changed since.
+    changes: Vec<versions::ChangeCtx<'a, Keyed<ClaimRef<'s>>>>,
 }
 
 #[derive(Serialize)]
@@ -1233,6 +1238,26 @@ impl<'a> Renderer<'a> {
         }
         jobs.extend(self.card_jobs());
         jobs.extend(self.original_jobs());
+        jobs.extend(self.version_jobs());
+        jobs
+    }
+
+    /// The text of each earlier version of an article, beside its page.
+    fn version_jobs(&self) -> Vec<Job<'_>> {
+        let mut jobs: Vec<Job<'_>> = Vec::new();
+        for article in &self.site.articles {
+            for v in &article.versions {
+                let path = format!("articles/{}/{}", article.slug, versions::file_name(v.n));
+                let fingerprint = fingerprint::of(&("version", v.article.hash));
+                jobs.push(Box::new(move || {
+                    if let Some(done) = self.settled(&path, fingerprint) {
+                        return Ok(done);
+                    }
+                    let bytes = versions::text(&v.article).into_bytes();
+                    Ok(Done::Made(Page { path: path.clone(), bytes }, fingerprint))
+                }));
+            }
+        }
         jobs
     }
 
@@ -1244,10 +1269,10 @@ impl<'a> Renderer<'a> {
         let site = self.site;
         let mut jobs: Vec<Job<'_>> = Vec::new();
         for article in &site.articles {
-            let Some(original) = &article.meta.original else { continue };
+            let (Some(original), Some(rel)) = (&article.meta.original, article.original_path()) else { continue };
             let path = format!("articles/{}/{ORIGINAL}", article.slug);
             let fingerprint = fingerprint::of(&("original", &original.sha256));
-            let file = site.root.join("content/articles").join(&original.file);
+            let file = site.root.join(rel);
             jobs.push(Box::new(move || {
                 if let Some(done) = self.settled(&path, fingerprint) {
                     return Ok(done);
@@ -1790,13 +1815,19 @@ impl<'a> Shared<'a> {
         let mut flags = Vec::new();
         let mut accurate = Vec::new();
         let mut artifacts = Vec::new();
+        let mut changes = Vec::new();
         for m in &self.marks[i] {
             match m.target {
                 Target::Appearance { claim: ci, index } => {
                     let claim = &site.claims.claims[ci];
                     let verdict = self.verdict(claim);
                     let id = appearance_id(claim, index);
-                    let class = format!("claim v-{} {}", verdict.key, if verdict.flag { "flag" } else { "quiet" });
+                    let mut class = format!("claim v-{} {}", verdict.key, if verdict.flag { "flag" } else { "quiet" });
+                    let mut label = escape(&verdict.label);
+                    if m.changed.is_some() {
+                        class.push_str(" changed");
+                        label = format!("{label} · {}", escape(&site.theme.locale.get("changed-mark", None, &[])));
+                    }
                     highlights.push(Highlight {
                         start: m.range.start,
                         end: m.range.end,
@@ -1806,12 +1837,15 @@ impl<'a> Shared<'a> {
                         after: format!(
                             "<a class=\"note v-{key}{quiet}\" href=\"{root}claims/{cid}/index.html\"><span class=\"note-label\">{label}</span><span class=\"note-text\"> {finding}</span></a>",
                             key = verdict.key,
-                            quiet = if verdict.flag { "" } else { " quiet" },
+                            quiet = if verdict.flag || m.changed.is_some() { "" } else { " quiet" },
                             cid = escape(&claim.id.value),
-                            label = escape(&verdict.label),
                             finding = escape(&claim.finding),
                         ),
                     });
+                    if let Some(changed) = &m.changed {
+                        changes.push(versions::ChangeCtx::new(id, self.claim_ref(ci), m, changed));
+                        continue;
+                    }
                     let flag = FlagCtx { mark_id: id, claim: self.claim_ref(ci), exact: &m.exact };
                     if verdict.flag { flags.push(flag) } else { accurate.push(flag) }
                 }
@@ -1834,7 +1868,8 @@ impl<'a> Shared<'a> {
                 }
             }
         }
-        let ctx = ArticlePageCtx { article: &self.article_refs[i], flags, accurate, artifacts };
+        let versions = versions::versions(article);
+        let ctx = ArticlePageCtx { article: &self.article_refs[i], flags, accurate, artifacts, versions, changes };
         // The body is a function of the file's text (the markup is parsed from it) and of
         // the marks.
         let key = hash_of((article.hash, article.format, &highlights));
