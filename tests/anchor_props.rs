@@ -201,3 +201,43 @@ proptest! {
         prop_assert_eq!(diags[0].code, "ambiguous-quote");
     }
 }
+
+/// Words for texts the re-anchoring is tried on: a few repeat, some are multi-byte.
+fn words(n: std::ops::Range<usize>) -> impl Strategy<Value = Vec<&'static str>> {
+    prop::collection::vec(prop::sample::select(WORDS), n)
+}
+
+proptest! {
+    /// Whatever an edit did to an article, a passage of its checked version is found again
+    /// within the new text, on character boundaries; found exactly when it is still there.
+    #[test]
+    fn reanchoring_stays_in_the_new_text(
+        old in words(3..60),
+        cut in (0usize..60, 1usize..8),
+        edits in prop::collection::vec((0usize..60, prop::option::of(prop::sample::select(WORDS))), 0..8),
+    ) {
+        use briefing::stages::reanchor::{self, How, Passage};
+        let start = cut.0 % old.len();
+        let end = (start + cut.1).min(old.len());
+        let (before, exact, after) = (old[..start].join(" "), old[start..end].join(" "), old[end..].join(" "));
+        let mut new: Vec<&str> = old.clone();
+        for (at, word) in edits {
+            let at = at % (new.len() + 1);
+            match word {
+                Some(w) => new.insert(at, w),
+                None if at < new.len() => { new.remove(at); }
+                None => {}
+            }
+        }
+        let new = new.join(" ");
+        let passage = Passage { before: &before, exact: &exact, after: &after, at: 0.5 };
+        let (how, range) = reanchor::find(&passage, &new);
+        if let Some(r) = &range {
+            prop_assert!(r.start <= r.end && r.end <= new.len());
+            prop_assert!(new.is_char_boundary(r.start) && new.is_char_boundary(r.end));
+        }
+        prop_assert_eq!(how == How::Exact, new.contains(exact.as_str()), "{:?} in {:?}", exact, new);
+        let diff = reanchor::word_diff(&exact, range.map_or("", |r| &new[r]));
+        prop_assert!(reanchor::plain(&diff).len() >= exact.len().min(1));
+    }
+}

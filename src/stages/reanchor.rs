@@ -118,7 +118,8 @@ fn between_context(old: &Passage<'_>, text: &str) -> Option<Range<usize>> {
     for (start, _) in text.match_indices(before) {
         let from = start + before.len();
         let rest = &text[from..];
-        let end = if after.is_empty() { Some(rest.len().min(old.exact.len())) } else { rest.find(after) };
+        // No context after: the passage ended the text, and may still.
+        let end = if after.is_empty() { Some(rest.len()) } else { rest.find(after) };
         if let Some(end) = end.filter(|&e| e <= most) {
             found.push(trim(text, from..from + end));
         }

@@ -141,6 +141,8 @@ struct AppearanceCtx<'a> {
     exact: &'a str,
     after: &'a str,
     note: Option<&'a str>,
+    /// When the article changed after the check (`exact` is then the passage as checked).
+    changed: Option<versions::NowCtx>,
 }
 
 #[derive(Serialize, Clone)]
@@ -1576,14 +1578,20 @@ impl<'a> Shared<'a> {
             .filter_map(|(ai, q)| {
                 let (article, mark) = self.appearance_marks.get(&(ci, ai))?;
                 let mark_id = appearance_id(claim, ai);
+                // A passage that changed is quoted as it was checked, then as it reads now.
+                let (before, exact, after, changed) = match mark.changed.as_deref() {
+                    Some(c) => ("", c.was.as_str(), "", Some(versions::NowCtx::new(mark, c))),
+                    None => (mark.before.as_str(), mark.exact.as_str(), mark.after.as_str(), None),
+                };
                 Some(AppearanceCtx {
                     article: self.article_refs[*article].clone(),
                     href: format!("articles/{}/index.html#{mark_id}", site.articles[*article].slug),
                     mark_id,
-                    before: &mark.before,
-                    exact: &mark.exact,
-                    after: &mark.after,
+                    before,
+                    exact,
+                    after,
                     note: q.note.as_deref(),
+                    changed,
                 })
             })
             .collect();
@@ -1849,6 +1857,8 @@ impl<'a> Shared<'a> {
                     let flag = FlagCtx { mark_id: id, claim: self.claim_ref(ci), exact: &m.exact };
                     if verdict.flag { flags.push(flag) } else { accurate.push(flag) }
                 }
+                // Furniture the outlet has since removed is no longer worth a mention.
+                Target::Artifact(_) if m.range.is_empty() => {}
                 Target::Artifact(n) => {
                     let artifact = &site.claims.artifacts[n];
                     let id = artifact_id(n);

@@ -44,9 +44,26 @@ pub struct ChangeCtx<'a, C> {
 impl<'a, C> ChangeCtx<'a, C> {
     /// The entry for `mark`, which `changed` describes.
     pub fn new(mark_id: String, claim: C, mark: &'a Mark, changed: &'a Changed) -> Self {
+        let NowCtx { cut, diff_html } = NowCtx::new(mark, changed);
+        ChangeCtx { mark_id, claim, was: &changed.was, now: &mark.exact, cut, diff_html, version: changed.version }
+    }
+}
+
+/// A changed passage as it reads now, as a claim page shows it under the passage checked.
+#[derive(Serialize, Clone, Hash)]
+pub struct NowCtx {
+    /// Whether it was cut.
+    pub cut: bool,
+    /// The word diff from the passage checked, as `<del>` and `<ins>`.
+    pub diff_html: String,
+}
+
+impl NowCtx {
+    /// The passage of `mark` now, which `changed` describes.
+    pub fn new(mark: &Mark, changed: &Changed) -> Self {
         let cut = changed.how == How::Gone;
         let diff_html = if cut { String::new() } else { diff_html(&reanchor::word_diff(&changed.was, &mark.exact)) };
-        ChangeCtx { mark_id, claim, was: &changed.was, now: &mark.exact, cut, diff_html, version: changed.version }
+        NowCtx { cut, diff_html }
     }
 }
 
