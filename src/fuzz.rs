@@ -252,6 +252,7 @@ pub fn import(data: &[u8]) {
         assert!(found.body.ends_with('\n'));
         let lower = found.body.to_ascii_lowercase();
         assert!(!lower.contains("<script"), "a script survived: {}", found.body);
-        let _ = crate::import::leftovers::find(&found.body);
+        let _ = crate::import::leftovers::find(&found.body, true);
+        assert!(!found.body.contains("!["), "an image survived: {}", found.body);
     }
 }

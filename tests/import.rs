@@ -287,6 +287,9 @@ fn an_article_edited_after_the_check_is_updated_and_every_changed_passage_shown(
     let out = site.join("output");
     build(&site, &out);
     let article = site.join("content/articles/courier.md");
+    // The editor's own note survives an update; the page's data is the page's.
+    let noted = fs::read_to_string(&article).unwrap().replacen("+++\n", "+++\nnote = \"Saved by the desk.\"\n", 1);
+    fs::write(&article, &noted).unwrap();
     let (checked_text, checked_page) =
         (fs::read(&article).unwrap(), fs::read(site.join("content/articles/courier.orig.html")).unwrap());
 
@@ -324,7 +327,12 @@ fn an_article_edited_after_the_check_is_updated_and_every_changed_passage_shown(
     let kept = site.join("content/articles/courier.versions/1");
     assert_eq!(fs::read(kept.join("courier.md")).unwrap(), checked_text);
     assert_eq!(fs::read(kept.join("courier.orig.html")).unwrap(), checked_page);
-    assert!(fs::read_to_string(&article).unwrap().contains("far above the estimate"));
+    let (meta, body) = front(&site, "courier");
+    assert!(body.contains("far above the estimate"));
+    assert_eq!(meta["note"].as_str(), Some("Saved by the desk."));
+    let sha = |b: &[u8]| briefing::model::article::Original::hash(b);
+    assert_eq!(meta["previous_sha256"].as_str(), Some(sha(&checked_text).as_str()), "the chain of versions");
+    assert_eq!(meta["text_sha256"].as_str(), Some(sha(body.as_bytes()).as_str()));
 
     // The build passes, with the same warnings, and is the same incrementally as fresh.
     let (code, _, err) = outcome(&run(&["build", "--root", site.to_str().unwrap()]));
@@ -354,6 +362,18 @@ fn an_article_edited_after_the_check_is_updated_and_every_changed_passage_shown(
     assert_eq!(doc.select(&sel("mark.changed")).count(), 2, "the passages as they read now are marked");
     let v1 = fs::read_to_string(out.join("articles/courier/v1.txt")).unwrap();
     assert!(v1.starts_with("Harbour bridge repairs") && v1.contains(CHECKED[3]), "{v1}");
+    assert_eq!(
+        fs::read(out.join("articles/courier/v1-original.txt")).unwrap(),
+        checked_page,
+        "the page checked, published"
+    );
+    let listed: Vec<String> = page(&out.join("index.html")).select(&sel(".changed-count")).map(text).collect();
+    assert_eq!(listed, ["3 changed after the check"]);
+    // On the claim page, each changed passage is quoted as checked, then as it reads now.
+    let claim = page(&out.join("claims/cost/index.html"));
+    let now: Vec<String> = claim.select(&sel(".appearance-changed dd")).map(text).collect();
+    assert_eq!(now.len(), 3, "{now:?}");
+    assert!(now[2].contains("cut from the article"), "{now:?}");
 
     // claims.json says so too.
     let data: serde_json::Value = serde_json::from_str(&fs::read_to_string(out.join("claims.json")).unwrap()).unwrap();
@@ -369,4 +389,35 @@ fn an_article_edited_after_the_check_is_updated_and_every_changed_passage_shown(
     let validator = jsonschema::validator_for(&schema).unwrap();
     let errors: Vec<String> = validator.iter_errors(&data).map(|e| format!("{e} at {}", e.instance_path())).collect();
     assert!(errors.is_empty(), "{errors:#?}");
+    history_is_guarded(&site);
+}
+
+/// After an update, the history cannot be cut or edited unseen, nor replaced by `--force`.
+fn history_is_guarded(site: &Path) {
+    let root = site.to_str().unwrap();
+    let (code, _, err) = import(site, &[page_fixture("news.html").to_str().unwrap(), "--slug", "courier", "--force"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("error[import-exists]") && err.contains("--update courier"), "{err}");
+    let article = site.join("content/articles/courier.md");
+    let text = fs::read_to_string(&article).unwrap();
+    fs::write(&article, text.replace("far above", "well above")).unwrap();
+    let (code, _, err) = outcome(&run(&["build", "--root", root]));
+    assert_eq!(code, 1);
+    assert!(err.contains("error[text-changed]") && err.contains("courier.md"), "{err}");
+    fs::write(&article, &text).unwrap();
+    let kept = site.join("content/articles/courier.versions/1/courier.md");
+    let version = fs::read_to_string(&kept).unwrap();
+    fs::write(&kept, version.replacen("Riverton", "Rivertown", 1)).unwrap();
+    let (code, _, err) = outcome(&run(&["build", "--root", root]));
+    assert_eq!(code, 1);
+    assert!(err.contains("error[text-changed]") || err.contains("error[version-changed]"), "{err}");
+    fs::write(&kept, &version).unwrap();
+    let versions = site.join("content/articles/courier.versions");
+    fs::rename(versions.join("1"), versions.join("2")).unwrap();
+    let (code, _, err) = outcome(&run(&["build", "--root", root]));
+    assert_eq!(code, 1);
+    assert!(err.contains("error[version-changed]"), "{err}");
+    fs::rename(versions.join("2"), versions.join("1")).unwrap();
+    let (code, _, err) = outcome(&run(&["build", "--root", root]));
+    assert_eq!(code, 0, "{err}");
 }

@@ -438,15 +438,22 @@ fn update(opts: &crate::import::Options, slug: &str, quiet: bool) -> i32 {
             }
             return 0;
         }
-        Ok(crate::import::update::Updated::Kept { article, version }) => (article, version),
+        Ok(crate::import::update::Updated::Kept { article, version, fields }) => {
+            if !quiet {
+                for (field, before, now) in &fields {
+                    println!("the page's {field} changed: \"{before}\" → \"{now}\"");
+                }
+            }
+            (article, version)
+        }
         Err(d) => {
             eprintln!("{}\n", d.render(super::color()));
             eprintln!("update failed; nothing was written");
-            return if d.code == "import-no-article" { 1 } else { 2 };
+            return if matches!(d.code, "import-no-article" | "original-changed") { 1 } else { 2 };
         }
     };
     if !quiet {
-        println!("updated `{article}`; the version checked before is kept in {version}/");
+        println!("updated `{article}`; the version before is kept in {version}/");
     }
     let opts = Options { root: opts.root.clone(), dry_run: true, ..Options::default() };
     let outcome = pipeline::build(&opts);

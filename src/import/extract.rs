@@ -40,7 +40,8 @@ const MAX_ELEMENTS: usize = 200_000;
 /// The article in `html` (found at `url`, if known), its body as markdown or as text.
 /// `None` when the page has no article to find.
 pub fn extract(html: &str, url: Option<&str>, markdown: bool) -> Result<Extracted, String> {
-    let meta = metadata(&Document::from(html));
+    let doc = Document::from(html);
+    let meta = metadata(&doc);
     let cfg = Config {
         max_elements_to_parse: MAX_ELEMENTS,
         text_mode: if markdown { TextMode::Markdown } else { TextMode::Formatted },
@@ -49,7 +50,9 @@ pub fn extract(html: &str, url: Option<&str>, markdown: bool) -> Result<Extracte
     // Relative links are made absolute against where the page was found, else against the
     // address it gives for itself.
     let url = url.or(meta.url.as_deref()).filter(|u| u.starts_with("http://") || u.starts_with("https://"));
-    let mut reader = Readability::new(html, url, Some(cfg)).map_err(|e| e.to_string())?;
+    strip(&doc, url.is_some());
+    let html = doc.html();
+    let mut reader = Readability::new(&*html, url, Some(cfg)).map_err(|e| e.to_string())?;
     let article = reader.parse().map_err(|e| match e {
         dom_smoothie::ReadabilityError::GrabFailed => "no article was found in the page".to_string(),
         other => other.to_string(),
@@ -63,6 +66,23 @@ pub fn extract(html: &str, url: Option<&str>, markdown: bool) -> Result<Extracte
         meta.title = Some(article.title.trim().to_string());
     }
     Ok(Extracted { meta, body })
+}
+
+/// Removes what must not reach the site: media, which would load from the outlet's (or a
+/// tracker's) servers for every reader of the briefing; and links that lead nowhere from
+/// the briefing: to a place in the outlet's page (`#…`), to a script, or, when the page's
+/// address is not known, relative ones. A link removed keeps its text.
+fn strip(doc: &Document, has_base: bool) {
+    doc.select("img, picture, source, svg, video, audio, iframe, object, embed, canvas, map").remove();
+    for a in doc.select("a").iter() {
+        let href = a.attr("href").map(|h| h.trim().to_ascii_lowercase()).unwrap_or_default();
+        let absolute = href.starts_with("http://") || href.starts_with("https://") || href.starts_with("mailto:");
+        let relative = !href.is_empty() && !href.starts_with('#') && !href.contains(':');
+        if !(absolute || relative && has_base) {
+            let inner = a.inner_html();
+            a.replace_with_html(inner);
+        }
+    }
 }
 
 /// Lines trimmed at the end, runs of blank lines made one, a final newline.
@@ -100,8 +120,12 @@ pub fn metadata(doc: &Document) -> Meta {
     meta
 }
 
-/// A non-empty trimmed text.
+/// A non-empty trimmed text, without the characters that override the direction of the
+/// text around them (U+202A–U+202E, U+2066–U+2069): in an outlet's name they would make
+/// the site show it reversed.
 fn text(s: &str) -> Option<String> {
+    let bidi = |c: &char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    let s: String = s.chars().filter(|c| !bidi(c)).collect();
     let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
     (!s.is_empty()).then_some(s)
 }
@@ -140,17 +164,27 @@ fn json_ld(doc: &Document) -> Meta {
     for v in &parsed {
         collect(v, &mut objects);
     }
-    let Some(a) = objects.into_iter().find(|o| is_article(o)) else { return Meta::default() };
+    // Yoast and others give the author and publisher as references: `{"@id": "…#org"}`.
+    let by_id: std::collections::HashMap<&str, &Value> =
+        objects.iter().filter_map(|o| Some((o.get("@id")?.as_str()?, *o))).collect();
+    let Some(a) = objects.iter().copied().find(|o| is_article(o)) else { return Meta::default() };
+    let named = |v: &Value| -> Option<String> {
+        let v = match v.get("name") {
+            None => v.get("@id").and_then(Value::as_str).and_then(|id| by_id.get(id)).copied().unwrap_or(v),
+            Some(_) => v,
+        };
+        v.get("name").and_then(Value::as_str).and_then(text)
+    };
     let name = |v: &Value| -> Option<String> {
         match v {
             Value::String(s) => text(s),
-            Value::Object(_) => v.get("name").and_then(Value::as_str).and_then(text),
+            Value::Object(_) => named(v),
             Value::Array(items) => {
                 let names: Vec<String> = items
                     .iter()
                     .filter_map(|i| match i {
                         Value::String(s) => text(s),
-                        _ => i.get("name").and_then(Value::as_str).and_then(text),
+                        _ => named(i),
                     })
                     .collect();
                 (!names.is_empty()).then(|| names.join(", "))

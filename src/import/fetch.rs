@@ -57,7 +57,7 @@ pub fn fetch(url: &str, limits: &Limits) -> Result<Fetched, Diagnostic> {
             format!("no answer within {} s", limits.timeout.as_secs()),
             "try again later, or save the page from a browser and import the file",
         ),
-        other => fail(other.to_string(), "check the address; or save the page from a browser and import the file"),
+        other => fail(plain_error(&other), "check the address; or save the page from a browser and import the file"),
     })?;
     let status = response.status().as_u16();
     if !(200..300).contains(&status) {
@@ -80,9 +80,35 @@ pub fn fetch(url: &str, limits: &Limits) -> Result<Fetched, Diagnostic> {
             format!("the page is over {} MB", limits.max_bytes / (1024 * 1024)),
             "save the article from a browser (File > Save Page As…) and import the file",
         ),
-        other => fail(other.to_string(), "try again, or save the page from a browser and import the file"),
+        ureq::Error::Timeout(_) => fail(
+            format!("the page did not arrive within {} s", limits.timeout.as_secs()),
+            "try again later, or save the page from a browser and import the file",
+        ),
+        other => fail(plain_error(&other), "try again, or save the page from a browser and import the file"),
     })?;
     Ok(Fetched { bytes, url: final_url, charset: charset_of(&content_type) })
+}
+
+/// What went wrong, in words: the messages of the HTTP and I/O layers name their own
+/// parts ("io: Connection refused (os error 111)").
+fn plain_error(e: &ureq::Error) -> String {
+    let io_kind = match e {
+        ureq::Error::Io(io) => Some(io.kind()),
+        _ => None,
+    };
+    match (e, io_kind) {
+        (_, Some(std::io::ErrorKind::ConnectionRefused)) => "the server refused the connection".into(),
+        (_, Some(std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::ConnectionAborted)) => {
+            "the server closed the connection".into()
+        }
+        (_, Some(std::io::ErrorKind::UnexpectedEof)) => {
+            "the connection ended early (an https:// address on a server that speaks only http?)".into()
+        }
+        (ureq::Error::HostNotFound, _) => "no such host".into(),
+        (ureq::Error::Tls(_) | ureq::Error::Rustls(_), _) => format!("the secure connection failed ({e})"),
+        (ureq::Error::BadUri(_), _) => "the address is not valid".into(),
+        _ => e.to_string(),
+    }
 }
 
 /// `charset=` of a `Content-Type` value.

@@ -17,6 +17,15 @@ const MARKERS: &[(&str, &str)] = &[
     ("follow us", "Social media prompt captured with the article."),
     ("cookie", "Cookie notice captured with the article."),
     ("advertisement", "Advertisement captured with the article."),
+    ("related:", "Link to other stories captured with the article."),
+    ("support our journalism", "Appeal for support captured with the article."),
+    ("become a member", "Appeal for support captured with the article."),
+    ("donate", "Appeal for support captured with the article."),
+    ("partagez", "Share prompt captured with the article."),
+    ("teilen sie", "Share prompt captured with the article."),
+    ("comparte", "Share prompt captured with the article."),
+    ("поделиться", "Share prompt captured with the article."),
+    ("شارك", "Share prompt captured with the article."),
     ("abonnez-vous", "Subscription prompt captured with the article."),
     ("lire aussi", "Link to other stories captured with the article."),
     ("mehr zum thema", "Link to other stories captured with the article."),
@@ -40,11 +49,15 @@ pub struct Leftover {
     pub reason: &'static str,
 }
 
-/// The paragraphs of `body` (markdown or text) that look like page furniture.
-pub fn find(body: &str) -> Vec<Leftover> {
+/// The paragraphs of `body` (markdown, or text) that look like page furniture.
+pub fn find(body: &str, markdown: bool) -> Vec<Leftover> {
     let mut out: Vec<Leftover> = Vec::new();
+    let highlighter = crate::model::highlight::Highlighter::new();
     for line in body.lines() {
-        let visible = visible(line);
+        let visible = match markdown {
+            true => visible(line, &highlighter),
+            false => line.split_whitespace().collect::<Vec<_>>().join(" "),
+        };
         if visible.split_whitespace().count() > MAX_WORDS || visible.is_empty() {
             continue;
         }
@@ -58,17 +71,11 @@ pub fn find(body: &str) -> Vec<Leftover> {
     out
 }
 
-/// A markdown line as a reader sees it: no link targets, emphasis marks, heading, quote
-/// or list markers.
-fn visible(line: &str) -> String {
-    let mut s = line.trim().trim_start_matches(['#', '>', '-', '*', '+']).trim().to_string();
-    // [text](target) → text
-    while let Some(open) = s.find("](") {
-        let Some(start) = s[..open].rfind('[') else { break };
-        let Some(close) = s[open..].find(')') else { break };
-        s = format!("{}{}{}", &s[..start], &s[start + 1..open], &s[open + close + 1..]);
-    }
-    s.replace("**", "").replace("__", "").split_whitespace().collect::<Vec<_>>().join(" ")
+/// A markdown line as a reader sees it: the text the site's anchoring matches quotes
+/// against (no link targets, emphasis, escapes, heading, quote or list markers).
+fn visible(line: &str, highlighter: &crate::model::highlight::Highlighter) -> String {
+    let text = crate::model::markup::from_markdown(line, highlighter).text;
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The `[[artifact]]` entries for `leftovers` of article `slug`, ready to paste.
@@ -93,9 +100,11 @@ mod tests {
         let body = "The council voted.\n\n**Sign up** for our [newsletter](https://x.example/n) today\n\n\
                     A long paragraph that mentions a cookie jar in passing but is plainly the author's own prose, \
                     going on for many words about the budget, the vote, the library and the people of the town, \
-                    with more detail than any page furniture would ever carry in a box.\n\n> Read more: [Other story](/o)\n";
-        let found = find(body);
-        assert_eq!(found.len(), 2, "{found:?}");
+                    with more detail than any page furniture would ever carry in a box.\n\n> Read more: [Other story](/o)\n\n\
+                    Share this post: Twitter \\| Facebook\n";
+        let found = find(body, true);
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert_eq!(found[2].quote, "Share this post: Twitter | Facebook", "as a reader sees it, no escapes");
         assert_eq!(found[0].quote, "Sign up for our newsletter today");
         assert_eq!(found[1].quote, "Read more: Other story");
         let toml = snippet("gazette", &found);

@@ -71,15 +71,22 @@ pub fn import(opts: &Options) -> Result<Imported, Diagnostic> {
     let article = format!("{ARTICLES}/{slug}.{extension}");
     let original = format!("{ARTICLES}/{slug}.orig.html");
     let other = format!("{ARTICLES}/{slug}.{}", if opts.markdown { "txt" } else { "md" });
+    let versions = format!("{ARTICLES}/{slug}{}", crate::model::article::VERSIONS);
+    if opts.root.join(&versions).exists() {
+        return Err(Diagnostic::error("import-exists", format!("`{slug}` has versions kept in `{versions}/`")).help(
+            format!("import a new version with --update {slug}: replacing it would cut it off from its history"),
+        ));
+    }
     for path in [&article, &original, &other] {
         if opts.root.join(path).exists() && !opts.force {
             return Err(Diagnostic::error("import-exists", format!("`{path}` exists already"))
                 .help(format!("pass --slug NAME for another name; --update {slug} to import a new version of it, keeping the one checked; or --force to replace it")));
         }
     }
-    let front = front_matter(&meta, &format!("{slug}.orig.html"), &Original::hash(&bytes));
-    let leftovers = leftovers::find(&extracted.body);
-    write_both(&opts.root, (&original, &bytes), (&article, format!("{front}{}", extracted.body).as_bytes()))?;
+    let file =
+        article_file(&meta, &format!("{slug}.orig.html"), &Original::hash(&bytes), &extracted.body, &Extra::default());
+    let leftovers = leftovers::find(&extracted.body, opts.markdown);
+    write_both(&opts.root, (&original, &bytes), (&article, file.as_bytes()))?;
     if opts.force {
         // A replaced article of the other format would share its name with the new one.
         let _ = fs::remove_file(opts.root.join(&other));
@@ -122,9 +129,18 @@ fn read_page(opts: &Options) -> Result<Page, Diagnostic> {
 /// server declared.
 fn read_source(opts: &Options) -> Result<(Vec<u8>, Option<String>, Option<String>), Diagnostic> {
     let s = &opts.source;
-    if s.starts_with("http://") || s.starts_with("https://") {
+    let lower = s.to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") {
         let f = fetch::fetch(s, &opts.limits)?;
         return Ok((f.bytes, Some(f.url), f.charset));
+    }
+    if let Some((scheme, _)) = s.split_once("://").filter(|(scheme, _)| scheme.chars().all(|c| c.is_ascii_alphabetic()))
+    {
+        return Err(Diagnostic::error(
+            "import-fetch",
+            format!("cannot import `{s}`: `{scheme}://` addresses cannot be fetched"),
+        )
+        .help("give an http:// or https:// address, or a saved page"));
     }
     let path = Path::new(s);
     let too_big = fs::metadata(path).is_ok_and(|m| m.len() > opts.limits.max_bytes);
@@ -152,27 +168,41 @@ fn not_an_article(source: &str, why: &str) -> Diagnostic {
         .help("import the page of one article (not a home page or a search page); or copy its text into a .txt file with front matter, as docs/claims-format.md shows")
 }
 
-/// `--slug`, or a slug made from the title.
+/// `--slug`, or a slug made from the title, transliterated to Latin letters.
 fn slug_for(opts: &Options, meta: &Meta) -> Result<String, Diagnostic> {
     let slug = match &opts.slug {
         Some(s) => s.clone(),
-        None => suggest_slug(meta.title.as_deref().unwrap_or(""))
-            .chars()
-            .take(60)
-            .collect::<String>()
-            .trim_end_matches('-')
-            .to_string(),
+        None => {
+            let latin = deunicode::deunicode(meta.title.as_deref().unwrap_or(""));
+            let made = suggest_slug(&latin).chars().take(60).collect::<String>().trim_end_matches('-').to_string();
+            // `suggest_slug` names a title with no letter at all `article`.
+            if latin.chars().any(|c| c.is_ascii_alphanumeric()) { made } else { String::new() }
+        }
     };
     if is_slug(&slug) {
         return Ok(slug);
     }
-    Err(Diagnostic::error("bad-slug", format!("`{slug}` cannot be an article's name"))
+    let what = if slug.is_empty() {
+        "the page's title makes no name".to_string()
+    } else {
+        format!("`{slug}` cannot be an article's name")
+    };
+    Err(Diagnostic::error("bad-slug", what)
         .help("pass --slug NAME, with a-z, 0-9 and single hyphens (for example --slug council-vote)"))
 }
 
-/// The front matter: what the page said, when it was retrieved, and the original's file
-/// and SHA-256.
-fn front_matter(meta: &Meta, original: &str, sha256: &str) -> String {
+/// What an article file's front matter says beyond the page's own data: the editor's
+/// `note` and `draft`, kept by an update, and the hash of the version before.
+#[derive(Debug, Default)]
+struct Extra<'a> {
+    note: Option<&'a str>,
+    draft: bool,
+    previous_sha256: Option<String>,
+}
+
+/// The article file: front matter (what the page said, when it was retrieved, the
+/// original's file and SHA-256, the text's SHA-256, and `extra`), then `body`.
+fn article_file(meta: &Meta, original: &str, sha256: &str, body: &str, extra: &Extra<'_>) -> String {
     let quoted = |s: &str| toml_string(s);
     let mut out = String::from("+++\n");
     out.push_str(&format!("title = {}\n", quoted(meta.title.as_deref().unwrap_or("Untitled"))));
@@ -185,7 +215,19 @@ fn front_matter(meta: &Meta, original: &str, sha256: &str) -> String {
         out.push_str(&format!("published = {d}\n"));
     }
     out.push_str(&format!("retrieved = {}\n", Date::today()));
-    out.push_str(&format!("original = {}\nsha256 = \"{sha256}\"\n+++\n", quoted(original)));
+    if let Some(note) = extra.note {
+        out.push_str(&format!("note = {}\n", quoted(note)));
+    }
+    if extra.draft {
+        out.push_str("draft = true\n");
+    }
+    out.push_str(&format!("original = {}\nsha256 = \"{sha256}\"\n", quoted(original)));
+    out.push_str(&format!("text_sha256 = \"{}\"\n", Original::hash(body.as_bytes())));
+    if let Some(previous) = &extra.previous_sha256 {
+        out.push_str(&format!("previous_sha256 = \"{previous}\"\n"));
+    }
+    out.push_str("+++\n");
+    out.push_str(body);
     out
 }
 

@@ -45,6 +45,20 @@ pub struct Meta {
     pub draft: bool,
     /// The web page the article was imported from, kept beside it (`briefing import`).
     pub original: Option<Original>,
+    /// The SHA-256 of the text as imported (`text_sha256`): every build checks it.
+    pub text_sha256: Option<Digest>,
+    /// The SHA-256 of the article file of its previous version (`previous_sha256`), kept
+    /// by `import --update`: the versions form a chain that cannot lose a link unseen.
+    pub previous_sha256: Option<Digest>,
+}
+
+/// A SHA-256 a front matter records, and where.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Digest {
+    /// 64 hex digits.
+    pub sha256: String,
+    /// Where it is written in the file, for an error.
+    pub at: std::ops::Range<usize>,
 }
 
 /// The page an article was imported from, as retrieved: a file beside the article, and
@@ -114,6 +128,8 @@ pub struct Version {
     pub n: u32,
     /// The article as it was.
     pub article: Article,
+    /// The SHA-256 of its file, which the next version's `previous_sha256` records.
+    pub sha256: String,
 }
 
 /// An article file not yet read: the site it is in (the article's `name` is its path
@@ -314,6 +330,8 @@ const KNOWN: &[&str] = &[
     "archive_url",
     "original",
     "sha256",
+    "text_sha256",
+    "previous_sha256",
 ];
 
 /// Reads an article file's front matter; `stem` and `format` come from its name. The body
@@ -341,6 +359,8 @@ pub fn parse(
         return Err(diags);
     };
     let meta = parse_meta(&file, front, front_offset, &mut diags);
+    let recorded = meta.as_ref().and_then(|m| m.text_sha256.as_ref());
+    diags.extend(recorded.and_then(|r| text_changed(&file, text.get(body_offset..).unwrap_or(""), r)));
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);
     }
@@ -410,6 +430,8 @@ fn parse_meta(file: &SourceFile, front: &str, offset: usize, diags: &mut Vec<Dia
     let note = f.opt_str("note");
     let draft = f.opt_bool("draft").unwrap_or(false);
     let original = parse_original(&mut f);
+    let text_sha256 = digest(&mut f, "text_sha256");
+    let previous_sha256 = digest(&mut f, "previous_sha256");
     for (key, u) in [("url", &url), ("archive_url", &archive_url)] {
         if let Some(u) = u
             && !crate::model::config::is_web_url(&u.value)
@@ -435,6 +457,34 @@ fn parse_meta(file: &SourceFile, front: &str, offset: usize, diags: &mut Vec<Dia
         note: note.map(|s| s.value),
         draft,
         original,
+        text_sha256,
+        previous_sha256,
+    })
+}
+
+/// A key holding a SHA-256: 64 lower-case hex digits.
+fn digest(f: &mut Fields<'_, '_, '_>, key: &str) -> Option<Digest> {
+    let file = f.file();
+    let v = f.opt_str(key)?;
+    if v.value.len() == 64 && v.value.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        return Some(Digest { sha256: v.value, at: v.span });
+    }
+    f.diags().push(
+        Diagnostic::error("bad-value", format!("`{key}` is not a SHA-256"))
+            .at(file, v.span, "not 64 hex digits")
+            .help("restore the line as `briefing import` wrote it (git checkout -- <file>), or remove it"),
+    );
+    None
+}
+
+/// The error for an imported article whose text is no longer the text imported.
+fn text_changed(file: &SourceFile, body: &str, recorded: &Digest) -> Option<Diagnostic> {
+    let found = Original::hash(body.as_bytes());
+    (found != recorded.sha256).then(|| {
+        Diagnostic::error("text-changed", format!("the text of `{}` is not the text imported", file.name))
+            .at(file, recorded.at.clone(), "the SHA-256 of the text as imported")
+            .note(format!("its text now has the SHA-256 {found}"))
+            .help(format!("restore the text from Git (git checkout -- {}); if you corrected it on purpose, record its new hash: text_sha256 = \"{found}\"", file.name))
     })
 }
 

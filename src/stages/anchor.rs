@@ -135,10 +135,13 @@ pub fn anchor_known(
             }
             let key = known.map(|k| (k, Known::key(article, quotes)));
             if let Some(marks) = key.and_then(|(k, key)| k.0.get(&key)) {
-                return (marks.clone(), Vec::new(), key.map(|(_, key)| key));
+                // A passage that changed is reported on every build, from its kept mark.
+                let warnings = changed_warnings(article, quotes, marks, file);
+                return (marks.clone(), warnings, key.map(|(_, key)| key));
             }
             let (marks, diags) = anchor_article(article, quotes, file);
-            let keep = key.filter(|_| diags.is_empty()).map(|(_, key)| key);
+            let only_changes = diags.iter().all(|d| d.code == "changed-after-check");
+            let keep = key.filter(|_| only_changes).map(|(_, key)| key);
             (marks, diags, keep)
         })
         .collect();
@@ -280,6 +283,26 @@ fn in_versions(
         return Some((mark, warning));
     }
     None
+}
+
+/// The warnings for the marks of `article` that changed after the check, made anew from
+/// kept marks: a warning points into the claims file as it is now.
+fn changed_warnings(
+    article: &Article,
+    quotes: &[(Target, &Quote)],
+    marks: &[Mark],
+    file: &SourceFile,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for m in marks {
+        let Some(changed) = &m.changed else { continue };
+        let quote = quotes.iter().find(|(t, _)| *t == m.target).map(|(_, q)| *q);
+        let version = article.versions.iter().find(|v| v.n == changed.version);
+        if let (Some(q), Some(v)) = (quote, version) {
+            out.push(changed_warning(article, &v.article, changed, m, (q, file)));
+        }
+    }
+    out
 }
 
 /// "the article changed after the check", with the passage then and now and a word diff.

@@ -38,6 +38,59 @@ pub fn attach(
         };
         article.versions = read(root, dir, slug, highlighter, diags);
     }
+    diags.extend(articles.iter().filter_map(chain));
+}
+
+/// The versions of `article` form an unbroken chain: numbered from 1 without a gap, and
+/// each file (the article's own last) recording the SHA-256 of the version before it. A
+/// version deleted, renumbered or edited by hand breaks it.
+fn chain(article: &Article) -> Option<Diagnostic> {
+    let numbered = article.versions.iter().enumerate().all(|(i, v)| v.n as usize == i + 1);
+    if !numbered {
+        let have: Vec<String> = article.versions.iter().map(|v| v.n.to_string()).collect();
+        return Some(
+            broken(article, "its versions are not numbered 1, 2, 3…", &article.name, None)
+                .note(format!("versions found: {}", have.join(", ")))
+                .help("restore the folders of `content/articles/<slug>.versions/` from Git"),
+        );
+    }
+    let mut before: Option<&Version> = None;
+    let files = article.versions.iter().map(|v| (&v.article, Some(v))).chain([(article, None)]);
+    for (file, version) in files {
+        let recorded = file.meta.previous_sha256.as_ref();
+        let wrong = match (before, recorded) {
+            (None, None) => None,
+            (None, Some(r)) => Some((r, "records a previous version, which is not there".to_string())),
+            (Some(v), Some(r)) if r.sha256 != v.sha256 => Some((r, format!("is not the hash of version {}", v.n))),
+            (Some(_), Some(_)) => None,
+            (Some(v), None) => {
+                return Some(broken(
+                    article,
+                    &format!("records no `previous_sha256`, though version {} is kept", v.n),
+                    &file.name,
+                    None,
+                ));
+            }
+        };
+        if let Some((r, why)) = wrong {
+            return Some(broken(article, &format!("`previous_sha256` {why}"), &file.name, Some((file, r))));
+        }
+        before = version;
+    }
+    None
+}
+
+/// A `version-changed` error about `article`'s chain, at `file` (and a span in it).
+fn broken(article: &Article, why: &str, name: &str, at: Option<(&Article, &article::Digest)>) -> Diagnostic {
+    let d = Diagnostic::error(
+        "version-changed",
+        format!("the versions of `{}` were changed: `{name}` {why}", article.slug),
+    );
+    let d = match at {
+        Some((file, r)) => d.at(file.file(), r.at.clone(), "the hash of the version before"),
+        None => d.in_file(&SourceFile::new(name, "")),
+    };
+    d.help("restore the article and its `.versions/` folder from Git: kept versions are the record of what was checked")
 }
 
 /// The versions in one folder, by number.
@@ -65,7 +118,7 @@ fn read(
     let mut versions = Vec::new();
     for n in numbers {
         match read_one(root, &format!("{folder}/{n}"), slug, highlighter) {
-            Ok(article) => versions.push(Version { n, article }),
+            Ok((article, sha256)) => versions.push(Version { n, article, sha256 }),
             Err(ds) => diags.extend(ds),
         }
     }
@@ -73,7 +126,12 @@ fn read(
 }
 
 /// The article file in one version's folder.
-fn read_one(root: &Path, folder: &str, slug: &str, highlighter: &Arc<Highlighter>) -> Result<Article, Vec<Diagnostic>> {
+fn read_one(
+    root: &Path,
+    folder: &str,
+    slug: &str,
+    highlighter: &Arc<Highlighter>,
+) -> Result<(Article, String), Vec<Diagnostic>> {
     for (ext, format) in [("md", Format::Markdown), ("txt", Format::Text)] {
         let rel = format!("{folder}/{slug}.{ext}");
         let path = root.join(&rel);
@@ -81,11 +139,13 @@ fn read_one(root: &Path, folder: &str, slug: &str, highlighter: &Arc<Highlighter
             continue;
         }
         let bytes = fs::read(&path).map_err(|e| vec![io_error(&rel, &e.to_string())])?;
+        let sha256 = article::Original::hash(&bytes);
         let file = decode(&rel, bytes).map_err(|d| vec![d])?;
-        return article::parse(file, slug, format, highlighter);
+        return article::parse(file, slug, format, highlighter).map(|a| (a, sha256));
     }
     Err(vec![
-        Diagnostic::error("io-missing", format!("`{folder}/` holds no `{slug}.md` or `{slug}.txt`"))
-            .help("restore the version's article file from Git, or remove its folder"),
+        Diagnostic::error("version-changed", format!("`{folder}/` holds no `{slug}.md` or `{slug}.txt`"))
+            .help("restore the version's article file from Git: kept versions are the record of what was checked")
+            .in_file(&SourceFile::new(format!("{folder}/"), "")),
     ])
 }

@@ -108,6 +108,8 @@ pub struct ArticleRef<'a> {
     pub flags: usize,
     /// Artifacts marked.
     pub artifacts: usize,
+    /// How many checked passages changed after the check.
+    pub changed: usize,
     /// A draft, shown only by `serve` and `build --drafts`.
     pub draft: bool,
     /// The SHA-256 of the page it was imported from, whose bytes are published beside
@@ -1258,6 +1260,11 @@ impl<'a> Renderer<'a> {
                     let bytes = versions::text(&v.article).into_bytes();
                     Ok(Done::Made(Page { path: path.clone(), bytes }, fingerprint))
                 }));
+                let (Some(original), Some(rel)) = (&v.article.meta.original, v.article.original_path()) else {
+                    continue;
+                };
+                let path = format!("articles/{}/{}", article.slug, versions::original_name(v.n));
+                jobs.push(self.copy_job(path, rel, &original.sha256));
             }
         }
         jobs
@@ -1273,20 +1280,26 @@ impl<'a> Renderer<'a> {
         for article in &site.articles {
             let (Some(original), Some(rel)) = (&article.meta.original, article.original_path()) else { continue };
             let path = format!("articles/{}/{ORIGINAL}", article.slug);
-            let fingerprint = fingerprint::of(&("original", &original.sha256));
-            let file = site.root.join(rel);
-            jobs.push(Box::new(move || {
-                if let Some(done) = self.settled(&path, fingerprint) {
-                    return Ok(done);
-                }
-                let bytes = std::fs::read(&file).map_err(|e| {
-                    Diagnostic::error("io-read", format!("cannot read `{}`: {e}", file.display()))
-                        .help("check that the file exists and that you may read it")
-                })?;
-                Ok(Done::Made(Page { path: path.clone(), bytes }, fingerprint))
-            }));
+            jobs.push(self.copy_job(path, rel, &original.sha256));
         }
         jobs
+    }
+
+    /// The job that publishes the site's file `rel` (a page as retrieved, whose SHA-256 is
+    /// `sha256`) at `path`.
+    fn copy_job(&self, path: String, rel: String, sha256: &str) -> Job<'_> {
+        let fingerprint = fingerprint::of(&("original", sha256));
+        let file = self.site.root.join(rel);
+        Box::new(move || {
+            if let Some(done) = self.settled(&path, fingerprint) {
+                return Ok(done);
+            }
+            let bytes = std::fs::read(&file).map_err(|e| {
+                Diagnostic::error("io-read", format!("cannot read `{}`: {e}", file.display()))
+                    .help("check that the file exists and that you may read it")
+            })?;
+            Ok(Done::Made(Page { path: path.clone(), bytes }, fingerprint))
+        })
     }
 
     /// Runs the pages' jobs side by side, handing each page to the sink.
@@ -1527,11 +1540,12 @@ impl<'a> Shared<'a> {
 
     fn article_ref(&self, i: usize, a: &'a Article) -> ArticleRef<'a> {
         let claims = &self.site.claims.claims;
-        let (mut checked, mut flags, mut artifacts) = (0, 0, 0);
+        let (mut checked, mut flags, mut artifacts, mut changed) = (0, 0, 0, 0);
         for m in &self.marks[i] {
             match m.target {
                 Target::Appearance { claim, .. } => {
                     checked += 1;
+                    changed += usize::from(m.changed.is_some());
                     flags += usize::from(self.verdict(&claims[claim]).flag);
                 }
                 Target::Artifact(_) => artifacts += 1,
@@ -1552,6 +1566,7 @@ impl<'a> Shared<'a> {
             checked,
             flags,
             artifacts,
+            changed,
             draft: a.meta.draft,
             sha256: a.meta.original.as_ref().map(|o| o.sha256.as_str()),
         }
@@ -1580,7 +1595,9 @@ impl<'a> Shared<'a> {
                 let mark_id = appearance_id(claim, ai);
                 // A passage that changed is quoted as it was checked, then as it reads now.
                 let (before, exact, after, changed) = match mark.changed.as_deref() {
-                    Some(c) => ("", c.was.as_str(), "", Some(versions::NowCtx::new(mark, c))),
+                    Some(c) => {
+                        ("", c.was.as_str(), "", Some(versions::NowCtx::new(&site.articles[*article].slug, mark, c)))
+                    }
                     None => (mark.before.as_str(), mark.exact.as_str(), mark.after.as_str(), None),
                 };
                 Some(AppearanceCtx {
@@ -1850,11 +1867,14 @@ impl<'a> Shared<'a> {
                             finding = escape(&claim.finding),
                         ),
                     });
-                    if let Some(changed) = &m.changed {
-                        changes.push(versions::ChangeCtx::new(id, self.claim_ref(ci), m, changed));
-                        continue;
-                    }
-                    let flag = FlagCtx { mark_id: id, claim: self.claim_ref(ci), exact: &m.exact };
+                    let exact = match &m.changed {
+                        Some(changed) => {
+                            changes.push(versions::ChangeCtx::new(id.clone(), self.claim_ref(ci), m, changed));
+                            changed.was.as_str()
+                        }
+                        None => m.exact.as_str(),
+                    };
+                    let flag = FlagCtx { mark_id: id, claim: self.claim_ref(ci), exact };
                     if verdict.flag { flags.push(flag) } else { accurate.push(flag) }
                 }
                 // Furniture the outlet has since removed is no longer worth a mention.

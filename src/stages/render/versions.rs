@@ -20,6 +20,10 @@ pub struct VersionCtx {
     pub retrieved: Option<DateCtx>,
     /// Its text, beside the page.
     pub href: String,
+    /// The page it was imported from, beside the page, if it was imported.
+    pub original_href: Option<String>,
+    /// That page's SHA-256.
+    pub sha256: Option<String>,
 }
 
 /// A checked passage that changed, as the article page lists it.
@@ -44,7 +48,8 @@ pub struct ChangeCtx<'a, C> {
 impl<'a, C> ChangeCtx<'a, C> {
     /// The entry for `mark`, which `changed` describes.
     pub fn new(mark_id: String, claim: C, mark: &'a Mark, changed: &'a Changed) -> Self {
-        let NowCtx { cut, diff_html } = NowCtx::new(mark, changed);
+        let cut = changed.how == How::Gone;
+        let diff_html = if cut { String::new() } else { diff_html(&reanchor::word_diff(&changed.was, &mark.exact)) };
         ChangeCtx { mark_id, claim, was: &changed.was, now: &mark.exact, cut, diff_html, version: changed.version }
     }
 }
@@ -56,14 +61,19 @@ pub struct NowCtx {
     pub cut: bool,
     /// The word diff from the passage checked, as `<del>` and `<ins>`.
     pub diff_html: String,
+    /// The version it was checked in.
+    pub version: u32,
+    /// That version's text, from the site's root.
+    pub version_href: String,
 }
 
 impl NowCtx {
-    /// The passage of `mark` now, which `changed` describes.
-    pub fn new(mark: &Mark, changed: &Changed) -> Self {
+    /// The passage of `mark` in the article `slug` now, which `changed` describes.
+    pub fn new(slug: &str, mark: &Mark, changed: &Changed) -> Self {
         let cut = changed.how == How::Gone;
         let diff_html = if cut { String::new() } else { diff_html(&reanchor::word_diff(&changed.was, &mark.exact)) };
-        NowCtx { cut, diff_html }
+        let version_href = format!("articles/{slug}/{}", file_name(changed.version));
+        NowCtx { cut, diff_html, version: changed.version, version_href }
     }
 }
 
@@ -72,13 +82,25 @@ pub fn versions(article: &Article) -> Vec<VersionCtx> {
     article
         .versions
         .iter()
-        .map(|v| VersionCtx { n: v.n, retrieved: v.article.meta.retrieved.map(DateCtx::from), href: file_name(v.n) })
+        .map(|v| VersionCtx {
+            n: v.n,
+            retrieved: v.article.meta.retrieved.map(DateCtx::from),
+            href: file_name(v.n),
+            original_href: v.article.meta.original.as_ref().map(|_| original_name(v.n)),
+            sha256: v.article.meta.original.as_ref().map(|o| o.sha256.clone()),
+        })
         .collect()
 }
 
 /// The name of version `n`'s text beside the article page.
 pub fn file_name(n: u32) -> String {
     format!("v{n}.txt")
+}
+
+/// The name of the page version `n` was imported from, beside the article page: as text,
+/// like `original.txt`, so that none of its scripts can run on the site.
+pub fn original_name(n: u32) -> String {
+    format!("v{n}-original.txt")
 }
 
 /// A version as a reader reads it: its title, then its text, a blank line between blocks.
