@@ -28,10 +28,17 @@ enum Command {
     Check(CheckArgs),
     /// Build, serve the site locally, and rebuild and reload on every change.
     Serve(ServeArgs),
-    /// Create a new briefing in DIR, ready to build.
+    /// Create a new briefing in DIR, ready to build; or, with --briefing, add one to the
+    /// archive in DIR.
     New {
-        /// The folder to create (must not exist, or be empty).
-        dir: PathBuf,
+        /// The folder to create (must not exist, or be empty); with --briefing, the
+        /// archive's folder [default: .].
+        #[arg(required_unless_present = "briefing")]
+        dir: Option<PathBuf>,
+        /// Add the briefing SLUG to an archive (content/SLUG/), creating the archive if
+        /// DIR does not exist.
+        #[arg(long, value_name = "SLUG")]
+        briefing: Option<String>,
     },
     /// Import an article from a saved web page or an address into content/articles/.
     Import(ImportArgs),
@@ -127,6 +134,9 @@ struct ImportArgs {
     /// every quote is anchored again; the passages that changed are reported.
     #[arg(long, value_name = "SLUG", conflicts_with_all = ["slug", "force", "format"])]
     update: Option<String>,
+    /// In an archive: the briefing the article is for (content/SLUG/articles/).
+    #[arg(long, value_name = "SLUG")]
+    briefing: Option<String>,
     /// The site's folder (holding briefing.toml).
     #[arg(long, default_value = ".", value_name = "DIR")]
     root: PathBuf,
@@ -225,28 +235,34 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             open: a.open,
             quiet: cli.quiet,
         }),
-        Command::New { dir } => match crate::commands::scaffold::create(&dir) {
-            Ok(()) => {
-                if !cli.quiet {
-                    let d = dir.display();
-                    println!(
-                        "created a new briefing in {d}\n\nnext:\n  cd {d}\n  briefing check    # verify the claims and quotes\n  briefing serve    # preview at http://127.0.0.1:8000/, rebuilt as you edit\n  briefing build    # write the site into output/"
-                    );
-                }
-                0
-            }
-            Err(e) => {
-                let (code, help) = match e.kind() {
-                    std::io::ErrorKind::AlreadyExists => {
-                        ("usage", "choose a folder that does not exist yet, or an empty one")
+        Command::New { dir, briefing: Some(slug) } => {
+            new_briefing(&dir.unwrap_or_else(|| PathBuf::from(".")), &slug, cli.quiet)
+        }
+        Command::New { dir, briefing: None } => {
+            let dir = dir.unwrap_or_default();
+            match crate::commands::scaffold::create(&dir) {
+                Ok(()) => {
+                    if !cli.quiet {
+                        let d = dir.display();
+                        println!(
+                            "created a new briefing in {d}\n\nnext:\n  cd {d}\n  briefing check    # verify the claims and quotes\n  briefing serve    # preview at http://127.0.0.1:8000/, rebuilt as you edit\n  briefing build    # write the site into output/"
+                        );
                     }
-                    _ => ("io-write", "check that the folder's parent exists and may be written"),
-                };
-                let d = Diagnostic::error(code, format!("cannot create {}: {e}", dir.display())).help(help);
-                eprintln!("{}", d.render(super::color()));
-                2
+                    0
+                }
+                Err(e) => {
+                    let (code, help) = match e.kind() {
+                        std::io::ErrorKind::AlreadyExists => {
+                            ("usage", "choose a folder that does not exist yet, or an empty one")
+                        }
+                        _ => ("io-write", "check that the folder's parent exists and may be written"),
+                    };
+                    let d = Diagnostic::error(code, format!("cannot create {}: {e}", dir.display())).help(help);
+                    eprintln!("{}", d.render(super::color()));
+                    2
+                }
             }
-        },
+        }
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "briefing", &mut std::io::stdout());
             0
@@ -258,6 +274,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
 /// `--suggest`, the suggestions.
 fn check(a: CheckArgs, quiet: bool) -> i32 {
     let root = a.site.root.clone();
+    if a.suggest && crate::stages::load::briefings(&root).is_some() {
+        eprintln!("note: --suggest looks at a site of one briefing; an archive's briefings are not searched yet");
+    }
     let opts = Options {
         root: a.site.root,
         output: None,
@@ -393,6 +412,27 @@ fn locale(language: &str) -> i32 {
     }
 }
 
+/// `briefing new --briefing SLUG [DIR]`: exit 0 added, 2 refused.
+fn new_briefing(dir: &std::path::Path, slug: &str, quiet: bool) -> i32 {
+    match crate::commands::scaffold::add_briefing(dir, slug) {
+        Ok(()) => {
+            if !quiet {
+                let at = dir.join("content").join(slug);
+                println!(
+                    "added the briefing `{slug}` in {}\n\nnext: write its title, date and lead in briefing.md, its articles and claims, then\n  briefing check --root {}",
+                    at.display(),
+                    dir.display()
+                );
+            }
+            0
+        }
+        Err((message, help)) => {
+            eprintln!("{}", Diagnostic::error("usage", message).help(help).render(super::color()));
+            2
+        }
+    }
+}
+
 /// `briefing import`: exit 0 imported, 1 no article in the page, 2 usage, I/O or fetch.
 fn import(a: ImportArgs, quiet: bool) -> i32 {
     let opts = crate::import::Options {
@@ -405,6 +445,7 @@ fn import(a: ImportArgs, quiet: bool) -> i32 {
             timeout: std::time::Duration::from_secs(a.timeout),
             ..crate::import::fetch::Limits::default()
         },
+        briefing: a.briefing,
     };
     if let Some(slug) = a.update {
         return update(&opts, &slug, quiet);

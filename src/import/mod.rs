@@ -38,6 +38,19 @@ pub struct Options {
     pub force: bool,
     /// The limits of a fetch.
     pub limits: fetch::Limits,
+    /// The briefing of an archive to import into (`content/<slug>/articles/`); `None`
+    /// for a site of one briefing.
+    pub briefing: Option<String>,
+}
+
+impl Options {
+    /// The articles' folder, relative to the site.
+    pub fn articles(&self) -> String {
+        match &self.briefing {
+            Some(slug) => crate::stages::load::Layout::briefing(slug).articles(),
+            None => crate::stages::load::ARTICLES_DIR.to_string(),
+        }
+    }
 }
 
 /// What an import wrote.
@@ -55,12 +68,10 @@ pub struct Imported {
     pub leftovers: Vec<Leftover>,
 }
 
-/// The articles' folder, relative to the site.
-const ARTICLES: &str = "content/articles";
-
 /// Imports the article of `opts.source` into the site.
 pub fn import(opts: &Options) -> Result<Imported, Diagnostic> {
-    check_site(&opts.root)?;
+    check_site(opts)?;
+    let articles = opts.articles();
     let Page { bytes, found_at, extracted } = read_page(opts)?;
     let mut meta = extracted.meta;
     if meta.url.is_none() {
@@ -68,10 +79,10 @@ pub fn import(opts: &Options) -> Result<Imported, Diagnostic> {
     }
     let slug = slug_for(opts, &meta)?;
     let extension = if opts.markdown { "md" } else { "txt" };
-    let article = format!("{ARTICLES}/{slug}.{extension}");
-    let original = format!("{ARTICLES}/{slug}.orig.html");
-    let other = format!("{ARTICLES}/{slug}.{}", if opts.markdown { "txt" } else { "md" });
-    let versions = format!("{ARTICLES}/{slug}{}", crate::model::article::VERSIONS);
+    let article = format!("{articles}/{slug}.{extension}");
+    let original = format!("{articles}/{slug}.orig.html");
+    let other = format!("{articles}/{slug}.{}", if opts.markdown { "txt" } else { "md" });
+    let versions = format!("{articles}/{slug}{}", crate::model::article::VERSIONS);
     if opts.root.join(&versions).exists() {
         return Err(Diagnostic::error("import-exists", format!("`{slug}` has versions kept in `{versions}/`")).help(
             format!("import a new version with --update {slug}: replacing it would cut it off from its history"),
@@ -94,13 +105,23 @@ pub fn import(opts: &Options) -> Result<Imported, Diagnostic> {
     Ok(Imported { article, original, slug, meta, leftovers })
 }
 
-/// A site is there: its config and its articles' folder.
-fn check_site(root: &Path) -> Result<(), Diagnostic> {
-    if root.join("briefing.toml").is_file() && root.join(ARTICLES).is_dir() {
+/// A site is there: its config and its articles' folder (a briefing's, in an archive).
+fn check_site(opts: &Options) -> Result<(), Diagnostic> {
+    let (root, articles) = (&opts.root, opts.articles());
+    if root.join("briefing.toml").is_file() && root.join(&articles).is_dir() {
         return Ok(());
     }
-    Err(Diagnostic::error("io-missing", format!("no site in {}: no briefing.toml or {ARTICLES}/", root.display()))
-        .help("run inside a site, or pass --root (briefing new DIR makes one)"))
+    if opts.briefing.is_none()
+        && let Some(slugs) = crate::stages::load::briefings(root)
+    {
+        return Err(Diagnostic::error(
+            "usage",
+            format!("{} is an archive: which briefing is the article for?", root.display()),
+        )
+        .help(format!("pass --briefing SLUG, one of: {}", slugs.join(", "))));
+    }
+    Err(Diagnostic::error("io-missing", format!("no site in {}: no briefing.toml or {articles}/", root.display()))
+        .help("run inside a site, or pass --root (briefing new DIR makes one; briefing new --briefing SLUG adds a briefing to an archive)"))
 }
 
 /// A page read or fetched, with the article found in it.
@@ -173,7 +194,12 @@ fn slug_for(opts: &Options, meta: &Meta) -> Result<String, Diagnostic> {
     let slug = match &opts.slug {
         Some(s) => s.clone(),
         None => {
-            let latin = deunicode::deunicode(meta.title.as_deref().unwrap_or(""));
+            // Letters and digits only: deunicode spells symbols out ("£" → "PS").
+            let title = meta.title.as_deref().unwrap_or("");
+            let latin: String = title
+                .chars()
+                .map(|c| if c.is_alphanumeric() { deunicode::deunicode_char(c).unwrap_or(" ") } else { " " })
+                .collect();
             let made = suggest_slug(&latin).chars().take(60).collect::<String>().trim_end_matches('-').to_string();
             // `suggest_slug` names a title with no letter at all `article`.
             if latin.chars().any(|c| c.is_ascii_alphanumeric()) { made } else { String::new() }

@@ -14,7 +14,7 @@ use crate::import::extract::Meta;
 use crate::model::article::{self, Article, Format, Original, VERSIONS};
 use crate::model::diag::{Diagnostic, decode, io_error};
 
-use super::{ARTICLES, Options};
+use super::Options;
 
 /// What an update did.
 #[derive(Debug)]
@@ -38,8 +38,9 @@ pub enum Updated {
 /// Imports the article `slug` again from `opts.source`, or from its own `url` when
 /// `opts.source` is empty.
 pub fn update(opts: &Options, slug: &str) -> Result<Updated, Diagnostic> {
-    super::check_site(&opts.root)?;
-    let current = current(&opts.root, slug)?;
+    super::check_site(opts)?;
+    let articles = opts.articles();
+    let current = current(&opts.root, &articles, slug)?;
     intact(&opts.root, &current)?;
     let source = match opts.source.as_str() {
         "" => current.meta.url.clone().ok_or_else(|| {
@@ -65,10 +66,10 @@ pub fn update(opts: &Options, slug: &str) -> Result<Updated, Diagnostic> {
         draft: current.meta.draft,
         previous_sha256: Some(Original::hash(&bytes)),
     };
-    let original = format!("{ARTICLES}/{slug}.orig.html");
+    let original = format!("{articles}/{slug}.orig.html");
     let sha256 = Original::hash(&page.bytes);
     let body = super::article_file(&meta, &format!("{slug}.orig.html"), &sha256, &page.extracted.body, &extra);
-    let version = next_version(&opts.root, slug);
+    let version = next_version(&opts.root, &articles, slug);
     let mut old = vec![current.name.clone()];
     old.extend(current.original_path());
     swap(&opts.root, &version, &old, [(&current.name, body.as_bytes()), (&original, &page.bytes)])?;
@@ -134,9 +135,9 @@ fn intact(root: &Path, current: &Article) -> Result<(), Diagnostic> {
 }
 
 /// The article as it is now.
-fn current(root: &Path, slug: &str) -> Result<Article, Diagnostic> {
+fn current(root: &Path, articles: &str, slug: &str) -> Result<Article, Diagnostic> {
     for (ext, format) in [("md", Format::Markdown), ("txt", Format::Text)] {
-        let rel = format!("{ARTICLES}/{slug}.{ext}");
+        let rel = format!("{articles}/{slug}.{ext}");
         let Ok(bytes) = fs::read(root.join(&rel)) else { continue };
         let file = decode(&rel, bytes)?;
         let highlighter = std::sync::Arc::new(crate::model::highlight::Highlighter::new());
@@ -145,7 +146,7 @@ fn current(root: &Path, slug: &str) -> Result<Article, Diagnostic> {
             first.unwrap_or_else(|| Diagnostic::error("usage", format!("`{rel}` cannot be read")))
         });
     }
-    let names: Vec<String> = fs::read_dir(root.join(ARTICLES))
+    let names: Vec<String> = fs::read_dir(root.join(articles))
         .map(|entries| {
             entries
                 .filter_map(Result::ok)
@@ -164,12 +165,12 @@ fn current(root: &Path, slug: &str) -> Result<Article, Diagnostic> {
         Some(n) => format!("did you mean `{n}`? (to add an article, import without --update)"),
         None => "give the slug of an article of the site (its file name without .md or .txt); to add one, import without --update".to_string(),
     };
-    Err(Diagnostic::error("io-missing", format!("no article `{slug}` in {ARTICLES}/")).help(help))
+    Err(Diagnostic::error("io-missing", format!("no article `{slug}` in {articles}/")).help(help))
 }
 
 /// The folder of the next version: one past the highest kept.
-fn next_version(root: &Path, slug: &str) -> String {
-    let dir = format!("{ARTICLES}/{slug}{VERSIONS}");
+fn next_version(root: &Path, articles: &str, slug: &str) -> String {
+    let dir = format!("{articles}/{slug}{VERSIONS}");
     let highest = fs::read_dir(root.join(&dir))
         .map(|entries| {
             entries

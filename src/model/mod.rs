@@ -8,6 +8,7 @@ pub mod date;
 pub mod diag;
 pub mod file_id;
 pub mod highlight;
+pub mod lead;
 pub mod locale;
 pub mod markup;
 pub mod page;

@@ -95,7 +95,7 @@ fn markdown_links(site: &Site) -> Vec<Diagnostic> {
         texts.push((&k.text, "corrections/index.html".into(), file));
         texts.push((&k.text, format!("claims/{}/index.html", k.claim.value), file));
     }
-    let lead = site.lead.as_ref().map(|l| SourceFile::new(crate::stages::load::LEAD_FILE, l.as_str()));
+    let lead = site.lead_file();
     if let Some(lead) = &lead {
         texts.push((&lead.text, "index.html".into(), lead));
     }

@@ -128,6 +128,23 @@ fn is_external(link: &str) -> bool {
 /// reported at the article file; one written by a template, at the template. A link to
 /// one of `drafts` (pages left out as drafts, `claims/<id>/`) is a link to a draft.
 pub fn check(site: &Site, pages: &[Page], drafts: &HashSet<String>) -> Vec<Diagnostic> {
+    check_in(site, pages, drafts, "", &[])
+}
+
+/// [`check`] for the pages of one site among those of an archive: those under `prefix`
+/// (a briefing's folder) and not under any of `others` (the home's pages are those under
+/// no briefing's). The links of other pages are not checked, but may be led to.
+pub fn check_in(
+    site: &Site,
+    pages: &[Page],
+    drafts: &HashSet<String>,
+    prefix: &str,
+    others: &[String],
+) -> Vec<Diagnostic> {
+    let own = |path: &str| -> Option<String> {
+        let within = path.strip_prefix(prefix)?;
+        (!others.iter().any(|o| path.starts_with(o.as_str()))).then(|| within.to_string())
+    };
     let scans: HashMap<&str, Scan> = pages
         .iter()
         .filter(|p| p.path.ends_with(".html"))
@@ -139,7 +156,9 @@ pub fn check(site: &Site, pages: &[Page], drafts: &HashSet<String>) -> Vec<Diagn
     let mut paths: Vec<&&str> = scans.keys().collect();
     paths.sort();
     for path in paths {
-        if *path == "404.html" {
+        let Some(within) = own(path) else { continue };
+        let within = within.as_str();
+        if within == "404.html" {
             continue; // its links are absolute when base_url is set, root-relative otherwise
         }
         for link in &scans[*path].links {
@@ -149,9 +168,10 @@ pub fn check(site: &Site, pages: &[Page], drafts: &HashSet<String>) -> Vec<Diagn
             let (file, fragment) = link.split_once('#').unwrap_or((link.as_str(), ""));
             let file = file.split('?').next().unwrap_or("");
             let target = if file.is_empty() { Some(path.to_string()) } else { resolve(path, file) };
-            let to_draft = target
-                .as_ref()
-                .is_some_and(|t| !files.contains(t.as_str()) && drafts.contains(t.trim_end_matches("/index.html")));
+            let to_draft = target.as_ref().is_some_and(|t| {
+                !files.contains(t.as_str())
+                    && own(t).is_some_and(|t| drafts.contains(t.trim_end_matches("/index.html")))
+            });
             let problem = match &target {
                 None => Some("it leads above the site's root".to_string()),
                 Some(t) if link.starts_with('/') => Some(format!(
@@ -167,7 +187,7 @@ pub fn check(site: &Site, pages: &[Page], drafts: &HashSet<String>) -> Vec<Diagn
             if let Some(why) = problem
                 && seen.insert((path.to_string(), link.clone()))
             {
-                let d = broken(site, path, link, &why, to_draft);
+                let d = broken(site, within, link, &why, to_draft);
                 diags.push(match to_draft {
                     true => d.help("publish the draft (remove its `draft = true`), or link to it once it is"),
                     false => d,
@@ -226,7 +246,7 @@ fn broken(site: &Site, page: &str, link: &str, why: &str, to_draft: bool) -> Dia
     // In the markdown of the claims file (an explanation, a finding, a resolution), of the
     // lead, or of briefing.toml (the corrections policy).
     let written = link.replacen("#c-", "#", 1);
-    let lead = site.lead.as_ref().map(|l| SourceFile::new(crate::stages::load::LEAD_FILE, l.as_str()));
+    let lead = site.lead_file();
     for file in [Some(&site.claims_file), lead.as_ref(), Some(&site.config.file)].into_iter().flatten() {
         if let Some(at) = [format!("]({written}"), format!("<{written}>"), format!("\"{written}\"")]
             .iter()

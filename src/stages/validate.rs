@@ -43,7 +43,7 @@ fn check_originals(diags: &mut Vec<Diagnostic>, site: &Site) {
             let file = article.file();
             diags.push(
                 Diagnostic::error("original-changed", message)
-                    .at(&file, original.at.clone(), "the hash recorded at import")
+                    .at(file, original.at.clone(), "the hash recorded at import")
                     .help("restore the original from Git (git checkout -- <file>); or, if the outlet changed the article, import it again with --update, which keeps this version"),
             );
         }
@@ -246,9 +246,11 @@ fn check_article(
     d = match nearest(&article.value, slugs.iter().copied()) {
         Some(best) => d.help(format!("did you mean `{best}`?")),
         None if slugs.is_empty() => {
-            d.help("content/articles/ holds no article yet: add the article, as a .md or .txt file")
+            d.help(format!("{}/ holds no article yet: add the article, as a .md or .txt file", site.layout.articles()))
         }
-        None => d.help(format!("articles are named by their file in content/articles/: {}", quoted_list(slugs))),
+        None => {
+            d.help(format!("articles are named by their file in {}/: {}", site.layout.articles(), quoted_list(slugs)))
+        }
     };
     diags.push(d);
 }

@@ -124,7 +124,8 @@ pub trait Keep: Any + Send + Sized {
 }
 
 /// The tables of a store in memory, by name: values of the types that [`Keep`] them.
-type Tables = HashMap<&'static str, Box<dyn Any + Send>>;
+/// Keyed by scope (a briefing of an archive, or none) and table name.
+type Tables = HashMap<(String, &'static str), Box<dyn Any + Send>>;
 
 /// The incremental store of a site: its cache folder, or a process's memory.
 #[derive(Clone)]
@@ -133,6 +134,9 @@ pub struct Store {
     dir: PathBuf,
     /// The tables, for a store in memory.
     memory: Option<Arc<Mutex<Tables>>>,
+    /// The briefing of an archive whose tables these are (see [`Store::scoped`]); empty
+    /// for the site's own.
+    scope: String,
 }
 
 impl std::fmt::Debug for Store {
@@ -147,12 +151,23 @@ impl std::fmt::Debug for Store {
 impl Store {
     /// The store in `dir` (created when first written).
     pub fn at(dir: impl Into<PathBuf>) -> Store {
-        Store { dir: dir.into(), memory: None }
+        Store { dir: dir.into(), memory: None, scope: String::new() }
     }
 
     /// A store in memory, for a long-lived process: its tables are values, never written.
     pub fn in_memory() -> Store {
-        Store { dir: PathBuf::new(), memory: Some(Arc::default()) }
+        Store { dir: PathBuf::new(), memory: Some(Arc::default()), scope: String::new() }
+    }
+
+    /// The store of the briefing `slug` of an archive: its own tables (front matter,
+    /// readings, marks, what was published), in `briefings/<slug>/` of the cache folder, or
+    /// apart in memory. The tables of the output (and the twin) stay the archive's.
+    pub fn scoped(&self, slug: &str) -> Store {
+        let dir = match self.memory {
+            Some(_) => PathBuf::new(),
+            None => self.dir.join("briefings").join(slug),
+        };
+        Store { dir, memory: self.memory.clone(), scope: format!("{}{slug}/", self.scope) }
     }
 
     /// Takes the value kept in `T`'s table, if there is one this program can trust; the
@@ -160,7 +175,7 @@ impl Store {
     pub fn take<T: Keep>(&self) -> Option<T> {
         match &self.memory {
             Some(tables) => {
-                let value = tables.lock().ok()?.remove(T::TABLE.name())?;
+                let value = tables.lock().ok()?.remove(&(self.scope.clone(), T::TABLE.name()))?;
                 value.downcast::<T>().ok().map(|b| *b)
             }
             None => T::decode(&self.read(T::TABLE)?),
@@ -175,7 +190,7 @@ impl Store {
         match &self.memory {
             Some(tables) => {
                 if let Ok(mut tables) = tables.lock() {
-                    tables.insert(T::TABLE.name(), Box::new(value));
+                    tables.insert((self.scope.clone(), T::TABLE.name()), Box::new(value));
                 }
             }
             None if changed => {
@@ -241,7 +256,7 @@ impl Store {
     /// Drops `table`: the next build does the work it saved.
     pub fn forget(&self, table: Table) {
         match &self.memory {
-            Some(tables) => drop(tables.lock().map(|mut t| t.remove(table.name()))),
+            Some(tables) => drop(tables.lock().map(|mut t| t.remove(&(self.scope.clone(), table.name())))),
             None => drop(fs::remove_file(self.path(table))),
         }
     }

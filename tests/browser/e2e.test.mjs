@@ -89,7 +89,7 @@ async function open(url, options = {}) {
   page.on('request', (r) => {
     const u = r.url();
     const origin = base.slice(0, base.length - SUBPATH.length);
-    if (!(u.startsWith(base) || u.startsWith(origin + '/lang-') || u.startsWith(origin + '/long/') || u.startsWith('file://'))) problems.push(`request outside the site: ${u}`);
+    if (!(u.startsWith(base) || u.startsWith(origin + '/lang-') || u.startsWith(origin + '/long/') || u.startsWith(origin + '/archive/') || u.startsWith('file://'))) problems.push(`request outside the site: ${u}`);
   });
   const response = await page.goto(url);
   return { page, context, problems, response };
@@ -398,4 +398,43 @@ test('screenshots: desktop, phone, dark, first printed page', async () => {
   for (const f of ['front-desktop.png', 'article-phone.png', 'front-dark.png', 'article-print-1.png']) {
     assert.ok(fs.statSync(path.join(shots, f)).size > 10_000, f);
   }
+});
+
+test('an archive: its home and its briefings pass axe and Nu, work under a subpath, and never scroll sideways', async () => {
+  const binary = process.env.BRIEFING_BIN || path.join(repo, 'target/release/briefing');
+  const dir = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'briefing-archive-'));
+  const out = path.join(dir, 'out');
+  execFileSync(binary, ['build', '-q', '--root', path.join(repo, 'tests/fixtures/sites/archive'), '--output', out, '--cache-dir', path.join(dir, 'cache')], { stdio: 'pipe' });
+  roots['/archive/'] = out;
+  const at = base.slice(0, base.length - SUBPATH.length) + '/archive/';
+  // The home, a briefing's front page, a claim, and an article that changed after the check.
+  const pages = ['index.html', 'harbour/index.html', 'bridge/claims/bridge-cost/index.html', 'bridge/articles/courier/index.html'];
+  for (const rel of pages) {
+    for (const width of [320, 1280]) {
+      const { page, context, problems } = await open(at + rel, { viewport: { width, height: 900 } });
+      const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+      assert.ok(scroll <= client, `${rel} at ${width} px: scrollWidth ${scroll} > ${client}`);
+      if (width === 1280) {
+        assert.deepEqual(await axeViolations(page), [], rel);
+        if (rel === 'index.html') await page.screenshot({ path: path.join(shots, 'archive-home.png'), fullPage: true });
+        if (rel.includes('courier')) await page.screenshot({ path: path.join(shots, 'article-changed.png') });
+      }
+      assert.deepEqual(problems, [], rel);
+      await context.close();
+    }
+  }
+  // From the home to a briefing, and back by the archive's link.
+  const { page, context } = await open(at + 'index.html');
+  await page.getByRole('link', { name: 'The harbour reopening, checked' }).click();
+  assert.match(page.url(), /\/archive\/harbour\/index\.html$/);
+  await page.locator('a.archive-title').click();
+  assert.match(page.url(), /\/archive\/index\.html$/);
+  await context.close();
+  const jar = path.join(path.dirname(require.resolve('vnu-jar/package.json')), 'build/dist/vnu.jar');
+  try {
+    execFileSync('java', ['-jar', jar, '--errors-only', ...pages.map((p) => path.join(out, p))], { stdio: 'pipe' });
+  } catch (e) {
+    assert.fail(`vnu reported errors:\n${e.stderr}`);
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
 });

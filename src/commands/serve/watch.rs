@@ -154,8 +154,23 @@ pub fn source(root: &Path, path: &Path) -> bool {
         .is_some_and(|name| !name.contains('/') && (name.ends_with(".md") || name.ends_with(".txt")));
     let known = [CONFIG_FILE, CLAIMS_FILE, LEAD_FILE, ARTICLES_DIR, SOURCE_DIRS[0]].contains(&rel.as_str())
         || article
+        || in_briefing(&rel)
         || SOURCE_DIRS[1..].iter().any(|dir| rel.split('/').next() == Some(dir));
     known && !path.file_name().and_then(|n| n.to_str()).is_some_and(scratch)
+}
+
+/// Whether `rel` is a source of a briefing of an archive: its folder `content/<slug>`,
+/// its claims file, its `briefing.md`, its articles' folder, or an article in it.
+fn in_briefing(rel: &str) -> bool {
+    let Some(rest) = rel.strip_prefix("content/") else { return false };
+    let (slug, inside) = rest.split_once('/').unwrap_or((rest, ""));
+    if slug == "articles" || slug.contains('.') || slug.is_empty() {
+        return false;
+    }
+    let article = inside
+        .strip_prefix("articles/")
+        .is_some_and(|name| !name.contains('/') && (name.ends_with(".md") || name.ends_with(".txt")));
+    article || ["", "claims.toml", "briefing.md", "articles"].contains(&inside)
 }
 
 /// Editors' own files beside the one being edited: vim's swap files (`.x.swp`, `.swo`, …,
@@ -275,6 +290,10 @@ mod tests {
             "/site/templates/claim.html",
             "/site/static/logo.svg",
             "/site/content",
+            "/site/content/harbour/claims.toml",
+            "/site/content/harbour/briefing.md",
+            "/site/content/harbour/articles/a.md",
+            "/site/content/harbour",
         ] {
             assert!(changes(root, &event(write, path)), "{path}");
             assert!(changes(root, &event(EventKind::Create(CreateKind::File), path)), "{path}");
@@ -295,6 +314,9 @@ mod tests {
             "/site/content/notes.txt",
             "/site/content/articles/draft.doc",
             "/site/content/articles/sub/a.md",
+            "/site/content/harbour/notes.txt",
+            "/site/content/harbour/claims.toml.new",
+            "/site/content/harbour/articles/a.md.versions/1/a.md",
             "/site/output/index.html",
             "/site/.output.record",
             "/site/.git/index",

@@ -47,14 +47,51 @@ pub struct Site {
     pub claims_file: SourceFile,
     /// The lead's markdown, if the site has one.
     pub lead: Option<String>,
-    /// Templates and static files.
-    pub theme: Theme,
+    /// Templates and static files, shared by the briefings of an archive.
+    pub theme: Arc<Theme>,
     /// Errors met reading an article file after loading (see [`Article::file`]): the
     /// pipeline fails the build on any.
     pub late: Arc<Late>,
     /// Published with its drafts (`build --drafts`, `serve`): a preview, whose pages ask
     /// search engines not to index them. Set by the pipeline, not read from a file.
     pub preview: bool,
+    /// Where its files are: `content/`, or a briefing's folder in an archive.
+    pub layout: Layout,
+    /// In an archive, what `briefing.md` says of the briefing.
+    pub heading: Option<crate::model::lead::Heading>,
+    /// How many lines of its file come before the lead (an archive's front matter).
+    pub lead_line: usize,
+    /// A site of one briefing, a briefing of an archive, or an archive's home.
+    pub role: Role,
+}
+
+/// What a site is to the archive it may be part of.
+#[derive(Debug, Clone, Default)]
+pub enum Role {
+    /// A site of one briefing.
+    #[default]
+    Single,
+    /// A briefing of an archive, published under `<slug>/`; the archive's title.
+    Briefing(String),
+    /// An archive's home: its briefings, newest first.
+    Home(Vec<Listing>),
+}
+
+/// A briefing as the archive's home lists it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Listing {
+    /// Its folder, and its address under the archive.
+    pub slug: String,
+    /// What its `briefing.md` says of it.
+    pub heading: crate::model::lead::Heading,
+    /// How many articles, claims, flagged passages and discrepancies it has.
+    pub articles: usize,
+    /// Claims checked.
+    pub claims: usize,
+    /// Passages flagged.
+    pub flags: usize,
+    /// Discrepancies set out.
+    pub discrepancies: usize,
 }
 
 /// Parsed articles kept between builds of a long-lived process, so that a rebuild after an
@@ -88,51 +125,32 @@ pub fn load(root: &Path, highlighter: &Arc<Highlighter>) -> (Option<Site>, Vec<D
 /// be read: later stages still check what did load, so one run reports every error.
 pub fn load_cached(root: &Path, highlighter: &Arc<Highlighter>, cache: &mut Cache) -> (Option<Site>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
+    let common = load_common(root, &mut diags);
+    let content = load_content(root, &Layout::single(), highlighter, cache, &mut diags);
+    let site = common.map(|c| assemble(root, &c, content, &Layout::single()));
+    (site, diags)
+}
 
+/// What every briefing of a site shares: its config, and its theme with the interface's
+/// strings resolved for the site's language.
+#[derive(Clone)]
+pub struct Common {
+    /// `briefing.toml`.
+    pub config: Config,
+    /// Templates, static files and strings.
+    pub theme: Arc<Theme>,
+}
+
+/// Reads `briefing.toml` and the theme; `None` when either cannot be read (reported).
+pub fn load_common(root: &Path, diags: &mut Vec<Diagnostic>) -> Option<Common> {
     let config = match read_text(root, CONFIG_FILE, true) {
-        Ok(Some(file)) => config::parse(&file, &mut diags),
+        Ok(Some(file)) => config::parse(&file, diags),
         Ok(None) => None,
         Err(d) => {
             diags.push(d);
             None
         }
     };
-
-    // The claims file (its pieces read on every core, or taken from the kept readings),
-    // side by side with the articles.
-    let kept = std::mem::take(&mut cache.pieces);
-    let late = Arc::new(Late::default());
-    let ((articles, broken, article_diags), (claims, claims_file, claims_diags, pieces)) = rayon::join(
-        || {
-            let mut diags = Vec::new();
-            let (articles, broken) = load_articles(root, highlighter, cache, &late, &mut diags);
-            (articles, broken, diags)
-        },
-        || {
-            let mut diags = Vec::new();
-            let ((claims, pieces), file) = match read_text(root, CLAIMS_FILE, false) {
-                Ok(Some(file)) => (claims::parse_kept(&file, &mut diags, &kept), file),
-                Ok(None) => (Default::default(), SourceFile::new(CLAIMS_FILE, "")),
-                Err(d) => {
-                    diags.push(d);
-                    (Default::default(), SourceFile::new(CLAIMS_FILE, ""))
-                }
-            };
-            (claims, file, diags, pieces)
-        },
-    );
-    cache.pieces = pieces;
-    diags.extend(article_diags);
-    diags.extend(claims_diags);
-
-    let lead = match read_text(root, LEAD_FILE, false) {
-        Ok(file) => file.map(|f| f.text.to_string()),
-        Err(d) => {
-            diags.push(d);
-            None
-        }
-    };
-
     let theme = config.as_ref().and_then(|c| match theme::load(root, &c.theme) {
         Ok(t) => Some(t),
         Err(ds) => {
@@ -145,24 +163,185 @@ pub fn load_cached(root: &Path, highlighter: &Arc<Highlighter>, cache: &mut Cach
             None
         }
     });
+    let (mut config, mut theme) = (config?, theme?);
+    localize(&mut config, &mut theme, diags);
+    Some(Common { config, theme: Arc::new(theme) })
+}
 
-    match (config, theme) {
-        (Some(mut config), Some(mut theme)) => {
-            let mut claims = claims;
-            localize(&mut config, &mut theme, &mut claims, &mut diags);
-            let root = root.to_path_buf();
-            let site = Site { root, config, articles, broken, claims, claims_file, lead, theme, late, preview: false };
-            (Some(site), diags)
+/// What one briefing's own files say: its articles, claims file and lead.
+pub struct Content {
+    articles: Vec<Article>,
+    broken: Vec<String>,
+    claims: Claims,
+    claims_file: SourceFile,
+    lead: Option<String>,
+    late: Arc<Late>,
+    heading: Option<crate::model::lead::Heading>,
+    lead_line: usize,
+}
+
+/// Reads the articles, the claims file and the lead of the briefing at `layout`.
+pub fn load_content(
+    root: &Path,
+    layout: &Layout,
+    highlighter: &Arc<Highlighter>,
+    cache: &mut Cache,
+    diags: &mut Vec<Diagnostic>,
+) -> Content {
+    // The claims file (its pieces read on every core, or taken from the kept readings),
+    // side by side with the articles.
+    let kept = std::mem::take(&mut cache.pieces);
+    let late = Arc::new(Late::default());
+    let claims_path = layout.claims();
+    let ((articles, broken, article_diags), (claims, claims_file, claims_diags, pieces)) = rayon::join(
+        || {
+            let mut diags = Vec::new();
+            let (articles, broken) = load_articles(root, layout, highlighter, cache, &late, &mut diags);
+            (articles, broken, diags)
+        },
+        || {
+            let mut diags = Vec::new();
+            let ((claims, pieces), file) = match read_text(root, &claims_path, false) {
+                Ok(Some(file)) => (claims::parse_kept(&file, &mut diags, &kept), file),
+                Ok(None) => (Default::default(), SourceFile::new(claims_path.as_str(), "")),
+                Err(d) => {
+                    diags.push(d);
+                    (Default::default(), SourceFile::new(claims_path.as_str(), ""))
+                }
+            };
+            (claims, file, diags, pieces)
+        },
+    );
+    cache.pieces = pieces;
+    diags.extend(article_diags);
+    diags.extend(claims_diags);
+    let lead = match read_text(root, &layout.lead(), false) {
+        Ok(file) => file.map(|f| f.text.to_string()),
+        Err(d) => {
+            diags.push(d);
+            None
         }
-        _ => (None, diags),
+    };
+    // In an archive, the lead starts with the briefing's title and date.
+    let (heading, lead, lead_line) = match (layout.slug(), lead) {
+        (Some(_), Some(text)) => {
+            let file = SourceFile::new(layout.lead(), text);
+            match crate::model::lead::parse(&file, diags) {
+                Some((h, lead)) => {
+                    let line = file.text[..file.text.len() - lead.len()].matches('\n').count();
+                    (Some(h), Some(lead), line)
+                }
+                None => (None, None, 0),
+            }
+        }
+        (Some(slug), None) => {
+            diags.push(
+                Diagnostic::error("io-missing", format!("the briefing `{slug}` has no `{}`", layout.lead()))
+                    .help("write its title and date there:\n+++\ntitle = \"The event, checked\"\ndate = 2026-02-27\n+++\nThe lead, in markdown."),
+            );
+            (None, None, 0)
+        }
+        (None, lead) => (None, lead, 0),
+    };
+    Content { articles, broken, claims, claims_file, lead, late, heading, lead_line }
+}
+
+/// A site of the `common` config and theme and one briefing's `content`.
+pub fn assemble(root: &Path, common: &Common, content: Content, layout: &Layout) -> Site {
+    let Content { articles, broken, mut claims, claims_file, lead, late, heading, lead_line } = content;
+    let other = common.theme.locale.get("other-claims", None, &[]);
+    for c in claims.claims.iter_mut().filter(|c| c.topic.is_empty()) {
+        c.topic.clone_from(&other);
     }
+    Site {
+        root: root.to_path_buf(),
+        config: common.config.clone(),
+        articles,
+        broken,
+        claims,
+        claims_file,
+        lead,
+        theme: Arc::clone(&common.theme),
+        late,
+        preview: false,
+        layout: layout.clone(),
+        heading,
+        lead_line,
+        role: Role::Single,
+    }
+}
+
+impl Site {
+    /// The lead as a file, for locating an error in it: its lines numbered as in
+    /// `briefing.md`, whose front matter (in an archive) comes first.
+    pub fn lead_file(&self) -> Option<SourceFile> {
+        let lead = self.lead.as_ref()?;
+        Some(SourceFile::new(self.layout.lead(), format!("{}{lead}", "\n".repeat(self.lead_line))))
+    }
+}
+
+/// Where a briefing's files are, relative to the site's root: `content/` for a site of
+/// one briefing, `content/<slug>/` for a briefing of an archive.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Layout {
+    dir: String,
+}
+
+impl Layout {
+    /// A site of one briefing: `content/`.
+    pub fn single() -> Self {
+        Layout { dir: "content".into() }
+    }
+
+    /// The briefing `slug` of an archive: `content/<slug>/`.
+    pub fn briefing(slug: &str) -> Self {
+        Layout { dir: format!("content/{slug}") }
+    }
+
+    /// The briefing's slug in an archive; `None` for a site of one briefing.
+    pub fn slug(&self) -> Option<&str> {
+        self.dir.strip_prefix("content/")
+    }
+
+    /// Its articles' folder.
+    pub fn articles(&self) -> String {
+        format!("{}/articles", self.dir)
+    }
+
+    /// Its claims file.
+    pub fn claims(&self) -> String {
+        format!("{}/claims.toml", self.dir)
+    }
+
+    /// Its lead (and, in an archive, its title and date).
+    pub fn lead(&self) -> String {
+        format!("{}/briefing.md", self.dir)
+    }
+}
+
+/// The briefings of an archive, by slug, sorted: every folder `content/<slug>/` that holds
+/// a `claims.toml`. `None` for a site of one briefing, which has `content/claims.toml` (or
+/// no briefing folder at all).
+pub fn briefings(root: &Path) -> Option<Vec<String>> {
+    if root.join(CLAIMS_FILE).exists() {
+        return None;
+    }
+    let mut found: Vec<String> = fs::read_dir(root.join("content"))
+        .ok()?
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .filter(|slug| slug != "articles" && root.join("content").join(slug).join("claims.toml").is_file())
+        .collect();
+    found.sort();
+    (!found.is_empty()).then_some(found)
 }
 
 /// Resolves the interface strings for the site's language (see [`crate::model::locale`])
 /// and puts the defaults in it: the verdict scale's labels and meanings and the
 /// corrections policy, unless the site gives its own, and the topic of claims that name
 /// none. A language no table covers is written in English, with a warning.
-fn localize(config: &mut Config, theme: &mut Theme, claims: &mut Claims, diags: &mut Vec<Diagnostic>) {
+fn localize(config: &mut Config, theme: &mut Theme, diags: &mut Vec<Diagnostic>) {
     use crate::model::locale::{self, ENGLISH};
     let builtin = SourceFile::new("(built-in)/locales/en.toml", ENGLISH);
     let sheets: Vec<(String, locale::Sheet)> = std::iter::once(("en".to_string(), &builtin))
@@ -196,10 +375,6 @@ fn localize(config: &mut Config, theme: &mut Theme, claims: &mut Claims, diags: 
     if !config.own.1 {
         config.corrections_policy = locale.get("corrections-policy", None, &[]);
     }
-    let other = locale.get("other-claims", None, &[]);
-    for c in claims.claims.iter_mut().filter(|c| c.topic.is_empty()) {
-        c.topic.clone_from(&other);
-    }
     theme.locale = Arc::new(locale);
 }
 
@@ -232,18 +407,19 @@ fn no_locale(config: &Config, theme: &Theme) -> Diagnostic {
 
 fn load_articles(
     root: &Path,
+    layout: &Layout,
     highlighter: &Arc<Highlighter>,
     cache: &mut Cache,
     late: &Arc<Late>,
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<Article>, Vec<String>) {
     let mut kept = Vec::new();
-    let (found, unread) = find_articles(root, &mut kept, diags);
+    let (found, unread) = find_articles(root, &layout.articles(), &mut kept, diags);
     // Taken before the first file is looked at: see `fronts.rs`.
     let mark = fronts::mark_now();
     let (mut articles, mut broken) = read_articles(root, highlighter, cache, late, diags, (&found, mark));
     broken.extend(unread);
-    versions::attach(root, &kept, &mut articles, highlighter, diags);
+    versions::attach(root, &layout.articles(), &kept, &mut articles, highlighter, diags);
     (articles, broken)
 }
 
@@ -253,13 +429,14 @@ fn load_articles(
 /// earlier versions (`<slug>.versions`) go in `versions`.
 fn find_articles(
     root: &Path,
+    articles: &str,
     versions: &mut Vec<String>,
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<(String, String, Format)>, Vec<String>) {
-    let dir = root.join(ARTICLES_DIR);
+    let dir = root.join(articles);
     if !dir.is_dir() {
-        diags.push(Diagnostic::error("io-missing", format!("no `{ARTICLES_DIR}/` folder in {}", root.display())).help(
-            "put the articles, as .md or .txt files, in content/articles/ (or pass --root to the site's folder)",
+        diags.push(Diagnostic::error("io-missing", format!("no `{articles}/` folder in {}", root.display())).help(
+            format!("put the articles, as .md or .txt files, in {articles}/ (or pass --root to the site's folder)"),
         ));
         return (Vec::new(), Vec::new());
     }
@@ -268,12 +445,12 @@ fn find_articles(
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                diags.push(io_error(&format!("{ARTICLES_DIR}/"), &e.to_string()));
+                diags.push(io_error(&format!("{articles}/"), &e.to_string()));
                 continue;
             }
         };
         let name = entry.file_name().to_string_lossy().to_string();
-        let rel = format!("{ARTICLES_DIR}/{name}");
+        let rel = format!("{articles}/{name}");
         if name.ends_with(article::VERSIONS) && entry.file_type().is_dir() {
             versions.push(name);
             continue;
@@ -286,7 +463,7 @@ fn find_articles(
         if entry.path_is_symlink() {
             diags.push(
                 Diagnostic::warning("symlink-skipped", format!("`{rel}` is a symbolic link; it was not read"))
-                    .help("copy the article into content/articles/ instead of linking to it"),
+                    .help(format!("copy the article into {articles}/ instead of linking to it")),
             );
             continue;
         }

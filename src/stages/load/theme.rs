@@ -37,6 +37,7 @@ pub struct Theme {
 /// `tests/theme.rs` checks that this list matches `themes/default/`.
 pub const BUILTIN: &[(&str, &str)] = &[
     ("templates/404.html", include_str!("../../../themes/default/templates/404.html")),
+    ("templates/archive.html", include_str!("../../../themes/default/templates/archive.html")),
     ("templates/article.html", include_str!("../../../themes/default/templates/article.html")),
     ("templates/base.html", include_str!("../../../themes/default/templates/base.html")),
     ("templates/claim.html", include_str!("../../../themes/default/templates/claim.html")),

@@ -11,13 +11,12 @@ use crate::model::article::{self, Article, Format, VERSIONS, Version};
 use crate::model::diag::{Diagnostic, SourceFile, decode, io_error};
 use crate::model::highlight::Highlighter;
 
-use super::ARTICLES_DIR;
-
 /// Reads the versions kept in each folder `dirs` names (`<slug>.versions`) and gives them
 /// to their articles. A folder whose article is missing is a warning: its versions would
 /// show nowhere.
 pub fn attach(
     root: &Path,
+    articles_dir: &str,
     dirs: &[String],
     articles: &mut [Article],
     highlighter: &Arc<Highlighter>,
@@ -29,14 +28,14 @@ pub fn attach(
             diags.push(
                 Diagnostic::warning(
                     "orphan-versions",
-                    format!("`{ARTICLES_DIR}/{dir}/` keeps versions of `{slug}`, which is not an article"),
+                    format!("`{articles_dir}/{dir}/` keeps versions of `{slug}`, which is not an article"),
                 )
-                .help(format!("remove the folder, or restore `{ARTICLES_DIR}/{slug}.md` (or .txt)"))
-                .in_file(&SourceFile::new(format!("{ARTICLES_DIR}/{dir}/"), "")),
+                .help(format!("remove the folder, or restore `{articles_dir}/{slug}.md` (or .txt)"))
+                .in_file(&SourceFile::new(format!("{articles_dir}/{dir}/"), "")),
             );
             continue;
         };
-        article.versions = read(root, dir, slug, highlighter, diags);
+        article.versions = read(root, &format!("{articles_dir}/{dir}"), slug, highlighter, diags);
     }
     diags.extend(articles.iter().filter_map(chain));
 }
@@ -96,16 +95,15 @@ fn broken(article: &Article, why: &str, name: &str, at: Option<(&Article, &artic
 /// The versions in one folder, by number.
 fn read(
     root: &Path,
-    dir: &str,
+    folder: &str,
     slug: &str,
     highlighter: &Arc<Highlighter>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Version> {
-    let folder = format!("{ARTICLES_DIR}/{dir}");
-    let entries = match fs::read_dir(root.join(&folder)) {
+    let entries = match fs::read_dir(root.join(folder)) {
         Ok(e) => e,
         Err(e) => {
-            diags.push(io_error(&folder, &e.to_string()));
+            diags.push(io_error(folder, &e.to_string()));
             return Vec::new();
         }
     };

@@ -306,7 +306,7 @@ fn article_entry(a: &Article) -> std::io::Result<String> {
         title: &a.meta.title,
         url: a.meta.url.as_deref(),
         original: a.meta.original.as_ref().map(|o| OriginalOut {
-            file: format!("content/articles/{}", o.file),
+            file: a.original_path().unwrap_or_else(|| o.file.clone()),
             page: format!("articles/{}/original.txt", a.slug),
             sha256: &o.sha256,
         }),

@@ -27,7 +27,7 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::model::article::Article;
-use crate::model::claims::{CLAIMS_FILE, Claim};
+use crate::model::claims::Claim;
 use crate::model::config::{Config, Publisher, Verdict};
 use crate::model::date::Date;
 use crate::model::diag::Diagnostic;
@@ -35,8 +35,8 @@ use crate::model::highlight::{self, Highlighter};
 use crate::model::markup::{self, Highlight, escape};
 use crate::model::page::{self, Counts, Page, Runs, Seg};
 use crate::stages::anchor::{Mark, Marks, Target};
-use crate::stages::load::Site;
 use crate::stages::load::theme;
+use crate::stages::load::{Role, Site};
 use crate::stages::render::fingerprint::Keyed;
 use crate::stages::render::parts::{Html, KeptItems};
 
@@ -357,6 +357,32 @@ struct CorrectionsCtx<'s> {
     policy_html: String,
 }
 
+/// The archive a briefing's pages belong to: its title and its home.
+#[derive(Serialize)]
+struct ArchiveCtx<'a> {
+    title: &'a str,
+    href: String,
+}
+
+/// The archive's home: its briefings, newest first.
+#[derive(Serialize)]
+struct HomeCtx<'a> {
+    briefings: Vec<ListingCtx<'a>>,
+}
+
+/// A briefing on the archive's home.
+#[derive(Serialize)]
+struct ListingCtx<'a> {
+    href: String,
+    title: &'a str,
+    date: DateCtx,
+    summary: Option<&'a str>,
+    articles: usize,
+    claims: usize,
+    flags: usize,
+    discrepancies: usize,
+}
+
 #[derive(Serialize)]
 struct ArticlePageCtx<'a, 's> {
     article: &'s Arc<Keyed<ArticleRef<'a>>>,
@@ -375,7 +401,7 @@ struct ClaimPageCtx<'a, 's> {
     /// `content/claims.toml, lines 4–20`, in English: for themes written before locales.
     recorded_lines: String,
     /// Where the entry is: file, first and last line.
-    recorded: (&'static str, usize, usize),
+    recorded: (&'a str, usize, usize),
     edit_url: Option<String>,
 }
 
@@ -880,7 +906,11 @@ impl<'a> Renderer<'a> {
                 None => escape(&config.publisher.name),
             },
         };
-        let common_hash = fingerprint::of(&(templates_hash, &site_ctx, &config.verdicts));
+        let archive = match &site.role {
+            Role::Briefing(title) => Some(title.as_str()),
+            _ => None,
+        };
+        let common_hash = fingerprint::of(&(templates_hash, &site_ctx, &config.verdicts, archive));
         Renderer {
             site,
             shared: Shared::new(site, marks, highlighter),
@@ -952,6 +982,14 @@ impl<'a> Renderer<'a> {
         }
         if !ctx.contains_key("root") {
             ctx.insert("root", root);
+        }
+        // The theme's files are the archive's, one folder up from a briefing's pages.
+        if let Role::Briefing(title) = &self.site.role {
+            let up = if root.contains("://") { String::new() } else { format!("../{root}") };
+            ctx.insert("assets", &up);
+            ctx.insert("archive", &ArchiveCtx { title, href: format!("{up}index.html") });
+        } else {
+            ctx.insert("assets", root);
         }
         if !ctx.contains_key("page") {
             ctx.insert("page", page);
@@ -1204,16 +1242,53 @@ impl<'a> Renderer<'a> {
     fn jobs(&self) -> Vec<Job<'_>> {
         let config = &self.site.config;
         let l = &self.site.theme.locale;
+        let not_found: Job<'_> = Box::new(|| {
+            let title = l.get("not-found-title", None, &[]);
+            let mut p = self.page(&title, config.description.clone(), "404.html", "website");
+            p.canonical = None;
+            // Served at any depth: only an absolute base can make its links work.
+            let root = config.base_url.clone().unwrap_or_default();
+            self.render_one("404.html", "", &root, p, Own::of(NoCtx {}), Vec::new())
+        });
+        let mut jobs = match &self.site.role {
+            Role::Home(briefings) => return vec![Box::new(|| self.home_page(briefings)), not_found],
+            _ => self.briefing_jobs(),
+        };
+        // A briefing of an archive is served under the archive's own 404 page.
+        if matches!(self.site.role, Role::Single) {
+            jobs.insert(1, not_found);
+        }
+        jobs
+    }
+
+    /// The archive's home: its briefings, newest first, each with its counts.
+    fn home_page(&self, briefings: &[crate::stages::load::Listing]) -> Result<Done, Diagnostic> {
+        let config = &self.site.config;
+        let ctx = HomeCtx {
+            briefings: briefings
+                .iter()
+                .map(|b| ListingCtx {
+                    href: format!("{}/index.html", b.slug),
+                    title: &b.heading.title,
+                    date: b.heading.date.into(),
+                    summary: b.heading.summary.as_deref(),
+                    articles: b.articles,
+                    claims: b.claims,
+                    flags: b.flags,
+                    discrepancies: b.discrepancies,
+                })
+                .collect(),
+        };
+        let p = self.page(&config.title, config.description.clone(), "", "website");
+        self.render_one("archive.html", "", "", p, Own::of(ctx), Vec::new())
+    }
+
+    /// The pages of a briefing: its front page, sources, corrections, articles and claims.
+    fn briefing_jobs(&self) -> Vec<Job<'_>> {
+        let config = &self.site.config;
+        let l = &self.site.theme.locale;
         let mut jobs: Vec<Job<'_>> = vec![
             Box::new(|| self.front_page()),
-            Box::new(|| {
-                let title = l.get("not-found-title", None, &[]);
-                let mut p = self.page(&title, config.description.clone(), "404.html", "website");
-                p.canonical = None;
-                // Served at any depth: only an absolute base can make its links work.
-                let root = config.base_url.clone().unwrap_or_default();
-                self.render_one("404.html", "", &root, p, Own::of(NoCtx {}), Vec::new())
-            }),
             Box::new(|| self.sources_page()),
             Box::new(|| {
                 let description = l.get("corrections-description", None, &[("site", &config.title)]);
@@ -1331,6 +1406,9 @@ impl<'a> Renderer<'a> {
     /// with the pages: the export is mostly writing (77 MB at 10,000 articles), which the
     /// pages' work can overlap.
     fn whole_site(&self) {
+        if matches!(self.site.role, Role::Home(_)) {
+            return;
+        }
         let site_key = export::key(self.site);
         let (shared, parts, sink) = (&self.shared, self.kept_parts, self.sink);
         // The feed's words ("corrected twice") are the locale's; the export has none.
@@ -1418,10 +1496,12 @@ impl<'a> Renderer<'a> {
         // The first of two with the same name wins: a page over a static file, a theme's
         // static file over a generated one.
         let mut extra: Vec<Page> = Vec::new();
-        for (path, bytes) in &self.site.theme.statics {
+        // A briefing of an archive shares the archive's static files.
+        let own_files = !matches!(self.site.role, Role::Briefing(_));
+        for (path, bytes) in self.site.theme.statics.iter().filter(|_| own_files) {
             extra.push(Page { path: path.clone(), bytes: bytes.clone() });
         }
-        if let Some(robots) = feed::robots(self.site) {
+        if let Some(robots) = feed::robots(self.site).filter(|_| own_files) {
             extra.push(Page { path: "robots.txt".into(), bytes: robots.into_bytes() });
         }
         if config.base_url.is_some() {
@@ -1441,7 +1521,7 @@ impl<'a> Renderer<'a> {
         // The code stylesheet depends on nothing but the program, which the build record
         // names: a constant fingerprint lets a rebuild skip making it (syntect's themes
         // take a few milliseconds to load).
-        if seen.insert(HIGHLIGHT_CSS.to_string()) {
+        if own_files && seen.insert(HIGHLIGHT_CSS.to_string()) {
             self.unless_kept(HIGHLIGHT_CSS, hash_of(HIGHLIGHT_CSS), &highlight::stylesheet);
         }
         for page in extra {
@@ -1676,11 +1756,11 @@ impl<'a> Shared<'a> {
             .config
             .repo_url
             .as_ref()
-            .map(|repo| format!("{}/blob/HEAD/{CLAIMS_FILE}#L{first}-L{last}", repo.trim_end_matches('/')));
+            .map(|repo| format!("{}/blob/HEAD/{}#L{first}-L{last}", repo.trim_end_matches('/'), file.name));
         let ctx = ClaimPageCtx {
             claim: &self.claims[ci],
-            recorded_lines: format!("{CLAIMS_FILE}, lines {first}–{last}"),
-            recorded: (CLAIMS_FILE, first, last),
+            recorded_lines: format!("{}, lines {first}–{last}", file.name),
+            recorded: (file.name.as_str(), first, last),
             edit_url,
         };
         let inputs = jsonld::inputs(site, ci, &self.appearance_marks);

@@ -6,6 +6,7 @@
 
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::model::claims;
@@ -23,6 +24,8 @@ use crate::stages::validate;
 use crate::store::{Store, Table};
 use crate::suggest::{self, Suggestions};
 use crate::write;
+
+mod archive;
 
 /// What to build, and where.
 #[derive(Debug, Clone, Default)]
@@ -165,16 +168,79 @@ enum Out<'a> {
 
 /// The stages, with what `store` kept from the last build; the pages go `out`.
 fn make_inner(opts: &Options, store: &Store, suggestions: &mut Suggestions, out: Out<'_>) -> (Report, Option<Made>) {
-    let mut report = Report::default();
     let base_url = match opts.base_url.as_deref().map(normalize_base_url).transpose() {
         Ok(b) => b,
         Err(msg) => {
+            let mut report = Report::default();
             report.push(Diagnostic::error("usage", msg));
             return (report, None);
         }
     };
+    if let Some(slugs) = load::briefings(&opts.root) {
+        return archive::make(opts, store, &slugs, base_url, out);
+    }
+    let load = |store: &Store, highlighter: &Arc<Highlighter>| {
+        load_site(store, |cache| load::load_cached(&opts.root, highlighter, cache))
+    };
+    let mut prepared = match prepare(opts, store, suggestions, base_url.as_deref(), &load) {
+        Ok(p) => p,
+        Err(report) => return (report, None),
+    };
+    let mut c = prepared.checked;
+    // The large pages' items are kept only in memory: there the first build starts them.
+    let items = store.take::<KeptItems>().or_else(|| store.in_memory_only().then(KeptItems::new));
+    let made = match out {
+        Out::Folder(output) => write_out(&mut c, output, store, items.as_ref()),
+        Out::Sink(sink) => render_to(&mut c, items.as_ref(), sink),
+        Out::Pages => in_memory(&mut c, opts.check_links),
+    };
+    let Some((pages, counts)) = made else { return (c.report, None) };
+    if let Out::Folder(output) = out {
+        keep_published(opts, store, &c.site, output);
+    }
+    if let Some(items) = items {
+        items.save();
+        store.keep(items, true);
+    }
+    keep_marks(store, prepared.whole.as_mut().unwrap_or(&mut c.marks), prepared.keep, prepared.known);
+    c.made(pages, counts)
+}
+
+/// What this build published, so that the next need not read it back (unless the record
+/// is another file, `--published`).
+fn keep_published(opts: &Options, store: &Store, site: &load::Site, output: &Path) {
+    if opts.published.is_none() {
+        let record = crate::model::published::Published::of(&site.claims);
+        store.keep(load::published::Kept::of_file(&output.join("claims.json"), record), true);
+    }
+}
+
+/// A briefing checked and ready to render, with the marks to keep for the next build.
+struct Prepared {
+    checked: Checked,
+    /// The marks of the whole site, drafts included, when some were left out.
+    whole: Option<anchor::Marks>,
+    keep: Vec<(u64, usize)>,
+    known: Option<anchor::Known>,
+}
+
+/// How a briefing's site is read: with what a store kept, and a highlighter.
+type Loader<'l> = dyn Fn(&Store, &Arc<Highlighter>) -> (Option<load::Site>, Vec<Diagnostic>) + 'l;
+
+/// The stages before rendering, for one briefing: loaded by `load` with what `store`
+/// kept, validated and anchored, held against what was published, its drafts left out
+/// unless asked for. Every diagnostic is in the report, which is returned alone when
+/// there is an error.
+fn prepare(
+    opts: &Options,
+    store: &Store,
+    suggestions: &mut Suggestions,
+    base_url: Option<&str>,
+    load: &Loader<'_>,
+) -> Result<Prepared, Report> {
+    let mut report = Report::default();
     let mut laps = Laps { timings: Vec::new(), clock: Instant::now() };
-    let highlighter = std::sync::Arc::new(Highlighter::new());
+    let highlighter = Arc::new(Highlighter::new());
     // The kept marks are read while the site loads: they are needed only to anchor.
     let known = {
         let store = store.clone();
@@ -184,18 +250,18 @@ fn make_inner(opts: &Options, store: &Store, suggestions: &mut Suggestions, out:
         let (path, required, store) = (opts.published(), opts.published.is_some(), store.clone());
         std::thread::spawn(move || load::published::read(&path, required, store.take::<load::published::Kept>()))
     };
-    let (site, diags) = load_site(opts, store, &highlighter);
+    let (site, diags) = load(store, &highlighter);
     let (published, unread) = published.join().unwrap_or_default();
     laps.lap("load");
     report.extend(diags);
     report.extend(unread);
-    let Some(mut site) = site else { return (report, None) };
-    if base_url.is_some() {
-        site.config.base_url = base_url;
+    let Some(mut site) = site else { return Err(report) };
+    if let Some(base) = base_url {
+        site.config.base_url = Some(base.to_string());
     }
     // No marks kept yet is an empty set, not none: anchoring then says what to keep.
     let known = known.join().ok().flatten().unwrap_or_default();
-    let Some(anchored) = check_site(&site, known, &mut report, &mut laps) else { return (report, None) };
+    let Some(anchored) = check_site(&site, known, &mut report, &mut laps) else { return Err(report) };
     if let Some(published) = published {
         report.extend(unannounced_changes(&site, &published, &opts.published()));
         let fresh = published.fresh;
@@ -206,7 +272,7 @@ fn make_inner(opts: &Options, store: &Store, suggestions: &mut Suggestions, out:
     let late = late_errors(&site, store);
     if !late.is_empty() {
         report.extend(late);
-        return (report, None);
+        return Err(report);
     }
     report.extend(anchored.diags);
     if opts.suggest {
@@ -216,35 +282,17 @@ fn make_inner(opts: &Options, store: &Store, suggestions: &mut Suggestions, out:
     }
     report.extend(drafts::links(&site));
     if report.has_errors() {
-        return (report, None);
+        return Err(report);
     }
     let Anchored { mut marks, keep, known, .. } = anchored;
     let drafts = drafts::count(&site);
     site.preview = opts.drafts && drafts > 0;
-    let (mut whole, draft_pages) = match opts.drafts {
+    let (whole, draft_pages) = match opts.drafts {
         true => (None, HashSet::new()),
         false => leave_out_drafts(&mut site, &mut marks),
     };
-    let mut c = Checked { site, marks, highlighter, report, laps, store: store.clone(), draft_pages, drafts };
-    // The large pages' items are kept only in memory: there the first build starts them.
-    let items = store.take::<KeptItems>().or_else(|| store.in_memory_only().then(KeptItems::new));
-    let made = match out {
-        Out::Folder(output) => write_out(&mut c, output, store, items.as_ref()),
-        Out::Sink(sink) => render_to(&mut c, items.as_ref(), sink),
-        Out::Pages => in_memory(&mut c, opts.check_links),
-    };
-    let Some((pages, counts)) = made else { return (c.report, None) };
-    if let (Out::Folder(output), None) = (out, &opts.published) {
-        // What this build published, so that the next need not read it back.
-        let record = crate::model::published::Published::of(&c.site.claims);
-        store.keep(load::published::Kept::of_file(&output.join("claims.json"), record), true);
-    }
-    if let Some(items) = items {
-        items.save();
-        store.keep(items, true);
-    }
-    keep_marks(store, whole.as_mut().unwrap_or(&mut c.marks), keep, known);
-    c.made(pages, counts)
+    let checked = Checked { site, marks, highlighter, report, laps, store: store.clone(), draft_pages, drafts };
+    Ok(Prepared { checked, whole, keep, known })
 }
 
 /// Drafts were checked in full; unless asked for, they are left out before rendering.
@@ -275,9 +323,8 @@ fn unannounced_changes(site: &load::Site, published: &load::published::Kept, pat
 /// The load stage: the site, read with what `store` kept, which is then brought up to
 /// date.
 fn load_site(
-    opts: &Options,
     store: &Store,
-    highlighter: &std::sync::Arc<Highlighter>,
+    read: impl FnOnce(&mut load::Cache) -> (Option<load::Site>, Vec<Diagnostic>),
 ) -> (Option<load::Site>, Vec<Diagnostic>) {
     let (pieces, fronts) =
         rayon::join(|| store.take::<claims::Kept>(), || store.take::<crate::stages::load::fronts::Kept>());
@@ -287,7 +334,7 @@ fn load_site(
         pieces: pieces.unwrap_or_default(),
         fronts: fronts.unwrap_or_default(),
     };
-    let loaded = load::load_cached(&opts.root, highlighter, &mut cache);
+    let loaded = read(&mut cache);
     // Kept at once, and let go of: a reading stands for its text whatever becomes of the
     // build, and a fresh build of 20,000 claims need not hold 10 MB of them to its end.
     let (pieces_fresh, fronts_fresh) = (cache.pieces.fresh, cache.fronts.fresh);

@@ -1,0 +1,288 @@
+//! An archive: many briefings in one site. A site without `content/claims.toml` whose
+//! folders `content/<slug>/` hold a `claims.toml` is one; each such folder is a briefing,
+//! loaded, checked and rendered exactly as a site of one briefing is (with its own tables
+//! in the store, `Store::scoped`), and published under `<slug>/`. The archive's home lists
+//! them, newest first, and the theme's files are written once, at the top. Every
+//! briefing is checked before anything is written: one error anywhere, and the output
+//! stays as it was.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use super::{Made, Options, Out, Prepared, ToTwin, keep_marks, keep_published, late_errors, load_site, prepare};
+use crate::model::diag::{Diagnostic, Report, SourceFile};
+use crate::model::highlight::Highlighter;
+use crate::model::page::{Counts, Page, Runs};
+use crate::stages::anchor::Target;
+use crate::stages::load::{self, Common, Layout, Listing, Role};
+use crate::stages::render::{self, parts::KeptItems};
+use crate::store::Store;
+use crate::suggest::Suggestions;
+use crate::write;
+
+/// Builds the archive whose briefings are `slugs`; `base_url` overrides the config's.
+pub(super) fn make(
+    opts: &Options,
+    store: &Store,
+    slugs: &[String],
+    base_url: Option<String>,
+    out: Out<'_>,
+) -> (Report, Option<Made>) {
+    let start = Instant::now();
+    let mut report = Report::default();
+    let mut diags = Vec::new();
+    let common = load::load_common(&opts.root, &mut diags);
+    report.extend(diags);
+    let Some(mut common) = common else { return (report, None) };
+    if base_url.is_some() {
+        common.config.base_url = base_url;
+    }
+    let output = opts.output.clone().unwrap_or_else(|| opts.root.join("output"));
+    let mut briefings = Vec::new();
+    for slug in slugs {
+        match prepare_one(opts, store, &common, slug, &output) {
+            Ok(p) => briefings.push((slug.as_str(), p)),
+            Err(r) => report.extend(r.items),
+        }
+    }
+    if report.has_errors() {
+        return (report, None);
+    }
+    let checked = start.elapsed();
+    let home = home(opts, &common, &briefings);
+    let made = match out {
+        Out::Folder(output) => into_folder(output, store, &mut briefings, &home),
+        Out::Sink(sink) => into_sink(store, &mut briefings, &home, sink),
+        Out::Pages => in_memory(&mut briefings, &home, opts.check_links),
+    };
+    let made = match made {
+        Ok(m) => m,
+        Err(diags) => {
+            for (_, p) in &briefings {
+                report.extend(p.checked.report.items.iter().cloned());
+            }
+            report.extend(diags);
+            return (report, None);
+        }
+    };
+    let mut counts = made.1;
+    for (slug, mut p) in briefings {
+        if let Out::Folder(output) = out {
+            keep_published(opts, &store.scoped(slug), &p.checked.site, &output.join(slug));
+        }
+        counts.articles += p.checked.site.articles.len();
+        counts.claims += p.checked.site.claims.claims.len();
+        counts.drafts += p.checked.drafts;
+        counts.preview |= p.checked.site.preview;
+        report.extend(std::mem::take(&mut p.checked.report.items));
+        let whole = p.whole.as_mut().unwrap_or(&mut p.checked.marks);
+        keep_marks(&store.scoped(slug), whole, p.keep, p.known);
+    }
+    let timings = vec![("check", checked), ("render and write", start.elapsed() - checked)];
+    (report, Some(Made { pages: made.0, counts, timings }))
+}
+
+/// One briefing, loaded with the archive's config and theme and its own store, checked
+/// and ready to render under `<slug>/`.
+fn prepare_one(opts: &Options, store: &Store, common: &Common, slug: &str, output: &Path) -> Result<Prepared, Report> {
+    let scope = store.scoped(slug);
+    // What the briefing published last is in its own folder of the output.
+    let opts = Options { output: Some(output.join(slug)), published: None, ..opts.clone() };
+    let layout = Layout::briefing(slug);
+    let load = |store: &Store, highlighter: &Arc<Highlighter>| {
+        load_site(store, |cache| {
+            let mut diags = Vec::new();
+            let content = load::load_content(&opts.root, &layout, highlighter, cache, &mut diags);
+            let mut site = load::assemble(&opts.root, common, content, &layout);
+            site.role = Role::Briefing(common.config.title.clone());
+            if let Some(h) = &site.heading {
+                site.config.title.clone_from(&h.title);
+                if let Some(summary) = &h.summary {
+                    site.config.description.clone_from(summary);
+                }
+            }
+            (Some(site), diags)
+        })
+    };
+    let base = common.config.base_url.as_ref().map(|b| format!("{b}{slug}/"));
+    prepare(&opts, &scope, &mut Suggestions::default(), base.as_deref(), &load)
+}
+
+/// The archive's home, as a site of its own: no articles nor claims, its briefings listed
+/// newest first.
+fn home(opts: &Options, common: &Common, briefings: &[(&str, Prepared)]) -> load::Site {
+    let mut listings: Vec<Listing> = briefings
+        .iter()
+        .filter_map(|(slug, p)| {
+            let site = &p.checked.site;
+            let flag = |c: usize| {
+                let key = &site.claims.claims[c].verdict.value;
+                site.config.verdicts.iter().any(|v| &v.key == key && v.flag)
+            };
+            let flags = p
+                .checked
+                .marks
+                .iter()
+                .flatten()
+                .filter(|m| matches!(m.target, Target::Appearance { claim, .. } if flag(claim)))
+                .count();
+            Some(Listing {
+                slug: slug.to_string(),
+                heading: site.heading.clone()?,
+                articles: site.articles.len(),
+                claims: site.claims.claims.len(),
+                flags,
+                discrepancies: site.claims.discrepancies.len(),
+            })
+        })
+        .collect();
+    listings.sort_by(|a, b| b.heading.date.cmp(&a.heading.date).then_with(|| a.slug.cmp(&b.slug)));
+    load::Site {
+        root: opts.root.clone(),
+        config: common.config.clone(),
+        articles: Vec::new(),
+        broken: Vec::new(),
+        claims: Default::default(),
+        claims_file: SourceFile::new("", ""),
+        lead: None,
+        theme: Arc::clone(&common.theme),
+        late: Arc::default(),
+        preview: false,
+        layout: Layout::single(),
+        heading: None,
+        lead_line: 0,
+        role: Role::Home(listings),
+    }
+}
+
+/// Every briefing and the home into the output's twin, which is swapped in.
+fn into_folder(
+    output: &Path,
+    store: &Store,
+    briefings: &mut [(&str, Prepared)],
+    home: &load::Site,
+) -> Result<(Vec<Page>, Counts), Vec<Diagnostic>> {
+    let write_error = |e: std::io::Error| {
+        Diagnostic::error("io-write", format!("cannot write the site to {}: {e}", output.display()))
+            .help("check free space and permissions; the previous output was left as it was")
+    };
+    let twin = write::Twin::open(output, store).map_err(|e| vec![write_error(e)])?;
+    let sink = ToTwin { twin: &twin, error: &write_error };
+    let (_, mut counts) = into_sink(store, briefings, home, &sink)?;
+    let written = twin.finish().map_err(|e| vec![write_error(e)])?;
+    write::forget_siblings(output);
+    counts.written = written.written;
+    counts.unchanged = written.unchanged;
+    counts.removed = written.removed;
+    counts.in_place = written.in_place;
+    Ok((Vec::new(), counts))
+}
+
+/// Every briefing, under its folder, and the home, to `sink`.
+fn into_sink(
+    store: &Store,
+    briefings: &mut [(&str, Prepared)],
+    home: &load::Site,
+    sink: &dyn render::Sink,
+) -> Result<(Vec<Page>, Counts), Vec<Diagnostic>> {
+    let mut counts = Counts::default();
+    for (slug, p) in briefings.iter_mut() {
+        let scope = store.scoped(slug);
+        let items = scope.take::<KeptItems>().or_else(|| scope.in_memory_only().then(KeptItems::new));
+        let prefixed = Prefixed { prefix: format!("{slug}/"), inner: sink };
+        let c = &p.checked;
+        let made = render::render_to(&c.site, &c.marks, &c.highlighter, items.as_ref(), &prefixed);
+        let late = late_errors(&c.site, &scope);
+        let made = made.map_err(|mut ds| {
+            ds.extend(late.iter().cloned());
+            ds
+        })?;
+        if !late.is_empty() {
+            return Err(late);
+        }
+        if let Some(items) = items {
+            items.save();
+            scope.keep(items, true);
+        }
+        add(&mut counts, &made);
+    }
+    let made = render::render_to(home, &Vec::new(), &Highlighter::new(), None, sink)?;
+    add(&mut counts, &made);
+    Ok((Vec::new(), counts))
+}
+
+/// Every page of every briefing, and of the home, in memory (`check`).
+fn in_memory(
+    briefings: &mut [(&str, Prepared)],
+    home: &load::Site,
+    check_links: bool,
+) -> Result<(Vec<Page>, Counts), Vec<Diagnostic>> {
+    let mut pages = Vec::new();
+    let mut counts = Counts::default();
+    for (slug, p) in briefings.iter() {
+        let c = &p.checked;
+        let (made, n) = render::render(&c.site, &c.marks, &c.highlighter)?;
+        pages.extend(made.into_iter().map(|page| Page { path: format!("{slug}/{}", page.path), bytes: page.bytes }));
+        add(&mut counts, &n);
+    }
+    let (made, n) = render::render(home, &Vec::new(), &Highlighter::new())?;
+    pages.extend(made);
+    add(&mut counts, &n);
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    if check_links {
+        let prefixes: Vec<String> = briefings.iter().map(|(slug, _)| format!("{slug}/")).collect();
+        for ((_, p), prefix) in briefings.iter_mut().zip(&prefixes) {
+            let c = &mut p.checked;
+            c.report.extend(crate::stages::links::check_in(&c.site, &pages, &c.draft_pages, prefix, &[]));
+        }
+        let broken = crate::stages::links::check_in(home, &pages, &Default::default(), "", &prefixes);
+        if let Some((_, p)) = briefings.first_mut() {
+            p.checked.report.extend(broken);
+            p.checked.report.extend(crate::stages::validate::no_base_url(&home.config));
+        }
+    }
+    Ok((pages, counts))
+}
+
+/// Adds the files, pages, flags and reuses of one render to `counts`.
+fn add(counts: &mut Counts, made: &Counts) {
+    counts.files += made.files;
+    counts.pages += made.pages;
+    counts.flags += made.flags;
+    counts.reused += made.reused;
+}
+
+/// A sink that puts a briefing's pages under its folder.
+struct Prefixed<'s> {
+    prefix: String,
+    inner: &'s dyn render::Sink,
+}
+
+impl Prefixed<'_> {
+    fn path(&self, path: &str) -> String {
+        format!("{}{path}", self.prefix)
+    }
+}
+
+impl render::Sink for Prefixed<'_> {
+    fn put(&self, page: Page, fingerprint: Option<u64>) -> Result<(), Diagnostic> {
+        self.inner.put(Page { path: self.path(&page.path), bytes: page.bytes }, fingerprint)
+    }
+
+    fn reuse(&self, path: &str, fingerprint: u64) -> Result<bool, Diagnostic> {
+        self.inner.reuse(&self.path(path), fingerprint)
+    }
+
+    fn kept_items(&self, path: &str) -> Result<std::collections::HashSet<u64>, Diagnostic> {
+        self.inner.kept_items(&self.path(path))
+    }
+
+    fn put_spliced(&self, path: &str, fingerprint: Option<u64>, runs: &dyn Runs) -> Result<(), Diagnostic> {
+        self.inner.put_spliced(&self.path(path), fingerprint, runs)
+    }
+
+    fn wants_cards(&self) -> bool {
+        self.inner.wants_cards()
+    }
+}

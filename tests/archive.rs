@@ -1,0 +1,171 @@
+//! Archives: a site whose briefings each have a folder `content/<slug>/` is built as one
+//! site per briefing, under `<slug>/`, with a home that lists them newest first. Errors
+//! name the briefing's files; a failed build leaves the output as it was; an edit builds
+//! the same site as a fresh build; `new --briefing` and `import --briefing` add to one.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::*;
+
+/// Every relative link of every HTML page of `out` leads to a file of `out`.
+fn links_resolve(out: &Path) {
+    let files = tree(out);
+    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html") && *p != "404.html") {
+        let doc = scraper::Html::parse_document(&String::from_utf8_lossy(bytes));
+        for a in doc.select(&sel("a[href], link[href]")) {
+            let href = a.value().attr("href").unwrap();
+            if href.contains("://") || href.starts_with('#') || href.starts_with("mailto:") {
+                continue;
+            }
+            let file = href.split('#').next().unwrap();
+            let mut parts: Vec<&str> = path.split('/').collect();
+            parts.pop();
+            for part in file.split('/') {
+                match part {
+                    ".." => assert!(parts.pop().is_some(), "{path}: {href} leads above the site"),
+                    "." | "" => {}
+                    p => parts.push(p),
+                }
+            }
+            let target = parts.join("/");
+            assert!(files.contains_key(&target), "{path}: {href} → {target} is not in the site");
+        }
+    }
+}
+
+#[test]
+fn each_briefing_is_built_under_its_folder_and_the_home_lists_them_newest_first() {
+    let (dir, site) = fixture("archive");
+    let out = dir.path().join("out");
+    build(&site, &out);
+    for path in [
+        "index.html",
+        "404.html",
+        "style.css",
+        "harbour/index.html",
+        "harbour/articles/example/index.html",
+        "harbour/claims/repair-cost/index.html",
+        "harbour/claims.json",
+        "harbour/feed.xml",
+        "bridge/index.html",
+        "bridge/articles/example/index.html",
+        "bridge/claims/repair-cost/index.html",
+    ] {
+        assert!(out.join(path).is_file(), "{path}");
+    }
+    assert!(!out.join("harbour/style.css").exists(), "the theme's files are the archive's, once");
+    let home = page(&out.join("index.html"));
+    let titles: Vec<String> = home.select(&sel("ol.briefings h3 a")).map(text).collect();
+    assert_eq!(titles, ["Harbour bridge repairs, checked", "The harbour reopening, checked"]);
+    let hrefs: Vec<&str> = home.select(&sel("ol.briefings h3 a")).map(|a| a.value().attr("href").unwrap()).collect();
+    assert_eq!(hrefs, ["bridge/index.html", "harbour/index.html"]);
+    let tally: Vec<String> = home.select(&sel("ol.briefings > li:nth-child(2) .tally li")).map(text).collect();
+    assert_eq!(tally, ["1 article", "2 claims checked", "1 flagged passage", "1 discrepancy"]);
+    // A briefing's pages name the archive and lead back to its home.
+    let claim = page(&out.join("harbour/claims/repair-cost/index.html"));
+    let archive = claim.select(&sel("a.archive-title")).next().expect("the archive's link");
+    assert_eq!(
+        (text(archive).as_str(), archive.value().attr("href")),
+        ("Riverton, checked", Some("../../../index.html"))
+    );
+    links_resolve(&out);
+    let (code, _, err) = outcome(&run(&["check", "--root", site.to_str().unwrap()]));
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn addresses_are_absolute_under_the_briefing_with_a_base_url() {
+    let (dir, site) = fixture("archive");
+    let out = dir.path().join("out");
+    let o = run(&[
+        "build",
+        "--root",
+        site.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+        "--base-url",
+        "https://example.org/riverton/",
+    ]);
+    assert_eq!(outcome(&o).0, 0, "{}", outcome(&o).2);
+    let claim = page(&out.join("bridge/claims/repair-cost/index.html"));
+    let canonical = claim.select(&sel("link[rel=canonical]")).next().unwrap().value().attr("href").unwrap().to_string();
+    assert_eq!(canonical, "https://example.org/riverton/bridge/claims/repair-cost/");
+    let data: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("bridge/claims.json")).unwrap()).unwrap();
+    assert_eq!(data["site"]["base_url"], "https://example.org/riverton/bridge/");
+    assert_eq!(data["site"]["title"], "Harbour bridge repairs, checked");
+}
+
+#[test]
+fn errors_are_located_in_the_briefing_and_the_output_is_left_alone() {
+    let (dir, site) = fixture("archive");
+    let out = dir.path().join("out");
+    build(&site, &out);
+    let before = tree(&out);
+    let claims = site.join("content/bridge/claims.toml");
+    let text = fs::read_to_string(&claims).unwrap();
+    fs::write(&claims, text.replace("quote = \"seven votes to two\"", "quote = \"seven votes to three\"")).unwrap();
+    fs::write(site.join("content/harbour/briefing.md"), "No front matter.\n").unwrap();
+    let (code, _, err) = outcome(&run(&["build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()]));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("error[quote-not-found]") && err.contains("--> content/bridge/claims.toml:23:11"), "{err}");
+    assert!(
+        err.contains("error[missing-front-matter]") && err.contains("--> content/harbour/briefing.md:1:1"),
+        "{err}"
+    );
+    assert!(tree(&out) == before, "a failed build writes nothing");
+}
+
+#[test]
+fn an_edit_in_one_briefing_builds_what_a_fresh_build_does() {
+    let (dir, site) = fixture("archive");
+    let out = dir.path().join("out");
+    build(&site, &out);
+    change_verdict(&site.join("content/harbour/claims.toml"), "accurate", "imprecise");
+    build(&site, &out);
+    let (fresh_dir, fresh_site) = fixture("archive");
+    change_verdict(&fresh_site.join("content/harbour/claims.toml"), "accurate", "imprecise");
+    let fresh = fresh_dir.path().join("out");
+    build(&fresh_site, &fresh);
+    assert!(tree(&out) == tree(&fresh), "incremental = fresh");
+    assert!(site.join(".briefing/briefings/harbour").is_dir(), "each briefing keeps its own tables");
+}
+
+#[test]
+fn new_briefing_and_import_briefing_add_to_an_archive() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("news");
+    let root = site.to_str().unwrap();
+    for slug in ["first", "second"] {
+        let (code, _, err) = outcome(&run(&["new", "--briefing", slug, root]));
+        assert_eq!(code, 0, "{err}");
+    }
+    let page_file = repo().join("tests/fixtures/import/news.html");
+    let (code, _, err) = outcome(&run(&["import", "--root", root, page_file.to_str().unwrap()]));
+    assert_eq!(code, 2);
+    assert!(err.contains("pass --briefing SLUG, one of: first, second"), "{err}");
+    let (code, _, err) = outcome(&run(&[
+        "import",
+        "--root",
+        root,
+        "--briefing",
+        "second",
+        page_file.to_str().unwrap(),
+        "--slug",
+        "courier",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert!(site.join("content/second/articles/courier.md").is_file());
+    let (code, _, err) = outcome(&run(&["check", "--root", root]));
+    assert_eq!(code, 0, "a new briefing builds as created: {err}");
+    let (code, _, err) = outcome(&run(&["new", "--briefing", "first", root]));
+    assert_eq!(code, 2);
+    assert!(err.contains("exists already"), "{err}");
+    let (_single_dir, single) = fixture("ui-base");
+    let (code, _, err) = outcome(&run(&["new", "--briefing", "x", single.to_str().unwrap()]));
+    assert_eq!(code, 2);
+    assert!(err.contains("is a site of one briefing"), "{err}");
+}
