@@ -169,3 +169,68 @@ fn new_briefing_and_import_briefing_add_to_an_archive() {
     assert_eq!(code, 2);
     assert!(err.contains("is a site of one briefing"), "{err}");
 }
+
+#[test]
+fn a_preview_with_drafts_is_never_indexed_and_robots_names_every_sitemap() {
+    let (dir, site) = fixture("archive");
+    let out = dir.path().join("out");
+    let root = site.to_str().unwrap();
+    let o = run(&["build", "--root", root, "--output", out.to_str().unwrap(), "--base-url", "https://example.org/"]);
+    assert_eq!(outcome(&o).0, 0, "{}", outcome(&o).2);
+    let robots = fs::read_to_string(out.join("robots.txt")).unwrap();
+    assert!(robots.contains("Sitemap: https://example.org/sitemap.xml\nSitemap: https://example.org/bridge/sitemap.xml\nSitemap: https://example.org/harbour/sitemap.xml\n"), "{robots}");
+    let home_404 = fs::read_to_string(out.join("404.html")).unwrap();
+    assert!(
+        !home_404.contains("feed.xml") && !home_404.contains("corrections/"),
+        "the home's 404 links no briefing's files"
+    );
+    let claims = site.join("content/harbour/claims.toml");
+    let text = fs::read_to_string(&claims).unwrap();
+    fs::write(&claims, text.replacen("id = \"repair-cost\"", "id = \"repair-cost\"\ndraft = true", 1)).unwrap();
+    let preview = dir.path().join("preview");
+    let o = run(&[
+        "build",
+        "--root",
+        root,
+        "--output",
+        preview.to_str().unwrap(),
+        "--drafts",
+        "--base-url",
+        "https://example.org/",
+    ]);
+    assert_eq!(outcome(&o).0, 0, "{}", outcome(&o).2);
+    assert_eq!(fs::read_to_string(preview.join("robots.txt")).unwrap(), "User-agent: *\nDisallow: /\n");
+    for page_path in ["index.html", "404.html", "bridge/index.html", "harbour/index.html"] {
+        let doc = page(&preview.join(page_path));
+        assert!(doc.select(&sel("meta[name=robots][content='noindex, nofollow']")).next().is_some(), "{page_path}");
+    }
+}
+
+#[test]
+fn names_and_folders_that_are_not_briefings_are_refused() {
+    let (dir, site) = fixture("archive");
+    let root = site.to_str().unwrap();
+    let page_file = repo().join("tests/fixtures/import/news.html");
+    let page_file = page_file.to_str().unwrap();
+    for (briefing, says) in [("../../outside", "no briefing `../../outside`"), ("bridg", "did you mean `bridge`?")] {
+        let (code, _, err) =
+            outcome(&run(&["import", "--root", root, "--briefing", briefing, page_file, "--slug", "x"]));
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains(says), "{err}");
+    }
+    assert!(!dir.path().join("outside").exists(), "nothing written outside the site");
+    let (code, _, err) = outcome(&run(&["new", "--briefing", "articles", root]));
+    assert_eq!((code, err.contains("cannot be a briefing's name")), (2, true), "{err}");
+    let busy = dir.path().join("busy");
+    fs::create_dir_all(&busy).unwrap();
+    fs::write(busy.join(".gitignore"), "mine\n").unwrap();
+    let (code, _, err) = outcome(&run(&["new", "--briefing", "a", busy.to_str().unwrap()]));
+    assert_eq!((code, err.contains("neither an archive")), (2, true), "{err}");
+    assert_eq!(fs::read_to_string(busy.join(".gitignore")).unwrap(), "mine\n");
+    let (code, _, err) = outcome(&run(&["check", "--root", root, "--published", page_file]));
+    assert_eq!((code, err.contains("is not a folder")), (2, true), "{err}");
+    copy_dir(&site.join("content/bridge"), &site.join("content/Bad Name"));
+    let (code, _, err) = outcome(&run(&["check", "--root", root]));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("error[bad-slug]: `content/Bad Name/` cannot be a briefing"), "{err}");
+}

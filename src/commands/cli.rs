@@ -541,12 +541,13 @@ fn print_imported(done: &crate::import::Imported) {
     }
     if !done.leftovers.is_empty() {
         println!(
-            "\n{} passage(s) look like text the author did not write; if so, paste into content/claims.toml:\n\n{}",
+            "\n{} passage(s) look like text the author did not write; if so, paste into {}:\n\n{}",
             done.leftovers.len(),
+            done.claims,
             crate::import::leftovers::snippet(&done.slug, &done.leftovers).trim_end()
         );
     }
-    println!("\nnext: briefing check, then record its claims in content/claims.toml");
+    println!("\nnext: briefing check, then record its claims in {}", done.claims);
 }
 
 fn print_outcome(outcome: &Outcome, quiet: bool, verb: &str) {

@@ -40,18 +40,26 @@ pub fn create(dir: &Path) -> io::Result<()> {
 /// when it does not exist): `content/<slug>/` with its `briefing.md` (title, today's
 /// date, summary, lead), an example article and a claims file, ready to build.
 pub fn add_briefing(dir: &Path, slug: &str) -> Result<(), (String, String)> {
-    if !crate::model::config::is_slug(slug) {
+    // `content/articles/` is a site of one briefing's folder, never a briefing.
+    if !crate::model::config::is_slug(slug) || slug == "articles" {
         return Err((
             format!("`{slug}` cannot be a briefing's name"),
-            "use a-z, 0-9 and single hyphens, such as `harbour-reopening`".into(),
+            "use a-z, 0-9 and single hyphens, such as `harbour-reopening` (`articles` is taken)".into(),
         ));
     }
     if dir.join("content/claims.toml").exists() {
         return Err((
             format!("{} is a site of one briefing (it has content/claims.toml)", dir.display()),
             format!(
-                "to make it an archive, move content/claims.toml, content/articles/ and content/briefing.md into content/<its-slug>/ and give briefing.md a title and date (docs/archive.md), then add `{slug}`"
+                "to make it an archive, follow docs/archive.md (\"From one briefing to an archive\"), then add `{slug}`"
             ),
+        ));
+    }
+    let empty = || fs::read_dir(dir).map_or(true, |mut d| d.next().is_none());
+    if !dir.join("briefing.toml").exists() && !empty() {
+        return Err((
+            format!("{} is neither an archive (it has no briefing.toml) nor empty", dir.display()),
+            "name a new or empty folder for a new archive, or the folder of an existing one".into(),
         ));
     }
     let folder = dir.join("content").join(slug);
@@ -62,13 +70,14 @@ pub fn add_briefing(dir: &Path, slug: &str) -> Result<(), (String, String)> {
         (format!("cannot write in {}: {e}", dir.display()), "check that the folder may be written".to_string())
     };
     if !dir.join("briefing.toml").exists() {
-        for (path, text) in FILES.iter().filter(|(p, _)| !p.starts_with("content/")) {
-            fs::create_dir_all(dir).map_err(io)?;
-            fs::write(dir.join(path), text).map_err(io)?;
-        }
+        fs::create_dir_all(dir).map_err(io)?;
+        fs::write(dir.join("briefing.toml"), archive_config()).map_err(io)?;
+        fs::write(dir.join(".gitignore"), include_str!("scaffold/gitignore")).map_err(io)?;
     }
+    let title = slug.replace('-', " ");
+    let title = title[..1].to_uppercase() + &title[1..];
     let heading = format!(
-        "+++\ntitle = \"Example Town's harbour reopening, checked\"\ndate = {}\nsummary = \"What the local report says about the harbour reopening, checked against the council's notice.\"\n+++\n",
+        "+++\ntitle = \"{title}\"\ndate = {}\nsummary = \"One or two sentences on the event, and on what the briefing checks.\"\n+++\n",
         crate::model::date::Date::today()
     );
     let files = [
@@ -81,4 +90,22 @@ pub fn add_briefing(dir: &Path, slug: &str) -> Result<(), (String, String)> {
         fs::write(folder.join(path), text).map_err(io)?;
     }
     Ok(())
+}
+
+/// A new archive's `briefing.toml`: the scaffold's, named for an archive.
+fn archive_config() -> String {
+    let mut out = String::new();
+    for line in include_str!("scaffold/briefing.toml").lines() {
+        let line = match line {
+            l if l.starts_with("title = ") => "title = \"Our fact-checked briefings\"".to_string(),
+            l if l.starts_with("description = ") => {
+                "description = \"Each briefing sets what the articles about one event say against the record.\""
+                    .to_string()
+            }
+            l => l.replace("/harbour/", "/briefings/").replace("/harbour\"", "/briefings\""),
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
 }

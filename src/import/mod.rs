@@ -66,6 +66,8 @@ pub struct Imported {
     pub meta: Meta,
     /// Text proposed as `[[artifact]]` entries.
     pub leftovers: Vec<Leftover>,
+    /// The claims file its claims go in.
+    pub claims: String,
 }
 
 /// Imports the article of `opts.source` into the site.
@@ -102,12 +104,19 @@ pub fn import(opts: &Options) -> Result<Imported, Diagnostic> {
         // A replaced article of the other format would share its name with the new one.
         let _ = fs::remove_file(opts.root.join(&other));
     }
-    Ok(Imported { article, original, slug, meta, leftovers })
+    let claims = match &opts.briefing {
+        Some(b) => crate::stages::load::Layout::briefing(b).claims(),
+        None => crate::model::claims::CLAIMS_FILE.to_string(),
+    };
+    Ok(Imported { article, original, slug, meta, leftovers, claims })
 }
 
 /// A site is there: its config and its articles' folder (a briefing's, in an archive).
 fn check_site(opts: &Options) -> Result<(), Diagnostic> {
     let (root, articles) = (&opts.root, opts.articles());
+    if let Some(b) = &opts.briefing {
+        briefing_exists(root, b)?;
+    }
     if root.join("briefing.toml").is_file() && root.join(&articles).is_dir() {
         return Ok(());
     }
@@ -122,6 +131,26 @@ fn check_site(opts: &Options) -> Result<(), Diagnostic> {
     }
     Err(Diagnostic::error("io-missing", format!("no site in {}: no briefing.toml or {articles}/", root.display()))
         .help("run inside a site, or pass --root (briefing new DIR makes one; briefing new --briefing SLUG adds a briefing to an archive)"))
+}
+
+/// `--briefing` names a briefing of the archive at `root`.
+fn briefing_exists(root: &Path, briefing: &str) -> Result<(), Diagnostic> {
+    let slugs = crate::stages::load::briefings(root);
+    let Some(slugs) = slugs else {
+        return Err(Diagnostic::error(
+            "usage",
+            format!("{} is a site of one briefing: it has no `--briefing {briefing}`", root.display()),
+        )
+        .help("import without --briefing; archives (content/<slug>/) are described in docs/archive.md"));
+    };
+    if is_slug(briefing) && slugs.iter().any(|s| s == briefing) {
+        return Ok(());
+    }
+    let help = match crate::model::tomlfile::nearest(briefing, slugs.iter().map(String::as_str)) {
+        Some(n) => format!("did you mean `{n}`? (briefing new --briefing {briefing} adds a briefing)"),
+        None => format!("the briefings are: {} (briefing new --briefing {briefing} adds one)", slugs.join(", ")),
+    };
+    Err(Diagnostic::error("usage", format!("the archive has no briefing `{briefing}`")).help(help))
 }
 
 /// A page read or fetched, with the article found in it.

@@ -38,16 +38,21 @@ pub fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<(Heading,
             None
         })
         .flatten();
+    let opened = text[..first_end].trim_end() == "+++";
     let Some((front_end, body)) = close else {
-        diags.push(
-            Diagnostic::error("missing-front-matter", "a briefing of an archive needs its title and date")
+        let d = match opened {
+            true => Diagnostic::error("unclosed-front-matter", "the front matter is never closed")
+                .at(file, 0..3, "opened here")
+                .help("add a line with `+++` after the front matter, before the lead"),
+            false => Diagnostic::error("missing-front-matter", "a briefing of an archive needs its title and date")
                 .at(file, 0..first_end.saturating_sub(1), "expected `+++` on the first line")
                 .help("start the file with front matter between two `+++` lines:\n+++\ntitle = \"The event, checked\"\ndate = 2026-02-27\n+++"),
-        );
+        };
+        diags.push(d);
         return None;
     };
     let table = tomlfile::parse(file, &text[first_end..front_end], first_end, diags)?;
-    let mut f = Fields::new(file, table.get_ref(), 0..3, "a briefing's front matter", KNOWN, first_end, diags);
+    let mut f = Fields::new(file, table.get_ref(), 0..3, "front matter of briefing.md", KNOWN, first_end, diags);
     let title = f.str("title");
     let date = f.date("date");
     let summary = f.opt_str("summary");

@@ -39,8 +39,16 @@ pub(super) fn make(
         common.config.base_url = base_url;
     }
     let output = opts.output.clone().unwrap_or_else(|| opts.root.join("output"));
+    if let Some(d) = published_not_a_folder(opts) {
+        report.push(d);
+        return (report, None);
+    }
     let mut briefings = Vec::new();
     for slug in slugs {
+        if !crate::model::config::is_slug(slug) {
+            report.push(bad_folder(slug));
+            continue;
+        }
         match prepare_one(opts, store, &common, slug, &output) {
             Ok(p) => briefings.push((slug.as_str(), p)),
             Err(r) => report.extend(r.items),
@@ -49,8 +57,14 @@ pub(super) fn make(
     if report.has_errors() {
         return (report, None);
     }
+    // A preview with drafts is one site: none of it is to be indexed.
+    let preview = briefings.iter().any(|(_, p)| p.checked.site.preview);
+    for (_, p) in &mut briefings {
+        p.checked.site.preview = preview;
+    }
     let checked = start.elapsed();
-    let home = home(opts, &common, &briefings);
+    let mut home = home(opts, &common, &briefings);
+    home.preview = preview;
     let made = match out {
         Out::Folder(output) => into_folder(output, store, &mut briefings, &home),
         Out::Sink(sink) => into_sink(store, &mut briefings, &home, sink),
@@ -87,8 +101,10 @@ pub(super) fn make(
 /// and ready to render under `<slug>/`.
 fn prepare_one(opts: &Options, store: &Store, common: &Common, slug: &str, output: &Path) -> Result<Prepared, Report> {
     let scope = store.scoped(slug);
-    // What the briefing published last is in its own folder of the output.
-    let opts = Options { output: Some(output.join(slug)), published: None, ..opts.clone() };
+    // What the briefing published last is in its own folder of the output, or of the live
+    // site's copy that `--published` names.
+    let published = opts.published.as_ref().map(|dir| dir.join(slug).join("claims.json")).filter(|p| p.exists());
+    let opts = Options { output: Some(output.join(slug)), published, ..opts.clone() };
     let layout = Layout::briefing(slug);
     let load = |store: &Store, highlighter: &Arc<Highlighter>| {
         load_site(store, |cache| {
@@ -98,15 +114,33 @@ fn prepare_one(opts: &Options, store: &Store, common: &Common, slug: &str, outpu
             site.role = Role::Briefing(common.config.title.clone());
             if let Some(h) = &site.heading {
                 site.config.title.clone_from(&h.title);
-                if let Some(summary) = &h.summary {
-                    site.config.description.clone_from(summary);
-                }
+                // Described by its summary, else by its title: the archive's words are
+                // about every briefing.
+                site.config.description.clone_from(h.summary.as_ref().unwrap_or(&h.title));
             }
             (Some(site), diags)
         })
     };
     let base = common.config.base_url.as_ref().map(|b| format!("{b}{slug}/"));
     prepare(&opts, &scope, &mut Suggestions::default(), base.as_deref(), &load)
+}
+
+/// In an archive, `--published` names a folder: a copy of the live site, each briefing's
+/// record in `<slug>/claims.json`.
+fn published_not_a_folder(opts: &Options) -> Option<Diagnostic> {
+    let given = opts.published.as_ref()?;
+    (!given.is_dir()).then(|| {
+        Diagnostic::error("usage", format!("`--published {}` is not a folder", given.display())).help(
+            "in an archive, --published names a copy of the live site's output: each briefing's record is read from <folder>/<slug>/claims.json",
+        )
+    })
+}
+
+/// The error for a folder of `content/` with a claims file whose name cannot be an address.
+fn bad_folder(name: &str) -> Diagnostic {
+    Diagnostic::error("bad-slug", format!("`content/{name}/` cannot be a briefing: its name is its address"))
+        .help("rename the folder with a-z, 0-9 and single hyphens (for example content/harbour-reopening/)")
+        .in_file(&SourceFile::new(format!("content/{name}/claims.toml"), ""))
 }
 
 /// The archive's home, as a site of its own: no articles nor claims, its briefings listed

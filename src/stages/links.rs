@@ -187,7 +187,7 @@ pub fn check_in(
             if let Some(why) = problem
                 && seen.insert((path.to_string(), link.clone()))
             {
-                let d = broken(site, within, link, &why, to_draft);
+                let d = broken(site, (within, path), link, &why, to_draft);
                 diags.push(match to_draft {
                     true => d.help("publish the draft (remove its `draft = true`), or link to it once it is"),
                     false => d,
@@ -222,12 +222,12 @@ pub fn check_in(
     out
 }
 
-fn broken(site: &Site, page: &str, link: &str, why: &str, to_draft: bool) -> Diagnostic {
+fn broken(site: &Site, (page, shown_page): (&str, &str), link: &str, why: &str, to_draft: bool) -> Diagnostic {
     // Fragments written in content are given a `c-` prefix on the page (so that they never
     // clash with the theme's ids): the message shows them as written.
     let shown = if link.starts_with("#c-") { link.replacen("#c-", "#", 1) } else { link.to_string() };
     let why = if link.starts_with("#c-") { why.replacen("id `c-", "id `", 1) } else { why.to_string() };
-    let message = format!("broken link `{shown}` in {page}: {why}");
+    let message = format!("broken link `{shown}` in {shown_page}: {why}");
     let d = match to_draft {
         true => Diagnostic::error("draft-link", message),
         false => Diagnostic::error("broken-link", message),

@@ -156,7 +156,9 @@ fn check_untouched(diags: &mut Vec<Diagnostic>, site: &Site) {
             Some(span) => d.at(file, span, "no [[claim.appearance]] quotes this article"),
             None => d.in_file(file),
         };
-        diags.push(d.help("record what this article claims in content/claims.toml, or remove the article"));
+        diags.push(
+            d.help(format!("record what this article claims in {}, or remove the article", site.layout.claims())),
+        );
     }
 }
 

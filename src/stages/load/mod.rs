@@ -236,8 +236,9 @@ pub fn load_content(
         }
         (Some(slug), None) => {
             diags.push(
-                Diagnostic::error("io-missing", format!("the briefing `{slug}` has no `{}`", layout.lead()))
-                    .help("write its title and date there:\n+++\ntitle = \"The event, checked\"\ndate = 2026-02-27\n+++\nThe lead, in markdown."),
+                Diagnostic::error("missing-front-matter", format!("the briefing `{slug}` has no `{}`", layout.lead()))
+                    .help("write its title and date there:\n+++\ntitle = \"The event, checked\"\ndate = 2026-02-27\n+++\nThe lead, in markdown.")
+                    .in_file(&SourceFile::new(layout.lead(), "")),
             );
             (None, None, 0)
         }

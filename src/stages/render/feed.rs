@@ -199,5 +199,12 @@ pub fn robots(site: &Site) -> Option<String> {
     if site.preview {
         return Some("User-agent: *\nDisallow: /\n".to_string());
     }
-    Some(format!("User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n"))
+    let mut out = format!("User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n");
+    // An archive's briefings each have their own.
+    if let crate::stages::load::Role::Home(briefings) = &site.role {
+        for b in briefings {
+            out.push_str(&format!("Sitemap: {base}{}/sitemap.xml\n", b.slug));
+        }
+    }
+    Some(out)
 }

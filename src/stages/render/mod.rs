@@ -991,6 +991,10 @@ impl<'a> Renderer<'a> {
         } else {
             ctx.insert("assets", root);
         }
+        // The archive's home has no briefing's feed, sources or corrections to link.
+        if matches!(self.site.role, Role::Home(_)) {
+            ctx.insert("archive_home", &true);
+        }
         if !ctx.contains_key("page") {
             ctx.insert("page", page);
         }
@@ -1027,7 +1031,7 @@ impl<'a> Renderer<'a> {
     /// unless the site turns them off.
     fn cards(&self) -> bool {
         let config = &self.site.config;
-        config.share_cards && config.base_url.is_some()
+        config.share_cards && config.base_url.is_some() && !matches!(self.site.role, Role::Home(_))
     }
 
     /// The job that makes the share card at `path`, unless the sink has it from the same
