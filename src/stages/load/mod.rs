@@ -125,8 +125,11 @@ pub fn load(root: &Path, highlighter: &Arc<Highlighter>) -> (Option<Site>, Vec<D
 /// be read: later stages still check what did load, so one run reports every error.
 pub fn load_cached(root: &Path, highlighter: &Arc<Highlighter>, cache: &mut Cache) -> (Option<Site>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
+    // Taken before the first file is looked at (see `fronts.rs`): reading the config and
+    // the theme first must not widen the window in which an edit goes unseen.
+    let mark = fronts::mark_now();
     let common = load_common(root, &mut diags);
-    let content = load_content(root, &Layout::single(), highlighter, cache, &mut diags);
+    let content = load_content_marked(root, &Layout::single(), highlighter, cache, &mut diags, mark);
     let site = common.map(|c| assemble(root, &c, content, &Layout::single()));
     (site, diags)
 }
@@ -188,6 +191,18 @@ pub fn load_content(
     cache: &mut Cache,
     diags: &mut Vec<Diagnostic>,
 ) -> Content {
+    load_content_marked(root, layout, highlighter, cache, diags, fronts::mark_now())
+}
+
+/// [`load_content`], trusting kept front matter only for files older than `mark`.
+fn load_content_marked(
+    root: &Path,
+    layout: &Layout,
+    highlighter: &Arc<Highlighter>,
+    cache: &mut Cache,
+    diags: &mut Vec<Diagnostic>,
+    mark: i128,
+) -> Content {
     // The claims file (its pieces read on every core, or taken from the kept readings),
     // side by side with the articles.
     let kept = std::mem::take(&mut cache.pieces);
@@ -196,7 +211,7 @@ pub fn load_content(
     let ((articles, broken, article_diags), (claims, claims_file, claims_diags, pieces)) = rayon::join(
         || {
             let mut diags = Vec::new();
-            let (articles, broken) = load_articles(root, layout, highlighter, cache, &late, &mut diags);
+            let (articles, broken) = load_articles(root, (layout, mark), highlighter, cache, &late, &mut diags);
             (articles, broken, diags)
         },
         || {
@@ -408,7 +423,7 @@ fn no_locale(config: &Config, theme: &Theme) -> Diagnostic {
 
 fn load_articles(
     root: &Path,
-    layout: &Layout,
+    (layout, mark): (&Layout, i128),
     highlighter: &Arc<Highlighter>,
     cache: &mut Cache,
     late: &Arc<Late>,
@@ -416,8 +431,6 @@ fn load_articles(
 ) -> (Vec<Article>, Vec<String>) {
     let mut kept = Vec::new();
     let (found, unread) = find_articles(root, &layout.articles(), &mut kept, diags);
-    // Taken before the first file is looked at: see `fronts.rs`.
-    let mark = fronts::mark_now();
     let (mut articles, mut broken) = read_articles(root, highlighter, cache, late, diags, (&found, mark));
     broken.extend(unread);
     versions::attach(root, &layout.articles(), &kept, &mut articles, highlighter, diags);
