@@ -156,12 +156,14 @@ fn files(root: &Path, dir: &str, diags: &mut Vec<Diagnostic>) -> Vec<String> {
 ///
 /// Parsing is most of a small build's fixed cost (tera's pest parser, about 7 ms for the
 /// default theme), so the templates are parsed on two threads, in halves of about equal
-/// size, then linked as `Tera::add_raw_templates` would.
-pub fn compile(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
+/// size, then linked as `Tera::add_raw_templates` would. The templates `unused` names
+/// (an archive's home, in a site of one briefing) are left out.
+pub fn compile(theme: &Theme, unused: &[&str]) -> Result<Tera, Vec<Diagnostic>> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html"]);
     tera.set_escape_fn(crate::model::markup::escape);
-    let mut by_size: Vec<usize> = (0..theme.templates.len()).collect();
+    let mut by_size: Vec<usize> =
+        (0..theme.templates.len()).filter(|&i| !unused.contains(&theme.templates[i].0.as_str())).collect();
     by_size.sort_by_key(|&i| std::cmp::Reverse(theme.templates[i].1.text.len()));
     let (mut one, mut two) = (Vec::new(), Vec::new());
     let (mut size_one, mut size_two) = (0, 0);
@@ -287,7 +289,7 @@ mod tests {
             ),
             ("other.html", "{{ x }}"),
         ]);
-        let tera = compile(&ok).expect("compiles");
+        let tera = compile(&ok, &[]).expect("compiles");
         let mut ctx = tera::Context::new();
         ctx.insert("x", "you");
         assert_eq!(tera.render("page.html", &ctx).unwrap(), "<main>hi you</main>");
@@ -299,7 +301,7 @@ mod tests {
             ("b.html", "fine"),
             ("z.html", &format!("{}{{% for %}}", "padding ".repeat(100))),
         ]);
-        let Err(errors) = compile(&broken) else { panic!("the broken templates compiled") };
+        let Err(errors) = compile(&broken, &[]) else { panic!("the broken templates compiled") };
         assert_eq!(errors.len(), 1);
         let shown = format!("{:?}", errors[0]);
         assert!(shown.contains("templates/a.html"), "{shown}");

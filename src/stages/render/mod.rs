@@ -944,7 +944,12 @@ impl<'a> Renderer<'a> {
                     if !self.site.claims.claims.is_empty() {
                         scope.spawn(|| self.highlighter.highlight("toml", "a = \"b\" # c\n[d]\ne = 2026-01-01\n"));
                     }
-                    let mut tera = theme::compile(&self.site.theme)?;
+                    // Only an archive's home is made from `archive.html`.
+                    let unused: &[&str] = match self.site.role {
+                        Role::Home(_) => &[],
+                        _ => &["archive.html"],
+                    };
+                    let mut tera = theme::compile(&self.site.theme, unused)?;
                     strings::register(&mut tera, &self.site.theme.locale);
                     Ok(tera)
                 })
