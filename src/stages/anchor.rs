@@ -7,6 +7,7 @@
 //! Prefix and suffix pick one of several occurrences, as in the W3C Web Annotation
 //! TextQuoteSelector; two equally good matches are an error, never a guess.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -167,6 +168,7 @@ fn anchor_article(article: &Article, quotes: &[(Target, &Quote)], file: &SourceF
     let norm = Normalized::new(article.markup());
     let patterns: Vec<String> = quotes.iter().map(|(_, q)| normalize_quote(&q.quote.value)).collect();
     let occurrences = find_all(&norm.text, &patterns);
+    let olds = OnceCell::new();
 
     for (i, (target, q)) in quotes.iter().enumerate() {
         if patterns[i].is_empty() {
@@ -179,7 +181,7 @@ fn anchor_article(article: &Article, quotes: &[(Target, &Quote)], file: &SourceF
         }
         let found = &occurrences[i];
         if found.is_empty() {
-            match in_versions(article, &norm, (*target, q), &patterns[i], file) {
+            match in_versions((article, &olds), &norm, (*target, q), &patterns[i], file) {
                 Some((mark, warning)) => {
                     marks.push(mark);
                     diags.push(warning);
@@ -257,15 +259,16 @@ fn with_affixes<'r>(text: &str, found: &'r [Range<usize>], q: &Quote) -> Vec<&'r
 /// first. Found once in one, it was checked there: the passage is found again in the
 /// article now ([`reanchor::find`]) and marked there as changed, with a warning at the
 /// quote that shows both passages.
-fn in_versions(
-    article: &Article,
+fn in_versions<'a>(
+    (article, olds): (&'a Article, &OnceCell<Vec<Normalized<'a>>>),
     norm: &Normalized<'_>,
     (target, q): (Target, &Quote),
     pattern: &str,
     file: &SourceFile,
 ) -> Option<(Mark, Diagnostic)> {
-    for v in article.versions.iter().rev() {
-        let old = Normalized::new(v.article.markup());
+    // Each version is normalised once per article, whatever the number of its quotes.
+    let olds = olds.get_or_init(|| article.versions.iter().map(|v| Normalized::new(v.article.markup())).collect());
+    for (v, old) in article.versions.iter().zip(olds).rev() {
         let found: Vec<Range<usize>> = old.text.match_indices(pattern).map(|(i, p)| i..i + p.len()).collect();
         let [r] = with_affixes(&old.text, &found, q)[..] else { continue };
         let (before, after) = old.context(r, 12);

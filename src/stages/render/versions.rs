@@ -48,8 +48,7 @@ pub struct ChangeCtx<'a, C> {
 impl<'a, C> ChangeCtx<'a, C> {
     /// The entry for `mark`, which `changed` describes.
     pub fn new(mark_id: String, claim: C, mark: &'a Mark, changed: &'a Changed) -> Self {
-        let cut = changed.how == How::Gone;
-        let diff_html = if cut { String::new() } else { diff_html(&reanchor::word_diff(&changed.was, &mark.exact)) };
+        let (cut, diff_html) = then_and_now(mark, changed);
         ChangeCtx { mark_id, claim, was: &changed.was, now: &mark.exact, cut, diff_html, version: changed.version }
     }
 }
@@ -70,10 +69,18 @@ pub struct NowCtx {
 impl NowCtx {
     /// The passage of `mark` in the article `slug` now, which `changed` describes.
     pub fn new(slug: &str, mark: &Mark, changed: &Changed) -> Self {
-        let cut = changed.how == How::Gone;
-        let diff_html = if cut { String::new() } else { diff_html(&reanchor::word_diff(&changed.was, &mark.exact)) };
+        let (cut, diff_html) = then_and_now(mark, changed);
         let version_href = format!("articles/{slug}/{}", file_name(changed.version));
         NowCtx { cut, diff_html, version: changed.version, version_href }
+    }
+}
+
+/// Whether the passage of `mark` was cut, and if not, the word diff from the passage
+/// checked to the passage now.
+fn then_and_now(mark: &Mark, changed: &Changed) -> (bool, String) {
+    match changed.how {
+        How::Gone => (true, String::new()),
+        _ => (false, diff_html(&reanchor::word_diff(&changed.was, &mark.exact))),
     }
 }
 
