@@ -111,7 +111,7 @@ fn errors_are_located_in_the_briefing_and_the_output_is_left_alone() {
     fs::write(site.join("content/harbour/briefing.md"), "No front matter.\n").unwrap();
     let (code, _, err) = outcome(&run(&["build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()]));
     assert_eq!(code, 1, "{err}");
-    assert!(err.contains("error[quote-not-found]") && err.contains("--> content/bridge/claims.toml:23:11"), "{err}");
+    assert!(err.contains("error[quote-not-found]") && err.contains("--> content/bridge/claims.toml:24:11"), "{err}");
     assert!(
         err.contains("error[missing-front-matter]") && err.contains("--> content/harbour/briefing.md:1:1"),
         "{err}"
@@ -181,8 +181,8 @@ fn a_preview_with_drafts_is_never_indexed_and_robots_names_every_sitemap() {
     assert!(robots.contains("Sitemap: https://example.org/sitemap.xml\nSitemap: https://example.org/bridge/sitemap.xml\nSitemap: https://example.org/harbour/sitemap.xml\n"), "{robots}");
     let home_404 = fs::read_to_string(out.join("404.html")).unwrap();
     assert!(
-        !home_404.contains("feed.xml") && !home_404.contains("corrections/"),
-        "the home's 404 links no briefing's files"
+        home_404.contains("https://example.org/topics/index.html") && !home_404.contains("corrections/"),
+        "the home's 404 links the archive's pages, and no briefing's"
     );
     let claims = site.join("content/harbour/claims.toml");
     let text = fs::read_to_string(&claims).unwrap();
@@ -233,4 +233,118 @@ fn names_and_folders_that_are_not_briefings_are_refused() {
     let (code, _, err) = outcome(&run(&["check", "--root", root]));
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("error[bad-slug]: `content/Bad Name/` cannot be a briefing"), "{err}");
+}
+
+/// The texts of the elements `selector` picks in `page`.
+fn texts(page: &scraper::Html, selector: &str) -> Vec<String> {
+    page.select(&sel(selector)).map(text).collect()
+}
+
+/// How many `<entry>` a feed has, parsed.
+fn entries(feed: &Path) -> Vec<String> {
+    let xml = fs::read_to_string(feed).unwrap();
+    let doc = roxmltree::Document::parse(&xml).expect("a feed that parses");
+    doc.descendants()
+        .filter(|n| n.has_tag_name("entry"))
+        .map(|e| e.children().find(|c| c.has_tag_name("id")).and_then(|c| c.text()).unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn topics_gather_claims_across_briefings_with_a_feed_each() {
+    let (dir, site) = fixture("archive");
+    let out = dir.path().join("out");
+    build(&site, &out);
+    let index = page(&out.join("topics/index.html"));
+    // "money" and "Money" are one topic; a claim without one is in none.
+    assert_eq!(texts(&index, "ul.group-list a"), ["Dates", "money"]);
+    assert_eq!(texts(&index, "ul.group-list .count"), ["1 claim", "2 claims"]);
+    let money = page(&out.join("topics/money/index.html"));
+    let claims: Vec<&str> =
+        money.select(&sel("ol.entries > li > p:first-child > a")).map(|a| a.value().attr("href").unwrap()).collect();
+    // The most recently updated first, across briefings.
+    assert_eq!(claims, ["../../bridge/claims/bridge-cost/index.html", "../../harbour/claims/repair-cost/index.html"]);
+    assert_eq!(texts(&money, ".byline a")[0], "Harbour bridge repairs, checked");
+    assert_eq!(
+        entries(&out.join("topics/money/feed.xml")),
+        ["urn:briefing:claim:2031-03-02:bridge:bridge-cost", "urn:briefing:claim:2031-01-08:harbour:repair-cost"]
+    );
+    assert_eq!(entries(&out.join("feed.xml")).len(), 4, "the site's feed has every briefing's claims");
+    links_resolve(&out);
+}
+
+#[test]
+fn outlets_count_their_articles_claims_by_verdict() {
+    let (dir, site) = fixture("archive");
+    let out = dir.path().join("out");
+    build(&site, &out);
+    let index = page(&out.join("outlets/index.html"));
+    assert_eq!(texts(&index, "ul.group-list a"), ["Example Town Herald", "The Riverton Courier"]);
+    assert_eq!(texts(&index, "ul.group-list .count"), ["2 articles", "1 article"]);
+    let herald = page(&out.join("outlets/example-town-herald/index.html"));
+    let rows: Vec<String> = herald
+        .select(&sel("table.totals tbody tr"))
+        .map(|tr| {
+            format!("{} {}", text(tr.select(&sel("th")).next().unwrap()), text(tr.select(&sel("td")).next().unwrap()))
+        })
+        .collect();
+    assert_eq!(rows, ["Accurate 2", "Imprecise 0", "Misleading 0", "Outdated 0", "False 1", "Unverifiable 0"]);
+    assert_eq!(texts(&herald, "table.totals tfoot td"), ["3"]);
+    // Newest first: the bridge's article (2 March 2031) before the harbour's.
+    let articles: Vec<&str> = herald.select(&sel("ol.stories h3 a")).map(|a| a.value().attr("href").unwrap()).collect();
+    assert_eq!(articles, ["../../bridge/articles/example/index.html", "../../harbour/articles/example/index.html"]);
+    let counts: Vec<String> = herald
+        .select(&sel("ol.stories > li:nth-child(2) .verdict-counts li"))
+        .map(|li| text(li).split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(counts, ["Accurate 1", "False 1"]);
+}
+
+#[test]
+fn lists_and_feeds_are_bounded_by_the_config() {
+    let (dir, site) = fixture("archive");
+    let config = site.join("briefing.toml");
+    let text = fs::read_to_string(&config).unwrap();
+    fs::write(&config, text.replace("language = \"en\"", "language = \"en\"\npaginate_by = 1\nfeed_limit = 1"))
+        .unwrap();
+    let out = dir.path().join("out");
+    build(&site, &out);
+    let first = page(&out.join("index.html"));
+    assert_eq!(texts(&first, "ol.briefings h3 a"), ["Harbour bridge repairs, checked"]);
+    let next = first.select(&sel(".pager a[rel=next]")).next().expect("a link to the next page");
+    assert_eq!(next.value().attr("href"), Some("page/2/index.html"));
+    let second = page(&out.join("page/2/index.html"));
+    assert_eq!(texts(&second, "ol.briefings h3 a"), ["The harbour reopening, checked"]);
+    assert_eq!(texts(&second, ".pager a[aria-current=page]"), ["2"]);
+    assert!(second.select(&sel(".pager a[rel=next]")).next().is_none());
+    let money = page(&out.join("topics/money/page/2/index.html"));
+    assert_eq!(money.select(&sel("ol.entries > li")).count(), 1);
+    assert!(out.join("topics/page/2/index.html").is_file(), "the index of topics too");
+    assert!(out.join("outlets/example-town-herald/page/2/index.html").is_file());
+    assert_eq!(entries(&out.join("feed.xml")), ["urn:briefing:claim:2031-03-03:bridge:repair-cost"]);
+    assert_eq!(entries(&out.join("harbour/feed.xml")).len(), 1, "a briefing's feed too");
+    assert_eq!(entries(&out.join("topics/money/feed.xml")).len(), 1);
+    links_resolve(&out);
+}
+
+#[test]
+fn the_site_wide_export_has_a_line_per_claim_that_meets_its_schema() {
+    let (dir, site) = fixture("archive");
+    let out = dir.path().join("out");
+    build(&site, &out);
+    let schema: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(common::repo().join("docs/claims-line.schema.json")).unwrap())
+            .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+    let text = fs::read_to_string(out.join("claims.jsonl")).unwrap();
+    let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    for line in &lines {
+        let errors: Vec<String> = validator.iter_errors(line).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{line}: {errors:?}");
+    }
+    let ids: Vec<String> = lines.iter().map(|l| format!("{}/{}", l["briefing"], l["id"])).collect();
+    assert_eq!(ids.len(), 4, "{ids:?}");
+    assert_eq!(lines[0]["url"], "bridge/claims/bridge-cost/");
+    assert_eq!(lines[0]["topic"], "money");
+    assert_eq!(lines[0]["articles"][0]["outlet"], "The Riverton Courier");
 }

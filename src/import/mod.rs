@@ -16,7 +16,7 @@ pub mod update;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::model::article::{Original, suggest_slug};
+use crate::model::article::{Original, latin_slug};
 use crate::model::config::is_slug;
 use crate::model::date::Date;
 use crate::model::diag::Diagnostic;
@@ -222,17 +222,7 @@ fn not_an_article(source: &str, why: &str) -> Diagnostic {
 fn slug_for(opts: &Options, meta: &Meta) -> Result<String, Diagnostic> {
     let slug = match &opts.slug {
         Some(s) => s.clone(),
-        None => {
-            // Letters and digits only: deunicode spells symbols out ("£" → "PS").
-            let title = meta.title.as_deref().unwrap_or("");
-            let latin: String = title
-                .chars()
-                .map(|c| if c.is_alphanumeric() { deunicode::deunicode_char(c).unwrap_or(" ") } else { " " })
-                .collect();
-            let made = suggest_slug(&latin).chars().take(60).collect::<String>().trim_end_matches('-').to_string();
-            // `suggest_slug` names a title with no letter at all `article`.
-            if latin.chars().any(|c| c.is_ascii_alphanumeric()) { made } else { String::new() }
-        }
+        None => latin_slug(meta.title.as_deref().unwrap_or("")).unwrap_or_default(),
     };
     if is_slug(&slug) {
         return Ok(slug);

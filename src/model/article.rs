@@ -548,6 +548,19 @@ pub fn suggest_slug(stem: &str) -> String {
     if s.is_empty() { "article".into() } else { s }
 }
 
+/// A slug made of `text`'s letters and digits, transliterated to Latin ones ("Выборы" →
+/// `vybory`), at most 60 characters; `None` when it has none. deunicode spells symbols
+/// out ("£" → "PS"), so only letters and digits are transliterated.
+pub fn latin_slug(text: &str) -> Option<String> {
+    let latin: String = text
+        .chars()
+        .map(|c| if c.is_alphanumeric() { deunicode::deunicode_char(c).unwrap_or(" ") } else { " " })
+        .collect();
+    let made = suggest_slug(&latin).chars().take(60).collect::<String>().trim_end_matches('-').to_string();
+    // `suggest_slug` names a text with no letter at all `article`.
+    latin.chars().any(|c| c.is_ascii_alphanumeric()).then_some(made)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

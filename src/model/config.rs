@@ -51,7 +51,20 @@ pub struct Config {
     /// Whether claim pages and the front page get a share card (`og:image`) when
     /// `base_url` is set: `share_cards = false` turns them off.
     pub share_cards: bool,
+    /// How many items a list page of an archive shows before the next page
+    /// (`paginate_by`, default 50): the home's briefings, a topic's claims, an outlet's
+    /// articles.
+    pub paginate_by: usize,
+    /// How many entries a feed holds, the most recently updated (`feed_limit`, default
+    /// 50; 0 for all of them).
+    pub feed_limit: usize,
 }
+
+/// `paginate_by` when `briefing.toml` gives none.
+pub const DEFAULT_PAGINATE_BY: usize = 50;
+
+/// `feed_limit` when `briefing.toml` gives none.
+pub const DEFAULT_FEED_LIMIT: usize = 50;
 
 /// The corrections policy used when `briefing.toml` states none.
 pub const DEFAULT_CORRECTIONS_POLICY: &str = "We correct our fact-checks openly. When a verdict, finding or \
@@ -139,6 +152,8 @@ const KNOWN: &[&str] = &[
     "corrections_policy",
     "strings",
     "share_cards",
+    "paginate_by",
+    "feed_limit",
 ];
 
 /// Reads `briefing.toml` from its text. Returns `None` only when it is not TOML at all;
@@ -157,6 +172,8 @@ pub fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Config> {
     let corrections_policy = f.opt_str("corrections_policy");
     let strings = f.table("strings");
     let share_cards = f.opt_bool("share_cards").unwrap_or(true);
+    let paginate_by = f.opt_int("paginate_by", 1..10_001).map_or(DEFAULT_PAGINATE_BY, |n| n.value as usize);
+    let feed_limit = f.opt_int("feed_limit", 0..1_000_001).map_or(DEFAULT_FEED_LIMIT, |n| n.value as usize);
     let publisher = f.table("publisher");
     let verdict_tables = f.tables("verdict");
 
@@ -224,6 +241,8 @@ pub fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Config> {
         corrections_policy: corrections_policy.map_or_else(|| DEFAULT_CORRECTIONS_POLICY.to_string(), |p| p.value),
         strings,
         share_cards,
+        paginate_by,
+        feed_limit,
     })
 }
 

@@ -2,6 +2,7 @@
 //! diagnostics. Nothing here knows about stages, caches or the output folder.
 
 pub mod article;
+pub mod catalog;
 pub mod claims;
 pub mod config;
 pub mod date;

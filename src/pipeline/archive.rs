@@ -11,11 +11,12 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::{Made, Options, Out, Prepared, ToTwin, keep_marks, keep_published, late_errors, load_site, prepare};
+use crate::model::catalog::{Catalog, Entry, Listing, Story};
 use crate::model::diag::{Diagnostic, Report, SourceFile};
 use crate::model::highlight::Highlighter;
 use crate::model::page::{Counts, Page, Runs};
 use crate::stages::anchor::Target;
-use crate::stages::load::{self, Common, Layout, Listing, Role};
+use crate::stages::load::{self, Common, Layout, Role};
 use crate::stages::render::{self, parts::KeptItems};
 use crate::store::Store;
 use crate::suggest::Suggestions;
@@ -143,35 +144,17 @@ fn bad_folder(name: &str) -> Diagnostic {
         .in_file(&SourceFile::new(format!("content/{name}/claims.toml"), ""))
 }
 
-/// The archive's home, as a site of its own: no articles nor claims, its briefings listed
-/// newest first.
+/// The archive's home, as a site of its own: no articles nor claims of its own, the
+/// catalog of its briefings' instead.
 fn home(opts: &Options, common: &Common, briefings: &[(&str, Prepared)]) -> load::Site {
-    let mut listings: Vec<Listing> = briefings
-        .iter()
-        .filter_map(|(slug, p)| {
-            let site = &p.checked.site;
-            let flag = |c: usize| {
-                let key = &site.claims.claims[c].verdict.value;
-                site.config.verdicts.iter().any(|v| &v.key == key && v.flag)
-            };
-            let flags = p
-                .checked
-                .marks
-                .iter()
-                .flatten()
-                .filter(|m| matches!(m.target, Target::Appearance { claim, .. } if flag(claim)))
-                .count();
-            Some(Listing {
-                slug: slug.to_string(),
-                heading: site.heading.clone()?,
-                articles: site.articles.len(),
-                claims: site.claims.claims.len(),
-                flags,
-                discrepancies: site.claims.discrepancies.len(),
-            })
-        })
-        .collect();
-    listings.sort_by(|a, b| b.heading.date.cmp(&a.heading.date).then_with(|| a.slug.cmp(&b.slug)));
+    let mut listed: Vec<(Listing, &Prepared)> =
+        briefings.iter().filter_map(|(slug, p)| Some((listing(slug, p)?, p))).collect();
+    listed.sort_by(|(a, _), (b, _)| b.heading.date.cmp(&a.heading.date).then_with(|| a.slug.cmp(&b.slug)));
+    let mut catalog = Catalog::default();
+    for (n, (listing, p)) in listed.into_iter().enumerate() {
+        add_to(&mut catalog, n, &p.checked.site);
+        catalog.briefings.push(listing);
+    }
     load::Site {
         root: opts.root.clone(),
         config: common.config.clone(),
@@ -186,7 +169,69 @@ fn home(opts: &Options, common: &Common, briefings: &[(&str, Prepared)]) -> load
         layout: Layout::single(),
         heading: None,
         lead_line: 0,
-        role: Role::Home(listings),
+        role: Role::Home(Box::new(catalog)),
+    }
+}
+
+/// A briefing's line on the home, with its counts; `None` without a heading (an error
+/// was reported).
+fn listing(slug: &str, p: &Prepared) -> Option<Listing> {
+    let site = &p.checked.site;
+    let flag = |c: usize| {
+        let key = &site.claims.claims[c].verdict.value;
+        site.config.verdicts.iter().any(|v| &v.key == key && v.flag)
+    };
+    let flags = p
+        .checked
+        .marks
+        .iter()
+        .flatten()
+        .filter(|m| matches!(m.target, Target::Appearance { claim, .. } if flag(claim)))
+        .count();
+    Some(Listing {
+        slug: slug.to_string(),
+        heading: site.heading.clone()?,
+        articles: site.articles.len(),
+        claims: site.claims.claims.len(),
+        flags,
+        discrepancies: site.claims.discrepancies.len(),
+    })
+}
+
+/// Adds the published claims and articles of `site`, the `n`-th briefing, to `catalog`.
+fn add_to(catalog: &mut Catalog, n: usize, site: &load::Site) {
+    let first = catalog.articles.len();
+    // A claim without a topic was given the front page's "Other claims": across
+    // briefings, that is no topic.
+    let other = site.theme.locale.get("other-claims", None, &[]);
+    let mut by_slug = std::collections::HashMap::new();
+    for (i, a) in site.articles.iter().enumerate() {
+        by_slug.insert(a.slug.as_str(), first + i);
+        catalog.articles.push(Story {
+            briefing: n,
+            slug: a.slug.clone(),
+            title: a.meta.title.clone(),
+            outlet: a.meta.outlet.clone(),
+            published: a.meta.published,
+        });
+    }
+    for c in &site.claims.claims {
+        let mut articles: Vec<usize> =
+            c.appearances.iter().filter_map(|q| by_slug.get(q.article.value.as_str()).copied()).collect();
+        articles.sort_unstable();
+        articles.dedup();
+        catalog.claims.push(Entry {
+            briefing: n,
+            id: c.id.value.clone(),
+            claim: c.claim.clone(),
+            finding: c.finding.clone(),
+            verdict: c.verdict.value.clone(),
+            topic: if c.topic == other { String::new() } else { c.topic.clone() },
+            checked: c.checked,
+            updated: site.claims.updated(c),
+            corrections: site.claims.corrections_of(&c.id.value).count(),
+            articles,
+        });
     }
 }
 

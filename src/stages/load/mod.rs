@@ -73,26 +73,11 @@ pub enum Role {
     Single,
     /// A briefing of an archive, published under `<slug>/`; the archive's title.
     Briefing(String),
-    /// An archive's home: its briefings, newest first.
-    Home(Vec<Listing>),
+    /// An archive's home: its briefings, their claims and articles.
+    Home(Box<crate::model::catalog::Catalog>),
 }
 
-/// A briefing as the archive's home lists it.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Listing {
-    /// Its folder, and its address under the archive.
-    pub slug: String,
-    /// What its `briefing.md` says of it.
-    pub heading: crate::model::lead::Heading,
-    /// How many articles, claims, flagged passages and discrepancies it has.
-    pub articles: usize,
-    /// Claims checked.
-    pub claims: usize,
-    /// Passages flagged.
-    pub flags: usize,
-    /// Discrepancies set out.
-    pub discrepancies: usize,
-}
+pub use crate::model::catalog::Listing;
 
 /// Parsed articles kept between builds of a long-lived process, so that a rebuild after an
 /// edit parses only the files whose text changed.

@@ -6,6 +6,7 @@ use serde::Serialize;
 use rayon::prelude::*;
 
 use crate::model::article::Article;
+use crate::model::catalog::Catalog;
 use crate::model::date::Date;
 use crate::stages::anchor::{Mark, Marks, Target};
 use crate::stages::load::Site;
@@ -27,6 +28,83 @@ pub fn claims_json(site: &Site, marks: &Marks) -> String {
         }
     }
     out
+}
+
+/// The site-wide export of an archive, `claims.jsonl`: one line per published claim of
+/// every briefing, the home's order of briefings and each claims file's order within
+/// one, each a JSON object with sorted keys. Its lines are documented in
+/// `docs/claims-json.md` and `docs/claims-line.schema.json`.
+pub fn jsonl(site: &Site, catalog: &Catalog) -> String {
+    let base = site.config.base_url.as_deref().unwrap_or("");
+    let mut out = String::new();
+    for c in &catalog.claims {
+        let b = &catalog.briefings[c.briefing];
+        let verdict = site.config.verdict(&c.verdict);
+        let line = LineOut {
+            articles: c
+                .articles
+                .iter()
+                .map(|&a| {
+                    let a = &catalog.articles[a];
+                    LineArticleOut {
+                        outlet: a.outlet.as_deref(),
+                        published: a.published,
+                        slug: &a.slug,
+                        title: &a.title,
+                        url: format!("{base}{}/articles/{}/", b.slug, a.slug),
+                    }
+                })
+                .collect(),
+            briefing: &b.slug,
+            briefing_date: b.heading.date,
+            briefing_title: &b.heading.title,
+            checked: c.checked,
+            claim: &c.claim,
+            corrections: c.corrections,
+            finding: &c.finding,
+            id: &c.id,
+            topic: &c.topic,
+            updated: c.updated,
+            url: format!("{base}{}/claims/{}/", b.slug, c.id),
+            verdict: &c.verdict,
+            verdict_label: verdict.map_or("", |v| v.label.as_str()),
+        };
+        // Writing into memory cannot fail.
+        if let Ok(text) = serde_json::to_string(&line) {
+            out.push_str(&text);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// A line of `claims.jsonl`: a claim with its briefing and the articles that make it.
+#[derive(Serialize)]
+struct LineOut<'a> {
+    articles: Vec<LineArticleOut<'a>>,
+    briefing: &'a str,
+    briefing_date: Date,
+    briefing_title: &'a str,
+    checked: Date,
+    claim: &'a str,
+    corrections: usize,
+    finding: &'a str,
+    id: &'a str,
+    topic: &'a str,
+    updated: Date,
+    url: String,
+    verdict: &'a str,
+    verdict_label: &'a str,
+}
+
+/// An article that makes a claim, on its line of `claims.jsonl`.
+#[derive(Serialize)]
+struct LineArticleOut<'a> {
+    outlet: Option<&'a str>,
+    published: Option<Date>,
+    slug: &'a str,
+    title: &'a str,
+    url: String,
 }
 
 /// One piece of the document, in order: text of its own, or an entry of `articles` or

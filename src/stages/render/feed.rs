@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
+use crate::model::catalog::Catalog;
 use crate::model::config::is_slug;
 use crate::model::date::Date;
 use crate::model::markup::escape;
@@ -60,6 +61,9 @@ impl<'a> Feed<'a> {
         let mut entries: Vec<(Date, usize)> =
             site.claims.claims.iter().enumerate().map(|(i, c)| (site.claims.updated(c), i)).collect();
         entries.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        if config.feed_limit > 0 {
+            entries.truncate(config.feed_limit);
+        }
         let feed_updated = entries.first().map(|e| e.0).or_else(|| site.claims.events.iter().map(|e| e.date).max());
 
         let mut x = String::new();
@@ -129,6 +133,65 @@ impl<'a> Feed<'a> {
         x.push_str("  </entry>\n");
         x
     }
+}
+
+/// An archive's feed of `claims` (the latest first, at most `feed_limit` of them), at
+/// `dir` (`""` for the site's feed, `topics/<slug>/` for a topic's), titled `title` after
+/// the site's. Its entries are the briefings' own: the same ids, under the same
+/// addresses.
+pub fn catalog_atom(site: &Site, catalog: &Catalog, claims: &[usize], dir: &str, title: Option<&str>) -> String {
+    let config = &site.config;
+    let limit = if config.feed_limit == 0 { claims.len() } else { config.feed_limit.min(claims.len()) };
+    let claims = &claims[..limit];
+    let base = config.base_url.as_deref().map(|b| format!("{b}{dir}"));
+    let up = "../".repeat(dir.matches('/').count());
+    let mut x = String::new();
+    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    let xml_base = base.as_deref().map(|b| format!(" xml:base=\"{}\"", escape(b))).unwrap_or_default();
+    let _ =
+        writeln!(x, "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\"{xml_base}>", escape(&config.language));
+    let full = title.map_or_else(|| config.title.clone(), |t| format!("{t} · {}", config.title));
+    let _ = writeln!(x, "  <title>{}</title>", escape(&full));
+    let _ = writeln!(x, "  <subtitle>{}</subtitle>", escape(&config.description));
+    let id =
+        base.clone().unwrap_or_else(|| format!("{}:{}", site_urn(site), dir.trim_end_matches('/').replace('/', ":")));
+    let _ = writeln!(x, "  <id>{}</id>", escape(id.trim_end_matches(':')));
+    x.push_str("  <link rel=\"alternate\" type=\"text/html\" href=\"./\"/>\n");
+    x.push_str("  <link rel=\"self\" type=\"application/atom+xml\" href=\"feed.xml\"/>\n");
+    let updated = claims.first().map(|&c| catalog.claims[c].updated);
+    let _ = writeln!(x, "  <updated>{}</updated>", updated.map_or_else(|| "1970-01-01T00:00:00Z".into(), stamp));
+    let _ = write!(x, "  <author><name>{}</name>", escape(&config.publisher.name));
+    if let Some(u) = &config.publisher.url {
+        let _ = write!(x, "<uri>{}</uri>", escape(u));
+    }
+    x.push_str("</author>\n");
+    let _ = writeln!(x, "  <generator version=\"{}\">briefing</generator>", env!("CARGO_PKG_VERSION"));
+    for &i in claims {
+        let c = &catalog.claims[i];
+        let slug = &catalog.briefings[c.briefing].slug;
+        let verdict = config.verdict(&c.verdict).unwrap_or(&config.verdicts[0]);
+        let path = format!("{slug}/claims/{}/", c.id);
+        let id = config
+            .base_url
+            .as_deref()
+            .map_or_else(|| format!("urn:briefing:claim:{}:{slug}:{}", c.checked, c.id), |b| format!("{b}{path}"));
+        x.push_str("  <entry>\n");
+        let _ = writeln!(x, "    <title>{}</title>", escape(&c.claim));
+        let _ = writeln!(x, "    <id>{}</id>", escape(&id));
+        let _ =
+            writeln!(x, "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", escape(&format!("{up}{path}")));
+        let _ = writeln!(x, "    <published>{}</published>", stamp(c.checked));
+        let _ = writeln!(x, "    <updated>{}</updated>", stamp(c.updated));
+        let _ = writeln!(x, "    <category term=\"{}\" label=\"{}\"/>", escape(&verdict.key), escape(&verdict.label));
+        let mut summary = format!("{}: {}", verdict.label, c.finding);
+        if c.corrections > 0 {
+            let _ = write!(summary, " ({})", site.theme.locale.get("feed-corrected", Some(c.corrections as i64), &[]));
+        }
+        let _ = writeln!(x, "    <summary>{}</summary>", escape(&summary));
+        x.push_str("  </entry>\n");
+    }
+    x.push_str("</feed>\n");
+    x
 }
 
 /// `sitemap.xml` of every HTML page but the 404 page, by absolute URL, each dated page
@@ -201,8 +264,8 @@ pub fn robots(site: &Site) -> Option<String> {
     }
     let mut out = format!("User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n");
     // An archive's briefings each have their own.
-    if let crate::stages::load::Role::Home(briefings) = &site.role {
-        for b in briefings {
+    if let crate::stages::load::Role::Home(catalog) = &site.role {
+        for b in &catalog.briefings {
             out.push_str(&format!("Sitemap: {base}{}/sitemap.xml\n", b.slug));
         }
     }

@@ -11,6 +11,7 @@ pub mod card;
 pub mod export;
 pub mod feed;
 pub mod fingerprint;
+mod home;
 pub mod jsonld;
 pub mod parts;
 pub mod strings;
@@ -362,25 +363,6 @@ struct CorrectionsCtx<'s> {
 struct ArchiveCtx<'a> {
     title: &'a str,
     href: String,
-}
-
-/// The archive's home: its briefings, newest first.
-#[derive(Serialize)]
-struct HomeCtx<'a> {
-    briefings: Vec<ListingCtx<'a>>,
-}
-
-/// A briefing on the archive's home.
-#[derive(Serialize)]
-struct ListingCtx<'a> {
-    href: String,
-    title: &'a str,
-    date: DateCtx,
-    summary: Option<&'a str>,
-    articles: usize,
-    claims: usize,
-    flags: usize,
-    discrepancies: usize,
 }
 
 #[derive(Serialize)]
@@ -944,10 +926,10 @@ impl<'a> Renderer<'a> {
                     if !self.site.claims.claims.is_empty() {
                         scope.spawn(|| self.highlighter.highlight("toml", "a = \"b\" # c\n[d]\ne = 2026-01-01\n"));
                     }
-                    // Only an archive's home is made from `archive.html`.
+                    // Only an archive's home is made from its own templates.
                     let unused: &[&str] = match self.site.role {
                         Role::Home(_) => &[],
-                        _ => &["archive.html"],
+                        _ => &home::TEMPLATES,
                     };
                     let mut tera = theme::compile(&self.site.theme, unused)?;
                     strings::register(&mut tera, &self.site.theme.locale);
@@ -1260,7 +1242,11 @@ impl<'a> Renderer<'a> {
             self.render_one("404.html", "", &root, p, Own::of(NoCtx {}), Vec::new())
         });
         let mut jobs = match &self.site.role {
-            Role::Home(briefings) => return vec![Box::new(|| self.home_page(briefings)), not_found],
+            Role::Home(catalog) => {
+                let mut jobs = self.home_jobs(catalog);
+                jobs.push(not_found);
+                return jobs;
+            }
             _ => self.briefing_jobs(),
         };
         // A briefing of an archive is served under the archive's own 404 page.
@@ -1268,28 +1254,6 @@ impl<'a> Renderer<'a> {
             jobs.insert(1, not_found);
         }
         jobs
-    }
-
-    /// The archive's home: its briefings, newest first, each with its counts.
-    fn home_page(&self, briefings: &[crate::stages::load::Listing]) -> Result<Done, Diagnostic> {
-        let config = &self.site.config;
-        let ctx = HomeCtx {
-            briefings: briefings
-                .iter()
-                .map(|b| ListingCtx {
-                    href: format!("{}/index.html", b.slug),
-                    title: &b.heading.title,
-                    date: b.heading.date.into(),
-                    summary: b.heading.summary.as_deref(),
-                    articles: b.articles,
-                    claims: b.claims,
-                    flags: b.flags,
-                    discrepancies: b.discrepancies,
-                })
-                .collect(),
-        };
-        let p = self.page(&config.title, config.description.clone(), "", "website");
-        self.render_one("archive.html", "", "", p, Own::of(ctx), Vec::new())
     }
 
     /// The pages of a briefing: its front page, sources, corrections, articles and claims.

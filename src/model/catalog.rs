@@ -1,0 +1,239 @@
+//! The catalog of an archive: its briefings, and their published claims and articles,
+//! flattened into one list of each. The archive's home and its pages across briefings
+//! (topics, outlets, the site's feed, its export and its search index) are made from it
+//! alone, so none of them needs a briefing's parsed site.
+
+use std::collections::HashMap;
+
+use crate::model::date::Date;
+use crate::model::lead::Heading;
+
+/// A briefing as the archive's home lists it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Listing {
+    /// Its folder, and its address under the archive.
+    pub slug: String,
+    /// What its `briefing.md` says of it.
+    pub heading: Heading,
+    /// How many articles, claims, flagged passages and discrepancies it has.
+    pub articles: usize,
+    /// Claims checked.
+    pub claims: usize,
+    /// Passages flagged.
+    pub flags: usize,
+    /// Discrepancies set out.
+    pub discrepancies: usize,
+}
+
+/// A published claim of one of the archive's briefings.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Its briefing, an index into [`Catalog::briefings`].
+    pub briefing: usize,
+    /// Its id, unique within its briefing.
+    pub id: String,
+    /// What was checked.
+    pub claim: String,
+    /// The one-line conclusion.
+    pub finding: String,
+    /// Its verdict's key.
+    pub verdict: String,
+    /// Its topic, as the claims file names it; empty when it names none.
+    pub topic: String,
+    /// When it was checked.
+    pub checked: Date,
+    /// When it was checked or last corrected.
+    pub updated: Date,
+    /// How many corrections it has had.
+    pub corrections: usize,
+    /// The articles that make it, indexes into [`Catalog::articles`], each once.
+    pub articles: Vec<usize>,
+}
+
+/// A published article of one of the archive's briefings.
+#[derive(Debug, Clone)]
+pub struct Story {
+    /// Its briefing, an index into [`Catalog::briefings`].
+    pub briefing: usize,
+    /// Its slug, unique within its briefing.
+    pub slug: String,
+    /// Its headline.
+    pub title: String,
+    /// Who published it, when stated.
+    pub outlet: Option<String>,
+    /// When it was published, when stated.
+    pub published: Option<Date>,
+}
+
+/// The claims of one topic, or the articles of one outlet, across briefings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// Its address: `topics/<slug>/`, `outlets/<slug>/`.
+    pub slug: String,
+    /// Its name, as first written.
+    pub name: String,
+    /// Indexes into [`Catalog::claims`] (a topic) or [`Catalog::articles`] (an outlet),
+    /// newest first.
+    pub members: Vec<usize>,
+}
+
+/// An archive's briefings, claims and articles.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    /// Its briefings, newest event first.
+    pub briefings: Vec<Listing>,
+    /// Their published claims, briefing by briefing, in each claims file's order.
+    pub claims: Vec<Entry>,
+    /// Their published articles, briefing by briefing.
+    pub articles: Vec<Story>,
+}
+
+impl Catalog {
+    /// The claims grouped by topic, by name. Names that make the same address ("Dates",
+    /// "dates") are one topic. Each topic's claims are the most recently updated first.
+    pub fn topics(&self) -> Vec<Group> {
+        let named = self.claims.iter().enumerate().map(|(i, c)| (i, Some(c.topic.as_str())));
+        let mut groups = group(named);
+        for g in &mut groups {
+            g.members.sort_by(|&a, &b| self.newer_claim(a, b));
+        }
+        groups
+    }
+
+    /// The articles grouped by outlet, by name; articles that name none are in no group.
+    /// Each outlet's articles are the most recently published first.
+    pub fn outlets(&self) -> Vec<Group> {
+        let named = self.articles.iter().enumerate().map(|(i, a)| (i, a.outlet.as_deref()));
+        let mut groups = group(named);
+        for g in &mut groups {
+            g.members.sort_by(|&a, &b| {
+                let (x, y) = (&self.articles[a], &self.articles[b]);
+                y.published.cmp(&x.published).then(x.briefing.cmp(&y.briefing)).then(x.slug.cmp(&y.slug))
+            });
+        }
+        groups
+    }
+
+    /// The claims, the most recently updated first: the order of the feeds.
+    pub fn latest(&self) -> Vec<usize> {
+        let mut all: Vec<usize> = (0..self.claims.len()).collect();
+        all.sort_by(|&a, &b| self.newer_claim(a, b));
+        all
+    }
+
+    /// How many claims of each verdict the articles `articles` make: a claim made twice in
+    /// one article counts once for it.
+    pub fn verdicts_of(&self, articles: &[usize]) -> HashMap<&str, usize> {
+        let mut of_article: HashMap<usize, Vec<&str>> = HashMap::new();
+        for c in &self.claims {
+            for &a in &c.articles {
+                of_article.entry(a).or_default().push(&c.verdict);
+            }
+        }
+        let mut counts = HashMap::new();
+        for a in articles {
+            for v in of_article.get(a).into_iter().flatten() {
+                *counts.entry(*v).or_insert(0) += 1;
+            }
+        }
+        counts
+    }
+
+    /// `a` before `b` when it was updated later; then in the home's order of briefings,
+    /// then by id.
+    fn newer_claim(&self, a: usize, b: usize) -> std::cmp::Ordering {
+        let (x, y) = (&self.claims[a], &self.claims[b]);
+        y.updated.cmp(&x.updated).then(x.briefing.cmp(&y.briefing)).then(x.id.cmp(&y.id))
+    }
+}
+
+/// Members grouped by the address their name makes, the groups sorted by name. A
+/// member without a name, or whose name makes no address, is in none.
+fn group<'a>(named: impl Iterator<Item = (usize, Option<&'a str>)>) -> Vec<Group> {
+    let mut by_slug: HashMap<String, Group> = HashMap::new();
+    for (i, name) in named {
+        let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else { continue };
+        let Some(slug) = crate::model::article::latin_slug(name) else { continue };
+        by_slug
+            .entry(slug.clone())
+            .or_insert_with(|| Group { slug, name: name.to_string(), members: Vec::new() })
+            .members
+            .push(i);
+    }
+    let mut groups: Vec<Group> = by_slug.into_values().collect();
+    groups.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then_with(|| a.slug.cmp(&b.slug)));
+    groups
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(briefing: usize, id: &str, topic: &str, verdict: &str, updated: &str, articles: &[usize]) -> Entry {
+        let date = Date::parse(updated).unwrap();
+        Entry {
+            briefing,
+            id: id.into(),
+            claim: format!("claim {id}"),
+            finding: String::new(),
+            verdict: verdict.into(),
+            topic: topic.into(),
+            checked: date,
+            updated: date,
+            corrections: 0,
+            articles: articles.to_vec(),
+        }
+    }
+
+    fn story(briefing: usize, slug: &str, outlet: Option<&str>, published: Option<&str>) -> Story {
+        Story {
+            briefing,
+            slug: slug.into(),
+            title: slug.into(),
+            outlet: outlet.map(Into::into),
+            published: published.map(|d| Date::parse(d).unwrap()),
+        }
+    }
+
+    fn catalog() -> Catalog {
+        Catalog {
+            briefings: Vec::new(),
+            claims: vec![
+                entry(0, "a", "Dates", "false", "2031-01-02", &[0, 1]),
+                entry(0, "b", "Costs", "true", "2031-01-05", &[1]),
+                entry(1, "a", "dates", "false", "2031-01-03", &[2]),
+                entry(1, "c", "  ", "true", "2031-01-03", &[]),
+            ],
+            articles: vec![
+                story(0, "x", Some("The Courier"), Some("2031-01-01")),
+                story(0, "y", Some("Daily Post"), None),
+                story(1, "x", Some("the courier"), Some("2031-01-02")),
+                story(1, "z", None, Some("2031-01-02")),
+            ],
+        }
+    }
+
+    #[test]
+    fn topics_join_names_that_make_one_address_and_put_the_latest_first() {
+        let topics = catalog().topics();
+        let names: Vec<(&str, &str, &[usize])> =
+            topics.iter().map(|g| (g.slug.as_str(), g.name.as_str(), g.members.as_slice())).collect();
+        assert_eq!(names, [("costs", "Costs", &[1][..]), ("dates", "Dates", &[2, 0][..])]);
+    }
+
+    #[test]
+    fn outlets_leave_out_articles_that_name_none() {
+        let outlets = catalog().outlets();
+        let names: Vec<(&str, &[usize])> = outlets.iter().map(|g| (g.slug.as_str(), g.members.as_slice())).collect();
+        assert_eq!(names, [("daily-post", &[1][..]), ("the-courier", &[2, 0][..])]);
+    }
+
+    #[test]
+    fn verdicts_count_each_claim_once_per_article() {
+        let c = catalog();
+        let counts = c.verdicts_of(&[0, 1]);
+        assert_eq!(counts.get("false"), Some(&2));
+        assert_eq!(counts.get("true"), Some(&1));
+        assert_eq!(c.latest(), [1, 2, 3, 0]);
+    }
+}
