@@ -42,7 +42,7 @@ function htmlFiles(dir = output, prefix = '') {
   return out;
 }
 
-const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.json': 'application/json', '.xml': 'application/xml', '.txt': 'text/plain' };
+const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript', '.json': 'application/json', '.xml': 'application/xml', '.txt': 'text/plain' };
 let server;
 let base;
 /** What the server serves: a path prefix, and the folder under it. */
@@ -89,7 +89,7 @@ async function open(url, options = {}) {
   page.on('request', (r) => {
     const u = r.url();
     const origin = base.slice(0, base.length - SUBPATH.length);
-    if (!(u.startsWith(base) || u.startsWith(origin + '/lang-') || u.startsWith(origin + '/long/') || u.startsWith(origin + '/archive/') || u.startsWith('file://'))) problems.push(`request outside the site: ${u}`);
+    if (!(u.startsWith(base) || u.startsWith(origin + '/lang-') || u.startsWith(origin + '/long/') || u.startsWith(origin + '/archive') || u.startsWith('file://'))) problems.push(`request outside the site: ${u}`);
   });
   const response = await page.goto(url);
   return { page, context, problems, response };
@@ -407,8 +407,10 @@ test('an archive: its home and its briefings pass axe and Nu, work under a subpa
   execFileSync(binary, ['build', '-q', '--root', path.join(repo, 'tests/fixtures/sites/archive'), '--output', out, '--cache-dir', path.join(dir, 'cache')], { stdio: 'pipe' });
   roots['/archive/'] = out;
   const at = base.slice(0, base.length - SUBPATH.length) + '/archive/';
-  // The home, a briefing's front page, a claim, and an article that changed after the check.
-  const pages = ['index.html', 'harbour/index.html', 'bridge/claims/bridge-cost/index.html', 'bridge/articles/courier/index.html'];
+  // The home, a briefing's front page, a claim, an article that changed after the check,
+  // and the pages across briefings: topics, outlets, search.
+  const pages = ['index.html', 'harbour/index.html', 'bridge/claims/bridge-cost/index.html', 'bridge/articles/courier/index.html',
+    'topics/index.html', 'topics/money/index.html', 'outlets/index.html', 'outlets/example-town-herald/index.html', 'search/index.html'];
   for (const rel of pages) {
     for (const width of [320, 1280]) {
       const { page, context, problems } = await open(at + rel, { viewport: { width, height: 900 } });
@@ -418,6 +420,8 @@ test('an archive: its home and its briefings pass axe and Nu, work under a subpa
         assert.deepEqual(await axeViolations(page), [], rel);
         if (rel === 'index.html') await page.screenshot({ path: path.join(shots, 'archive-home.png'), fullPage: true });
         if (rel.includes('courier')) await page.screenshot({ path: path.join(shots, 'article-changed.png') });
+        if (rel.startsWith('outlets/example')) await page.screenshot({ path: path.join(shots, 'archive-outlet.png'), fullPage: true });
+        if (rel.startsWith('topics/money')) await page.screenshot({ path: path.join(shots, 'archive-topic.png'), fullPage: true });
       }
       assert.deepEqual(problems, [], rel);
       await context.close();
@@ -436,5 +440,61 @@ test('an archive: its home and its briefings pass axe and Nu, work under a subpa
   } catch (e) {
     assert.fail(`vnu reported errors:\n${e.stderr}`);
   }
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('archive search: a word of a finding finds its claim, by keyboard alone, from file:// and under a subpath', async () => {
+  const binary = process.env.BRIEFING_BIN || path.join(repo, 'target/release/briefing');
+  const dir = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'briefing-search-'));
+  const out = path.join(dir, 'out');
+  execFileSync(binary, ['build', '-q', '--root', path.join(repo, 'tests/fixtures/sites/archive'), '--output', out, '--cache-dir', path.join(dir, 'cache')], { stdio: 'pipe' });
+  roots['/archive-search/'] = out;
+  const served = base.slice(0, base.length - SUBPATH.length) + '/archive-search/';
+  for (const at of [served, 'file://' + out + '/']) {
+    const { page, context, problems } = await open(at + 'index.html', { viewport: { width: 1280, height: 900 } });
+    const loaded = [];
+    page.on('request', (r) => { if (r.url().includes('/search/') && r.url().endsWith('.js')) loaded.push(r.url().split('/search/')[1]); });
+    // Keyboard only: Tab from the top of the home to its search box, type, Enter.
+    let focused = '';
+    for (let i = 0; i < 10 && focused !== 'q'; i++) {
+      await page.keyboard.press('Tab');
+      focused = await page.evaluate(() => document.activeElement.id);
+    }
+    assert.equal(focused, 'q', `${at}: the search box is reachable by Tab`);
+    await page.keyboard.type('papers');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/search\/index\.html\?q=papers$/);
+    const first = page.locator('#results li a').first();
+    await first.waitFor();
+    assert.equal(await first.textContent(), 'Bridge repairs will cost £2.4 million.');
+    assert.equal(await page.locator('#search-status').textContent(), 'Results: 1');
+    // Only what the query needs: the list of shards, its word's shard, one chunk of documents.
+    assert.deepEqual(loaded.sort(), ['d/0.js', 'meta.js', 't/70-61.js'], at);
+    // axe reads the stylesheets by XHR, which file:// refuses: served only.
+    if (at === served) {
+      assert.deepEqual(await axeViolations(page), [], 'search with results');
+      await page.screenshot({ path: path.join(shots, 'archive-search.png') });
+    }
+    // Typing refines the results as you go; folded: "reopen" finds "reopened" and "Réopens".
+    await page.locator('#q').fill('');
+    await page.keyboard.type('reopen tuesday');
+    await page.locator('#results li a', { hasText: 'Tuesday' }).waitFor();
+    assert.deepEqual(await page.locator('#results li a').allTextContents(), ['The harbour reopened on a Tuesday.']);
+    // Then Tab from the box to the first result, and Enter follows it.
+    await page.locator('#q').focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'The harbour reopened on a Tuesday.');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/harbour\/claims\/reopened-tuesday\/index\.html$/);
+    assert.deepEqual(problems, [], at);
+    await context.close();
+  }
+  // No page needs JavaScript to be read: without it, the search page says where else to look.
+  const { page, context } = await open(served + 'search/index.html', { javaScriptEnabled: false });
+  assert.match(await page.locator('main').textContent(), /Search needs JavaScript/);
+  await page.getByRole('link', { name: 'topics' }).click();
+  assert.match(page.url(), /\/topics\/index\.html$/);
+  await context.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -52,6 +52,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("templates/parts/source.html", include_str!("../../../themes/default/templates/parts/source.html")),
     ("templates/outlet.html", include_str!("../../../themes/default/templates/outlet.html")),
     ("templates/topic.html", include_str!("../../../themes/default/templates/topic.html")),
+    ("templates/search.html", include_str!("../../../themes/default/templates/search.html")),
     ("templates/sources.html", include_str!("../../../themes/default/templates/sources.html")),
     ("static/favicon.svg", include_str!("../../../themes/default/static/favicon.svg")),
     ("static/style.css", include_str!("../../../themes/default/static/style.css")),

@@ -12,7 +12,7 @@ use crate::model::diag::Diagnostic;
 use crate::model::page::Page;
 
 /// The templates only an archive's home uses: a briefing leaves them out of its compile.
-pub const TEMPLATES: [&str; 4] = ["archive.html", "groups.html", "topic.html", "outlet.html"];
+pub const TEMPLATES: [&str; 5] = ["archive.html", "groups.html", "topic.html", "outlet.html", "search.html"];
 
 /// The site-wide export: one claim of any briefing per line.
 pub const CLAIMS_JSONL: &str = "claims.jsonl";
@@ -113,6 +113,12 @@ struct GroupsCtx<'a> {
 }
 
 #[derive(Serialize)]
+struct SearchCtx {
+    /// Documents per chunk of the index.
+    chunk: usize,
+}
+
+#[derive(Serialize)]
 struct TopicCtx<'a> {
     name: &'a str,
     /// Its feed, from the page.
@@ -200,6 +206,8 @@ impl<'a> Renderer<'a> {
             Ok(file(super::FEED.to_string(), xml))
         }));
         jobs.push(Box::new(move || Ok(file(CLAIMS_JSONL.to_string(), super::export::jsonl(self.site, catalog)))));
+        jobs.push(Box::new(move || self.search_page()));
+        jobs.push(Box::new(move || self.search_index(catalog)));
         jobs
     }
 
@@ -305,6 +313,33 @@ impl<'a> Renderer<'a> {
         let title = self.site.theme.locale.get("topic-title", None, &[("topic", &topic.name)]);
         let xml = super::feed::catalog_atom(self.site, catalog, &topic.members, &dir, Some(&title));
         Ok(file(format!("{dir}{}", super::FEED), xml))
+    }
+
+    /// The search page: a form, and the script that searches the index.
+    fn search_page(&self) -> Result<Done, Diagnostic> {
+        let l = &self.site.theme.locale;
+        let description = l.get("search-description", None, &[("site", &self.site.config.title)]);
+        let p = self.page(&l.get("search-title", None, &[]), description, "search/", "website");
+        self.render_one(
+            "search.html",
+            "search/",
+            "../",
+            p,
+            Own::of(SearchCtx { chunk: super::search::CHUNK }),
+            Vec::new(),
+        )
+    }
+
+    /// The search index's files: all but the last handed to the sink here.
+    fn search_index(&self, catalog: &Catalog) -> Result<Done, Diagnostic> {
+        let mut files = super::search::files(catalog, &self.site.config);
+        let Some((path, text)) = files.pop() else { return Ok(Done::NoTemplates) };
+        for (path, text) in files {
+            if let Done::Made(page, fingerprint) = file(path, text) {
+                self.give(page, Some(fingerprint));
+            }
+        }
+        Ok(file(path, text))
     }
 
     /// `title`, with the page's number after the first.

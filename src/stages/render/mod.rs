@@ -14,6 +14,7 @@ pub mod fingerprint;
 mod home;
 pub mod jsonld;
 pub mod parts;
+pub mod search;
 pub mod strings;
 pub mod versions;
 

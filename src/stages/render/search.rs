@@ -1,0 +1,158 @@
+//! The archive's search index, for a search that needs no server: its files are scripts
+//! that the search page (`search/index.html`) adds to itself, which browsers load from
+//! `file://` and under any path, where `fetch` of a local file is refused.
+//!
+//! The index is split so that a query loads only what it needs: each word is filed in
+//! the shard of its first two characters (`search/t/<code points>.js`), and the
+//! documents (a claim, or an article) in chunks of [`CHUNK`] (`search/d/<n>.js`). A
+//! query of two words loads two shards, then the chunks of the results it shows.
+//! `search/meta.js` names the shards that exist, so that no script is asked for in
+//! vain.
+//!
+//! Words are folded as the page folds a query (`themes/default/templates/search.html`):
+//! decomposed (NFKD), marks dropped, lowercased, split at anything that is not a letter
+//! or a digit. "Résumé" and "resume" are one word; a word in Greek or Cyrillic is
+//! kept in its script.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+use crate::model::catalog::Catalog;
+use crate::model::config::Config;
+
+/// Documents per chunk: a result page shows up to 50 results, which are mostly the
+/// latest claims, so most queries load one or two chunks.
+pub const CHUNK: usize = 256;
+
+/// A document as the search page shows it.
+#[derive(Serialize)]
+struct Doc<'a> {
+    /// `claim` or `article`.
+    k: &'static str,
+    /// Its title: the claim, or the headline.
+    t: &'a str,
+    /// Its page, from the site's root.
+    u: String,
+    /// The verdict's key, label and whether it is flagged (a claim).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    v: Option<(&'a str, &'a str, u8)>,
+    /// The finding (a claim), or the outlet (an article).
+    s: &'a str,
+    /// The briefing's title.
+    b: &'a str,
+}
+
+/// The files of the index: each path under the site's root, and its text.
+pub fn files(catalog: &Catalog, config: &Config) -> Vec<(String, String)> {
+    let docs = docs(catalog, config);
+    let mut shards: BTreeMap<String, BTreeMap<String, Vec<(usize, u8)>>> = BTreeMap::new();
+    for (id, (doc, rest)) in docs.iter().enumerate() {
+        let mut weights: BTreeMap<String, u8> = BTreeMap::new();
+        for (text, weight) in [(doc.t, 3), (rest.as_str(), 1)] {
+            for word in words(text) {
+                let w = weights.entry(word).or_insert(0);
+                *w = (*w).max(weight);
+            }
+        }
+        for (word, weight) in weights {
+            shards.entry(shard_key(&word)).or_default().entry(word).or_default().push((id, weight));
+        }
+    }
+    let mut files = Vec::new();
+    for (key, words) in &shards {
+        let mut js = format!("briefingSearch.shard(\"{key}\",{{");
+        for (i, (word, postings)) in words.iter().enumerate() {
+            let flat: Vec<String> = postings.iter().map(|(d, w)| format!("{d},{w}")).collect();
+            let _ = write!(js, "{}{}:[{}]", if i > 0 { "," } else { "" }, json(word), flat.join(","));
+        }
+        js.push_str("});\n");
+        files.push((format!("search/t/{key}.js"), js));
+    }
+    for (n, chunk) in docs.chunks(CHUNK).enumerate() {
+        let list: Vec<&Doc> = chunk.iter().map(|(d, _)| d).collect();
+        files.push((format!("search/d/{n}.js"), format!("briefingSearch.docs({n},{});\n", json(&list))));
+    }
+    let keys: Vec<&String> = shards.keys().collect();
+    let meta =
+        format!("briefingSearch.meta({{\"docs\":{},\"chunk\":{CHUNK},\"shards\":{}}});\n", docs.len(), json(&keys));
+    files.push(("search/meta.js".to_string(), meta));
+    files
+}
+
+/// Every claim, then every article, each with the words it is found by besides its
+/// title: a claim's finding, topic and briefing; an article's outlet and briefing.
+fn docs<'a>(catalog: &'a Catalog, config: &'a Config) -> Vec<(Doc<'a>, String)> {
+    let mut docs = Vec::with_capacity(catalog.claims.len() + catalog.articles.len());
+    for c in &catalog.claims {
+        let b = &catalog.briefings[c.briefing];
+        let verdict = config.verdict(&c.verdict).map(|v| (v.key.as_str(), v.label.as_str(), u8::from(v.flag)));
+        let doc = Doc {
+            k: "claim",
+            t: &c.claim,
+            u: format!("{}/claims/{}/index.html", b.slug, c.id),
+            v: verdict,
+            s: &c.finding,
+            b: &b.heading.title,
+        };
+        docs.push((doc, format!("{} {} {}", c.finding, c.topic, b.heading.title)));
+    }
+    for a in &catalog.articles {
+        let b = &catalog.briefings[a.briefing];
+        let outlet = a.outlet.as_deref().unwrap_or("");
+        let doc = Doc {
+            k: "article",
+            t: &a.title,
+            u: format!("{}/articles/{}/index.html", b.slug, a.slug),
+            v: None,
+            s: outlet,
+            b: &b.heading.title,
+        };
+        docs.push((doc, format!("{outlet} {}", b.heading.title)));
+    }
+    docs
+}
+
+/// The words of `text`, folded: decomposed, without marks, lowercased.
+pub fn words(text: &str) -> Vec<String> {
+    let folded: String = text.nfkd().filter(|c| !is_combining_mark(*c)).collect::<String>().to_lowercase();
+    folded
+        .split(|c: char| !(c.is_alphabetic() || c.is_numeric()))
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The shard a word is filed in: its first two characters' code points, in hex.
+pub fn shard_key(word: &str) -> String {
+    word.chars().take(2).map(|c| format!("{:x}", c as u32)).collect::<Vec<_>>().join("-")
+}
+
+/// `value` as JSON, safe inside a script: no `</script>` nor line separator can end it.
+fn json(value: &impl Serialize) -> String {
+    serde_json::to_string(value)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_folded_as_the_page_folds_a_query() {
+        assert_eq!(words("Résumé: £2.4m, ΣΟΦΊΑ и Ёлка"), ["resume", "2", "4m", "σοφια", "и", "елка"]);
+        assert_eq!(shard_key("resume"), "72-65");
+        assert_eq!(shard_key("и"), "438");
+    }
+
+    #[test]
+    fn text_from_the_web_cannot_close_the_script() {
+        assert_eq!(json(&"</script><b>"), "\"\\u003c/script>\\u003cb>\"");
+    }
+}
