@@ -180,15 +180,43 @@ fn quote_of(sentence: &[String], rng: &mut Rng) -> String {
     sentence[..len.min(sentence.len())].join(" ")
 }
 
+const CONFIG: &str = "title = \"Synthetic briefing\"\ndescription = \"Generated for benchmarks.\"\n\n[publisher]\nname = \"Bench desk\"\n";
+
 /// Writes a briefing site into `dir` (created if needed).
 pub fn write_site(dir: &Path, spec: Spec) -> io::Result<()> {
-    let articles_dir = dir.join("content/articles");
-    fs::create_dir_all(&articles_dir)?;
-    fs::write(
-        dir.join("briefing.toml"),
-        "title = \"Synthetic briefing\"\ndescription = \"Generated for benchmarks.\"\n\n[publisher]\nname = \"Bench desk\"\n",
-    )?;
+    fs::create_dir_all(dir.join("content"))?;
+    fs::write(dir.join("briefing.toml"), CONFIG)?;
     fs::write(dir.join("content/briefing.md"), "A generated briefing, for *benchmarks*.\n")?;
+    write_briefing(&dir.join("content"), spec)
+}
+
+/// Writes an archive into `dir`: `briefings` briefings (`content/b-0000/`…), each with the
+/// articles and claims of `spec` (its seed plus the briefing's number), an event date a day
+/// apart, and the same 37 outlets and 20 topics across briefings.
+pub fn write_archive(dir: &Path, briefings: usize, spec: Spec) -> io::Result<()> {
+    fs::create_dir_all(dir.join("content"))?;
+    fs::write(dir.join("briefing.toml"), CONFIG)?;
+    for b in 0..briefings {
+        let folder = dir.join(format!("content/b-{b:04}"));
+        fs::create_dir_all(&folder)?;
+        let day = 1 + b % 28;
+        let month = 1 + (b / 28) % 12;
+        let year = 2026 + b / (28 * 12);
+        fs::write(
+            folder.join("briefing.md"),
+            format!(
+                "+++\ntitle = \"Briefing {b}\"\ndate = {year}-{month:02}-{day:02}\nsummary = \"Generated briefing {b}.\"\n+++\nA generated briefing, for *benchmarks*.\n"
+            ),
+        )?;
+        write_briefing(&folder, Spec { seed: spec.seed + b as u64, ..spec })?;
+    }
+    Ok(())
+}
+
+/// Writes a briefing's articles (`articles/`) and claims (`claims.toml`) into `content`.
+fn write_briefing(content: &Path, spec: Spec) -> io::Result<()> {
+    let articles_dir = content.join("articles");
+    fs::create_dir_all(&articles_dir)?;
     let mut rng = Rng::new(spec.seed);
     let mut all = Vec::with_capacity(spec.articles);
     for i in 0..spec.articles {
@@ -253,7 +281,7 @@ pub fn write_site(dir: &Path, spec: Spec) -> io::Result<()> {
     for e in 0..20 {
         let _ = write!(claims, "[[event]]\ndate = 2026-01-{:02}\ntitle = \"Event {e}\"\n\n", 1 + e);
     }
-    fs::write(dir.join("content/claims.toml"), claims)
+    fs::write(content.join("claims.toml"), claims)
 }
 
 /// Changes one claim's finding, with the correction a published finding's change needs:

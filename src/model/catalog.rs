@@ -121,22 +121,17 @@ impl Catalog {
         all
     }
 
-    /// How many claims of each verdict the articles `articles` make: a claim made twice in
-    /// one article counts once for it.
-    pub fn verdicts_of(&self, articles: &[usize]) -> HashMap<&str, usize> {
-        let mut of_article: HashMap<usize, Vec<&str>> = HashMap::new();
+    /// The verdicts of the claims each article makes, once each, by article: an outlet's
+    /// counts are read from these (made once, not once per article: 10,000 articles and
+    /// 20,000 claims).
+    pub fn tallies(&self) -> Tallies<'_> {
+        let mut of_article: Vec<Vec<&str>> = vec![Vec::new(); self.articles.len()];
         for c in &self.claims {
             for &a in &c.articles {
-                of_article.entry(a).or_default().push(&c.verdict);
+                of_article[a].push(&c.verdict);
             }
         }
-        let mut counts = HashMap::new();
-        for a in articles {
-            for v in of_article.get(a).into_iter().flatten() {
-                *counts.entry(*v).or_insert(0) += 1;
-            }
-        }
-        counts
+        Tallies(of_article)
     }
 
     /// `a` before `b` when it was updated later; then in the home's order of briefings,
@@ -144,6 +139,22 @@ impl Catalog {
     fn newer_claim(&self, a: usize, b: usize) -> std::cmp::Ordering {
         let (x, y) = (&self.claims[a], &self.claims[b]);
         y.updated.cmp(&x.updated).then(x.briefing.cmp(&y.briefing)).then(x.id.cmp(&y.id))
+    }
+}
+
+/// The verdicts of the claims each article makes (see [`Catalog::tallies`]).
+#[derive(Debug, Clone)]
+pub struct Tallies<'c>(Vec<Vec<&'c str>>);
+
+impl Tallies<'_> {
+    /// How many claims of each verdict the articles `articles` make: a claim made twice
+    /// in one article counts once for it.
+    pub fn of(&self, articles: &[usize]) -> HashMap<&str, usize> {
+        let mut counts = HashMap::new();
+        for v in articles.iter().filter_map(|&a| self.0.get(a)).flatten() {
+            *counts.entry(*v).or_insert(0) += 1;
+        }
+        counts
     }
 }
 
@@ -231,7 +242,7 @@ mod tests {
     #[test]
     fn verdicts_count_each_claim_once_per_article() {
         let c = catalog();
-        let counts = c.verdicts_of(&[0, 1]);
+        let counts = c.tallies().of(&[0, 1]);
         assert_eq!(counts.get("false"), Some(&2));
         assert_eq!(counts.get("true"), Some(&1));
         assert_eq!(c.latest(), [1, 2, 3, 0]);

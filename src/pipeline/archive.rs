@@ -44,13 +44,14 @@ pub(super) fn make(
         report.push(d);
         return (report, None);
     }
+    let highlighter = Arc::new(Highlighter::new());
     let mut briefings = Vec::new();
     for slug in slugs {
         if !crate::model::config::is_slug(slug) {
             report.push(bad_folder(slug));
             continue;
         }
-        match prepare_one(opts, store, &common, slug, &output) {
+        match prepare_one(opts, store, &common, slug, &output, &highlighter) {
             Ok(p) => briefings.push((slug.as_str(), p)),
             Err(r) => report.extend(r.items),
         }
@@ -100,7 +101,14 @@ pub(super) fn make(
 
 /// One briefing, loaded with the archive's config and theme and its own store, checked
 /// and ready to render under `<slug>/`.
-fn prepare_one(opts: &Options, store: &Store, common: &Common, slug: &str, output: &Path) -> Result<Prepared, Report> {
+fn prepare_one(
+    opts: &Options,
+    store: &Store,
+    common: &Common,
+    slug: &str,
+    output: &Path,
+    highlighter: &Arc<Highlighter>,
+) -> Result<Prepared, Report> {
     let scope = store.scoped(slug);
     // What the briefing published last is in its own folder of the output, or of the live
     // site's copy that `--published` names.
@@ -123,7 +131,7 @@ fn prepare_one(opts: &Options, store: &Store, common: &Common, slug: &str, outpu
         })
     };
     let base = common.config.base_url.as_ref().map(|b| format!("{b}{slug}/"));
-    prepare(&opts, &scope, &mut Suggestions::default(), base.as_deref(), &load)
+    prepare(&opts, &scope, &mut Suggestions::default(), base.as_deref(), &load, Arc::clone(highlighter))
 }
 
 /// In an archive, `--published` names a folder: a copy of the live site, each briefing's
@@ -286,7 +294,9 @@ fn into_sink(
         }
         add(&mut counts, &made);
     }
-    let made = render::render_to(home, &Vec::new(), &Highlighter::new(), None, sink)?;
+    let highlighter =
+        briefings.first().map_or_else(|| Arc::new(Highlighter::new()), |(_, p)| Arc::clone(&p.checked.highlighter));
+    let made = render::render_to(home, &Vec::new(), &highlighter, None, sink)?;
     add(&mut counts, &made);
     Ok((Vec::new(), counts))
 }
@@ -305,17 +315,20 @@ fn in_memory(
         pages.extend(made.into_iter().map(|page| Page { path: format!("{slug}/{}", page.path), bytes: page.bytes }));
         add(&mut counts, &n);
     }
-    let (made, n) = render::render(home, &Vec::new(), &Highlighter::new())?;
+    let highlighter =
+        briefings.first().map_or_else(|| Arc::new(Highlighter::new()), |(_, p)| Arc::clone(&p.checked.highlighter));
+    let (made, n) = render::render(home, &Vec::new(), &highlighter)?;
     pages.extend(made);
     add(&mut counts, &n);
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     if check_links {
         let prefixes: Vec<String> = briefings.iter().map(|(slug, _)| format!("{slug}/")).collect();
+        let scanned = crate::stages::links::Scanned::new(&pages);
         for ((_, p), prefix) in briefings.iter_mut().zip(&prefixes) {
             let c = &mut p.checked;
-            c.report.extend(crate::stages::links::check_in(&c.site, &pages, &c.draft_pages, prefix, &[]));
+            c.report.extend(crate::stages::links::check_in(&c.site, &scanned, &c.draft_pages, prefix, &[]));
         }
-        let broken = crate::stages::links::check_in(home, &pages, &Default::default(), "", &prefixes);
+        let broken = crate::stages::links::check_in(home, &scanned, &Default::default(), "", &prefixes);
         if let Some((_, p)) = briefings.first_mut() {
             p.checked.report.extend(broken);
             p.checked.report.extend(crate::stages::validate::no_base_url(&home.config));

@@ -182,7 +182,8 @@ fn make_inner(opts: &Options, store: &Store, suggestions: &mut Suggestions, out:
     let load = |store: &Store, highlighter: &Arc<Highlighter>| {
         load_site(store, |cache| load::load_cached(&opts.root, highlighter, cache))
     };
-    let mut prepared = match prepare(opts, store, suggestions, base_url.as_deref(), &load) {
+    let highlighter = Arc::new(Highlighter::new());
+    let mut prepared = match prepare(opts, store, suggestions, base_url.as_deref(), &load, highlighter) {
         Ok(p) => p,
         Err(report) => return (report, None),
     };
@@ -230,17 +231,18 @@ type Loader<'l> = dyn Fn(&Store, &Arc<Highlighter>) -> (Option<load::Site>, Vec<
 /// The stages before rendering, for one briefing: loaded by `load` with what `store`
 /// kept, validated and anchored, held against what was published, its drafts left out
 /// unless asked for. Every diagnostic is in the report, which is returned alone when
-/// there is an error.
+/// there is an error. `highlighter` is shared by the briefings of an archive: each one's
+/// own would compile syntect's grammars again.
 fn prepare(
     opts: &Options,
     store: &Store,
     suggestions: &mut Suggestions,
     base_url: Option<&str>,
     load: &Loader<'_>,
+    highlighter: Arc<Highlighter>,
 ) -> Result<Prepared, Report> {
     let mut report = Report::default();
     let mut laps = Laps { timings: Vec::new(), clock: Instant::now() };
-    let highlighter = Arc::new(Highlighter::new());
     // The kept marks are read while the site loads: they are needed only to anchor.
     let known = {
         let store = store.clone();

@@ -128,7 +128,27 @@ fn is_external(link: &str) -> bool {
 /// reported at the article file; one written by a template, at the template. A link to
 /// one of `drafts` (pages left out as drafts, `claims/<id>/`) is a link to a draft.
 pub fn check(site: &Site, pages: &[Page], drafts: &HashSet<String>) -> Vec<Diagnostic> {
-    check_in(site, pages, drafts, "", &[])
+    check_in(site, &Scanned::new(pages), drafts, "", &[])
+}
+
+/// The rendered pages, each HTML page's links and ids read once: an archive checks each
+/// of its 500 briefings against the same pages.
+pub struct Scanned<'p> {
+    scans: HashMap<&'p str, Scan>,
+    files: HashSet<&'p str>,
+}
+
+impl<'p> Scanned<'p> {
+    /// Reads the links and ids of every HTML page of `pages`, side by side.
+    pub fn new(pages: &'p [Page]) -> Self {
+        use rayon::prelude::*;
+        let scans = pages
+            .par_iter()
+            .filter(|p| p.path.ends_with(".html"))
+            .map(|p| (p.path.as_str(), scan(&String::from_utf8_lossy(&p.bytes))))
+            .collect();
+        Scanned { scans, files: pages.iter().map(|p| p.path.as_str()).collect() }
+    }
 }
 
 /// [`check`] for the pages of one site among those of an archive: those under `prefix`
@@ -136,7 +156,7 @@ pub fn check(site: &Site, pages: &[Page], drafts: &HashSet<String>) -> Vec<Diagn
 /// no briefing's). The links of other pages are not checked, but may be led to.
 pub fn check_in(
     site: &Site,
-    pages: &[Page],
+    scanned: &Scanned<'_>,
     drafts: &HashSet<String>,
     prefix: &str,
     others: &[String],
@@ -145,15 +165,10 @@ pub fn check_in(
         let within = path.strip_prefix(prefix)?;
         (!others.iter().any(|o| path.starts_with(o.as_str()))).then(|| within.to_string())
     };
-    let scans: HashMap<&str, Scan> = pages
-        .iter()
-        .filter(|p| p.path.ends_with(".html"))
-        .map(|p| (p.path.as_str(), scan(&String::from_utf8_lossy(&p.bytes))))
-        .collect();
-    let files: HashSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+    let (scans, files) = (&scanned.scans, &scanned.files);
     let mut diags = Vec::new();
     let mut seen = HashSet::new();
-    let mut paths: Vec<&&str> = scans.keys().collect();
+    let mut paths: Vec<&&str> = scans.keys().filter(|p| p.starts_with(prefix)).collect();
     paths.sort();
     for path in paths {
         let Some(within) = own(path) else { continue };

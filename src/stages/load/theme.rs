@@ -31,6 +31,11 @@ pub struct Theme {
     /// The interface strings for the site's language, resolved from `locales` and the
     /// site's `[strings]` by the loader.
     pub locale: Arc<Locale>,
+    /// The templates, compiled by the first render that needs them and shared by the
+    /// others of the build: `[0]` without an archive's own templates (a site of one
+    /// briefing), `[1]` with them (an archive's home and its briefings, 500 renders of one
+    /// theme).
+    pub compiled: [std::sync::OnceLock<Result<tera::Tera, Vec<Diagnostic>>>; 2],
 }
 
 /// The default theme, built into the binary so that a site needs no `themes/` folder.

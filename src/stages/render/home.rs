@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::{DateCtx, Done, Job, Own, Renderer};
-use crate::model::catalog::{Catalog, Entry, Group, Story};
+use crate::model::catalog::{Catalog, Entry, Group, Story, Tallies};
 use crate::model::config::Verdict;
 use crate::model::diag::Diagnostic;
 use crate::model::page::Page;
@@ -194,10 +194,11 @@ impl<'a> Renderer<'a> {
             let topics = std::sync::Arc::clone(&topics);
             jobs.push(Box::new(move || self.topic_feed(catalog, &topics[g])));
         }
+        let tallies = std::sync::Arc::new(catalog.tallies());
         for g in 0..outlets.len() {
             for n in 1..=pages(outlets[g].members.len()) {
-                let outlets = std::sync::Arc::clone(&outlets);
-                jobs.push(Box::new(move || self.outlet_page(catalog, &outlets[g], n, per)));
+                let (outlets, tallies) = (std::sync::Arc::clone(&outlets), std::sync::Arc::clone(&tallies));
+                jobs.push(Box::new(move || self.outlet_page(catalog, &tallies, &outlets[g], n, per)));
             }
         }
         jobs.push(Box::new(move || {
@@ -283,12 +284,19 @@ impl<'a> Renderer<'a> {
 
     /// The `n`-th page of an outlet's articles, across briefings, with its claims counted
     /// by verdict: counts, not a rating.
-    fn outlet_page(&self, catalog: &Catalog, outlet: &Group, n: usize, per: usize) -> Result<Done, Diagnostic> {
+    fn outlet_page(
+        &self,
+        catalog: &Catalog,
+        tallies: &Tallies<'_>,
+        outlet: &Group,
+        n: usize,
+        per: usize,
+    ) -> Result<Done, Diagnostic> {
         let l = &self.site.theme.locale;
         let verdicts = &self.site.config.verdicts;
         let home = format!("outlets/{}/", outlet.slug);
         let dir = page_dir(&home, n);
-        let all = catalog.verdicts_of(&outlet.members);
+        let all = tallies.of(&outlet.members);
         let totals: Vec<CountCtx> = verdicts
             .iter()
             .map(|v| CountCtx { verdict: v, count: all.get(v.key.as_str()).copied().unwrap_or(0) })
@@ -298,7 +306,7 @@ impl<'a> Renderer<'a> {
             name: &outlet.name,
             totals,
             claims,
-            articles: slice(&outlet.members, n, per).iter().map(|&a| self.story_ctx(catalog, a)).collect(),
+            articles: slice(&outlet.members, n, per).iter().map(|&a| self.story_ctx(catalog, tallies, a)).collect(),
             pager: PagerCtx::new(&home, n, per, outlet.members.len()),
         };
         let title = self.numbered(&l.get("outlet-title", None, &[("outlet", &outlet.name)]), n);
@@ -367,9 +375,9 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn story_ctx<'c>(&'c self, catalog: &'c Catalog, a: usize) -> StoryCtx<'c> {
+    fn story_ctx<'c>(&'c self, catalog: &'c Catalog, tallies: &Tallies<'_>, a: usize) -> StoryCtx<'c> {
         let s: &Story = &catalog.articles[a];
-        let counts = catalog.verdicts_of(&[a]);
+        let counts = tallies.of(&[a]);
         StoryCtx {
             href: format!("{}/articles/{}/index.html", catalog.briefings[s.briefing].slug, s.slug),
             title: &s.title,

@@ -834,8 +834,6 @@ struct Renderer<'a> {
     kept_parts: Option<&'a KeptItems>,
     /// Where items are found and put: the kept store, else this render's own.
     parts: &'a KeptItems,
-    /// Compiled when a page first needs them: a rebuild that reuses every page never does.
-    tera: OnceLock<Result<tera::Tera, Vec<Diagnostic>>>,
     site_ctx: SiteCtx<'a>,
     /// The templates, part of every fingerprint.
     templates_hash: u64,
@@ -901,7 +899,6 @@ impl<'a> Renderer<'a> {
             sink,
             kept_parts,
             parts: kept_parts.unwrap_or(local),
-            tera: OnceLock::new(),
             site_ctx,
             templates_hash,
             common_hash,
@@ -919,7 +916,7 @@ impl<'a> Renderer<'a> {
     /// end). Compiling them and warming syntect's TOML grammar (its regexes compile on
     /// first use) are the two slowest fixed costs of a small build: done side by side.
     fn tera(&self) -> Option<&tera::Tera> {
-        self.tera
+        self.compiled()
             .get_or_init(|| {
                 // On a thread of its own, not rayon's: the other rayon worker may be blocked
                 // on this very initialisation, and could not take the work.
@@ -927,10 +924,11 @@ impl<'a> Renderer<'a> {
                     if !self.site.claims.claims.is_empty() {
                         scope.spawn(|| self.highlighter.highlight("toml", "a = \"b\" # c\n[d]\ne = 2026-01-01\n"));
                     }
-                    // Only an archive's home is made from its own templates.
+                    // Only an archive's home is made from its own templates; an archive's
+                    // briefings share the home's compile.
                     let unused: &[&str] = match self.site.role {
-                        Role::Home(_) => &[],
-                        _ => &home::TEMPLATES,
+                        Role::Single => &home::TEMPLATES,
+                        _ => &[],
                     };
                     let mut tera = theme::compile(&self.site.theme, unused)?;
                     strings::register(&mut tera, &self.site.theme.locale);
@@ -939,6 +937,11 @@ impl<'a> Renderer<'a> {
             })
             .as_ref()
             .ok()
+    }
+
+    /// Where the theme keeps the templates compiled for this site's role.
+    fn compiled(&self) -> &OnceLock<Result<tera::Tera, Vec<Diagnostic>>> {
+        &self.site.theme.compiled[usize::from(!matches!(self.site.role, Role::Single))]
     }
 
     /// A large page's items see only themselves and the page's root.
@@ -1459,7 +1462,7 @@ impl<'a> Renderer<'a> {
     /// After the pages: the files made from the list of them (the sitemap), the theme's
     /// static files and the code stylesheet; then what the render made.
     fn finish(self) -> Result<Counts, Vec<Diagnostic>> {
-        if let Some(Err(ds)) = self.tera.get() {
+        if let Some(Err(ds)) = self.compiled().get() {
             return Err(ds.clone());
         }
         if let Some(ds) = self.failed() {

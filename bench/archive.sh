@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The archive benchmark of issue 20: 500 briefings × 20 articles × 40 claims (10,000
+# articles, 20,000 claims), on disk. Times a fresh build (no output, no cache folder), an
+# unchanged rebuild, and a rebuild after one claim's text is edited, with hyperfine; then
+# prints the peak RSS of each kind of build and the largest output files.
+#
+#   bash bench/archive.sh [BRIEFINGS] [WORK_DIR]
+#
+# Needs hyperfine (Debian: apt-get install --no-install-recommends hyperfine).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v hyperfine >/dev/null || { echo "install hyperfine (apt-get install hyperfine)"; exit 2; }
+briefings="${1:-500}"
+work="${2:-$(mktemp -d "${TMPDIR:-/var/tmp}/briefing-archive-XXXXXX")}"
+cargo build --release --quiet --example corpus
+bin="$PWD/target/release/briefing"
+site="$work/site"
+rm -rf "$site"
+./target/release/examples/corpus "$site" 20 40 1 --archive "$briefings"
+echo "== $briefings briefings × 20 articles × 40 claims, in $site"
+edit="sed -i 's/^claim = \"Claim number 0 about/claim = \"Claim number 0 (edited) about/' $site/content/b-0000/claims.toml"
+hyperfine --warmup 1 --runs 5 --export-markdown "$work/fresh.md" \
+  --prepare "rm -rf $site/output $site/.briefing" -n "fresh" "$bin build -q --root $site"
+hyperfine --warmup 1 --runs 5 --export-markdown "$work/unchanged.md" -n "unchanged" "$bin build -q --root $site"
+hyperfine --warmup 1 --runs 5 --export-markdown "$work/edit.md" --prepare "$edit" -n "one claim edited" "$bin build -q --root $site"
+rm -rf "$site/output" "$site/.briefing"
+/usr/bin/time -f "fresh: peak RSS %M KB, %e s" "$bin" build -q --root "$site"
+/usr/bin/time -f "unchanged: peak RSS %M KB, %e s" "$bin" build -q --root "$site"
+eval "$edit"
+/usr/bin/time -f "one claim edited: peak RSS %M KB, %e s" "$bin" build -q --root "$site"
+echo "== output: $(find "$site/output" -type f | wc -l) files, $(du -sh "$site/output" | cut -f1); the largest:"
+find "$site/output" -type f -printf '%s %P\n' | sort -rn | head -5
