@@ -146,10 +146,10 @@ impl Catalog {
 #[derive(Debug, Clone)]
 pub struct Tallies<'c>(Vec<Vec<&'c str>>);
 
-impl Tallies<'_> {
+impl<'c> Tallies<'c> {
     /// How many claims of each verdict the articles `articles` make: a claim made twice
     /// in one article counts once for it.
-    pub fn of(&self, articles: &[usize]) -> HashMap<&str, usize> {
+    pub fn of(&self, articles: &[usize]) -> HashMap<&'c str, usize> {
         let mut counts = HashMap::new();
         for v in articles.iter().filter_map(|&a| self.0.get(a)).flatten() {
             *counts.entry(*v).or_insert(0) += 1;

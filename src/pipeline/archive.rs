@@ -45,14 +45,20 @@ pub(super) fn make(
         return (report, None);
     }
     let highlighter = Arc::new(Highlighter::new());
+    // Briefings are prepared side by side: each is small, and alone would leave a core idle.
+    use rayon::prelude::*;
+    let prepared: Vec<(&str, Result<Prepared, Report>)> = slugs
+        .par_iter()
+        .filter(|slug| crate::model::config::is_slug(slug))
+        .map(|slug| (slug.as_str(), prepare_one(opts, store, &common, slug, &output, &highlighter)))
+        .collect();
+    for slug in slugs.iter().filter(|s| !crate::model::config::is_slug(s)) {
+        report.push(bad_folder(slug));
+    }
     let mut briefings = Vec::new();
-    for slug in slugs {
-        if !crate::model::config::is_slug(slug) {
-            report.push(bad_folder(slug));
-            continue;
-        }
-        match prepare_one(opts, store, &common, slug, &output, &highlighter) {
-            Ok(p) => briefings.push((slug.as_str(), p)),
+    for (slug, p) in prepared {
+        match p {
+            Ok(p) => briefings.push((slug, p)),
             Err(r) => report.extend(r.items),
         }
     }
@@ -273,32 +279,46 @@ fn into_sink(
     home: &load::Site,
     sink: &dyn render::Sink,
 ) -> Result<(Vec<Page>, Counts), Vec<Diagnostic>> {
+    use rayon::prelude::*;
+    // Side by side, as they were prepared; each briefing's pages go under its folder.
+    let made: Vec<Result<Counts, Vec<Diagnostic>>> =
+        briefings.par_iter_mut().map(|(slug, p)| render_briefing(store, slug, p, sink)).collect();
     let mut counts = Counts::default();
-    for (slug, p) in briefings.iter_mut() {
-        let scope = store.scoped(slug);
-        let items = scope.take::<KeptItems>().or_else(|| scope.in_memory_only().then(KeptItems::new));
-        let prefixed = Prefixed { prefix: format!("{slug}/"), inner: sink };
-        let c = &p.checked;
-        let made = render::render_to(&c.site, &c.marks, &c.highlighter, items.as_ref(), &prefixed);
-        let late = late_errors(&c.site, &scope);
-        let made = made.map_err(|mut ds| {
-            ds.extend(late.iter().cloned());
-            ds
-        })?;
-        if !late.is_empty() {
-            return Err(late);
-        }
-        if let Some(items) = items {
-            items.save();
-            scope.keep(items, true);
-        }
-        add(&mut counts, &made);
+    for m in made {
+        add(&mut counts, &m?);
     }
     let highlighter =
         briefings.first().map_or_else(|| Arc::new(Highlighter::new()), |(_, p)| Arc::clone(&p.checked.highlighter));
     let made = render::render_to(home, &Vec::new(), &highlighter, None, sink)?;
     add(&mut counts, &made);
     Ok((Vec::new(), counts))
+}
+
+/// One briefing's pages, under its folder, to `sink`.
+fn render_briefing(
+    store: &Store,
+    slug: &str,
+    p: &mut Prepared,
+    sink: &dyn render::Sink,
+) -> Result<Counts, Vec<Diagnostic>> {
+    let scope = store.scoped(slug);
+    let items = scope.take::<KeptItems>().or_else(|| scope.in_memory_only().then(KeptItems::new));
+    let prefixed = Prefixed { prefix: format!("{slug}/"), inner: sink };
+    let c = &p.checked;
+    let made = render::render_to(&c.site, &c.marks, &c.highlighter, items.as_ref(), &prefixed);
+    let late = late_errors(&c.site, &scope);
+    let made = made.map_err(|mut ds| {
+        ds.extend(late.iter().cloned());
+        ds
+    })?;
+    if !late.is_empty() {
+        return Err(late);
+    }
+    if let Some(items) = items {
+        items.save();
+        scope.keep(items, true);
+    }
+    Ok(made)
 }
 
 /// Every page of every briefing, and of the home, in memory (`check`).
