@@ -348,3 +348,54 @@ fn the_site_wide_export_has_a_line_per_claim_that_meets_its_schema() {
     assert_eq!(lines[0]["topic"], "money");
     assert_eq!(lines[0]["articles"][0]["outlet"], "The Riverton Courier");
 }
+
+#[test]
+fn check_suggest_looks_in_every_briefing_and_names_each_ones_claims_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path();
+    fs::copy(repo().join("tests/fixtures/sites/archive/briefing.toml"), site.join("briefing.toml")).unwrap();
+    let mut alone = 0;
+    for name in ["storm", "plant"] {
+        let from = repo().join("tests/fixtures/suggest").join(name).join("content");
+        let to = site.join("content").join(name);
+        copy_tree(&from, &to);
+        let lead = fs::read_to_string(to.join("briefing.md")).unwrap();
+        fs::write(to.join("briefing.md"), format!("+++\ntitle = \"{name}\"\ndate = 2030-01-01\n+++\n{lead}")).unwrap();
+        let (code, out, err) =
+            outcome(&run(&["check", "--suggest", "--limit", "0", "--root", from.parent().unwrap().to_str().unwrap()]));
+        assert_eq!(code, 0, "{err}");
+        alone += out.matches("\nsuggestion[").count() + usize::from(out.starts_with("suggestion["));
+    }
+    let (code, out, err) =
+        outcome(&run(&["check", "--suggest", "--limit", "0", "--format", "json", "--root", site.to_str().unwrap()]));
+    assert_eq!(code, 0, "{err}");
+    let found: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|v| v["severity"] == "suggestion")
+        .collect();
+    assert_eq!(found.len(), alone, "the archive finds what each briefing finds alone");
+    for s in &found {
+        let file = s["passages"][0]["file"].as_str().unwrap();
+        let briefing = file.split('/').nth(1).unwrap();
+        assert_eq!(s["claims_file"], format!("content/{briefing}/claims.toml"), "{s}");
+    }
+    let scores: Vec<f64> = found.iter().map(|s| s["score"].as_f64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "the strongest first, across briefings: {scores:?}");
+    let briefings: std::collections::HashSet<&str> = found.iter().map(|s| s["claims_file"].as_str().unwrap()).collect();
+    assert_eq!(briefings.len(), 2);
+}
+
+/// Copies the folder `from` to `to`, recursively.
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        if path.is_dir() {
+            copy_tree(&path, &to.join(entry.file_name()));
+        } else {
+            fs::copy(&path, to.join(entry.file_name())).unwrap();
+        }
+    }
+}

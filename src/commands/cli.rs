@@ -312,7 +312,7 @@ fn check(a: CheckArgs, quiet: bool) -> i32 {
                 None => {}
             }
             if a.suggest {
-                print_suggestions(&outcome.suggestions, quiet);
+                print_suggestions(&outcome.suggestions, &opts.root, quiet);
             }
         }
         Format::Github => {
@@ -610,7 +610,7 @@ fn print_outcome(outcome: &Outcome, quiet: bool, verb: &str) {
 /// Suggestions go to stdout: they are what `check --suggest` was asked for.
 /// The suggestions, then a summary line unless `quiet` (which prints errors only: the
 /// suggestions are what was asked for, the count is not).
-fn print_suggestions(suggestions: &crate::suggest::Suggestions, quiet: bool) {
+fn print_suggestions(suggestions: &crate::suggest::Suggestions, root: &std::path::Path, quiet: bool) {
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     for s in &suggestions.shown {
         println!("{}\n", s.render(color));
@@ -623,8 +623,17 @@ fn print_suggestions(suggestions: &crate::suggest::Suggestions, quiet: bool) {
         0 => String::new(),
         more => format!(", the strongest {n} of {total} ({more} more with --limit 0)"),
     };
+    // In an archive, each suggestion belongs in its briefing's claims file.
+    let mut files: Vec<&str> = suggestions.shown.iter().map(|s| s.claims_file.as_str()).collect();
+    files.sort_unstable();
+    files.dedup();
+    let into = match files.as_slice() {
+        [one] => (*one).to_string(),
+        [] | [_, ..] if crate::stages::load::briefings(root).is_some() => "its briefing's claims file".to_string(),
+        _ => "content/claims.toml".to_string(),
+    };
     println!(
-        "{total} suggestion{}{more} for review; nothing was written (paste what holds up into content/claims.toml)",
+        "{total} suggestion{}{more} for review; nothing was written (paste what holds up into {into})",
         plural(total)
     );
 }

@@ -28,6 +28,7 @@ pub(super) fn make(
     store: &Store,
     slugs: &[String],
     base_url: Option<String>,
+    suggestions: &mut Suggestions,
     out: Out<'_>,
 ) -> (Report, Option<Made>) {
     let start = Instant::now();
@@ -47,21 +48,28 @@ pub(super) fn make(
     let highlighter = Arc::new(Highlighter::new());
     // Briefings are prepared side by side: each is small, and alone would leave a core idle.
     use rayon::prelude::*;
-    let prepared: Vec<(&str, Result<Prepared, Report>)> = slugs
+    let prepared: Vec<(&str, Result<Prepared, Report>, Suggestions)> = slugs
         .par_iter()
         .filter(|slug| crate::model::config::is_slug(slug))
-        .map(|slug| (slug.as_str(), prepare_one(opts, store, &common, slug, &output, &highlighter)))
+        .map(|slug| {
+            let mut found = Suggestions::default();
+            let p = prepare_one(opts, store, &common, slug, &output, &highlighter, &mut found);
+            (slug.as_str(), p, found)
+        })
         .collect();
     for slug in slugs.iter().filter(|s| !crate::model::config::is_slug(s)) {
         report.push(bad_folder(slug));
     }
     let mut briefings = Vec::new();
-    for (slug, p) in prepared {
+    let mut found = Vec::new();
+    for (slug, p, s) in prepared {
+        found.push(s);
         match p {
             Ok(p) => briefings.push((slug, p)),
             Err(r) => report.extend(r.items),
         }
     }
+    *suggestions = merge(found, opts.suggest_limit);
     if report.has_errors() {
         return (report, None);
     }
@@ -114,6 +122,7 @@ fn prepare_one(
     slug: &str,
     output: &Path,
     highlighter: &Arc<Highlighter>,
+    suggestions: &mut Suggestions,
 ) -> Result<Prepared, Report> {
     let scope = store.scoped(slug);
     // What the briefing published last is in its own folder of the output, or of the live
@@ -137,7 +146,22 @@ fn prepare_one(
         })
     };
     let base = common.config.base_url.as_ref().map(|b| format!("{b}{slug}/"));
-    prepare(&opts, &scope, &mut Suggestions::default(), base.as_deref(), &load, Arc::clone(highlighter))
+    prepare(&opts, &scope, suggestions, base.as_deref(), &load, Arc::clone(highlighter))
+}
+
+/// The suggestions of every briefing (`check --suggest`), the strongest first, at most
+/// `limit` of them (0: all). Each briefing gave its strongest `limit`, so these are the
+/// archive's strongest; a conflict is sought within a briefing, among the articles about
+/// one event.
+fn merge(found: Vec<Suggestions>, limit: usize) -> Suggestions {
+    let total = found.iter().map(|s| s.total).sum();
+    let mut shown: Vec<_> = found.into_iter().flat_map(|s| s.shown).collect();
+    // Stable: among equals, in the order of the briefings' folders.
+    shown.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
+    if limit > 0 {
+        shown.truncate(limit);
+    }
+    Suggestions { shown, total }
 }
 
 /// In an archive, `--published` names a folder: a copy of the live site, each briefing's

@@ -177,7 +177,7 @@ fn make_inner(opts: &Options, store: &Store, suggestions: &mut Suggestions, out:
         }
     };
     if let Some(slugs) = load::briefings(&opts.root) {
-        return archive::make(opts, store, &slugs, base_url, out);
+        return archive::make(opts, store, &slugs, base_url, suggestions, out);
     }
     let load = |store: &Store, highlighter: &Arc<Highlighter>| {
         load_site(store, |cache| load::load_cached(&opts.root, highlighter, cache))

@@ -82,6 +82,8 @@ pub struct Suggestion {
     pub snippet: String,
     /// How sure it is, from 0 to 1 ([`found::confidence`]); the strongest come first.
     pub confidence: f32,
+    /// The claims file the snippet belongs in: in an archive, its briefing's.
+    pub claims_file: String,
 }
 
 /// The suggestions shown, and how many there were in all.
@@ -159,7 +161,10 @@ pub fn suggest(site: &Site, marks: &Marks, limit: usize) -> Suggestions {
     let total = groups.len();
     let take = if limit == 0 { total } else { limit.min(total) };
     let mut ids = Ids::new(claims);
-    let shown = groups[..take].iter().map(|g| show(&ctx, &found, g, &mut ids)).collect();
+    let mut shown: Vec<Suggestion> = groups[..take].iter().map(|g| show(&ctx, &found, g, &mut ids)).collect();
+    for s in &mut shown {
+        s.claims_file.clone_from(&site.claims_file.name);
+    }
     Suggestions { shown, total }
 }
 
@@ -416,6 +421,7 @@ fn show(c: &Ctx<'_>, found: &[found::Found], group: &found::Group, ids: &mut Ids
         notes,
         snippet,
         confidence: group.confidence,
+        claims_file: String::new(),
     }
 }
 
@@ -491,7 +497,16 @@ fn single(c: &Ctx<'_>, f: &found::Found, confidence: f32, ids: &mut Ids) -> Sugg
     };
     let claim = ids.fresh(&base);
     let snippet = snippet::claim(&claim, &p, c.verdicts);
-    Suggestion { code: f.code, message, passages: vec![p], pairs: vec![], notes, snippet, confidence }
+    Suggestion {
+        code: f.code,
+        message,
+        passages: vec![p],
+        pairs: vec![],
+        notes,
+        snippet,
+        confidence,
+        claims_file: String::new(),
+    }
 }
 
 impl Suggestion {
@@ -517,10 +532,9 @@ impl Suggestion {
         for note in &self.notes {
             group = group.element(Level::NOTE.message(note.as_str()));
         }
-        group =
-            group.element(Level::HELP.message(
-                "if it holds up, paste this into content/claims.toml and fill in the verdict, finding and date",
-            ));
+        let help =
+            format!("if it holds up, paste this into {} and fill in the verdict, finding and date", self.claims_file);
+        group = group.element(Level::HELP.message(help.as_str()));
         let renderer = if color { Renderer::styled() } else { Renderer::plain() };
         format!("{}\n\n{}", renderer.render(&[group]), self.snippet.trim_end())
     }
@@ -551,6 +565,7 @@ impl Suggestion {
             "pairs": self.pairs,
             "notes": self.notes,
             "snippet": self.snippet,
+            "claims_file": self.claims_file,
         })
     }
 }
