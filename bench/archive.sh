@@ -29,4 +29,4 @@ rm -rf "$site/output" "$site/.briefing"
 eval "$edit"
 /usr/bin/time -f "one claim edited: peak RSS %M KB, %e s" "$bin" build -q --root "$site"
 echo "== output: $(find "$site/output" -type f | wc -l) files, $(du -sh "$site/output" | cut -f1); the largest:"
-find "$site/output" -type f -printf '%s %P\n' | sort -rn | head -5
+find "$site/output" -type f -printf "%s %P\n" | sort -rn | head -5 || true  # head closes the pipe early

@@ -399,3 +399,25 @@ fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn a_removed_briefing_leaves_no_page_entry_or_cache_behind() {
+    let (dir, site) = fixture("archive");
+    let out = dir.path().join("out");
+    build(&site, &out);
+    assert!(site.join(".briefing/briefings/bridge").is_dir());
+    fs::remove_dir_all(site.join("content/bridge")).unwrap();
+    build(&site, &out);
+    assert!(!out.join("bridge").exists(), "its pages are gone");
+    assert!(!site.join(".briefing/briefings/bridge").exists(), "its tables are gone");
+    let money = page(&out.join("topics/money/index.html"));
+    assert_eq!(money.select(&sel("ol.entries > li")).count(), 1, "its claims left the topics");
+    assert!(!out.join("outlets/the-riverton-courier").exists(), "an outlet it alone had is gone");
+    let index = fs::read_to_string(out.join("search/d/0.js")).unwrap();
+    assert!(!index.contains("bridge/"), "and the search index");
+    let (fresh_dir, fresh_site) = fixture("archive");
+    fs::remove_dir_all(fresh_site.join("content/bridge")).unwrap();
+    let fresh = fresh_dir.path().join("out");
+    build(&fresh_site, &fresh);
+    assert!(tree(&out) == tree(&fresh), "incremental = fresh");
+}

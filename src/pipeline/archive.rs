@@ -109,6 +109,9 @@ pub(super) fn make(
         let whole = p.whole.as_mut().unwrap_or(&mut p.checked.marks);
         keep_marks(&store.scoped(slug), whole, p.keep, p.known);
     }
+    if let Out::Folder(_) = out {
+        store.forget_briefings_but(slugs);
+    }
     let timings = vec![("check", checked), ("render and write", start.elapsed() - checked)];
     (report, Some(Made { pages: made.0, counts, timings }))
 }

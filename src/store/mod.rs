@@ -170,6 +170,23 @@ impl Store {
         Store { dir, memory: self.memory.clone(), scope: format!("{}{slug}/", self.scope) }
     }
 
+    /// Forgets the tables of every briefing but `slugs`: a briefing whose folder was
+    /// removed or renamed leaves nothing behind in the cache folder. In memory, the tables
+    /// of a briefing no build asks for are never read again, and go with the process.
+    pub fn forget_briefings_but(&self, slugs: &[String]) {
+        if self.memory.is_some() {
+            return;
+        }
+        let Ok(entries) = std::fs::read_dir(self.dir.join("briefings")) else { return };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            if !slugs.iter().any(|s| name.to_str() == Some(s.as_str())) {
+                // Best effort: a table left behind is only disk space.
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+
     /// Takes the value kept in `T`'s table, if there is one this program can trust; the
     /// table is left empty until [`Store::keep`] puts one back.
     pub fn take<T: Keep>(&self) -> Option<T> {
