@@ -257,7 +257,8 @@ fn topics_gather_claims_across_briefings_with_a_feed_each() {
     build(&site, &out);
     let index = page(&out.join("topics/index.html"));
     // "money" and "Money" are one topic; a claim without one is in none.
-    assert_eq!(texts(&index, "ul.group-list a"), ["Dates", "money"]);
+    // Named by the spelling that keeps its capitals, as many claims use each.
+    assert_eq!(texts(&index, "ul.group-list a"), ["Dates", "Money"]);
     assert_eq!(texts(&index, "ul.group-list .count"), ["1 claim", "2 claims"]);
     let money = page(&out.join("topics/money/index.html"));
     let claims: Vec<&str> =
@@ -420,4 +421,43 @@ fn a_removed_briefing_leaves_no_page_entry_or_cache_behind() {
     let fresh = fresh_dir.path().join("out");
     build(&fresh_site, &fresh);
     assert!(tree(&out) == tree(&fresh), "incremental = fresh");
+}
+
+#[test]
+fn the_archives_own_addresses_are_never_a_briefings() {
+    let (dir, site) = fixture("archive");
+    let root = site.to_str().unwrap();
+    for name in ["topics", "outlets", "search", "page", "articles"] {
+        let (code, _, err) = outcome(&run(&["new", "--briefing", name, root]));
+        assert_eq!(code, 2, "`new --briefing {name}` is refused: {err}");
+    }
+    fs::create_dir_all(site.join("content/search")).unwrap();
+    fs::copy(site.join("content/bridge/claims.toml"), site.join("content/search/claims.toml")).unwrap();
+    let out = dir.path().join("out");
+    let (code, _, err) = outcome(&run(&["build", "--root", root, "--output", out.to_str().unwrap()]));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("error[bad-slug]: `content/search/` cannot be a briefing: `search/` is the address of the archive's own pages"), "{err}");
+    assert!(!out.exists(), "nothing is written");
+}
+
+#[test]
+fn topics_spelled_two_ways_are_one_on_the_front_page_too() {
+    let (dir, site) = fixture("archive");
+    let claims = site.join("content/harbour/claims.toml");
+    let text = fs::read_to_string(&claims).unwrap();
+    fs::write(&claims, text.replace("topic = \"Dates\"", "topic = \"money\"")).unwrap();
+    let out = dir.path().join("out");
+    build(&site, &out);
+    let front = page(&out.join("harbour/index.html"));
+    let sections: Vec<&str> =
+        front.select(&sel("section[aria-label]")).filter_map(|s| s.value().attr("aria-label")).collect();
+    assert_eq!(sections.iter().filter(|s| s.eq_ignore_ascii_case("money")).count(), 1, "{sections:?}");
+    // Without JavaScript, the search page leads to the topics and the outlets.
+    let search = fs::read_to_string(out.join("search/index.html")).unwrap();
+    let noscript = &search[search.find("<noscript>").unwrap()..search.find("</noscript>").unwrap()];
+    assert!(noscript.contains("<a href=\"../topics/index.html\">topics</a>"), "{noscript}");
+    assert!(
+        noscript.contains("<a href=\"../outlets/index.html\">outlets</a>") && !noscript.contains('{'),
+        "{noscript}"
+    );
 }

@@ -274,9 +274,6 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
 /// `--suggest`, the suggestions.
 fn check(a: CheckArgs, quiet: bool) -> i32 {
     let root = a.site.root.clone();
-    if a.suggest && crate::stages::load::briefings(&root).is_some() {
-        eprintln!("note: --suggest looks at a site of one briefing; an archive's briefings are not searched yet");
-    }
     let opts = Options {
         root: a.site.root,
         output: None,

@@ -40,11 +40,12 @@ pub fn create(dir: &Path) -> io::Result<()> {
 /// when it does not exist): `content/<slug>/` with its `briefing.md` (title, today's
 /// date, summary, lead), an example article and a claims file, ready to build.
 pub fn add_briefing(dir: &Path, slug: &str) -> Result<(), (String, String)> {
-    // `content/articles/` is a site of one briefing's folder, never a briefing.
-    if !crate::model::config::is_slug(slug) || slug == "articles" {
+    // `content/articles/` is a site of one briefing's folder, never a briefing; topics,
+    // outlets, search and page are the archive's own pages.
+    if !crate::model::config::is_slug(slug) || crate::stages::load::TAKEN.contains(&slug) {
         return Err((
             format!("`{slug}` cannot be a briefing's name"),
-            "use a-z, 0-9 and single hyphens, such as `harbour-reopening` (`articles` is taken)".into(),
+            "use a-z, 0-9 and single hyphens, such as `harbour-reopening` (articles, topics, outlets, search and page are taken)".into(),
         ));
     }
     if dir.join("content/claims.toml").exists() {

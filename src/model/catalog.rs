@@ -158,22 +158,35 @@ impl<'c> Tallies<'c> {
     }
 }
 
-/// Members grouped by the address their name makes, the groups sorted by name. A
-/// member without a name, or whose name makes no address, is in none.
+/// Members grouped by the address their name makes, the groups sorted by address. A
+/// member without a name, or whose name makes no address, is in none. A group is named
+/// by its most used spelling (see [`spelling`]).
 fn group<'a>(named: impl Iterator<Item = (usize, Option<&'a str>)>) -> Vec<Group> {
-    let mut by_slug: HashMap<String, Group> = HashMap::new();
+    let mut by_slug: HashMap<String, (Vec<usize>, HashMap<&'a str, usize>)> = HashMap::new();
     for (i, name) in named {
         let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else { continue };
         let Some(slug) = crate::model::article::latin_slug(name) else { continue };
-        by_slug
-            .entry(slug.clone())
-            .or_insert_with(|| Group { slug, name: name.to_string(), members: Vec::new() })
-            .members
-            .push(i);
+        let (members, names) = by_slug.entry(slug).or_default();
+        members.push(i);
+        *names.entry(name).or_insert(0) += 1;
     }
-    let mut groups: Vec<Group> = by_slug.into_values().collect();
-    groups.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then_with(|| a.slug.cmp(&b.slug)));
+    let mut groups: Vec<Group> = by_slug
+        .into_iter()
+        .map(|(slug, (members, names))| Group { slug, name: spelling(&names).to_string(), members })
+        .collect();
+    // By address: folded, so that "Économie" sorts with the e's.
+    groups.sort_by(|a, b| a.slug.cmp(&b.slug));
     groups
+}
+
+/// The spelling most members use; among equals, the one that keeps the most accents and
+/// capitals ("Économie" over "economie", "Dates" over "dates"), then the first in order.
+pub fn spelling<'a>(names: &HashMap<&'a str, usize>) -> &'a str {
+    let rank = |n: &str| (n.chars().filter(|c| !c.is_ascii()).count(), n.chars().filter(|c| c.is_uppercase()).count());
+    names
+        .iter()
+        .max_by(|(a, x), (b, y)| x.cmp(y).then_with(|| rank(a).cmp(&rank(b))).then_with(|| b.cmp(a)))
+        .map_or("", |(n, _)| n)
 }
 
 #[cfg(test)]
@@ -230,6 +243,9 @@ mod tests {
         let names: Vec<(&str, &str, &[usize])> =
             topics.iter().map(|g| (g.slug.as_str(), g.name.as_str(), g.members.as_slice())).collect();
         assert_eq!(names, [("costs", "Costs", &[1][..]), ("dates", "Dates", &[2, 0][..])]);
+        let spellings = HashMap::from([("economie", 1), ("Économie", 1), ("ECONOMIE", 1)]);
+        assert_eq!(spelling(&spellings), "Économie");
+        assert_eq!(spelling(&HashMap::from([("dates", 2), ("Dates", 1)])), "dates", "the most used wins");
     }
 
     #[test]

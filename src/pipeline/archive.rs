@@ -50,14 +50,14 @@ pub(super) fn make(
     use rayon::prelude::*;
     let prepared: Vec<(&str, Result<Prepared, Report>, Suggestions)> = slugs
         .par_iter()
-        .filter(|slug| crate::model::config::is_slug(slug))
+        .filter(|slug| briefing_name(slug))
         .map(|slug| {
             let mut found = Suggestions::default();
             let p = prepare_one(opts, store, &common, slug, &output, &highlighter, &mut found);
             (slug.as_str(), p, found)
         })
         .collect();
-    for slug in slugs.iter().filter(|s| !crate::model::config::is_slug(s)) {
+    for slug in slugs.iter().filter(|s| !briefing_name(s)) {
         report.push(bad_folder(slug));
     }
     let mut briefings = Vec::new();
@@ -178,10 +178,28 @@ fn published_not_a_folder(opts: &Options) -> Option<Diagnostic> {
     })
 }
 
-/// The error for a folder of `content/` with a claims file whose name cannot be an address.
+/// Whether `name` can be a briefing's folder: an address, and not one of the archive's
+/// own pages'.
+fn briefing_name(name: &str) -> bool {
+    crate::model::config::is_slug(name) && !load::TAKEN.contains(&name)
+}
+
+/// The error for a folder of `content/` with a claims file whose name cannot be a
+/// briefing's address.
 fn bad_folder(name: &str) -> Diagnostic {
-    Diagnostic::error("bad-slug", format!("`content/{name}/` cannot be a briefing: its name is its address"))
-        .help("rename the folder with a-z, 0-9 and single hyphens (for example content/harbour-reopening/)")
+    let (why, help) = if load::TAKEN.contains(&name) {
+        (
+            format!("`{name}/` is the address of the archive's own pages"),
+            "rename the folder: topics, outlets, search and page are the archive's, articles a site of one briefing's",
+        )
+    } else {
+        (
+            "its name is its address".to_string(),
+            "rename the folder with a-z, 0-9 and single hyphens (for example content/harbour-reopening/)",
+        )
+    };
+    Diagnostic::error("bad-slug", format!("`content/{name}/` cannot be a briefing: {why}"))
+        .help(help)
         .in_file(&SourceFile::new(format!("content/{name}/claims.toml"), ""))
 }
 

@@ -247,9 +247,35 @@ fn load_content_marked(
     Content { articles, broken, claims, claims_file, lead, late, heading, lead_line }
 }
 
+/// Topics whose names make the same address ("Money", "money") are one topic, named by
+/// its most used spelling: on the front page as on an archive's topic pages.
+fn one_spelling_per_topic(claims: &mut [crate::model::claims::Claim]) {
+    use std::collections::HashMap;
+    let mut spellings: HashMap<String, HashMap<&str, usize>> = HashMap::new();
+    for c in claims.iter().filter(|c| !c.topic.trim().is_empty()) {
+        if let Some(slug) = crate::model::article::latin_slug(&c.topic) {
+            *spellings.entry(slug).or_default().entry(c.topic.as_str()).or_insert(0) += 1;
+        }
+    }
+    let names: HashMap<String, String> = spellings
+        .iter()
+        .filter(|(_, names)| names.len() > 1)
+        .map(|(slug, names)| (slug.clone(), crate::model::catalog::spelling(names).to_string()))
+        .collect();
+    if names.is_empty() {
+        return;
+    }
+    for c in claims.iter_mut() {
+        if let Some(name) = crate::model::article::latin_slug(&c.topic).and_then(|slug| names.get(&slug)) {
+            c.topic.clone_from(name);
+        }
+    }
+}
+
 /// A site of the `common` config and theme and one briefing's `content`.
 pub fn assemble(root: &Path, common: &Common, content: Content, layout: &Layout) -> Site {
     let Content { articles, broken, mut claims, claims_file, lead, late, heading, lead_line } = content;
+    one_spelling_per_topic(&mut claims.claims);
     let other = common.theme.locale.get("other-claims", None, &[]);
     for c in claims.claims.iter_mut().filter(|c| c.topic.is_empty()) {
         c.topic.clone_from(&other);
@@ -320,9 +346,15 @@ impl Layout {
     }
 }
 
+/// The folders of an archive's own pages: no briefing can have these names.
+pub const TAKEN: [&str; 5] = ["articles", "topics", "outlets", "search", "page"];
+
 /// The briefings of an archive, by slug, sorted: every folder `content/<slug>/` that holds
 /// a `claims.toml`. `None` for a site of one briefing, which has `content/claims.toml` (or
 /// no briefing folder at all).
+///
+/// `content/articles/` is a site of one briefing's own folder, never a briefing; the names
+/// of the archive's own pages ([`TAKEN`]) are found, for the build to refuse them.
 pub fn briefings(root: &Path) -> Option<Vec<String>> {
     if root.join(CLAIMS_FILE).exists() {
         return None;
@@ -332,7 +364,7 @@ pub fn briefings(root: &Path) -> Option<Vec<String>> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
         .filter_map(|e| e.file_name().to_str().map(str::to_string))
-        .filter(|slug| slug != "articles" && root.join("content").join(slug).join("claims.toml").is_file())
+        .filter(|slug| slug != TAKEN[0] && root.join("content").join(slug).join("claims.toml").is_file())
         .collect();
     found.sort();
     (!found.is_empty()).then_some(found)

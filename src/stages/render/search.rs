@@ -112,7 +112,8 @@ fn weighted(title: &str, rest: &str) -> Vec<(String, u8)> {
 }
 
 /// Every claim, then every article, each with the words it is found by besides its
-/// title: a claim's finding, topic and briefing; an article's outlet and briefing.
+/// title: a claim's finding and topic; an article's outlet. (Not its briefing's title,
+/// which every document of the briefing shares: a word of it would find them all.)
 fn docs<'a>(catalog: &'a Catalog, config: &'a Config) -> Vec<(Doc<'a>, String)> {
     let mut docs = Vec::with_capacity(catalog.claims.len() + catalog.articles.len());
     for c in &catalog.claims {
@@ -126,7 +127,7 @@ fn docs<'a>(catalog: &'a Catalog, config: &'a Config) -> Vec<(Doc<'a>, String)> 
             s: &c.finding,
             b: &b.heading.title,
         };
-        docs.push((doc, format!("{} {} {}", c.finding, c.topic, b.heading.title)));
+        docs.push((doc, format!("{} {}", c.finding, c.topic)));
     }
     for a in &catalog.articles {
         let b = &catalog.briefings[a.briefing];
@@ -139,7 +140,7 @@ fn docs<'a>(catalog: &'a Catalog, config: &'a Config) -> Vec<(Doc<'a>, String)> 
             s: outlet,
             b: &b.heading.title,
         };
-        docs.push((doc, format!("{outlet} {}", b.heading.title)));
+        docs.push((doc, outlet.to_string()));
     }
     docs
 }
