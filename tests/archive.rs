@@ -200,10 +200,29 @@ fn a_preview_with_drafts_is_never_indexed_and_robots_names_every_sitemap() {
     ]);
     assert_eq!(outcome(&o).0, 0, "{}", outcome(&o).2);
     assert_eq!(fs::read_to_string(preview.join("robots.txt")).unwrap(), "User-agent: *\nDisallow: /\n");
-    for page_path in ["index.html", "404.html", "bridge/index.html", "harbour/index.html"] {
+    for page_path in ["index.html", "404.html", "bridge/index.html", "harbour/index.html", "topics/money/index.html"] {
         let doc = page(&preview.join(page_path));
         assert!(doc.select(&sel("meta[name=robots][content='noindex, nofollow']")).next().is_some(), "{page_path}");
     }
+    // The archive's own pages and data mark the draft, as a briefing's pages do.
+    let money = page(&preview.join("topics/money/index.html"));
+    let marked: Vec<String> = money
+        .select(&sel("ol.entries > li"))
+        .filter(|li| li.select(&sel(".draft-mark")).next().is_some())
+        .map(common::text)
+        .collect();
+    assert_eq!(marked.len(), 1, "{marked:?}");
+    assert!(marked[0].contains("The repairs cost 2 million."), "{marked:?}");
+    let lines = fs::read_to_string(preview.join("claims.jsonl")).unwrap();
+    let drafts: Vec<serde_json::Value> = lines
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|l| l["draft"] == true)
+        .collect();
+    assert_eq!(drafts.len(), 1);
+    assert_eq!(drafts[0]["id"], "repair-cost");
+    let search = fs::read_to_string(preview.join("search/d/0.js")).unwrap();
+    assert_eq!(search.matches("\"d\":true").count(), 1, "{search}");
 }
 
 #[test]

@@ -48,6 +48,8 @@ pub struct Entry {
     pub corrections: usize,
     /// The articles that make it, indexes into [`Catalog::articles`], each once.
     pub articles: Vec<usize>,
+    /// A draft, in a preview built with `--drafts` (otherwise drafts are left out).
+    pub draft: bool,
 }
 
 /// A published article of one of the archive's briefings.
@@ -63,6 +65,8 @@ pub struct Story {
     pub outlet: Option<String>,
     /// When it was published, when stated.
     pub published: Option<Date>,
+    /// A draft, in a preview built with `--drafts`.
+    pub draft: bool,
 }
 
 /// The claims of one topic, or the articles of one outlet, across briefings.
@@ -206,6 +210,7 @@ mod tests {
             updated: date,
             corrections: 0,
             articles: articles.to_vec(),
+            draft: false,
         }
     }
 
@@ -216,6 +221,7 @@ mod tests {
             title: slug.into(),
             outlet: outlet.map(Into::into),
             published: published.map(|d| Date::parse(d).unwrap()),
+            draft: false,
         }
     }
 

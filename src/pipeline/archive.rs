@@ -272,6 +272,7 @@ fn add_to(catalog: &mut Catalog, n: usize, site: &load::Site) {
             title: a.meta.title.clone(),
             outlet: a.meta.outlet.clone(),
             published: a.meta.published,
+            draft: a.meta.draft,
         });
     }
     for c in &site.claims.claims {
@@ -290,6 +291,7 @@ fn add_to(catalog: &mut Catalog, n: usize, site: &load::Site) {
             updated: site.claims.updated(c),
             corrections: site.claims.corrections_of(&c.id.value).count(),
             articles,
+            draft: c.draft,
         });
     }
 }

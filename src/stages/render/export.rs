@@ -56,6 +56,7 @@ pub fn jsonl(site: &Site, catalog: &Catalog) -> String {
                 })
                 .collect(),
             briefing: &b.slug,
+            draft: c.draft.then_some(true),
             briefing_date: b.heading.date,
             briefing_title: &b.heading.title,
             checked: c.checked,
@@ -88,6 +89,9 @@ struct LineOut<'a> {
     checked: Date,
     claim: &'a str,
     corrections: usize,
+    /// `true` for a draft, in a preview built with `--drafts`; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    draft: Option<bool>,
     finding: &'a str,
     id: &'a str,
     topic: &'a str,

@@ -63,6 +63,7 @@ struct BriefingCtx<'a> {
 /// A claim on a topic's page.
 #[derive(Serialize)]
 struct EntryCtx<'a> {
+    draft: bool,
     href: String,
     claim: &'a str,
     finding: &'a str,
@@ -74,6 +75,7 @@ struct EntryCtx<'a> {
 /// An article on an outlet's page, with the verdicts of the claims it makes.
 #[derive(Serialize)]
 struct StoryCtx<'a> {
+    draft: bool,
     href: String,
     title: &'a str,
     published: Option<DateCtx>,
@@ -366,6 +368,7 @@ impl<'a> Renderer<'a> {
     fn entry_ctx<'c>(&'c self, catalog: &'c Catalog, c: &'c Entry) -> EntryCtx<'c> {
         let slug = &catalog.briefings[c.briefing].slug;
         EntryCtx {
+            draft: c.draft,
             href: format!("{slug}/claims/{}/index.html", c.id),
             claim: &c.claim,
             finding: &c.finding,
@@ -379,6 +382,7 @@ impl<'a> Renderer<'a> {
         let s: &Story = &catalog.articles[a];
         let counts = tallies.of(&[a]);
         StoryCtx {
+            draft: s.draft,
             href: format!("{}/articles/{}/index.html", catalog.briefings[s.briefing].slug, s.slug),
             title: &s.title,
             published: s.published.map(Into::into),

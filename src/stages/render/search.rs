@@ -44,6 +44,9 @@ struct Doc<'a> {
     s: &'a str,
     /// The briefing's title.
     b: &'a str,
+    /// 1 for a draft, in a preview.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    d: bool,
 }
 
 /// The files of the index: each path under the site's root, and its text.
@@ -126,6 +129,7 @@ fn docs<'a>(catalog: &'a Catalog, config: &'a Config) -> Vec<(Doc<'a>, String)> 
             v: verdict,
             s: &c.finding,
             b: &b.heading.title,
+            d: c.draft,
         };
         docs.push((doc, format!("{} {}", c.finding, c.topic)));
     }
@@ -139,6 +143,7 @@ fn docs<'a>(catalog: &'a Catalog, config: &'a Config) -> Vec<(Doc<'a>, String)> 
             v: None,
             s: outlet,
             b: &b.heading.title,
+            d: a.draft,
         };
         docs.push((doc, outlet.to_string()));
     }
