@@ -45,6 +45,7 @@ pub(super) fn make(
         report.push(d);
         return (report, None);
     }
+    report.extend(record_of_one(opts, &output));
     let highlighter = Arc::new(Highlighter::new());
     // Briefings are prepared side by side: each is small, and alone would leave a core idle.
     use rayon::prelude::*;
@@ -182,6 +183,22 @@ fn published_not_a_folder(opts: &Options) -> Option<Diagnostic> {
 /// own pages'.
 fn briefing_name(name: &str) -> bool {
     crate::model::config::is_slug(name) && !load::TAKEN.contains(&name)
+}
+
+/// The error for an output that holds a site of one briefing's record (`claims.json` at
+/// its top) while the site is now an archive: built as it is, nothing would hold its
+/// published verdicts, and the build would replace the record.
+fn record_of_one(opts: &Options, output: &Path) -> Option<Diagnostic> {
+    let record = output.join("claims.json");
+    (opts.published.is_none() && record.is_file()).then(|| {
+        Diagnostic::error(
+            "record-moved",
+            format!("{} is the record of a site of one briefing, and this site is now an archive", record.display()),
+        )
+        .help(
+            "to keep holding its published verdicts, build once with --published FOLDER, a copy of that output with its claims.json moved to FOLDER/<slug>/claims.json (docs/archive.md, \"From one briefing to an archive\"); or, to start the record afresh, remove it",
+        )
+    })
 }
 
 /// The error for a folder of `content/` with a claims file whose name cannot be a

@@ -400,13 +400,18 @@ test('screenshots: desktop, phone, dark, first printed page', async () => {
   }
 });
 
-test('an archive: its home and its briefings pass axe and Nu, work under a subpath, and never scroll sideways', async () => {
+/** Builds the archive fixture into a fresh folder, served under `/<name>/`. */
+function buildArchive(name) {
   const binary = process.env.BRIEFING_BIN || path.join(repo, 'target/release/briefing');
-  const dir = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'briefing-archive-'));
+  const dir = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), `briefing-${name}-`));
   const out = path.join(dir, 'out');
   execFileSync(binary, ['build', '-q', '--root', path.join(repo, 'tests/fixtures/sites/archive'), '--output', out, '--cache-dir', path.join(dir, 'cache')], { stdio: 'pipe' });
-  roots['/archive/'] = out;
-  const at = base.slice(0, base.length - SUBPATH.length) + '/archive/';
+  roots[`/${name}/`] = out;
+  return { dir, out, at: base.slice(0, base.length - SUBPATH.length) + `/${name}/` };
+}
+
+test('an archive: its home and its briefings pass axe and Nu, work under a subpath, and never scroll sideways', async () => {
+  const { dir, out, at } = buildArchive('archive');
   // The home, a briefing's front page, a claim, an article that changed after the check,
   // and the pages across briefings: topics, outlets, search.
   const pages = ['index.html', 'harbour/index.html', 'bridge/claims/bridge-cost/index.html', 'bridge/articles/courier/index.html',
@@ -444,12 +449,7 @@ test('an archive: its home and its briefings pass axe and Nu, work under a subpa
 });
 
 test('archive search: a word of a finding finds its claim, by keyboard alone, from file:// and under a subpath', async () => {
-  const binary = process.env.BRIEFING_BIN || path.join(repo, 'target/release/briefing');
-  const dir = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'briefing-search-'));
-  const out = path.join(dir, 'out');
-  execFileSync(binary, ['build', '-q', '--root', path.join(repo, 'tests/fixtures/sites/archive'), '--output', out, '--cache-dir', path.join(dir, 'cache')], { stdio: 'pipe' });
-  roots['/archive-search/'] = out;
-  const served = base.slice(0, base.length - SUBPATH.length) + '/archive-search/';
+  const { dir, out, at: served } = buildArchive('archive-search');
   for (const at of [served, 'file://' + out + '/']) {
     const { page, context, problems } = await open(at + 'index.html', { viewport: { width: 1280, height: 900 } });
     const loaded = [];
