@@ -493,7 +493,7 @@ test('archive search: a word of a finding finds its claim, by keyboard alone, fr
   // No page needs JavaScript to be read: without it, the search page says where else to look.
   const { page, context } = await open(served + 'search/index.html', { javaScriptEnabled: false });
   assert.match(await page.locator('main').textContent(), /Search needs JavaScript/);
-  await page.getByRole('link', { name: 'topics' }).click();
+  await page.locator('main').getByRole('link', { name: 'topics', exact: true }).click();
   assert.match(page.url(), /\/topics\/index\.html$/);
   await context.close();
   fs.rmSync(dir, { recursive: true, force: true });
