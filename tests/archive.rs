@@ -285,6 +285,12 @@ fn topics_gather_claims_across_briefings_with_a_feed_each() {
     // The most recently updated first, across briefings.
     assert_eq!(claims, ["../../bridge/claims/bridge-cost/index.html", "../../harbour/claims/repair-cost/index.html"]);
     assert_eq!(texts(&money, ".byline a")[0], "Harbour bridge repairs, checked");
+    // A claim page links its topic's page; a briefing's front page gives its event's date.
+    let claim = page(&out.join("harbour/claims/repair-cost/index.html"));
+    let kicker = claim.select(&sel(".kicker a")).map(|a| a.value().attr("href").unwrap()).collect::<Vec<_>>();
+    assert_eq!(kicker, ["../../index.html#claims", "../../../topics/money/index.html"]);
+    let front = page(&out.join("harbour/index.html"));
+    assert_eq!(texts(&front, ".page-header time"), ["6 January 2031"]);
     assert_eq!(
         entries(&out.join("topics/money/feed.xml")),
         ["urn:briefing:claim:2031-03-02:bridge:bridge-cost", "urn:briefing:claim:2031-01-08:harbour:repair-cost"]

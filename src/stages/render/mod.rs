@@ -386,6 +386,8 @@ struct ClaimPageCtx<'a, 's> {
     /// Where the entry is: file, first and last line.
     recorded: (&'a str, usize, usize),
     edit_url: Option<String>,
+    /// In an archive, its topic's page across briefings, from the archive's root.
+    topic_href: Option<String>,
 }
 
 /// A page without a context of its own.
@@ -888,7 +890,7 @@ impl<'a> Renderer<'a> {
             },
         };
         let archive = match &site.role {
-            Role::Briefing(title) => Some(title.as_str()),
+            Role::Briefing(title) => Some((title.as_str(), site.heading.as_ref().map(|h| h.date))),
             _ => None,
         };
         let common_hash = fingerprint::of(&(templates_hash, &site_ctx, &config.verdicts, archive));
@@ -979,6 +981,9 @@ impl<'a> Renderer<'a> {
             let up = if root.contains("://") { String::new() } else { format!("../{root}") };
             ctx.insert("assets", &up);
             ctx.insert("archive", &ArchiveCtx { title, href: format!("{up}index.html") });
+            if let Some(h) = &self.site.heading {
+                ctx.insert("event_date", &DateCtx::from(h.date));
+            }
         } else {
             ctx.insert("assets", root);
         }
@@ -1716,6 +1721,18 @@ impl<'a> Shared<'a> {
 
     /// The claim page's own extras: the edit link; and, made only if the page is rendered,
     /// its JSON-LD and its entry of the claims file, highlighted.
+    /// In an archive's briefing, the address of a topic's page across briefings, from the
+    /// archive's root (a claim without a topic was given the front page's "Other claims",
+    /// which is no topic there).
+    fn topic_href(&self, topic: &str) -> Option<String> {
+        if !matches!(self.site.role, Role::Briefing(_))
+            || topic == self.site.theme.locale.get("other-claims", None, &[])
+        {
+            return None;
+        }
+        crate::model::article::latin_slug(topic.trim()).map(|slug| format!("topics/{slug}/index.html"))
+    }
+
     fn claim_page_context(&self, ci: usize) -> (ClaimPageCtx<'a, '_>, Vec<Lazy<'a>>) {
         let site = self.site;
         let claim = &site.claims.claims[ci];
@@ -1739,6 +1756,7 @@ impl<'a> Shared<'a> {
             recorded_lines: format!("{}, lines {first}–{last}", file.name),
             recorded: (file.name.as_str(), first, last),
             edit_url,
+            topic_href: self.topic_href(&claim.topic),
         };
         let inputs = jsonld::inputs(site, ci, &self.appearance_marks);
         let jsonld =
