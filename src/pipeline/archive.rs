@@ -351,8 +351,7 @@ fn into_sink(
     for m in made {
         add(&mut counts, &m?);
     }
-    let highlighter =
-        briefings.first().map_or_else(|| Arc::new(Highlighter::new()), |(_, p)| Arc::clone(&p.checked.highlighter));
+    let highlighter = shared_highlighter(briefings);
     let made = render::render_to(home, &Vec::new(), &highlighter, None, sink)?;
     add(&mut counts, &made);
     Ok((Vec::new(), counts))
@@ -399,8 +398,7 @@ fn in_memory(
         pages.extend(made.into_iter().map(|page| Page { path: format!("{slug}/{}", page.path), bytes: page.bytes }));
         add(&mut counts, &n);
     }
-    let highlighter =
-        briefings.first().map_or_else(|| Arc::new(Highlighter::new()), |(_, p)| Arc::clone(&p.checked.highlighter));
+    let highlighter = shared_highlighter(briefings);
     let (made, n) = render::render(home, &Vec::new(), &highlighter)?;
     pages.extend(made);
     add(&mut counts, &n);
@@ -419,6 +417,12 @@ fn in_memory(
         }
     }
     Ok((pages, counts))
+}
+
+/// The highlighter the briefings share, for the home (which highlights nothing of its
+/// own, but renders through the same machinery).
+fn shared_highlighter(briefings: &[(&str, Prepared)]) -> Arc<Highlighter> {
+    briefings.first().map_or_else(|| Arc::new(Highlighter::new()), |(_, p)| Arc::clone(&p.checked.highlighter))
 }
 
 /// Adds the files, pages, flags and reuses of one render to `counts`.

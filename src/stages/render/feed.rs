@@ -66,29 +66,10 @@ impl<'a> Feed<'a> {
         }
         let feed_updated = entries.first().map(|e| e.0).or_else(|| site.claims.events.iter().map(|e| e.date).max());
 
-        let mut x = String::new();
-        x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
         // Links are relative: to `xml:base` when the site's address is known, otherwise
         // to the feed's own address, which is where readers resolve them (RFC 3986, 5.1.3).
-        let xml_base = base.map(|b| format!(" xml:base=\"{}\"", escape(b))).unwrap_or_default();
-        let _ = writeln!(
-            x,
-            "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\"{xml_base}>",
-            escape(&config.language)
-        );
-        let _ = writeln!(x, "  <title>{}</title>", escape(&config.title));
-        let _ = writeln!(x, "  <subtitle>{}</subtitle>", escape(&config.description));
-        let _ = writeln!(x, "  <id>{}</id>", escape(base.map_or_else(|| site_urn(site), str::to_string).as_str()));
-        x.push_str("  <link rel=\"alternate\" type=\"text/html\" href=\"./\"/>\n");
-        x.push_str("  <link rel=\"self\" type=\"application/atom+xml\" href=\"feed.xml\"/>\n");
-        let _ =
-            writeln!(x, "  <updated>{}</updated>", feed_updated.map_or_else(|| "1970-01-01T00:00:00Z".into(), stamp));
-        let _ = write!(x, "  <author><name>{}</name>", escape(&config.publisher.name));
-        if let Some(u) = &config.publisher.url {
-            let _ = write!(x, "<uri>{}</uri>", escape(u));
-        }
-        x.push_str("</author>\n");
-        let _ = writeln!(x, "  <generator version=\"{}\">briefing</generator>", env!("CARGO_PKG_VERSION"));
+        let id = base.map_or_else(|| site_urn(site), str::to_string);
+        let x = head(config, &Head { xml_base: base, title: &config.title, id: &id, updated: feed_updated });
         let mut feed = Feed { site, pieces: vec![Piece::Text(x)] };
         // An entry's words ("corrected twice") are the locale's.
         let locale = site.theme.locale.fingerprint();
@@ -116,18 +97,81 @@ impl<'a> Feed<'a> {
         // the claim's id and the date it was checked, never of the site's title.
         let id =
             base.map_or_else(|| format!("urn:briefing:claim:{}:{}", c.checked, c.id.value), |b| format!("{b}{path}"));
+        let entry = Entry {
+            title: &c.claim,
+            id: &id,
+            href: &path,
+            published: c.checked,
+            updated: date,
+            verdict,
+            finding: &c.finding,
+            corrections: site.claims.corrections_of(&c.id.value).count(),
+        };
+        entry.xml(&site.theme.locale)
+    }
+}
+
+/// What a feed's head says besides the config's.
+struct Head<'a> {
+    /// The address its links are relative to, when known.
+    xml_base: Option<&'a str>,
+    title: &'a str,
+    /// Its permanent id.
+    id: &'a str,
+    /// Its latest entry's date, if it has one.
+    updated: Option<Date>,
+}
+
+/// A feed's opening, to its last element before the entries.
+fn head(config: &crate::model::config::Config, h: &Head<'_>) -> String {
+    let mut x = String::new();
+    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    let xml_base = h.xml_base.map(|b| format!(" xml:base=\"{}\"", escape(b))).unwrap_or_default();
+    let _ =
+        writeln!(x, "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\"{xml_base}>", escape(&config.language));
+    let _ = writeln!(x, "  <title>{}</title>", escape(h.title));
+    let _ = writeln!(x, "  <subtitle>{}</subtitle>", escape(&config.description));
+    let _ = writeln!(x, "  <id>{}</id>", escape(h.id));
+    x.push_str("  <link rel=\"alternate\" type=\"text/html\" href=\"./\"/>\n");
+    x.push_str("  <link rel=\"self\" type=\"application/atom+xml\" href=\"feed.xml\"/>\n");
+    let _ = writeln!(x, "  <updated>{}</updated>", h.updated.map_or_else(|| "1970-01-01T00:00:00Z".into(), stamp));
+    let _ = write!(x, "  <author><name>{}</name>", escape(&config.publisher.name));
+    if let Some(u) = &config.publisher.url {
+        let _ = write!(x, "<uri>{}</uri>", escape(u));
+    }
+    x.push_str("</author>\n");
+    let _ = writeln!(x, "  <generator version=\"{}\">briefing</generator>", env!("CARGO_PKG_VERSION"));
+    x
+}
+
+/// A claim's entry, as every feed writes it.
+struct Entry<'a> {
+    title: &'a str,
+    id: &'a str,
+    /// Its page, relative to the feed.
+    href: &'a str,
+    published: Date,
+    updated: Date,
+    verdict: &'a crate::model::config::Verdict,
+    finding: &'a str,
+    corrections: usize,
+}
+
+impl Entry<'_> {
+    /// The entry's XML; its words ("corrected twice") are `locale`'s.
+    fn xml(&self, locale: &crate::model::locale::Locale) -> String {
         let mut x = String::new();
         x.push_str("  <entry>\n");
-        let _ = writeln!(x, "    <title>{}</title>", escape(&c.claim));
-        let _ = writeln!(x, "    <id>{}</id>", escape(&id));
-        let _ = writeln!(x, "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", escape(&path));
-        let _ = writeln!(x, "    <published>{}</published>", stamp(c.checked));
-        let _ = writeln!(x, "    <updated>{}</updated>", stamp(date));
-        let _ = writeln!(x, "    <category term=\"{}\" label=\"{}\"/>", escape(&verdict.key), escape(&verdict.label));
-        let mut summary = format!("{}: {}", verdict.label, c.finding);
-        let corrections = site.claims.corrections_of(&c.id.value).count();
-        if corrections > 0 {
-            let _ = write!(summary, " ({})", site.theme.locale.get("feed-corrected", Some(corrections as i64), &[]));
+        let _ = writeln!(x, "    <title>{}</title>", escape(self.title));
+        let _ = writeln!(x, "    <id>{}</id>", escape(self.id));
+        let _ = writeln!(x, "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", escape(self.href));
+        let _ = writeln!(x, "    <published>{}</published>", stamp(self.published));
+        let _ = writeln!(x, "    <updated>{}</updated>", stamp(self.updated));
+        let (key, label) = (&self.verdict.key, &self.verdict.label);
+        let _ = writeln!(x, "    <category term=\"{}\" label=\"{}\"/>", escape(key), escape(label));
+        let mut summary = format!("{label}: {}", self.finding);
+        if self.corrections > 0 {
+            let _ = write!(summary, " ({})", locale.get("feed-corrected", Some(self.corrections as i64), &[]));
         }
         let _ = writeln!(x, "    <summary>{}</summary>", escape(&summary));
         x.push_str("  </entry>\n");
@@ -145,50 +189,31 @@ pub fn catalog_atom(site: &Site, catalog: &Catalog, claims: &[usize], dir: &str,
     let claims = &claims[..limit];
     let base = config.base_url.as_deref().map(|b| format!("{b}{dir}"));
     let up = "../".repeat(dir.matches('/').count());
-    let mut x = String::new();
-    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    let xml_base = base.as_deref().map(|b| format!(" xml:base=\"{}\"", escape(b))).unwrap_or_default();
-    let _ =
-        writeln!(x, "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\"{xml_base}>", escape(&config.language));
     let full = title.map_or_else(|| config.title.clone(), |t| format!("{t} · {}", config.title));
-    let _ = writeln!(x, "  <title>{}</title>", escape(&full));
-    let _ = writeln!(x, "  <subtitle>{}</subtitle>", escape(&config.description));
     let id =
         base.clone().unwrap_or_else(|| format!("{}:{}", site_urn(site), dir.trim_end_matches('/').replace('/', ":")));
-    let _ = writeln!(x, "  <id>{}</id>", escape(id.trim_end_matches(':')));
-    x.push_str("  <link rel=\"alternate\" type=\"text/html\" href=\"./\"/>\n");
-    x.push_str("  <link rel=\"self\" type=\"application/atom+xml\" href=\"feed.xml\"/>\n");
     let updated = claims.first().map(|&c| catalog.claims[c].updated);
-    let _ = writeln!(x, "  <updated>{}</updated>", updated.map_or_else(|| "1970-01-01T00:00:00Z".into(), stamp));
-    let _ = write!(x, "  <author><name>{}</name>", escape(&config.publisher.name));
-    if let Some(u) = &config.publisher.url {
-        let _ = write!(x, "<uri>{}</uri>", escape(u));
-    }
-    x.push_str("</author>\n");
-    let _ = writeln!(x, "  <generator version=\"{}\">briefing</generator>", env!("CARGO_PKG_VERSION"));
+    let head_of = Head { xml_base: base.as_deref(), title: &full, id: id.trim_end_matches(':'), updated };
+    let mut x = head(config, &head_of);
     for &i in claims {
         let c = &catalog.claims[i];
         let slug = &catalog.briefings[c.briefing].slug;
-        let verdict = config.verdict(&c.verdict).unwrap_or(&config.verdicts[0]);
         let path = format!("{slug}/claims/{}/", c.id);
         let id = config
             .base_url
             .as_deref()
             .map_or_else(|| format!("urn:briefing:claim:{}:{slug}:{}", c.checked, c.id), |b| format!("{b}{path}"));
-        x.push_str("  <entry>\n");
-        let _ = writeln!(x, "    <title>{}</title>", escape(&c.claim));
-        let _ = writeln!(x, "    <id>{}</id>", escape(&id));
-        let _ =
-            writeln!(x, "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", escape(&format!("{up}{path}")));
-        let _ = writeln!(x, "    <published>{}</published>", stamp(c.checked));
-        let _ = writeln!(x, "    <updated>{}</updated>", stamp(c.updated));
-        let _ = writeln!(x, "    <category term=\"{}\" label=\"{}\"/>", escape(&verdict.key), escape(&verdict.label));
-        let mut summary = format!("{}: {}", verdict.label, c.finding);
-        if c.corrections > 0 {
-            let _ = write!(summary, " ({})", site.theme.locale.get("feed-corrected", Some(c.corrections as i64), &[]));
-        }
-        let _ = writeln!(x, "    <summary>{}</summary>", escape(&summary));
-        x.push_str("  </entry>\n");
+        let entry = Entry {
+            title: &c.claim,
+            id: &id,
+            href: &format!("{up}{path}"),
+            published: c.checked,
+            updated: c.updated,
+            verdict: config.verdict(&c.verdict).unwrap_or(&config.verdicts[0]),
+            finding: &c.finding,
+            corrections: c.corrections,
+        };
+        x.push_str(&entry.xml(&site.theme.locale));
     }
     x.push_str("</feed>\n");
     x

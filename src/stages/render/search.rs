@@ -15,7 +15,6 @@
 //! kept in its script.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
@@ -51,44 +50,8 @@ struct Doc<'a> {
 
 /// The files of the index: each path under the site's root, and its text.
 pub fn files(catalog: &Catalog, config: &Config) -> Vec<(String, String)> {
-    use rayon::prelude::*;
     let docs = docs(catalog, config);
-    // Each document's words with their weight, side by side (the folding is most of the
-    // work: 30,000 documents at 500 briefings).
-    let terms: Vec<Vec<(String, u8)>> = docs.par_iter().map(|(doc, rest)| weighted(doc.t, rest)).collect();
-    let mut postings: HashMap<String, Vec<(usize, u8)>> = HashMap::new();
-    for (id, words) in terms.into_iter().enumerate() {
-        for (word, weight) in words {
-            postings.entry(word).or_default().push((id, weight));
-        }
-    }
-    let mut words: Vec<(String, Vec<(usize, u8)>)> = postings.into_iter().collect();
-    words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let mut files = Vec::new();
-    let mut keys: Vec<String> = Vec::new();
-    for (word, list) in &words {
-        let key = shard_key(word);
-        if keys.last() != Some(&key) {
-            if let Some((_, js)) = files.last_mut() {
-                close_shard(js);
-            }
-            files.push((format!("search/t/{key}.js"), format!("briefingSearch.shard(\"{key}\",{{")));
-            keys.push(key);
-        }
-        if let Some((_, js)) = files.last_mut() {
-            if !js.ends_with('{') {
-                js.push(',');
-            }
-            let _ = write!(js, "{}:[", json(word));
-            for (i, (d, w)) in list.iter().enumerate() {
-                let _ = write!(js, "{}{d},{w}", if i > 0 { "," } else { "" });
-            }
-            js.push(']');
-        }
-    }
-    if let Some((_, js)) = files.last_mut() {
-        close_shard(js);
-    }
+    let (mut files, keys) = shards(&postings(&docs));
     for (n, chunk) in docs.chunks(CHUNK).enumerate() {
         let list: Vec<&Doc> = chunk.iter().map(|(d, _)| d).collect();
         files.push((format!("search/d/{n}.js"), format!("briefingSearch.docs({n},{});\n", json(&list))));
@@ -99,8 +62,41 @@ pub fn files(catalog: &Catalog, config: &Config) -> Vec<(String, String)> {
     files
 }
 
-fn close_shard(js: &mut String) {
-    js.push_str("});\n");
+/// Every word of the documents, sorted, with the documents it is in and its weight in
+/// each. The words are folded side by side: the folding is most of the work (30,000
+/// documents at 500 briefings).
+fn postings(docs: &[(Doc<'_>, String)]) -> Vec<(String, Vec<(usize, u8)>)> {
+    use rayon::prelude::*;
+    let terms: Vec<Vec<(String, u8)>> = docs.par_iter().map(|(doc, rest)| weighted(doc.t, rest)).collect();
+    let mut postings: HashMap<String, Vec<(usize, u8)>> = HashMap::new();
+    for (id, words) in terms.into_iter().enumerate() {
+        for (word, weight) in words {
+            postings.entry(word).or_default().push((id, weight));
+        }
+    }
+    let mut words: Vec<(String, Vec<(usize, u8)>)> = postings.into_iter().collect();
+    words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    words
+}
+
+/// The shards of the sorted `words` (one file per [`shard_key`]: sorted words of one key
+/// are side by side), and their keys.
+fn shards(words: &[(String, Vec<(usize, u8)>)]) -> (Vec<(String, String)>, Vec<String>) {
+    let (mut files, mut keys) = (Vec::new(), Vec::new());
+    for group in words.chunk_by(|a, b| shard_key(&a.0) == shard_key(&b.0)) {
+        let key = shard_key(&group[0].0);
+        let entries: Vec<String> = group
+            .iter()
+            .map(|(word, list)| {
+                let flat: Vec<String> = list.iter().map(|(d, w)| format!("{d},{w}")).collect();
+                format!("{}:[{}]", json(word), flat.join(","))
+            })
+            .collect();
+        let js = format!("briefingSearch.shard(\"{key}\",{{{}}});\n", entries.join(","));
+        files.push((format!("search/t/{key}.js"), js));
+        keys.push(key);
+    }
+    (files, keys)
 }
 
 /// A document's words, each once, with the weight of where it is best found: 3 in its
