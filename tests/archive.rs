@@ -486,3 +486,69 @@ fn topics_spelled_two_ways_are_one_on_the_front_page_too() {
         "{noscript}"
     );
 }
+
+/// Sets every file under `dir` an hour back: files changed in the moments before a build
+/// vouch for nothing (a second edit within the clock's tick would not show).
+fn age(dir: &Path) {
+    let then = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for entry in walkdir::WalkDir::new(dir).into_iter().map(Result::unwrap).filter(|e| e.file_type().is_file()) {
+        fs::File::options().write(true).open(entry.path()).unwrap().set_modified(then).unwrap();
+    }
+}
+
+/// The archive fixture with a third briefing, `ferry`, a copy of `harbour`.
+fn three_briefings() -> (tempfile::TempDir, std::path::PathBuf) {
+    let (dir, site) = fixture("archive");
+    copy_tree(&site.join("content/harbour"), &site.join("content/ferry"));
+    (dir, site)
+}
+
+#[test]
+fn a_briefing_whose_inputs_did_not_change_is_kept_whole() {
+    let (dir, site) = three_briefings();
+    let out = dir.path().join("out");
+    age(&site.join("content"));
+    build(&site, &out);
+    let tables = |slug: &str| site.join(".briefing/briefings").join(slug);
+    for slug in ["ferry", "bridge", "harbour"] {
+        assert!(tables(slug).join("briefing").is_file(), "what {slug} made is kept with the key of its inputs");
+    }
+    // Kept whole, its tables are not even read: one deleted is not made again.
+    for slug in ["ferry", "bridge", "harbour"] {
+        fs::remove_file(tables(slug).join("fronts")).unwrap();
+    }
+    change_verdict(&site.join("content/harbour/claims.toml"), "accurate", "imprecise");
+    let o = run(&["build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    let (code, _, err) = outcome(&o);
+    assert_eq!(code, 0, "{err}");
+    assert!(!tables("ferry").join("fronts").exists(), "a briefing that did not change was not loaded");
+    assert!(!tables("bridge").join("fronts").exists(), "nor one that warned");
+    assert!(tables("harbour").join("fronts").is_file(), "the edited one was");
+    let (fresh_dir, fresh_site) = three_briefings();
+    change_verdict(&fresh_site.join("content/harbour/claims.toml"), "accurate", "imprecise");
+    let fresh = fresh_dir.path().join("out");
+    let o = run(&["build", "--root", fresh_site.to_str().unwrap(), "--output", fresh.to_str().unwrap()]);
+    let warnings =
+        |err: &str| -> Vec<String> { err.lines().filter(|l| !l.starts_with("built ")).map(String::from).collect() };
+    assert!(err.contains("warning[changed-after-check]"), "the briefing that warned warns again: {err}");
+    assert_eq!(warnings(&err), warnings(&outcome(&o).2), "the same warnings as a fresh build");
+    assert!(tree(&out) == tree(&fresh), "incremental = fresh");
+
+    // The config is every briefing's input.
+    let config = site.join("briefing.toml");
+    fs::write(&config, fs::read_to_string(&config).unwrap().replace("Riverton, checked", "Riverton, fact-checked"))
+        .unwrap();
+    build(&site, &out);
+    assert!(tables("ferry").join("fronts").is_file(), "a config edited builds every briefing again");
+    let claim = page(&out.join("ferry/claims/repair-cost/index.html"));
+    assert_eq!(text(claim.select(&sel("a.archive-title")).next().unwrap()), "Riverton, fact-checked");
+
+    // A page of the output changed by hand is not kept: the briefing is made again.
+    fs::remove_file(tables("ferry").join("fronts")).unwrap();
+    let index = out.join("ferry/index.html");
+    let made = fs::read(&index).unwrap();
+    fs::write(&index, "changed by hand").unwrap();
+    build(&site, &out);
+    assert!(tables("ferry").join("fronts").is_file(), "made again");
+    assert_eq!(fs::read(&index).unwrap(), made, "and repaired");
+}

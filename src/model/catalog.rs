@@ -9,7 +9,7 @@ use crate::model::date::Date;
 use crate::model::lead::Heading;
 
 /// A briefing as the archive's home lists it.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Listing {
     /// Its folder, and its address under the archive.
     pub slug: String,
@@ -26,7 +26,7 @@ pub struct Listing {
 }
 
 /// A published claim of one of the archive's briefings.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Entry {
     /// Its briefing, an index into [`Catalog::briefings`].
     pub briefing: usize,
@@ -53,7 +53,7 @@ pub struct Entry {
 }
 
 /// A published article of one of the archive's briefings.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Story {
     /// Its briefing, an index into [`Catalog::briefings`].
     pub briefing: usize,
@@ -92,7 +92,33 @@ pub struct Catalog {
     pub articles: Vec<Story>,
 }
 
+/// One briefing's share of the catalog: its listing, and its published claims and
+/// articles, numbered within it (briefing 0, articles from 0). Made when the briefing is
+/// rendered, and kept for a build that skips the briefing (`pipeline/unchanged.rs`).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Part {
+    /// The briefing as the home lists it.
+    pub listing: Listing,
+    /// Its published claims, in its claims file's order.
+    pub claims: Vec<Entry>,
+    /// Its published articles.
+    pub articles: Vec<Story>,
+}
+
 impl Catalog {
+    /// Adds a briefing's part as the next briefing, newest event first: parts are added
+    /// in the home's order.
+    pub fn add(&mut self, part: Part) {
+        let (n, first) = (self.briefings.len(), self.articles.len());
+        self.briefings.push(part.listing);
+        self.articles.extend(part.articles.into_iter().map(|a| Story { briefing: n, ..a }));
+        self.claims.extend(part.claims.into_iter().map(|c| Entry {
+            briefing: n,
+            articles: c.articles.iter().map(|a| a + first).collect(),
+            ..c
+        }));
+    }
+
     /// The claims grouped by topic, by name. Names that make the same address ("Dates",
     /// "dates") are one topic. Each topic's claims are the most recently updated first.
     pub fn topics(&self) -> Vec<Group> {

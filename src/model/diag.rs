@@ -12,7 +12,7 @@ use std::sync::Arc;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 /// How bad a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The build cannot go on: exit code 1, `output/` untouched.
@@ -52,7 +52,7 @@ impl SourceFile {
 }
 
 /// A place in a source file: a byte range, with an optional label shown under it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Label {
     /// Byte range in the file's text.
     pub span: Range<usize>,
@@ -219,6 +219,87 @@ pub(crate) fn floor_char_boundary(text: &str, mut i: usize) -> usize {
         i -= 1;
     }
     i
+}
+
+/// Diagnostics as kept between builds (a briefing of an archive skipped whole shows the
+/// warnings of the build that made it): each file's name and text once, and each
+/// diagnostic pointing into them by index.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct Kept {
+    files: Vec<(String, String)>,
+    items: Vec<KeptItem>,
+}
+
+/// One diagnostic of [`Kept`].
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct KeptItem {
+    severity: Severity,
+    code: String,
+    message: String,
+    file: Option<usize>,
+    primary: Option<Label>,
+    secondary: Vec<Label>,
+    notes: Vec<String>,
+    help: Option<String>,
+}
+
+impl Kept {
+    /// Keeps `diags`.
+    pub fn of(diags: &[Diagnostic]) -> Kept {
+        let mut kept = Kept::default();
+        for d in diags {
+            let file = d.file.as_ref().map(|f| match kept.files.iter().position(|(name, _)| *name == f.name) {
+                Some(i) => i,
+                None => {
+                    kept.files.push((f.name.clone(), f.text.to_string()));
+                    kept.files.len() - 1
+                }
+            });
+            kept.items.push(KeptItem {
+                severity: d.severity,
+                code: d.code.to_string(),
+                message: d.message.clone(),
+                file,
+                primary: d.primary.clone(),
+                secondary: d.secondary.clone(),
+                notes: d.notes.clone(),
+                help: d.help.clone(),
+            });
+        }
+        kept
+    }
+
+    /// The diagnostics kept.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        let files: Vec<SourceFile> =
+            self.files.iter().map(|(name, text)| SourceFile::new(name.as_str(), text.as_str())).collect();
+        self.items
+            .iter()
+            .map(|d| Diagnostic {
+                severity: d.severity,
+                code: intern(&d.code),
+                message: d.message.clone(),
+                file: d.file.and_then(|i| files.get(i).cloned()),
+                primary: d.primary.clone(),
+                secondary: d.secondary.clone(),
+                notes: d.notes.clone(),
+                help: d.help.clone(),
+            })
+            .collect()
+    }
+}
+
+/// A diagnostic's code, read back, as the `&'static str` codes are: each distinct code is
+/// allocated once for the process (there are a few dozen).
+fn intern(code: &str) -> &'static str {
+    static CODES: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+    let Ok(mut codes) = CODES.lock() else { return "kept" };
+    if let Some(c) = codes.iter().find(|c| **c == code) {
+        return c;
+    }
+    let c: &'static str = Box::leak(code.to_string().into_boxed_str());
+    codes.push(c);
+    c
 }
 
 /// All the diagnostics of a run, in the order they should be read.

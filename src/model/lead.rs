@@ -8,7 +8,7 @@ use crate::model::diag::{Diagnostic, SourceFile};
 use crate::model::tomlfile::{self, Fields};
 
 /// What a briefing says of itself.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Heading {
     /// Its title.
     pub title: String,

@@ -10,8 +10,11 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::{Made, Options, Out, Prepared, ToTwin, keep_marks, keep_published, late_errors, load_site, prepare};
-use crate::model::catalog::{Catalog, Entry, Listing, Story};
+use super::{
+    Made, Options, Out, Prepared, ToTwin, keep_marks, keep_published, late_errors, load_site, prepare, unchanged,
+    write_error,
+};
+use crate::model::catalog::{Catalog, Entry, Listing, Part, Story};
 use crate::model::diag::{Diagnostic, Report, SourceFile};
 use crate::model::highlight::Highlighter;
 use crate::model::page::{Counts, Page, Runs};
@@ -46,75 +49,299 @@ pub(super) fn make(
         return (report, None);
     }
     report.extend(record_of_one(opts, &output));
-    let highlighter = Arc::new(Highlighter::new());
-    // Briefings are prepared side by side: each is small, and alone would leave a core idle.
-    use rayon::prelude::*;
-    let prepared: Vec<(&str, Result<Prepared, Report>, Suggestions)> = slugs
-        .par_iter()
-        .filter(|slug| briefing_name(slug))
-        .map(|slug| {
-            let mut found = Suggestions::default();
-            let p = prepare_one(opts, store, &common, slug, &output, &highlighter, &mut found);
-            (slug.as_str(), p, found)
-        })
-        .collect();
     for slug in slugs.iter().filter(|s| !briefing_name(s)) {
         report.push(bad_folder(slug));
     }
-    let mut briefings = Vec::new();
-    let mut found = Vec::new();
-    for (slug, p, s) in prepared {
-        found.push(s);
-        match p {
-            Ok(p) => briefings.push((slug, p)),
-            Err(r) => report.extend(r.items),
-        }
-    }
+    let write_error = |e: std::io::Error| write_error(&output, &e);
+    let twin = match out {
+        Out::Folder(output) => match write::Twin::open(output, store) {
+            Ok(twin) => Some(twin),
+            Err(e) => {
+                report.push(write_error(e));
+                return (report, None);
+            }
+        },
+        _ => None,
+    };
+    let to_twin = twin.as_ref().map(|twin| ToTwin { twin, error: &write_error });
+    let sink: Option<&dyn render::Sink> = match out {
+        Out::Folder(_) => to_twin.as_ref().map(|s| s as &dyn render::Sink),
+        Out::Sink(sink) => Some(sink),
+        Out::Pages => None,
+    };
+    let each = Each::new(opts, store, &common, &output, sink, twin.as_ref());
+    let (mut briefings, found) = each.all(slugs, &mut report);
     *suggestions = merge(found, opts.suggest_limit);
     if report.has_errors() {
         return (report, None);
     }
-    // A preview with drafts is one site: none of it is to be indexed.
-    let preview = briefings.iter().any(|(_, p)| p.checked.site.preview);
-    for (_, p) in &mut briefings {
-        p.checked.site.preview = preview;
-    }
-    let checked = start.elapsed();
-    let mut home = home(opts, &common, &briefings);
-    home.preview = preview;
-    let made = match out {
-        Out::Folder(output) => into_folder(output, store, &mut briefings, &home),
-        Out::Sink(sink) => into_sink(store, &mut briefings, &home, sink),
-        Out::Pages => in_memory(&mut briefings, &home, opts.check_links),
-    };
-    let made = match made {
+    let briefed = start.elapsed();
+    let made = finish(opts, store, &common, &mut briefings, (sink, &each.highlighter));
+    let homed = start.elapsed();
+    let made = made.and_then(|(pages, mut counts)| {
+        swap(twin, &output, &mut counts).map_err(|d| vec![d])?;
+        Ok((pages, counts))
+    });
+    let (pages, mut counts) = match made {
         Ok(m) => m,
         Err(diags) => {
-            for (_, p) in &briefings {
-                report.extend(p.checked.report.items.iter().cloned());
+            for (_, b) in &briefings {
+                report.extend(b.warnings().iter().cloned());
             }
             report.extend(diags);
             return (report, None);
         }
     };
-    let mut counts = made.1;
-    for (slug, mut p) in briefings {
-        if let Out::Folder(output) = out {
-            keep_published(opts, &store.scoped(slug), &p.checked.site, &output.join(slug));
+    for (slug, b) in briefings {
+        let scope = store.scoped(slug);
+        let done = match b {
+            Briefing::Done(done) => done,
+            Briefing::Ready(p) => Done::of(&scope, slug, p, Counts::default(), None),
+        };
+        counts.articles += done.counts.articles;
+        counts.claims += done.counts.claims;
+        counts.drafts += done.counts.drafts;
+        counts.preview |= done.counts.preview;
+        add(&mut counts, &done.counts);
+        if let (Out::Folder(output), Some(record)) = (out, done.record) {
+            keep_published(opts, &scope, record, &output.join(slug));
         }
-        counts.articles += p.checked.site.articles.len();
-        counts.claims += p.checked.site.claims.claims.len();
-        counts.drafts += p.checked.drafts;
-        counts.preview |= p.checked.site.preview;
-        report.extend(std::mem::take(&mut p.checked.report.items));
-        let whole = p.whole.as_mut().unwrap_or(&mut p.checked.marks);
-        keep_marks(&store.scoped(slug), whole, p.keep, p.known);
+        match done.kept {
+            Some(kept) => scope.keep(kept, true),
+            // What was kept stands for inputs that changed since: never to be trusted.
+            None if !done.whole => scope.forget(crate::store::Table::Briefing),
+            None => {}
+        }
+        report.extend(done.warnings);
     }
     if let Out::Folder(_) = out {
         store.forget_briefings_but(slugs);
     }
-    let timings = vec![("check", checked), ("render and write", start.elapsed() - checked)];
-    (report, Some(Made { pages: made.0, counts, timings }))
+    let timings = vec![("briefings", briefed), ("home", homed - briefed), ("write", start.elapsed() - homed)];
+    (report, Some(Made { pages, counts, timings }))
+}
+
+/// A briefing of the build, checked.
+enum Briefing {
+    /// Not rendered yet: a preview's briefings wait to learn whether any has drafts, and
+    /// `check` renders every page to read its links.
+    Ready(Prepared),
+    /// Rendered as soon as it was checked, or kept whole: what the rest of the build needs.
+    Done(Done),
+}
+
+impl Briefing {
+    fn warnings(&self) -> &[Diagnostic] {
+        match self {
+            Briefing::Ready(p) => &p.checked.report.items,
+            Briefing::Done(d) => &d.warnings,
+        }
+    }
+
+    /// Its share of the catalog; `None` without a heading (an error was reported).
+    fn part(&self, slug: &str) -> Option<Part> {
+        match self {
+            Briefing::Ready(p) => part_of(slug, p),
+            Briefing::Done(d) => d.part.clone(),
+        }
+    }
+}
+
+/// What the build keeps of a briefing it rendered or kept whole.
+struct Done {
+    part: Option<Part>,
+    /// Its sources, and the files its render made.
+    counts: Counts,
+    warnings: Vec<Diagnostic>,
+    /// What it published, kept with its record's identity once the site is in place.
+    record: Option<crate::model::published::Published>,
+    /// What a build that finds its inputs unchanged needs, kept once the site is in place.
+    kept: Option<unchanged::Kept>,
+    /// Whether it was kept whole, its inputs unchanged.
+    whole: bool,
+}
+
+impl Done {
+    /// A briefing rendered (its render counted `made`): its marks are kept for the next
+    /// build at once, and its parsed site let go of.
+    fn of(scope: &Store, slug: &str, mut p: Prepared, made: Counts, key: Option<u64>) -> Done {
+        let site = &p.checked.site;
+        let counts = Counts {
+            articles: site.articles.len(),
+            claims: site.claims.claims.len(),
+            drafts: p.checked.drafts,
+            preview: site.preview,
+            ..made
+        };
+        let part = part_of(slug, &p);
+        let record = Some(crate::model::published::Published::of(&site.claims));
+        let warnings = std::mem::take(&mut p.checked.report.items);
+        let kept = key.zip(part.clone()).map(|(k, part)| unchanged::Kept::new(k, part, &counts, &warnings));
+        let whole = p.whole.as_mut().unwrap_or(&mut p.checked.marks);
+        keep_marks(scope, whole, p.keep, p.known);
+        super::drop_aside((p.checked.site, p.checked.marks, p.whole));
+        Done { part, counts, warnings, record, kept, whole: false }
+    }
+
+    /// A briefing kept whole, as `kept` describes it.
+    fn kept(kept: unchanged::Kept) -> Done {
+        let part = Some(kept.part.clone());
+        let warnings = kept.warnings.diagnostics();
+        Done { part, counts: kept.counts(), warnings, record: None, kept: None, whole: true }
+    }
+}
+
+/// What every briefing of a build is checked (and rendered) with.
+struct Each<'a> {
+    opts: &'a Options,
+    store: &'a Store,
+    common: &'a Common,
+    output: &'a Path,
+    highlighter: Arc<Highlighter>,
+    /// Where a briefing is rendered as soon as it is checked, when it can be.
+    sink: Option<&'a dyn render::Sink>,
+    /// The output's twin, when a briefing whose inputs did not change can be kept whole.
+    twin: Option<&'a write::Twin>,
+    /// The key of what the briefings share (see [`unchanged::common_key`]).
+    common_key: u64,
+    /// Files changed after this instant vouch for nothing (see [`unchanged::key`]).
+    mark: i128,
+    /// Whether a briefing failed: then the others are checked, to report every error,
+    /// but not rendered.
+    failed: std::sync::atomic::AtomicBool,
+}
+
+impl<'a> Each<'a> {
+    fn new(
+        opts: &'a Options,
+        store: &'a Store,
+        common: &'a Common,
+        output: &'a Path,
+        sink: Option<&'a dyn render::Sink>,
+        twin: Option<&'a write::Twin>,
+    ) -> Self {
+        // A preview is one site, all or none of it indexed: it is rendered once every
+        // briefing is checked, and made whole each time (`serve`, `--drafts`).
+        let sink = sink.filter(|_| !opts.drafts);
+        let twin = twin.filter(|_| !opts.drafts && !opts.suggest);
+        Each {
+            opts,
+            store,
+            common,
+            output,
+            highlighter: Arc::new(Highlighter::new()),
+            sink,
+            twin,
+            common_key: unchanged::common_key(common, crate::model::date::Date::today()),
+            mark: crate::stages::load::fronts::mark_now(),
+            failed: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    /// Every briefing, side by side: each is small, and alone would leave a core idle.
+    /// Their errors go into `report`.
+    fn all<'s>(&self, slugs: &'s [String], report: &mut Report) -> (Vec<(&'s str, Briefing)>, Vec<Suggestions>) {
+        use rayon::prelude::*;
+        let each: Vec<(&str, Result<Briefing, Report>, Suggestions)> = slugs
+            .par_iter()
+            .filter(|slug| briefing_name(slug))
+            .map(|slug| {
+                let mut found = Suggestions::default();
+                let b = self.one(slug, &mut found);
+                (slug.as_str(), b, found)
+            })
+            .collect();
+        let mut briefings = Vec::new();
+        let mut found = Vec::new();
+        for (slug, b, s) in each {
+            found.push(s);
+            match b {
+                Ok(b) => briefings.push((slug, b)),
+                Err(r) => report.extend(r.items),
+            }
+        }
+        (briefings, found)
+    }
+
+    /// One briefing: kept whole when its inputs did not change, else checked, and rendered
+    /// at once when it can be.
+    fn one(&self, slug: &str, found: &mut Suggestions) -> Result<Briefing, Report> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let scope = self.store.scoped(slug);
+        let key = self.twin.and_then(|_| {
+            unchanged::key(&self.opts.root, slug, self.common_key, self.record(slug).as_deref(), self.mark)
+        });
+        if let (Some(key), Some(twin)) = (key, self.twin)
+            && let Some(kept) = scope.take::<unchanged::Kept>().filter(|k| k.key == key)
+            && !self.failed.load(Relaxed)
+        {
+            match twin.keep_folder(slug) {
+                Ok(Some(_)) => return Ok(Briefing::Done(Done::kept(kept))),
+                Ok(None) => {}
+                Err(e) => return Err(self.write_failed(e)),
+            }
+        }
+        let prepared = prepare_one(self.opts, self.store, self.common, slug, self.output, &self.highlighter, found);
+        let mut p = prepared.inspect_err(|_| self.failed.store(true, Relaxed))?;
+        let Some(sink) = self.sink.filter(|_| !self.failed.load(Relaxed)) else { return Ok(Briefing::Ready(p)) };
+        match render_briefing(self.store, slug, &mut p, sink) {
+            Ok(made) => Ok(Briefing::Done(Done::of(&scope, slug, p, made, key))),
+            Err(diags) => {
+                self.failed.store(true, Relaxed);
+                let mut report = std::mem::take(&mut p.checked.report);
+                report.extend(diags);
+                Err(report)
+            }
+        }
+    }
+
+    /// The record a briefing is held against, when not its own in the output.
+    fn record(&self, slug: &str) -> Option<std::path::PathBuf> {
+        self.opts.published.as_ref().map(|dir| dir.join(slug).join("claims.json")).filter(|p| p.exists())
+    }
+
+    fn write_failed(&self, e: std::io::Error) -> Report {
+        self.failed.store(true, std::sync::atomic::Ordering::Relaxed);
+        let mut report = Report::default();
+        report.push(write_error(self.output, &e));
+        report
+    }
+}
+
+/// The briefings not rendered yet, then the home, to `sink` or into memory. Returns the
+/// pages made in memory and what was made.
+fn finish(
+    opts: &Options,
+    store: &Store,
+    common: &Common,
+    briefings: &mut [(&str, Briefing)],
+    (sink, highlighter): (Option<&dyn render::Sink>, &Highlighter),
+) -> Result<(Vec<Page>, Counts), Vec<Diagnostic>> {
+    // A preview with drafts is one site: none of it is to be indexed.
+    let preview = briefings.iter().any(|(_, b)| matches!(b, Briefing::Ready(p) if p.checked.site.preview));
+    for (_, b) in briefings.iter_mut() {
+        if let Briefing::Ready(p) = b {
+            p.checked.site.preview = preview;
+        }
+    }
+    let mut home = home(opts, common, briefings);
+    home.preview = preview;
+    match sink {
+        Some(sink) => into_sink(store, briefings, &home, highlighter, sink),
+        None => in_memory(briefings, &home, highlighter, opts.check_links),
+    }
+}
+
+/// Swaps the twin in, if there is one, and counts what it wrote.
+fn swap(twin: Option<write::Twin>, output: &Path, counts: &mut Counts) -> Result<(), Diagnostic> {
+    let Some(twin) = twin else { return Ok(()) };
+    let written = twin.finish().map_err(|e| write_error(output, &e))?;
+    write::forget_siblings(output);
+    counts.written = written.written;
+    counts.unchanged = written.unchanged;
+    counts.removed = written.removed;
+    counts.in_place = written.in_place;
+    Ok(())
 }
 
 /// One briefing, loaded with the archive's config and theme and its own store, checked
@@ -221,15 +448,16 @@ fn bad_folder(name: &str) -> Diagnostic {
 }
 
 /// The archive's home, as a site of its own: no articles nor claims of its own, the
-/// catalog of its briefings' instead.
-fn home(opts: &Options, common: &Common, briefings: &[(&str, Prepared)]) -> load::Site {
-    let mut listed: Vec<(Listing, &Prepared)> =
-        briefings.iter().filter_map(|(slug, p)| Some((listing(slug, p)?, p))).collect();
-    listed.sort_by(|(a, _), (b, _)| b.heading.date.cmp(&a.heading.date).then_with(|| a.slug.cmp(&b.slug)));
+/// catalog of its briefings' instead, newest event first.
+fn home(opts: &Options, common: &Common, briefings: &[(&str, Briefing)]) -> load::Site {
+    let mut parts: Vec<Part> = briefings.iter().filter_map(|(slug, b)| b.part(slug)).collect();
+    parts.sort_by(|a, b| {
+        let (a, b) = (&a.listing, &b.listing);
+        b.heading.date.cmp(&a.heading.date).then_with(|| a.slug.cmp(&b.slug))
+    });
     let mut catalog = Catalog::default();
-    for (n, (listing, p)) in listed.into_iter().enumerate() {
-        add_to(&mut catalog, n, &p.checked.site);
-        catalog.briefings.push(listing);
+    for part in parts {
+        catalog.add(part);
     }
     load::Site {
         root: opts.root.clone(),
@@ -249,9 +477,9 @@ fn home(opts: &Options, common: &Common, briefings: &[(&str, Prepared)]) -> load
     }
 }
 
-/// A briefing's line on the home, with its counts; `None` without a heading (an error
-/// was reported).
-fn listing(slug: &str, p: &Prepared) -> Option<Listing> {
+/// A briefing's share of the catalog: its line on the home, with its counts, and its
+/// published claims and articles. `None` without a heading (an error was reported).
+fn part_of(slug: &str, p: &Prepared) -> Option<Part> {
     let site = &p.checked.site;
     let flag = |c: usize| {
         let key = &site.claims.claims[c].verdict.value;
@@ -264,27 +492,29 @@ fn listing(slug: &str, p: &Prepared) -> Option<Listing> {
         .flatten()
         .filter(|m| matches!(m.target, Target::Appearance { claim, .. } if flag(claim)))
         .count();
-    Some(Listing {
+    let listing = Listing {
         slug: slug.to_string(),
         heading: site.heading.clone()?,
         articles: site.articles.len(),
         claims: site.claims.claims.len(),
         flags,
         discrepancies: site.claims.discrepancies.len(),
-    })
+    };
+    let (claims, articles) = published(site);
+    Some(Part { listing, claims, articles })
 }
 
-/// Adds the published claims and articles of `site`, the `n`-th briefing, to `catalog`.
-fn add_to(catalog: &mut Catalog, n: usize, site: &load::Site) {
-    let first = catalog.articles.len();
+/// The published claims and articles of `site`, numbered within it.
+fn published(site: &load::Site) -> (Vec<Entry>, Vec<Story>) {
     // A claim without a topic was given the front page's "Other claims": across
     // briefings, that is no topic.
     let other = site.theme.locale.get("other-claims", None, &[]);
     let mut by_slug = std::collections::HashMap::new();
+    let mut stories = Vec::new();
     for (i, a) in site.articles.iter().enumerate() {
-        by_slug.insert(a.slug.as_str(), first + i);
-        catalog.articles.push(Story {
-            briefing: n,
+        by_slug.insert(a.slug.as_str(), i);
+        stories.push(Story {
+            briefing: 0,
             slug: a.slug.clone(),
             title: a.meta.title.clone(),
             outlet: a.meta.outlet.clone(),
@@ -292,13 +522,14 @@ fn add_to(catalog: &mut Catalog, n: usize, site: &load::Site) {
             draft: a.meta.draft,
         });
     }
+    let mut entries = Vec::new();
     for c in &site.claims.claims {
         let mut articles: Vec<usize> =
             c.appearances.iter().filter_map(|q| by_slug.get(q.article.value.as_str()).copied()).collect();
         articles.sort_unstable();
         articles.dedup();
-        catalog.claims.push(Entry {
-            briefing: n,
+        entries.push(Entry {
+            briefing: 0,
             id: c.id.value.clone(),
             claim: c.claim.clone(),
             finding: c.finding.clone(),
@@ -311,48 +542,31 @@ fn add_to(catalog: &mut Catalog, n: usize, site: &load::Site) {
             draft: c.draft,
         });
     }
+    (entries, stories)
 }
 
-/// Every briefing and the home into the output's twin, which is swapped in.
-fn into_folder(
-    output: &Path,
-    store: &Store,
-    briefings: &mut [(&str, Prepared)],
-    home: &load::Site,
-) -> Result<(Vec<Page>, Counts), Vec<Diagnostic>> {
-    let write_error = |e: std::io::Error| {
-        Diagnostic::error("io-write", format!("cannot write the site to {}: {e}", output.display()))
-            .help("check free space and permissions; the previous output was left as it was")
-    };
-    let twin = write::Twin::open(output, store).map_err(|e| vec![write_error(e)])?;
-    let sink = ToTwin { twin: &twin, error: &write_error };
-    let (_, mut counts) = into_sink(store, briefings, home, &sink)?;
-    let written = twin.finish().map_err(|e| vec![write_error(e)])?;
-    write::forget_siblings(output);
-    counts.written = written.written;
-    counts.unchanged = written.unchanged;
-    counts.removed = written.removed;
-    counts.in_place = written.in_place;
-    Ok((Vec::new(), counts))
-}
-
-/// Every briefing, under its folder, and the home, to `sink`.
+/// The briefings not rendered yet, under their folders, and the home, to `sink`.
 fn into_sink(
     store: &Store,
-    briefings: &mut [(&str, Prepared)],
+    briefings: &mut [(&str, Briefing)],
     home: &load::Site,
+    highlighter: &Highlighter,
     sink: &dyn render::Sink,
 ) -> Result<(Vec<Page>, Counts), Vec<Diagnostic>> {
     use rayon::prelude::*;
     // Side by side, as they were prepared; each briefing's pages go under its folder.
-    let made: Vec<Result<Counts, Vec<Diagnostic>>> =
-        briefings.par_iter_mut().map(|(slug, p)| render_briefing(store, slug, p, sink)).collect();
+    let made: Vec<Result<Counts, Vec<Diagnostic>>> = briefings
+        .par_iter_mut()
+        .filter_map(|(slug, b)| match b {
+            Briefing::Ready(p) => Some(render_briefing(store, slug, p, sink)),
+            Briefing::Done(_) => None,
+        })
+        .collect();
     let mut counts = Counts::default();
     for m in made {
         add(&mut counts, &m?);
     }
-    let highlighter = shared_highlighter(briefings);
-    let made = render::render_to(home, &Vec::new(), &highlighter, None, sink)?;
+    let made = render::render_to(home, &Vec::new(), highlighter, None, sink)?;
     add(&mut counts, &made);
     Ok((Vec::new(), counts))
 }
@@ -384,45 +598,47 @@ fn render_briefing(
     Ok(made)
 }
 
-/// Every page of every briefing, and of the home, in memory (`check`).
+/// Every page of every briefing, and of the home, in memory (`check`: every briefing is
+/// ready, none rendered yet).
 fn in_memory(
-    briefings: &mut [(&str, Prepared)],
+    briefings: &mut [(&str, Briefing)],
     home: &load::Site,
+    highlighter: &Highlighter,
     check_links: bool,
 ) -> Result<(Vec<Page>, Counts), Vec<Diagnostic>> {
+    let mut ready: Vec<(&str, &mut Prepared)> = briefings
+        .iter_mut()
+        .filter_map(|(slug, b)| match b {
+            Briefing::Ready(p) => Some((*slug, p)),
+            Briefing::Done(_) => None,
+        })
+        .collect();
     let mut pages = Vec::new();
     let mut counts = Counts::default();
-    for (slug, p) in briefings.iter() {
+    for (slug, p) in &ready {
         let c = &p.checked;
         let (made, n) = render::render(&c.site, &c.marks, &c.highlighter)?;
         pages.extend(made.into_iter().map(|page| Page { path: format!("{slug}/{}", page.path), bytes: page.bytes }));
         add(&mut counts, &n);
     }
-    let highlighter = shared_highlighter(briefings);
-    let (made, n) = render::render(home, &Vec::new(), &highlighter)?;
+    let (made, n) = render::render(home, &Vec::new(), highlighter)?;
     pages.extend(made);
     add(&mut counts, &n);
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     if check_links {
-        let prefixes: Vec<String> = briefings.iter().map(|(slug, _)| format!("{slug}/")).collect();
+        let prefixes: Vec<String> = ready.iter().map(|(slug, _)| format!("{slug}/")).collect();
         let scanned = crate::stages::links::Scanned::new(&pages);
-        for ((_, p), prefix) in briefings.iter_mut().zip(&prefixes) {
+        for ((_, p), prefix) in ready.iter_mut().zip(&prefixes) {
             let c = &mut p.checked;
             c.report.extend(crate::stages::links::check_in(&c.site, &scanned, &c.draft_pages, prefix, &[]));
         }
         let broken = crate::stages::links::check_in(home, &scanned, &Default::default(), "", &prefixes);
-        if let Some((_, p)) = briefings.first_mut() {
+        if let Some((_, p)) = ready.first_mut() {
             p.checked.report.extend(broken);
             p.checked.report.extend(crate::stages::validate::no_base_url(&home.config));
         }
     }
     Ok((pages, counts))
-}
-
-/// The highlighter the briefings share, for the home (which highlights nothing of its
-/// own, but renders through the same machinery).
-fn shared_highlighter(briefings: &[(&str, Prepared)]) -> Arc<Highlighter> {
-    briefings.first().map_or_else(|| Arc::new(Highlighter::new()), |(_, p)| Arc::clone(&p.checked.highlighter))
 }
 
 /// Adds the files, pages, flags and reuses of one render to `counts`.

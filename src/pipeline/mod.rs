@@ -26,6 +26,7 @@ use crate::suggest::{self, Suggestions};
 use crate::write;
 
 mod archive;
+pub mod unchanged;
 
 /// What to build, and where.
 #[derive(Debug, Clone, Default)]
@@ -197,7 +198,7 @@ fn make_inner(opts: &Options, store: &Store, suggestions: &mut Suggestions, out:
     };
     let Some((pages, counts)) = made else { return (c.report, None) };
     if let Out::Folder(output) = out {
-        keep_published(opts, store, &c.site, output);
+        keep_published(opts, store, crate::model::published::Published::of(&c.site.claims), output);
     }
     if let Some(items) = items {
         items.save();
@@ -209,9 +210,8 @@ fn make_inner(opts: &Options, store: &Store, suggestions: &mut Suggestions, out:
 
 /// What this build published, so that the next need not read it back (unless the record
 /// is another file, `--published`).
-fn keep_published(opts: &Options, store: &Store, site: &load::Site, output: &Path) {
+fn keep_published(opts: &Options, store: &Store, record: crate::model::published::Published, output: &Path) {
     if opts.published.is_none() {
-        let record = crate::model::published::Published::of(&site.claims);
         store.keep(load::published::Kept::of_file(&output.join("claims.json"), record), true);
     }
 }
@@ -431,13 +431,16 @@ impl Checked {
     }
 }
 
+/// The error for an output that cannot be written.
+fn write_error(output: &Path, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::error("io-write", format!("cannot write the site to {}: {e}", output.display()))
+        .help("check free space and permissions; the previous output was left as it was")
+}
+
 /// The render and write stages of a build: pages streamed into the output's twin, which
 /// is swapped in.
 fn write_out(c: &mut Checked, output: &Path, store: &Store, items: Option<&KeptItems>) -> Option<(Vec<Page>, Counts)> {
-    let write_error = |e: std::io::Error| {
-        Diagnostic::error("io-write", format!("cannot write the site to {}: {e}", output.display()))
-            .help("check free space and permissions; the previous output was left as it was")
-    };
+    let write_error = |e: std::io::Error| write_error(output, &e);
     let twin = match write::Twin::open(output, store) {
         Ok(t) => t,
         Err(e) => return c.fail(vec![write_error(e)]),

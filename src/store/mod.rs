@@ -51,6 +51,9 @@ pub enum Table {
     Published,
     /// The answers of the last `check --external`, with their times (`external/kept.rs`).
     Links,
+    /// What a briefing of an archive made, with the identity of its inputs, so that a
+    /// build where they did not change skips it (`pipeline/unchanged.rs`).
+    Briefing,
 }
 
 impl Table {
@@ -71,6 +74,7 @@ impl Table {
             Table::Items => "items",
             Table::Published => "published",
             Table::Links => "links",
+            Table::Briefing => "briefing",
         }
     }
 

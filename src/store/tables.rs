@@ -82,3 +82,15 @@ impl Keep for crate::external::kept::Answers {
         postcard::from_bytes(body).ok()
     }
 }
+
+impl Keep for crate::pipeline::unchanged::Kept {
+    const TABLE: Table = Table::Briefing;
+
+    fn encode(&self) -> Option<Vec<u8>> {
+        postcard::to_allocvec(self).ok()
+    }
+
+    fn decode(body: &[u8]) -> Option<Self> {
+        postcard::from_bytes(body).ok()
+    }
+}

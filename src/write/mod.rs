@@ -73,6 +73,8 @@ pub struct Twin {
     prior: HashMap<String, Entry>,
     /// The same for the pages of the next site, as they are put.
     next: Mutex<Vec<(String, Entry)>>,
+    /// The paths of `prior` by their first folder (made when first needed).
+    folders: std::sync::OnceLock<HashMap<String, Vec<String>>>,
     /// What the output's spliced files are made of (read when first needed).
     layouts: std::sync::OnceLock<HashMap<String, Layout>>,
     /// The same for the files spliced into the next site.
@@ -113,6 +115,7 @@ impl Twin {
             reused: AtomicUsize::new(0),
             prior: record::read(store),
             next: Mutex::new(Vec::new()),
+            folders: std::sync::OnceLock::new(),
             layouts: std::sync::OnceLock::new(),
             next_layouts: Mutex::new(Vec::new()),
         })
@@ -121,6 +124,8 @@ impl Twin {
     /// Puts one file into the next site, writing it only if its bytes changed.
     /// `fingerprint`, when given, is a hash of everything the file was made from: it is
     /// recorded, so that the next build can [`Twin::reuse`] the file without making it.
+    /// A file put without one is recorded by a hash of its bytes, which no render asks
+    /// for, so that [`Twin::keep_folder`] knows every file of a folder.
     pub fn put(&self, page: &Page, fingerprint: Option<u64>) -> io::Result<()> {
         let rel = safe_relative(&page.path)?;
         if put_one(&self.dir, &rel, &page.bytes)? {
@@ -128,10 +133,25 @@ impl Twin {
         } else {
             self.reused.fetch_add(1, Ordering::Relaxed);
         }
-        if let Some(fingerprint) = fingerprint {
-            self.remember(&page.path, &rel, fingerprint)?;
-        }
+        let fingerprint = fingerprint.unwrap_or_else(|| xxhash_rust::xxh3::xxh3_64(&page.bytes));
+        self.remember(&page.path, &rel, fingerprint)?;
         self.keep(rel)
+    }
+
+    /// Puts into the next site, as they are, every file the last build put under the
+    /// folder `top` (a briefing's, in an archive whose briefing did not change). Returns
+    /// how many; `None` when the last build put none there or one of them is no longer
+    /// the very file it put (a hand edit): then the caller makes them all again, and puts
+    /// each over what this put (whose records come first, and so count for nothing).
+    pub fn keep_folder(&self, top: &str) -> io::Result<Option<usize>> {
+        let folders = self.folders.get_or_init(|| by_folder(self.prior.keys()));
+        let Some(paths) = folders.get(top) else { return Ok(None) };
+        for path in paths {
+            if !self.reuse(path, self.prior[path].fingerprint)? {
+                return Ok(None);
+            }
+        }
+        Ok(Some(paths.len()))
     }
 
     /// Puts the file the last build made for `path` into the next site, if it was made from
@@ -233,9 +253,10 @@ impl Twin {
         self.written.fetch_add(1, Ordering::Relaxed);
         // The file keeps its inode, size and time when the twin becomes the output.
         if let Some(file) = FileId::of(&target) {
-            if let Some(fingerprint) = fingerprint {
-                self.next.lock().map_err(|_| poisoned())?.push((path.to_string(), Entry { fingerprint, file }));
-            }
+            // Recorded with or without a fingerprint, for `keep_folder` (0: none, which no
+            // render asks for).
+            let fingerprint = fingerprint.unwrap_or(0);
+            self.next.lock().map_err(|_| poisoned())?.push((path.to_string(), Entry { fingerprint, file }));
             self.next_layouts.lock().map_err(|_| poisoned())?.push((path.to_string(), Layout { file, segs }));
         }
         self.keep(rel)
@@ -309,6 +330,17 @@ impl Twin {
         let (written, unchanged) = (self.written.into_inner(), self.reused.into_inner());
         Ok(Counts { written, unchanged, removed, in_place, ..Counts::default() })
     }
+}
+
+/// `paths` by their first folder; a file at the top is in none.
+fn by_folder<'p>(paths: impl Iterator<Item = &'p String>) -> HashMap<String, Vec<String>> {
+    let mut folders: HashMap<String, Vec<String>> = HashMap::new();
+    for path in paths {
+        if let Some((top, _)) = path.split_once('/') {
+            folders.entry(top.to_string()).or_default().push(path.clone());
+        }
+    }
+    folders
 }
 
 fn poisoned() -> io::Error {
