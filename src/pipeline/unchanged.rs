@@ -16,12 +16,11 @@
 
 use std::path::Path;
 
-use walkdir::WalkDir;
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::model::catalog::Part;
 use crate::model::diag::{self, Diagnostic};
-use crate::model::file_id::FileId;
+use crate::model::file_id::{FileId, Folder};
 use crate::model::page::Counts;
 use crate::stages::load::Common;
 
@@ -78,7 +77,8 @@ pub fn common_key(common: &Common, today: crate::model::date::Date) -> u64 {
 /// The key of the briefing in `content/<slug>/` of `root`: `common`, the record it is held
 /// against (`record`, when not the output's own, whose files are checked by the writer),
 /// and every path and file identity under its folder. `None` when one of them cannot be
-/// read, or changed at or after `mark` (a time in nanoseconds since the epoch).
+/// read (a name that is not UTF-8 included), or changed at or after `mark` (a time in
+/// nanoseconds since the epoch).
 pub fn key(root: &Path, slug: &str, common: u64, record: Option<&Path>, mark: i128) -> Option<u64> {
     let mut h = Xxh3::new();
     h.update(&common.to_le_bytes());
@@ -88,18 +88,33 @@ pub fn key(root: &Path, slug: &str, common: u64, record: Option<&Path>, mark: i1
         add_id(&mut h, id?, mark)?;
     }
     let dir = root.join("content").join(slug);
-    for entry in WalkDir::new(&dir).min_depth(1).sort_by_file_name() {
-        let entry = entry.ok()?;
-        let rel = entry.path().strip_prefix(&dir).ok()?.to_string_lossy();
+    add_folder(&mut h, (&dir, &Folder::open(&dir)), "", mark)?;
+    Some(h.digest())
+}
+
+/// Adds every name under the folder `rel` of `dir` to `h`, in order, with each file's
+/// identity (looked at from `dir`'s open folder: see [`Folder`]).
+fn add_folder(h: &mut Xxh3, (dir, folder): (&Path, &Folder), rel: &str, mark: i128) -> Option<()> {
+    let mut entries: Vec<(String, std::fs::FileType)> = std::fs::read_dir(dir.join(rel))
+        .ok()?
+        .map(|e| {
+            let e = e.ok()?;
+            Some((e.file_name().into_string().ok()?, e.file_type().ok()?))
+        })
+        .collect::<Option<_>>()?;
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    for (name, kind) in entries {
+        let rel = if rel.is_empty() { name } else { format!("{rel}/{name}") };
         h.update(&(rel.len() as u64).to_le_bytes());
         h.update(rel.as_bytes());
-        let kind = entry.file_type();
         h.update(&[u8::from(kind.is_dir()) | u8::from(kind.is_symlink()) << 1]);
-        if kind.is_file() {
-            add_id(&mut h, FileId::from_meta(&entry.metadata().ok()?), mark)?;
+        if kind.is_dir() {
+            add_folder(h, (dir, folder), &rel, mark)?;
+        } else if kind.is_file() {
+            add_id(h, folder.file(&rel)?, mark)?;
         }
     }
-    Some(h.digest())
+    Some(())
 }
 
 /// Adds a file's identity to `h`; `None` for one that cannot vouch for its bytes.

@@ -25,7 +25,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::model::file_id::FileId;
+use crate::model::file_id::{FileId, Folder};
 use crate::model::page::{Counts, Page, Runs};
 use crate::store::Store;
 use record::Entry;
@@ -146,11 +146,23 @@ impl Twin {
     pub fn keep_folder(&self, top: &str) -> io::Result<Option<usize>> {
         let folders = self.folders.get_or_init(|| by_folder(self.prior.keys()));
         let Some(paths) = folders.get(top) else { return Ok(None) };
+        // Most are the twin's already (kept by the build before too): looked at from the
+        // folder, and recorded all at once.
+        let twin = Folder::open(&self.dir.join(top));
+        let (mut next, mut kept) = (Vec::with_capacity(paths.len()), Vec::with_capacity(paths.len()));
         for path in paths {
-            if !self.reuse(path, self.prior[path].fingerprint)? {
+            let entry = self.prior[path];
+            let rel = path.get(top.len() + 1..).unwrap_or_default();
+            if entry.file.usable() && twin.file(rel) == Some(entry.file) {
+                next.push((path.clone(), entry));
+                kept.push(safe_relative(path)?);
+            } else if !self.reuse(path, entry.fingerprint)? {
                 return Ok(None);
             }
         }
+        self.reused.fetch_add(next.len(), Ordering::Relaxed);
+        self.next.lock().map_err(|_| poisoned())?.extend(next);
+        self.kept.lock().map_err(|_| poisoned())?.extend(kept);
         Ok(Some(paths.len()))
     }
 

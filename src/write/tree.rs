@@ -25,7 +25,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::model::file_id::FileId;
+use crate::model::file_id::{FileId, Folder, Kind};
 use crate::store::{Store, Table};
 
 /// Folder times come from a clock that ticks coarsely (up to 10 ms); a mark this far
@@ -117,7 +117,8 @@ pub fn prune_known(
         }
     }
     let list: Vec<&str> = folders.iter().copied().collect();
-    let each = list.par_iter().map(|rel| prune_folder(root, rel, tree.mark, kept, &folders, prune_in));
+    let at = Folder::open(root);
+    let each = list.par_iter().map(|rel| prune_folder((root, &at), rel, tree.mark, kept, &folders, prune_in));
     let mut removed = match each.collect::<io::Result<Option<Vec<usize>>>>() {
         Ok(Some(counts)) => counts.iter().sum::<usize>(),
         Ok(None) => return None,
@@ -159,7 +160,7 @@ pub fn prune_known(
 /// (the files an unchanged folder lost are removed by the caller). `None` if it is no
 /// longer a folder.
 fn prune_folder(
-    root: &Path,
+    (root, folder): (&Path, &Folder),
     rel: &str,
     mark: i128,
     kept: &HashSet<PathBuf>,
@@ -167,18 +168,18 @@ fn prune_folder(
     prune_in: &(dyn Fn(&Path) -> io::Result<(usize, bool)> + Sync),
 ) -> io::Result<Option<usize>> {
     let at = root.join(rel);
-    let meta = match fs::symlink_metadata(&at) {
-        Ok(meta) => meta,
+    let (kind, id) = match folder.stat(if rel.is_empty() { "." } else { rel }) {
+        Ok(stat) => stat,
         // Gone (by hand): nothing in it to remove.
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Some(0)),
         // A folder above it became a file.
         Err(e) if e.kind() == io::ErrorKind::NotADirectory => return Ok(None),
         Err(e) => return Err(e),
     };
-    if !meta.is_dir() {
+    if kind != Kind::Folder {
         return Ok(None);
     }
-    if FileId::from_meta(&meta).mtime < mark {
+    if id.mtime < mark {
         return Ok(Some(0));
     }
     let mut removed = 0;
