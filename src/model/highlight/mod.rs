@@ -1,4 +1,5 @@
-//! Syntax highlighting of fenced code with syntect, as CSS classes.
+//! Syntax highlighting of fenced code with syntect, as CSS classes; claims-file entries
+//! (TOML) by our own reader of the same grammar, which gives the same HTML faster.
 //!
 //! Loading syntect's grammars is the slowest thing a small build does, so the set is loaded
 //! on the first code block only: a briefing without code never pays for it.
@@ -9,6 +10,8 @@ use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
 use syntect::parsing::{SyntaxDefinition, SyntaxSet, SyntaxSetBuilder};
 use syntect::util::LinesWithEndings;
+
+mod toml;
 
 /// Class prefix for highlighted tokens, so that no theme or content class can collide.
 const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -44,6 +47,16 @@ impl Highlighter {
     /// Highlights `code` written in `lang` (a fence's info string), as HTML with `hl-`
     /// classes. `None` when the language is unknown: the caller shows the code plain.
     pub fn highlight(&self, lang: &str, code: &str) -> Option<String> {
+        let toml = lang.eq_ignore_ascii_case("toml");
+        // The same HTML as syntect gives, several times faster (see `toml.rs`).
+        if let Some(html) = toml.then(|| toml::html(code, STYLE)).flatten() {
+            return Some(html);
+        }
+        self.with_syntect(lang, code)
+    }
+
+    /// `code` highlighted by syntect's own grammars.
+    fn with_syntect(&self, lang: &str, code: &str) -> Option<String> {
         let set = if lang.eq_ignore_ascii_case("toml") {
             self.toml.get_or_init(toml_set)
         } else {
@@ -121,11 +134,11 @@ mod tests {
     fn toml_dump_matches_the_grammar() {
         let fresh = toml_set_from_yaml();
         if std::env::var_os("BLESS").is_some() {
-            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/model/syntaxes/toml.packdump");
+            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/model/highlight/syntaxes/toml.packdump");
             syntect::dumps::dump_to_uncompressed_file(&fresh, path).unwrap();
             return;
         }
-        let sample = include_str!("../commands/scaffold/claims.toml");
+        let sample = include_str!("../../commands/scaffold/claims.toml");
         let with = |set: SyntaxSet| {
             let h = Highlighter { toml: OnceLock::from(set), ..Highlighter::default() };
             h.highlight("toml", sample).unwrap()
@@ -133,8 +146,114 @@ mod tests {
         assert_eq!(
             with(toml_set()),
             with(fresh),
-            "src/model/syntaxes/toml.packdump is stale: BLESS=1 cargo test --lib toml_dump"
+            "src/model/highlight/syntaxes/toml.packdump is stale: BLESS=1 cargo test --lib toml_dump"
         );
+    }
+
+    /// Our reader of the TOML grammar against syntect's, on every claims file in the
+    /// repository and on generated lines made of the grammar's pieces.
+    #[test]
+    fn toml_by_hand_is_byte_identical_to_syntect() {
+        let h = Highlighter::new();
+        let check = |code: &str| {
+            let (ours, theirs) =
+                (toml::html(code, STYLE).expect("ASCII digits only"), h.with_syntect("toml", code).unwrap());
+            if ours != theirs {
+                let at = ours.bytes().zip(theirs.bytes()).take_while(|(a, b)| a == b).count();
+                let near = |s: &str| s.get(at.saturating_sub(150)..(at + 100).min(s.len())).unwrap_or(s).to_string();
+                panic!("for {:?}\nours:   {}\nsyntect: {}", &code[..code.len().min(400)], near(&ours), near(&theirs));
+            }
+        };
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = 0;
+        for dir in ["content", "tests", "src"] {
+            for e in walkdir::WalkDir::new(root.join(dir)).into_iter().filter_map(Result::ok) {
+                if e.path().extension().is_some_and(|x| x == "toml") {
+                    check(&std::fs::read_to_string(e.path()).unwrap_or_default());
+                    files += 1;
+                }
+            }
+        }
+        assert!(files > 20, "{files} TOML files");
+        let pieces = [
+            "[[claim]]",
+            "[claim.x]",
+            "  [a b]",
+            "[[a]",
+            "[]",
+            "key",
+            "a.b-c",
+            r#""quoted key""#,
+            "'lit'",
+            " = ",
+            "=",
+            "\"",
+            "'",
+            r#"""""#,
+            "'''",
+            "\\",
+            "\\\"",
+            "\\n",
+            "#",
+            " ",
+            "\t",
+            "2026-11-22",
+            "2026-11-22T10:30:00Z",
+            "2026-11-22 10:30:00.5+01:00",
+            "1979-05-27t07:32",
+            "10:30",
+            "true",
+            "false",
+            "xtrue",
+            "true_",
+            "1_000",
+            "-3.5e+2",
+            "1.e5",
+            "0x1F",
+            "0x",
+            "0o7",
+            "0b12",
+            "+inf",
+            "nan",
+            "info",
+            "+",
+            "-",
+            "[",
+            "]",
+            "{",
+            "}",
+            ",",
+            "é",
+            "–",
+            "text",
+            "_",
+            ".",
+            "\r",
+            "ñtrue",
+            "12026-01-01",
+            "\u{a0}",
+            "\u{2028}",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..20_000 {
+            let mut code = String::new();
+            for _ in 0..1 + next(6) {
+                for _ in 0..next(10) {
+                    code.push_str(pieces[next(pieces.len())]);
+                }
+                code.push('\n');
+            }
+            if next(4) == 0 {
+                code.pop();
+            }
+            check(&code);
+        }
     }
 
     #[test]
