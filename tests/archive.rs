@@ -324,6 +324,11 @@ fn outlets_count_their_articles_claims_by_verdict() {
         .map(|li| text(li).split_whitespace().collect::<Vec<_>>().join(" "))
         .collect();
     assert_eq!(counts, ["Accurate 1", "False 1"]);
+    // An article's byline leads to its outlet's page.
+    let article = page(&out.join("bridge/articles/example/index.html"));
+    let byline: Vec<&str> = article.select(&sel(".byline a")).map(|a| a.value().attr("href").unwrap()).collect();
+    assert_eq!(byline, ["../../../outlets/example-town-herald/index.html"]);
+    links_resolve(&out);
 }
 
 #[test]

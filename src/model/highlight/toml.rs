@@ -345,12 +345,9 @@ fn datetime(b: &[u8]) -> Option<usize> {
 /// `\b(true|false)\b` at `i` of `line`: its length.
 fn boolean(line: &str, i: usize) -> Option<usize> {
     let word = |c: Option<char>| c.is_some_and(regex_syntax::is_word_character);
-    if word(line[..i].chars().next_back()) {
-        return None;
-    }
     let at = &line[i..];
     let n = ["true", "false"].into_iter().find(|w| at.starts_with(w))?.len();
-    (!word(at[n..].chars().next())).then_some(n)
+    (!word(line[..i].chars().next_back()) && !word(at[n..].chars().next())).then_some(n)
 }
 
 /// `[+-]?(0x[0-9A-Fa-f_]+|0o[0-7_]+|0b[01_]+|inf|nan|\d[\d_]*(\.\d[\d_]*)?([eE][+-]?\d+)?)`

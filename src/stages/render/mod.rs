@@ -376,6 +376,8 @@ struct ArticlePageCtx<'a, 's> {
     versions: Vec<versions::VersionCtx>,
     /// The checked passages that changed since.
     changes: Vec<versions::ChangeCtx<'a, Keyed<ClaimRef<'s>>>>,
+    /// In an archive, its outlet's page across briefings, from the archive's root.
+    outlet_href: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -1719,8 +1721,6 @@ impl<'a> Shared<'a> {
         }
     }
 
-    /// The claim page's own extras: the edit link; and, made only if the page is rendered,
-    /// its JSON-LD and its entry of the claims file, highlighted.
     /// In an archive's briefing, the address of a topic's page across briefings, from the
     /// archive's root (a claim without a topic was given the front page's "Other claims",
     /// which is no topic there).
@@ -1731,6 +1731,15 @@ impl<'a> Shared<'a> {
             return None;
         }
         crate::model::article::latin_slug(topic.trim()).map(|slug| format!("topics/{slug}/index.html"))
+    }
+
+    /// In an archive's briefing, the address of an outlet's page across briefings, from
+    /// the archive's root (as the catalog names outlets: `catalog::group`).
+    fn outlet_href(&self, outlet: Option<&str>) -> Option<String> {
+        if !matches!(self.site.role, Role::Briefing(_)) {
+            return None;
+        }
+        crate::model::article::latin_slug(outlet?.trim()).map(|slug| format!("outlets/{slug}/index.html"))
     }
 
     fn claim_page_context(&self, ci: usize) -> (ClaimPageCtx<'a, '_>, Vec<Lazy<'a>>) {
@@ -1974,7 +1983,16 @@ impl<'a> Shared<'a> {
             }
         }
         let versions = versions::versions(article);
-        let ctx = ArticlePageCtx { article: &self.article_refs[i], flags, accurate, artifacts, versions, changes };
+        let outlet_href = self.outlet_href(article.meta.outlet.as_deref());
+        let ctx = ArticlePageCtx {
+            article: &self.article_refs[i],
+            flags,
+            accurate,
+            artifacts,
+            versions,
+            changes,
+            outlet_href,
+        };
         // The body is a function of the file's text (the markup is parsed from it) and of
         // the marks.
         let key = hash_of((article.hash, article.format, &highlights));
