@@ -171,14 +171,32 @@ fn new_briefing_and_import_briefing_add_to_an_archive() {
 }
 
 #[test]
-fn a_preview_with_drafts_is_never_indexed_and_robots_names_every_sitemap() {
+fn a_preview_with_drafts_is_never_indexed_and_one_sitemap_indexes_every_briefings() {
     let (dir, site) = fixture("archive");
     let out = dir.path().join("out");
     let root = site.to_str().unwrap();
     let o = run(&["build", "--root", root, "--output", out.to_str().unwrap(), "--base-url", "https://example.org/"]);
     assert_eq!(outcome(&o).0, 0, "{}", outcome(&o).2);
     let robots = fs::read_to_string(out.join("robots.txt")).unwrap();
-    assert!(robots.contains("Sitemap: https://example.org/sitemap.xml\nSitemap: https://example.org/bridge/sitemap.xml\nSitemap: https://example.org/harbour/sitemap.xml\n"), "{robots}");
+    assert!(robots.ends_with("\nSitemap: https://example.org/sitemap.xml\n"), "{robots}");
+    // The one sitemap a search engine is given indexes the home's pages and every briefing's.
+    let index = fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    let locs: Vec<&str> = index.split("<loc>").skip(1).map(|l| l.split('<').next().unwrap()).collect();
+    assert!(index.contains("<sitemapindex "), "{index}");
+    assert_eq!(
+        locs,
+        [
+            "https://example.org/sitemap-home.xml",
+            "https://example.org/bridge/sitemap.xml",
+            "https://example.org/harbour/sitemap.xml"
+        ]
+    );
+    for file in ["sitemap-home.xml", "bridge/sitemap.xml", "harbour/sitemap.xml"] {
+        assert!(fs::read_to_string(out.join(file)).unwrap().contains("<urlset "), "{file}");
+    }
+    assert!(
+        fs::read_to_string(out.join("sitemap-home.xml")).unwrap().contains("<loc>https://example.org/topics/</loc>")
+    );
     let home_404 = fs::read_to_string(out.join("404.html")).unwrap();
     assert!(
         home_404.contains("https://example.org/topics/index.html") && !home_404.contains("corrections/"),

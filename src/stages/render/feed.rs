@@ -242,6 +242,25 @@ pub fn sitemap(site: &Site, files: &[&str]) -> String {
     x
 }
 
+/// Where an archive's home lists its own pages; `sitemap.xml` is then the index of it and
+/// of the briefings' sitemaps.
+pub const HOME_SITEMAP: &str = "sitemap-home.xml";
+
+/// An archive's `sitemap.xml`: a sitemap index of [`HOME_SITEMAP`] and every briefing's
+/// `sitemap.xml`, by absolute URL.
+pub fn sitemap_index(site: &Site, catalog: &Catalog) -> String {
+    let base = site.config.base_url.as_deref().unwrap_or("");
+    let mut x = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let briefings = catalog.briefings.iter().map(|b| format!("{}/sitemap.xml", b.slug));
+    for path in std::iter::once(HOME_SITEMAP.to_string()).chain(briefings) {
+        let _ = writeln!(x, "  <sitemap><loc>{}</loc></sitemap>", escape(&format!("{base}{path}")));
+    }
+    x.push_str("</sitemapindex>\n");
+    x
+}
+
 /// When each dated page last changed, by its folder: a claim page when its claim was
 /// checked or last corrected; an article page when it was published or a claim quoting
 /// it last changed; the front page and the sources page when any claim did; the
@@ -287,12 +306,6 @@ pub fn robots(site: &Site) -> Option<String> {
     if site.preview {
         return Some("User-agent: *\nDisallow: /\n".to_string());
     }
-    let mut out = format!("User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n");
-    // An archive's briefings each have their own.
-    if let crate::stages::load::Role::Home(catalog) = &site.role {
-        for b in &catalog.briefings {
-            out.push_str(&format!("Sitemap: {base}{}/sitemap.xml\n", b.slug));
-        }
-    }
-    Some(out)
+    // An archive's `sitemap.xml` is the index of its briefings' own.
+    Some(format!("User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n"))
 }

@@ -1497,8 +1497,19 @@ impl<'a> Renderer<'a> {
                 .collect();
             all.sort_unstable();
             all.dedup();
-            let sitemap = feed::sitemap(self.site, &all);
-            extra.push(Page { path: "sitemap.xml".into(), bytes: sitemap.into_bytes() });
+            let sitemap = feed::sitemap(self.site, &all).into_bytes();
+            // An archive's `sitemap.xml` indexes its own pages' and its briefings': one
+            // address to give a search engine, where no `robots.txt` can name them (under
+            // a path).
+            if let Role::Home(catalog) = &self.site.role {
+                extra.push(Page { path: feed::HOME_SITEMAP.into(), bytes: sitemap });
+                extra.push(Page {
+                    path: "sitemap.xml".into(),
+                    bytes: feed::sitemap_index(self.site, catalog).into_bytes(),
+                });
+            } else {
+                extra.push(Page { path: "sitemap.xml".into(), bytes: sitemap });
+            }
         }
         let mut seen = rendered;
         extra.retain(|p| seen.insert(p.path.clone()));
