@@ -244,6 +244,31 @@ fn a_preview_with_drafts_is_never_indexed_and_one_sitemap_indexes_every_briefing
 }
 
 #[test]
+fn links_to_pages_in_their_folder_form_are_checked_as_the_host_serves_them() {
+    let (_dir, site) = fixture("archive");
+    let lead = site.join("content/bridge/briefing.md");
+    let links = "\n\nSee [the cost](claims/bridge-cost/), [the harbour](../harbour/), [money](../topics/money/), [home](../).\n";
+    fs::write(&lead, fs::read_to_string(&lead).unwrap() + links).unwrap();
+    let o = run_in(&site, &["check"]);
+    assert_eq!(outcome(&o).0, 0, "{}", outcome(&o).2);
+    // A folder that is not in the site is still broken, and the check says it failed.
+    fs::write(&lead, fs::read_to_string(&lead).unwrap() + "\n[gone](../nowhere/)\n").unwrap();
+    let (code, out, err) = outcome(&run_in(&site, &["check"]));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("error[broken-link]: broken link `../nowhere/`"), "{err}");
+    assert!(err.contains("check failed: 1 error") && !out.contains("checked "), "{out}\n{err}");
+}
+
+#[test]
+fn two_articles_of_one_name_are_located_at_their_briefings_address() {
+    let (_dir, site) = fixture("archive");
+    let article = site.join("content/bridge/articles/example.md");
+    fs::copy(&article, article.with_extension("txt")).unwrap();
+    let err = outcome(&run_in(&site, &["build"])).2;
+    assert!(err.contains("would both be published at bridge/articles/example/"), "{err}");
+}
+
+#[test]
 fn names_and_folders_that_are_not_briefings_are_refused() {
     let (dir, site) = fixture("archive");
     let root = site.to_str().unwrap();

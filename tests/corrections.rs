@@ -123,6 +123,22 @@ fn explanations_sources_and_new_claims_change_freely() {
 }
 
 #[test]
+fn a_misspelled_verdict_or_a_duplicate_id_is_its_own_error_not_a_change_to_announce() {
+    let (_dir, site) = fixture("ui-base");
+    assert_eq!(briefing(&site, &["build"]).0, 0);
+    edit(&site, VERDICT, "verdict = \"imprecse\"");
+    let (code, err) = briefing(&site, &["build"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("error[unknown-verdict]") && !err.contains("silent-change"), "{err}");
+    edit(&site, "verdict = \"imprecse\"", VERDICT);
+    let twin = claims(&site).replace("verdict = \"imprecise\"", "verdict = \"accurate\"");
+    fs::write(site.join("content/claims.toml"), claims(&site) + "\n" + &twin).unwrap();
+    let (code, err) = briefing(&site, &["build"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("error[duplicate-id]") && !err.contains("silent-change"), "{err}");
+}
+
+#[test]
 fn a_correction_older_than_the_published_update_does_not_count() {
     let (_dir, site) = fixture("ui-base");
     assert_eq!(briefing(&site, &["build"]).0, 0);

@@ -563,7 +563,9 @@ fn print_outcome(outcome: &Outcome, quiet: bool, verb: &str) {
             s.output.display()
         );
     }
-    match &outcome.summary {
+    // An archive's `check` finds broken links after every briefing was made: a summary
+    // with errors is a failure all the same.
+    match outcome.summary.as_ref().filter(|_| errors == 0) {
         Some(s) if !quiet => {
             let warn = if warnings > 0 { format!("; {warnings} warning{}", plural(warnings)) } else { String::new() };
             let place = if verb == "built" { format!(" into {}", s.output.display()) } else { String::new() };

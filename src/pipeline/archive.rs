@@ -52,6 +52,7 @@ pub(super) fn make(
     for slug in slugs.iter().filter(|s| !briefing_name(s)) {
         report.push(bad_folder(slug));
     }
+    report.extend(not_briefings(&opts.root));
     let write_error = |e: std::io::Error| write_error(&output, &e);
     let twin = match out {
         Out::Folder(output) => match write::Twin::open(output, store) {
@@ -426,6 +427,33 @@ fn record_of_one(opts: &Options, output: &Path) -> Option<Diagnostic> {
             "to keep holding its published verdicts, build once with --published FOLDER, a copy of that output with its claims.json moved to FOLDER/<slug>/claims.json (docs/archive.md, \"From one briefing to an archive\"); or, to start the record afresh, remove it",
         )
     })
+}
+
+/// A warning for each folder of an archive's `content/` that is left out because it has no
+/// claims file: a briefing written before its claims is not published, and says so.
+fn not_briefings(root: &Path) -> Vec<Diagnostic> {
+    let content = root.join("content");
+    let Ok(entries) = std::fs::read_dir(&content) else { return Vec::new() };
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .filter(|name| !name.starts_with('.') && !content.join(name).join("claims.toml").exists())
+        .filter(|name| std::fs::read_dir(content.join(name)).is_ok_and(|mut d| d.next().is_some()))
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|name| {
+            Diagnostic::warning(
+                "not-a-briefing",
+                format!("`content/{name}/` has no claims.toml, so it is not a briefing and was left out of the site"),
+            )
+            .help(format!(
+                "to publish it, give it what a briefing has: content/{name}/claims.toml, briefing.md and articles/ (docs/archive.md); files that are not a briefing belong outside content/"
+            ))
+        })
+        .collect()
 }
 
 /// The error for a folder of `content/` with a claims file whose name cannot be a

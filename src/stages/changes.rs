@@ -29,10 +29,18 @@ pub fn unannounced<'s>(site: &'s Site, published: &Published) -> Vec<(&'s Claim,
             k.dated && date >= since && !published.corrections.contains(&correction_key(&k.claim.value, date, &k.text))
         })
     };
+    // A claim whose id is taken twice, or whose verdict is unknown, is already an error,
+    // and no change to announce: which of the two was published, what is `acurate`?
+    let mut ids: HashMap<&str, usize> = HashMap::new();
+    for c in &claims.claims {
+        *ids.entry(c.id.as_str()).or_default() += 1;
+    }
     claims
         .claims
         .iter()
-        .filter(|c| c.complete && !c.draft)
+        .filter(|c| {
+            c.complete && !c.draft && ids[c.id.as_str()] == 1 && site.config.verdict(&c.verdict.value).is_some()
+        })
         .filter_map(|c| Some((c, published.claims.get(&id_key(c.id.as_str()))?)))
         .filter(|(c, was)| {
             let more = claims.corrections_of(c.id.as_str()).count() as u32 > was.corrections;

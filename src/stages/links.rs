@@ -119,6 +119,19 @@ pub fn resolve(from: &str, link: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// The file a link to `target` opens: a folder's `index.html` when the link names a
+/// folder (`claims/x/`, `../`), as a host serves it; `target` itself otherwise.
+fn page_of(link: &str, target: String) -> String {
+    let last = link.rsplit('/').next().unwrap_or("");
+    if !matches!(last, "" | "." | "..") {
+        target
+    } else if target.is_empty() {
+        "index.html".to_string()
+    } else {
+        format!("{target}/index.html")
+    }
+}
+
 fn is_external(link: &str) -> bool {
     let scheme = link.split([':', '/', '?', '#']).next().unwrap_or("");
     link.contains(':') && link.find(':') == Some(scheme.len()) && !scheme.is_empty()
@@ -182,7 +195,8 @@ pub fn check_in(
             }
             let (file, fragment) = link.split_once('#').unwrap_or((link.as_str(), ""));
             let file = file.split('?').next().unwrap_or("");
-            let target = if file.is_empty() { Some(path.to_string()) } else { resolve(path, file) };
+            let target =
+                if file.is_empty() { Some(path.to_string()) } else { resolve(path, file).map(|t| page_of(file, t)) };
             let to_draft = target.as_ref().is_some_and(|t| {
                 !files.contains(t.as_str())
                     && own(t).is_some_and(|t| drafts.contains(t.trim_end_matches("/index.html")))
@@ -307,6 +321,10 @@ mod tests {
     fn resolves_and_classifies() {
         assert_eq!(resolve("articles/x/index.html", "../../index.html").as_deref(), Some("index.html"));
         assert_eq!(resolve("index.html", "../x"), None);
+        assert_eq!(page_of("claims/x/", "b/claims/x".into()), "b/claims/x/index.html");
+        assert_eq!(page_of("../", String::new()), "index.html");
+        assert_eq!(page_of("..", "b".into()), "b/index.html");
+        assert_eq!(page_of("style.css", "style.css".into()), "style.css");
         assert!(is_external("https://e.org") && is_external("mailto:a@b"));
         assert!(!is_external("a/b:c") && !is_external("../x.html"));
     }

@@ -502,13 +502,15 @@ fn find_articles(
         found.push((rel, stem, format));
     }
 
-    // `a.md` beside `a.txt` would both become articles/a/.
+    // `a.md` beside `a.txt` would both become articles/a/ (<slug>/articles/a/ in an
+    // archive: the address is the folder's, under `content/`).
+    let address = articles.strip_prefix("content/").unwrap_or(articles);
     for pair in found.windows(2) {
         if pair[0].1 == pair[1].1 {
             diags.push(
                 Diagnostic::error("duplicate-slug", format!("two articles are named `{}`", pair[0].1))
                     .note(format!(
-                        "`{}` and `{}` would both be published at articles/{}/",
+                        "`{}` and `{}` would both be published at {address}/{}/",
                         pair[0].0, pair[1].0, pair[0].1
                     ))
                     .help("rename or remove one of them")
