@@ -419,7 +419,7 @@ fn split_front_matter<'t>(
 
 fn parse_meta(file: &SourceFile, front: &str, offset: usize, diags: &mut Vec<Diagnostic>) -> Option<Meta> {
     let table = tomlfile::parse(file, front, offset, diags)?;
-    let mut f = Fields::new(file, table.get_ref(), 0..3, "the front matter", KNOWN, offset, diags);
+    let mut f = Fields::new(file, table.get_ref(), 0..0, "the front matter", KNOWN, offset, diags).reported_at(0..3);
     let title = f.str("title");
     let outlet = f.opt_str("outlet");
     let author = f.opt_str("author");

@@ -52,7 +52,8 @@ pub fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<(Heading,
         return None;
     };
     let table = tomlfile::parse(file, &text[first_end..front_end], first_end, diags)?;
-    let mut f = Fields::new(file, table.get_ref(), 0..3, "front matter of briefing.md", KNOWN, first_end, diags);
+    let mut f = Fields::new(file, table.get_ref(), 0..0, "front matter of briefing.md", KNOWN, first_end, diags)
+        .reported_at(0..3);
     let title = f.str("title");
     let date = f.date("date");
     let summary = f.opt_str("summary");
@@ -73,5 +74,18 @@ mod tests {
         let bad = SourceFile::new("content/a/briefing.md", "No front matter.\n");
         assert!(parse(&bad, &mut diags).is_none());
         assert_eq!(diags[0].code, "missing-front-matter");
+    }
+
+    #[test]
+    fn a_missing_field_is_reported_at_the_opening_line() {
+        let file = SourceFile::new(
+            "content/a/briefing.md",
+            "+++
+title = \"T\"\n+++\nThe lead.\n",
+        );
+        let mut diags = Vec::new();
+        assert!(parse(&file, &mut diags).is_none());
+        assert_eq!((diags[0].code, diags[0].line_col()), ("missing-field", Some((1, 1))));
+        assert_eq!(diags[0].primary.as_ref().map(|l| l.span.clone()), Some(0..3));
     }
 }

@@ -130,6 +130,13 @@ impl<'a, 't, 'i> Fields<'a, 't, 'i> {
         Fields { file, table, span: shift(span, offset), what, offset, diags, typos }
     }
 
+    /// The same fields, with `span` (in the whole file, not shifted) as the place a missing
+    /// field is reported: front matter's opening `+++`, which lies before its text.
+    pub fn reported_at(mut self, span: Range<usize>) -> Self {
+        self.span = span;
+        self
+    }
+
     fn get(&self, key: &str) -> Option<&'t Spanned<DeValue<'i>>> {
         self.table.iter().find(|(k, _)| k.get_ref().as_ref() == key).map(|(_, v)| v)
     }
