@@ -371,6 +371,11 @@ fn outlets_count_their_articles_claims_by_verdict() {
     let article = page(&out.join("bridge/articles/example/index.html"));
     let byline: Vec<&str> = article.select(&sel(".byline a")).map(|a| a.value().attr("href").unwrap()).collect();
     assert_eq!(byline, ["../../../outlets/example-town-herald/index.html"]);
+    // So does each passage a claim's page quotes.
+    let claim = page(&out.join("bridge/claims/bridge-cost/index.html"));
+    let cited: Vec<&str> =
+        claim.select(&sel(".in-context footer > a")).map(|a| a.value().attr("href").unwrap()).collect();
+    assert!(!cited.is_empty() && cited.iter().all(|h| h.starts_with("../../../outlets/")), "{cited:?}");
     links_resolve(&out);
 }
 

@@ -104,6 +104,9 @@ pub struct ArticleRef<'a> {
     pub format: crate::model::article::Format,
     /// Its page, from the root.
     pub href: String,
+    /// In an archive, its outlet's page across briefings, from the archive's root.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outlet_href: Option<String>,
     /// Appearances marked in this article.
     pub checked: usize,
     /// Of which flagged.
@@ -376,8 +379,6 @@ struct ArticlePageCtx<'a, 's> {
     versions: Vec<versions::VersionCtx>,
     /// The checked passages that changed since.
     changes: Vec<versions::ChangeCtx<'a, Keyed<ClaimRef<'s>>>>,
-    /// In an archive, its outlet's page across briefings, from the archive's root.
-    outlet_href: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -1638,6 +1639,7 @@ impl<'a> Shared<'a> {
             note: a.meta.note.as_deref(),
             format: a.format,
             href: format!("articles/{}/index.html", a.slug),
+            outlet_href: self.outlet_href(a.meta.outlet.as_deref()),
             checked,
             flags,
             artifacts,
@@ -1994,16 +1996,7 @@ impl<'a> Shared<'a> {
             }
         }
         let versions = versions::versions(article);
-        let outlet_href = self.outlet_href(article.meta.outlet.as_deref());
-        let ctx = ArticlePageCtx {
-            article: &self.article_refs[i],
-            flags,
-            accurate,
-            artifacts,
-            versions,
-            changes,
-            outlet_href,
-        };
+        let ctx = ArticlePageCtx { article: &self.article_refs[i], flags, accurate, artifacts, versions, changes };
         // The body is a function of the file's text (the markup is parsed from it) and of
         // the marks.
         let key = hash_of((article.hash, article.format, &highlights));
