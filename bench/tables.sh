@@ -7,6 +7,9 @@
 #
 # SITE is built once first (so the store is full). Make one with
 #   cargo run --release --example corpus -- SITE 10000 20000 1
+# or an archive (its first briefing's claims file is edited, and a briefing's own tables,
+# under `.briefing/briefings/<slug>/`, are deleted for every briefing):
+#   cargo run --release --example corpus -- SITE 20 40 1 --archive 500
 # With COLD=1 (root only), the page cache is dropped before every run: what a table
 # saves in reading files shows only when they are not cached already, and this machine's
 # page cache lets go of them within seconds. Without it, a table whose deletion reads
@@ -16,18 +19,21 @@ site=$1
 runs=${2:-5}
 bin=$(realpath "${3:-target/release/briefing}")
 "$bin" build -q --root "$site"
+claims="$site/content/claims.toml"
+[ -f "$claims" ] || claims=$(ls "$site"/content/*/claims.toml | head -1)
 # The first claim's finding, whatever it reads now, is replaced: an edit every run. (An
 # earlier version matched only the corpus's own "Finding 0", so once a finding had been
 # edited by hand it edited nothing, and timed unchanged rebuilds.)
-edit="sed -i \"0,/^finding = \\\"[^\\\"]*\\\"/s//finding = \\\"Edited \$(date +%N)\\\"/\" $site/content/claims.toml"
+edit="sed -i \"0,/^finding = \\\"[^\\\"]*\\\"/s//finding = \\\"Edited \$(date +%N)\\\"/\" $claims"
 # The edit must change the file, or every figure below times an unchanged rebuild.
-before=$(md5sum < "$site/content/claims.toml")
+before=$(md5sum < "$claims")
 sh -c "$edit"
-[ "$(md5sum < "$site/content/claims.toml")" != "$before" ] || { echo "the edit changed nothing" >&2; exit 1; }
+[ "$(md5sum < "$claims")" != "$before" ] || { echo "the edit changed nothing" >&2; exit 1; }
 cold=""
 [ "${COLD:-0}" = 1 ] && cold="; echo 3 > /proc/sys/vm/drop_caches"
 args=()
-for table in none fronts pieces marks record layouts tree twin; do
-  args+=(--prepare "$edit; rm -rf $site/.briefing/$table; sync$cold" -n "$table" "$bin build -q --root $site")
+for table in none fronts marks published briefing record layouts tree twin; do
+  gone="$site/.briefing/$table $site/.briefing/briefings/*/$table"
+  args+=(--prepare "$edit; rm -rf $gone; sync$cold" -n "$table" "$bin build -q --root $site")
 done
 hyperfine --warmup 1 --runs "$runs" --export-markdown /dev/stdout "${args[@]}"

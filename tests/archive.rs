@@ -252,11 +252,12 @@ fn links_to_pages_in_their_folder_form_are_checked_as_the_host_serves_them() {
     let o = run_in(&site, &["check"]);
     assert_eq!(outcome(&o).0, 0, "{}", outcome(&o).2);
     // A folder that is not in the site is still broken, and the check says it failed.
-    fs::write(&lead, fs::read_to_string(&lead).unwrap() + "\n[gone](../nowhere/)\n").unwrap();
+    fs::write(&lead, fs::read_to_string(&lead).unwrap() + "\n[gone](../nowhere/) [no slash](../harbour)\n").unwrap();
     let (code, out, err) = outcome(&run_in(&site, &["check"]));
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("error[broken-link]: broken link `../nowhere/`"), "{err}");
-    assert!(err.contains("check failed: 1 error") && !out.contains("checked "), "{out}\n{err}");
+    assert!(err.contains("harbour is a folder: write `../harbour/` to link to its page"), "{err}");
+    assert!(err.contains("check failed: 2 errors") && !out.contains("checked "), "{out}\n{err}");
 }
 
 #[test]

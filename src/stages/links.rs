@@ -207,6 +207,9 @@ pub fn check_in(
                     "it is root-absolute, so it breaks when the site is served under a path (it points at {t})"
                 )),
                 Some(t) if to_draft => Some(format!("{t} is the page of a draft, and drafts are not published")),
+                Some(t) if files.contains(format!("{t}/index.html").as_str()) => {
+                    Some(format!("{t} is a folder: write `{file}/` to link to its page"))
+                }
                 Some(t) if !files.contains(t.as_str()) => Some(format!("there is no file {t} in the site")),
                 Some(t) if !fragment.is_empty() && scans.get(t.as_str()).is_some_and(|s| !s.ids.contains(fragment)) => {
                     Some(format!("{t} has no element with id `{fragment}`"))
