@@ -20,11 +20,15 @@ runs=${2:-5}
 bin=$(realpath "${3:-target/release/briefing}")
 "$bin" build -q --root "$site"
 claims="$site/content/claims.toml"
-[ -f "$claims" ] || claims=$(ls "$site"/content/*/claims.toml | head -1)
-# The first claim's finding, whatever it reads now, is replaced: an edit every run. (An
+if [ ! -f "$claims" ]; then
+  all=("$site"/content/*/claims.toml)
+  claims=${all[0]}
+fi
+# The first claim's text, whatever it reads now, is replaced: an edit every run. (An
 # earlier version matched only the corpus's own "Finding 0", so once a finding had been
-# edited by hand it edited nothing, and timed unchanged rebuilds.)
-edit="sed -i \"0,/^finding = \\\"[^\\\"]*\\\"/s//finding = \\\"Edited \$(date +%N)\\\"/\" $claims"
+# edited by hand it edited nothing, and timed unchanged rebuilds. A finding changed
+# without a correction is refused once the site is published, so the claim is edited.)
+edit="sed -i \"0,/^claim = \\\"[^\\\"]*\\\"/s//claim = \\\"Edited \$(date +%N)\\\"/\" $claims"
 # The edit must change the file, or every figure below times an unchanged rebuild.
 before=$(md5sum < "$claims")
 sh -c "$edit"
