@@ -63,7 +63,8 @@ pub fn extract(html: &str, url: Option<&str>, markdown: bool) -> Result<Extracte
     }
     let mut meta = meta;
     if meta.title.is_none() && !article.title.trim().is_empty() {
-        meta.title = Some(article.title.trim().to_string());
+        let title = article.title.trim();
+        meta.title = Some(meta.outlet.as_deref().map_or(title, |o| without_site(title, o)).to_string());
     }
     Ok(Extracted { meta, body })
 }
@@ -117,7 +118,31 @@ pub fn metadata(doc: &Document) -> Meta {
     if meta.title.is_none() {
         meta.title = text(&doc.select("title").text());
     }
+    if let (Some(title), Some(outlet)) = (&meta.title, &meta.outlet) {
+        meta.title = Some(without_site(title, outlet).to_string());
+    }
     meta
+}
+
+/// `title` without the site's name that pages append to it, or put before it, in their
+/// `<title>` (and often their `og:title`): "Bridge shut | Daily Courier" is "Bridge shut"
+/// when the outlet is the Daily Courier. A title that is only the name is kept.
+fn without_site<'t>(title: &'t str, outlet: &str) -> &'t str {
+    const SEPARATORS: [&str; 6] = [" | ", " - ", " – ", " — ", " · ", " :: "];
+    let name = outlet.trim();
+    for sep in SEPARATORS {
+        let (len, tail) = (title.len(), name.len() + sep.len());
+        if len > tail
+            && title.is_char_boundary(len - tail)
+            && title[len - tail..].eq_ignore_ascii_case(&format!("{sep}{name}"))
+        {
+            return title[..len - tail].trim_end();
+        }
+        if len > tail && title.is_char_boundary(tail) && title[..tail].eq_ignore_ascii_case(&format!("{name}{sep}")) {
+            return title[tail..].trim_start();
+        }
+    }
+    title
 }
 
 /// A non-empty trimmed text, without the characters that override the direction of the
@@ -257,6 +282,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_sites_name_is_taken_off_a_title() {
+        assert_eq!(without_site("Bridge shut — The Courier", "The Courier"), "Bridge shut");
+        assert_eq!(without_site("THE COURIER | Bridge shut", "The Courier"), "Bridge shut");
+        assert_eq!(without_site("Ремонт моста - Курьер", "Курьер"), "Ремонт моста");
+        assert_eq!(without_site("The Courier", "The Courier"), "The Courier");
+        assert_eq!(without_site("Courier strike - a day on", "Courier"), "Courier strike - a day on");
+    }
+
+    #[test]
     fn json_ld_comes_before_open_graph_and_the_rest() {
         let html = r#"<html><head>
             <script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"WebSite","name":"X"},
@@ -275,6 +309,9 @@ mod tests {
             <link rel="canonical" href="https://example.org/c"></head><body><time datetime="2025-10-28T00:00">x</time></body></html>"#;
         let m = metadata(&Document::from(only_plain));
         assert_eq!(m.title.as_deref(), Some("A page"));
+        let named = r#"<html><head><title>Bridge shut for repairs | Daily Courier</title>
+            <meta property="og:site_name" content="Daily Courier"></head><body></body></html>"#;
+        assert_eq!(metadata(&Document::from(named)).title.as_deref(), Some("Bridge shut for repairs"));
         assert_eq!(m.author.as_deref(), Some("Meta Author"));
         assert_eq!(m.published, Date::parse("2025-10-28").ok());
         assert_eq!(m.url.as_deref(), Some("https://example.org/c"));
