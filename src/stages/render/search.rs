@@ -95,30 +95,38 @@ fn postings(docs: &[(Doc<'_>, String)]) -> Vec<(String, Vec<(usize, u8)>)> {
 /// are side by side), and their keys.
 fn shards(words: &[(String, Vec<(usize, u8)>)]) -> (Vec<(String, String)>, Vec<String>) {
     use rayon::prelude::*;
-    use std::fmt::Write as _;
     let groups: Vec<&[(String, Vec<(usize, u8)>)]> =
         words.chunk_by(|a, b| first_two(&a.0) == first_two(&b.0)).collect();
-    // Written straight into each shard's text: 450,000 postings at 500 briefings.
     let made: Vec<(String, String)> = groups
         .into_par_iter()
         .map(|group| {
             let key = shard_key(&group[0].0);
-            let mut js = format!("briefingSearch.shard(\"{key}\",{{");
-            for (i, (word, list)) in group.iter().enumerate() {
-                js.push_str(if i == 0 { "" } else { "," });
-                js.push_str(&json(word));
-                js.push_str(":[");
-                for (j, (d, w)) in list.iter().enumerate() {
-                    let _ = write!(js, "{}{d},{w}", if j == 0 { "" } else { "," });
-                }
-                js.push(']');
-            }
-            js.push_str("});\n");
+            let js = shard_js(&key, group);
             (key, js)
         })
         .collect();
     let keys = made.iter().map(|(key, _)| key.clone()).collect();
     (made.into_iter().map(|(key, js)| (format!("search/t/{key}.js"), js)).collect(), keys)
+}
+
+/// One shard's script: its words, each with the documents it is in and its weight in
+/// each. Written straight into the text: 450,000 postings at 500 briefings.
+fn shard_js(key: &str, group: &[(String, Vec<(usize, u8)>)]) -> String {
+    use std::fmt::Write as _;
+    let mut js = String::from("briefingSearch.shard(\"");
+    js.push_str(key);
+    js.push_str("\",{");
+    for (i, (word, list)) in group.iter().enumerate() {
+        js.push_str(if i == 0 { "" } else { "," });
+        js.push_str(&json(word));
+        js.push_str(":[");
+        for (j, (d, w)) in list.iter().enumerate() {
+            let _ = write!(js, "{}{d},{w}", if j == 0 { "" } else { "," });
+        }
+        js.push(']');
+    }
+    js.push_str("});\n");
+    js
 }
 
 /// A word's first two characters, which name its shard.
