@@ -430,19 +430,10 @@ fn record_of_one(opts: &Options, output: &Path) -> Option<Diagnostic> {
 }
 
 /// A warning for each folder of an archive's `content/` that is left out because it has no
-/// claims file: a briefing written before its claims is not published, and says so.
+/// claims file ([`load::left_out`]): a briefing written before its claims is not
+/// published, and says so.
 fn not_briefings(root: &Path) -> Vec<Diagnostic> {
-    let content = root.join("content");
-    let Ok(entries) = std::fs::read_dir(&content) else { return Vec::new() };
-    let mut names: Vec<String> = entries
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .filter_map(|e| e.file_name().to_str().map(str::to_string))
-        .filter(|name| !name.starts_with('.') && !content.join(name).join("claims.toml").exists())
-        .filter(|name| std::fs::read_dir(content.join(name)).is_ok_and(|mut d| d.next().is_some()))
-        .collect();
-    names.sort();
-    names
+    load::left_out(root)
         .into_iter()
         .map(|name| {
             Diagnostic::warning(

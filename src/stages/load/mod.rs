@@ -359,15 +359,35 @@ pub fn briefings(root: &Path) -> Option<Vec<String>> {
     if root.join(CLAIMS_FILE).exists() {
         return None;
     }
-    let mut found: Vec<String> = fs::read_dir(root.join("content"))
-        .ok()?
+    let content = root.join("content");
+    let found: Vec<String> = folders(&content)
+        .into_iter()
+        .filter(|slug| slug != TAKEN[0] && content.join(slug).join("claims.toml").is_file())
+        .collect();
+    (!found.is_empty()).then_some(found)
+}
+
+/// The folders of an archive's `content/` that hold files but no `claims.toml`, sorted:
+/// not briefings, so left out of the site (hidden folders aside).
+pub fn left_out(root: &Path) -> Vec<String> {
+    let content = root.join("content");
+    folders(&content)
+        .into_iter()
+        .filter(|name| !name.starts_with('.') && !content.join(name).join("claims.toml").exists())
+        .filter(|name| fs::read_dir(content.join(name)).is_ok_and(|mut d| d.next().is_some()))
+        .collect()
+}
+
+/// The names of the folders in `dir`, sorted; none if it cannot be read.
+fn folders(dir: &Path) -> Vec<String> {
+    let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
+    let mut names: Vec<String> = entries
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
         .filter_map(|e| e.file_name().to_str().map(str::to_string))
-        .filter(|slug| slug != TAKEN[0] && root.join("content").join(slug).join("claims.toml").is_file())
         .collect();
-    found.sort();
-    (!found.is_empty()).then_some(found)
+    names.sort();
+    names
 }
 
 /// Resolves the interface strings for the site's language (see [`crate::model::locale`])
