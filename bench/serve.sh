@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Times `briefing serve` from a save to the new version, as an open page sees it: the
-# server runs on a site, one claim's finding is edited (written to a temporary file and
+# server runs on a site, one claim's text is edited (written to a temporary file and
 # renamed over the claims file, as vim and VS Code's safe write do), and the time until
 # the server pushes the new version on /__briefing/events is taken. Prints each edit's
 # time, their median, the rebuilds counted over the run (exactly one per save, or it
@@ -44,8 +44,9 @@ first=$(tail -n 1 "$work/pushed" | cut -d' ' -f2 | sed 's/.*\.//')
 times=()
 for i in $(seq 1 "$edits"); do
   seen=$(wc -l <"$work/pushed")
-  # One save: the first finding gets a new text, written aside and renamed over.
-  sed "0,/^finding = \"/s//finding = \"Edit $i: /" "$work/claims.toml" >"$claims.new"
+  # One save: the first claim gets a new text, written aside and renamed over. (A
+  # finding changed without a correction is refused once the site is published.)
+  sed "0,/^claim = \"/s//claim = \"Edit $i: /" "$work/claims.toml" >"$claims.new"
   t0=$(date +%s%N)
   mv "$claims.new" "$claims"
   while [ "$(wc -l <"$work/pushed")" = "$seen" ]; do sleep 0.002; done
