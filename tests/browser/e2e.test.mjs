@@ -356,6 +356,56 @@ test('every shipped language: axe and Nu find nothing, no page scrolls sideways,
   }
 });
 
+test('a claims-file entry in short classes looks exactly as in syntect\'s classes, light and dark', async () => {
+  // The same site with a highlight.css of its own (a copy of ours): its entries are then
+  // written in syntect's nested classes, which the short ones stand for.
+  const binary = process.env.BRIEFING_BIN || path.join(repo, 'target/release/briefing');
+  const dir = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'briefing-long-classes-'));
+  fs.copyFileSync(path.join(repo, 'briefing.toml'), path.join(dir, 'briefing.toml'));
+  fs.cpSync(path.join(repo, 'content'), path.join(dir, 'content'), { recursive: true });
+  fs.mkdirSync(path.join(dir, 'static'));
+  fs.copyFileSync(path.join(output, 'highlight.css'), path.join(dir, 'static', 'highlight.css'));
+  execFileSync(binary, ['build', '-q', '--root', dir, '--output', path.join(dir, 'out')], { stdio: 'pipe' });
+  /** Each character of the page's entry with how it looks. */
+  const looks = async (file, colorScheme) => {
+    const context = await browser.newContext({ colorScheme });
+    const page = await context.newPage();
+    await page.goto('file://' + file);
+    const chars = await page.evaluate(() => {
+      const out = [];
+      const pre = document.querySelector('pre.toml');
+      const walk = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+      for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+        const s = getComputedStyle(n.parentElement);
+        let bg = 'rgba(0, 0, 0, 0)';
+        for (let e = n.parentElement; e !== pre && bg === 'rgba(0, 0, 0, 0)'; e = e.parentElement) bg = getComputedStyle(e).backgroundColor;
+        const deco = [];
+        for (let e = n.parentElement; e !== pre; e = e.parentElement) deco.push(getComputedStyle(e).textDecorationLine);
+        const look = [s.color, s.fontWeight, s.fontStyle, bg, deco.filter((d) => d !== 'none').join(' ')].join('|');
+        for (const c of n.data) out.push(`${c} ${look}`);
+      }
+      return out;
+    });
+    await context.close();
+    return chars;
+  };
+  const claims = fs.readdirSync(path.join(output, 'claims'));
+  assert.ok(claims.length > 5);
+  for (const id of claims) {
+    const short = path.join(output, 'claims', id, 'index.html');
+    const long = path.join(dir, 'out', 'claims', id, 'index.html');
+    assert.match(fs.readFileSync(short, 'utf8'), /class="hl-t\d+"/, `${id}: short classes`);
+    assert.match(fs.readFileSync(long, 'utf8'), /class="hl-string hl-quoted/, `${id}: syntect's classes`);
+    for (const scheme of ['light', 'dark']) {
+      const [a, b] = [await looks(short, scheme), await looks(long, scheme)];
+      assert.ok(a.length > 50, `${id}: the entry is there`);
+      const at = a.findIndex((c, i) => c !== b[i]);
+      assert.equal(at === -1 && a.length === b.length, true, `${id} (${scheme}) differs at ${at}: ${a[at]} against ${b[at]}`);
+    }
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
 test('a title and an outlet of one long word never push a page sideways', async () => {
   const binary = process.env.BRIEFING_BIN || path.join(repo, 'target/release/briefing');
   const dir = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'briefing-long-'));

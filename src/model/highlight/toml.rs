@@ -83,6 +83,33 @@ fn scopes() -> &'static Scopes {
     })
 }
 
+/// Every scope of the grammar, as classes (the same strings, at the same addresses, as
+/// the highlighter uses).
+pub fn all_scopes() -> Vec<Scope> {
+    let sc = scopes();
+    let mut all = vec![sc.source, sc.comment, sc.key, sc.assign, sc.begin, sc.end, sc.escape];
+    all.extend([sc.datetime, sc.boolean, sc.numeric, sc.separator]);
+    all.extend(sc.array.iter().chain(&sc.table).chain(&sc.strings));
+    all
+}
+
+/// Every stack of scopes the grammar can make: the source alone, with one scope in it, or
+/// with a string and its quotes or escapes.
+#[cfg(test)]
+pub fn all_stacks() -> Vec<Vec<Scope>> {
+    let sc = scopes();
+    let mut stacks = vec![vec![sc.source]];
+    for scope in all_scopes().into_iter().filter(|s| *s != sc.source) {
+        stacks.push(vec![sc.source, scope]);
+    }
+    for string in sc.strings {
+        for inner in [sc.begin, sc.end, sc.escape] {
+            stacks.push(vec![sc.source, string, inner]);
+        }
+    }
+    stacks
+}
+
 /// The grammar's contexts: `main`, or inside one of the four kinds of string.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Ctx {
@@ -119,11 +146,24 @@ enum Kind {
 /// `code` highlighted as syntect highlights it with the TOML grammar, with `hl-` classes;
 /// `None` when it holds a non-ASCII digit (see the module's note).
 pub fn html(code: &str) -> Option<String> {
+    let mut out = String::with_capacity(code.len() * 4);
+    let mut open = 0;
+    each_line(code, |line, ops| {
+        spans(line, ops, &mut out, &mut open);
+        Some(())
+    })?;
+    for _ in 0..open {
+        out.push_str("</span>");
+    }
+    Some(out)
+}
+
+/// Calls `each` with every line of `code` and its scope operations, until it returns
+/// `None`; `None` then, or when `code` holds a non-ASCII digit.
+fn each_line(code: &str, mut each: impl FnMut(&str, &[(usize, Op)]) -> Option<()>) -> Option<()> {
     if code.chars().any(|c| !c.is_ascii() && c.is_numeric()) {
         return None;
     }
-    let mut out = String::with_capacity(code.len() * 4);
-    let mut open = 0;
     let mut ctx = Ctx::Main;
     let mut ops = Vec::new();
     for (n, line) in code.split_inclusive('\n').enumerate() {
@@ -132,12 +172,82 @@ pub fn html(code: &str) -> Option<String> {
             ops.push((0, Op::Push(scopes().source)));
         }
         ctx = parse_line(line, ctx, &mut ops);
-        spans(line, &ops, &mut out, &mut open);
+        each(line, &ops)?;
     }
-    for _ in 0..open {
-        out.push_str("</span>");
+    Some(())
+}
+
+/// `code` highlighted with one short class per run of text that looks the same (see
+/// `classes.rs`), for a page whose stylesheet is briefing's own; `None` as for [`html`], or
+/// should the grammar give a stack of scopes that the classes do not cover.
+///
+/// A claims-file entry in syntect's classes is half of a claim page's bytes: every token
+/// carries its scopes' atoms (`hl-punctuation hl-definition hl-string hl-begin hl-toml`),
+/// nested three deep. Flat runs make the entry a third of that size, and look the same:
+/// each run's class has the style that the stylesheet's rules give the scopes it stands
+/// for.
+pub fn compact(code: &str) -> Option<String> {
+    let mut runs = Runs { out: String::with_capacity(code.len() * 2), class: "" };
+    let mut stack: Vec<Scope> = Vec::with_capacity(4);
+    each_line(code, |line, ops| {
+        let mut at = 0;
+        for &(i, op) in ops {
+            if i > at {
+                runs.text(&line[at..i], super::classes::of(&stack)?);
+                at = i;
+            }
+            match op {
+                Op::Push(scope) => stack.push(scope),
+                Op::Pop => {
+                    stack.pop();
+                }
+            }
+        }
+        if line.len() > at {
+            runs.text(&line[at..], super::classes::of(&stack)?);
+        }
+        Some(())
+    })?;
+    runs.text("", "");
+    Some(runs.out)
+}
+
+/// HTML made of runs of text, each in a span of its class (none for `""`).
+struct Runs {
+    out: String,
+    /// The class of the run being written.
+    class: &'static str,
+}
+
+impl Runs {
+    /// Adds `text` shown with `class`: to the run being written, or in a new one.
+    fn text(&mut self, text: &str, class: &'static str) {
+        if class != self.class {
+            if !self.class.is_empty() {
+                self.out.push_str("</span>");
+            }
+            if !class.is_empty() {
+                self.out.push_str("<span class=\"");
+                self.out.push_str(class);
+                self.out.push_str("\">");
+            }
+            self.class = class;
+        }
+        // Text, not an attribute: quotes need no escaping.
+        let mut last = 0;
+        for (i, b) in text.bytes().enumerate() {
+            let entity = match b {
+                b'<' => "&lt;",
+                b'>' => "&gt;",
+                b'&' => "&amp;",
+                _ => continue,
+            };
+            self.out.push_str(&text[last..i]);
+            self.out.push_str(entity);
+            last = i + 1;
+        }
+        self.out.push_str(&text[last..]);
     }
-    Some(out)
 }
 
 /// A line's text and its scopes' spans, as syntect's `line_tokens_to_classed_spans` writes

@@ -38,6 +38,21 @@ pub struct Theme {
     pub compiled: [std::sync::OnceLock<Result<tera::Tera, Vec<Diagnostic>>>; 2],
 }
 
+impl Theme {
+    /// Whether code on this theme's pages is styled as the default theme styles it: by
+    /// briefing's own `highlight.css` (the theme brings none), with the default's rules
+    /// for syntect's classes in `style.css`. Claims-file entries can then use the short
+    /// classes that stand for those rules (see `model/highlight/classes.rs`).
+    pub fn styles_code_as_default(&self) -> bool {
+        let css = |name: &str| self.statics.iter().find(|(n, _)| n == name).map(|(_, b)| b.as_slice());
+        let code_rules = |css: &[u8]| -> Vec<String> {
+            String::from_utf8_lossy(css).lines().filter(|l| l.contains("hl-")).map(str::to_string).collect()
+        };
+        let default = BUILTIN.iter().find(|(p, _)| *p == "static/style.css").map_or(&b""[..], |(_, t)| t.as_bytes());
+        css("highlight.css").is_none() && code_rules(css("style.css").unwrap_or_default()) == code_rules(default)
+    }
+}
+
 /// The default theme, built into the binary so that a site needs no `themes/` folder.
 /// `tests/theme.rs` checks that this list matches `themes/default/`.
 pub const BUILTIN: &[(&str, &str)] = &[

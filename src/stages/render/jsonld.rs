@@ -135,7 +135,8 @@ pub fn review(i: &Inputs<'_>) -> String {
     if i.updated != i.checked {
         review["dateModified"] = json!(i.updated.to_string());
     }
-    script_safe(&serde_json::to_string_pretty(&review).unwrap_or_default())
+    // On one line: it is read by machines, and indented it was a sixth of a claim page.
+    script_safe(&serde_json::to_string(&review).unwrap_or_default())
 }
 
 /// Who made the claim: the `claimant` the editor named; otherwise the outlet of the

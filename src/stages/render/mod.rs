@@ -579,6 +579,9 @@ struct Shared<'a> {
     /// Claim id → the discrepancies naming it, in file order.
     discrepancies_of: HashMap<&'a str, Vec<usize>>,
     highlighter: &'a Highlighter,
+    /// Whether claims-file entries are shown in the short classes (see
+    /// [`Highlighter::entry`]).
+    short_entries: bool,
 }
 
 /// The id of an appearance's mark: stable as long as the claim keeps its id and the
@@ -833,7 +836,6 @@ pub fn render_to(
 struct Renderer<'a> {
     site: &'a Site,
     shared: Shared<'a>,
-    highlighter: &'a Highlighter,
     sink: &'a dyn Sink,
     /// The large pages' items: kept by the caller (`serve`), or none.
     kept_parts: Option<&'a KeptItems>,
@@ -900,7 +902,6 @@ impl<'a> Renderer<'a> {
         Renderer {
             site,
             shared: Shared::new(site, marks, highlighter),
-            highlighter,
             sink,
             kept_parts,
             parts: kept_parts.unwrap_or(local),
@@ -918,27 +919,20 @@ impl<'a> Renderer<'a> {
     }
 
     /// The compiled templates, or `None` if they do not compile (reported once, at the
-    /// end). Compiling them and warming syntect's TOML grammar (its regexes compile on
-    /// first use) are the two slowest fixed costs of a small build: done side by side.
+    /// end): the slowest fixed cost of a small build. (syntect's TOML grammar was warmed
+    /// beside it until claims-file entries were highlighted by `highlight/toml.rs`.)
     fn tera(&self) -> Option<&tera::Tera> {
         self.compiled()
             .get_or_init(|| {
-                // On a thread of its own, not rayon's: the other rayon worker may be blocked
-                // on this very initialisation, and could not take the work.
-                std::thread::scope(|scope| {
-                    if !self.site.claims.claims.is_empty() {
-                        scope.spawn(|| self.highlighter.highlight("toml", "a = \"b\" # c\n[d]\ne = 2026-01-01\n"));
-                    }
-                    // Only an archive's home is made from its own templates; an archive's
-                    // briefings share the home's compile.
-                    let unused: &[&str] = match self.site.role {
-                        Role::Single => &home::TEMPLATES,
-                        _ => &[],
-                    };
-                    let mut tera = theme::compile(&self.site.theme, unused)?;
-                    strings::register(&mut tera, &self.site.theme.locale);
-                    Ok(tera)
-                })
+                // Only an archive's home is made from its own templates; an archive's
+                // briefings share the home's compile.
+                let unused: &[&str] = match self.site.role {
+                    Role::Single => &home::TEMPLATES,
+                    _ => &[],
+                };
+                let mut tera = theme::compile(&self.site.theme, unused)?;
+                strings::register(&mut tera, &self.site.theme.locale);
+                Ok(tera)
             })
             .as_ref()
             .ok()
@@ -1568,6 +1562,7 @@ impl<'a> Shared<'a> {
             claim_refs: Vec::new(),
             discrepancies_of,
             highlighter,
+            short_entries: site.theme.styles_code_as_default(),
         };
         shared.article_refs =
             site.articles.par_iter().enumerate().map(|(i, a)| Arc::new(Keyed::new(shared.article_ref(i, a)))).collect();
@@ -1762,11 +1757,9 @@ impl<'a> Shared<'a> {
         let entry = &file.text[claim.span.clone()];
         let (first, _) = file.line_col(claim.span.start);
         let (last, _) = file.line_col(claim.span.end.saturating_sub(1).max(claim.span.start));
-        let highlighter = self.highlighter;
+        let (highlighter, short) = (self.highlighter, self.short_entries);
         let recorded_html = move || {
-            highlighter
-                .highlight("toml", &format!("{entry}\n"))
-                .unwrap_or_else(|| format!("<code>{}</code>", escape(entry)))
+            highlighter.entry(&format!("{entry}\n"), short).unwrap_or_else(|| format!("<code>{}</code>", escape(entry)))
         };
         let edit_url = site
             .config
@@ -1783,7 +1776,8 @@ impl<'a> Shared<'a> {
         let inputs = jsonld::inputs(site, ci, &self.appearance_marks);
         let jsonld =
             Lazy { name: "jsonld", key: fingerprint::of(&inputs), make: Box::new(move || jsonld::review(&inputs)) };
-        (ctx, vec![Lazy { name: "recorded_html", key: hash_of(entry), make: Box::new(recorded_html) }, jsonld])
+        let key = hash_of((entry, short));
+        (ctx, vec![Lazy { name: "recorded_html", key, make: Box::new(recorded_html) }, jsonld])
     }
 
     /// The front page: its own fields, and its lists with each item's fingerprint
