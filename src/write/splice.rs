@@ -75,11 +75,12 @@ pub fn assemble(runs: &dyn Runs, old: Option<(&File, &Layout)>, out: &File) -> i
                 Seg::Text([]) => continue,
                 Seg::Text(bytes) => (text_key(bytes), Some(bytes)),
                 Seg::Item { key, bytes } => (key, bytes),
+                Seg::Shared { key, html } => (key, Some(html.as_bytes())),
             };
             let follows = old_segs.get(next).filter(|s| s.0 == key).map(|_| next);
             // A text is copied only as part of a run: alone it is cheaper written than copied.
             let found = follows.or_else(|| match seg {
-                Seg::Item { .. } => first.get(&key).copied(),
+                Seg::Item { .. } | Seg::Shared { .. } => first.get(&key).copied(),
                 Seg::Text(_) => None,
             });
             match (found, bytes) {

@@ -14,7 +14,7 @@ use std::thread;
 use std::time::Duration;
 
 use super::Shared;
-use super::pages::Files;
+use super::pages::{Body, Files};
 use crate::model::diag::Report;
 use crate::model::markup::escape;
 
@@ -236,12 +236,12 @@ pub fn respond(url: &str, state: &RwLock<State>) -> Reply {
 }
 
 /// A file of the site; HTML gets the reload script (and the errors panel, if any).
-fn file(status: u16, key: &str, bytes: &[u8], s: &State) -> Reply {
+fn file(status: u16, key: &str, bytes: &Body, s: &State) -> Reply {
     let kind = content_type(key);
     let body = if kind.starts_with("text/html") {
-        inject(bytes, s.errors.as_ref(), s.version).into_bytes()
+        inject(&bytes.joined(), s.errors.as_ref(), s.version).into_bytes()
     } else {
-        bytes.to_vec()
+        bytes.joined().into_owned()
     };
     reply(status, kind, body)
 }

@@ -795,7 +795,7 @@ impl Runs for Making<'_> {
                 .iter()
                 .zip(&made)
                 .map(|(seg, made)| match (seg, made) {
-                    (Seg::Item { key, .. }, Some(html)) => Seg::Item { key: *key, bytes: Some(html.as_bytes()) },
+                    (Seg::Item { key, .. }, Some(html)) => Seg::Shared { key: *key, html },
                     _ => *seg,
                 })
                 .collect();
@@ -1158,7 +1158,10 @@ impl<'a> Renderer<'a> {
         for (text, n) in pieces {
             segs.push(Seg::Text(text.as_bytes()));
             let (key, html) = &items[n];
-            segs.push(Seg::Item { key: *key, bytes: html.as_deref().map(str::as_bytes) });
+            segs.push(match html {
+                Some(html) => Seg::Shared { key: *key, html },
+                None => Seg::Item { key: *key, bytes: None },
+            });
         }
         segs.push(Seg::Text(last.as_bytes()));
         match self.sink.put_spliced(&path, Some(fingerprint), &segs) {

@@ -9,54 +9,9 @@
 //! item again, not 20,000.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Mutex, RwLock};
 
-/// An item's HTML, shared between the kept items, this build's items and the page that
-/// shows it: at 20,000 claims the items are 27 MB, and each copy would count.
-#[derive(Clone)]
-pub struct Html {
-    buf: Arc<String>,
-}
-
-impl std::ops::Deref for Html {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.buf
-    }
-}
-
-impl From<String> for Html {
-    fn from(mut s: String) -> Self {
-        // A rendered item's String grew by doubling: kept as it is, 60,000 of them held
-        // up to twice their size (150 MB more for a fresh build at 10,000 articles).
-        s.shrink_to_fit();
-        Html { buf: Arc::new(s) }
-    }
-}
-
-impl From<&str> for Html {
-    fn from(s: &str) -> Self {
-        Html { buf: Arc::new(s.to_string()) }
-    }
-}
-
-impl PartialEq for Html {
-    fn eq(&self, other: &Self) -> bool {
-        **self == **other
-    }
-}
-
-impl std::fmt::Debug for Html {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(&**self, f)
-    }
-}
-
-impl serde::Serialize for Html {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self)
-    }
-}
+pub use crate::model::page::Html;
 
 /// Rendered items by fingerprint: those of the last render and those this one used.
 #[derive(Default)]
