@@ -408,7 +408,7 @@ impl World {
         let files = next.files();
         let files = made.is_some().then(|| {
             self.served = files;
-            self.served.iter().map(|(p, f)| (p.clone(), f.bytes.to_vec())).collect()
+            self.served.iter().map(|(p, f)| (p.clone(), f.bytes.joined().into_owned())).collect()
         });
         Seen { diagnostics: rendered(&report), files }
     }

@@ -16,7 +16,8 @@ fn served(opts: &Options, memory: &mut Memory, last: &Files) -> (Files, Vec<Page
     let next = Next::after(last);
     assert!(pipeline::make_in(opts, memory, &next).1.is_some(), "the site builds");
     let files = next.files();
-    let mut pages: Vec<Page> = files.iter().map(|(p, f)| Page { path: p.clone(), bytes: f.bytes.joined().into_owned() }).collect();
+    let mut pages: Vec<Page> =
+        files.iter().map(|(p, f)| Page { path: p.clone(), bytes: f.bytes.joined().into_owned() }).collect();
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     (files, pages)
 }
