@@ -42,7 +42,7 @@ fn site_templates_and_static_files_override_the_theme() {
 }
 
 #[test]
-fn a_theme_folder_in_the_site_replaces_the_builtin_one() {
+fn a_theme_folder_in_the_site_overrides_the_builtin_one() {
     let (dir, site) = fixture("council");
     copy_dir(&repo().join("themes/default"), &site.join("themes/plain"));
     fs::write(site.join("themes/plain/static/style.css"), "/* plain */").unwrap();
@@ -55,6 +55,22 @@ fn a_theme_folder_in_the_site_replaces_the_builtin_one() {
     let (code, _, err) = outcome(&run(&["build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()]));
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("theme `missing` not found"), "{err}");
+}
+
+#[test]
+fn a_theme_folder_needs_only_the_files_it_changes() {
+    let (dir, site) = fixture("council");
+    fs::create_dir_all(site.join("themes/plain/static")).unwrap();
+    fs::write(site.join("themes/plain/static/style.css"), "/* plain */").unwrap();
+    let cfg = fs::read_to_string(site.join("briefing.toml")).unwrap();
+    fs::write(site.join("briefing.toml"), format!("theme = \"plain\"\n{cfg}")).unwrap();
+    let out = dir.path().join("out");
+    build(&site, &out);
+    assert_eq!(fs::read_to_string(out.join("style.css")).unwrap(), "/* plain */");
+    // The rest is the built-in theme's: its templates, favicon and strings.
+    assert!(out.join("favicon.svg").is_file());
+    let front = fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(front.contains("class=\"site-title\""), "the built-in templates");
 }
 
 /// `index.html` and `sources.html` as themes wrote them before the large pages were made

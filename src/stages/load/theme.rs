@@ -84,27 +84,28 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("locales/ru.toml", include_str!("../../../themes/default/locales/ru.toml")),
 ];
 
-/// Reads theme `name` (from `themes/<name>/`, or built in for `default`), then the site's
-/// overrides.
+/// How the built-in theme's files are named in messages.
+pub const BUILTIN_PREFIX: &str = "(built-in theme)/";
+
+/// Reads theme `name`: the built-in theme, overridden file by file by `themes/<name>/`
+/// (which may hold only the files it changes: a theme of one stylesheet is a theme), then
+/// by the site's own `templates/` and `static/`.
 pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     let base = format!("themes/{name}");
     let mut diags = Vec::new();
     let mut theme = Theme::default();
-    if !root.join(&base).is_dir() {
-        if name != "default" {
-            let d = Diagnostic::error("io-missing", format!("theme `{name}` not found: no folder `{base}/`")).help(
-                "set `theme` in briefing.toml to a folder under themes/, or remove it to use the built-in default",
-            );
-            return Err(vec![d]);
-        }
-        for (path, text) in BUILTIN {
-            let shown = format!("(built-in theme)/{path}");
-            match path.split_once('/') {
-                Some(("templates", n)) => theme.templates.push((n.to_string(), SourceFile::new(shown, *text))),
-                Some(("locales", n)) => theme.locales.push((language_of(n), SourceFile::new(shown, *text))),
-                Some((_, n)) => theme.statics.push((n.to_string(), text.as_bytes().to_vec())),
-                None => {}
-            }
+    if name != "default" && !root.join(&base).is_dir() {
+        let d = Diagnostic::error("io-missing", format!("theme `{name}` not found: no folder `{base}/`"))
+            .help("set `theme` in briefing.toml to a folder under themes/, or remove it to use the built-in default");
+        return Err(vec![d]);
+    }
+    for (path, text) in BUILTIN {
+        let shown = format!("{BUILTIN_PREFIX}{path}");
+        match path.split_once('/') {
+            Some(("templates", n)) => theme.templates.push((n.to_string(), SourceFile::new(shown, *text))),
+            Some(("locales", n)) => theme.locales.push((language_of(n), SourceFile::new(shown, *text))),
+            Some((_, n)) => theme.statics.push((n.to_string(), text.as_bytes().to_vec())),
+            None => {}
         }
     }
     for dir in [format!("{base}/templates"), "templates".to_string()] {

@@ -422,19 +422,23 @@ impl<'o> Own<'o> {
 const INDEX_PARTS: [&str; 4] =
     ["parts/discrepancy.html", "parts/score-row.html", "parts/article-item.html", "parts/claim-item.html"];
 
-/// Whether `page` is made of `parts`: when the theme has them, unless the site overrides
-/// the page's own template without overriding its parts too. A theme, or an override,
-/// written before parts existed loops over data, and gets it; an override of one part
-/// of a theme's page applies.
+/// Whether `page` is made of `parts`: unless its template comes from a later layer than
+/// its parts (the built-in theme, then a theme folder, then the site's `templates/`). A
+/// theme, or an override, written before parts existed loops over data, and gets it; an
+/// override of one part of a theme's page applies.
 fn uses_parts(theme: &theme::Theme, page: &str, parts: &[&str]) -> bool {
     // Site overrides are read from `templates/`; theme files from `themes/<name>/templates/`
     // or the built-in theme.
-    let overridden = |name: &str| {
-        let file = theme.templates.iter().find(|(n, _)| n == name).map(|(_, f)| f.name.as_str());
-        file.map(|f| f.starts_with("templates/"))
+    let layer = |name: &str| {
+        let file = theme.templates.iter().find(|(n, _)| n == name).map(|(_, f)| f.name.as_str())?;
+        Some(match file {
+            f if f.starts_with("templates/") => 2,
+            f if f.starts_with(theme::BUILTIN_PREFIX) => 0,
+            _ => 1,
+        })
     };
-    let Some(page_overridden) = overridden(page) else { return false };
-    parts.iter().all(|p| overridden(p).is_some_and(|o| o || !page_overridden))
+    let Some(page_layer) = layer(page) else { return false };
+    parts.iter().all(|p| layer(p).is_some_and(|l| l >= page_layer))
 }
 
 /// The items of one list of a large page, each rendered on its own with `template`
