@@ -13,7 +13,8 @@ use std::io::{self, Write};
 use std::sync::Arc;
 
 /// An item's text (HTML, or JSON for `claims.json`), shared between the kept items, this
-/// build's items and the file that shows it: at 20,000 claims the items are 27 MB, and each copy would count.
+/// build's items and the file that shows it: at 20,000 claims the items are 27 MB, and
+/// each copy would count.
 #[derive(Clone)]
 pub struct Html {
     buf: Arc<String>,

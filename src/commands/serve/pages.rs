@@ -52,16 +52,17 @@ impl Body {
     pub fn joined(&self) -> Cow<'_, [u8]> {
         match self {
             Body::Whole(bytes) => Cow::Borrowed(bytes),
-            Body::Parts(parts) => Cow::Owned(
-                parts
-                    .iter()
-                    .flat_map(|p| match p {
-                        Part::Own(bytes) => bytes.as_slice(),
+            Body::Parts(parts) => {
+                fn bytes(p: &Part) -> &[u8] {
+                    match p {
+                        Part::Own(bytes) => bytes,
                         Part::Shared(html) => html.as_bytes(),
-                    })
-                    .copied()
-                    .collect(),
-            ),
+                    }
+                }
+                let mut out = Vec::with_capacity(parts.iter().map(|p| bytes(p).len()).sum());
+                parts.iter().for_each(|p| out.extend_from_slice(bytes(p)));
+                Cow::Owned(out)
+            }
         }
     }
 }

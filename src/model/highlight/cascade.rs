@@ -25,13 +25,7 @@ pub type Element<'e> = Vec<&'e str>;
 
 /// The rules of a stylesheet, in order (comments and `@media` blocks left out).
 pub fn parse(css: &str) -> Vec<Rule> {
-    let mut text = String::new();
-    let mut rest = css;
-    while let Some(at) = rest.find("/*") {
-        text.push_str(&rest[..at]);
-        rest = rest[at..].find("*/").map_or("", |end| &rest[at + end + 2..]);
-    }
-    text.push_str(rest);
+    let text = without_comments(css);
     let mut rules = Vec::new();
     for block in text.split('}') {
         let Some((selectors, body)) = block.rsplit_once('{') else { continue };
@@ -53,6 +47,23 @@ pub fn parse(css: &str) -> Vec<Rule> {
         }
     }
     rules
+}
+
+/// `css` with its comments left out.
+pub fn without_comments(css: &str) -> String {
+    let (b, mut out, mut from, mut i) = (css.as_bytes(), String::new(), 0, 0);
+    while i + 1 < b.len() {
+        if (b[i], b[i + 1]) != (b'/', b'*') {
+            i += 1;
+            continue;
+        }
+        out.push_str(&css[from..i]);
+        // The comment ends after the next `*` and `/`, or with the text.
+        let end = (i + 2..b.len().saturating_sub(1)).find(|&j| (b[j], b[j + 1]) == (b'*', b'/'));
+        (from, i) = end.map_or((b.len(), b.len()), |j| (j + 2, j + 2));
+    }
+    out.push_str(&css[from.min(css.len())..]);
+    out
 }
 
 /// A compound selector's names: `span.a.b` → `<span>`, `a`, `b`.
@@ -137,5 +148,6 @@ mod tests {
         assert_eq!(s[0].as_deref(), Some("olive"), "!important wins over a more specific rule");
         let s = style(&rules, &chain(&[&["<div>"], &["<span>", "q", "i"]]));
         assert_eq!(s[0].as_deref(), Some("teal"), "a tag that does not match");
+        assert_eq!(without_comments("a/* b */c/**/d/* e"), "acd");
     }
 }

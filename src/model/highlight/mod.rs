@@ -433,12 +433,7 @@ mod tests {
     fn schemes(css: &str) -> (String, String) {
         let (mut light, mut dark) = (String::new(), String::new());
         let (mut depth, mut media, mut rule) = (0, String::new(), String::new());
-        let mut css = css.to_string();
-        while let Some(at) = css.find("/*") {
-            let end = css[at..].find("*/").map_or(css.len(), |e| at + e + 2);
-            css.replace_range(at..end, "");
-        }
-        for c in css.chars() {
+        for c in cascade::without_comments(css).chars() {
             rule.push(c);
             match c {
                 '{' if rule.trim_start().starts_with('@') => {
