@@ -22,8 +22,11 @@ for n in "${sizes[@]}"; do
   echo "== $n markdown articles, no claims: briefing and Hugo, fresh output and rebuild"
   rm -rf "$work/b$n" "$work/h$n"
   ./target/release/examples/corpus "$work/b$n" "$n" 0 1 --hugo "$work/h$n" >/dev/null
-  # The same articles in both: keep only markdown ones for briefing too.
-  find "$work/b$n/content/articles" -name '*.txt' -delete
+  # The same articles in both. The corpus writes half of them as plain text, and Hugo gets
+  # all of them as markdown: so does briefing (their bodies are markdown too). Until
+  # session 19 the plain-text half was deleted here, so briefing built N/2 articles
+  # against Hugo's N.
+  for f in "$work/b$n"/content/articles/*.txt; do mv "$f" "${f%.txt}.md"; done
   find "$work/h$n/content/articles" -name '*.md' | wc -l
   hyperfine --warmup 1 --runs 5 --export-markdown "$work/fresh-$n.md" \
     --prepare "rm -rf $work/b$n/output $work/b$n/.briefing $work/h$n/public" \

@@ -359,7 +359,7 @@ fn tokenize(html: &str, highlighter: &Highlighter) -> Markup {
                 code.push_str(&text);
             } else if text.trim().is_empty() && matches!(m.pieces.last(), Some(Piece::Tag { block: true, .. })) {
                 // White space between blocks: layout of the HTML, not text a reader sees.
-                m.pieces.push(Piece::Tag { html: interned(text.into()), block: false });
+                m.pieces.push(Piece::Tag { html: interned(text), block: false });
             } else {
                 m.push_text(&text, None);
             }
@@ -388,52 +388,53 @@ pub(crate) fn tag_end(s: &str) -> usize {
 }
 
 fn is_block_tag(tag: &str) -> bool {
-    let name: String = tag
-        .trim_start_matches('<')
-        .trim_start_matches('/')
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_ascii_lowercase();
+    let name = tag.trim_start_matches('<').trim_start_matches('/');
+    let end = name.bytes().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(name.len());
+    let name = &name[..end];
+    // Tag names are short: lowercased on the stack, not in a new string for every tag.
+    let mut lower = [0u8; 10];
+    let Some(buf) = lower.get_mut(..name.len()) else { return false };
+    buf.copy_from_slice(name.as_bytes());
+    buf.make_ascii_lowercase();
     matches!(
-        name.as_str(),
-        "p" | "div"
-            | "li"
-            | "ul"
-            | "ol"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "blockquote"
-            | "pre"
-            | "table"
-            | "thead"
-            | "tbody"
-            | "tr"
-            | "td"
-            | "th"
-            | "br"
-            | "hr"
-            | "dl"
-            | "dt"
-            | "dd"
-            | "figure"
-            | "figcaption"
-            | "section"
-            | "aside"
-            | "header"
-            | "footer"
-            | "article"
+        &*buf,
+        b"p" | b"div"
+            | b"li"
+            | b"ul"
+            | b"ol"
+            | b"h1"
+            | b"h2"
+            | b"h3"
+            | b"h4"
+            | b"h5"
+            | b"h6"
+            | b"blockquote"
+            | b"pre"
+            | b"table"
+            | b"thead"
+            | b"tbody"
+            | b"tr"
+            | b"td"
+            | b"th"
+            | b"br"
+            | b"hr"
+            | b"dl"
+            | b"dt"
+            | b"dd"
+            | b"figure"
+            | b"figcaption"
+            | b"section"
+            | b"aside"
+            | b"header"
+            | b"footer"
+            | b"article"
     )
 }
 
 /// Decodes the character references html5ever's serializer writes (and numeric ones).
-fn decode_entities(s: &str) -> String {
+fn decode_entities(s: &str) -> Cow<'_, str> {
     if !s.contains('&') {
-        return s.to_string();
+        return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
@@ -473,7 +474,7 @@ fn decode_entities(s: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 /// Escapes text for HTML text and attribute values.
@@ -484,16 +485,20 @@ pub fn escape(s: &str) -> String {
 }
 
 fn escape_into(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    // Runs of plain text copied whole: most text has nothing to escape.
+    let mut rest = s;
+    while let Some(i) = rest.bytes().position(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'')) {
+        out.push_str(&rest[..i]);
+        out.push_str(match rest.as_bytes()[i] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        });
+        rest = &rest[i + 1..];
     }
+    out.push_str(rest);
 }
 
 /// A passage to mark in a body: a byte range of [`Markup::text`] and the HTML around it.
