@@ -487,7 +487,7 @@ pub fn escape(s: &str) -> String {
 fn escape_into(out: &mut String, s: &str) {
     // Runs of plain text copied whole: most text has nothing to escape.
     let mut rest = s;
-    while let Some(i) = rest.bytes().position(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'')) {
+    while let Some(i) = next_special(rest.as_bytes()) {
         out.push_str(&rest[..i]);
         out.push_str(match rest.as_bytes()[i] {
             b'&' => "&amp;",
@@ -499,6 +499,27 @@ fn escape_into(out: &mut String, s: &str) {
         rest = &rest[i + 1..];
     }
     out.push_str(rest);
+}
+
+/// The first byte of `b` that HTML text must escape. Eight bytes at a time, with the
+/// zero-byte test of "Bit Twiddling Hacks": every page's body goes through here, and one
+/// byte at a time it was 6% of a fresh build's CPU.
+fn next_special(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = ONES << 7;
+    let has = |w: u64, c: u8| {
+        let v = w ^ (ONES * u64::from(c));
+        v.wrapping_sub(ONES) & !v & HIGH
+    };
+    let mut i = 0;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        if has(w, b'&') | has(w, b'<') | has(w, b'>') | has(w, b'"') | has(w, b'\'') != 0 {
+            break;
+        }
+        i += 8;
+    }
+    b[i..].iter().position(|c| matches!(c, b'&' | b'<' | b'>' | b'"' | b'\'')).map(|p| i + p)
 }
 
 /// A passage to mark in a body: a byte range of [`Markup::text`] and the HTML around it.
@@ -696,6 +717,34 @@ pub fn markdown_to_html(text: &str, highlighter: &Highlighter) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escaping_eight_bytes_at_a_time_finds_what_one_at_a_time_finds() {
+        let alphabet = ['a', '&', '<', '>', '"', '\'', 'é', ' ', '\u{26}', '%', '\u{a6}'];
+        let mut seed = 7u64;
+        for len in 0..200 {
+            let text: String = (0..len)
+                .map(|_| {
+                    seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                    let k = (seed >> 33) as usize;
+                    // Mostly plain letters, so that long runs without a special occur.
+                    if k % 5 == 0 { alphabet[k % alphabet.len()] } else { 'x' }
+                })
+                .collect();
+            let slow: String = text
+                .chars()
+                .map(|c| match c {
+                    '&' => "&amp;".to_string(),
+                    '<' => "&lt;".to_string(),
+                    '>' => "&gt;".to_string(),
+                    '"' => "&quot;".to_string(),
+                    '\'' => "&#39;".to_string(),
+                    c => c.to_string(),
+                })
+                .collect();
+            assert_eq!(escape(&text), slow, "{text:?}");
+        }
+    }
 
     fn hl(start: usize, end: usize, name: &str) -> Highlight {
         Highlight {
