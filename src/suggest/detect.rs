@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 
+use super::cues;
 use super::found::{At, Found, Why};
 use super::index::Index;
 use super::scan::{Mention, What, When, weekday_name};
@@ -85,6 +86,10 @@ fn relative_weekdays(c: &Ctx<'_>, out: &mut Vec<Found>) {
             _ => continue,
         };
         if !open(doc, m) {
+            continue;
+        }
+        // "Winds should ease on Thursday": a forecast, not the day of the news.
+        if matches!(m.what, What::Weekday(_)) && cues::ahead(&doc.scan, &m.tokens) {
             continue;
         }
         // Sum the evidence for each date: a date several sources agree on wins.
@@ -181,7 +186,7 @@ fn date_conflicts(c: &Ctx<'_>, out: &mut Vec<Found>) {
         if !wa.conflicts(*wb) || (a.is_covered(ma) && b.is_covered(mb)) {
             return;
         }
-        if mentions_date(a, *wb) || mentions_date(b, *wa) {
+        if mentions_date(a, *wb) || mentions_date(b, *wa) || two_things((a, ma), (b, mb)) {
             return;
         }
         let score = ca.similarity(cb);
@@ -199,15 +204,30 @@ fn timeline_conflicts(c: &Ctx<'_>, out: &mut Vec<Found>) {
         if !open(doc, m) {
             continue;
         }
-        let mut scored: Vec<(f32, &(Date, &str, Context))> =
-            c.events.iter().map(|e| (ctx.similarity(&e.2), e)).collect();
+        let published = doc.article.meta.published;
+        // A date after the article was written is a plan or a deadline ("the long-stop
+        // date is 30 June"); the timeline records what happened.
+        if published.is_some_and(|p| when.first_day() > p) {
+            continue;
+        }
+        // Nor can the article report what happened after it was written.
+        let reportable = c.events.iter().filter(|e| published.is_none_or(|p| e.0 <= p));
+        let mut scored: Vec<(f32, &(Date, &str, Context))> = reportable.map(|e| (ctx.similarity(&e.2), e)).collect();
         scored.sort_by(|x, y| y.0.total_cmp(&x.0));
         let Some(&(best, (date, title, ectx))) = scored.first() else { continue };
         if best < SAME_ENTRY || !when.conflicts(When::Day(*date)) {
             continue;
         }
         // Another entry nearly as close that agrees: the mention may well be that one.
-        if scored.iter().any(|(s, e)| *s >= 0.75 * best && when.contains(e.0)) {
+        // Nor is a date that is itself an entry's, in words the entry shares, a mistake.
+        if scored.iter().any(|(s, e)| (*s >= 0.75 * best || *s >= SAME_ENTRY / 2.0) && when.contains(e.0)) {
+            continue;
+        }
+        // An article that gives the entry's own day elsewhere tells the two apart itself;
+        // and a passage that names another thing than the entry is about that thing.
+        if gives_day(doc, m, *date)
+            || cues::distinct(&cues::names_around(&doc.scan, &m.tokens), &cues::names(title.split(' ')))
+        {
             continue;
         }
         let why = Why::Timeline { date: *date, title: title.to_string(), shared: ctx.shared(ectx, c.vocab) };
@@ -220,6 +240,13 @@ fn timeline_conflicts(c: &Ctx<'_>, out: &mut Vec<Found>) {
             why,
         });
     }
+}
+
+/// Whether `doc` gives the full date `day` in a mention other than `m`.
+fn gives_day(doc: &Doc<'_>, m: &Mention, day: Date) -> bool {
+    doc.mentions
+        .iter()
+        .any(|o| !std::ptr::eq(o, m) && matches!(o.what, What::Date { when: When::Day(d), .. } if d == day))
 }
 
 fn number_conflicts(c: &Ctx<'_>, out: &mut Vec<Found>) {
@@ -263,6 +290,9 @@ fn number_conflicts(c: &Ctx<'_>, out: &mut Vec<Found>) {
         // coincidence that is itself evidence, so less shared context is asked for (and
         // the score counts it).
         let slip = ua != ub && ratio(*na, *nb) <= 1.005;
+        if two_things((a, ma), (b, mb)) || (!slip && running_on_two_days((a, ma), (b, mb))) {
+            return;
+        }
         let score = ca.similarity(cb) + if slip { SAME_QUANTITY - SAME_SLIP } else { 0.0 };
         if score < SAME_QUANTITY {
             return;
@@ -271,6 +301,21 @@ fn number_conflicts(c: &Ctx<'_>, out: &mut Vec<Found>) {
         let values = (format!("{unit} {va}"), format!("{unit} {vb}"));
         out.push(Found { code, a: at_a, b: Some(at_b), score, values, why: Why::Pair(None) });
     });
+}
+
+/// Whether the sentences of two mentions name two different things of one kind (see
+/// [`cues::distinct`]).
+fn two_things((a, ma): (&Doc<'_>, &Mention), (b, mb): (&Doc<'_>, &Mention)) -> bool {
+    cues::distinct(&cues::names_around(&a.scan, &ma.tokens), &cues::names_around(&b.scan, &mb.tokens))
+}
+
+/// Whether two figures come from articles of two different days and one of them is a
+/// running tally ("has burned 22,900 acres"): a fire grows, a count goes up, and both
+/// can be right on their day.
+fn running_on_two_days((a, ma): (&Doc<'_>, &Mention), (b, mb): (&Doc<'_>, &Mention)) -> bool {
+    let days = (a.article.meta.published, b.article.meta.published);
+    matches!(days, (Some(p), Some(q)) if p != q)
+        && (cues::running(&a.scan, &ma.tokens) || cues::running(&b.scan, &mb.tokens))
 }
 
 /// Capitalised words of a quotation's sentence, outside the quotation: who is quoted.

@@ -12,6 +12,7 @@
 //! The detectors prefer silence to noise: pairs need words in common near the mention,
 //! weighted by rarity, above thresholds measured in `docs/suggest.md`.
 
+mod cues;
 mod detect;
 pub mod found;
 pub mod index;
@@ -183,9 +184,13 @@ fn common_year(mentions: &[Mention]) -> Option<i32> {
 
 /// One article scanned: its mentions, their contexts, and what the claims file covers.
 fn doc<'a>(article: &'a Article, scan: Scan<'a>, vocab: &Vocab, marks: &Marks, index: usize) -> Doc<'a> {
-    // A date without a year is in the article's year: the year of its own date, else
-    // the year its full dates give most.
-    let year = article.meta.published.map(|d| d.year()).or_else(|| common_year(&scan::mentions(&scan)));
+    // A date without a year is the one nearest the article's own date, else in the year
+    // its full dates give most.
+    let year = article
+        .meta
+        .published
+        .map(scan::Year::Near)
+        .or_else(|| common_year(&scan::mentions(&scan)).map(scan::Year::Of));
     let mentions = scan::mentions_in(&scan, year);
     let contexts = mentions
         .iter()

@@ -44,6 +44,11 @@ impl<'a> Scan<'a> {
             if c.is_alphanumeric() {
                 // Words keep inner apostrophes; numbers keep inner `,` and `.` ("1,000.5").
                 while let Some(&(i, n)) = chars.peek() {
+                    // Blocks are joined without a space ("What now" + "As of" gives
+                    // "What nowAs of"): a word ends where its block does.
+                    if breaks.binary_search(&i).is_ok() {
+                        break;
+                    }
                     let inner = |next: Option<char>, ok: fn(char) -> bool| next.is_some_and(ok);
                     let rest = &text[i + n.len_utf8()..];
                     let next = rest.chars().next();
@@ -184,6 +189,14 @@ pub enum When {
 }
 
 impl When {
+    /// The first day it can be.
+    pub fn first_day(self) -> Date {
+        match self {
+            When::Day(d) => d,
+            When::Month(y, m) => Date::new(y, m, 1).unwrap_or(Date::EPOCH),
+        }
+    }
+
     /// Whether two dates cannot be the same day: compared at the precision both have.
     pub fn conflicts(self, other: When) -> bool {
         let ym = |w: When| match w {
@@ -258,9 +271,33 @@ pub fn mentions(s: &Scan<'_>) -> Vec<Mention> {
     mentions_in(s, None)
 }
 
+/// What a date written without a year ("Feb. 9", "2 June") is read in.
+#[derive(Debug, Clone, Copy)]
+pub enum Year {
+    /// This year: the one an article's full dates give most.
+    Of(i32),
+    /// The year that puts it nearest this day, the article's own date: news dates what
+    /// happened lately and what is coming soon, so "16 September" in an article of
+    /// 3 March 2027 is the September before, not the one after.
+    Near(Date),
+}
+
+impl Year {
+    /// The day `d` of month `m`, in this year.
+    fn day(self, m: u32, d: u32) -> Option<Date> {
+        match self {
+            Year::Of(y) => Date::new(y, m, d).ok(),
+            Year::Near(p) => (p.year() - 1..=p.year() + 1)
+                .filter_map(|y| Date::new(y, m, d).ok())
+                // Nearest first; on a tie, the past.
+                .min_by_key(|c| ((c.days_since_epoch() - p.days_since_epoch()).abs(), *c > p)),
+        }
+    }
+}
+
 /// Every mention in a scanned text, in order. A date written without a year ("Feb. 9",
-/// "2 June") takes `year`, the year of the article's own date, when there is one.
-pub fn mentions_in(s: &Scan<'_>, year: Option<i32>) -> Vec<Mention> {
+/// "2 June") is read in `year`, when given.
+pub fn mentions_in(s: &Scan<'_>, year: Option<Year>) -> Vec<Mention> {
     let mut out = Vec::new();
     let mut i = 0;
     let n = s.tokens.len();
@@ -327,7 +364,7 @@ fn year_number(t: &str) -> Option<i32> {
 /// A date starting at token `i`: an optional weekday, then "Month D, YYYY", "D Month
 /// YYYY", "Month YYYY" or "YYYY-MM-DD"; "Month D" and "D Month" in `year` when given.
 /// Returns the end token and the date.
-fn date_at(s: &Scan<'_>, i: usize, year: Option<i32>) -> Option<(usize, What)> {
+fn date_at(s: &Scan<'_>, i: usize, year: Option<Year>) -> Option<(usize, What)> {
     let mut j = i;
     let mut wd = None;
     if let Some(d) = weekday(s.tok(j)) {
@@ -345,7 +382,7 @@ fn date_at(s: &Scan<'_>, i: usize, year: Option<i32>) -> Option<(usize, What)> {
                 let k2 = skip(k + 1, ",");
                 return match year_number(s.tok(k2)) {
                     Some(y) => Some((k2 + 1, When::Day(Date::new(y, m, d).ok()?))),
-                    None => Some((k + 1, When::Day(Date::new(year?, m, d).ok()?))),
+                    None => Some((k + 1, When::Day(year?.day(m, d)?))),
                 };
             }
             let k = skip(skip(k, ","), "of");
@@ -360,7 +397,7 @@ fn date_at(s: &Scan<'_>, i: usize, year: Option<i32>) -> Option<(usize, What)> {
             let k2 = skip(k1, ",");
             return match year_number(s.tok(k2)) {
                 Some(y) => Some((k2 + 1, When::Day(Date::new(y, m, d).ok()?))),
-                None => Some((k1, When::Day(Date::new(year?, m, d).ok()?))),
+                None => Some((k1, When::Day(year?.day(m, d)?))),
             };
         }
         if let Some(y) = year_number(s.tok(j))
@@ -801,7 +838,7 @@ mod tests {
         );
         let text = "It opened on 2 June. Then it closed.";
         let s = Scan::new(text, &[]);
-        let dated = mentions_in(&s, Some(2026));
+        let dated = mentions_in(&s, Some(Year::Of(2026)));
         assert_eq!(&text[s.span(&dated[0].tokens)], "2 June", "the sentence's full stop is not the date's");
     }
 
@@ -833,7 +870,7 @@ mod tests {
     fn dates_without_a_year_take_the_article_year() {
         let text = "It was filed Sept. 28 and heard on 2 June, the 5th of May, and Jan. 5, 2025. Yesterday it closed.";
         let s = Scan::new(text, &[]);
-        let got: Vec<String> = mentions_in(&s, Some(2026))
+        let got: Vec<String> = mentions_in(&s, Some(Year::Of(2026)))
             .into_iter()
             .map(|m| match m.what {
                 What::Date { when, .. } => when.key(),

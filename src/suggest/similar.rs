@@ -234,7 +234,7 @@ fn is_relative(t: &str) -> bool {
 
 /// The clause around tokens `at` within `sentence`, widened while it holds fewer than
 /// two content words besides the mention: first towards its subject, on the left.
-fn clause_of(s: &Scan<'_>, at: &Range<usize>, sentence: &Range<usize>) -> Range<usize> {
+pub(super) fn clause_of(s: &Scan<'_>, at: &Range<usize>, sentence: &Range<usize>) -> Range<usize> {
     let grow_left = |mut start: usize| {
         loop {
             while start > sentence.start && !is_boundary(s.tok(start - 1)) {
