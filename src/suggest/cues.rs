@@ -70,12 +70,17 @@ const AHEAD: &[&str] = &[
     "aims",
 ];
 
+/// The tokens of the clause of the mention at tokens `at`.
+pub fn clause(s: &Scan<'_>, at: &Range<usize>) -> Range<usize> {
+    let sentence = s.sentences[s.tokens[at.start].sentence].clone();
+    clause_of(s, at, &sentence)
+}
+
 /// The clause of the mention at tokens `at`, lowercase, one string with single spaces
 /// around each word (so that a cue is found as `" so far "`); with `before`, only its
 /// words before the mention.
 fn clause_text(s: &Scan<'_>, at: &Range<usize>, before: bool) -> String {
-    let sentence = s.sentences[s.tokens[at.start].sentence].clone();
-    let clause = clause_of(s, at, &sentence);
+    let clause = clause(s, at);
     let end = if before { at.start } else { clause.end };
     let mut text = String::from(" ");
     for i in clause.start..end {

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use super::cues;
 use super::found::{At, Found, Why};
 use super::index::Index;
-use super::scan::{Mention, What, When, weekday_name};
+use super::scan::{self, Mention, What, When, weekday_name};
 use super::similar::Context;
 use super::{BRIEFING_DAY, Ctx, Doc, SAME_DATE, SAME_ENTRY, SAME_EVENT, SAME_QUANTITY, SAME_SLIP, open, words};
 use crate::model::date::Date;
@@ -152,10 +152,12 @@ fn evidence_note(c: &Ctx<'_>, e: &Evidence<'_>) -> String {
     }
 }
 
-/// Whether an article mentions a date compatible with `when` (at any precision): then
-/// it tells the two dates apart itself, and they are not one thing dated twice.
+/// Whether an article mentions a date compatible with `when`, as precise as it or more:
+/// then it tells the two dates apart itself, and they are not one thing dated twice. (A
+/// month alone, "in November", does not tell 2 November from 10 November.)
 fn mentions_date(doc: &Doc<'_>, when: When) -> bool {
-    doc.mentions.iter().any(|m| matches!(m.what, What::Date { when: w, .. } if !w.conflicts(when)))
+    let precise = |w: When| matches!(w, When::Day(_)) || matches!(when, When::Month(..));
+    doc.mentions.iter().any(|m| matches!(m.what, What::Date { when: w, .. } if !w.conflicts(when) && precise(w)))
 }
 
 /// The mentions `keep` accepts, filed by the kind it gives them and their context's
@@ -250,14 +252,26 @@ fn gives_day(doc: &Doc<'_>, m: &Mention, day: Date) -> bool {
 }
 
 fn number_conflicts(c: &Ctx<'_>, out: &mut Vec<Found>) {
+    // Money is filed together whatever its currency, for the slips between currencies.
     let kind = |m: &Mention| match &m.what {
+        What::Quantity { unit, .. } if scan::is_money(unit) => Some("quantity money".to_string()),
         What::Quantity { unit, .. } => Some(format!("quantity {unit}")),
         _ => None,
     };
     candidates(c, kind, |(at_a, a, ma, ca), (at_b, b, mb, cb)| {
         let What::Quantity { value: va, unit, approximate: xa, written: (na, ua) } = &ma.what else { return };
-        let What::Quantity { value: vb, approximate: xb, written: (nb, ub), .. } = &mb.what else { return };
+        let What::Quantity { value: vb, unit: unit_b, approximate: xb, written: (nb, ub) } = &mb.what else { return };
         if a.is_covered(ma) && b.is_covered(mb) {
+            return;
+        }
+        if unit != unit_b {
+            // Two currencies: no rate to compare them by, but the same number in both
+            // ("£5.6bn", "€5.6bn") is likely a slip.
+            let score = ca.similarity(cb) + SAME_QUANTITY - SAME_SLIP;
+            if (va / vb - 1.0).abs() <= 0.005 && score >= SAME_QUANTITY && !two_things((a, ma), (b, mb)) {
+                let values = (format!("{unit} {va}"), format!("{unit_b} {vb}"));
+                out.push(Found { code: "unit-slip", a: at_a, b: Some(at_b), score, values, why: Why::Pair(None) });
+            }
             return;
         }
         if unit.starts_with("temperature") {
@@ -290,6 +304,14 @@ fn number_conflicts(c: &Ctx<'_>, out: &mut Vec<Found>) {
         // coincidence that is itself evidence, so less shared context is asked for (and
         // the score counts it).
         let slip = ua != ub && ratio(*na, *nb) <= 1.005;
+        if !slip && other_days((a, ma), (b, mb)) {
+            return;
+        }
+        // An article that also gives the other figure, in the same unit, tells the two
+        // apart itself ("revenue of €9.6bn (Brenner: €5.9bn)").
+        if !slip && (mentions_quantity(a, unit, *vb) || mentions_quantity(b, unit, *va)) {
+            return;
+        }
         if two_things((a, ma), (b, mb)) || (!slip && running_on_two_days((a, ma), (b, mb))) {
             return;
         }
@@ -301,6 +323,45 @@ fn number_conflicts(c: &Ctx<'_>, out: &mut Vec<Found>) {
         let values = (format!("{unit} {va}"), format!("{unit} {vb}"));
         out.push(Found { code, a: at_a, b: Some(at_b), score, values, why: Why::Pair(None) });
     });
+}
+
+/// The day a figure's own clause gives it ("closed at 418p yesterday", "on Friday"),
+/// counted from its article's date where the clause counts from it.
+fn day_of(doc: &Doc<'_>, m: &Mention) -> Option<Date> {
+    let clause = cues::clause(&doc.scan, &m.tokens);
+    let published = doc.article.meta.published;
+    doc.mentions.iter().filter(|o| clause.contains(&o.tokens.start) && !std::ptr::eq(*o, m)).find_map(|o| {
+        match o.what {
+            What::Date { when: When::Day(d), .. } => Some(d),
+            What::Relative(days) => published.map(|p| p.plus_days(days)),
+            // The last such weekday, as news counts them.
+            What::Weekday(wd) => {
+                published.map(|p| (0..7).map(|k| p.plus_days(-k)).find(|d| d.weekday_index() == wd))?
+            }
+            _ => None,
+        }
+    })
+}
+
+/// Whether two figures are of two different days: both dated by their own clauses, to
+/// two days; or one dated to a day after the other's article was written ("closed at
+/// 418p yesterday", in November, against a September report), which that article cannot
+/// be about.
+fn other_days((a, ma): (&Doc<'_>, &Mention), (b, mb): (&Doc<'_>, &Mention)) -> bool {
+    let after = |day: Date, doc: &Doc<'_>| doc.article.meta.published.is_some_and(|p| day > p);
+    match (day_of(a, ma), day_of(b, mb)) {
+        (Some(x), Some(y)) => x != y,
+        (Some(x), None) => after(x, b),
+        (None, Some(y)) => after(y, a),
+        (None, None) => false,
+    }
+}
+
+/// Whether an article gives the quantity `value` in `unit` somewhere.
+fn mentions_quantity(doc: &Doc<'_>, unit: &str, value: f64) -> bool {
+    doc.mentions.iter().any(|m| {
+        matches!(&m.what, What::Quantity { value: v, unit: u, .. } if u == unit && (v / value - 1.0).abs() <= 0.005)
+    })
 }
 
 /// Whether the sentences of two mentions name two different things of one kind (see

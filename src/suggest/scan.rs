@@ -283,6 +283,19 @@ pub enum Year {
 }
 
 impl Year {
+    /// Month `m`, in this year: the nearest one's, for [`Year::Near`].
+    fn month(self, m: u32) -> (i32, u32) {
+        match self {
+            Year::Of(y) => (y, m),
+            Year::Near(p) => {
+                // Months apart, nearest first; on a tie, the past.
+                let at = |y: i32| i64::from(y) * 12 + i64::from(m) - (i64::from(p.year()) * 12 + i64::from(p.month()));
+                let y = (p.year() - 1..=p.year() + 1).min_by_key(|y| (at(*y).abs(), at(*y) > 0)).unwrap_or(p.year());
+                (y, m)
+            }
+        }
+    }
+
     /// The day `d` of month `m`, in this year.
     fn day(self, m: u32, d: u32) -> Option<Date> {
         match self {
@@ -312,10 +325,14 @@ pub fn mentions_in(s: &Scan<'_>, year: Option<Year>) -> Vec<Mention> {
             i = end;
             continue;
         }
-        if let Some(d) = weekday(s.tok(i)) {
+        let possessive = possessive(s.tok(i));
+        if let Some(d) = weekday(possessive.unwrap_or(s.tok(i))) {
             let prev = s.tok(i.wrapping_sub(1)).to_lowercase();
             let same_sentence = i > 0 && s.tokens[i - 1].sentence == s.tokens[i].sentence;
-            if same_sentence && RELATIVE.contains(&prev.as_str()) {
+            // "Monday night", "Tuesday morning": a day of this week too.
+            // So is "Wednesday's meeting".
+            let part = PARTS_OF_DAY.contains(&s.tok(i + 1).to_lowercase().as_str()) || possessive.is_some();
+            if (same_sentence && RELATIVE.contains(&prev.as_str())) || part {
                 out.push(Mention { tokens: i..i + 1, what: What::Weekday(d) });
             }
             i += 1;
@@ -336,8 +353,21 @@ pub fn mentions_in(s: &Scan<'_>, year: Option<Year>) -> Vec<Mention> {
 /// A day named relative to the article's own date: "yesterday" (-1). Not "today", which
 /// news uses loosely ("today's economy").
 fn relative_day(s: &Scan<'_>, i: usize) -> Option<i64> {
-    s.tok(i).eq_ignore_ascii_case("yesterday").then_some(-1)
+    let t = s.tok(i);
+    possessive(t).unwrap_or(t).eq_ignore_ascii_case("yesterday").then_some(-1)
 }
+
+/// A word without its possessive `'s` ("Wednesday's" gives "Wednesday"), if it has one.
+fn possessive(t: &str) -> Option<&str> {
+    t.strip_suffix("'s").or_else(|| t.strip_suffix("’s"))
+}
+
+/// Words before a month alone that make it a date ("in June", "back in May"): read in
+/// the article's year, as a month.
+const MONTH_ALONE: &[&str] = &["in", "since", "until", "till", "by", "last", "early", "late", "mid", "during"];
+
+/// Words after a weekday that make it a day of this week ("Monday night").
+const PARTS_OF_DAY: &[&str] = &["night", "morning", "afternoon", "evening", "overnight"];
 
 /// Words before a weekday that make it a day of this week ("on Tuesday", "last Friday").
 const RELATIVE: &[&str] = &["on", "last", "this", "next", "since", "until", "till", "by", "early", "late", "from"];
@@ -386,7 +416,11 @@ fn date_at(s: &Scan<'_>, i: usize, year: Option<Year>) -> Option<(usize, What)> 
                 };
             }
             let k = skip(skip(k, ","), "of");
-            let y = year_number(s.tok(k))?;
+            let Some(y) = year_number(s.tok(k)) else {
+                let alone = wd.is_none() && MONTH_ALONE.contains(&s.tok(j.wrapping_sub(1)).to_lowercase().as_str());
+                let (y, m) = year.filter(|_| alone)?.month(m);
+                return Some((j + 1, When::Month(y, m)));
+            };
             return Some((k + 1, When::Month(y, m)));
         }
         if let Some(d) = day_number(s.tok(j)) {
@@ -472,6 +506,11 @@ fn currency_sign(t: &str) -> Option<&'static str> {
     }
 }
 
+/// Whether a quantity's unit is money: a currency, or pence.
+pub fn is_money(unit: &str) -> bool {
+    matches!(unit, "USD" | "EUR" | "GBP" | "JPY" | "INR" | "pence")
+}
+
 fn currency_word(w: &str) -> Option<&'static str> {
     match w.to_lowercase().as_str() {
         "dollar" | "dollars" | "usd" => Some("USD"),
@@ -512,6 +551,15 @@ fn quantity_at(s: &Scan<'_>, i: usize) -> Option<(usize, What)> {
         j += 1;
     }
     let t = s.tok(j);
+    let hedge = i > 0 && HEDGES.contains(&s.tok(i - 1).to_lowercase().as_str());
+    // A share price in pence, as British papers write it: "412p".
+    if unit.is_none()
+        && let Some(d) = t.strip_suffix('p').filter(|d| d.starts_with(|c: char| c.is_ascii_digit()))
+        && let Ok(value) = d.replace(',', "").parse::<f64>()
+    {
+        let written = (value, "pence".to_string());
+        return Some((j + 1, What::Quantity { value, unit: "pence".into(), approximate: hedge, written }));
+    }
     let (next, mut value, suffix) = number_at(s, j)?;
     let is_year = year_number(t).is_some() && unit.is_none();
     j = next;
@@ -554,7 +602,7 @@ fn quantity_at(s: &Scan<'_>, i: usize) -> Option<(usize, What)> {
     {
         j += 1;
     }
-    let hedged = ranged || (i > 0 && HEDGES.contains(&s.tok(i - 1).to_lowercase().as_str()));
+    let hedged = ranged || hedge;
     let money = scaled && s.tok(j).to_lowercase().starts_with("pound");
     if unit.is_none()
         && !money
@@ -581,7 +629,10 @@ fn quantity_at(s: &Scan<'_>, i: usize) -> Option<(usize, What)> {
             && !super::words::is_stop(w)
             && s.tokens.get(j).is_some_and(|t| t.sentence == s.tokens[i].sentence)
         {
-            unit = Some(super::words::stem(w));
+            // Heads counted under other names are one count: "1,150 staff", "1,510 people".
+            let heads =
+                matches!(w, "staff" | "staffers" | "employees" | "workers" | "personnel" | "people" | "persons");
+            unit = Some(if heads { "people".to_string() } else { super::words::stem(w) });
             j += 1;
         }
     }
@@ -809,8 +860,8 @@ mod tests {
                 (13e9, "USD", false),
                 (4.5e6, "GBP", false),
                 (607.814, "mass", false),
-                (45.0, "peopl", true),
-                (45.0, "peopl", true),
+                (45.0, "people", true),
+                (45.0, "people", true),
                 (120.0, "job", false),
                 (12.0, "percent", false),
                 (15.0, "USD", true),
@@ -828,8 +879,8 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                (45.0, "worker"),
-                (45.0, "worker"),
+                (45.0, "people"),
+                (45.0, "people"),
                 (12400.0, "brick"),
                 (22.0, "boat"),
                 (2.8e6, "GBP"),
