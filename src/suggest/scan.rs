@@ -506,6 +506,12 @@ fn currency_sign(t: &str) -> Option<&'static str> {
     }
 }
 
+/// A share price in pence, as British papers write it: "412p".
+fn pence(t: &str) -> Option<f64> {
+    let d = t.strip_suffix('p').filter(|d| d.starts_with(|c: char| c.is_ascii_digit()))?;
+    d.replace(',', "").parse().ok()
+}
+
 /// Whether a quantity's unit is money: a currency, or pence.
 pub fn is_money(unit: &str) -> bool {
     matches!(unit, "USD" | "EUR" | "GBP" | "JPY" | "INR" | "pence")
@@ -552,10 +558,8 @@ fn quantity_at(s: &Scan<'_>, i: usize) -> Option<(usize, What)> {
     }
     let t = s.tok(j);
     let hedge = i > 0 && HEDGES.contains(&s.tok(i - 1).to_lowercase().as_str());
-    // A share price in pence, as British papers write it: "412p".
     if unit.is_none()
-        && let Some(d) = t.strip_suffix('p').filter(|d| d.starts_with(|c: char| c.is_ascii_digit()))
-        && let Ok(value) = d.replace(',', "").parse::<f64>()
+        && let Some(value) = pence(t)
     {
         let written = (value, "pence".to_string());
         return Some((j + 1, What::Quantity { value, unit: "pence".into(), approximate: hedge, written }));
