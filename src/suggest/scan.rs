@@ -615,30 +615,11 @@ fn quantity_at(s: &Scan<'_>, i: usize) -> Option<(usize, What)> {
         let (value, unit, written) = measure;
         return Some((end, What::Quantity { value, unit: unit.to_string(), approximate: hedged, written }));
     }
-    if unit.is_none() {
-        let w = s.tok(j);
-        // "13 billion pounds" is money; "1,340 pounds" a weight (a measure, above).
-        if let Some(c) = currency_word(w).filter(|_| scaled || !w.to_lowercase().starts_with("pound")) {
-            unit = Some(c.to_string());
-            j += 1;
-        } else if w == "%" || w.eq_ignore_ascii_case("percent") {
-            unit = Some("percent".into());
-            j += 1;
-        } else if w.eq_ignore_ascii_case("per") && s.tok(j + 1).eq_ignore_ascii_case("cent") {
-            unit = Some("percent".into());
-            j += 2;
-        } else if !is_year
-            && w.chars().all(char::is_lowercase)
-            && w.chars().count() > 2
-            && !super::words::is_stop(w)
-            && s.tokens.get(j).is_some_and(|t| t.sentence == s.tokens[i].sentence)
-        {
-            // Heads counted under other names are one count: "1,150 staff", "1,510 people".
-            let heads =
-                matches!(w, "staff" | "staffers" | "employees" | "workers" | "personnel" | "people" | "persons");
-            unit = Some(if heads { "people".to_string() } else { super::words::stem(w) });
-            j += 1;
-        }
+    if unit.is_none()
+        && let Some((u, next)) = unit_word(s, i, j, scaled, is_year)
+    {
+        unit = Some(u);
+        j = next;
     }
     let mut unit = unit?;
     // A rate is its own unit: "miles per hour", "$5 per share".
@@ -653,6 +634,30 @@ fn quantity_at(s: &Scan<'_>, i: usize) -> Option<(usize, What)> {
     }
     let written = (value, unit.clone());
     Some((j, What::Quantity { value, unit, approximate: hedged, written }))
+}
+
+/// The unit written after a number that ends at token `j` (the quantity began at `i`):
+/// a currency word, percent, or the counted noun. Returns it and the token after it.
+fn unit_word(s: &Scan<'_>, i: usize, j: usize, scaled: bool, is_year: bool) -> Option<(String, usize)> {
+    let w = s.tok(j);
+    // "13 billion pounds" is money; "1,340 pounds" a weight (a measure, read before).
+    if let Some(c) = currency_word(w).filter(|_| scaled || !w.to_lowercase().starts_with("pound")) {
+        return Some((c.to_string(), j + 1));
+    }
+    if w == "%" || w.eq_ignore_ascii_case("percent") {
+        return Some(("percent".into(), j + 1));
+    }
+    if w.eq_ignore_ascii_case("per") && s.tok(j + 1).eq_ignore_ascii_case("cent") {
+        return Some(("percent".into(), j + 2));
+    }
+    let counted = !is_year
+        && w.chars().all(char::is_lowercase)
+        && w.chars().count() > 2
+        && !super::words::is_stop(w)
+        && s.tokens.get(j).is_some_and(|t| t.sentence == s.tokens[i].sentence);
+    // Heads counted under other names are one count: "1,150 staff", "1,510 people".
+    let heads = matches!(w, "staff" | "staffers" | "employees" | "workers" | "personnel" | "people" | "persons");
+    counted.then(|| (if heads { "people".to_string() } else { super::words::stem(w) }, j + 1))
 }
 
 /// The number at token `j`, in digits ("1,340", "13bn": its scale apart) or words
