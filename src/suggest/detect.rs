@@ -1,7 +1,7 @@
 //! The detectors: each reads the scanned articles and records what looks wrong as
 //! [`Found`]s. Pairs come from an [`Index`] of shared words, never from all against all.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::cues;
 use super::found::{At, Found, Why};
@@ -20,7 +20,46 @@ pub fn all(c: &Ctx<'_>) -> Vec<Found> {
     timeline_conflicts(c, &mut out);
     number_conflicts(c, &mut out);
     quote_conflicts(c, &mut out);
-    out
+    best_partners(c, out)
+}
+
+/// Keeps, for each mention and each sentence it was paired into, only its nearest partner
+/// there: a misstatement is nearer its true value than the other figures beside it. In
+/// "retroactive to Sept. 1 and running through Aug. 31, 2029", "August 2028" disagrees
+/// with the end date, not the start; "$1,500 for full-time workers" with "$2,000 for each
+/// full-time employee", not "$1,000 for each part-time one".
+fn best_partners(c: &Ctx<'_>, found: Vec<Found>) -> Vec<Found> {
+    let sentence = |(d, i): At| (d, c.docs[d].scan.tokens[c.docs[d].mentions[i].tokens.start].sentence);
+    let what = |(d, i): At| &c.docs[d].mentions[i].what;
+    let gap = |a: At, b: At| match (what(a), what(b)) {
+        (What::Date { when: x, .. }, What::Date { when: y, .. }) => {
+            (x.first_day().days_since_epoch() - y.first_day().days_since_epoch()).abs() as f64
+        }
+        (What::Quantity { value: x, .. }, What::Quantity { value: y, .. }) => {
+            x.max(*y) / x.min(*y).max(f64::MIN_POSITIVE)
+        }
+        _ => 0.0,
+    };
+    let mut best: HashMap<(&str, At, (usize, usize)), f64> = HashMap::new();
+    for f in &found {
+        if let Some(b) = f.b {
+            let g = gap(f.a, b);
+            for key in [(f.code, f.a, sentence(b)), (f.code, b, sentence(f.a))] {
+                let e = best.entry(key).or_insert(g);
+                *e = e.min(g);
+            }
+        }
+    }
+    found
+        .into_iter()
+        .filter(|f| match f.b {
+            Some(b) => {
+                let g = gap(f.a, b);
+                best[&(f.code, f.a, sentence(b))] >= g && best[&(f.code, b, sentence(f.a))] >= g
+            }
+            None => true,
+        })
+        .collect()
 }
 
 /// Every mention not in page chrome, with its place, in article order.
@@ -207,6 +246,9 @@ fn timeline_conflicts(c: &Ctx<'_>, out: &mut Vec<Found>) {
             continue;
         }
         let published = doc.article.meta.published;
+        if dateline(doc, m) {
+            continue;
+        }
         // A date after the article was written is a plan or a deadline ("the long-stop
         // date is 30 June"); the timeline records what happened.
         if published.is_some_and(|p| when.first_day() > p) {
@@ -242,6 +284,15 @@ fn timeline_conflicts(c: &Ctx<'_>, out: &mut Vec<Found>) {
             why,
         });
     }
+}
+
+/// Whether `m` is the date of the article's dateline ("KOUROU, 18 October (CPA) –"): the
+/// day it was filed, at the head of its first sentence, before the agency or the dash.
+fn dateline(doc: &Doc<'_>, m: &Mention) -> bool {
+    let s = &doc.scan;
+    m.tokens.start < 12
+        && s.tokens[m.tokens.start].sentence == 0
+        && matches!(s.tok(m.tokens.end), "(" | "–" | "—" | "-" | "--")
 }
 
 /// Whether `doc` gives the full date `day` in a mention other than `m`.
@@ -293,17 +344,19 @@ fn number_conflicts(c: &Ctx<'_>, out: &mut Vec<Found>) {
         if ratio(*va, *vb) <= tolerance {
             return;
         }
-        // Fourfold and more, but for a slip of scale (thousand for million): two things
+        // Threefold and more, but for a slip of scale (thousand for million): two things
         // that share words, not one thing misstated (a 1.4 km climb in a 9 km finale).
         let r = ratio(*va, *vb);
         let scale_slip = [1e3, 1e6, 1e9].iter().any(|s| (r / s - 1.0).abs() < 0.01);
-        if r >= 4.0 && !scale_slip {
+        // The same number under two units of one measure ("42-foot", "42-metre"): far
+        // apart once converted, and yet one figure.
+        let slip = ua != ub && ratio(*na, *nb) <= 1.005;
+        if r >= 3.0 && !scale_slip && !slip {
             return;
         }
         // The same number under two units of one measure: likely a unit slip, and a
         // coincidence that is itself evidence, so less shared context is asked for (and
         // the score counts it).
-        let slip = ua != ub && ratio(*na, *nb) <= 1.005;
         if !slip && other_days((a, ma), (b, mb)) {
             return;
         }

@@ -345,9 +345,39 @@ pub fn mentions_in(s: &Scan<'_>, year: Option<Year>) -> Vec<Mention> {
         }
         i += 1;
     }
+    drop_conversions(s, &mut out);
     out.extend(quotations(s));
     out.sort_by_key(|m| (m.tokens.start, m.tokens.end));
     out
+}
+
+/// Drops the quantities that convert the one before them, in parentheses ("2.5 miles
+/// (about 4 kilometers)", "€14.2bn ($15.3bn)"): the same figure, not one of its own.
+fn drop_conversions(s: &Scan<'_>, out: &mut Vec<Mention>) {
+    let unit = |m: &Mention| match &m.what {
+        What::Quantity { unit, .. } => Some(if is_money(unit) { "money" } else { unit.as_str() }.to_string()),
+        _ => None,
+    };
+    let mut keep = vec![true; out.len()];
+    for k in 1..out.len() {
+        let (before, m) = (&out[k - 1], &out[k]);
+        // Between them: the thing measured, at most two words ("march"), then "(" and
+        // maybe a hedge ("about").
+        let between = (before.tokens.end..m.tokens.start).map(|i| s.tok(i)).collect::<Vec<_>>();
+        let aside = between.iter().position(|w| *w == "(").is_some_and(|p| {
+            p <= 2
+                && between[..p].iter().all(|w| w.chars().all(char::is_alphabetic))
+                && between[p + 1..].iter().all(|w| HEDGES.contains(&w.to_lowercase().as_str()))
+        });
+        if aside && unit(before).is_some() && unit(before) == unit(m) {
+            keep[k] = false;
+        }
+    }
+    let mut k = 0;
+    out.retain(|_| {
+        k += 1;
+        keep[k - 1]
+    });
 }
 
 /// A day named relative to the article's own date: "yesterday" (-1). Not "today", which
