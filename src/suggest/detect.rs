@@ -230,6 +230,13 @@ fn date_conflicts(c: &Ctx<'_>, out: &mut Vec<Found>) {
         if mentions_date(a, *wb) || mentions_date(b, *wa) || two_things((a, ma), (b, mb)) {
             return;
         }
+        // A date after its article was written is a plan ("available from Monday 23
+        // November"); against a date the other article reports as past, a plan is no
+        // misdating of it.
+        let ahead = |doc: &Doc<'_>, w: When| doc.article.meta.published.is_some_and(|p| w.first_day() > p);
+        if ahead(a, *wa) != ahead(b, *wb) {
+            return;
+        }
         let score = ca.similarity(cb);
         if score < SAME_DATE {
             return;
@@ -260,6 +267,11 @@ fn timeline_conflicts(c: &Ctx<'_>, out: &mut Vec<Found>) {
         scored.sort_by(|x, y| y.0.total_cmp(&x.0));
         let Some(&(best, (date, title, ectx))) = scored.first() else { continue };
         if best < SAME_ENTRY || !when.conflicts(When::Day(*date)) {
+            continue;
+        }
+        // Years away from the entry, a date is another event of the same kind (the flood
+        // of 2015, the last merger): a misdated entry is off by days, months, a year.
+        if (when.first_day().days_since_epoch() - date.days_since_epoch()).abs() > 2 * 366 {
             continue;
         }
         // Another entry nearly as close that agrees: the mention may well be that one.
@@ -338,6 +350,9 @@ fn number_conflicts(c: &Ctx<'_>, out: &mut Vec<Found>) {
             return;
         }
         let ratio = |x: f64, y: f64| x.max(y) / x.min(y).max(f64::MIN_POSITIVE);
+        if rounded((a, ma), (b, mb)) {
+            return;
+        }
         // A conversion is rounded ("130 km/h (81 mph)"): 2% between two units.
         let exact = if ua == ub { 1.005 } else { 1.02 };
         let tolerance = if *xa || *xb { 1.15 } else { exact };
@@ -410,6 +425,34 @@ fn other_days((a, ma): (&Doc<'_>, &Mention), (b, mb): (&Doc<'_>, &Mention)) -> b
     }
 }
 
+/// The step a figure is written to, in its unit: 0.1 for "6.8 metres", 0.1 million for
+/// "$4.3 million", 1,000 for "about 18,000 acres"; a whole number that is not hedged
+/// counts as exact ("$2,000" is no rounding of $1,500).
+fn step(doc: &Doc<'_>, m: &Mention) -> Option<f64> {
+    let What::Quantity { value, written: (n, _), approximate, .. } = &m.what else { return None };
+    let digits = m.tokens.clone().map(|i| doc.scan.tok(i)).find(|t| t.starts_with(|c: char| c.is_ascii_digit()))?;
+    let digits: String = digits.chars().take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ',').collect();
+    let written = match digits.split_once('.') {
+        Some((_, decimals)) => 10f64.powi(-(decimals.len() as i32)),
+        None => {
+            let zeros = digits.replace(',', "").bytes().rev().take_while(|b| *b == b'0').count();
+            if zeros >= 2 && *approximate { 10f64.powi(zeros as i32) } else { 1.0 }
+        }
+    };
+    Some(written * value / n.max(f64::MIN_POSITIVE))
+}
+
+/// Whether one figure is the other rounded to the step it is written to: "6.8 metres"
+/// and "6.84 metres", "about 18,000 acres" and "18,400 acres".
+fn rounded((a, ma): (&Doc<'_>, &Mention), (b, mb): (&Doc<'_>, &Mention)) -> bool {
+    let (What::Quantity { value: va, .. }, What::Quantity { value: vb, .. }) = (&ma.what, &mb.what) else {
+        return false;
+    };
+    let (Some(sa), Some(sb)) = (step(a, ma), step(b, mb)) else { return false };
+    let (coarse, fine, coarse_value) = if sa >= sb { (sa, vb, va) } else { (sb, va, vb) };
+    coarse > sa.min(sb) && ((fine / coarse).round() * coarse - coarse_value).abs() <= coarse * 1e-6
+}
+
 /// Whether an article gives the quantity `value` in `unit` somewhere.
 fn mentions_quantity(doc: &Doc<'_>, unit: &str, value: f64) -> bool {
     doc.mentions.iter().any(|m| {
@@ -436,10 +479,15 @@ fn running_on_two_days((a, ma): (&Doc<'_>, &Mention), (b, mb): (&Doc<'_>, &Menti
 fn speakers(doc: &Doc<'_>, m: &Mention) -> HashSet<String> {
     let s = &doc.scan;
     let sentence = s.sentences[s.tokens[m.tokens.start].sentence].clone();
+    // A capital that only opens a sentence, or a clause after a quotation, names no one
+    // ("Speaking on Wednesday, the coach said:"); nor do days and months.
+    let opens = |i: usize| i == sentence.start || matches!(s.tok(i.wrapping_sub(1)), "." | "”" | "\"" | ":" | "—");
     sentence
-        .filter(|i| !(m.tokens.start.saturating_sub(1)..m.tokens.end + 1).contains(i))
+        .clone()
+        .filter(|i| !(m.tokens.start.saturating_sub(1)..m.tokens.end + 1).contains(i) && !opens(*i))
         .map(|i| s.tok(i))
         .filter(|w| w.starts_with(|c: char| c.is_uppercase()) && !words::is_stop(w) && w.chars().count() > 1)
+        .filter(|w| scan::weekday(w).is_none() && scan::month(w).is_none())
         .map(words::stem)
         .collect()
 }

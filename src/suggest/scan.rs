@@ -785,6 +785,30 @@ fn measure_at(s: &Scan<'_>, j: usize, number: f64) -> Option<(usize, Measure)> {
 
 /// Quotations of three words or more, within one paragraph: curly pairs, or straight
 /// double quotes taken two by two.
+/// A word with its contraction spelled out ("I'm" is "i am", "don't" "do not"): two
+/// outlets transcribing one sentence differ in these, and the words are the same.
+fn uncontracted(w: &str) -> Vec<String> {
+    let w = w.replace('’', "'");
+    let split = |stem: &str, tail: &str| vec![stem.to_string(), tail.to_string()];
+    match w.as_str() {
+        "won't" => return split("will", "not"),
+        "can't" => return split("can", "not"),
+        "let's" => return split("let", "us"),
+        _ => {}
+    }
+    let tails = [("n't", "not"), ("'m", "am"), ("'re", "are"), ("'ve", "have"), ("'ll", "will"), ("'d", "would")];
+    for (end, full) in tails {
+        if let Some(stem) = w.strip_suffix(end).filter(|s| !s.is_empty()) {
+            return split(stem, full);
+        }
+    }
+    // "it's", "he's", "that's": "is" (a possessive 's is left as it is).
+    match w.strip_suffix("'s") {
+        Some(stem @ ("it" | "he" | "she" | "that" | "there" | "what" | "who" | "here")) => split(stem, "is"),
+        _ => vec![w],
+    }
+}
+
 fn quotations(s: &Scan<'_>) -> Vec<Mention> {
     let mut out = Vec::new();
     let mut open: Option<usize> = None;
@@ -795,7 +819,7 @@ fn quotations(s: &Scan<'_>) -> Vec<Mention> {
             let words: Vec<String> = (start + 1..i)
                 .map(|k| s.tok(k))
                 .filter(|w| w.chars().any(char::is_alphanumeric))
-                .map(str::to_lowercase)
+                .flat_map(|w| uncontracted(&w.to_lowercase()))
                 .collect();
             if words.len() >= 3 {
                 out.push(Mention { tokens: start + 1..i, what: What::Quotation(words) });
