@@ -224,15 +224,33 @@ struct Expect {
     passages: Vec<String>,
 }
 
+/// Whether a suggestion's key is an expected one. With `overlap`, a passage also matches
+/// one of the same article whose text contains it or is contained in it: the corpora
+/// written blind chose their spans without knowing the tool's ("312" for "312 people").
+fn same(got: &(String, BTreeSet<String>), want: &(String, BTreeSet<String>), overlap: bool) -> bool {
+    let one = |g: &str, w: &str| {
+        let (Some((ga, gt)), Some((wa, wt))) = (g.split_once(": "), w.split_once(": ")) else { return false };
+        ga == wa && (gt == wt || (overlap && (gt.contains(wt) || wt.contains(gt))))
+    };
+    let (g, w): (Vec<&String>, Vec<&String>) = (got.1.iter().collect(), want.1.iter().collect());
+    got.0 == want.0
+        && g.len() == w.len()
+        && match g.len() {
+            1 => one(g[0], w[0]),
+            2 => (one(g[0], w[0]) && one(g[1], w[1])) || (one(g[0], w[1]) && one(g[1], w[0])),
+            _ => got == want,
+        }
+}
+
 /// Right suggestions (one of whose pairs is expected), wrong ones, and expected entries
 /// no suggestion covers, of a site against its expected list.
-fn measure(site: &Path, expected: &[(String, BTreeSet<String>)]) -> (usize, Vec<String>, Vec<String>) {
+fn measure(site: &Path, expected: &[(String, BTreeSet<String>)], overlap: bool) -> (usize, Vec<String>, Vec<String>) {
     let mut covered = vec![false; expected.len()];
     let (mut right, mut wrong) = (0, Vec::new());
     for s in suggestions(site) {
         let mut ok = false;
         for k in keys(&s) {
-            if let Some(i) = expected.iter().position(|e| *e == k) {
+            for i in (0..expected.len()).filter(|&i| same(&k, &expected[i], overlap)) {
                 covered[i] = true;
                 ok = true;
             }
@@ -243,22 +261,32 @@ fn measure(site: &Path, expected: &[(String, BTreeSet<String>)]) -> (usize, Vec<
     (right, wrong, missed)
 }
 
-/// The least precision and recall allowed on the corpora written blind (court, match,
-/// quake), passages matched exactly: 0.71 and 0.56 when last measured (docs/suggest.md).
-const BLIND_FLOOR: (f64, f64) = (0.65, 0.5);
+/// The corpora written blind by someone who never saw the detectors, and changed for
+/// since they were first run (their first, blind figures are in docs/suggest.md).
+const LOOKED_AT: [&str; 9] = ["court", "match", "quake", "wildfire", "merger", "strike", "launch", "flood", "transfer"];
 
-/// Precision and recall on the three corpora, printed for docs/suggest.md
+/// The corpora no change was made for: `outbreak`, held out since session 19 and measured
+/// last; `outage` and `heatwave`, run once, after the last change.
+const NEVER_TUNED: [&str; 3] = ["outbreak", "outage", "heatwave"];
+
+/// The least precision and recall allowed on each group, passages matched by overlap
+/// (see [`same`]): a little under what they scored when this test was last changed (docs/suggest.md), so
+/// that a change that loses ground on text it was not written for fails here.
+const FLOORS: [(f64, f64); 2] = [(0.75, 0.62), (0.48, 0.48)];
+
+/// Precision and recall on every corpus, printed for docs/suggest.md
 /// (`cargo test --test suggest -- --nocapture precision`). Precision matters more than
 /// recall: an editor learns to ignore a tool that cries wolf.
 #[test]
 fn precision_and_recall() {
     let mut rows = Vec::new();
-    for name in ["storm", "plant", "tram", "court", "match", "quake"] {
+    for name in ["storm", "plant", "tram"].iter().chain(&LOOKED_AT).chain(&NEVER_TUNED) {
         let (_dir, site) = corpus(name);
         let exp: Expected = toml::from_str(&fs::read_to_string(site.join("expected.toml")).unwrap()).unwrap();
         let exp: Vec<_> = exp.expect.into_iter().map(|e| (e.code, e.passages.into_iter().collect())).collect();
         let planted = exp.len();
-        let (hits, wrong, missed) = measure(&site, &exp);
+        let blind = LOOKED_AT.contains(name) || NEVER_TUNED.contains(name);
+        let (hits, wrong, missed) = measure(&site, &exp, blind);
         rows.push((name.to_string(), hits, wrong, missed, planted));
     }
     // The repository's articles with every claim removed: what an editor would have
@@ -272,14 +300,14 @@ fn precision_and_recall() {
     let rest = &text[text.find("[[artifact]]").unwrap()..];
     let cut = rest.find("[[correction]]").unwrap_or(rest.len());
     fs::write(&path, &rest[..cut]).unwrap();
-    let (hits, wrong, missed) = measure(&site, &[october(), tuesday()]);
+    let (hits, wrong, missed) = measure(&site, &[october(), tuesday()], false);
     rows.push(("repository".to_string(), hits, wrong, missed, 2));
 
     println!("| corpus | planted | found | right | wrong | missed | precision | recall |");
     println!("|---|---|---|---|---|---|---|---|");
-    // (right, wrong, planted, missed) over the corpora tuned on, and over those written
-    // blind (court, match, and quake, held out).
-    let (mut tuned, mut blind) = ((0, 0, 0, 0), (0, 0, 0, 0));
+    // (right, wrong, planted, missed) over the corpora tuned on, those written blind and
+    // looked at since, and those never tuned on.
+    let mut groups = [(0, 0, 0, 0); 3];
     for (name, hits, wrong, missed, planted) in &rows {
         let found = hits + wrong.len();
         println!(
@@ -295,20 +323,27 @@ fn precision_and_recall() {
         for m in missed {
             println!("  missed in {name}: {m}");
         }
-        let t = if ["court", "match", "quake"].contains(&name.as_str()) { &mut blind } else { &mut tuned };
+        let g = match name.as_str() {
+            n if LOOKED_AT.contains(&n) => 1,
+            n if NEVER_TUNED.contains(&n) => 2,
+            _ => 0,
+        };
+        let t = &mut groups[g];
         *t = (t.0 + hits, t.1 + wrong.len(), t.2 + planted, t.3 + missed.len());
     }
     let rates = |t: (usize, usize, usize, usize)| {
         (t.0 as f64 / (t.0 + t.1).max(1) as f64, (t.2 - t.3) as f64 / t.2.max(1) as f64)
     };
-    let ((precision, recall), (blind_p, blind_r)) = (rates(tuned), rates(blind));
-    println!("tuned: precision {precision:.2}, recall {recall:.2}; blind: precision {blind_p:.2}, recall {blind_r:.2}");
-    assert!(precision >= 0.9, "precision fell to {precision:.2}");
-    assert!(recall >= 0.75, "recall fell to {recall:.2}");
-    // The blind corpora's floor: what they scored when this test was last changed, so
-    // that a change that loses ground on text it was not written for fails here.
-    assert!(blind_p >= BLIND_FLOOR.0, "blind precision fell to {blind_p:.2}");
-    assert!(blind_r >= BLIND_FLOOR.1, "blind recall fell to {blind_r:.2}");
+    let [tuned, looked, never] = groups.map(rates);
+    println!(
+        "tuned: {:.2} / {:.2}; written blind, looked at since: {:.2} / {:.2}; never tuned on: {:.2} / {:.2}",
+        tuned.0, tuned.1, looked.0, looked.1, never.0, never.1
+    );
+    assert!(tuned.0 >= 0.9, "precision fell to {:.2}", tuned.0);
+    assert!(tuned.1 >= 0.75, "recall fell to {:.2}", tuned.1);
+    for ((p, r), (min_p, min_r)) in [looked, never].into_iter().zip(FLOORS) {
+        assert!(p >= min_p && r >= min_r, "blind corpora fell to {p:.2} / {r:.2} (floor {min_p} / {min_r})");
+    }
 }
 
 /// A site with no articles yet, and `claims` as its claims file.

@@ -234,7 +234,7 @@ fn date_conflicts(c: &Ctx<'_>, out: &mut Vec<Found>) {
         // November"); against a date the other article reports as past, a plan is no
         // misdating of it.
         let ahead = |doc: &Doc<'_>, w: When| doc.article.meta.published.is_some_and(|p| w.first_day() > p);
-        if ahead(a, *wa) != ahead(b, *wb) {
+        if ahead(a, *wa) != ahead(b, *wb) || anniversary(*wa, *wb) {
             return;
         }
         let score = ca.similarity(cb);
@@ -296,6 +296,13 @@ fn timeline_conflicts(c: &Ctx<'_>, out: &mut Vec<Found>) {
             why,
         });
     }
+}
+
+/// Whether two days are one day of the year, years apart ("the record of 12 August 2003"
+/// and "on Aug. 12" this year): an anniversary, not one event misdated.
+fn anniversary(a: When, b: When) -> bool {
+    let (When::Day(x), When::Day(y)) = (a, b) else { return false };
+    (x.month(), x.day()) == (y.month(), y.day()) && (x.year() - y.year()).abs() >= 2
 }
 
 /// Whether `m` is the date of the article's dateline ("KOUROU, 18 October (CPA) –"): the
