@@ -263,16 +263,17 @@ fn measure(site: &Path, expected: &[(String, BTreeSet<String>)], overlap: bool) 
 
 /// The corpora written blind by someone who never saw the detectors, and changed for
 /// since they were first run (their first, blind figures are in docs/suggest.md).
-const LOOKED_AT: [&str; 9] = ["court", "match", "quake", "wildfire", "merger", "strike", "launch", "flood", "transfer"];
+const LOOKED_AT: [&str; 8] = ["court", "match", "wildfire", "merger", "strike", "launch", "flood", "transfer"];
 
-/// The corpora no change was made for: `outbreak`, held out since session 19 and measured
-/// last; `outage` and `heatwave`, run once, after the last change.
-const NEVER_TUNED: [&str; 3] = ["outbreak", "outage", "heatwave"];
+/// The corpora no change was made for: `quake` (held out since session 11) and
+/// `outbreak` (since session 19), measured last; `outage` and `heatwave`, run once, after
+/// the last change.
+const NEVER_TUNED: [&str; 4] = ["quake", "outbreak", "outage", "heatwave"];
 
 /// The least precision and recall allowed on each group, passages matched by overlap
 /// (see [`same`]): a little under what they scored when this test was last changed (docs/suggest.md), so
 /// that a change that loses ground on text it was not written for fails here.
-const FLOORS: [(f64, f64); 2] = [(0.75, 0.62), (0.48, 0.48)];
+const FLOORS: [(f64, f64); 2] = [(0.8, 0.66), (0.46, 0.46)];
 
 /// Precision and recall on every corpus, printed for docs/suggest.md
 /// (`cargo test --test suggest -- --nocapture precision`). Precision matters more than
