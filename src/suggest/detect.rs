@@ -161,6 +161,27 @@ fn relative_weekdays(c: &Ctx<'_>, out: &mut Vec<Found>) {
         if *best < SAME_EVENT || *best < 1.5 * second || fits(*date) {
             continue;
         }
+        // News names a weekday only for the week around its own date (AP style: a day of
+        // the week within seven days): a follow-up's "at a vigil on Sunday", written ten
+        // days after the news, is about a later day.
+        let far =
+            doc.article.meta.published.is_some_and(|p| (p.days_since_epoch() - date.days_since_epoch()).abs() > 6);
+        if matches!(m.what, What::Weekday(_)) && far {
+            continue;
+        }
+        // A weekday that, counted back from the article's date, falls after the news may
+        // be a later development ("the toll rose to three on Sunday"): then the briefing's
+        // day is no evidence, and the sentence's own words must point to the news.
+        let later = match (&m.what, doc.article.meta.published) {
+            (What::Weekday(wd), Some(p)) => {
+                (0..7).map(|k| p.plus_days(-k)).find(|d| d.weekday_index() == *wd) > Some(*date)
+            }
+            _ => false,
+        };
+        let bonus = if own && Some(*date) == c.day { BRIEFING_DAY } else { 0.0 };
+        if later && *best - bonus < SAME_EVENT {
+            continue;
+        }
         let mut notes: Vec<String> = Vec::new();
         if own && Some(*date) == c.day {
             notes.push("the briefing is about the news of that day".to_string());
@@ -271,7 +292,9 @@ fn timeline_conflicts(c: &Ctx<'_>, out: &mut Vec<Found>) {
         }
         // Years away from the entry, a date is another event of the same kind (the flood
         // of 2015, the last merger): a misdated entry is off by days, months, a year.
-        if (when.first_day().days_since_epoch() - date.days_since_epoch()).abs() > 2 * 366 {
+        if (when.first_day().days_since_epoch() - date.days_since_epoch()).abs() > 2 * 366
+            && !mistyped_year(when.first_day().year(), date.year())
+        {
             continue;
         }
         // Another entry nearly as close that agrees: the mention may well be that one.
@@ -302,7 +325,24 @@ fn timeline_conflicts(c: &Ctx<'_>, out: &mut Vec<Found>) {
 /// and "on Aug. 12" this year): an anniversary, not one event misdated.
 fn anniversary(a: When, b: When) -> bool {
     let (When::Day(x), When::Day(y)) = (a, b) else { return false };
-    (x.month(), x.day()) == (y.month(), y.day()) && (x.year() - y.year()).abs() >= 2
+    (x.month(), x.day()) == (y.month(), y.day())
+        && (x.year() - y.year()).abs() >= 2
+        && !mistyped_year(x.year(), y.year())
+}
+
+/// Whether two years differ as a typing slip does: in one digit (1961 for 1971), or by two
+/// neighbouring digits swapped (1978 for 1987). Other years far apart are two events.
+fn mistyped_year(a: i32, b: i32) -> bool {
+    let (a, b) = (a.to_string().into_bytes(), b.to_string().into_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+    match diff.as_slice() {
+        [_] => true,
+        [i, j] => *j == i + 1 && a[*i] == b[*j] && a[*j] == b[*i],
+        _ => false,
+    }
 }
 
 /// Whether `m` is the date of the article's dateline ("KOUROU, 18 October (CPA) –"): the

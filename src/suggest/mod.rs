@@ -537,8 +537,10 @@ impl Suggestion {
         for note in &self.notes {
             group = group.element(Level::NOTE.message(note.as_str()));
         }
-        let help =
-            format!("if it holds up, paste this into {} and fill in the verdict, finding and date", self.claims_file);
+        let help = format!(
+            "if it holds up, paste this into {} and fill in the claim, verdict, finding, explanation and date",
+            self.claims_file
+        );
         group = group.element(Level::HELP.message(help.as_str()));
         let renderer = if color { Renderer::styled() } else { Renderer::plain() };
         format!("{}\n\n{}", renderer.render(&[group]), self.snippet.trim_end())
