@@ -173,9 +173,7 @@ fn relative_weekdays(c: &Ctx<'_>, out: &mut Vec<Found>) {
         // be a later development ("the toll rose to three on Sunday"): then the briefing's
         // day is no evidence, and the sentence's own words must point to the news.
         let later = match (&m.what, doc.article.meta.published) {
-            (What::Weekday(wd), Some(p)) => {
-                (0..7).map(|k| p.plus_days(-k)).find(|d| d.weekday_index() == *wd) > Some(*date)
-            }
+            (What::Weekday(wd), Some(p)) => last_weekday(p, *wd) > *date,
             _ => false,
         };
         let bonus = if own && Some(*date) == c.day { BRIEFING_DAY } else { 0.0 };
@@ -196,6 +194,12 @@ fn relative_weekdays(c: &Ctx<'_>, out: &mut Vec<Found>) {
         let values = (date.to_string(), String::new());
         out.push(Found { code: "weekday-event", a: at, b: None, score: *best, values, why });
     }
+}
+
+/// The last day before `p`, or `p` itself, that is weekday `wd` (0 = Monday): the day
+/// news of `p` means by "on Tuesday".
+fn last_weekday(p: Date, wd: usize) -> Date {
+    p.plus_days(-(((p.weekday_index() + 7 - wd % 7) % 7) as i64))
 }
 
 /// What a piece of evidence says, for a note.
@@ -450,9 +454,7 @@ fn day_of(doc: &Doc<'_>, m: &Mention) -> Option<Date> {
             What::Date { when: When::Day(d), .. } => Some(d),
             What::Relative(days) => published.map(|p| p.plus_days(days)),
             // The last such weekday, as news counts them.
-            What::Weekday(wd) => {
-                published.map(|p| (0..7).map(|k| p.plus_days(-k)).find(|d| d.weekday_index() == wd))?
-            }
+            What::Weekday(wd) => published.map(|p| last_weekday(p, wd)),
             _ => None,
         }
     })
