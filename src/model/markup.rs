@@ -92,9 +92,13 @@ const COMMON: &[&str] = &[
     "\n\n",
 ];
 
-/// `html` as a shared static string if it is a common one.
+/// `html` as a shared static string if it is a common one. Looked up by hash: every tag
+/// of every body comes here, and comparing with each of the common ones in turn was a
+/// few percent of a fresh build.
 fn interned(html: Cow<'_, str>) -> Cow<'static, str> {
-    match COMMON.iter().find(|c| **c == html) {
+    static BY_TEXT: std::sync::OnceLock<foldhash::HashMap<&'static str, &'static str>> = std::sync::OnceLock::new();
+    let by_text = BY_TEXT.get_or_init(|| COMMON.iter().map(|c| (*c, *c)).collect());
+    match by_text.get(html.as_ref()) {
         Some(c) => Cow::Borrowed(c),
         None => Cow::Owned(html.into_owned()),
     }
