@@ -373,11 +373,8 @@ fn drop_conversions(s: &Scan<'_>, out: &mut Vec<Mention>) {
             keep[k] = false;
         }
     }
-    let mut k = 0;
-    out.retain(|_| {
-        k += 1;
-        keep[k - 1]
-    });
+    let mut keep = keep.into_iter();
+    out.retain(|_| keep.next().unwrap_or(true));
 }
 
 /// A day named relative to the article's own date: "yesterday" (-1). Not "today", which

@@ -343,33 +343,25 @@ mod tests {
         out
     }
 
-    #[test]
-    fn themes_css_is_current() {
-        let fresh = themes_css();
+    /// Checks that the generated file `name` (under `syntaxes/`) holds `fresh`, or with
+    /// `BLESS` set, writes it.
+    fn check_generated(name: &str, current: &str, fresh: &str, test: &str) {
+        let path = format!("{}/src/model/highlight/syntaxes/{name}", env!("CARGO_MANIFEST_DIR"));
         if std::env::var_os("BLESS").is_some() {
-            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/model/highlight/syntaxes/themes.css");
-            std::fs::write(path, &fresh).unwrap();
+            std::fs::write(path, fresh).unwrap();
             return;
         }
-        assert_eq!(
-            THEMES, fresh,
-            "src/model/highlight/syntaxes/themes.css is stale: BLESS=1 cargo test --lib themes_css"
-        );
+        assert_eq!(current, fresh, "src/model/highlight/syntaxes/{name} is stale: BLESS=1 cargo test --lib {test}");
+    }
+
+    #[test]
+    fn themes_css_is_current() {
+        check_generated("themes.css", THEMES, &themes_css(), "themes_css");
     }
 
     #[test]
     fn toml_classes_match_the_themes() {
-        let fresh = classes_table();
-        if std::env::var_os("BLESS").is_some() {
-            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/model/highlight/syntaxes/toml.classes");
-            std::fs::write(path, &fresh).unwrap();
-            return;
-        }
-        assert_eq!(
-            classes::TABLE,
-            fresh,
-            "src/model/highlight/syntaxes/toml.classes is stale: BLESS=1 cargo test --lib toml_classes"
-        );
+        check_generated("toml.classes", classes::TABLE, &classes_table(), "toml_classes");
     }
 
     /// The text of highlighted HTML, each character with the stack of classes it is shown
