@@ -135,9 +135,16 @@ pub struct Version {
 /// An article file not yet read: the site it is in (the article's `name` is its path
 /// there), and where to report a failed reading.
 #[derive(Debug)]
-struct Unread {
+pub struct Unread {
     root: PathBuf,
     late: Arc<Late>,
+}
+
+impl Unread {
+    /// Files of the site at `root`, whose failed readings go to `late`.
+    pub fn new(root: &Path, late: &Arc<Late>) -> Arc<Unread> {
+        Arc::new(Unread { root: root.to_path_buf(), late: Arc::clone(late) })
+    }
 }
 
 /// Errors met after loading, when a later stage reads an article file whose front matter
@@ -310,6 +317,21 @@ impl Article {
             markup.text.shrink_to_fit();
             markup
         })
+    }
+
+    /// Lets go of the file's text, if its body is parsed: once anchored, an article is
+    /// rendered from its markup alone. Should anything ask for the file again (a link
+    /// check, a diagnostic), it is read again from `unread`, and must hash as it did.
+    /// Returns the text let go of, for the caller to drop where it costs nothing.
+    pub fn release_text(&mut self, unread: &Arc<Unread>) -> Option<SourceFile> {
+        if self.markup.get().is_none() {
+            return None;
+        }
+        let file = self.file.take()?;
+        if self.unread.is_none() {
+            self.unread = Some(Arc::clone(unread));
+        }
+        Some(file)
     }
 
     /// Whether the body has been parsed (for tests of laziness).
@@ -631,6 +653,32 @@ mod tests {
         let gone = Article::kept(read.front(), "a", Format::Text, root, &late, &h);
         assert_eq!(gone.body(), "");
         assert_eq!(late.take()[0].code, "io-read");
+    }
+
+    #[test]
+    fn a_released_text_is_read_again_only_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "+++\ntitle = \"T\"\n+++\n\nBody text.\n";
+        let root = dir.path();
+        let path = root.join("content/articles/a.txt");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        let late = Arc::new(Late::default());
+        let unread = Unread::new(root, &late);
+        let mut a = load("a", text).unwrap();
+        a.name = "content/articles/a.txt".into();
+        assert!(a.release_text(&unread).is_none(), "the body is not parsed yet: the text is kept");
+        let markup = a.markup().clone();
+        assert_eq!(a.release_text(&unread).unwrap().text.as_ref(), text);
+        assert!(!a.is_read());
+        assert_eq!(a.markup(), &markup, "the markup stays");
+        assert_eq!(a.file().text.as_ref(), text, "read again from the file");
+        assert!(late.take().is_empty());
+
+        a.release_text(&unread);
+        std::fs::write(&path, text.replace("Body", "Bods")).unwrap();
+        assert_eq!(a.file().text.as_ref(), "", "never bytes other than those released");
+        assert_eq!(late.take()[0].code, "io-changed");
     }
 
     #[test]

@@ -109,11 +109,26 @@ pub fn load(root: &Path, highlighter: &Arc<Highlighter>) -> (Option<Site>, Vec<D
 /// Reads a site. Returns every diagnostic, and the site whenever its config and theme could
 /// be read: later stages still check what did load, so one run reports every error.
 pub fn load_cached(root: &Path, highlighter: &Arc<Highlighter>, cache: &mut Cache) -> (Option<Site>, Vec<Diagnostic>) {
+    load_with(root, highlighter, cache, &|_| {})
+}
+
+/// [`load_cached`], handing the theme to `theme_read` as soon as it is read, before the
+/// articles and the claims file: the pipeline starts compiling its templates then, so
+/// that the compile overlaps the rest of the load (see `render::compile_ahead`).
+pub fn load_with(
+    root: &Path,
+    highlighter: &Arc<Highlighter>,
+    cache: &mut Cache,
+    theme_read: &dyn Fn(&Arc<Theme>),
+) -> (Option<Site>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     // Taken before the first file is looked at (see `fronts.rs`): reading the config and
     // the theme first must not widen the window in which an edit goes unseen.
     let mark = fronts::mark_now();
     let common = load_common(root, &mut diags);
+    if let Some(c) = &common {
+        theme_read(&c.theme);
+    }
     let content = load_content_marked(root, &Layout::single(), highlighter, cache, &mut diags, mark);
     let site = common.map(|c| assemble(root, &c, content, &Layout::single()));
     (site, diags)
@@ -397,8 +412,30 @@ fn folders(dir: &Path) -> Vec<String> {
 fn localize(config: &mut Config, theme: &mut Theme, diags: &mut Vec<Diagnostic>) {
     use crate::model::locale::{self, ENGLISH};
     let builtin = SourceFile::new("(built-in)/locales/en.toml", ENGLISH);
+    // Which tables are read: English, the site's language's, and every table the theme
+    // writes itself, so that an error in any of those is reported on every build. The
+    // built-in tables of other languages, and a theme's file that repeats a built-in one
+    // word for word (this repository's `themes/default/`), are checked by the tests:
+    // reading and checking all thirteen was a tenth of the repository's fresh build.
+    let primary = config.language.split('-').next().unwrap_or(&config.language);
+    let in_use = |l: &str| ["en", config.language.as_str(), primary].iter().any(|t| l.eq_ignore_ascii_case(t));
+    // A repeated table changes nothing, unless a table of the theme's own came before it:
+    // then, as a later layer, it puts the built-in strings back.
+    let mut own = Vec::new();
+    let mut read: Vec<(&String, &SourceFile, bool)> = Vec::new();
+    for (l, f) in &theme.locales {
+        match theme::Table::of(l, f) {
+            theme::Table::Own => {
+                own.push(l.to_ascii_lowercase());
+                read.push((l, f, true));
+            }
+            theme::Table::Repeated if own.contains(&l.to_ascii_lowercase()) => read.push((l, f, false)),
+            theme::Table::BuiltIn if in_use(l) && !l.eq_ignore_ascii_case("en") => read.push((l, f, false)),
+            _ => {}
+        }
+    }
     let sheets: Vec<(String, locale::Sheet)> = std::iter::once(("en".to_string(), &builtin))
-        .chain(theme.locales.iter().map(|(l, f)| (l.clone(), f)))
+        .chain(read.iter().map(|(l, f, _)| ((*l).clone(), *f)))
         .map(|(l, f)| (l, locale::read_table(f, diags)))
         .collect();
     let (locale, found) = locale::resolve(&config.language, &sheets, &config.strings);
@@ -411,8 +448,10 @@ fn localize(config: &mut Config, theme: &mut Theme, diags: &mut Vec<Diagnostic>)
             .iter()
             .any(|(_, f)| f.text.contains(&format!("k=\"{key}\"")) || f.text.contains(&format!("k='{key}'")))
     };
-    for ((_, sheet), file) in sheets.iter().skip(1).zip(theme.locales.iter().map(|(_, f)| f)) {
-        locale::check(file, sheet.entries(), &english, &used, diags);
+    for ((_, sheet), (_, file, own)) in sheets.iter().skip(1).zip(&read) {
+        if *own {
+            locale::check(file, sheet.entries(), &english, &used, diags);
+        }
     }
     locale::check(&config.file, &std::mem::take(&mut config.strings), &english, &used, diags);
     // A language that is not a tag was reported as such.

@@ -150,6 +150,31 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     if diags.iter().any(Diagnostic::is_error) { Err(diags) } else { Ok(theme) }
 }
 
+/// Where a theme's locale table comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    /// Built into the binary, and checked by the tests.
+    BuiltIn,
+    /// A theme's file with the text of the built-in table of its language, word for word.
+    Repeated,
+    /// A theme's own: its strings are checked on every build.
+    Own,
+}
+
+impl Table {
+    /// Where the table for `language` in `file` comes from.
+    pub fn of(language: &str, file: &SourceFile) -> Table {
+        if file.name.starts_with(BUILTIN_PREFIX) {
+            return Table::BuiltIn;
+        }
+        let path = format!("locales/{language}.toml");
+        match BUILTIN.iter().find(|(p, _)| *p == path) {
+            Some((_, text)) if *text == &*file.text => Table::Repeated,
+            _ => Table::Own,
+        }
+    }
+}
+
 /// The language a locale file is for: its name without `.toml`.
 fn language_of(name: &str) -> String {
     name.strip_suffix(".toml").unwrap_or(name).to_string()

@@ -37,7 +37,7 @@ use crate::model::highlight::{self, Highlighter};
 use crate::model::markup::{self, Highlight, escape};
 use crate::model::page::{self, Counts, Page, Runs, Seg};
 use crate::stages::anchor::{Mark, Marks, Target};
-use crate::stages::load::theme;
+use crate::stages::load::theme::{self, Theme};
 use crate::stages::load::{Role, Site};
 use crate::stages::render::fingerprint::Keyed;
 use crate::stages::render::parts::{Html, KeptItems};
@@ -836,6 +836,35 @@ pub fn render_to(
     r.finish()
 }
 
+/// The theme's templates compiled for a site of one briefing (`single`) or for an
+/// archive, by whichever asks first; a second caller waits for the first's compile.
+fn compiled(theme: &Theme, single: bool) -> &Result<tera::Tera, Vec<Diagnostic>> {
+    theme.compiled[usize::from(!single)].get_or_init(|| {
+        // Only an archive's home is made from its own templates; an archive's briefings
+        // share the home's compile.
+        let unused: &[&str] = if single { &home::TEMPLATES } else { &[] };
+        let mut tera = theme::compile(theme, unused)?;
+        strings::register(&mut tera, &theme.locale);
+        Ok(tera)
+    })
+}
+
+/// Starts compiling the templates of a site of one briefing on a thread of its own, as
+/// soon as its theme is read: the compile (Tera parsing the templates, a third of the
+/// repository's fresh build) then overlaps the loading of the articles and the claims
+/// file, validation and anchoring, instead of waiting for the first page. The render
+/// takes the result, or waits for it (see [`compiled`]); errors are reported there.
+pub fn compile_ahead(theme: &Arc<Theme>) {
+    if theme.compiled[0].get().is_some() {
+        return;
+    }
+    let theme = Arc::clone(theme);
+    // Should no thread start, the first page compiles them, as before.
+    let _ = std::thread::Builder::new().name("templates".into()).spawn(move || {
+        compiled(&theme, true);
+    });
+}
+
 /// One render of a site: what every page shares, and what the pages' jobs report.
 struct Renderer<'a> {
     site: &'a Site,
@@ -926,20 +955,7 @@ impl<'a> Renderer<'a> {
     /// end): the slowest fixed cost of a small build. (syntect's TOML grammar was warmed
     /// beside it until claims-file entries were highlighted by `highlight/toml.rs`.)
     fn tera(&self) -> Option<&tera::Tera> {
-        self.compiled()
-            .get_or_init(|| {
-                // Only an archive's home is made from its own templates; an archive's
-                // briefings share the home's compile.
-                let unused: &[&str] = match self.site.role {
-                    Role::Single => &home::TEMPLATES,
-                    _ => &[],
-                };
-                let mut tera = theme::compile(&self.site.theme, unused)?;
-                strings::register(&mut tera, &self.site.theme.locale);
-                Ok(tera)
-            })
-            .as_ref()
-            .ok()
+        compiled(&self.site.theme, matches!(self.site.role, Role::Single)).as_ref().ok()
     }
 
     /// Where the theme keeps the templates compiled for this site's role.
