@@ -125,7 +125,7 @@ fn check_markup(m: &Markup) {
         .pieces
         .iter()
         .map(|p| match p {
-            markup::Piece::Text { len, .. } => *len,
+            markup::Piece::Text { len, .. } => *len as usize,
             markup::Piece::Tag { .. } => 0,
         })
         .sum();

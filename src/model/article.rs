@@ -313,8 +313,7 @@ impl Article {
             };
             // Kept for the whole build: at 10,000 articles the room left by growing these
             // two (up to half of each) was a quarter of a rebuild's peak memory.
-            markup.pieces.shrink_to_fit();
-            markup.text.shrink_to_fit();
+            markup.shrink_to_fit();
             markup
         })
     }

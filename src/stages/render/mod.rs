@@ -475,7 +475,8 @@ struct PartsWith<'w> {
     tera: &'w tera::Tera,
     /// The page's root.
     root: &'w str,
-    store: &'w KeptItems,
+    /// Where items are kept between renders (`serve`); a build lets each go once written.
+    store: Option<&'w KeptItems>,
     theme: &'w theme::Theme,
 }
 
@@ -485,7 +486,7 @@ impl<T: Serialize + Sync> Items for Parts<T> {
     }
 
     fn make(&self, i: usize, with: &PartsWith) -> Result<Html, Diagnostic> {
-        with.store.get_or(self.keys[i], || {
+        item(with.store, self.keys[i], || {
             let mut ctx = Context::new();
             ctx.insert(self.var, &self.items[i]);
             ctx.insert("root", with.root);
@@ -498,8 +499,10 @@ impl<T: Serialize + Sync> Items for Parts<T> {
     }
 }
 
-/// Gives a large page's context each of its lists' HTML, in turn.
-type Fill<'f> = dyn FnMut(&dyn Items) -> Result<Vec<Html>, Diagnostic> + 'f;
+/// Gives a large page's context each of its lists' HTML, in turn. The lists are
+/// borrowed for `'l`, past the context's making: their items are made after the page's
+/// frame, as they are written.
+type Fill<'f, 'l> = dyn FnMut(&'l dyn Items) -> Result<Vec<Html>, Diagnostic> + 'f;
 
 /// A large page: the hash of its own context (its lists by their items' keys), and how
 /// to make that context given its lists' HTML (see [`Fill`]).
@@ -508,8 +511,14 @@ struct Big<'o> {
     context: Box<MakeBig<'o>>,
 }
 
+impl<'o> Big<'o> {
+    fn new(hash: u64, context: impl Fn(&mut Fill<'_, 'o>) -> Result<Context, Diagnostic> + Sync + 'o) -> Self {
+        Big { hash, context: Box::new(context) }
+    }
+}
+
 /// Makes a large page's context, given its lists' HTML.
-type MakeBig<'o> = dyn Fn(&mut Fill) -> Result<Context, Diagnostic> + Sync + 'o;
+type MakeBig<'o> = dyn Fn(&mut Fill<'_, 'o>) -> Result<Context, Diagnostic> + Sync + 'o;
 
 /// The marker that stands for item `n` of a page while its frame is rendered: a comment,
 /// which escaping would change (so an escaped item is noticed), with a nonce that content
@@ -827,8 +836,7 @@ pub fn render_to(
     parts: Option<&KeptItems>,
     sink: &dyn Sink,
 ) -> Result<Counts, Vec<Diagnostic>> {
-    let local = KeptItems::new();
-    let r = Renderer::new(site, marks, highlighter, parts, &local, sink);
+    let r = Renderer::new(site, marks, highlighter, parts, sink);
     {
         let jobs = r.jobs();
         rayon::join(|| r.pages(&jobs), || r.whole_site());
@@ -872,8 +880,6 @@ struct Renderer<'a> {
     sink: &'a dyn Sink,
     /// The large pages' items: kept by the caller (`serve`), or none.
     kept_parts: Option<&'a KeptItems>,
-    /// Where items are found and put: the kept store, else this render's own.
-    parts: &'a KeptItems,
     site_ctx: SiteCtx<'a>,
     /// The templates, part of every fingerprint.
     templates_hash: u64,
@@ -898,7 +904,6 @@ impl<'a> Renderer<'a> {
         marks: &'a Marks,
         highlighter: &'a Highlighter,
         kept_parts: Option<&'a KeptItems>,
-        local: &'a KeptItems,
         sink: &'a dyn Sink,
     ) -> Self {
         // The locale's strings are part of the templates: a page's text comes from both.
@@ -937,7 +942,6 @@ impl<'a> Renderer<'a> {
             shared: Shared::new(site, marks, highlighter),
             sink,
             kept_parts,
-            parts: kept_parts.unwrap_or(local),
             site_ctx,
             templates_hash,
             common_hash,
@@ -1130,14 +1134,16 @@ impl<'a> Renderer<'a> {
     /// Renders a large page as a frame, with a marker for each item of its lists, then
     /// hands the sink the frame's text and the items in the markers' place, so that the
     /// template never copies 17 MB of HTML and `serve` makes only the items an edit
-    /// changed.
-    fn render_big(
+    /// changed. The items are made as the sink writes them, a thousand at a time (see
+    /// [`Making`]): a build holds one run of them, not the 20 MB of a 10,000-article front
+    /// page, at the moment its memory peaks.
+    fn render_big<'o>(
         &self,
         template: &str,
         dir: &str,
         root: &str,
         page: PageCtx,
-        big: Big<'_>,
+        big: Big<'o>,
     ) -> Result<Done, Diagnostic> {
         let path = path_of(template, dir);
         let fingerprint = self.fingerprint(template, root, big.hash, &[], &page);
@@ -1145,46 +1151,39 @@ impl<'a> Renderer<'a> {
             return Ok(done);
         }
         let Some(tera) = self.tera() else { return Ok(Done::NoTemplates) };
-        // The items the sink's copy of the page holds are copied from it, not made.
-        let kept = self.sink.kept_items(&path)?;
-        let with = PartsWith { tera, root, store: self.parts, theme: &self.site.theme };
-        let mut items: Vec<(u64, Option<Html>)> = Vec::new();
-        let mut fill = |list: &dyn Items| -> Result<Vec<Html>, Diagnostic> {
-            let keys = list.keys();
-            let made = (0..keys.len())
-                .into_par_iter()
-                .map(|i| match kept.contains(&keys[i]) {
-                    true => Ok(None),
-                    false => list.make(i, &with).map(Some),
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            let first = items.len();
-            items.extend(keys.iter().copied().zip(made));
-            Ok((first..items.len()).map(|n| Html::from(marker(fingerprint, n))).collect())
+        let with = PartsWith { tera, root, store: self.kept_parts, theme: &self.site.theme };
+        // Each item of the lists, in the order the context asked for them.
+        let mut order: Vec<(&'o dyn Items, usize)> = Vec::new();
+        let mut fill = |list: &'o dyn Items| -> Result<Vec<Html>, Diagnostic> {
+            let first = order.len();
+            order.extend((0..list.keys().len()).map(|i| (list, i)));
+            Ok((first..order.len()).map(|n| Html::from(marker(fingerprint, n))).collect())
         };
         let mut ctx = (big.context)(&mut fill)?;
         self.complete(&mut ctx, root, &page);
         let frame = tera.render(template, &ctx).map_err(|e| self.template_error(e))?;
-        let Some((pieces, last)) = split(&frame, fingerprint, items.len()) else {
+        let Some((pieces, last)) = split(&frame, fingerprint, order.len()) else {
             // The template did more than place its items: render it with them.
             let mut fill =
-                |list: &dyn Items| (0..list.keys().len()).into_par_iter().map(|i| list.make(i, &with)).collect();
+                |list: &'o dyn Items| (0..list.keys().len()).into_par_iter().map(|i| list.make(i, &with)).collect();
             let mut ctx = (big.context)(&mut fill)?;
             self.complete(&mut ctx, root, &page);
             let html = tera.render(template, &ctx).map_err(|e| self.template_error(e))?;
             return Ok(Done::Made(Page { path, bytes: html.into_bytes() }, fingerprint));
         };
+        let key = |n: usize| order[n].0.keys()[order[n].1];
         let mut segs = Vec::with_capacity(2 * pieces.len() + 1);
-        for (text, n) in pieces {
+        for (text, n) in &pieces {
             segs.push(Seg::Text(text.as_bytes()));
-            let (key, html) = &items[n];
-            segs.push(match html {
-                Some(html) => Seg::Shared { key: *key, html },
-                None => Seg::Item { key: *key, bytes: None },
-            });
+            segs.push(Seg::Item { key: key(*n), bytes: None });
         }
         segs.push(Seg::Text(last.as_bytes()));
-        match self.sink.put_spliced(&path, Some(fingerprint), &segs) {
+        // Segment 2k + 1 is the item of the k-th marker.
+        let make = |s: usize| {
+            let (list, i) = order[pieces[s / 2].1];
+            list.make(i, &with)
+        };
+        match put_pieces(self.sink, &path, fingerprint, segs, &make) {
             Ok(()) => Ok(Done::Given(path)),
             Err(d) => Ok(Done::SinkFailed(d)),
         }
@@ -1217,7 +1216,8 @@ impl<'a> Renderer<'a> {
             timeline: &timeline,
             counts: &counts,
         });
-        let context = move |fill: &mut Fill| -> Result<Context, Diagnostic> {
+        let lists = &lists;
+        let big = Big::new(hash, move |fill| {
             let ctx = IndexCtx {
                 lead_html: lead_html.clone(),
                 discrepancies: fill(&lists.discrepancies)?,
@@ -1232,8 +1232,8 @@ impl<'a> Renderer<'a> {
                 counts: &counts,
             };
             Ok(Context::from_serialize(&ctx).unwrap_or_default())
-        };
-        self.render_big("index.html", "", "", p, Big { hash, context: Box::new(context) })
+        });
+        self.render_big("index.html", "", "", p, big)
     }
 
     /// The sources page: its list as parts, or as data for a theme written before parts.
@@ -1248,10 +1248,11 @@ impl<'a> Renderer<'a> {
             return self.render_one("sources.html", "sources/", "../", p, ctx, Vec::new());
         }
         let hash = fingerprint::of(&SourcesCtx { sources: &sources.keys });
-        let context = move |fill: &mut Fill| -> Result<Context, Diagnostic> {
-            Ok(Context::from_serialize(SourcesCtx { sources: fill(&sources)? }).unwrap_or_default())
-        };
-        self.render_big("sources.html", "sources/", "../", p, Big { hash, context: Box::new(context) })
+        let sources = &sources;
+        let big = Big::new(hash, move |fill| {
+            Ok(Context::from_serialize(SourcesCtx { sources: fill(sources)? }).unwrap_or_default())
+        });
+        self.render_big("sources.html", "sources/", "../", p, big)
     }
 
     /// Every page's job. Given their lists as data (a theme written before parts), the
