@@ -14,7 +14,7 @@
 # (rm -rf; sync), as a user who deletes `output/` and builds again. "no recent deletes":
 # the last output moved aside and deleted only at the end, as a fresh clone in CI. They
 # differ because ext4 without a journal (this VM's root) will not reuse an inode freed in
-# the last 60 s, or 300 s while its table block is dirty (RECENTCY_MIN and RECENTCY_DIRTY
+# the last 60 s, or 360 s while its table block is dirty (RECENTCY_MIN, plus RECENTCY_DIRTY,
 # in fs/ext4/ialloc.c): after a delete of 20,000 files, creating 20,000 more searches past
 # them, and every tool's time grows with each round.
 set -euo pipefail
@@ -72,7 +72,7 @@ echo "== 10,000 markdown articles, fresh ($rounds rounds of 3 runs each)"
 corpus "$mem"; fresh "$mem" tmpfs delete; rm -rf "$mem"
 corpus "$disk"
 # The corpus's own deletes (of an earlier corpus) are let age out first.
-sleep 300
+sleep 370
 fresh "$disk" "disk, no recent deletes" aside
 fresh "$disk" "disk, after rm" delete
 rm -rf "$disk/aside"
@@ -80,7 +80,7 @@ rm -rf "$disk/aside"
 echo "== 10,000 articles / 20,000 claims, fresh, on disk (no recent deletes)"
 rm -rf "$disk/c"
 ./target/release/examples/corpus "$disk/c" 10000 20000 1 >/dev/null
-sleep 300
+sleep 370
 for r in $(seq "$rounds"); do
   for which in new ${old:+old}; do
     bin=$([ "$which" = new ] && echo "$new" || echo "$old")
