@@ -623,14 +623,22 @@ mod tests {
         assert_eq!(a.markup().text, "x");
     }
 
-    #[test]
-    fn a_kept_article_is_read_when_needed_and_only_if_it_hashes_as_kept() {
+    /// An article file's text, for the tests that read it from disk.
+    const TEXT: &str = "+++\ntitle = \"T\"\n+++\n\nBody text.\n";
+
+    /// A site folder holding `content/articles/a.txt` with `text`, and that file's path.
+    fn one_article(text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
         let dir = tempfile::tempdir().unwrap();
-        let text = "+++\ntitle = \"T\"\n+++\n\nBody text.\n";
-        let root = dir.path();
-        let path = root.join("content/articles/a.txt");
+        let path = dir.path().join("content/articles/a.txt");
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, text).unwrap();
+        (dir, path)
+    }
+
+    #[test]
+    fn a_kept_article_is_read_when_needed_and_only_if_it_hashes_as_kept() {
+        let (dir, path) = one_article(TEXT);
+        let (root, text) = (dir.path(), TEXT);
         let read = load("a", text).unwrap();
         let late = Arc::new(Late::default());
         let h = Arc::new(Highlighter::new());
@@ -656,12 +664,8 @@ mod tests {
 
     #[test]
     fn a_released_text_is_read_again_only_as_it_was() {
-        let dir = tempfile::tempdir().unwrap();
-        let text = "+++\ntitle = \"T\"\n+++\n\nBody text.\n";
-        let root = dir.path();
-        let path = root.join("content/articles/a.txt");
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, text).unwrap();
+        let (dir, path) = one_article(TEXT);
+        let (root, text) = (dir.path(), TEXT);
         let late = Arc::new(Late::default());
         let unread = Unread::new(root, &late);
         let mut a = load("a", text).unwrap();

@@ -27,18 +27,8 @@ pub type Element<'e> = Vec<&'e str>;
 pub fn parse(css: &str) -> Vec<Rule> {
     let text = without_comments(css);
     let mut rules = Vec::new();
-    for block in text.split('}') {
-        let Some((selectors, body)) = block.rsplit_once('{') else { continue };
-        let declarations: Vec<(usize, String, bool)> = body
-            .split(';')
-            .filter_map(|d| d.split_once(':'))
-            .filter_map(|(p, v)| {
-                let (v, important) = v.trim().strip_suffix("!important").map_or((v, false), |v| (v, true));
-                PROPERTIES.iter().position(|x| *x == p.trim()).map(|i| (i, v.trim().to_string(), important))
-            })
-            .collect();
-        // A block's first rule follows the block's head (`@media (…) {`).
-        let selectors = selectors.rsplit_once('{').map_or(selectors, |(_, s)| s).trim();
+    for (selectors, body) in blocks(&text) {
+        let declarations = declarations_in(body);
         for selector in selectors.split(',').map(str::trim).filter(|s| !s.is_empty() && !s.starts_with('@')) {
             let selector: Vec<Vec<String>> = selector.split_whitespace().map(compound).collect();
             // A class counts ten times a tag (CSS's (0,1,0) against (0,0,1)).
@@ -47,6 +37,29 @@ pub fn parse(css: &str) -> Vec<Rule> {
         }
     }
     rules
+}
+
+/// Each rule block of `text`: its selectors and its body. A block's first rule follows the
+/// block's head (`@media (…) {`), which is left out: the selectors are what stands after
+/// the last opening brace before the body.
+fn blocks(text: &str) -> impl Iterator<Item = (&str, &str)> {
+    text.split('}').filter_map(|block| {
+        let mut parts = block.rsplit('{');
+        let body = parts.next()?;
+        Some((parts.next()?.trim(), body))
+    })
+}
+
+/// The declarations of a rule's body that set one of [`PROPERTIES`]: (property, value,
+/// whether `!important`).
+fn declarations_in(body: &str) -> Vec<(usize, String, bool)> {
+    body.split(';')
+        .filter_map(|d| d.split_once(':'))
+        .filter_map(|(p, v)| {
+            let (v, important) = v.trim().strip_suffix("!important").map_or((v, false), |v| (v, true));
+            PROPERTIES.iter().position(|x| *x == p.trim()).map(|i| (i, v.trim().to_string(), important))
+        })
+        .collect()
 }
 
 /// `css` with its comments left out.
