@@ -261,6 +261,30 @@ fn a_site_rewords_strings_and_adds_a_language() {
     assert!(claim.contains("marzo 2031"), "the site's months");
 }
 
+/// Tables are layers: the built-in one, the theme's, the site's. A layer that repeats the
+/// built-in table word for word is skipped only where it changes nothing: after a theme's
+/// own table of its language, it puts the built-in strings back.
+#[test]
+fn a_table_that_repeats_the_built_in_one_is_still_a_layer_over_the_theme() {
+    let (dir, site) = fixture("council");
+    let config = site.join("briefing.toml");
+    let text = fs::read_to_string(&config).unwrap().replace("language = \"en-GB\"", "language = \"fr\"");
+    fs::write(&config, format!("theme = \"mine\"\n{text}")).unwrap();
+    fs::create_dir_all(site.join("themes/mine/locales")).unwrap();
+    fs::write(site.join("themes/mine/locales/fr.toml"), "[strings]\nsources-title = \"Nos sources\"\n").unwrap();
+    let out = dir.path().join("out");
+    let build = || {
+        let (code, _, err) =
+            outcome(&run(&["build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()]));
+        assert_eq!(code, 0, "{err}");
+        text_of(&page(&out.join("sources/index.html")), "h1")
+    };
+    assert_eq!(build(), "Nos sources", "the theme's table over the built-in one");
+    fs::create_dir_all(site.join("locales")).unwrap();
+    fs::copy(repo().join("themes/default/locales/fr.toml"), site.join("locales/fr.toml")).unwrap();
+    assert_eq!(build(), strings("fr")["sources-title"].as_str().unwrap(), "the site's copy over the theme's");
+}
+
 /// A rebuild in another language, or with reworded strings, gives what a fresh build gives:
 /// the locale is part of every page's fingerprint, and of the feed's entries.
 #[test]

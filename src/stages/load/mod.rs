@@ -412,11 +412,11 @@ fn folders(dir: &Path) -> Vec<String> {
 fn localize(config: &mut Config, theme: &mut Theme, diags: &mut Vec<Diagnostic>) {
     use crate::model::locale::{self, ENGLISH};
     let builtin = SourceFile::new("(built-in)/locales/en.toml", ENGLISH);
-    // Which tables are read: English, the site's language's, and every table the theme
-    // writes itself, so that an error in any of those is reported on every build. The
-    // built-in tables of other languages, and a theme's file that repeats a built-in one
-    // word for word (this repository's `themes/default/`), are checked by the tests:
-    // reading and checking all thirteen was a tenth of the repository's fresh build.
+    // Which tables are parsed: English, the site's language's, and every table a theme
+    // or the site writes itself, so that an error in any of those is reported on every
+    // build. The built-in tables of other languages, and a file that repeats a built-in
+    // one word for word (this repository's `themes/default/`), are checked by the tests:
+    // parsing and checking all thirteen was a tenth of the repository's fresh build.
     let primary = config.language.split('-').next().unwrap_or(&config.language);
     let in_use = |l: &str| ["en", config.language.as_str(), primary].iter().any(|t| l.eq_ignore_ascii_case(t));
     // A repeated table changes nothing, unless a table of the theme's own came before it:
