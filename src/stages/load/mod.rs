@@ -4,6 +4,7 @@
 //! editors and the web, and a link to `/etc/passwd` in `content/` must not end up on a page.
 
 pub mod fronts;
+pub mod parsed;
 pub mod published;
 pub mod theme;
 pub mod versions;
