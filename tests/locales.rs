@@ -321,3 +321,14 @@ fn a_new_language_rebuilds_every_page_it_changes() {
         assert!(tree(&out) == tree(&fresh), "step {n}: the rebuild differs from a fresh build");
     }
 }
+
+/// The built-in English table, read once for every build (`locale::english`), reads
+/// without a diagnostic: a build that took it would report none.
+#[test]
+fn the_built_in_english_table_reads_cleanly() {
+    use briefing::model::{diag::SourceFile, locale};
+    let mut diags = Vec::new();
+    locale::read_table(&SourceFile::new("(built-in)/locales/en.toml", locale::ENGLISH), &mut diags);
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(locale::Locale::default().get("fact-check", None, &[]), "Fact-check");
+}

@@ -411,8 +411,7 @@ fn folders(dir: &Path) -> Vec<String> {
 /// corrections policy, unless the site gives its own, and the topic of claims that name
 /// none. A language no table covers is written in English, with a warning.
 fn localize(config: &mut Config, theme: &mut Theme, diags: &mut Vec<Diagnostic>) {
-    use crate::model::locale::{self, ENGLISH};
-    let builtin = SourceFile::new("(built-in)/locales/en.toml", ENGLISH);
+    use crate::model::locale;
     // Which tables are parsed: English, the site's language's, and every table a theme
     // or the site writes itself, so that an error in any of those is reported on every
     // build. The built-in tables of other languages, and a file that repeats a built-in
@@ -435,9 +434,8 @@ fn localize(config: &mut Config, theme: &mut Theme, diags: &mut Vec<Diagnostic>)
             _ => {}
         }
     }
-    let sheets: Vec<(String, locale::Sheet)> = std::iter::once(("en".to_string(), &builtin))
-        .chain(read.iter().map(|(l, f, _)| ((*l).clone(), *f)))
-        .map(|(l, f)| (l, locale::read_table(f, diags)))
+    let sheets: Vec<(String, locale::Sheet)> = std::iter::once(("en".to_string(), locale::english().clone()))
+        .chain(read.iter().map(|(l, f, _)| ((*l).clone(), locale::read_table(f, diags))))
         .collect();
     let (locale, found) = locale::resolve(&config.language, &sheets, &config.strings);
     // Each table's and the site's strings, against English; a name no English string has
