@@ -717,10 +717,10 @@ fn item<E>(store: Option<&KeptItems>, key: u64, make: impl FnOnce() -> Result<St
 }
 
 /// `claims.json`, made of the entries the sink does not keep and those it does.
-fn put_claims_json(shared: &Shared, parts: Option<&KeptItems>, sink: &dyn Sink, key: u64) -> Result<(), Diagnostic> {
+fn put_claims_json(shared: &Shared, parts: Option<&KeptItems>, sink: &dyn Sink, key: u64) -> Result<(), Failed> {
     let failed = |e: std::io::Error| Diagnostic::error("internal", format!("cannot make {CLAIMS_JSON}: {e}"));
     let claim_keys = shared.claim_keys();
-    let doc = export::Doc::new(shared.site, shared.marks, Some(&claim_keys)).map_err(failed)?;
+    let doc = export::Doc::new(shared.site, shared.marks, Some(&claim_keys)).map_err(|e| Failed::Item(failed(e)))?;
     let segs = doc
         .pieces
         .iter()
@@ -736,7 +736,7 @@ fn put_claims_json(shared: &Shared, parts: Option<&KeptItems>, sink: &dyn Sink, 
 }
 
 /// `feed.xml`, made of the entries the sink does not keep and those it does.
-fn put_feed(shared: &Shared, parts: Option<&KeptItems>, sink: &dyn Sink, key: u64) -> Result<(), Diagnostic> {
+fn put_feed(shared: &Shared, parts: Option<&KeptItems>, sink: &dyn Sink, key: u64) -> Result<(), Failed> {
     let claim_keys = shared.claim_keys();
     let feed = feed::Feed::new(shared.site, Some(&claim_keys));
     let segs = feed
@@ -762,14 +762,24 @@ fn put_pieces(
     fingerprint: u64,
     segs: Vec<Seg>,
     make: &(dyn Fn(usize) -> Result<Html, Diagnostic> + Sync),
-) -> Result<(), Diagnostic> {
-    let pieces = Making { segs, kept: sink.kept_items(path)?, make, failed: Mutex::new(None) };
+) -> Result<(), Failed> {
+    let pieces = Making { segs, kept: sink.kept_items(path).map_err(Failed::Sink)?, make, failed: Mutex::new(None) };
     let put = sink.put_spliced(path, Some(fingerprint), &pieces);
     // An item that could not be made stopped the writing: its error is the one to report.
     match pieces.failed.into_inner().ok().flatten() {
-        Some(d) => Err(d),
-        None => put,
+        Some(d) => Err(Failed::Item(d)),
+        None => put.map_err(Failed::Sink),
     }
+}
+
+/// Why a file made of pieces was not put.
+#[derive(Debug)]
+enum Failed {
+    /// One of its items could not be made (a template error): that file's error, reported
+    /// with every other page's while the render goes on, so that one build shows them all.
+    Item(Diagnostic),
+    /// The sink could not take it: no further page is made.
+    Sink(Diagnostic),
 }
 
 /// The pieces of a file whose items are made as the sink takes them.
@@ -1185,7 +1195,8 @@ impl<'a> Renderer<'a> {
         };
         match put_pieces(self.sink, &path, fingerprint, segs, &make) {
             Ok(()) => Ok(Done::Given(path)),
-            Err(d) => Ok(Done::SinkFailed(d)),
+            Err(Failed::Item(d)) => Err(d),
+            Err(Failed::Sink(d)) => Ok(Done::SinkFailed(d)),
         }
     }
 
@@ -1423,18 +1434,19 @@ impl<'a> Renderer<'a> {
     /// A file made from the whole site, unless the sink keeps it from inputs with this
     /// key. A theme's static file of the same name wins, as for the other generated files
     /// (no page can have these names).
-    fn whole_file(&self, path: &str, key: u64, put: &dyn Fn(u64) -> Result<(), Diagnostic>) {
+    fn whole_file(&self, path: &str, key: u64, put: &dyn Fn(u64) -> Result<(), Failed>) {
         if self.is_static(path) || self.sink_failed.load(Relaxed) {
             return;
         }
         let made = match self.sink.reuse(path, key) {
             Ok(true) => Ok(()),
             Ok(false) => put(key),
-            Err(d) => Err(d),
+            Err(d) => Err(Failed::Sink(d)),
         };
         match made {
             Ok(()) => self.taken(path.to_string()),
-            Err(d) => self.fail(d),
+            Err(Failed::Item(d)) => self.diags.lock().map(|mut ds| ds.push(d)).unwrap_or_default(),
+            Err(Failed::Sink(d)) => self.fail(d),
         }
     }
 
@@ -2049,7 +2061,9 @@ mod tests {
             made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             if i == 1500 { Err(Diagnostic::error("internal", "item 1500")) } else { Ok(Html::from("x")) }
         };
-        let err = put_pieces(&sink, "a.json", 1, segs(&texts), &failing).unwrap_err();
+        let Err(Failed::Item(err)) = put_pieces(&sink, "a.json", 1, segs(&texts), &failing) else {
+            panic!("an item's failure is the item's error")
+        };
         assert_eq!(err.message, "item 1500", "the item's own error, not the writer's");
         assert!(sink.0.into_inner().unwrap().is_empty(), "nothing is put");
         assert!(made.into_inner() < 3000, "the runs after the failing one are not made");
