@@ -2,5 +2,6 @@
 
 fn main() {
     briefing::alloc::tune();
+    briefing::commands::quiet_on_closed_pipe();
     std::process::exit(briefing::commands::cli::run(std::env::args_os()));
 }

@@ -241,3 +241,70 @@ fn a_full_disk_leaves_the_previous_site_whole() {
     assert_eq!(tree(&out), tree(&fresh), "the build after the failure differs from a fresh one");
     assert_eq!(fs::read(out.join("big.txt")).unwrap().len(), 64 * 1024);
 }
+
+/// `briefing build | head` and the like: a reader that closes the pipe ends the command
+/// as it ends other Unix tools (SIGPIPE), never with a panic, and the site is built.
+#[test]
+fn a_closed_pipe_ends_the_command_without_a_panic() {
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::{Command, Stdio};
+    let (dir, site) = fixture("ui-base");
+    let out = dir.path().join("out");
+    for args in [vec!["build"], vec!["check", "--format", "json"]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_briefing"))
+            .args(&args)
+            .args(["--root", site.to_str().unwrap()])
+            .args(if args[0] == "build" { vec!["--output", out.to_str().unwrap()] } else { vec![] })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let o = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        // 13: SIGPIPE.
+        assert!(o.status.success() || o.status.signal() == Some(13), "{args:?}: {:?}", o.status);
+    }
+    assert!(out.join("index.html").is_file(), "the build finished before its one line was printed");
+}
+
+/// A mistyped `--root` is one error, and leaves nothing behind (no cache folder, no lock).
+#[test]
+fn a_mistyped_root_is_one_error_and_makes_no_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    for command in ["build", "check"] {
+        let (code, _, err) = outcome(&run_in(dir.path(), &[command, "--root", "nowhere"]));
+        assert_eq!(code, 2, "{err}");
+        assert_eq!(err.matches("error[").count(), 1, "{err}");
+        assert!(err.contains("no site folder at nowhere"), "{err}");
+        assert!(!dir.path().join("nowhere").exists(), "{command} made the mistyped root");
+    }
+}
+
+/// A theme folder, or a template, linked from outside the site is not followed: the
+/// default theme's folder and a site's template are skipped with a warning (the built-in
+/// theme is used), a theme the site names is an error.
+#[test]
+fn linked_theme_folders_and_templates_are_not_followed() {
+    let (dir, site) = fixture("ui-base");
+    let outside = dir.path().join("outside/templates");
+    fs::create_dir_all(&outside).unwrap();
+    fs::write(outside.join("404.html"), "<p>FROM OUTSIDE</p>").unwrap();
+    fs::create_dir_all(site.join("themes")).unwrap();
+    fs::create_dir_all(site.join("templates")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("outside"), site.join("themes/default")).unwrap();
+    std::os::unix::fs::symlink(outside.join("404.html"), site.join("templates/404.html")).unwrap();
+    let out = dir.path().join("out");
+    let (code, _, err) = outcome(&run(&["build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("`themes/default` is a symbolic link"), "{err}");
+    assert!(err.contains("`templates/404.html` is a symbolic link"), "{err}");
+    assert!(!String::from_utf8_lossy(&fs::read(out.join("404.html")).unwrap()).contains("FROM OUTSIDE"));
+    std::os::unix::fs::symlink(dir.path().join("outside"), site.join("themes/mine")).unwrap();
+    let config = fs::read_to_string(site.join("briefing.toml")).unwrap();
+    fs::write(site.join("briefing.toml"), format!("theme = \"mine\"\n{config}")).unwrap();
+    let (code, _, err) = outcome(&run(&["build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("`themes/mine` is a symbolic link"), "{err}");
+}

@@ -285,6 +285,9 @@ fn prepare(
     }
     report.extend(drafts::links(&site));
     if report.has_errors() {
+        // A template's syntax errors are known without rendering: they are reported with
+        // the content's, so that one build shows both.
+        report.extend(render::syntax_errors(&site));
         return Err(report);
     }
     let Anchored { mut marks, keep, known, .. } = anchored;
@@ -579,7 +582,8 @@ impl render::Sink for ToTwin<'_> {
 /// Builds the site.
 pub fn build(opts: &Options) -> Outcome {
     let output = opts.output.clone().unwrap_or_else(|| opts.root.join("output"));
-    if let Err(d) = check_output(&opts.root, &output) {
+    // Before anything is made under it: a mistyped `--root` must leave no folder behind.
+    if let Err(d) = check_root(&opts.root).and_then(|()| check_output(&opts.root, &output)) {
         let mut report = Report::default();
         report.push(d);
         return failed(report);
@@ -659,6 +663,15 @@ pub fn check_cache(root: &Path, output: &Path, cache: &Path) -> Result<(), Diagn
 
 /// What a site's root holds that a build must never replace or write into.
 const SOURCES: [&str; 6] = ["content", "themes", "templates", "static", ".git", "briefing.toml"];
+
+/// The error for a site root that is not a folder (mistyped, or a file given for it).
+pub fn check_root(root: &Path) -> Result<(), Diagnostic> {
+    if root.is_dir() {
+        return Ok(());
+    }
+    Err(Diagnostic::error("io-missing", format!("no site folder at {}", root.display()))
+        .help("run briefing in the site's folder, or pass --root; `briefing new DIR` creates a site"))
+}
 
 /// Refuses an output directory whose replacement would destroy the sources: the root,
 /// anything holding or inside `content/`, `themes/`, `templates/`, `static/` or `.git/`.

@@ -94,9 +94,9 @@ pub fn run(args: &Serve) -> i32 {
         eprintln!("{}", Diagnostic::error(code, msg).help(help).render(crate::commands::color()));
         2
     };
-    if !args.root.is_dir() {
-        let msg = format!("no site folder at {}", args.root.display());
-        return fail("io-missing", msg, "run serve inside a site, or pass --root DIR (`briefing new DIR` makes one)");
+    if let Err(d) = pipeline::check_root(&args.root) {
+        eprintln!("{}", d.render(crate::commands::color()));
+        return 2;
     }
     // The port first, so that a busy one fails at once, not after the first build.
     let listener = match listen(&args.bind, args.port) {

@@ -155,17 +155,17 @@ pub fn load_common(root: &Path, diags: &mut Vec<Diagnostic>) -> Option<Common> {
             None
         }
     };
-    let theme = config.as_ref().and_then(|c| match theme::load(root, &c.theme) {
-        Ok(t) => Some(t),
-        Err(ds) => {
-            // A missing theme folder is pointed at where briefing.toml names it.
-            let at = |d: Diagnostic| match (&c.theme_span, d.file.is_none()) {
-                (Some(span), true) => d.at(&c.file, span.clone(), "no such folder under themes/"),
-                _ => d,
-            };
-            diags.extend(ds.into_iter().map(at));
-            None
-        }
+    let theme = config.as_ref().and_then(|c| {
+        let mut found = Vec::new();
+        let theme = theme::load(root, &c.theme, &mut found);
+        // A missing theme folder is pointed at where briefing.toml names it; a theme
+        // file that cannot be read is that file's error.
+        let at = |d: Diagnostic| match (&c.theme_span, d.file.is_none() && d.code == "io-missing") {
+            (Some(span), true) => d.at(&c.file, span.clone(), "no such folder under themes/"),
+            _ => d,
+        };
+        diags.extend(found.into_iter().map(at));
+        theme
     });
     let (mut config, mut theme) = (config?, theme?);
     localize(&mut config, &mut theme, diags);

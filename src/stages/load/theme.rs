@@ -90,14 +90,22 @@ pub const BUILTIN_PREFIX: &str = "(built-in theme)/";
 /// Reads theme `name`: the built-in theme, overridden file by file by `themes/<name>/`
 /// (which may hold only the files it changes: a theme of one stylesheet is a theme), then
 /// by the site's own `templates/` and `static/`.
-pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
+/// Errors and warnings go to `diags`; `None` when there is an error.
+pub fn load(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option<Theme> {
     let base = format!("themes/{name}");
-    let mut diags = Vec::new();
+    let errors_before = diags.iter().filter(|d| d.is_error()).count();
     let mut theme = Theme::default();
+    if name != "default" && linked(root, &base).is_some() {
+        let d = Diagnostic::error("io-symlink", format!("`{base}` is a symbolic link; briefing does not follow links"))
+            .help("copy the theme into themes/ instead of linking it");
+        diags.push(d);
+        return None;
+    }
     if name != "default" && !root.join(&base).is_dir() {
         let d = Diagnostic::error("io-missing", format!("theme `{name}` not found: no folder `{base}/`"))
             .help("set `theme` in briefing.toml to a folder under themes/, or remove it to use the built-in default");
-        return Err(vec![d]);
+        diags.push(d);
+        return None;
     }
     for (path, text) in BUILTIN {
         let shown = format!("{BUILTIN_PREFIX}{path}");
@@ -109,7 +117,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
         }
     }
     for dir in [format!("{base}/templates"), "templates".to_string()] {
-        for rel in files(root, &dir, &mut diags) {
+        for rel in files(root, &dir, diags) {
             if !rel.ends_with(".html") {
                 continue;
             }
@@ -125,7 +133,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
         }
     }
     for dir in [format!("{base}/locales"), "locales".to_string()] {
-        for rel in files(root, &dir, &mut diags).into_iter().filter(|r| r.ends_with(".toml")) {
+        for rel in files(root, &dir, diags).into_iter().filter(|r| r.ends_with(".toml")) {
             match read_text(root, &rel, true) {
                 Ok(Some(file)) => theme.locales.push((language_of(&rel[dir.len() + 1..]), file)),
                 Ok(None) => {}
@@ -134,7 +142,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
         }
     }
     for dir in [format!("{base}/static"), "static".to_string()] {
-        for rel in files(root, &dir, &mut diags) {
+        for rel in files(root, &dir, diags) {
             let name = rel[dir.len() + 1..].to_string();
             match fs::read(root.join(&rel)) {
                 Ok(bytes) => {
@@ -147,7 +155,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     }
     theme.templates.sort_by(|a, b| a.0.cmp(&b.0));
     theme.statics.sort_by(|a, b| a.0.cmp(&b.0));
-    if diags.iter().any(Diagnostic::is_error) { Err(diags) } else { Ok(theme) }
+    (diags.iter().filter(|d| d.is_error()).count() == errors_before).then_some(theme)
 }
 
 /// Where a theme's locale table comes from.
@@ -175,6 +183,19 @@ impl Table {
     }
 }
 
+/// The first folder on the way from `root` to `root/dir` that is a symbolic link, as a
+/// path relative to `root`: a walk from there would follow it out of the site.
+fn linked(root: &Path, dir: &str) -> Option<String> {
+    let mut at = String::new();
+    for part in dir.split('/') {
+        at = if at.is_empty() { part.to_string() } else { format!("{at}/{part}") };
+        if fs::symlink_metadata(root.join(&at)).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Some(at);
+        }
+    }
+    None
+}
+
 /// The language a locale file is for: its name without `.toml`.
 fn language_of(name: &str) -> String {
     name.strip_suffix(".toml").unwrap_or(name).to_string()
@@ -184,6 +205,10 @@ fn language_of(name: &str) -> String {
 /// Links are reported and skipped.
 fn files(root: &Path, dir: &str, diags: &mut Vec<Diagnostic>) -> Vec<String> {
     let mut out = Vec::new();
+    if let Some(link) = linked(root, dir) {
+        diags.push(Diagnostic::warning("symlink-skipped", format!("`{link}` is a symbolic link; it was not read")));
+        return out;
+    }
     if !root.join(dir).is_dir() {
         return out;
     }
@@ -259,14 +284,18 @@ pub fn compile(theme: &Theme, unused: &[&str]) -> Result<Tera, Vec<Diagnostic>> 
     };
     let mut all = first;
     all.extend(second);
-    // The first error in the theme's order, as one parser going through them would report.
+    // In the theme's order, as one parser going through them would report them.
     all.sort_by_key(|(i, _)| *i);
-    let mut parsed = Vec::with_capacity(all.len());
+    // Every template's syntax errors at once, in the theme's order.
+    let (mut parsed, mut errors) = (Vec::with_capacity(all.len()), Vec::new());
     for (i, result) in all {
         match result {
             Ok(t) => parsed.push((theme.templates[i].0.clone(), t)),
-            Err(e) => return Err(vec![template_error(theme, &e)]),
+            Err(e) => errors.push(template_error(theme, &e)),
         }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
     }
     tera.templates.extend(parsed);
     if let Err(e) = tera.build_inheritance_chains().and_then(|()| tera.check_macro_files()) {
@@ -342,7 +371,7 @@ mod tests {
     }
 
     #[test]
-    fn templates_parsed_in_halves_link_and_report_the_first_error_in_order() {
+    fn templates_parsed_in_halves_link_and_report_every_error_in_order() {
         let ok = theme(&[
             ("base.html", "<main>{% block body %}{% endblock body %}</main>"),
             ("macros.html", "{% macro hi(n) %}hi {{ n }}{% endmacro hi %}"),
@@ -358,16 +387,16 @@ mod tests {
         assert_eq!(tera.render("page.html", &ctx).unwrap(), "<main>hi you</main>");
 
         // Two broken templates, the later one in order the larger (so parsed first, on
-        // the other half): the error is still the earlier one's.
+        // the other half): both are reported, in the theme's order.
         let broken = theme(&[
             ("a.html", "{% if %}"),
             ("b.html", "fine"),
             ("z.html", &format!("{}{{% for %}}", "padding ".repeat(100))),
         ]);
         let Err(errors) = compile(&broken, &[]) else { panic!("the broken templates compiled") };
-        assert_eq!(errors.len(), 1);
-        let shown = format!("{:?}", errors[0]);
-        assert!(shown.contains("templates/a.html"), "{shown}");
-        assert!(!shown.contains("templates/z.html"), "{shown}");
+        assert_eq!(errors.len(), 2);
+        let shown = format!("{errors:?}");
+        let (a, z) = (shown.find("templates/a.html"), shown.find("templates/z.html"));
+        assert!(a.is_some() && z.is_some() && a < z, "{shown}");
     }
 }

@@ -867,6 +867,15 @@ fn compiled(theme: &Theme, single: bool) -> &Result<tera::Tera, Vec<Diagnostic>>
     })
 }
 
+/// The syntax errors of a site of one briefing's templates, once their compile is over
+/// (see [`compile_ahead`]): a build that fails on its content reports them too.
+pub fn syntax_errors(site: &Site) -> Vec<Diagnostic> {
+    match site.role {
+        Role::Single => compiled(&site.theme, true).as_ref().err().cloned().unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
 /// Starts compiling the templates of a site of one briefing on a thread of its own, as
 /// soon as its theme is read: the compile (Tera parsing the templates, a third of the
 /// repository's fresh build) then overlaps the loading of the articles and the claims
