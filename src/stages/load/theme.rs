@@ -305,7 +305,7 @@ pub fn compile(theme: &Theme, unused: &[&str]) -> Result<Tera, Vec<Diagnostic>> 
 }
 
 /// A tera error as a diagnostic at the template's line, as far as tera tells it.
-pub fn template_error(theme: &Theme, err: &tera::Error) -> Diagnostic {
+pub fn template_error<'t>(theme: &'t Theme, err: &tera::Error) -> Diagnostic {
     let mut chain = vec![err.to_string()];
     let mut source = std::error::Error::source(err);
     while let Some(s) = source {
@@ -320,13 +320,35 @@ pub fn template_error(theme: &Theme, err: &tera::Error) -> Diagnostic {
     let label =
         detail.lines().find_map(|l| l.trim().strip_prefix("= ")).map_or_else(|| first_line(&detail), str::to_string);
     let mut d = Diagnostic::error("template", format!("template error: {headline}"));
-    match file.map(|f| (f, locate(&full, f))) {
+    // Tera names the page's template, though the mistake may be in a template it extends,
+    // a macro it calls or a part it includes: then the one template that has the name.
+    // The cause, last in the chain, says where ("while rendering 'macros.html'").
+    let cause = chain.last().map_or("", String::as_str);
+    let inner = theme.templates.iter().find(|(n, _)| cause.contains(&format!("'{n}'"))).map(|(_, f)| f);
+    let elsewhere = || {
+        let name = quoted(cause)?;
+        let mut having = theme.templates.iter().filter_map(|(_, f)| Some((f, find_name(&f.text, name)?)));
+        let (f, at) = having.next()?;
+        having.next().is_none().then_some((f, Some(at..at + name.len())))
+    };
+    let located =
+        |f: Option<&'t SourceFile>, message: &str| f.map(|f| (f, locate(message, f))).filter(|(_, s)| s.is_some());
+    match located(inner, cause).or_else(|| located(file, &full)).or_else(elsewhere).or(file.map(|f| (f, None))) {
         Some((f, Some(span))) => d = d.at(f, span, label),
         Some((f, None)) => d = d.in_file(f).note(label),
         None if !label.is_empty() => d = d.note(label),
         None => {}
     }
     d.help("fix the template; the tera syntax is at https://keats.github.io/tera/docs/")
+}
+
+/// The name a runtime error quotes: "Variable `foo.bar` not found", "Filter 'upcase' not
+/// found", "Macro `m::badge` not found".
+fn quoted(message: &str) -> Option<&str> {
+    let ticked = message.split('`').nth(1);
+    let kinds = ["Filter '", "Function '", "Test '"];
+    let named = || kinds.iter().find_map(|k| message.split_once(k)?.1.split('\'').next());
+    ticked.or_else(named).filter(|n| !n.is_empty())
 }
 
 fn first_line(s: &str) -> String {
@@ -350,10 +372,19 @@ fn locate(message: &str, file: &SourceFile) -> Option<std::ops::Range<usize>> {
         let at = offset_of(line, col)?;
         return Some(at..at + 1);
     }
-    // Runtime errors quote the name in backticks: "Variable `foo.bar` not found".
-    let name = message.split('`').nth(1)?;
-    let at = file.text.find(name)?;
+    // Runtime errors quote the name: "Variable `foo.bar` not found", "Filter 'x' not found".
+    let name = quoted(message)?;
+    let at = find_name(&file.text, name)?;
     Some(at..at + name.len())
+}
+
+/// Where `name` is written in `text` as a whole name: `page.descriptio` is not found in
+/// `page.description`.
+fn find_name(text: &str, name: &str) -> Option<usize> {
+    let part = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.');
+    text.match_indices(name)
+        .map(|(at, _)| at)
+        .find(|&at| !part(text[..at].chars().next_back()) && !part(text[at + name.len()..].chars().next()))
 }
 
 #[cfg(test)]

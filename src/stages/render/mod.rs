@@ -1503,6 +1503,11 @@ impl<'a> Renderer<'a> {
     fn failed(&self) -> Option<Vec<Diagnostic>> {
         let mut ds = self.diags.lock().map(|d| d.clone()).unwrap_or_default();
         ds.sort_by_key(|d| (d.line_col(), d.message.clone()));
+        // One mistake in a template that many page templates extend or call (`base.html`,
+        // a macro) is one error, where the first page met it.
+        let place = |d: &Diagnostic| Some((d.file.as_ref()?.name.clone(), d.primary.as_ref()?.span.clone()));
+        let mut seen = HashSet::new();
+        ds.retain(|d| place(d).is_none_or(|p| seen.insert(p)));
         (!ds.is_empty()).then_some(ds)
     }
 
