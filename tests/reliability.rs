@@ -308,3 +308,15 @@ fn linked_theme_folders_and_templates_are_not_followed() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("`themes/mine` is a symbolic link"), "{err}");
 }
+
+/// No articles folder is one error, not one more for every quote of the claims file.
+#[test]
+fn a_missing_articles_folder_is_one_error() {
+    let (dir, site) = fixture("ui-base");
+    fs::remove_dir_all(site.join("content/articles")).unwrap();
+    let out = dir.path().join("out");
+    let (code, _, err) = outcome(&run(&["build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()]));
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(err.matches("error[").count(), 1, "{err}");
+    assert!(err.contains("no `content/articles/` folder"), "{err}");
+}

@@ -231,13 +231,14 @@ impl<'a, 't, 'i> Fields<'a, 't, 'i> {
     pub fn opt_int(&mut self, key: &str, range: Range<i64>) -> Option<Sp<i64>> {
         let value = self.get(key)?;
         let span = shift(value.span(), self.offset);
-        let parsed = value
-            .get_ref()
-            .as_integer()
-            .and_then(|i| i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok());
+        let integer = value.get_ref().as_integer();
+        // An integer too large for 64 bits is out of range too, not of the wrong type.
+        let parsed = integer.map(|i| i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok());
         match parsed {
-            Some(n) if range.contains(&n) => Some(Sp::new(n, span)),
+            Some(Some(n)) if range.contains(&n) => Some(Sp::new(n, span)),
             Some(n) => {
+                let n =
+                    n.map_or_else(|| integer.map_or_else(String::new, |i| i.as_str().to_string()), |n| n.to_string());
                 let d = Diagnostic::error(
                     "out-of-range",
                     format!("`{key}` is {n}, outside {}..={}", range.start, range.end - 1),
