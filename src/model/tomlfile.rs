@@ -231,14 +231,16 @@ impl<'a, 't, 'i> Fields<'a, 't, 'i> {
     pub fn opt_int(&mut self, key: &str, range: Range<i64>) -> Option<Sp<i64>> {
         let value = self.get(key)?;
         let span = shift(value.span(), self.offset);
-        let integer = value.get_ref().as_integer();
-        // An integer too large for 64 bits is out of range too, not of the wrong type.
-        let parsed = integer.map(|i| i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok());
+        let Some(integer) = value.get_ref().as_integer() else {
+            self.wrong_type(key, value, "a whole number");
+            return None;
+        };
+        // An integer too large for 64 bits is out of range too, shown as written.
+        let parsed = i64::from_str_radix(&integer.as_str().replace('_', ""), integer.radix()).ok();
         match parsed {
-            Some(Some(n)) if range.contains(&n) => Some(Sp::new(n, span)),
-            Some(n) => {
-                let n =
-                    n.map_or_else(|| integer.map_or_else(String::new, |i| i.as_str().to_string()), |n| n.to_string());
+            Some(n) if range.contains(&n) => Some(Sp::new(n, span)),
+            _ => {
+                let n = parsed.map_or_else(|| integer.as_str().to_string(), |n| n.to_string());
                 let d = Diagnostic::error(
                     "out-of-range",
                     format!("`{key}` is {n}, outside {}..={}", range.start, range.end - 1),
@@ -246,10 +248,6 @@ impl<'a, 't, 'i> Fields<'a, 't, 'i> {
                 .at(self.file, span, "out of range")
                 .help(format!("use a whole number from {} to {}", range.start, range.end - 1));
                 self.diags.push(d);
-                None
-            }
-            None => {
-                self.wrong_type(key, value, "a whole number");
                 None
             }
         }

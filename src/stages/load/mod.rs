@@ -156,8 +156,7 @@ pub fn load_common(root: &Path, diags: &mut Vec<Diagnostic>) -> Option<Common> {
         }
     };
     let theme = config.as_ref().and_then(|c| {
-        let mut found = Vec::new();
-        let theme = theme::load(root, &c.theme, &mut found);
+        let (theme, found) = theme::load(root, &c.theme);
         // A missing theme folder is pointed at where briefing.toml names it; a theme
         // file that cannot be read is that file's error.
         let at = |d: Diagnostic| match (&c.theme_span, d.file.is_none() && d.code == "io-missing") {

@@ -144,15 +144,6 @@ impl Tree for bool {
     }
 }
 
-impl Tree for u64 {
-    fn put(&self, out: &mut Vec<u8>) {
-        out.extend(self.to_le_bytes());
-    }
-    fn get(r: &mut Reader<'_>) -> Option<Self> {
-        r.u64()
-    }
-}
-
 impl Tree for String {
     fn put(&self, out: &mut Vec<u8>) {
         put_len(out, self.len());

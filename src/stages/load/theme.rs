@@ -7,6 +7,7 @@
 //! the theme.
 
 use std::fs;
+use std::ops::Range;
 use std::path::Path;
 
 use std::sync::Arc;
@@ -90,22 +91,20 @@ pub const BUILTIN_PREFIX: &str = "(built-in theme)/";
 /// Reads theme `name`: the built-in theme, overridden file by file by `themes/<name>/`
 /// (which may hold only the files it changes: a theme of one stylesheet is a theme), then
 /// by the site's own `templates/` and `static/`.
-/// Errors and warnings go to `diags`; `None` when there is an error.
-pub fn load(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option<Theme> {
+/// With its errors and warnings; no theme when there is an error.
+pub fn load(root: &Path, name: &str) -> (Option<Theme>, Vec<Diagnostic>) {
     let base = format!("themes/{name}");
-    let errors_before = diags.iter().filter(|d| d.is_error()).count();
+    let mut diags = Vec::new();
     let mut theme = Theme::default();
     if name != "default" && linked(root, &base).is_some() {
         let d = Diagnostic::error("io-symlink", format!("`{base}` is a symbolic link; briefing does not follow links"))
             .help("copy the theme into themes/ instead of linking it");
-        diags.push(d);
-        return None;
+        return (None, vec![d]);
     }
     if name != "default" && !root.join(&base).is_dir() {
         let d = Diagnostic::error("io-missing", format!("theme `{name}` not found: no folder `{base}/`"))
             .help("set `theme` in briefing.toml to a folder under themes/, or remove it to use the built-in default");
-        diags.push(d);
-        return None;
+        return (None, vec![d]);
     }
     for (path, text) in BUILTIN {
         let shown = format!("{BUILTIN_PREFIX}{path}");
@@ -117,7 +116,7 @@ pub fn load(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option<Them
         }
     }
     for dir in [format!("{base}/templates"), "templates".to_string()] {
-        for rel in files(root, &dir, diags) {
+        for rel in files(root, &dir, &mut diags) {
             if !rel.ends_with(".html") {
                 continue;
             }
@@ -133,7 +132,7 @@ pub fn load(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option<Them
         }
     }
     for dir in [format!("{base}/locales"), "locales".to_string()] {
-        for rel in files(root, &dir, diags).into_iter().filter(|r| r.ends_with(".toml")) {
+        for rel in files(root, &dir, &mut diags).into_iter().filter(|r| r.ends_with(".toml")) {
             match read_text(root, &rel, true) {
                 Ok(Some(file)) => theme.locales.push((language_of(&rel[dir.len() + 1..]), file)),
                 Ok(None) => {}
@@ -142,7 +141,7 @@ pub fn load(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option<Them
         }
     }
     for dir in [format!("{base}/static"), "static".to_string()] {
-        for rel in files(root, &dir, diags) {
+        for rel in files(root, &dir, &mut diags) {
             let name = rel[dir.len() + 1..].to_string();
             match fs::read(root.join(&rel)) {
                 Ok(bytes) => {
@@ -155,7 +154,8 @@ pub fn load(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option<Them
     }
     theme.templates.sort_by(|a, b| a.0.cmp(&b.0));
     theme.statics.sort_by(|a, b| a.0.cmp(&b.0));
-    (diags.iter().filter(|d| d.is_error()).count() == errors_before).then_some(theme)
+    let ok = !diags.iter().any(Diagnostic::is_error);
+    (ok.then_some(theme), diags)
 }
 
 /// Where a theme's locale table comes from.
@@ -284,9 +284,9 @@ pub fn compile(theme: &Theme, unused: &[&str]) -> Result<Tera, Vec<Diagnostic>> 
     };
     let mut all = first;
     all.extend(second);
-    // In the theme's order, as one parser going through them would report them.
+    // Every template's syntax errors at once, in the theme's order, as one parser going
+    // through them would report them.
     all.sort_by_key(|(i, _)| *i);
-    // Every template's syntax errors at once, in the theme's order.
     let (mut parsed, mut errors) = (Vec::with_capacity(all.len()), Vec::new());
     for (i, result) in all {
         match result {
@@ -305,7 +305,7 @@ pub fn compile(theme: &Theme, unused: &[&str]) -> Result<Tera, Vec<Diagnostic>> 
 }
 
 /// A tera error as a diagnostic at the template's line, as far as tera tells it.
-pub fn template_error<'t>(theme: &'t Theme, err: &tera::Error) -> Diagnostic {
+pub fn template_error(theme: &Theme, err: &tera::Error) -> Diagnostic {
     let mut chain = vec![err.to_string()];
     let mut source = std::error::Error::source(err);
     while let Some(s) = source {
@@ -313,33 +313,37 @@ pub fn template_error<'t>(theme: &'t Theme, err: &tera::Error) -> Diagnostic {
         source = s.source();
     }
     let full = chain.join("\n");
-    let file = theme.templates.iter().find(|(n, _)| full.contains(&format!("'{n}'"))).map(|(_, f)| f);
     let headline = chain.first().cloned().unwrap_or_default();
     let detail = chain[1..].join("; ");
     // Syntax errors carry a pest report; its `= expected …` line is the useful part.
     let label =
         detail.lines().find_map(|l| l.trim().strip_prefix("= ")).map_or_else(|| first_line(&detail), str::to_string);
     let mut d = Diagnostic::error("template", format!("template error: {headline}"));
-    // Tera names the page's template, though the mistake may be in a template it extends,
-    // a macro it calls or a part it includes: then the one template that has the name.
-    // The cause, last in the chain, says where ("while rendering 'macros.html'").
-    let cause = chain.last().map_or("", String::as_str);
-    let inner = theme.templates.iter().find(|(n, _)| cause.contains(&format!("'{n}'"))).map(|(_, f)| f);
-    let elsewhere = || {
-        let name = quoted(cause)?;
-        let mut having = theme.templates.iter().filter_map(|(_, f)| Some((f, find_name(&f.text, name)?)));
-        let (f, at) = having.next()?;
-        having.next().is_none().then_some((f, Some(at..at + name.len())))
-    };
-    let located =
-        |f: Option<&'t SourceFile>, message: &str| f.map(|f| (f, locate(message, f))).filter(|(_, s)| s.is_some());
-    match located(inner, cause).or_else(|| located(file, &full)).or_else(elsewhere).or(file.map(|f| (f, None))) {
+    match place(theme, &full, chain.last().map_or("", String::as_str)) {
         Some((f, Some(span))) => d = d.at(f, span, label),
         Some((f, None)) => d = d.in_file(f).note(label),
         None if !label.is_empty() => d = d.note(label),
         None => {}
     }
     d.help("fix the template; the tera syntax is at https://keats.github.io/tera/docs/")
+}
+
+/// Where a tera error's mistake is, given its whole chain of messages and its cause (the
+/// last). Tera names the page's template, though the mistake may be in a template it
+/// extends, a macro it calls or a part it includes: so first the template the cause names
+/// ("while rendering 'macros.html'"), then the page's, then the one template that has the
+/// name the cause quotes; failing all, the page's template without a place.
+fn place<'t>(theme: &'t Theme, full: &str, cause: &str) -> Option<(&'t SourceFile, Option<Range<usize>>)> {
+    let named = |text: &str| theme.templates.iter().find(|(n, _)| text.contains(&format!("'{n}'"))).map(|(_, f)| f);
+    let at = |f: Option<&'t SourceFile>, message: &str| f.and_then(|f| Some((f, Some(locate(message, f)?))));
+    let only_one_with = || {
+        let name = quoted(cause)?;
+        let mut having = theme.templates.iter().filter_map(|(_, f)| Some((f, find_name(&f.text, name)?)));
+        let (f, start) = having.next()?;
+        having.next().is_none().then_some((f, Some(start..start + name.len())))
+    };
+    let page = named(full);
+    at(named(cause), cause).or_else(|| at(page, full)).or_else(only_one_with).or(page.map(|f| (f, None)))
 }
 
 /// The name a runtime error quotes: "Variable `foo.bar` not found", "Filter 'upcase' not
@@ -357,7 +361,7 @@ fn first_line(s: &str) -> String {
 
 /// The byte span in `file` that a tera message points at: `--> line:col` for syntax
 /// errors, else the first line naming the variable or filter the message quotes.
-fn locate(message: &str, file: &SourceFile) -> Option<std::ops::Range<usize>> {
+fn locate(message: &str, file: &SourceFile) -> Option<Range<usize>> {
     let offset_of = |line: usize, col: usize| -> Option<usize> {
         let start = file.text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum::<usize>();
         let line_text = file.text[start..].lines().next()?;
