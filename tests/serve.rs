@@ -657,6 +657,7 @@ fn a_site_that_cannot_be_read_or_a_bad_option_stops_serve() {
     let (code, _, err) = outcome(&run_in(dir.path(), &["serve", "--port", "0"]));
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("serve stopped"), "{err}");
+    assert!(!err.contains("the page shows them"), "no page will: {err}");
     let (_dir, site) = fixture("ui-base");
     let (code, _, err) = outcome(&run_in(&site, &["serve", "--port", "0", "--base-url", "not a url"]));
     assert_eq!(code, 2, "{err}");

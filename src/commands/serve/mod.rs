@@ -273,6 +273,8 @@ pub fn rebuild(opts: &Options, memory: &mut Memory, shared: &Shared, warned: &mu
     }
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     match version {
+        // A site that cannot be read at all stops serve (see `run`): no page will show them.
+        (1, Some(errors)) if code == 2 => eprintln!("build failed: {errors} error{}", plural(errors)),
         (1, Some(errors)) => {
             eprintln!("build failed: {errors} error{}; the page shows them until fixed", plural(errors))
         }
