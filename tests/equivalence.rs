@@ -356,6 +356,9 @@ struct World {
     served: Files,
     last_good: Option<BTreeMap<String, Vec<u8>>>,
     written: BTreeMap<String, String>,
+    /// The paths written since the served build last ran, as `serve`'s watcher reports
+    /// them: the served build is told of them, and must find every other file unchanged.
+    changed: Vec<String>,
     step: usize,
 }
 
@@ -380,6 +383,7 @@ impl World {
             served: Files::new(),
             last_good: None,
             written: BTreeMap::new(),
+            changed: Vec::new(),
             step: 0,
         }
     }
@@ -404,6 +408,7 @@ impl World {
     fn served(&mut self) -> Seen {
         let opts = Options { root: self.root.clone(), dry_run: true, published: self.record(), ..Options::default() };
         let next = Next::after(&self.served);
+        self.memory.changed(Some(std::mem::take(&mut self.changed)));
         let (report, made) = pipeline::make_in(&opts, &mut self.memory, &next);
         let files = next.files();
         let files = made.is_some().then(|| {
@@ -420,10 +425,19 @@ impl World {
         record.exists().then_some(record)
     }
 
+    /// Writes the site's changed files, noting their paths as a watcher would.
+    fn write(&mut self, site: &Site) {
+        let before = std::mem::take(&mut self.written);
+        self.written = site.write(&self.root, &before);
+        let (now, was) = (&self.written, &before);
+        self.changed.extend(now.iter().filter(|(p, t)| was.get(*p) != Some(t)).map(|(p, _)| p.clone()));
+        self.changed.extend(was.keys().filter(|p| !now.contains_key(*p)).cloned());
+    }
+
     /// Writes the site, runs the three builds and checks that they agree.
     fn check(&mut self, site: &Site, what: &str) -> Result<(), TestCaseError> {
         self.step += 1;
-        self.written = site.write(&self.root, &self.written);
+        self.write(site);
         if let Ok(published) = fs::read(self.out.join("claims.json")) {
             // A new file each time: what the served build kept of the last is not trusted.
             let record = self.cache.with_file_name("published.json");
@@ -487,15 +501,15 @@ impl World {
                 let i = a % site.arts.len();
                 let path = self.root.join(site.article_path(i));
                 flip_case(&mut site.arts[i].title);
-                self.written = site.write(&self.root, &self.written);
+                self.write(site);
                 let tick = fs::metadata(&path).unwrap().modified().unwrap();
                 let _ = pipeline::build(&options(&self.root, &self.out, &self.cache));
                 flip_case(&mut site.arts[i].title);
-                self.written = site.write(&self.root, &self.written);
+                self.write(site);
                 fs::File::options().write(true).open(&path).unwrap().set_modified(tick).unwrap();
             }
             Op::TwoBuildsAtOnce => {
-                self.written = site.write(&self.root, &self.written);
+                self.write(site);
                 let opts = options(&self.root, &self.out, &self.cache);
                 std::thread::scope(|s| {
                     let one = s.spawn(|| pipeline::build(&opts).exit_code());

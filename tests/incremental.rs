@@ -158,5 +158,5 @@ fn the_first_build_keeps_what_the_next_one_reuses() {
     let known: Known = store.take().expect("the marks are kept in memory");
     assert!(known.0.len() >= quoted / 2, "{} articles' marks kept", known.0.len());
     assert!(store.take::<KeptItems>().is_some(), "the large pages' items are kept in memory");
-    assert_eq!(store.take::<Articles>().map(|a| a.0.len()), Some(30), "the parsed articles are kept");
+    assert_eq!(store.take::<Articles>().map(|a| a.by_path.len()), Some(30), "the parsed articles are kept");
 }

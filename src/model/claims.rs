@@ -212,8 +212,9 @@ struct Piece {
 /// file's pieces (none when it was read whole).
 pub fn parse_kept(file: &SourceFile, diags: &mut Vec<Diagnostic>, kept: &Kept) -> (Claims, Kept) {
     let text = file.text.clone();
-    let headers = Headers::new(&text);
-    if let Some(found) = parse_in_pieces(file, &text, &headers, kept) {
+    let cuts = pieces(&text);
+    let headers = Headers::in_pieces(&text, &cuts);
+    if let Some(found) = parse_in_pieces(file, &text, (&cuts, &headers), kept) {
         return found;
     }
     let Some(root) = tomlfile::parse(file, &text, 0, diags) else {
@@ -264,9 +265,13 @@ const CUT: u64 = 128;
 /// A piece's reading depends on its text alone (entries never reach past a cut, which is
 /// a header), so a reading kept under the hash of the same text is the one parsing it
 /// again would give.
-fn parse_in_pieces(file: &SourceFile, text: &str, headers: &Headers, kept: &Kept) -> Option<(Claims, Kept)> {
+fn parse_in_pieces(
+    file: &SourceFile,
+    text: &str,
+    (cuts, headers): (&[usize], &Headers),
+    kept: &Kept,
+) -> Option<(Claims, Kept)> {
     use rayon::prelude::*;
-    let cuts = pieces(text);
     if cuts.len() < 2 {
         return None;
     }
@@ -303,7 +308,7 @@ fn parse_in_pieces(file: &SourceFile, text: &str, headers: &Headers, kept: &Kept
     }
     let mut claims = Claims::default();
     let mut now = Kept::default();
-    for ((key, mut piece, bytes), &start) in read.into_iter().zip(&cuts) {
+    for ((key, mut piece, bytes), &start) in read.into_iter().zip(cuts) {
         piece.claims.rebase(0, start);
         claims.append(piece.claims);
         now.fresh |= bytes.is_some();
@@ -729,8 +734,38 @@ enum Within {
 
 impl Headers {
     fn new(text: &str) -> Self {
+        Headers { lines: Self::scan_from(text, 0).0 }
+    }
+
+    /// [`Headers::new`] over the pieces that `cuts` makes, on every core. A cut falls at a
+    /// `[[claim]]` line, so each piece starts in plain TOML; when each also ends there, no
+    /// multi-line value spans a cut, and the pieces' headers are the whole text's. (At
+    /// 20,000 claims, one pass over the 14 MB file took 33–55 ms of a `serve` rebuild.)
+    fn in_pieces(text: &str, cuts: &[usize]) -> Self {
+        use rayon::prelude::*;
+        if cuts.len() < 2 {
+            return Self::new(text);
+        }
+        let parts: Option<Vec<Vec<(usize, usize, String)>>> = cuts
+            .par_iter()
+            .enumerate()
+            .map(|(i, &start)| {
+                let end = cuts.get(i + 1).copied().unwrap_or(text.len());
+                let (lines, within, depth) = Self::scan_from(&text[start..end], start);
+                (within == Within::Toml && depth == 0).then_some(lines)
+            })
+            .collect();
+        match parts {
+            Some(parts) => Headers { lines: parts.concat() },
+            None => Self::new(text),
+        }
+    }
+
+    /// The headers of `text`, whose first byte is at `base` in the file, and where its
+    /// end leaves the scan.
+    fn scan_from(text: &str, base: usize) -> (Vec<(usize, usize, String)>, Within, usize) {
         let mut lines = Vec::new();
-        let (mut at, mut within, mut depth) = (0, Within::Toml, 0usize);
+        let (mut at, mut within, mut depth) = (base, Within::Toml, 0usize);
         for line in text.split_inclusive('\n') {
             let t = line.trim();
             if within == Within::Toml && depth == 0 && t.starts_with('[') {
@@ -746,7 +781,7 @@ impl Headers {
             }
             at += line.len();
         }
-        Headers { lines }
+        (lines, within, depth)
     }
 
     /// The span of the `[[name]]` header that opens the entry whose values start at
@@ -955,7 +990,11 @@ title = "Statement"
         let text = large(3000, |i| format!("\"Because {i}.\""));
         assert!(pieces(&text).len() > 2, "the file is cut");
         let file = SourceFile::new("content/claims.toml", text.as_str());
-        assert!(parse_in_pieces(&file, &text, &Headers::new(&text), &Kept::default()).is_some(), "and read in pieces");
+        let cuts = pieces(&text);
+        assert!(
+            parse_in_pieces(&file, &text, (&cuts, &Headers::new(&text)), &Kept::default()).is_some(),
+            "and read in pieces"
+        );
         let (claims, diags) = same_as_whole(&text);
         assert!(diags.is_empty());
         assert_eq!((claims.claims.len(), claims.discrepancies.len(), claims.events.len()), (3000, 1, 1));
@@ -1003,7 +1042,8 @@ title = "Statement"
         // reads as it does whole.
         let text = large(3000, |i| format!("\"\"\"\n[[claim]]\nline {i}\n\"\"\""));
         let file = SourceFile::new("content/claims.toml", text.as_str());
-        assert!(parse_in_pieces(&file, &text, &Headers::new(&text), &Kept::default()).is_none());
+        let cuts = pieces(&text);
+        assert!(parse_in_pieces(&file, &text, (&cuts, &Headers::new(&text)), &Kept::default()).is_none());
         for text in
             [text, large(3000, |i| if i % 50 == 0 { "\"\"\"\n[[claim]]\n\"\"\"".into() } else { format!("\"{i}\"") })]
         {

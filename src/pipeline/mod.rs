@@ -141,6 +141,16 @@ impl Memory {
     pub fn store(&self) -> &Store {
         &self.0
     }
+
+    /// Tells the next build which source paths (relative to the site root) a watcher saw
+    /// change since the last one, so that it need not look at the others; `None` when
+    /// the watcher may have missed some (it lost track), and the next build looks at all.
+    pub fn changed(&mut self, paths: Option<Vec<String>>) {
+        match paths {
+            Some(paths) => self.0.keep(crate::store::Changed(paths), true),
+            None => drop(self.0.take::<crate::store::Changed>()),
+        }
+    }
 }
 
 impl Default for Memory {
@@ -334,11 +344,13 @@ fn load_site(
 ) -> (Option<load::Site>, Vec<Diagnostic>) {
     let (pieces, fronts) =
         rayon::join(|| store.take::<claims::Kept>(), || store.take::<crate::stages::load::fronts::Kept>());
+    let untouched = store.take::<crate::store::Changed>().is_some_and(|c| c.untouched(load::ARTICLES_DIR));
     let mut cache = load::Cache {
         keep: store.in_memory_only(),
         articles: store.take::<load::Articles>().unwrap_or_default(),
         pieces: pieces.unwrap_or_default(),
         fronts: fronts.unwrap_or_default(),
+        untouched,
     };
     let loaded = read(&mut cache);
     // Kept at once, and let go of: a reading stands for its text whatever becomes of the

@@ -54,6 +54,9 @@ pub enum Table {
     /// What a briefing of an archive made, with the identity of its inputs, so that a
     /// build where they did not change skips it (`pipeline/unchanged.rs`).
     Briefing,
+    /// The paths a file watcher saw change since the last build: in memory only
+    /// ([`Changed`]).
+    Changed,
 }
 
 impl Table {
@@ -75,6 +78,7 @@ impl Table {
             Table::Published => "published",
             Table::Links => "links",
             Table::Briefing => "briefing",
+            Table::Changed => "changed",
         }
     }
 
@@ -94,6 +98,24 @@ impl Table {
     /// Whether the table describes the output's files (and so is void for another output).
     fn of_output(self) -> bool {
         matches!(self, Table::Record | Table::Layouts | Table::Tree)
+    }
+}
+
+/// The source paths (relative to the site root, `/`-separated) that a file watcher saw
+/// change since the last build, kept for the next build only by the process that watched
+/// (`serve`). A build without it knows nothing of what changed, and looks at every file.
+#[derive(Debug, Clone, Default)]
+pub struct Changed(pub Vec<String>);
+
+impl Changed {
+    /// Whether nothing at or under the folder `dir`, nor any folder above it, changed.
+    pub fn untouched(&self, dir: &str) -> bool {
+        let dir = dir.trim_end_matches('/');
+        self.0.iter().all(|p| {
+            let p = p.trim_end_matches('/');
+            let within = |a: &str, b: &str| a == b || a.strip_prefix(b).is_some_and(|r| r.starts_with('/'));
+            !within(p, dir) && !within(dir, p)
+        })
     }
 }
 
@@ -341,6 +363,17 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_folder_is_untouched_unless_a_path_at_in_or_above_it_changed() {
+        let changed = |paths: &[&str]| Changed(paths.iter().map(|p| p.to_string()).collect());
+        let dir = "content/articles";
+        assert!(changed(&[]).untouched(dir));
+        assert!(changed(&["content/claims.toml", "content/articles2/a.md", "briefing.toml"]).untouched(dir));
+        for path in ["content/articles/a.md", "content/articles", "content", "content/articles/a.versions/1/a.md"] {
+            assert!(!changed(&[path]).untouched(dir), "{path}");
+        }
+    }
 
     #[test]
     fn a_table_reads_back_only_for_its_program_and_format() {

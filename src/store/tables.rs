@@ -23,6 +23,18 @@ impl Keep for fronts::Kept {
     }
 }
 
+impl Keep for super::Changed {
+    const TABLE: Table = Table::Changed;
+
+    fn encode(&self) -> Option<Vec<u8>> {
+        None
+    }
+
+    fn decode(_: &[u8]) -> Option<Self> {
+        None
+    }
+}
+
 impl Keep for Articles {
     const TABLE: crate::store::Table = Table::Articles;
 

@@ -138,6 +138,7 @@ pub fn run(args: &Serve) -> i32 {
         });
         match waited {
             watch::Wait::Changed => {
+                memory.changed(watcher.as_mut().and_then(watch::Watch::take_changed));
                 rebuild(&opts, &mut memory, &shared, &mut warned, args.quiet);
             }
             watch::Wait::Other(()) | watch::Wait::Closed => break,

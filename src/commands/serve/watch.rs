@@ -56,6 +56,9 @@ pub struct Watch {
     /// The site root, absolute and with symbolic links resolved, as the kernel names it.
     pub root: PathBuf,
     watcher: RecommendedWatcher,
+    /// The source paths changed since [`Watch::take_changed`] was last called, relative to
+    /// the root; `None` once the watcher lost track of some.
+    changed: Option<Vec<String>>,
 }
 
 impl Watch {
@@ -69,7 +72,7 @@ impl Watch {
             // An overflowed queue or a watch that failed: rebuild, to be safe.
             Err(_) => send(Event::new(EventKind::Other).set_flag(notify::event::Flag::Rescan)),
         })?;
-        let mut watch = Watch { root, watcher };
+        let mut watch = Watch { root, watcher, changed: Some(Vec::new()) };
         watch.watcher.watch(&watch.root, RecursiveMode::NonRecursive)?;
         for dir in SOURCE_DIRS {
             watch.folder(dir);
@@ -96,9 +99,39 @@ impl Watch {
             self.folder(dir);
         }
         match changes(&self.root, event) {
-            true => Seen::Change(removed(&self.root, event)),
+            true => {
+                self.note(event);
+                Seen::Change(removed(&self.root, event))
+            }
             false => Seen::Nothing,
         }
+    }
+
+    /// Records the paths a change touched; an event that names none, or a path outside
+    /// the root, means the watcher can no longer say what changed.
+    fn note(&mut self, event: &Event) {
+        let Some(list) = self.changed.as_mut() else { return };
+        if event.need_rescan() || event.paths.is_empty() {
+            self.changed = None;
+            return;
+        }
+        for path in &event.paths {
+            match path.strip_prefix(&self.root) {
+                Ok(rel) => {
+                    list.push(rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
+                }
+                Err(_) => {
+                    self.changed = None;
+                    return;
+                }
+            }
+        }
+    }
+
+    /// The source paths changed since the last call, relative to the root (see
+    /// `pipeline::Memory::changed`); `None` when the watcher lost track of some.
+    pub fn take_changed(&mut self) -> Option<Vec<String>> {
+        self.changed.replace(Vec::new())
     }
 
     /// The source folders that `event` created, to be watched anew.
@@ -276,6 +309,28 @@ mod tests {
 
     fn event(kind: EventKind, path: &str) -> Event {
         Event::new(kind).add_path(PathBuf::from(path))
+    }
+
+    #[test]
+    fn the_watch_says_which_sources_changed_until_it_loses_track() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("content/articles")).unwrap();
+        let mut watch = Watch::new(dir.path(), |_| {}).unwrap();
+        let at = |rel: &str| watch_path(&watch, rel);
+        let write = EventKind::Modify(ModifyKind::Data(DataChange::Any));
+        let (claims, article) = (at("content/claims.toml"), at("content/articles/a.md"));
+        let _: Seen<()> = watch.see(&Event::new(write).add_path(claims));
+        let _: Seen<()> = watch.see(&Event::new(EventKind::Access(AccessKind::Any)).add_path(article.clone()));
+        assert_eq!(watch.take_changed(), Some(vec!["content/claims.toml".to_string()]), "an open is no change");
+        assert_eq!(watch.take_changed(), Some(vec![]), "taken");
+        let _: Seen<()> = watch.see(&Event::new(write).add_path(article));
+        let _: Seen<()> = watch.see(&Event::new(EventKind::Other).set_flag(notify::event::Flag::Rescan));
+        assert_eq!(watch.take_changed(), None, "lost track");
+        assert_eq!(watch.take_changed(), Some(vec![]), "and starts again");
+    }
+
+    fn watch_path(watch: &Watch, rel: &str) -> PathBuf {
+        watch.root.join(rel)
     }
 
     #[test]

@@ -95,12 +95,33 @@ pub struct Cache {
     /// The articles' front matter, from the last load (or read from beside the output by
     /// the pipeline): an article file whose identity is unchanged is not read.
     pub fronts: fronts::Kept,
+    /// Whether nothing under the articles folder changed since the last load, as a file
+    /// watcher saw (`serve`): the last load's articles are then taken as they were, without
+    /// looking at 10,000 files' identities. `false` when nobody watched.
+    pub untouched: bool,
 }
 
 /// Parsed articles by path: kept only in memory, where they save parsing an article whose
 /// text is unchanged; on disk, the front matter (`fronts.rs`) does that job.
 #[derive(Debug, Default)]
-pub struct Articles(pub std::collections::HashMap<String, Article>);
+pub struct Articles {
+    /// The parsed articles, by path.
+    pub by_path: std::collections::HashMap<String, Article>,
+    /// What the last load of the articles gave besides them, for a load that finds the
+    /// folder untouched ([`Cache::untouched`]).
+    pub last: Option<Loaded>,
+}
+
+/// What a load of the articles gave: the articles (their texts shared, not copied), the
+/// stems that failed, the diagnostics, and where errors met later go (the kept articles
+/// report there).
+#[derive(Debug)]
+pub struct Loaded {
+    articles: Vec<Article>,
+    broken: Vec<String>,
+    diags: Vec<Diagnostic>,
+    late: Arc<Late>,
+}
 
 /// Reads a site (see [`load_cached`]) with no cache.
 pub fn load(root: &Path, highlighter: &Arc<Highlighter>) -> (Option<Site>, Vec<Diagnostic>) {
@@ -206,13 +227,21 @@ fn load_content_marked(
     // The claims file (its pieces read on every core, or taken from the kept readings),
     // side by side with the articles.
     let kept = std::mem::take(&mut cache.pieces);
-    let late = Arc::new(Late::default());
     let claims_path = layout.claims();
-    let ((articles, broken, article_diags), (claims, claims_file, claims_diags, pieces)) = rayon::join(
+    let ((articles, broken, article_diags, late), (claims, claims_file, claims_diags, pieces)) = rayon::join(
         || {
+            if let Some(again) = untouched(cache) {
+                return again;
+            }
+            let late = Arc::new(Late::default());
             let mut diags = Vec::new();
             let (articles, broken) = load_articles(root, (layout, mark), highlighter, cache, &late, &mut diags);
-            (articles, broken, diags)
+            if cache.keep {
+                let (kept, late) = (articles.clone(), Arc::clone(&late));
+                cache.articles.last =
+                    Some(Loaded { articles: kept, broken: broken.clone(), diags: diags.clone(), late });
+            }
+            (articles, broken, diags, late)
         },
         || {
             let mut diags = Vec::new();
@@ -260,6 +289,14 @@ fn load_content_marked(
         (None, lead) => (None, lead, 0),
     };
     Content { articles, broken, claims, claims_file, lead, late, heading, lead_line }
+}
+
+/// The last load's articles, when a watcher saw nothing change under their folder since
+/// (see [`Cache::untouched`]): copies of the articles it kept.
+fn untouched(cache: &Cache) -> Option<(Vec<Article>, Vec<String>, Vec<Diagnostic>, Arc<Late>)> {
+    let last = cache.articles.last.as_ref().filter(|_| cache.untouched && cache.keep)?;
+    let articles = last.articles.par_iter().cloned().collect();
+    Some((articles, last.broken.clone(), last.diags.clone(), Arc::clone(&last.late)))
 }
 
 /// Topics whose names make the same address ("Money", "money") are one topic, named by
@@ -591,7 +628,7 @@ fn read_articles(
     (found, mark): (&[(String, String, Format)], i128),
 ) -> (Vec<Article>, Vec<String>) {
     let kept = std::mem::take(&mut cache.fronts);
-    let cached = &cache.articles.0;
+    let cached = &cache.articles.by_path;
     let results: Vec<Result<(Article, FileId, bool), Vec<Diagnostic>>> = found
         .par_iter()
         .map(|(rel, stem, format)| {
@@ -611,7 +648,7 @@ fn read_articles(
         })
         .collect();
     if cache.keep {
-        cache.articles.0 =
+        cache.articles.by_path =
             results.iter().filter_map(|r| r.as_ref().ok()).map(|(a, _, _)| (a.name.clone(), a.clone())).collect();
     }
     // Kept for the next build: every article that loaded (none with a diagnostic: `parse`

@@ -12,6 +12,7 @@ pub mod export;
 pub mod feed;
 pub mod fingerprint;
 mod home;
+mod inputs;
 pub mod jsonld;
 pub mod parts;
 pub mod search;
@@ -904,6 +905,8 @@ struct Renderer<'a> {
     templates_hash: u64,
     /// What every page's fingerprint shares, hashed once.
     common_hash: u64,
+    /// The key of each claim's and article's page, from its inputs (see [`inputs`]).
+    keys: inputs::Keys,
     /// Whether the front page and the sources page are made of parts.
     index_parts: bool,
     sources_parts: bool,
@@ -956,9 +959,22 @@ impl<'a> Renderer<'a> {
             _ => None,
         };
         let common_hash = fingerprint::of(&(templates_hash, &site_ctx, &config.verdicts, archive));
+        let shared = Shared::new(site, marks, highlighter);
+        let cards = config.share_cards && config.base_url.is_some() && !matches!(site.role, Role::Home(_));
+        let pages = fingerprint::of(&(
+            common_hash,
+            &*config.file.text,
+            &config.base_url,
+            cards,
+            shared.short_entries,
+            &site.claims_file.name,
+        ));
+        let index = inputs::Index { appearances: &shared.appearance_marks, discrepancies: &shared.discrepancies_of };
+        let keys = inputs::keys(site, marks, pages, &index);
         Renderer {
             site,
-            shared: Shared::new(site, marks, highlighter),
+            shared,
+            keys,
             sink,
             kept_parts,
             site_ctx,
@@ -1067,6 +1083,7 @@ impl<'a> Renderer<'a> {
     /// unless the site turns them off.
     fn cards(&self) -> bool {
         let config = &self.site.config;
+        // The same test is part of every claim's and article's key (`Renderer::new`).
         config.share_cards && config.base_url.is_some() && !matches!(self.site.role, Role::Home(_))
     }
 
@@ -1140,6 +1157,18 @@ impl<'a> Renderer<'a> {
         if let Some(done) = self.settled(&path, fingerprint) {
             return Ok(done);
         }
+        self.render_made(template, root, path, fingerprint, (page, own, lazy))
+    }
+
+    /// Renders the page at `path` from its context, to be kept under `fingerprint`.
+    fn render_made(
+        &self,
+        template: &str,
+        root: &str,
+        path: String,
+        fingerprint: u64,
+        (page, own, lazy): (PageCtx, Own<'_>, Vec<Lazy<'_>>),
+    ) -> Result<Done, Diagnostic> {
         let Some(tera) = self.tera() else { return Ok(Done::NoTemplates) };
         let mut ctx = (own.make)(tera)?;
         for l in lazy {
@@ -1148,6 +1177,23 @@ impl<'a> Renderer<'a> {
         self.complete(&mut ctx, root, &page);
         let html = tera.render(template, &ctx).map_err(|e| self.template_error(e))?;
         Ok(Done::Made(Page { path, bytes: html.into_bytes() }, fingerprint))
+    }
+
+    /// Renders a page at `dir` (two folders down) whose fingerprint is `key`, taken from its
+    /// inputs (see [`inputs`]), unless the sink has it: its context is made only then.
+    fn render_known<'o>(
+        &self,
+        template: &str,
+        dir: &str,
+        key: u64,
+        make: &dyn Fn() -> (PageCtx, Own<'o>, Vec<Lazy<'o>>),
+    ) -> Result<Done, Diagnostic> {
+        let path = path_of(template, dir);
+        if let Some(done) = self.settled(&path, key) {
+            return Ok(done);
+        }
+        let (page, own, lazy) = make();
+        self.render_made(template, "../../", path, key, (page, own, lazy))
     }
 
     /// Renders a large page as a frame, with a marker for each item of its lists, then
@@ -1323,19 +1369,23 @@ impl<'a> Renderer<'a> {
         for (i, article) in self.site.articles.iter().enumerate() {
             jobs.push(Box::new(move || {
                 let dir = format!("articles/{}/", article.slug);
-                let p = self.page(&article.meta.title, self.shared.article_description(i), &dir, "article");
-                let (ctx, body) = self.shared.article_context(i);
-                self.render_one("article.html", &dir, "../../", p, Own::of(ctx), vec![body])
+                self.render_known("article.html", &dir, self.keys.articles[i], &|| {
+                    let p = self.page(&article.meta.title, self.shared.article_description(i), &dir, "article");
+                    let (ctx, body) = self.shared.article_context(i);
+                    (p, Own::of(ctx), vec![body])
+                })
             }));
         }
         for (i, claim) in self.site.claims.claims.iter().enumerate() {
             jobs.push(Box::new(move || {
                 let dir = format!("claims/{}/", claim.id.value);
-                let c = &self.shared.claims[i];
-                let title = l.get("claim-title", None, &[("verdict", &c.verdict.label), ("claim", &claim.claim)]);
-                let p = self.page(&title, format!("{}: {}", c.verdict.label, claim.finding), &dir, "article");
-                let (ctx, lazy) = self.shared.claim_page_context(i);
-                self.render_one("claim.html", &dir, "../../", p, Own::of(ctx), lazy)
+                self.render_known("claim.html", &dir, self.keys.claims[i], &|| {
+                    let c = &self.shared.claims[i];
+                    let title = l.get("claim-title", None, &[("verdict", &c.verdict.label), ("claim", &claim.claim)]);
+                    let p = self.page(&title, format!("{}: {}", c.verdict.label, claim.finding), &dir, "article");
+                    let (ctx, lazy) = self.shared.claim_page_context(i);
+                    (p, Own::of(ctx), lazy)
+                })
             }));
         }
         jobs.extend(self.card_jobs());
