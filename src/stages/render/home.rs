@@ -172,9 +172,9 @@ impl PagerCtx {
 
 impl<'a> Renderer<'a> {
     /// Every page and file of an archive's home.
-    pub(super) fn home_jobs(&'a self, catalog: &'a Catalog) -> Vec<Job<'a>> {
+    pub(super) fn home_jobs<'s>(&'s self, catalog: &'s Catalog) -> Vec<Job<'s>> {
         let per = self.site.config.paginate_by.max(1);
-        let mut jobs: Vec<Job<'a>> = Vec::new();
+        let mut jobs: Vec<Job<'s>> = Vec::new();
         let pages = |items: usize| items.div_ceil(per).max(1);
         for n in 1..=pages(catalog.briefings.len()) {
             jobs.push(Box::new(move || self.home_page(catalog, n, per)));

@@ -1,28 +1,30 @@
-//! What the page of a claim or of an article is made from, hashed without making its
-//! context: the key a rebuild skips an unchanged page by.
+//! What the pages of claims and articles, and the items that show them in lists, are made
+//! from, hashed without making their contexts: the keys a rebuild skips what did not
+//! change by.
 //!
-//! A page's fingerprint used to be taken from its context, which meant building every
-//! claim's and article's context on every build to learn that it had not changed: at
-//! 10,000 articles and 20,000 claims, 175 ms of a 440 ms one-claim save in `serve`, for the
-//! one page that changed. These keys are taken from the inputs instead, at a few hundred
-//! nanoseconds a page, and a page whose key the sink has is not even given a context.
+//! These keys used to be fingerprints of the contexts, which meant building every claim's
+//! and article's context on every build to learn that it had not changed: at 10,000
+//! articles and 20,000 claims, 230 ms of a 440 ms one-claim save in `serve`, for the one
+//! claim that changed. Taken from the inputs instead, they cost a few hundred nanoseconds
+//! each, and a context is made only for a page or an item the sink does not have.
 //!
-//! A key must cover everything its page's context is made from, or an edit would leave a
-//! page stale (`tests/equivalence.rs` compares rebuilds with fresh builds after random
-//! edits to catch that):
-//! - what every page shares ([`Renderer`]'s common hash: the templates and the locale,
-//!   the site's fields, the verdicts, the archive), the config's whole text, whether pages
-//!   carry share cards, and how claims-file entries are highlighted;
+//! A key must cover everything its context is made from, or an edit would leave a page
+//! stale (`tests/equivalence.rs` compares rebuilds with fresh builds after random edits
+//! to catch that):
+//! - what every page shares (`shared`: the renderer's common hash of the templates, the
+//!   locale, the site's fields, the verdicts and the archive; the config's whole text;
+//!   whether pages carry share cards, and how claims-file entries are highlighted), and
+//!   what every item shares (`base`: the verdicts, and whether the site is an archive's
+//!   briefing, which links topics and outlets);
 //! - a claim's fields as read, but not the offsets where they were written (a claim that
-//!   grows above would move them all, not what any page shows); its entry's text and lines;
-//!   its corrections; the discrepancies that name it; and each article it appears in;
+//!   grows above would move them all, not what any page shows); its corrections; the
+//!   discrepancies that name it; each article it appears in; and, for its page, its
+//!   entry's text and lines;
 //! - an article's file (its hash covers the front matter) and earlier versions, its
 //!   marks, the reasons of its artifacts, and each claim quoted in it as a list shows it.
 //!
-//! Claims are hashed field by field, each struct destructured in full: a field added to
-//! the model fails to compile here until it is hashed or said to be irrelevant.
-//!
-//! [`Renderer`]: super::Renderer
+//! Claims and marks are hashed field by field, each struct destructured in full: a field
+//! added to the model fails to compile here until it is hashed or said to be irrelevant.
 
 use std::collections::HashMap;
 
@@ -31,13 +33,19 @@ use rayon::prelude::*;
 use crate::model::claims::{Claim, Quote, Source};
 use crate::stages::anchor::{Mark, Marks, Target};
 use crate::stages::load::Site;
-use crate::stages::render::fingerprint::Fingerprint;
+use crate::stages::render::fingerprint::{Fingerprint, of};
 
-/// The key of each claim's page and of each article's page, in the site's order.
+/// The keys of a render, each list in the site's order.
 pub struct Keys {
-    /// By claim index.
+    /// Each claim's page.
+    pub claim_pages: Vec<u64>,
+    /// Each article's page.
+    pub article_pages: Vec<u64>,
+    /// Each claim as its page shows it, and as `claims.json` and the feed key its entry.
     pub claims: Vec<u64>,
-    /// By article index.
+    /// Each claim as a list shows it.
+    pub refs: Vec<u64>,
+    /// Each article as the pages that refer to it show it.
     pub articles: Vec<u64>,
 }
 
@@ -49,18 +57,19 @@ pub struct Index<'s, 'a> {
     pub discrepancies: &'s HashMap<&'a str, Vec<usize>>,
 }
 
-/// The pages' keys. `shared` covers what every page's context shares (the renderer's
-/// common hash and the switches named in the module's doc).
-pub fn keys(site: &Site, marks: &Marks, shared: u64, index: &Index<'_, '_>) -> Keys {
+/// The keys of `site`'s claims and articles. `shared` covers what every page's context
+/// shares, `base` what every item's does (see the module's doc).
+pub fn keys(site: &Site, marks: &Marks, (shared, base): (u64, u64), index: &Index<'_, '_>) -> Keys {
     let claims = &site.claims.claims;
     let listed: Vec<u64> = claims.par_iter().map(|c| listed(site, c)).collect();
-    let articles: Vec<u64> =
+    let article_inputs: Vec<u64> =
         (0..site.articles.len()).into_par_iter().map(|a| article(site, marks, &listed, a)).collect();
-    let claim_pages = (0..claims.len())
+    let articles: Vec<u64> = article_inputs.iter().map(|k| of(&(base, "article", k))).collect();
+    let (claims, claim_pages): (Vec<u64>, Vec<u64>) = (0..claims.len())
         .into_par_iter()
         .map(|ci| {
             let mut fp = Fingerprint::new();
-            fp.add(&(shared, "claim", listed[ci], whole(site, ci, index)));
+            fp.add(&(base, "claim", listed[ci], whole(site, ci, index)));
             let mut seen: Vec<usize> = Vec::new();
             for ai in 0..claims[ci].appearances.len() {
                 if let Some(&(a, _)) = index.appearances.get(&(ci, ai))
@@ -72,31 +81,27 @@ pub fn keys(site: &Site, marks: &Marks, shared: u64, index: &Index<'_, '_>) -> K
             for a in seen {
                 fp.add(&articles[a]);
             }
-            fp.finish()
+            let claim = fp.finish();
+            (claim, of(&(shared, "claim page", claim, entry(site, &claims[ci]))))
         })
-        .collect();
-    let article_pages =
-        articles.iter().map(|k| crate::stages::render::fingerprint::of(&(shared, "article", k))).collect();
-    Keys { claims: claim_pages, articles: article_pages }
+        .unzip();
+    Keys {
+        claim_pages,
+        article_pages: article_inputs.iter().map(|k| of(&(shared, "article page", k))).collect(),
+        claims,
+        refs: listed.iter().map(|k| of(&(base, "ref", k))).collect(),
+        articles,
+    }
 }
 
-/// A claim as lists show it (an article's flags, its marks' notes): what `ClaimRef` is made
-/// from.
+/// A claim as lists show it (an article's flags, its marks' notes, the front page): what
+/// `ClaimRef` is made from.
 fn listed(site: &Site, c: &Claim) -> u64 {
     let updated = site.claims.updated(c);
-    crate::stages::render::fingerprint::of(&(
-        &c.id.value,
-        &c.claim,
-        &c.verdict.value,
-        &c.finding,
-        &c.topic,
-        c.checked,
-        updated,
-        c.draft,
-    ))
+    of(&(&c.id.value, &c.claim, &c.verdict.value, &c.finding, &c.topic, c.checked, updated, c.draft))
 }
 
-/// The rest of a claim's page: its other fields, its entry, corrections and discrepancies.
+/// The rest of a claim: its other fields, its corrections and its discrepancies.
 fn whole(site: &Site, ci: usize, index: &Index<'_, '_>) -> u64 {
     let Claim {
         id,
@@ -109,17 +114,14 @@ fn whole(site: &Site, ci: usize, index: &Index<'_, '_>) -> u64 {
         topic: _,
         sources,
         appearances,
-        span,
+        span: _,
         complete,
         unread,
         draft: _,
         claimant,
     } = &site.claims.claims[ci];
-    let file = &site.claims_file;
-    let entry = file.text.get(span.clone()).unwrap_or_default();
-    let lines = (file.line_col(span.start).0, file.line_col(span.end.saturating_sub(1).max(span.start)).0);
     let mut fp = Fingerprint::new();
-    fp.add(&(explanation, complete, unread, claimant, entry, lines));
+    fp.add(&(explanation, complete, unread, claimant));
     for s in sources {
         fp.add(&source(s));
     }
@@ -134,6 +136,15 @@ fn whole(site: &Site, ci: usize, index: &Index<'_, '_>) -> u64 {
         fp.add(&(&d.id.value, &d.title));
     }
     fp.finish()
+}
+
+/// What a claim's page shows of its entry in the claims file: the text, and its lines.
+fn entry<'s>(site: &'s Site, c: &Claim) -> (&'s str, usize, usize) {
+    let file = &site.claims_file;
+    let text = file.text.get(c.span.clone()).unwrap_or_default();
+    let (first, _) = file.line_col(c.span.start);
+    let (last, _) = file.line_col(c.span.end.saturating_sub(1).max(c.span.start));
+    (text, first, last)
 }
 
 type SourceKey<'a> = (&'a str, bool, Option<&'a str>, &'a str, Option<&'a str>, Option<crate::model::date::Date>);
@@ -151,7 +162,7 @@ fn quote(q: &Quote) -> QuoteKey<'_> {
     (&article.value, &quote.value, prefix, suffix, note.as_deref())
 }
 
-/// An article's page, and the article as the pages of the claims quoting it show it.
+/// An article: its file, versions and marks, and each claim quoted in it as lists show it.
 fn article(site: &Site, marks: &Marks, listed: &[u64], a: usize) -> u64 {
     let article = &site.articles[a];
     let mut fp = Fingerprint::new();

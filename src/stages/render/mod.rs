@@ -217,6 +217,26 @@ struct ClaimRef<'a> {
     draft: bool,
 }
 
+/// A claim as a list shows it ([`ClaimRef`]), made only when a template reads it: the
+/// item is keyed by the claim's inputs (see [`inputs`]), so a list's fingerprint never
+/// needs it, and an unchanged item is never rendered.
+struct Listed<'s> {
+    claims: &'s (dyn ClaimRefs + 's),
+    i: usize,
+}
+
+/// Where a [`Listed`] claim is made from.
+trait ClaimRefs: Sync {
+    /// Claim `i` as a list shows it.
+    fn claim_ref(&self, i: usize) -> ClaimRef<'_>;
+}
+
+impl Serialize for Listed<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.claims.claim_ref(self.i).serialize(serializer)
+    }
+}
+
 impl<'a> ClaimRef<'a> {
     fn of(c: &'a ClaimCtx<'a>) -> Self {
         ClaimRef {
@@ -271,7 +291,7 @@ struct EventCtx<'a> {
 #[derive(Serialize)]
 struct FlagCtx<'a, 's> {
     mark_id: String,
-    claim: Keyed<ClaimRef<'s>>,
+    claim: Keyed<Listed<'s>>,
     exact: &'a str,
 }
 
@@ -292,14 +312,14 @@ struct SourceListCtx<'a, 's> {
     /// An archived copy, when the editor gave one.
     archive_url: Option<&'a str>,
     date: Option<DateCtx>,
-    claims: Vec<Keyed<ClaimRef<'s>>>,
+    claims: Vec<Keyed<Listed<'s>>>,
 }
 
 #[derive(Serialize)]
 struct CorrectionListCtx<'s> {
     date: DateCtx,
     text_html: String,
-    claim: Keyed<ClaimRef<'s>>,
+    claim: Keyed<Listed<'s>>,
 }
 
 /// The front page's lists, before their items are rendered.
@@ -307,7 +327,7 @@ struct IndexLists<'a, 's> {
     discrepancies: Parts<DiscrepancyCtx<'a, 's>>,
     scorecard: Parts<ScoreRow<'a>>,
     articles: Parts<&'s Arc<Keyed<ArticleRef<'a>>>>,
-    topics: Vec<(&'a str, Parts<Keyed<ClaimRef<'s>>>)>,
+    topics: Vec<(&'a str, Parts<Keyed<Listed<'s>>>)>,
 }
 
 /// The front page's context: its lists are the HTML of their items (`parts/*.html`).
@@ -330,7 +350,7 @@ struct FullIndexCtx<'a, 's> {
     discrepancies: Vec<DiscrepancyCtx<'a, 's>>,
     scorecard: Vec<ScoreRow<'a>>,
     articles: Vec<&'s Arc<Keyed<ArticleRef<'a>>>>,
-    topics: Vec<TopicCtx<'a, Vec<Keyed<ClaimRef<'s>>>>>,
+    topics: Vec<TopicCtx<'a, Vec<Keyed<Listed<'s>>>>>,
     timeline: Vec<EventCtx<'a>>,
     counts: CountsCtx,
 }
@@ -379,7 +399,7 @@ struct ArticlePageCtx<'a, 's> {
     /// Its earlier versions, when it changed after it was checked.
     versions: Vec<versions::VersionCtx>,
     /// The checked passages that changed since.
-    changes: Vec<versions::ChangeCtx<'a, Keyed<ClaimRef<'s>>>>,
+    changes: Vec<versions::ChangeCtx<'a, Keyed<Listed<'s>>>>,
 }
 
 #[derive(Serialize)]
@@ -587,9 +607,10 @@ struct Shared<'a> {
     appearance_marks: HashMap<(usize, usize), (usize, &'a Mark)>,
     /// Shared, not copied, by the appearances and scorecard rows that show them.
     article_refs: Vec<Arc<Keyed<ArticleRef<'a>>>>,
-    claims: Vec<Keyed<ClaimCtx<'a>>>,
-    /// The key of each claim's [`ClaimRef`].
-    claim_refs: Vec<u64>,
+    /// Each claim's context, made when first asked for (see [`Shared::claim`]).
+    claims: Vec<OnceLock<Keyed<ClaimCtx<'a>>>>,
+    /// The keys of the claims' and articles' pages and items, from their inputs.
+    keys: inputs::Keys,
     /// Claim id → the discrepancies naming it, in file order.
     discrepancies_of: HashMap<&'a str, Vec<usize>>,
     highlighter: &'a Highlighter,
@@ -905,8 +926,6 @@ struct Renderer<'a> {
     templates_hash: u64,
     /// What every page's fingerprint shares, hashed once.
     common_hash: u64,
-    /// The key of each claim's and article's page, from its inputs (see [`inputs`]).
-    keys: inputs::Keys,
     /// Whether the front page and the sources page are made of parts.
     index_parts: bool,
     sources_parts: bool,
@@ -959,22 +978,14 @@ impl<'a> Renderer<'a> {
             _ => None,
         };
         let common_hash = fingerprint::of(&(templates_hash, &site_ctx, &config.verdicts, archive));
-        let shared = Shared::new(site, marks, highlighter);
         let cards = config.share_cards && config.base_url.is_some() && !matches!(site.role, Role::Home(_));
-        let pages = fingerprint::of(&(
-            common_hash,
-            &*config.file.text,
-            &config.base_url,
-            cards,
-            shared.short_entries,
-            &site.claims_file.name,
-        ));
-        let index = inputs::Index { appearances: &shared.appearance_marks, discrepancies: &shared.discrepancies_of };
-        let keys = inputs::keys(site, marks, pages, &index);
+        let short = site.theme.styles_code_as_default();
+        let text = &*config.file.text;
+        let pages = fingerprint::of(&(common_hash, text, &config.base_url, cards, short, &site.claims_file.name));
+        let items = fingerprint::of(&(&config.verdicts, matches!(site.role, Role::Briefing(_))));
         Renderer {
             site,
-            shared,
-            keys,
+            shared: Shared::new(site, marks, highlighter, (pages, items)),
             sink,
             kept_parts,
             site_ctx,
@@ -1127,8 +1138,8 @@ impl<'a> Renderer<'a> {
             rtl,
         };
         let mut jobs = vec![self.card_job(CARD.to_string(), front)];
-        for (i, claim) in site.claims.claims.iter().enumerate() {
-            let verdict = self.shared.claims[i].verdict;
+        for claim in &site.claims.claims {
+            let verdict = self.shared.verdict(claim);
             let quoted = l.get("quote", None, &[("text", &claim.claim)]);
             let card = card::Card {
                 headline: verdict.label.to_uppercase(),
@@ -1366,10 +1377,11 @@ impl<'a> Renderer<'a> {
                 self.render_one("corrections.html", "corrections/", "../", p, ctx, Vec::new())
             }),
         ];
+        let keys = &self.shared.keys;
         for (i, article) in self.site.articles.iter().enumerate() {
             jobs.push(Box::new(move || {
                 let dir = format!("articles/{}/", article.slug);
-                self.render_known("article.html", &dir, self.keys.articles[i], &|| {
+                self.render_known("article.html", &dir, keys.article_pages[i], &|| {
                     let p = self.page(&article.meta.title, self.shared.article_description(i), &dir, "article");
                     let (ctx, body) = self.shared.article_context(i);
                     (p, Own::of(ctx), vec![body])
@@ -1379,10 +1391,10 @@ impl<'a> Renderer<'a> {
         for (i, claim) in self.site.claims.claims.iter().enumerate() {
             jobs.push(Box::new(move || {
                 let dir = format!("claims/{}/", claim.id.value);
-                self.render_known("claim.html", &dir, self.keys.claims[i], &|| {
-                    let c = &self.shared.claims[i];
-                    let title = l.get("claim-title", None, &[("verdict", &c.verdict.label), ("claim", &claim.claim)]);
-                    let p = self.page(&title, format!("{}: {}", c.verdict.label, claim.finding), &dir, "article");
+                self.render_known("claim.html", &dir, keys.claim_pages[i], &|| {
+                    let label = &self.shared.verdict(claim).label;
+                    let title = l.get("claim-title", None, &[("verdict", label), ("claim", &claim.claim)]);
+                    let p = self.page(&title, format!("{label}: {}", claim.finding), &dir, "article");
                     let (ctx, lazy) = self.shared.claim_page_context(i);
                     (p, Own::of(ctx), lazy)
                 })
@@ -1634,8 +1646,15 @@ fn path_of(template: &str, dir: &str) -> String {
     if template == "404.html" { "404.html".to_string() } else { format!("{dir}index.html") }
 }
 
+impl ClaimRefs for Shared<'_> {
+    fn claim_ref(&self, i: usize) -> ClaimRef<'_> {
+        ClaimRef::of(self.claim(i))
+    }
+}
+
 impl<'a> Shared<'a> {
-    fn new(site: &'a Site, marks: &'a Marks, highlighter: &'a Highlighter) -> Self {
+    /// `hashes`: what every page shares, and what every item shares (see [`inputs`]).
+    fn new(site: &'a Site, marks: &'a Marks, highlighter: &'a Highlighter, hashes: (u64, u64)) -> Self {
         let mut appearance_marks = HashMap::new();
         for (ai, list) in marks.iter().enumerate() {
             for m in list {
@@ -1653,28 +1672,25 @@ impl<'a> Shared<'a> {
                 }
             }
         }
+        let index = inputs::Index { appearances: &appearance_marks, discrepancies: &discrepancies_of };
+        let keys = inputs::keys(site, marks, hashes, &index);
         let mut shared = Shared {
             site,
             marks,
             appearance_marks,
             article_refs: Vec::new(),
-            claims: Vec::new(),
-            claim_refs: Vec::new(),
+            claims: (0..site.claims.claims.len()).map(|_| OnceLock::new()).collect(),
+            keys,
             discrepancies_of,
             highlighter,
             short_entries: site.theme.styles_code_as_default(),
         };
-        shared.article_refs =
-            site.articles.par_iter().enumerate().map(|(i, a)| Arc::new(Keyed::new(shared.article_ref(i, a)))).collect();
-        let claims: Vec<(Keyed<ClaimCtx<'a>>, u64)> = (0..site.claims.claims.len())
-            .into_par_iter()
-            .map(|i| {
-                let c = Keyed::new(shared.claim_ctx(i));
-                let r = fingerprint::of(&ClaimRef::of(&c));
-                (c, r)
-            })
+        shared.article_refs = site
+            .articles
+            .par_iter()
+            .enumerate()
+            .map(|(i, a)| Arc::new(Keyed { key: shared.keys.articles[i], value: shared.article_ref(i, a) }))
             .collect();
-        (shared.claims, shared.claim_refs) = claims.into_iter().unzip();
         shared
     }
 
@@ -1694,15 +1710,21 @@ impl<'a> Shared<'a> {
         Md { text, html: OnceLock::new(), highlighter: self.highlighter }
     }
 
+    /// Claim `i`'s context, made on first use: most claims are on no page that a rebuild
+    /// makes.
+    fn claim(&self, i: usize) -> &Keyed<ClaimCtx<'a>> {
+        self.claims[i].get_or_init(|| Keyed { key: self.keys.claims[i], value: self.claim_ctx(i) })
+    }
+
     /// A claim as a list shows it.
-    fn claim_ref(&self, i: usize) -> Keyed<ClaimRef<'_>> {
-        Keyed { key: self.claim_refs[i], value: ClaimRef::of(&self.claims[i]) }
+    fn claim_ref(&self, i: usize) -> Keyed<Listed<'_>> {
+        Keyed { key: self.keys.refs[i], value: Listed { claims: self, i } }
     }
 
     /// Each claim's key, in the claims file's order: what the claim's pages and list items
     /// are made from, which `claims.json` and the feed key their entries by.
     fn claim_keys(&self) -> Vec<u64> {
-        self.claims.iter().map(|c| c.key).collect()
+        self.keys.claims.clone()
     }
 
     fn md(&self, text: &str) -> String {
@@ -1867,7 +1889,7 @@ impl<'a> Shared<'a> {
             .as_ref()
             .map(|repo| format!("{}/blob/HEAD/{}#L{first}-L{last}", repo.trim_end_matches('/'), file.name));
         let ctx = ClaimPageCtx {
-            claim: &self.claims[ci],
+            claim: self.claim(ci),
             recorded_lines: format!("{}, lines {first}–{last}", file.name),
             recorded: (file.name.as_str(), first, last),
             edit_url,
@@ -1894,7 +1916,7 @@ impl<'a> Shared<'a> {
                 title: &d.title,
                 resolution_html: self.md(&d.resolution),
                 draft: d.draft,
-                sides: d.claims.iter().filter_map(|c| by_id.get(c.as_str())).map(|&i| &self.claims[i]).collect(),
+                sides: d.claims.iter().filter_map(|c| by_id.get(c.as_str())).map(|&i| self.claim(i)).collect(),
             })
             .collect();
 
@@ -1924,7 +1946,7 @@ impl<'a> Shared<'a> {
             .collect();
 
         // Topics in the order they first appear, each with its claims in file order.
-        let mut topics: Vec<(&str, Vec<Keyed<ClaimRef<'_>>>)> = Vec::new();
+        let mut topics: Vec<(&str, Vec<Keyed<Listed<'_>>>)> = Vec::new();
         let mut topic_of: HashMap<&str, usize> = HashMap::new();
         for (i, c) in claims.claims.iter().enumerate() {
             let t = *topic_of.entry(c.topic.as_str()).or_insert_with(|| {
@@ -1972,7 +1994,7 @@ impl<'a> Shared<'a> {
                 match by_url.get(s.url.as_str()) {
                     Some(&x) => {
                         let x = &mut sources[x];
-                        if x.claims.last().is_none_or(|c| c.value.id != claim.id.value) {
+                        if x.claims.last().is_none_or(|c| c.value.i != i) {
                             x.claims.push(self.claim_ref(i));
                         }
                     }
