@@ -156,7 +156,7 @@ pub fn claims(data: &[u8]) {
     check_diagnostics(&diags);
     let text = &articles[0].markup().text;
     for list in &marks {
-        for m in list {
+        for m in list.iter() {
             assert!(m.range.start <= m.range.end && m.range.end <= text.len());
             assert!(text.is_char_boundary(m.range.start) && text.is_char_boundary(m.range.end));
         }

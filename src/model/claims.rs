@@ -194,8 +194,9 @@ pub fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Claims {
 /// at 20,000 claims, parsing the whole file again was a sixth of a rebuild's work.
 #[derive(Debug, Default, Clone)]
 pub struct Kept {
-    /// Piece hash → its [`Piece`], encoded (postcard).
-    pub pieces: HashMap<u64, Vec<u8>>,
+    /// Piece hash → its [`Piece`], encoded (postcard); shared from one build's table to
+    /// the next, not copied.
+    pub pieces: HashMap<u64, std::sync::Arc<[u8]>>,
     /// Whether any piece was parsed afresh (the kept readings then need saving).
     pub fresh: bool,
 }
@@ -275,7 +276,7 @@ fn parse_in_pieces(
     if cuts.len() < 2 {
         return None;
     }
-    let read: Vec<(u64, Piece, Option<Vec<u8>>)> = cuts
+    let read: Vec<(u64, Piece, Option<std::sync::Arc<[u8]>>)> = cuts
         .par_iter()
         .enumerate()
         .map(|(i, &start)| {
@@ -297,7 +298,7 @@ fn parse_in_pieces(
             claims.rebase(start, 0);
             let piece = Piece { keys, claims };
             let bytes = postcard::to_allocvec(&piece).ok()?;
-            Some((key, piece, Some(bytes)))
+            Some((key, piece, Some(bytes.into())))
         })
         .collect::<Option<_>>()?;
     // Arrays of tables add up across pieces; anything else must live in one piece, or
@@ -314,7 +315,7 @@ fn parse_in_pieces(
         now.fresh |= bytes.is_some();
         let bytes = match bytes {
             Some(bytes) => bytes,
-            None => kept.pieces.get(&key)?.clone(),
+            None => std::sync::Arc::clone(kept.pieces.get(&key)?),
         };
         now.pieces.insert(key, bytes);
     }
@@ -1030,7 +1031,7 @@ title = "Statement"
 
         // A kept reading that does not decode is parsed again.
         let mut garbled = kept.clone();
-        garbled.pieces.values_mut().for_each(|b| b.truncate(b.len() / 2));
+        garbled.pieces.values_mut().for_each(|b| *b = b[..b.len() / 2].into());
         let (now, _) = parse_kept(&file, &mut Vec::new(), &garbled);
         assert_eq!(format!("{now:?}"), format!("{:?}", whole(&file).0));
     }

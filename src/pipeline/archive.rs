@@ -508,7 +508,7 @@ fn part_of(slug: &str, p: &Prepared) -> Option<Part> {
         .checked
         .marks
         .iter()
-        .flatten()
+        .flat_map(|l| l.iter())
         .filter(|m| matches!(m.target, Target::Appearance { claim, .. } if flag(claim)))
         .count();
     let listing = Listing {

@@ -152,7 +152,7 @@ pub fn leave_out(site: &mut Site, marks: &mut Marks) {
         kept[at - 1]
     });
     for list in marks.iter_mut() {
-        list.retain_mut(|m| match &mut m.target {
+        std::sync::Arc::make_mut(list).retain_mut(|m| match &mut m.target {
             Target::Appearance { claim, .. } => claim_at.get(claim).map(|&new| *claim = new).is_some(),
             Target::Artifact(n) => artifact_at.get(n).map(|&new| *n = new).is_some(),
         });

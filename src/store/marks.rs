@@ -16,7 +16,7 @@ use crate::store::{Keep, Table};
 /// Parses kept marks; a body that does not decode is none.
 pub fn parse(body: &[u8]) -> Known {
     match postcard::from_bytes::<Vec<(u64, Vec<Mark>)>>(body) {
-        Ok(list) => Known(list.into_iter().collect()),
+        Ok(list) => Known(list.into_iter().map(|(k, m)| (k, std::sync::Arc::new(m))).collect()),
         Err(_) => Known::default(),
     }
 }
@@ -31,7 +31,7 @@ impl Keep for Known {
     const TABLE: Table = Table::Marks;
 
     fn encode(&self) -> Option<Vec<u8>> {
-        let mut list: Vec<(&u64, &Vec<Mark>)> = self.0.iter().collect();
+        let mut list: Vec<(&u64, &std::sync::Arc<Vec<Mark>>)> = self.0.iter().collect();
         list.sort_unstable_by_key(|(k, _)| **k);
         postcard::to_allocvec(&list).ok()
     }
@@ -62,7 +62,7 @@ mod tests {
 
     #[test]
     fn kept_marks_read_back_sorted_and_a_cut_table_is_none() {
-        let known = Known([(u64::MAX, Vec::new()), (7, marks()[1].clone())].into_iter().collect());
+        let known = Known([(u64::MAX, Default::default()), (7, marks()[1].clone().into())].into_iter().collect());
         let body = known.encode().unwrap();
         assert_eq!(Known::decode(&body), Some(known.clone()));
         assert_eq!(Known::decode(&body[..body.len() - 3]), Some(Known::default()), "cut short");
@@ -73,7 +73,7 @@ mod tests {
 
     #[test]
     fn kept_marks_are_rewritten_only_when_the_keys_change() {
-        let known = Known([(7, marks()[1].clone())].into_iter().collect());
+        let known = Known([(7, marks()[1].clone().into())].into_iter().collect());
         assert!(unchanged(&[(7, 1)], &known));
         assert!(!unchanged(&[(8, 1)], &known));
         assert!(!unchanged(&[(7, 1), (8, 2)], &known));

@@ -206,7 +206,7 @@ fn doc<'a>(article: &'a Article, scan: Scan<'a>, vocab: &Vocab, marks: &Marks, i
         .collect();
     let mut covered = Vec::new();
     let mut chrome = Vec::new();
-    for mark in marks.get(index).into_iter().flatten() {
+    for mark in marks.get(index).into_iter().flat_map(|l| l.iter()) {
         match mark.target {
             Target::Appearance { .. } => covered.push(mark.range.clone()),
             Target::Artifact(_) => chrome.push(mark.range.clone()),

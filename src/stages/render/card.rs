@@ -27,7 +27,7 @@ const MARGIN: f32 = 80.0;
 const FAMILY: &str = "DejaVu Sans";
 
 /// What a card shows.
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Card {
     /// The big first line: a verdict's label, or the briefing's title.
     pub headline: String,

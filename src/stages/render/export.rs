@@ -277,7 +277,7 @@ impl<'a> Located<'a> {
             appearances: claims.claims.iter().map(|c| vec![None; c.appearances.len()]).collect(),
             artifacts: vec![None; claims.artifacts.len()],
         };
-        for m in marks.iter().flatten() {
+        for m in marks.iter().flat_map(|l| l.iter()) {
             let slot = match m.target {
                 Target::Appearance { claim, index } => {
                     located.appearances.get_mut(claim).and_then(|a| a.get_mut(index))

@@ -26,7 +26,7 @@
 //! Claims and marks are hashed field by field, each struct destructured in full: a field
 //! added to the model fails to compile here until it is hashed or said to be irrelevant.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use rayon::prelude::*;
 
@@ -170,7 +170,7 @@ fn article(site: &Site, marks: &Marks, listed: &[u64], a: usize) -> u64 {
     for v in &article.versions {
         fp.add(&(v.n, v.article.hash, &v.sha256, &v.article.name));
     }
-    for m in &marks[a] {
+    for m in marks[a].iter() {
         let Mark { range, target, before, exact, after, raw, chars, changed } = m;
         // The claim a mark is of by what it is, not by its place in the file.
         let target = match *target {

@@ -4,7 +4,7 @@
 //! `inLanguage`, and the reviewed `Claim` with its claimant, its first appearance by date
 //! and every appearance.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use serde::Serialize;
 use serde_json::{Value, json};

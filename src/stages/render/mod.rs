@@ -19,7 +19,11 @@ pub mod search;
 pub mod strings;
 pub mod versions;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+/// The render's own maps, of ids, slugs and indexes: std's SipHash was 7% of a rebuild's
+/// time in them, and the keys are the site's own.
+type FastMap<K, V> = foldhash::HashMap<K, V>;
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::atomic::{AtomicBool, AtomicUsize};
@@ -225,10 +229,26 @@ struct Listed<'s> {
     i: usize,
 }
 
-/// Where a [`Listed`] claim is made from.
+/// A claim as its page shows it ([`ClaimCtx`]), made only when a template reads it (a
+/// discrepancy's sides, on the front page).
+struct Whole<'s> {
+    claims: &'s (dyn ClaimRefs + 's),
+    i: usize,
+}
+
+/// Where a [`Listed`] or [`Whole`] claim is made from.
 trait ClaimRefs: Sync {
     /// Claim `i` as a list shows it.
     fn claim_ref(&self, i: usize) -> ClaimRef<'_>;
+
+    /// Claim `i` as its page shows it.
+    fn whole(&self, i: usize) -> &ClaimCtx<'_>;
+}
+
+impl Serialize for Whole<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.claims.whole(self.i).serialize(serializer)
+    }
 }
 
 impl Serialize for Listed<'_> {
@@ -257,8 +277,8 @@ impl<'a> ClaimRef<'a> {
 struct DiscrepancyCtx<'a, 's> {
     id: &'a str,
     title: &'a str,
-    resolution_html: String,
-    sides: Vec<&'s Keyed<ClaimCtx<'a>>>,
+    resolution_html: Md<'a>,
+    sides: Vec<Keyed<Whole<'s>>>,
     /// A draft, shown only by `serve` and `build --drafts`.
     draft: bool,
 }
@@ -604,7 +624,7 @@ struct Shared<'a> {
     site: &'a Site,
     marks: &'a Marks,
     /// (claim index, appearance index) → (article index, mark).
-    appearance_marks: HashMap<(usize, usize), (usize, &'a Mark)>,
+    appearance_marks: FastMap<(usize, usize), (usize, &'a Mark)>,
     /// Shared, not copied, by the appearances and scorecard rows that show them.
     article_refs: Vec<Arc<Keyed<ArticleRef<'a>>>>,
     /// Each claim's context, made when first asked for (see [`Shared::claim`]).
@@ -612,7 +632,7 @@ struct Shared<'a> {
     /// The keys of the claims' and articles' pages and items, from their inputs.
     keys: inputs::Keys,
     /// Claim id → the discrepancies naming it, in file order.
-    discrepancies_of: HashMap<&'a str, Vec<usize>>,
+    discrepancies_of: FastMap<&'a str, Vec<usize>>,
     highlighter: &'a Highlighter,
     /// Whether claims-file entries are shown in the short classes (see
     /// [`Highlighter::entry`]).
@@ -1102,11 +1122,22 @@ impl<'a> Renderer<'a> {
     /// words.
     fn card_job(&self, path: String, card: card::Card) -> Job<'_> {
         let fingerprint = fingerprint::of(&("card", card::VERSION, &card));
+        self.card_made(path, fingerprint, Box::new(move || card.clone()))
+    }
+
+    /// The job that makes the share card at `path`, whose words `card` gives, unless the
+    /// sink has it under `fingerprint`.
+    fn card_made<'s>(
+        &'s self,
+        path: String,
+        fingerprint: u64,
+        card: Box<dyn Fn() -> card::Card + Send + Sync + 's>,
+    ) -> Job<'s> {
         Box::new(move || {
             if let Some(done) = self.settled(&path, fingerprint) {
                 return Ok(done);
             }
-            Ok(Done::Made(Page { path: path.clone(), bytes: card::png(&card) }, fingerprint))
+            Ok(Done::Made(Page { path: path.clone(), bytes: card::png(&card()) }, fingerprint))
         })
     }
 
@@ -1138,17 +1169,24 @@ impl<'a> Renderer<'a> {
             rtl,
         };
         let mut jobs = vec![self.card_job(CARD.to_string(), front)];
-        for claim in &site.claims.claims {
-            let verdict = self.shared.verdict(claim);
-            let quoted = l.get("quote", None, &[("text", &claim.claim)]);
-            let card = card::Card {
-                headline: verdict.label.to_uppercase(),
-                verdict: Some(verdict.key.clone()),
-                body: format!("{} {quoted}", l.get("claim-label", None, &[])),
-                footer: site.config.title.clone(),
-                rtl,
+        // A claim's card is keyed by what its words are made from (its verdict and text,
+        // the locale, the site's title), so that the words are put together, and the card
+        // drawn, only for a claim whose card the sink does not have.
+        let words = fingerprint::of(&("card", card::VERSION, l.fingerprint(), &site.config.title, rtl));
+        for (i, claim) in site.claims.claims.iter().enumerate() {
+            let key = fingerprint::of(&(words, self.shared.keys.refs[i]));
+            let card = move || {
+                let verdict = self.shared.verdict(claim);
+                let quoted = l.get("quote", None, &[("text", &claim.claim)]);
+                card::Card {
+                    headline: verdict.label.to_uppercase(),
+                    verdict: Some(verdict.key.clone()),
+                    body: format!("{} {quoted}", l.get("claim-label", None, &[])),
+                    footer: site.config.title.clone(),
+                    rtl,
+                }
             };
-            jobs.push(self.card_job(format!("claims/{}/{CARD}", claim.id.value), card));
+            jobs.push(self.card_made(format!("claims/{}/{CARD}", claim.id.value), key, Box::new(card)));
         }
         jobs
     }
@@ -1650,20 +1688,24 @@ impl ClaimRefs for Shared<'_> {
     fn claim_ref(&self, i: usize) -> ClaimRef<'_> {
         ClaimRef::of(self.claim(i))
     }
+
+    fn whole(&self, i: usize) -> &ClaimCtx<'_> {
+        self.claim(i)
+    }
 }
 
 impl<'a> Shared<'a> {
     /// `hashes`: what every page shares, and what every item shares (see [`inputs`]).
     fn new(site: &'a Site, marks: &'a Marks, highlighter: &'a Highlighter, hashes: (u64, u64)) -> Self {
-        let mut appearance_marks = HashMap::new();
+        let mut appearance_marks = FastMap::default();
         for (ai, list) in marks.iter().enumerate() {
-            for m in list {
+            for m in list.iter() {
                 if let Target::Appearance { claim, index } = m.target {
                     appearance_marks.insert((claim, index), (ai, m));
                 }
             }
         }
-        let mut discrepancies_of: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut discrepancies_of: FastMap<&str, Vec<usize>> = FastMap::default();
         for (i, d) in site.claims.discrepancies.iter().enumerate() {
             for c in &d.claims {
                 let list = discrepancies_of.entry(c.as_str()).or_default();
@@ -1734,7 +1776,7 @@ impl<'a> Shared<'a> {
     fn article_ref(&self, i: usize, a: &'a Article) -> ArticleRef<'a> {
         let claims = &self.site.claims.claims;
         let (mut checked, mut flags, mut artifacts, mut changed) = (0, 0, 0, 0);
-        for m in &self.marks[i] {
+        for m in self.marks[i].iter() {
             match m.target {
                 Target::Appearance { claim, .. } => {
                     checked += 1;
@@ -1907,20 +1949,25 @@ impl<'a> Shared<'a> {
     fn index_context(&self, common: u64) -> (Option<String>, IndexLists<'a, '_>, Vec<EventCtx<'a>>, CountsCtx) {
         let site = self.site;
         let claims = &site.claims;
-        let by_id: HashMap<&str, usize> = claims.claims.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
+        let by_id: FastMap<&str, usize> = claims.claims.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
         let discrepancies: Vec<DiscrepancyCtx<'_, '_>> = claims
             .discrepancies
             .iter()
             .map(|d| DiscrepancyCtx {
                 id: &d.id.value,
                 title: &d.title,
-                resolution_html: self.md(&d.resolution),
+                resolution_html: self.md_lazy(&d.resolution),
                 draft: d.draft,
-                sides: d.claims.iter().filter_map(|c| by_id.get(c.as_str())).map(|&i| self.claim(i)).collect(),
+                sides: d
+                    .claims
+                    .iter()
+                    .filter_map(|c| by_id.get(c.as_str()))
+                    .map(|&i| Keyed { key: self.keys.claims[i], value: Whole { claims: self, i } })
+                    .collect(),
             })
             .collect();
 
-        let verdict_index: HashMap<&str, usize> =
+        let verdict_index: FastMap<&str, usize> =
             site.config.verdicts.iter().enumerate().map(|(i, v)| (v.key.as_str(), i)).collect();
         let scorecard: Vec<ScoreRow<'_>> = self
             .marks
@@ -1929,7 +1976,7 @@ impl<'a> Shared<'a> {
             .map(|(ai, list)| {
                 let mut counts = vec![0; site.config.verdicts.len()];
                 let mut artifacts = 0;
-                for m in list {
+                for m in list.iter() {
                     match m.target {
                         Target::Appearance { claim, .. } => {
                             if let Some(&v) = verdict_index.get(claims.claims[claim].verdict.as_str()) {
@@ -1947,7 +1994,7 @@ impl<'a> Shared<'a> {
 
         // Topics in the order they first appear, each with its claims in file order.
         let mut topics: Vec<(&str, Vec<Keyed<Listed<'_>>>)> = Vec::new();
-        let mut topic_of: HashMap<&str, usize> = HashMap::new();
+        let mut topic_of: FastMap<&str, usize> = FastMap::default();
         for (i, c) in claims.claims.iter().enumerate() {
             let t = *topic_of.entry(c.topic.as_str()).or_insert_with(|| {
                 topics.push((&c.topic, Vec::new()));
@@ -1988,7 +2035,7 @@ impl<'a> Shared<'a> {
     /// The sources page's list, each source with the claims that cite it, newest first.
     fn sources_context(&self, common: u64) -> Parts<SourceListCtx<'a, '_>> {
         let mut sources: Vec<SourceListCtx<'_, '_>> = Vec::new();
-        let mut by_url: HashMap<&str, usize> = HashMap::new();
+        let mut by_url: FastMap<&str, usize> = FastMap::default();
         for (i, claim) in self.site.claims.claims.iter().enumerate() {
             for s in &claim.sources {
                 match by_url.get(s.url.as_str()) {
@@ -2015,7 +2062,9 @@ impl<'a> Shared<'a> {
         }
         // Newest first, then by title: a reader scans for the primary documents by date.
         sources.sort_by(|a, b| {
-            let key = |s: &SourceListCtx<'_, '_>| s.date.as_ref().map(|d| d.iso.clone());
+            fn key<'x>(s: &'x SourceListCtx<'_, '_>) -> Option<&'x str> {
+                s.date.as_ref().map(|d| d.iso.as_str())
+            }
             key(b).cmp(&key(a)).then_with(|| a.title.cmp(b.title)).then_with(|| a.url.cmp(b.url))
         });
         Parts::new("parts/source.html", "s", sources, common)
@@ -2023,7 +2072,7 @@ impl<'a> Shared<'a> {
 
     fn corrections_context(&self) -> CorrectionsCtx<'_> {
         let claims = &self.site.claims;
-        let index: HashMap<&str, usize> = claims.claims.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
+        let index: FastMap<&str, usize> = claims.claims.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
         let mut list: Vec<(Date, usize, CorrectionListCtx<'_>)> = claims
             .corrections
             .iter()
@@ -2054,7 +2103,7 @@ impl<'a> Shared<'a> {
         let mut accurate = Vec::new();
         let mut artifacts = Vec::new();
         let mut changes = Vec::new();
-        for m in &self.marks[i] {
+        for m in self.marks[i].iter() {
             match m.target {
                 Target::Appearance { claim: ci, index } => {
                     let claim = &site.claims.claims[ci];

@@ -8,7 +8,7 @@
 //! keeps its site in memory, keeps them here, so that an edit of one claim renders one
 //! item again, not 20,000.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::sync::{Mutex, RwLock};
 
 pub use crate::model::page::Html;
