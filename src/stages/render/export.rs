@@ -604,39 +604,16 @@ struct VerdictOut<'a> {
     rating: Option<u8>,
 }
 
-/// Each claim's entry key: with `keys` (each claim's page-context key), a hash of that and
-/// what only the export has; without, a hash of the whole entry.
+/// Each claim's entry key: with `keys` (each claim's key from its inputs, which covers
+/// its fields, corrections and discrepancies and every mark of the articles it appears
+/// in, see `render/inputs.rs`), a hash of that and what only the export has (its lines);
+/// without, a hash of the whole entry.
 fn claim_keys_of(site: &Site, located: &Located, keys: Option<&[u64]>) -> Vec<u64> {
     let quote = |q, target, reason| quote_out(located.of(target), q, reason);
     (0..site.claims.claims.len())
         .into_par_iter()
         .map(|ci| match keys {
-            Some(keys) => {
-                let c = &site.claims.claims[ci];
-                let quotes: Vec<_> = c
-                    .appearances
-                    .iter()
-                    .enumerate()
-                    .map(|(ai, q)| {
-                        let found = located.of(Target::Appearance { claim: ci, index: ai });
-                        (
-                            &q.article.value,
-                            &q.quote.value,
-                            q.prefix.as_ref().map(|p| &p.value),
-                            q.suffix.as_ref().map(|p| &p.value),
-                            &q.note,
-                            found.map(|m| (&m.chars, &m.raw, &m.changed)),
-                        )
-                    })
-                    .collect();
-                crate::stages::render::fingerprint::of(&(
-                    "claims.json claim",
-                    keys[ci],
-                    lines(site, ci),
-                    &c.verdict.value,
-                    quotes,
-                ))
-            }
+            Some(keys) => crate::stages::render::fingerprint::of(&("claims.json claim", keys[ci], lines(site, ci))),
             None => crate::stages::render::fingerprint::of(&("claims.json claim", claim_out(site, ci, &quote))),
         })
         .collect()
