@@ -28,6 +28,7 @@ use std::time::{Duration, Instant};
 use notify::event::{EventKind, ModifyKind};
 use notify::{Event, RecommendedWatcher, RecursiveMode, Watcher};
 
+use crate::model::article::VERSIONS;
 use crate::model::claims::CLAIMS_FILE;
 use crate::model::config::CONFIG_FILE;
 use crate::stages::load::{ARTICLES_DIR, LEAD_FILE};
@@ -48,8 +49,9 @@ pub const GRACE: Duration = Duration::from_millis(300);
 /// generator writing thousands of articles) still gets a rebuild every so often.
 pub const LONGEST: Duration = Duration::from_millis(1000);
 
-/// The folders of a site whose files are sources, watched with everything under them.
-pub const SOURCE_DIRS: [&str; 4] = ["content", "themes", "templates", "static"];
+/// The folders of a site whose files are sources, watched with everything under them
+/// (`locales/`: the site's own strings, over the theme's).
+pub const SOURCE_DIRS: [&str; 5] = ["content", "themes", "templates", "static", "locales"];
 
 /// A watcher on a site's sources.
 pub struct Watch {
@@ -172,38 +174,49 @@ pub fn removed(root: &Path, event: &Event) -> Vec<PathBuf> {
 }
 
 /// Whether `path` is, or may hold, a source of the site at `root`: the config file; in
-/// `content/`, the claims file, the lead and the articles (`.md`, `.txt`) and their
-/// folders; anything under `themes/`, `templates/` or `static/`; and never an editor's
-/// swap, backup or lock file. A temporary file that an editor writes beside the claims
+/// `content/`, the claims file, the lead and the articles (see [`article`]) and their
+/// folders; anything under `themes/`, `templates/`, `static/` or `locales/`; and never an
+/// editor's swap, backup or lock file. A temporary file that an editor writes beside the claims
 /// file before renaming it over is not a source: writing 10 MB of it can take longer
 /// than the quiet window, and would otherwise rebuild before the rename.
 pub fn source(root: &Path, path: &Path) -> bool {
     let Ok(rel) = path.strip_prefix(root) else { return false };
     // Named as the loader names its files, with `/` between the parts.
     let Some(rel) = rel.to_str().map(|r| r.replace(std::path::MAIN_SEPARATOR, "/")) else { return false };
-    let article = rel
-        .strip_prefix(ARTICLES_DIR)
-        .and_then(|r| r.strip_prefix('/'))
-        .is_some_and(|name| !name.contains('/') && (name.ends_with(".md") || name.ends_with(".txt")));
+    let article = rel.strip_prefix(ARTICLES_DIR).and_then(|r| r.strip_prefix('/')).is_some_and(article);
     let known = [CONFIG_FILE, CLAIMS_FILE, LEAD_FILE, ARTICLES_DIR, SOURCE_DIRS[0]].contains(&rel.as_str())
         || article
-        || in_briefing(&rel)
+        || in_briefing(&rel, path)
         || SOURCE_DIRS[1..].iter().any(|dir| rel.split('/').next() == Some(dir));
     known && !path.file_name().and_then(|n| n.to_str()).is_some_and(scratch)
 }
 
-/// Whether `rel` is a source of a briefing of an archive: its folder `content/<slug>`,
-/// its claims file, its `briefing.md`, its articles' folder, or an article in it.
-fn in_briefing(rel: &str) -> bool {
+/// Whether `name`, a path in an articles folder, is what an article is read from: an
+/// article (`.md`, `.txt`), an imported article's original (`<slug>.orig.html`, its
+/// hash checked on every build), or a folder of earlier versions (`<slug>.versions/`)
+/// and anything in it.
+fn article(name: &str) -> bool {
+    match name.split_once('/') {
+        Some((folder, _)) => folder.ends_with(VERSIONS),
+        None => [".md", ".txt", ".html", ".htm", VERSIONS].iter().any(|end| name.ends_with(end)),
+    }
+}
+
+/// Whether `rel` (at `path`) is a source of a briefing of an archive: its folder
+/// `content/<slug>`, its claims file, its `briefing.md`, its articles' folder, or what an
+/// article is read from. A file directly in `content/` (a `TODO`) is no briefing folder:
+/// only a folder, or a path gone, may be one.
+fn in_briefing(rel: &str, path: &Path) -> bool {
     let Some(rest) = rel.strip_prefix("content/") else { return false };
     let (slug, inside) = rest.split_once('/').unwrap_or((rest, ""));
     if slug == "articles" || slug.contains('.') || slug.is_empty() {
         return false;
     }
-    let article = inside
-        .strip_prefix("articles/")
-        .is_some_and(|name| !name.contains('/') && (name.ends_with(".md") || name.ends_with(".txt")));
-    article || ["", "claims.toml", "briefing.md", "articles"].contains(&inside)
+    if inside.is_empty() {
+        return path.is_dir() || !path.exists();
+    }
+    inside.strip_prefix("articles/").is_some_and(article)
+        || ["claims.toml", "briefing.md", "articles"].contains(&inside)
 }
 
 /// Editors' own files beside the one being edited: vim's swap files (`.x.swp`, `.swo`, …,
@@ -329,6 +342,17 @@ mod tests {
         assert_eq!(watch.take_changed(), Some(vec![]), "and starts again");
     }
 
+    #[test]
+    fn a_file_directly_in_content_is_no_briefing_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content/harbour")).unwrap();
+        std::fs::write(root.join("content/TODO"), "x").unwrap();
+        assert!(!source(root, &root.join("content/TODO")), "a file");
+        assert!(source(root, &root.join("content/harbour")), "a folder");
+        assert!(source(root, &root.join("content/gone")), "gone: it may have been a folder");
+    }
+
     fn watch_path(watch: &Watch, rel: &str) -> PathBuf {
         watch.root.join(rel)
     }
@@ -349,6 +373,11 @@ mod tests {
             "/site/content/harbour/briefing.md",
             "/site/content/harbour/articles/a.md",
             "/site/content/harbour",
+            "/site/content/articles/a.orig.html",
+            "/site/content/articles/a.versions",
+            "/site/content/articles/a.versions/1/a.md",
+            "/site/content/harbour/articles/a.versions/1/a.orig.html",
+            "/site/locales/en.toml",
         ] {
             assert!(changes(root, &event(write, path)), "{path}");
             assert!(changes(root, &event(EventKind::Create(CreateKind::File), path)), "{path}");
@@ -371,7 +400,6 @@ mod tests {
             "/site/content/articles/sub/a.md",
             "/site/content/harbour/notes.txt",
             "/site/content/harbour/claims.toml.new",
-            "/site/content/harbour/articles/a.md.versions/1/a.md",
             "/site/output/index.html",
             "/site/.output.record",
             "/site/.git/index",
