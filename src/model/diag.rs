@@ -49,6 +49,14 @@ impl SourceFile {
         SourceFile { name: name.into(), text: text.into(), lines: Arc::default() }
     }
 
+    /// The 1-based first and last lines of the byte range `span` (its first line for an
+    /// empty one): where a claims-file entry stands, as its page and `claims.json` say.
+    pub fn line_span(&self, span: &std::ops::Range<usize>) -> (usize, usize) {
+        let (first, _) = self.line_col(span.start);
+        let (last, _) = self.line_col(span.end.saturating_sub(1).max(span.start));
+        (first, last)
+    }
+
     /// The 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let lines = self

@@ -258,9 +258,7 @@ fn indented(entry: &impl Serialize) -> std::io::Result<String> {
 
 /// The first and last lines of claim `ci` in the claims file.
 fn lines(site: &Site, ci: usize) -> [usize; 2] {
-    let c = &site.claims.claims[ci];
-    let (first, _) = site.claims_file.line_col(c.span.start);
-    let (last, _) = site.claims_file.line_col(c.span.end.saturating_sub(1).max(c.span.start));
+    let (first, last) = site.claims_file.line_span(&site.claims.claims[ci].span);
     [first, last]
 }
 

@@ -141,10 +141,8 @@ fn whole(site: &Site, ci: usize, index: &Index<'_, '_>) -> u64 {
 /// What a claim's page shows of its entry in the claims file: the text, and its lines.
 fn entry<'s>(site: &'s Site, c: &Claim) -> (&'s str, usize, usize) {
     let file = &site.claims_file;
-    let text = file.text.get(c.span.clone()).unwrap_or_default();
-    let (first, _) = file.line_col(c.span.start);
-    let (last, _) = file.line_col(c.span.end.saturating_sub(1).max(c.span.start));
-    (text, first, last)
+    let (first, last) = file.line_span(&c.span);
+    (file.text.get(c.span.clone()).unwrap_or_default(), first, last)
 }
 
 type SourceKey<'a> = (&'a str, bool, Option<&'a str>, &'a str, Option<&'a str>, Option<crate::model::date::Date>);

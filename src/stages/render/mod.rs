@@ -20,10 +20,6 @@ pub mod strings;
 pub mod versions;
 
 use std::collections::HashSet;
-
-/// The render's own maps, of ids, slugs and indexes: std's SipHash was 7% of a rebuild's
-/// time in them, and the keys are the site's own.
-type FastMap<K, V> = foldhash::HashMap<K, V>;
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::atomic::{AtomicBool, AtomicUsize};
@@ -46,6 +42,10 @@ use crate::stages::load::theme::{self, Theme};
 use crate::stages::load::{Role, Site};
 use crate::stages::render::fingerprint::Keyed;
 use crate::stages::render::parts::{Html, KeptItems};
+
+/// The render's own maps, of ids, slugs and indexes: std's SipHash was 7% of a rebuild's
+/// time in them, and the keys are the site's own.
+type FastMap<K, V> = foldhash::HashMap<K, V>;
 
 #[derive(Serialize)]
 struct SiteCtx<'a> {
@@ -1003,7 +1003,7 @@ impl<'a> Renderer<'a> {
             _ => None,
         };
         let common_hash = fingerprint::of(&(templates_hash, &site_ctx, &config.verdicts, archive));
-        let cards = config.share_cards && config.base_url.is_some() && !matches!(site.role, Role::Home(_));
+        let cards = cards_on(site);
         let short = site.theme.styles_code_as_default();
         let text = &*config.file.text;
         let pages = fingerprint::of(&(common_hash, text, &config.base_url, cards, short, &site.claims_file.name));
@@ -1118,9 +1118,7 @@ impl<'a> Renderer<'a> {
     /// Whether pages get share cards: only with an absolute address to give them, and
     /// unless the site turns them off.
     fn cards(&self) -> bool {
-        let config = &self.site.config;
-        // The same test is part of every claim's and article's key (`Renderer::new`).
-        config.share_cards && config.base_url.is_some() && !matches!(self.site.role, Role::Home(_))
+        cards_on(self.site)
     }
 
     /// The job that makes the share card at `path`, unless the sink has it from the same
@@ -1709,6 +1707,13 @@ impl<'a> Renderer<'a> {
 }
 
 /// Where a page's template puts it.
+/// Whether `site`'s pages carry share cards: asked for, with an address to give them, and
+/// not an archive's home. Part of every claim's and article's key (`Renderer::new`).
+fn cards_on(site: &Site) -> bool {
+    let config = &site.config;
+    config.share_cards && config.base_url.is_some() && !matches!(site.role, Role::Home(_))
+}
+
 fn path_of(template: &str, dir: &str) -> String {
     if template == "404.html" { "404.html".to_string() } else { format!("{dir}index.html") }
 }
@@ -1948,8 +1953,7 @@ impl<'a> Shared<'a> {
         let claim = &site.claims.claims[ci];
         let file = &site.claims_file;
         let entry = &file.text[claim.span.clone()];
-        let (first, _) = file.line_col(claim.span.start);
-        let (last, _) = file.line_col(claim.span.end.saturating_sub(1).max(claim.span.start));
+        let (first, last) = file.line_span(&claim.span);
         let (highlighter, short) = (self.highlighter, self.short_entries);
         let recorded_html = move || {
             highlighter.entry(&format!("{entry}\n"), short).unwrap_or_else(|| format!("<code>{}</code>", escape(entry)))
