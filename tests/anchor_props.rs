@@ -97,6 +97,7 @@ fn claims_with(quote: &str, (prefix, suffix): (Option<String>, Option<String>)) 
         unread: Vec::new(),
         draft: false,
         claimant: None,
+        said: Default::default(),
     }];
     claims
 }

@@ -37,6 +37,14 @@ const BLOCK: usize = 64 * 1024;
 /// Room for a typical value, so that its buffer is not grown step by step.
 const START: usize = 1024;
 
+thread_local! {
+    /// The buffer of the thread's last finished fingerprint, for its next one: a rebuild
+    /// takes hundreds of thousands of small fingerprints, and allocating and freeing a
+    /// buffer for each was a tenth of their cost. A fingerprint taken while another is
+    /// open (the spare is empty then) makes its own.
+    static SPARE: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
 impl Default for Fingerprint {
     fn default() -> Self {
         Self::new()
@@ -46,7 +54,11 @@ impl Default for Fingerprint {
 impl Fingerprint {
     /// An empty fingerprint.
     pub fn new() -> Self {
-        Fingerprint { buf: Vec::with_capacity(START), hasher: None }
+        let mut buf = SPARE.take();
+        if buf.capacity() == 0 {
+            buf.reserve(START);
+        }
+        Fingerprint { buf, hasher: None }
     }
 
     /// Adds a value.
@@ -66,14 +78,17 @@ impl Fingerprint {
     }
 
     /// The hash of everything added.
-    pub fn finish(self) -> u64 {
-        match self.hasher {
+    pub fn finish(mut self) -> u64 {
+        let hash = match self.hasher {
             None => xxh3_64(&self.buf),
             Some(mut hasher) => {
                 hasher.update(&self.buf);
                 hasher.digest()
             }
-        }
+        };
+        self.buf.clear();
+        SPARE.set(self.buf);
+        hash
     }
 
     // A context has thousands of fields: these are inlined, so that a tag and its fixed-size

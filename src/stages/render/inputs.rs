@@ -23,14 +23,16 @@
 //! - an article's file (its hash covers the front matter) and earlier versions, its
 //!   marks, the reasons of its artifacts, and each claim quoted in it as a list shows it.
 //!
-//! Claims and marks are hashed field by field, each struct destructured in full: a field
-//! added to the model fails to compile here until it is hashed or said to be irrelevant.
+//! A claim's own fields are hashed once, when its entry is read (`Claim::said`, kept with
+//! its piece of the claims file); marks are hashed field by field here. Either way each
+//! struct is destructured in full: a field added to the model fails to compile until it
+//! is hashed or said to be irrelevant.
 
 use foldhash::HashMap;
 
 use rayon::prelude::*;
 
-use crate::model::claims::{Claim, Quote, Source};
+use crate::model::claims::Claim;
 use crate::stages::anchor::{Mark, Marks, Target};
 use crate::stages::load::Site;
 use crate::stages::render::fingerprint::{Fingerprint, of};
@@ -97,41 +99,18 @@ pub fn keys(site: &Site, marks: &Marks, (shared, base): (u64, u64), index: &Inde
 /// A claim as lists show it (an article's flags, its marks' notes, the front page): what
 /// `ClaimRef` is made from.
 fn listed(site: &Site, c: &Claim) -> u64 {
-    let updated = site.claims.updated(c);
-    of(&(&c.id.value, &c.claim, &c.verdict.value, &c.finding, &c.topic, c.checked, updated, c.draft))
+    of(&(c.said.listed, &c.topic, site.claims.updated(c)))
 }
 
 /// The rest of a claim: its other fields, its corrections and its discrepancies.
 fn whole(site: &Site, ci: usize, index: &Index<'_, '_>) -> u64 {
-    let Claim {
-        id,
-        claim: _,
-        verdict: _,
-        finding: _,
-        finding_at: _,
-        explanation,
-        checked: _,
-        topic: _,
-        sources,
-        appearances,
-        span: _,
-        complete,
-        unread,
-        draft: _,
-        claimant,
-    } = &site.claims.claims[ci];
+    let c = &site.claims.claims[ci];
     let mut fp = Fingerprint::new();
-    fp.add(&(explanation, complete, unread, claimant));
-    for s in sources {
-        fp.add(&source(s));
-    }
-    for q in appearances {
-        fp.add(&quote(q));
-    }
-    for c in site.claims.corrections_of(&id.value) {
+    fp.add(&c.said.rest);
+    for c in site.claims.corrections_of(&c.id.value) {
         fp.add(&(c.date, &c.text, c.dated));
     }
-    for &d in index.discrepancies.get(id.value.as_str()).map_or(&[][..], Vec::as_slice) {
+    for &d in index.discrepancies.get(c.id.value.as_str()).map_or(&[][..], Vec::as_slice) {
         let d = &site.claims.discrepancies[d];
         fp.add(&(&d.id.value, &d.title));
     }
@@ -139,25 +118,9 @@ fn whole(site: &Site, ci: usize, index: &Index<'_, '_>) -> u64 {
 }
 
 /// What a claim's page shows of its entry in the claims file: the text, and its lines.
-fn entry<'s>(site: &'s Site, c: &Claim) -> (&'s str, usize, usize) {
-    let file = &site.claims_file;
-    let (first, last) = file.line_span(&c.span);
-    (file.text.get(c.span.clone()).unwrap_or_default(), first, last)
-}
-
-type SourceKey<'a> = (&'a str, bool, Option<&'a str>, &'a str, Option<&'a str>, Option<crate::model::date::Date>);
-
-fn source(s: &Source) -> SourceKey<'_> {
-    let Source { title, described, publisher, url, archive_url, date } = s;
-    (title, *described, publisher.as_deref(), &url.value, archive_url.as_ref().map(|a| a.value.as_str()), *date)
-}
-
-type QuoteKey<'a> = (&'a str, &'a str, Option<&'a str>, Option<&'a str>, Option<&'a str>);
-
-fn quote(q: &Quote) -> QuoteKey<'_> {
-    let Quote { article, quote, prefix, suffix, note, span: _ } = q;
-    let (prefix, suffix) = (prefix.as_ref().map(|s| s.value.as_str()), suffix.as_ref().map(|s| s.value.as_str()));
-    (&article.value, &quote.value, prefix, suffix, note.as_deref())
+fn entry(site: &Site, c: &Claim) -> (u64, usize, usize) {
+    let (first, last) = site.claims_file.line_span(&c.span);
+    (c.said.entry, first, last)
 }
 
 /// An article: its file, versions and marks, and each claim quoted in it as lists show it.
