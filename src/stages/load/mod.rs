@@ -301,24 +301,34 @@ fn untouched(cache: &Cache) -> Option<(Vec<Article>, Vec<String>, Vec<Diagnostic
 
 /// Topics whose names make the same address ("Money", "money") are one topic, named by
 /// its most used spelling: on the front page as on an archive's topic pages.
+///
+/// Each spelling is slugged once: 20,000 claims name a few dozen topics, and slugging
+/// every claim's topic (two strings each) was 6 ms of every `serve` rebuild's load.
 fn one_spelling_per_topic(claims: &mut [crate::model::claims::Claim]) {
     use std::collections::HashMap;
-    let mut spellings: HashMap<String, HashMap<&str, usize>> = HashMap::new();
+    let mut uses: HashMap<&str, usize> = HashMap::new();
     for c in claims.iter().filter(|c| !c.topic.trim().is_empty()) {
-        if let Some(slug) = crate::model::article::latin_slug(&c.topic) {
-            *spellings.entry(slug).or_default().entry(c.topic.as_str()).or_insert(0) += 1;
+        *uses.entry(c.topic.as_str()).or_insert(0) += 1;
+    }
+    let mut spellings: HashMap<String, HashMap<&str, usize>> = HashMap::new();
+    for (&topic, &n) in &uses {
+        if let Some(slug) = crate::model::article::latin_slug(topic) {
+            *spellings.entry(slug).or_default().entry(topic).or_insert(0) += n;
         }
     }
-    let names: HashMap<String, String> = spellings
-        .iter()
-        .filter(|(_, names)| names.len() > 1)
-        .map(|(slug, names)| (slug.clone(), crate::model::catalog::spelling(names).to_string()))
+    let renamed: HashMap<String, String> = spellings
+        .values()
+        .filter(|names| names.len() > 1)
+        .flat_map(|names| {
+            let name = crate::model::catalog::spelling(names);
+            names.keys().filter(move |&&n| n != name).map(move |&n| (n.to_string(), name.to_string()))
+        })
         .collect();
-    if names.is_empty() {
+    if renamed.is_empty() {
         return;
     }
     for c in claims.iter_mut() {
-        if let Some(name) = crate::model::article::latin_slug(&c.topic).and_then(|slug| names.get(&slug)) {
+        if let Some(name) = renamed.get(c.topic.as_str()) {
             c.topic.clone_from(name);
         }
     }
