@@ -334,6 +334,13 @@ impl Article {
         Some(file)
     }
 
+    /// Lets go of the parsed body; it is made again, from the text (read again, and
+    /// checked against the hash, if the text was let go of too), when next asked for.
+    /// `serve` keeps its articles between rebuilds without their bodies: 86 MB at 10,000.
+    pub fn forget_markup(&mut self) {
+        self.markup = OnceLock::new();
+    }
+
     /// Whether the body has been parsed (for tests of laziness).
     pub fn is_parsed(&self) -> bool {
         self.markup.get().is_some()

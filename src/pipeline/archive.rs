@@ -180,7 +180,9 @@ impl Done {
         let kept = key.zip(part.clone()).map(|(k, part)| unchanged::Kept::new(k, part, &counts, &warnings));
         let whole = p.whole.as_mut().unwrap_or(&mut p.checked.marks);
         keep_marks(scope, whole, p.keep, p.known);
-        super::drop_aside((p.checked.site, p.checked.marks, p.whole));
+        let mut site = p.checked.site;
+        super::give_back(scope, std::mem::take(&mut site.articles));
+        super::drop_aside((site, p.checked.marks, p.whole));
         Done { part, counts, warnings, record, kept, whole: false }
     }
 

@@ -435,7 +435,9 @@ impl Checked {
         let (drafts, preview) = (self.drafts, self.site.preview);
         let counts = Counts { articles, claims, drafts, preview, ..counts };
         let made = Made { pages, counts, timings: self.laps.timings };
-        drop_aside((self.site, self.marks));
+        let mut site = self.site;
+        give_back(&self.store, std::mem::take(&mut site.articles));
+        drop_aside((site, self.marks));
         (self.report, Some(made))
     }
 
@@ -537,6 +539,18 @@ fn release_texts(site: &mut load::Site) {
     let unread = crate::model::article::Unread::new(&site.root, &site.late);
     let texts: Vec<_> = site.articles.iter_mut().filter_map(|a| a.release_text(&unread)).collect();
     drop_aside(texts);
+}
+
+/// Gives the articles a build was lent back to the load's cache, for the next build (see
+/// `load::Loaded`); where nothing lent them (a build to a folder), lets go of them.
+fn give_back(store: &Store, articles: Vec<crate::model::article::Article>) {
+    match store.take::<load::Articles>() {
+        Some(mut kept) => {
+            kept.give_back(articles);
+            store.keep(kept, true);
+        }
+        None => drop_aside(articles),
+    }
 }
 
 /// Lets go of `value` on a thread of its own. At 10,000 articles, freeing a build's site
