@@ -666,7 +666,7 @@ fn parse_claim(
         claim.is_some() && verdict.is_some() && finding.is_some() && explanation.is_some() && checked.is_some();
     let text_of = |t: Option<Sp<String>>| t.map(|t| t.value).unwrap_or_default();
     let finding_at = finding.as_ref().map_or_else(|| id.span.clone(), |f| f.span.clone());
-    Some(Claim {
+    let mut c = Claim {
         verdict: verdict.unwrap_or_else(|| Sp::new(String::new(), id.span.clone())),
         id,
         claim: text_of(claim),
@@ -684,11 +684,9 @@ fn parse_claim(
         draft,
         claimant,
         said: Said::default(),
-    })
-    .map(|mut c| {
-        c.said = c.said(text.get(c.span.clone()).unwrap_or_default());
-        c
-    })
+    };
+    c.said = c.said(text.get(c.span.clone()).unwrap_or_default());
+    Some(c)
 }
 
 /// A claim's `claimant` and `claimant_type`. A type without a name is an error, as is a

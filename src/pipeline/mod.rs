@@ -542,15 +542,17 @@ fn release_texts(site: &mut load::Site) {
 }
 
 /// Gives the articles a build was lent back to the load's cache, for the next build (see
-/// `load::Loaded`); where nothing lent them (a build to a folder), lets go of them.
+/// `load::Loaded`); where nothing lent them (a build to a folder), lets go of them. What
+/// is let go of goes on a thread of its own.
 fn give_back(store: &Store, articles: Vec<crate::model::article::Article>) {
-    match store.take::<load::Articles>() {
-        Some(mut kept) => {
-            kept.give_back(articles);
-            store.keep(kept, true);
-        }
-        None => drop_aside(articles),
+    let Some(mut kept) = store.in_memory_only().then(|| store.take::<load::Articles>()).flatten() else {
+        return drop_aside(articles);
+    };
+    match kept.give_back(articles) {
+        Ok(bodies) => drop_aside(bodies),
+        Err(articles) => drop_aside(articles),
     }
+    store.keep(kept, true);
 }
 
 /// Lets go of `value` on a thread of its own. At 10,000 articles, freeing a build's site

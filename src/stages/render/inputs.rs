@@ -107,8 +107,8 @@ fn whole(site: &Site, ci: usize, index: &Index<'_, '_>) -> u64 {
     let c = &site.claims.claims[ci];
     let mut fp = Fingerprint::new();
     fp.add(&c.said.rest);
-    for c in site.claims.corrections_of(&c.id.value) {
-        fp.add(&(c.date, &c.text, c.dated));
+    for k in site.claims.corrections_of(&c.id.value) {
+        fp.add(&(k.date, &k.text, k.dated));
     }
     for &d in index.discrepancies.get(c.id.value.as_str()).map_or(&[][..], Vec::as_slice) {
         let d = &site.claims.discrepancies[d];
