@@ -7,7 +7,6 @@
 use foldhash::HashMap;
 
 use serde::Serialize;
-use serde_json::{Value, json};
 
 use crate::model::claims::Claimant;
 use crate::model::date::Date;
@@ -38,7 +37,7 @@ pub struct Inputs<'a> {
 }
 
 /// What the JSON-LD says of an article that makes the claim.
-#[derive(Serialize)]
+#[derive(Serialize, Clone, Copy)]
 struct Source<'a> {
     outlet: Option<&'a str>,
     author: Option<&'a str>,
@@ -94,98 +93,208 @@ pub fn inputs<'a>(site: &'a Site, ci: usize, appearance_marks: &HashMap<(usize, 
 
 /// The JSON-LD of a claim, as text safe to put inside a `<script>` element: `<`, `>` and
 /// `&` are escaped as `\u003c`…, so no text can close the element.
+///
+/// Written from structs whose fields are in the order of their keys' bytes, as a
+/// `serde_json::Value`'s map orders them (the JSON published before): building a `Value`
+/// tree for each of 20,000 claim pages, then writing it, was 3% of a fresh build.
 pub fn review(i: &Inputs<'_>) -> String {
-    let mut rating = json!({ "@type": "Rating", "alternateName": i.label, "ratingExplanation": i.finding });
-    if let Some(r) = i.rating {
-        rating["ratingValue"] = json!(r);
-        rating["bestRating"] = json!(5);
-        rating["worstRating"] = json!(1);
-    }
-
-    let mut item = json!({ "@type": "Claim" });
-    if let Some(author) = claim_author(i) {
-        item["author"] = author;
-    }
-    let appearances: Vec<Value> = i.articles.iter().map(appearance).collect();
-    if let Some(first) = appearances.first() {
-        item["firstAppearance"] = first.clone();
-        item["appearance"] = Value::Array(appearances);
-    }
-    if let Some(date) = i.articles.iter().filter_map(|a| a.published).min() {
-        item["datePublished"] = json!(date.to_string());
-    }
-
-    let path = format!("claims/{}/", i.id);
-    let mut author = json!({ "@type": "Organization", "name": i.publisher });
-    if let Some(url) = i.publisher_url {
-        author["url"] = json!(url);
-    }
-    let mut review = json!({
-        "@context": "https://schema.org",
-        "@type": "ClaimReview",
+    let works: Vec<Work<'_>> = i.articles.iter().map(work).collect();
+    let review = Review {
+        context: "https://schema.org",
+        kind: "ClaimReview",
+        author: Agent { kind: "Organization", name: i.publisher, url: i.publisher_url },
+        claim_reviewed: i.claim,
+        modified: (i.updated != i.checked).then_some(i.updated),
+        published: i.checked,
+        language: i.language,
+        item: Item {
+            kind: "Claim",
+            first: works.first().cloned(),
+            author: claim_author(i),
+            published: i.articles.iter().filter_map(|a| a.published).min(),
+            appearance: works,
+        },
+        rating: Rating {
+            kind: "Rating",
+            name: i.label,
+            best: i.rating.map(|_| 5),
+            explanation: i.finding,
+            value: i.rating,
+            worst: i.rating.map(|_| 1),
+        },
         // Without an address, the page itself: `./`, which resolves to it from where it is.
-        "url": i.base_url.map_or_else(|| "./".to_string(), |b| format!("{b}{path}")),
-        "claimReviewed": i.claim,
-        "datePublished": i.checked.to_string(),
-        "inLanguage": i.language,
-        "author": author,
-        "reviewRating": rating,
-        "itemReviewed": item,
-    });
-    if i.updated != i.checked {
-        review["dateModified"] = json!(i.updated.to_string());
-    }
+        url: i.base_url.map_or_else(|| "./".to_string(), |b| format!("{b}claims/{}/", i.id)),
+    };
     // On one line: it is read by machines, and indented it was a sixth of a claim page.
-    script_safe(&serde_json::to_string(&review).unwrap_or_default())
+    script_safe(serde_json::to_string(&review).unwrap_or_default())
+}
+
+/// A `ClaimReview`. Every struct here lists its fields in the byte order of their keys.
+#[derive(Serialize)]
+struct Review<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    author: Agent<'a>,
+    #[serde(rename = "claimReviewed")]
+    claim_reviewed: &'a str,
+    #[serde(rename = "dateModified", skip_serializing_if = "Option::is_none")]
+    modified: Option<Date>,
+    #[serde(rename = "datePublished")]
+    published: Date,
+    #[serde(rename = "inLanguage")]
+    language: &'a str,
+    #[serde(rename = "itemReviewed")]
+    item: Item<'a>,
+    #[serde(rename = "reviewRating")]
+    rating: Rating<'a>,
+    url: String,
+}
+
+/// The reviewed `Claim`.
+#[derive(Serialize)]
+struct Item<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    appearance: Vec<Work<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    author: Option<Agent<'a>>,
+    #[serde(rename = "datePublished", skip_serializing_if = "Option::is_none")]
+    published: Option<Date>,
+    #[serde(rename = "firstAppearance", skip_serializing_if = "Option::is_none")]
+    first: Option<Work<'a>>,
+}
+
+/// The verdict as a `Rating`; the numbers only for a verdict that has one.
+#[derive(Serialize)]
+struct Rating<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "alternateName")]
+    name: &'a str,
+    #[serde(rename = "bestRating", skip_serializing_if = "Option::is_none")]
+    best: Option<u8>,
+    #[serde(rename = "ratingExplanation")]
+    explanation: &'a str,
+    #[serde(rename = "ratingValue", skip_serializing_if = "Option::is_none")]
+    value: Option<u8>,
+    #[serde(rename = "worstRating", skip_serializing_if = "Option::is_none")]
+    worst: Option<u8>,
+}
+
+/// A `Person` or an `Organization`, with its address if known.
+#[derive(Serialize, Clone, Copy)]
+struct Agent<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+}
+
+/// One article that makes the claim, as a `CreativeWork`.
+#[derive(Serialize, Clone, Copy)]
+struct Work<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    author: Option<Agent<'a>>,
+    #[serde(rename = "datePublished", skip_serializing_if = "Option::is_none")]
+    published: Option<Date>,
+    headline: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    publisher: Option<Agent<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
 }
 
 /// Who made the claim: the `claimant` the editor named; otherwise the outlet of the
 /// earliest-published article that makes it (any article's outlet when none is dated),
 /// or failing an outlet, that article's author.
-fn claim_author(i: &Inputs<'_>) -> Option<Value> {
+fn claim_author<'a>(i: &Inputs<'a>) -> Option<Agent<'a>> {
+    let agent = |kind, name| Agent { kind, name, url: None };
     if let Some(c) = i.claimant {
-        let kind = if c.organization { "Organization" } else { "Person" };
-        return Some(json!({ "@type": kind, "name": c.name }));
+        return Some(agent(if c.organization { "Organization" } else { "Person" }, c.name.as_str()));
     }
     if let Some(outlet) = i.articles.iter().find_map(|a| a.outlet) {
-        return Some(json!({ "@type": "Organization", "name": outlet }));
+        return Some(agent("Organization", outlet));
     }
-    let author = i.articles.iter().find_map(|a| a.author)?;
-    Some(json!({ "@type": "Person", "name": author }))
+    i.articles.iter().find_map(|a| a.author).map(|author| agent("Person", author))
 }
 
-/// One article that makes the claim, as a `CreativeWork`: its headline, and its address,
-/// outlet, author and date where they are known.
-fn appearance(a: &Source<'_>) -> Value {
-    let mut work = json!({ "@type": "CreativeWork", "headline": a.headline });
-    if let Some(url) = a.url {
-        work["url"] = json!(url);
+/// One article that makes the claim: its headline, and its address, outlet, author and
+/// date where they are known.
+fn work<'a>(a: &Source<'a>) -> Work<'a> {
+    Work {
+        kind: "CreativeWork",
+        author: a.author.map(|name| Agent { kind: "Person", name, url: None }),
+        published: a.published,
+        headline: a.headline,
+        publisher: a.outlet.map(|name| Agent { kind: "Organization", name, url: None }),
+        url: a.url,
     }
-    if let Some(outlet) = a.outlet {
-        work["publisher"] = json!({ "@type": "Organization", "name": outlet });
-    }
-    if let Some(author) = a.author {
-        work["author"] = json!({ "@type": "Person", "name": author });
-    }
-    if let Some(date) = a.published {
-        work["datePublished"] = json!(date.to_string());
-    }
-    work
 }
 
 /// Escapes the characters that could end a `<script>` element or start markup. They can
 /// only occur inside JSON strings, where `\uXXXX` means the same.
-pub fn script_safe(json: &str) -> String {
+pub fn script_safe(json: String) -> String {
+    if !json.contains(['<', '>', '&']) {
+        return json;
+    }
     json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{Value, json};
+
+    /// The structs list their fields in the order a `Value`'s map writes its keys, so the
+    /// JSON is the same as the one made from a `Value` tree before: every optional field
+    /// set, then none.
+    #[test]
+    fn keys_in_the_order_a_value_writes_them() {
+        let claimant = Claimant { name: "A <b>".into(), organization: true };
+        let (d1, d2) = (Date::parse("2026-01-02").unwrap(), Date::parse("2026-03-04").unwrap());
+        let full = Source {
+            outlet: Some("O"),
+            author: Some("Au"),
+            url: Some("https://x/"),
+            headline: "H",
+            published: Some(d1),
+        };
+        let bare = Source { outlet: None, author: None, url: None, headline: "H2", published: None };
+        let inputs = |articles, claimant, rating, updated, url| Inputs {
+            id: "c1",
+            claim: "C & D",
+            finding: "F",
+            label: "L",
+            rating,
+            checked: d1,
+            updated,
+            claimant,
+            articles,
+            publisher: "P",
+            publisher_url: url,
+            base_url: url,
+            language: "en",
+        };
+        for i in [
+            inputs(vec![full, bare], Some(&claimant), Some(3), d2, Some("https://p/")),
+            inputs(vec![bare], None, None, d1, None),
+            inputs(vec![], None, None, d1, None),
+        ] {
+            let ours = review(&i);
+            let value: Value = serde_json::from_str(&ours).unwrap();
+            assert_eq!(ours, script_safe(serde_json::to_string(&value).unwrap()));
+        }
+    }
 
     #[test]
     fn nothing_can_close_the_script() {
-        let s = script_safe(&serde_json::to_string(&json!({"a": "</script><b>&amp;"})).unwrap());
+        let s = script_safe(serde_json::to_string(&json!({"a": "</script><b>&amp;"})).unwrap());
         assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'));
         let back: Value = serde_json::from_str(&s).unwrap();
         assert_eq!(back["a"], "</script><b>&amp;");
