@@ -964,6 +964,7 @@ fn compiled(theme: &Theme, single: bool) -> &Result<tera::Tera, Vec<Diagnostic>>
         let unused: &[&str] = if single { &home::TEMPLATES } else { &[] };
         let mut tera = theme::compile(theme, unused)?;
         strings::register(&mut tera, &theme.locale);
+        strings::fold(&mut tera, &theme.locale);
         Ok(tera)
     })
 }
