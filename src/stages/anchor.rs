@@ -130,9 +130,13 @@ pub fn anchor_known(
             wanted[i].push((Target::Artifact(n), &artifact.quote));
         }
     }
+    // A few articles a task: an article's cost varies a hundredfold (its body is parsed
+    // here, its code highlighted), and with rayon's default splitting one core anchored
+    // the last quarter alone (see `Renderer::pages`).
     let results: Vec<(Arc<Vec<Mark>>, Vec<Diagnostic>, Option<u64>)> = articles
         .par_iter()
         .zip(wanted.par_iter())
+        .with_max_len(4)
         .map(|(article, quotes)| {
             if quotes.is_empty() {
                 return (Arc::default(), Vec::new(), None);
