@@ -206,6 +206,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
     };
     match cli.command {
         Command::Build(a) => {
+            crate::alloc::one_shot();
             let opts = Options {
                 root: a.site.root,
                 output: a.output,

@@ -408,7 +408,8 @@ fn keep_marks(store: &Store, marks: &mut anchor::Marks, keep: Vec<(u64, usize)>,
         return;
     }
     let now = anchor::Known(keep.iter().map(|&(k, i)| (k, std::mem::take(&mut marks[i]))).collect());
-    store.keep(now, true);
+    store.keep_last(now, true);
+    crate::alloc::let_go(keep);
     drop_aside(known);
 }
 

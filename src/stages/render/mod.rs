@@ -1767,7 +1767,8 @@ impl<'a> Renderer<'a> {
         let shared = &self.shared;
         let flags =
             shared.appearance_marks.keys().filter(|(c, _)| shared.verdict(&self.site.claims.claims[*c]).flag).count();
-        Ok(Counts { files: paths.len(), pages, flags, reused: self.reused.into_inner(), ..Counts::default() })
+        let counts = Counts { files: paths.len(), pages, flags, reused: self.reused.into_inner(), ..Counts::default() };
+        Ok(counts)
     }
 }
 
