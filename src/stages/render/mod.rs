@@ -225,6 +225,9 @@ struct ClaimCtx<'a> {
 /// what a line about it needs, without its appearances, sources or explanation. Lists
 /// hold thousands of these in a large briefing, and a page's context is only as costly as
 /// what it carries; the claim's own page and the discrepancies get the whole claim.
+///
+/// Made from the claim, not from its whole context ([`ClaimCtx`]): made for a list, the
+/// whole context was kept to the render's end, 22 MB of a 10k/20k build's peak.
 #[derive(Serialize)]
 struct ClaimRef<'a> {
     id: &'a str,
@@ -232,9 +235,9 @@ struct ClaimRef<'a> {
     verdict: &'a Verdict,
     finding: &'a str,
     topic: &'a str,
-    href: &'a str,
-    checked: &'a DateCtx,
-    updated: &'a DateCtx,
+    href: String,
+    checked: DateCtx,
+    updated: DateCtx,
     draft: bool,
 }
 
@@ -271,22 +274,6 @@ impl Serialize for Whole<'_> {
 impl Serialize for Listed<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.claims.claim_ref(self.i).serialize(serializer)
-    }
-}
-
-impl<'a> ClaimRef<'a> {
-    fn of(c: &'a ClaimCtx<'a>) -> Self {
-        ClaimRef {
-            id: c.id,
-            claim: c.claim,
-            verdict: c.verdict,
-            finding: c.finding,
-            topic: c.topic,
-            href: &c.href,
-            checked: &c.checked,
-            updated: &c.updated,
-            draft: c.draft,
-        }
     }
 }
 
@@ -478,7 +465,7 @@ struct ArticlePageCtx<'a, 's> {
 
 #[derive(Serialize)]
 struct ClaimPageCtx<'a, 's> {
-    claim: &'s Keyed<ClaimCtx<'a>>,
+    claim: Mine<'s, Keyed<ClaimCtx<'a>>>,
     /// `content/claims.toml, lines 4–20`, in English: for themes written before locales.
     recorded_lines: String,
     /// Where the entry is: file, first and last line.
@@ -486,6 +473,21 @@ struct ClaimPageCtx<'a, 's> {
     edit_url: Option<String>,
     /// In an archive, its topic's page across briefings, from the archive's root.
     topic_href: Option<String>,
+}
+
+/// A value a context borrows from what the render keeps, or owns.
+enum Mine<'s, T> {
+    Lent(&'s T),
+    Own(T),
+}
+
+impl<T: Serialize> Serialize for Mine<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Mine::Lent(t) => t.serialize(serializer),
+            Mine::Own(t) => t.serialize(serializer),
+        }
+    }
 }
 
 /// A page without a context of its own.
@@ -1786,12 +1788,28 @@ fn path_of(template: &str, dir: &str) -> String {
 
 impl ClaimRefs for Shared<'_> {
     fn claim_ref(&self, i: usize) -> ClaimRef<'_> {
-        ClaimRef::of(self.claim(i))
+        let claim = &self.site.claims.claims[i];
+        ClaimRef {
+            id: &claim.id.value,
+            claim: &claim.claim,
+            verdict: self.verdict(claim),
+            finding: &claim.finding,
+            topic: &claim.topic,
+            href: claim_href(claim),
+            checked: claim.checked.into(),
+            updated: self.site.claims.updated(claim).into(),
+            draft: claim.draft,
+        }
     }
 
     fn whole(&self, i: usize) -> &ClaimCtx<'_> {
         self.claim(i)
     }
+}
+
+/// A claim's page, from the site's root.
+fn claim_href(claim: &Claim) -> String {
+    format!("claims/{}/index.html", claim.id.value)
 }
 
 impl<'a> Shared<'a> {
@@ -1973,7 +1991,7 @@ impl<'a> Shared<'a> {
             checked: claim.checked.into(),
             updated: site.claims.updated(claim).into(),
             topic: &claim.topic,
-            href: format!("claims/{}/index.html", claim.id.value),
+            href: claim_href(claim),
             sources: claim
                 .sources
                 .iter()
@@ -2029,8 +2047,14 @@ impl<'a> Shared<'a> {
             .repo_url
             .as_ref()
             .map(|repo| format!("{}/blob/HEAD/{}#L{first}-L{last}", repo.trim_end_matches('/'), file.name));
+        // A claim's whole context is kept only where a discrepancy's sides made it: the
+        // page is its only other reader.
+        let claim_ctx = match self.claims[ci].get() {
+            Some(kept) => Mine::Lent(kept),
+            None => Mine::Own(Keyed { key: self.keys.claims[ci], value: self.claim_ctx(ci) }),
+        };
         let ctx = ClaimPageCtx {
-            claim: self.claim(ci),
+            claim: claim_ctx,
             recorded_lines: format!("{}, lines {first}–{last}", file.name),
             recorded: (file.name.as_str(), first, last),
             edit_url,
