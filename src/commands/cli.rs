@@ -206,7 +206,6 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
     };
     match cli.command {
         Command::Build(a) => {
-            crate::alloc::one_shot();
             let opts = Options {
                 root: a.site.root,
                 output: a.output,
@@ -219,6 +218,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
                 no_wait: a.no_wait,
                 published: a.site.published,
                 drafts: a.drafts,
+                one_shot: true,
             };
             let outcome = pipeline::build(&opts);
             print_outcome(&outcome, cli.quiet, "built");

@@ -54,6 +54,9 @@ pub struct Options {
     pub published: Option<PathBuf>,
     /// Publish the drafts too (`build --drafts`, `serve`), each marked as one.
     pub drafts: bool,
+    /// The process ends right after this build (`briefing build`): what the build is done
+    /// with at its end is left to the process's end (see `Store::let_go`).
+    pub one_shot: bool,
 }
 
 impl Options {
@@ -66,7 +69,8 @@ impl Options {
 
     /// The site's incremental store: `--cache-dir`, else `<root>/.briefing`.
     pub fn store(&self) -> Store {
-        self.cache_dir.as_ref().map_or_else(|| Store::of_site(&self.root), Store::at)
+        let store = self.cache_dir.as_ref().map_or_else(|| Store::of_site(&self.root), Store::at);
+        if self.one_shot { store.one_shot() } else { store }
     }
 }
 
@@ -409,7 +413,7 @@ fn keep_marks(store: &Store, marks: &mut anchor::Marks, keep: Vec<(u64, usize)>,
     }
     let now = anchor::Known(keep.iter().map(|&(k, i)| (k, std::mem::take(&mut marks[i]))).collect());
     store.keep_last(now, true);
-    crate::alloc::let_go(keep);
+    store.let_go(keep);
     drop_aside(known);
 }
 

@@ -365,7 +365,7 @@ impl Twin {
             }
         });
         let (written, unchanged) = (self.written.into_inner(), self.reused.into_inner());
-        crate::alloc::let_go((next, layouts, trees, kept, self.prior));
+        self.store.let_go((next, layouts, trees, kept, self.prior));
         Ok(Counts { written, unchanged, removed, in_place, ..Counts::default() })
     }
 }
