@@ -477,7 +477,9 @@ struct ClaimPageCtx<'a, 's> {
 
 /// A value a context borrows from what the render keeps, or owns.
 enum Mine<'s, T> {
+    /// Kept by the render for other pages too.
     Lent(&'s T),
+    /// Made for this page alone.
     Own(T),
 }
 
@@ -1769,8 +1771,7 @@ impl<'a> Renderer<'a> {
         let shared = &self.shared;
         let flags =
             shared.appearance_marks.keys().filter(|(c, _)| shared.verdict(&self.site.claims.claims[*c]).flag).count();
-        let counts = Counts { files: paths.len(), pages, flags, reused: self.reused.into_inner(), ..Counts::default() };
-        Ok(counts)
+        Ok(Counts { files: paths.len(), pages, flags, reused: self.reused.into_inner(), ..Counts::default() })
     }
 }
 
