@@ -413,7 +413,6 @@ fn keep_marks(store: &Store, marks: &mut anchor::Marks, keep: Vec<(u64, usize)>,
     }
     let now = anchor::Known(keep.iter().map(|&(k, i)| (k, std::mem::take(&mut marks[i]))).collect());
     store.keep_last(now, true);
-    store.let_go(keep);
     drop_aside(known);
 }
 

@@ -115,7 +115,9 @@ fn constant(expr: &Expr, locale: &Locale) -> Option<String> {
         args.insert(name.clone(), value);
     }
     let Ok(Value::String(out)) = text(locale, &args, html) else { return None };
-    (safe || !out.contains(['&', '<', '>', '"', '\''])).then_some(out)
+    // The templates' escape is `escape` (`theme::compile`): a text it leaves alone reads
+    // the same escaped or not.
+    (safe || escape(&out) == out).then_some(out)
 }
 
 /// String `k` with the call's other arguments: `n` picks the plural form (and fills
