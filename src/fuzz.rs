@@ -106,6 +106,10 @@ pub fn article(data: &[u8]) {
         Ok(f) => f,
         Err(d) => return check_diagnostics(&[d]),
     };
+    // Pieces made straight from the parser's events are those of its HTML read back.
+    let (direct, via_html) =
+        (markup::from_markdown(&file.text, highlighter()), markup::from_markdown_via_html(&file.text, highlighter()));
+    assert_eq!(direct, via_html, "pieces from events differ from those of the HTML");
     for format in [Format::Markdown, Format::Text] {
         match article::parse(file.clone(), "fuzz", format, highlighter()) {
             Ok(a) => {
