@@ -263,12 +263,12 @@ fn measure(site: &Path, expected: &[(String, BTreeSet<String>)], overlap: bool) 
 
 /// The corpora written blind by someone who never saw the detectors, and changed for
 /// since they were first run (their first, blind figures are in docs/suggest.md).
-const LOOKED_AT: [&str; 8] = ["court", "match", "wildfire", "merger", "strike", "launch", "flood", "transfer"];
+const LOOKED_AT: [&str; 9] = ["court", "match", "wildfire", "merger", "strike", "launch", "flood", "transfer", "heist"];
 
-/// The corpora no change was made for: `quake` (held out since session 11) and
-/// `outbreak` (since session 19), measured last; `outage` and `heatwave`, run once, after
-/// the last change.
-const NEVER_TUNED: [&str; 4] = ["quake", "outbreak", "outage", "heatwave"];
+/// The corpora no change was made for: `quake` (held out since session 11),
+/// `outbreak` (since session 19) and `derailment` (since session 25), measured last;
+/// `outage` and `heatwave`, run once, after the last change of session 19.
+const NEVER_TUNED: [&str; 5] = ["quake", "outbreak", "outage", "heatwave", "derailment"];
 
 /// The least precision and recall allowed on each group, passages matched by overlap
 /// (see [`same`]): a little under what they scored when this test was last changed (docs/suggest.md), so

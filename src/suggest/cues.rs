@@ -105,7 +105,20 @@ pub fn running(s: &Scan<'_>, at: &Range<usize>) -> bool {
 /// winds to ease on Thursday"; not "announced on Monday that it will close").
 pub fn ahead(s: &Scan<'_>, at: &Range<usize>) -> bool {
     let text = clause_text(s, at, true);
-    AHEAD.iter().any(|c| text.contains(&format!(" {c} ")))
+    AHEAD.iter().any(|c| text.contains(&format!(" {c} "))) || arranged(&text)
+}
+
+/// Whether a clause (lowercase words, see [`clause_text`]) has a verb in the present
+/// progressive: with a day, English uses it for what is arranged ahead ("members are
+/// organising a vigil on Saturday").
+fn arranged(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words.windows(2).any(|w| {
+        matches!(w[0], "is" | "are" | "am" | "'re")
+            && w[1].len() > 5
+            && w[1].ends_with("ing")
+            && !matches!(w[1], "during" | "nothing" | "something" | "anything" | "everything")
+    })
 }
 
 /// The named things among `words`: runs of two or more capitalised words that are not
@@ -145,6 +158,15 @@ pub fn distinct(a: &[Vec<String>], b: &[Vec<String>]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_present_progressive_looks_ahead() {
+        assert!(arranged(" members are organising a vigil on the museum steps on "));
+        assert!(arranged(" the council is holding a hearing on "));
+        assert!(!arranged(" crews were working through the night on "));
+        assert!(!arranged(" the line is closed during works on "));
+        assert!(!arranged(" it is king of the hill on "));
+    }
 
     #[test]
     fn names_are_runs_of_capitalised_words() {

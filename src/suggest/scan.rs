@@ -578,6 +578,9 @@ const HEDGES: &[&str] = &[
 /// word, a unit). Returns its end token and value. Bare numbers and years are not
 /// quantities: without a unit there is nothing to say they measure the same thing.
 fn quantity_at(s: &Scan<'_>, i: usize) -> Option<(usize, What)> {
+    if let Some(age) = age_after_name(s, i) {
+        return Some(age);
+    }
     let mut j = i;
     let mut unit: Option<String> = currency_sign(s.tok(j)).map(str::to_string);
     if unit.is_some() {
@@ -634,6 +637,11 @@ fn quantity_at(s: &Scan<'_>, i: usize) -> Option<(usize, What)> {
         j += 1;
     }
     let hedged = ranged || hedge;
+    // An age: "a 41-year-old man", "who is 43 years old".
+    if let Some(end) = years_old(s, j).filter(|_| unit.is_none() && !scaled) {
+        let written = (value, "age".to_string());
+        return Some((end, What::Quantity { value, unit: "age".into(), approximate: hedged, written }));
+    }
     let money = scaled && s.tok(j).to_lowercase().starts_with("pound");
     if unit.is_none()
         && !money
@@ -661,6 +669,37 @@ fn quantity_at(s: &Scan<'_>, i: usize) -> Option<(usize, What)> {
     }
     let written = (value, unit.clone());
     Some((j, What::Quantity { value, unit, approximate: hedged, written }))
+}
+
+/// The end of "year-old" or "years old" starting at token `j` (after a number, or after
+/// the hyphen of "41-year-old"), if it is there.
+fn years_old(s: &Scan<'_>, j: usize) -> Option<usize> {
+    let year = s.tok(j).to_lowercase();
+    let old = |k: usize| s.tok(k).eq_ignore_ascii_case("old");
+    match year.as_str() {
+        "year" if s.tok(j + 1) == "-" && old(j + 2) => Some(j + 3),
+        "years" | "year" if old(j + 1) => Some(j + 2),
+        _ => None,
+    }
+}
+
+/// An age written as newsrooms write it, between commas after a name: "Darren Pike, 43,
+/// of Brindham". A whole number under 120, after a comma that follows a capitalised word,
+/// and followed by a comma.
+fn age_after_name(s: &Scan<'_>, i: usize) -> Option<(usize, What)> {
+    let t = s.tok(i);
+    if i < 2 || s.tok(i - 1) != "," || s.tok(i + 1) != "," || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let name = s.tok(i - 2);
+    let same_sentence = s.tokens[i - 2].sentence == s.tokens[i].sentence;
+    let dated = month(name).is_some() || weekday(name).is_some();
+    if !same_sentence || !name.starts_with(|c: char| c.is_uppercase()) || super::words::is_stop(name) || dated {
+        return None;
+    }
+    let value: f64 = t.parse().ok().filter(|v| (1.0..120.0).contains(v))?;
+    let written = (value, "age".to_string());
+    Some((i + 1, What::Quantity { value, unit: "age".into(), approximate: false, written }))
 }
 
 /// The unit written after a number that ends at token `j` (the quantity began at `i`):
@@ -927,6 +966,16 @@ mod tests {
                 (15.0, "USD", true),
             ]
         );
+    }
+
+    #[test]
+    fn ages_as_newsrooms_write_them() {
+        let q = quantities(
+            "Darren Pike, 43, of Brindham was charged; a 41-year-old man and a woman who is 34 years old were \
+             released. On Monday, 12, the count, and Smith, 300, stayed; a 12-year term.",
+        );
+        let got: Vec<(f64, &str)> = q.iter().map(|(v, u, _, _)| (*v, u.as_str())).collect();
+        assert_eq!(got, vec![(43.0, "age"), (41.0, "age"), (34.0, "age")]);
     }
 
     #[test]
