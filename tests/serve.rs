@@ -225,13 +225,25 @@ fn a_burst_of_saves_is_one_rebuild() {
     let served = serve_in(&site, &["--port", "0"]);
     let claims = site.join("content/claims.toml");
     let good = fs::read_to_string(&claims).unwrap();
-    let before = version(&served.addr);
-    // A save of two files and a second save of one, back to back.
-    fs::write(&claims, good.replace("1.9 million.", "1.9 million, first.")).unwrap();
-    fs::write(site.join("content/briefing.md"), "A lead.\n").unwrap();
-    fs::write(&claims, good.replace("1.9 million.", "1.9 million, last.")).unwrap();
-    assert_eq!(rebuilds_after(&served.addr, before), 1);
-    assert!(get(&served.addr, "/claims/repair-cost/").2.contains("1.9 million, last."));
+    // A save of two files and a second save of one, back to back. On a loaded machine the
+    // test's own writes can take longer than the quiet window that ends a burst: such a
+    // burst was not one, and is tried again (a broken debounce splits every burst).
+    for attempt in 1..=3 {
+        let before = version(&served.addr);
+        let lead = format!("A lead, take {attempt}.\n");
+        let start = Instant::now();
+        fs::write(&claims, good.replace("1.9 million.", &format!("1.9 million, first {attempt}."))).unwrap();
+        fs::write(site.join("content/briefing.md"), lead).unwrap();
+        fs::write(&claims, good.replace("1.9 million.", &format!("1.9 million, last {attempt}."))).unwrap();
+        let took = start.elapsed();
+        let rebuilds = rebuilds_after(&served.addr, before);
+        if rebuilds != 1 && took >= briefing::commands::serve::watch::QUIET && attempt < 3 {
+            continue;
+        }
+        assert_eq!(rebuilds, 1, "the burst's writes took {took:?}");
+        assert!(get(&served.addr, "/claims/repair-cost/").2.contains(&format!("1.9 million, last {attempt}.")));
+        return;
+    }
 }
 
 #[test]
