@@ -292,25 +292,18 @@ pub fn from_plain_text(body: &str, first_line: usize) -> Markup {
 /// A markdown body: CommonMark with tables, footnotes and strikethrough; raw HTML is
 /// sanitized, fenced code is highlighted.
 pub fn from_markdown(body: &str, highlighter: &Highlighter) -> Markup {
-    let events = markdown_events(body);
-    if events.iter().any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_))) {
-        // Raw HTML from the web: only a real HTML sanitizer can be trusted with it.
-        let mut html = String::with_capacity(body.len() * 3 / 2);
-        pulldown_cmark::html::push_html(&mut html, events.into_iter());
-        let clean = sanitizer().clean(&html).to_string();
-        return tokenize(&clean, highlighter);
+    let mut events = markdown_events(body);
+    if has_raw_html(&events) {
+        return sanitized(events, highlighter);
     }
     // Without raw HTML, pulldown-cmark escapes every text and attribute; what is left to
     // police is link and image addresses, and the ids footnotes write. This path is
     // several times faster than parsing the HTML again to sanitize it.
-    let mut events = events;
     events.iter_mut().for_each(police_in_place);
     if events.iter().all(direct::handles) {
         return direct::pieces(&events, highlighter);
     }
-    let mut html = String::with_capacity(body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    tokenize(&html, highlighter)
+    read_back(events, highlighter)
 }
 
 /// [`from_markdown`] as it was before pieces were made from the parser's events: by way
@@ -318,13 +311,31 @@ pub fn from_markdown(body: &str, highlighter: &Highlighter) -> Markup {
 /// same pieces.
 #[doc(hidden)]
 pub fn from_markdown_via_html(body: &str, highlighter: &Highlighter) -> Markup {
-    let events = markdown_events(body);
-    let mut html = String::with_capacity(body.len() * 3 / 2);
-    if events.iter().any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_))) {
-        pulldown_cmark::html::push_html(&mut html, events.into_iter());
-        return tokenize(&sanitizer().clean(&html).to_string(), highlighter);
+    let mut events = markdown_events(body);
+    if has_raw_html(&events) {
+        return sanitized(events, highlighter);
     }
-    pulldown_cmark::html::push_html(&mut html, events.into_iter().map(police));
+    events.iter_mut().for_each(police_in_place);
+    read_back(events, highlighter)
+}
+
+/// Whether a body has raw HTML, from the web: only a real HTML sanitizer can be trusted
+/// with it.
+fn has_raw_html(events: &[Event<'_>]) -> bool {
+    events.iter().any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)))
+}
+
+/// The pieces of a body with raw HTML: written to HTML, sanitized, and read back.
+fn sanitized(events: Vec<Event<'_>>, highlighter: &Highlighter) -> Markup {
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    tokenize(&sanitizer().clean(&html).to_string(), highlighter)
+}
+
+/// The pieces of a policed body, by way of the HTML pulldown-cmark writes.
+fn read_back(events: Vec<Event<'_>>, highlighter: &Highlighter) -> Markup {
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
     tokenize(&html, highlighter)
 }
 
@@ -465,6 +476,7 @@ impl<'h> Tokens<'h> {
         } else {
             m.push_text(&text, None);
         }
+        // Its room is kept for the next stretch.
         self.pending = text;
         self.pending.clear();
     }

@@ -71,13 +71,15 @@ impl Writer<'_> {
     fn write(&mut self, html: &str) {
         let mut rest = html;
         while !rest.is_empty() {
-            let end = if rest.starts_with('<') { tag_end(rest) } else { rest.find('<').unwrap_or(rest.len()) };
             if rest.starts_with('<') {
-                self.tokens.tag(&rest[..end]);
+                let (tag, after) = rest.split_at(tag_end(rest));
+                self.tokens.tag(tag);
+                rest = after;
             } else {
-                self.tokens.text(&rest[..end]);
+                let (text, after) = rest.split_at(rest.find('<').unwrap_or(rest.len()));
+                self.tokens.text(text);
+                rest = after;
             }
-            rest = &rest[end..];
         }
         if !html.is_empty() {
             self.end_newline = html.ends_with('\n');
