@@ -103,6 +103,23 @@ fn check_finds_broken_links_in_articles_and_templates() {
     build(&site, &site.parent().unwrap().join("out"));
 }
 
+#[test]
+fn a_broken_link_is_pointed_at_in_the_body_not_the_front_matter() {
+    let (_dir, site) = fixture("council");
+    let gazette = site.join("content/articles/gazette.md");
+    let text = fs::read_to_string(&gazette).unwrap();
+    // "x" is in the front matter's address ("example") before it is in the body's image.
+    assert!(text[..text.find("\n+++\n").unwrap()].contains('x'));
+    let text = text + "\n<img src=\"x\" alt=\"a\">\n";
+    fs::write(&gazette, &text).unwrap();
+    let (code, out, _) = check(&site, &["--format", "json"]);
+    assert_eq!(code, 1, "{out}");
+    let d: Value =
+        out.lines().map(|l| serde_json::from_str(l).unwrap()).find(|d: &Value| d["code"] == "broken-link").unwrap();
+    let line = text.lines().position(|l| l.starts_with("<img")).unwrap() + 1;
+    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(line as u64), Some(11)), "{d}");
+}
+
 // ---------------------------------------------------------------- new and completions
 
 #[test]

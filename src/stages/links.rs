@@ -254,6 +254,14 @@ pub fn check_in(
     out
 }
 
+/// Where `written` stands as a link in `text`: a markdown link's `](…)`, an autolink's
+/// `<…>`, or a quoted attribute's value (`src="…"`, `href='…'`).
+fn link_at(text: &str, written: &str) -> Option<usize> {
+    [("](", ""), ("<", ">"), ("\"", "\""), ("'", "'")]
+        .iter()
+        .find_map(|(open, close)| text.find(&format!("{open}{written}{close}")).map(|at| at + open.len()))
+}
+
 fn broken(site: &Site, (page, shown_page): (&str, &str), link: &str, why: &str, to_draft: bool) -> Diagnostic {
     // Fragments written in content are given a `c-` prefix on the page (so that they never
     // clash with the theme's ids): the message shows them as written.
@@ -269,7 +277,9 @@ fn broken(site: &Site, (page, shown_page): (&str, &str), link: &str, why: &str, 
     if let Some(a) = article.and_then(|slug| site.articles.iter().find(|a| a.slug == slug)) {
         // The sanitizer prefixed fragments with `c-`; the article has them without.
         let written = link.replacen("#c-", "#", 1);
-        if let Some(at) = a.file().text.find(&written) {
+        // In the body, not the front matter: a short link ("x") is found in a title first.
+        let body = a.file().text.get(a.body_offset..).unwrap_or("");
+        if let Some(at) = link_at(body, &written).or_else(|| body.find(&written)).map(|at| at + a.body_offset) {
             return d
                 .at(a.file(), at..at + written.len(), "this link")
                 .help("fix or remove the link in the article; relative links must point at files of the site");
@@ -280,10 +290,7 @@ fn broken(site: &Site, (page, shown_page): (&str, &str), link: &str, why: &str, 
     let written = link.replacen("#c-", "#", 1);
     let lead = site.lead_file();
     for file in [Some(&site.claims_file), lead.as_ref(), Some(&site.config.file)].into_iter().flatten() {
-        if let Some(at) = [format!("]({written}"), format!("<{written}>"), format!("\"{written}\"")]
-            .iter()
-            .find_map(|pat| file.text.find(pat.as_str()).map(|at| at + pat.len() - written.len()))
-        {
+        if let Some(at) = link_at(&file.text, &written) {
             return d.at(file, at..at + written.len(), "this link").help(format!(
                 "fix or remove the link in {}; a `#fragment` must name an element of the page it is shown on",
                 file.name
