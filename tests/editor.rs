@@ -45,6 +45,10 @@ fn check_reports_errors_in_both_formats() {
     assert!(out.is_empty());
     assert!(err.contains("error[unknown-verdict]") && err.contains("--> content/claims.toml:4:11"), "{err}");
     assert!(err.contains("check failed: 2 errors"), "{err}");
+    // `-q` prints the errors themselves, and no summary line (docs/cli.md).
+    let (code, out, err) = check(&site, &["-q"]);
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert!(err.contains("error[unknown-verdict]") && !err.contains("check failed"), "{err}");
 
     let (code, out, _) = check(&site, &["--format", "json"]);
     assert_eq!(code, 1);

@@ -206,6 +206,21 @@ fn check_suggest_writes_nothing_and_prints_json() {
     );
 }
 
+#[test]
+fn no_suggestions_while_the_claims_file_has_errors() {
+    let (_dir, site) = repo_without_date_claims();
+    let claims = site.join("content/claims.toml");
+    let text = std::fs::read_to_string(&claims).unwrap();
+    let at = text.find("verdict = \"").unwrap() + "verdict = \"".len();
+    std::fs::write(&claims, format!("{}bogus-{}", &text[..at], &text[at..])).unwrap();
+    let root = site.to_str().unwrap();
+    let (code, stdout, err) = outcome(&run(&["check", "--base-url=https://example.org/", "--suggest", "--root", root]));
+    assert_eq!(code, 1);
+    assert!(err.contains("error[unknown-verdict]"), "{err}");
+    assert!(!stdout.contains("suggestion["), "{stdout}");
+    assert!(stdout.ends_with("no suggestions were made: the site has errors; fix them first\n"), "{stdout}");
+}
+
 fn corpus(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");

@@ -309,8 +309,10 @@ fn check(a: CheckArgs, quiet: bool) -> i32 {
                 Some(None) => println!("external links were not checked: the site has errors; fix them first"),
                 None => {}
             }
-            if a.suggest {
-                print_suggestions(&outcome.suggestions, &opts.root, quiet);
+            match (a.suggest, outcome.report.errors()) {
+                (false, _) => {}
+                (true, 0) => print_suggestions(&outcome.suggestions, &opts.root, quiet),
+                (true, _) => println!("no suggestions were made: the site has errors; fix them first"),
             }
         }
         Format::Github => {
@@ -595,6 +597,8 @@ fn print_outcome(outcome: &Outcome, quiet: bool, verb: &str) {
             }
         }
         Some(_) => {}
+        // `-q` prints the errors, not the count of them.
+        None if quiet => {}
         None => {
             let untouched = if verb == "built" { "; the previous output was left untouched" } else { "" };
             eprintln!(

@@ -448,11 +448,22 @@ struct Tokens<'h> {
     code: String,
     /// The text since the last tag, unescaped: HTML's text between two tags is one piece.
     pending: String,
+    /// Set within a footnote's reference (`<sup class="footnote-reference">`): its number
+    /// is markup, not the reader's text, or "on Saturday.[^1]" would read "Saturday.1" in
+    /// `claims.json` and a quote could not span it.
+    in_note_ref: bool,
 }
 
 impl<'h> Tokens<'h> {
     fn new(highlighter: &'h Highlighter) -> Self {
-        Tokens { m: Markup::default(), highlighter, code_lang: None, code: String::new(), pending: String::new() }
+        Tokens {
+            m: Markup::default(),
+            highlighter,
+            code_lang: None,
+            code: String::new(),
+            pending: String::new(),
+            in_note_ref: false,
+        }
     }
 
     /// Text, unescaped, to be joined with the text next to it.
@@ -469,6 +480,9 @@ impl<'h> Tokens<'h> {
         let m = &mut self.m;
         if self.code_lang.is_some() {
             self.code.push_str(&text);
+        } else if self.in_note_ref {
+            let tag = m.own_tag(Cow::Owned(escape(&text)));
+            m.pieces.push(Piece::Tag { tag, block: false });
         } else if text.trim().is_empty() && matches!(m.pieces.last(), Some(Piece::Tag { block: true, .. })) {
             // White space between blocks: layout of the HTML, not text a reader sees.
             let tag = m.tag_id(Cow::Borrowed(text.as_str()));
@@ -506,6 +520,11 @@ impl<'h> Tokens<'h> {
         // Links to other sites carry no referrer, on both paths (ammonia adds it).
         if tag.starts_with("<a href=") && !tag.contains(" rel=") {
             return m.push_tag(format!("{} rel=\"noopener noreferrer\">", &tag[..tag.len() - 1]));
+        }
+        if tag.starts_with("<sup class=\"footnote-reference\"") {
+            self.in_note_ref = true;
+        } else if tag == "</sup>" {
+            self.in_note_ref = false;
         }
         if let Some(lang) = tag.strip_prefix("<code class=\"language-").and_then(|t| t.strip_suffix("\">")) {
             let in_pre = matches!(m.pieces.last(), Some(Piece::Tag { tag, .. }) if m.tag(*tag) == "<pre>");
@@ -1024,6 +1043,16 @@ mod tests {
         assert!(html.contains("href=\"mailto:a@b.c\""), "{html}");
         let html = from_markdown("x[^n]\n\n[^n]: note\n", &h).to_html();
         assert!(html.contains("href=\"#c-n\"") && html.contains("id=\"c-n\""), "{html}");
+    }
+
+    #[test]
+    fn a_footnote_reference_is_not_the_readers_text() {
+        let h = Highlighter::new();
+        let m = from_markdown("It fell on Saturday.[^1] Then it rose.\n\n[^1]: A note.\n", &h);
+        assert!(m.text.contains("on Saturday. Then it rose."), "{:?}", m.text);
+        assert!(m.text.contains("A note."), "{:?}", m.text);
+        let html = m.to_html();
+        assert!(html.contains(">1</a></sup>"), "{html}");
     }
 
     #[test]

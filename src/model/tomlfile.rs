@@ -183,7 +183,7 @@ impl<'a, 't, 'i> Fields<'a, 't, 'i> {
 
     /// A required string. Empty or blank strings are reported too.
     pub fn str(&mut self, key: &str) -> Option<Sp<String>> {
-        match self.opt_str(key) {
+        match self.text(key, true) {
             Some(s) => Some(s),
             None if self.get(key).is_none() => {
                 self.missing(key, "\"…\"");
@@ -195,14 +195,25 @@ impl<'a, 't, 'i> Fields<'a, 't, 'i> {
 
     /// An optional string. Present but blank is an error: delete the line instead.
     pub fn opt_str(&mut self, key: &str) -> Option<Sp<String>> {
+        self.text(key, false)
+    }
+
+    /// A string if present; blank is an error, whose help depends on whether the key
+    /// could be left out.
+    fn text(&mut self, key: &str, required: bool) -> Option<Sp<String>> {
         let value = self.get(key)?;
         match value.get_ref() {
             DeValue::String(s) => {
                 let span = shift(value.span(), self.offset);
                 if s.trim().is_empty() {
+                    let help = if required {
+                        format!("fill in the {key}: it is required")
+                    } else {
+                        format!("write the {key}, or remove the line if it does not apply")
+                    };
                     let d = Diagnostic::error("empty-field", format!("`{key}` is empty"))
                         .at(self.file, span, "empty text")
-                        .help(format!("write the {key}, or remove the line if it does not apply"));
+                        .help(help);
                     self.diags.push(d);
                     return None;
                 }

@@ -292,7 +292,9 @@ fn prepare(
         return Err(report);
     }
     report.extend(anchored.diags);
-    if opts.suggest {
+    // A claim with an error cannot say which passages it covers: suggestions would
+    // repeat it, so they wait until the site is sound (`check` says so).
+    if opts.suggest && report.errors() == 0 {
         *suggestions = suggest::suggest(&site, &anchored.marks, opts.suggest_limit);
         report.extend(late_errors(&site, store));
         laps.lap("suggest");

@@ -541,27 +541,35 @@ fn speakers(doc: &Doc<'_>, m: &Mention) -> HashSet<String> {
         .collect()
 }
 
-/// The words two quotations word differently, once the ends where one quote simply
-/// stops earlier are set aside; `None` when they agree where they overlap.
-fn reworded(a: &[String], b: &[String]) -> Option<(Vec<String>, Vec<String>)> {
+/// Where two quotations are worded differently, each change on its own ("“best” where
+/// the other has “better”"), once the ends where one quote simply stops earlier are set
+/// aside; `None` when they agree where they overlap. (Joined into one, two changes read as
+/// words neither quote has together.)
+fn reworded(a: &[String], b: &[String]) -> Option<Vec<String>> {
+    use ::similar::DiffTag;
     let ops = ::similar::capture_diff_slices(::similar::Algorithm::Myers, a, b);
-    let first = ops.iter().position(|o| matches!(o.tag(), ::similar::DiffTag::Equal))?;
-    let last = ops.iter().rposition(|o| matches!(o.tag(), ::similar::DiffTag::Equal))?;
+    let first = ops.iter().position(|o| o.tag() == DiffTag::Equal)?;
+    let last = ops.iter().rposition(|o| o.tag() == DiffTag::Equal)?;
     // Past the stretch both share, one quote may simply stop earlier (an insert or a
     // delete): not a rewording. Both going on with other words is one.
-    let replaced = |o: &::similar::DiffOp| o.tag() == ::similar::DiffTag::Replace;
+    let replaced = |o: &::similar::DiffOp| o.tag() == DiffTag::Replace;
     let (first, last) = (
         if first > 0 && replaced(&ops[first - 1]) { first - 1 } else { first },
         if last + 1 < ops.len() && replaced(&ops[last + 1]) { last + 1 } else { last },
     );
-    let (mut from, mut to) = (Vec::new(), Vec::new());
-    for op in &ops[first..=last] {
-        if op.tag() != ::similar::DiffTag::Equal {
-            from.extend(a[op.old_range()].iter().cloned());
-            to.extend(b[op.new_range()].iter().cloned());
-        }
-    }
-    (!from.is_empty() || !to.is_empty()).then_some((from, to))
+    let changes: Vec<String> = ops[first..=last]
+        .iter()
+        .filter_map(|op| {
+            let (from, to) = (a[op.old_range()].join(" "), b[op.new_range()].join(" "));
+            match op.tag() {
+                DiffTag::Equal => None,
+                DiffTag::Delete => Some(format!("“{from}”, which the other leaves out")),
+                DiffTag::Insert => Some(format!("the other adds “{to}”")),
+                DiffTag::Replace => Some(format!("“{from}” where the other has “{to}”")),
+            }
+        })
+        .collect();
+    (!changes.is_empty()).then_some(changes)
 }
 
 fn quote_conflicts(c: &Ctx<'_>, out: &mut Vec<Found>) {
@@ -589,12 +597,12 @@ fn quote_pair((at_a, a, ma, _): Item<'_>, (at_b, b, mb, _): Item<'_>, out: &mut 
         if shared < 3 || dice < 0.5 {
             return;
         }
-        let Some((from, to)) = reworded(qa, qb) else { return };
+        let Some(changes) = reworded(qa, qb) else { return };
         let (speak_a, speak_b) = (speakers(a, ma), speakers(b, mb));
         if !speak_a.is_empty() && !speak_b.is_empty() && speak_a.is_disjoint(&speak_b) {
             return;
         }
-        let note = format!("“{}” where the other has “{}”", from.join(" "), to.join(" "));
+        let note = changes.join("; ");
         let values = (qa.join(" "), qb.join(" "));
         out.push(Found {
             code: "quote-conflict",

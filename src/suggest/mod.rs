@@ -415,12 +415,24 @@ fn show(c: &Ctx<'_>, found: &[found::Found], group: &found::Group, ids: &mut Ids
         claim_ids.push(Some(id));
     }
     let other = passages.iter().find(|p| p.side == 1).unwrap_or(&passages[1]);
-    let title = format!("{} or {}?", passages[0].text, other.text);
+    // An age is titled by its two numbers, as "52" and "55-year-old" are both ages.
+    let age = match (&at(best.a).1.what, best.b.map(|b| &at(b).1.what)) {
+        (What::Quantity { unit: a, value: x, .. }, Some(What::Quantity { unit: b, value: y, .. }))
+            if a == "age" && b == "age" =>
+        {
+            Some((*x, *y))
+        }
+        _ => None,
+    };
+    let title = match age {
+        Some((x, y)) => format!("aged {x} or {y}?"),
+        None => format!("{} or {}?", passages[0].text, other.text),
+    };
     let disc = ids.fresh(&title);
     snippet.push_str(&snippet::discrepancy(&disc, &title, &claim_ids));
     Suggestion {
         code: best.code,
-        message: conflict_message(best.code, &passages),
+        message: conflict_message(if age.is_some() { "age" } else { best.code }, &passages),
         passages,
         pairs,
         notes,
@@ -465,6 +477,7 @@ fn conflict_message(code: &str, passages: &[Passage]) -> String {
     match code {
         "quote-conflict" => format!("the same quotation is worded differently in {aa} and {ab}"),
         "number-conflict" => format!("the same quantity is “{ta}” in {aa} and “{tb}” in {ab}"),
+        "age" => format!("the same person's age is “{ta}” in {aa} and “{tb}” in {ab}"),
         "unit-slip" => format!(
             "the same quantity is “{ta}” in {aa} and “{tb}” in {ab}: one number under two units, likely a unit slip"
         ),
