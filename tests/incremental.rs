@@ -85,6 +85,22 @@ impl briefing::stages::render::Sink for AllInPlace {
 }
 
 #[test]
+fn a_fresh_load_parses_each_body_and_lets_its_text_go() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    corpus::write_site(&site, corpus::Spec { articles: 12, claims: 20, seed: 5 }).unwrap();
+    let h = std::sync::Arc::new(briefing::model::highlight::Highlighter::new());
+    let mut cache = briefing::stages::load::Cache { parse_now: true, ..Default::default() };
+    let loaded = briefing::stages::load::load_cached(&site, &h, &mut cache).0.expect("the site loads");
+    assert!(loaded.articles.iter().all(|a| a.is_parsed() && !a.is_read()), "each body parsed, each text let go");
+    // What points into an article reads its text again, as it was.
+    for a in &loaded.articles {
+        assert_eq!(a.file().text.as_str(), std::fs::read_to_string(site.join(&a.name)).unwrap());
+    }
+    assert!(loaded.late.take().is_empty());
+}
+
+#[test]
 fn a_rebuild_with_kept_marks_and_entries_parses_no_article() {
     use briefing::stages::anchor::{self, Known};
     use briefing::stages::render::parts::KeptItems;

@@ -352,6 +352,8 @@ fn load_site(
         rayon::join(|| store.take::<claims::Kept>(), || store.take::<crate::stages::load::fronts::Kept>());
     let untouched = store.take::<crate::store::Changed>().is_some_and(|c| c.untouched(load::ARTICLES_DIR));
     let mut cache = load::Cache {
+        // Nothing kept: every body will be needed (a store in memory keeps them instead).
+        parse_now: fronts.is_none() && !store.in_memory_only(),
         keep: store.in_memory_only(),
         articles: store.take::<load::Articles>().unwrap_or_default(),
         pieces: pieces.unwrap_or_default(),
