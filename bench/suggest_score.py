@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Precision and recall of `check --suggest` on a corpus with an expected.toml.
 
-    python3 bench/suggest_score.py BRIEFING CORPUS_DIR [--show]
+    python3 bench/suggest_score.py BRIEFING CORPUS_DIR [--show] [--min-score S]
 
 Runs `BRIEFING check --suggest --format json --limit 0 --root CORPUS_DIR` (falls back to no
 --limit for binaries without it) and matches each suggestion against the [[expect]] list:
@@ -18,8 +18,11 @@ import sys
 import tomllib
 
 
+MIN_SCORE = []  # ["--min-score", S] when given
+
+
 def run(binary, root):
-    for extra in (["--limit", "0"], []):
+    for extra in (["--limit", "0", *MIN_SCORE], []):
         p = subprocess.run([binary, "check", "--suggest", "--format", "json", "--root", root, *extra],
                            capture_output=True, text=True)
         if "--limit" in p.stderr and extra:
@@ -86,6 +89,8 @@ def main():
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     binary, root = sys.argv[1], sys.argv[2]
     show = "--show" in sys.argv
+    if "--min-score" in sys.argv:
+        MIN_SCORE.extend(["--min-score", sys.argv[sys.argv.index("--min-score") + 1]])
     for mode in ("exact", "overlap"):
         found, right, wrong, missed, planted = score(binary, root, mode)
         p = right / len(found) if found else 0.0

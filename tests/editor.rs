@@ -124,6 +124,30 @@ fn a_broken_link_is_pointed_at_in_the_body_not_the_front_matter() {
     assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(line as u64), Some(11)), "{d}");
 }
 
+#[test]
+fn links_in_any_script_are_checked_and_pointed_at_as_written() {
+    let (_dir, site) = fixture("council");
+    let claims = site.join("content/claims.toml");
+    let text = fs::read_to_string(&claims).unwrap();
+    // A heading's `{#id}` and an id in another script, linked to from the same text: fine.
+    let good = "Rounded up.\\n\\n## Détails {#détails}\\n\\nSee [below](#détails) and [Итоги](#итоги).\\n\\n<p id=\\\"итоги\\\">…</p>";
+    let text = text.replacen("Rounded up.", good, 1);
+    fs::write(&claims, &text).unwrap();
+    let (code, out, err) = check(&site, &["-q", "--base-url", "https://example.org/"]);
+    assert_eq!(code, 0, "{out}{err}");
+    // Broken, and written in another script: reported as written, where it is written.
+    let text = text.replacen("[below](#détails)", "[below](#nöpe)", 1);
+    fs::write(&claims, &text).unwrap();
+    let (code, out, _) = check(&site, &["--format", "json", "--base-url", "https://example.org/"]);
+    assert_eq!(code, 1, "{out}");
+    let d: Value =
+        out.lines().map(|l| serde_json::from_str(l).unwrap()).find(|d: &Value| d["code"] == "broken-link").unwrap();
+    assert!(d["message"].as_str().unwrap().starts_with("broken link `#nöpe` in claims/"), "{d}");
+    let line = text.lines().position(|l| l.contains("#nöpe")).unwrap();
+    let column = text.lines().nth(line).unwrap().split("#nöpe").next().unwrap().chars().count() + 1;
+    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(line as u64 + 1), Some(column as u64)), "{d}");
+}
+
 // ---------------------------------------------------------------- new and completions
 
 #[test]

@@ -221,6 +221,32 @@ fn no_suggestions_while_the_claims_file_has_errors() {
     assert!(stdout.ends_with("no suggestions were made: the site has errors; fix them first\n"), "{stdout}");
 }
 
+#[test]
+fn min_score_leaves_out_the_weaker_suggestions() {
+    let (_dir, site) = corpus("quake");
+    let root = site.to_str().unwrap();
+    let scores = |extra: &[&str]| -> Vec<f64> {
+        let mut args = vec!["check", "--suggest", "--limit", "0", "--format", "json", "--root", root];
+        args.extend_from_slice(extra);
+        let (code, stdout, err) = outcome(&run(&args));
+        assert_eq!(code, 0, "{err}");
+        stdout
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .filter(|o| o["severity"] == "suggestion")
+            .map(|o| o["score"].as_f64().unwrap())
+            .collect()
+    };
+    let all = scores(&[]);
+    let strong = scores(&["--min-score", "0.7"]);
+    let want: Vec<f64> = all.iter().copied().filter(|&s| s >= 0.7).collect();
+    assert!(!strong.is_empty() && strong.len() < all.len(), "{all:?}");
+    assert_eq!(strong, want);
+    let (code, _, err) = outcome(&run(&["check", "--suggest", "--min-score", "1.5", "--root", root]));
+    assert_eq!(code, 2);
+    assert!(err.contains("`1.5` is not a score: give a number from 0 to 1"), "{err}");
+}
+
 fn corpus(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
@@ -278,12 +304,14 @@ fn measure(site: &Path, expected: &[(String, BTreeSet<String>)], overlap: bool) 
 
 /// The corpora written blind by someone who never saw the detectors, and changed for
 /// since they were first run (their first, blind figures are in docs/suggest.md).
-const LOOKED_AT: [&str; 9] = ["court", "match", "wildfire", "merger", "strike", "launch", "flood", "transfer", "heist"];
+const LOOKED_AT: [&str; 10] =
+    ["court", "match", "wildfire", "merger", "strike", "launch", "flood", "transfer", "heist", "recall"];
 
 /// The corpora no change was made for: `quake` (held out since session 11),
-/// `outbreak` (since session 19) and `derailment` (since session 25), measured last;
-/// `outage` and `heatwave`, run once, after the last change of session 19.
-const NEVER_TUNED: [&str; 5] = ["quake", "outbreak", "outage", "heatwave", "derailment"];
+/// `outbreak` (since session 19), `derailment` (since session 25) and `election` (since
+/// session 26), measured last; `outage` and `heatwave`, run once, after the last change of
+/// session 19.
+const NEVER_TUNED: [&str; 6] = ["quake", "outbreak", "outage", "heatwave", "derailment", "election"];
 
 /// The least precision and recall allowed on each group, passages matched by overlap
 /// (see [`same`]): a little under what they scored when this test was last changed (docs/suggest.md), so

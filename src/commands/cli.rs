@@ -111,6 +111,10 @@ struct CheckArgs {
     /// 0 shows them all.
     #[arg(long, value_name = "N", default_value_t = 50, requires = "suggest")]
     limit: usize,
+    /// With --suggest: only suggestions scored S or more, from 0 to 1 (each one's score is
+    /// in --format json); docs/suggest.md gives the precision and recall measured at each.
+    #[arg(long, value_name = "S", default_value_t = 0.0, requires = "suggest", value_parser = score)]
+    min_score: f32,
     /// Also check that every source and article address still answers (over the network;
     /// never done by `build`). Dead and moved links are warnings.
     #[arg(long)]
@@ -214,6 +218,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
                 check_links: false,
                 suggest: false,
                 suggest_limit: 0,
+                suggest_min_score: 0.0,
                 cache_dir: a.cache_dir,
                 no_wait: a.no_wait,
                 published: a.site.published,
@@ -283,6 +288,7 @@ fn check(a: CheckArgs, quiet: bool) -> i32 {
         check_links: true,
         suggest: a.suggest,
         suggest_limit: a.limit,
+        suggest_min_score: a.min_score,
         published: a.site.published,
         drafts: a.drafts,
         ..Options::default()
@@ -640,6 +646,14 @@ fn print_suggestions(suggestions: &crate::suggest::Suggestions, root: &std::path
         "{total} suggestion{}{more} for review; nothing was written (paste what holds up into {into})",
         plural(total)
     );
+}
+
+/// A score for `--min-score`: a number from 0 to 1.
+fn score(s: &str) -> Result<f32, String> {
+    match s.parse::<f32>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err(format!("`{s}` is not a score: give a number from 0 to 1, such as 0.7")),
+    }
 }
 
 fn plural(n: usize) -> &'static str {

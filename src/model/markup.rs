@@ -345,6 +345,8 @@ fn markdown_events(body: &str) -> Vec<Event<'_>> {
     options.insert(Options::ENABLE_TABLES);
     options.insert(Options::ENABLE_FOOTNOTES);
     options.insert(Options::ENABLE_STRIKETHROUGH);
+    // `## Background {#background}`, as claims-format.md promises.
+    options.insert(Options::ENABLE_HEADING_ATTRIBUTES);
     Parser::new_ext(body, options).collect()
 }
 
@@ -354,15 +356,23 @@ fn police_in_place(event: &mut Event<'_>) {
     if matches!(
         event,
         Event::Start(Tag::Link { .. } | Tag::Image { .. } | Tag::FootnoteDefinition(_)) | Event::FootnoteReference(_)
-    ) {
+    ) || matches!(event, Event::Start(Tag::Heading { id, classes, attrs, .. }) if id.is_some() || !classes.is_empty() || !attrs.is_empty())
+    {
         *event = police(std::mem::replace(event, Event::SoftBreak));
     }
 }
 
-/// Makes a markdown event safe to render: no dangerous URL scheme, footnote ids prefixed
-/// `c-` as the sanitizer prefixes content ids.
+/// Makes a markdown event safe to render: no dangerous URL scheme, footnote and heading
+/// ids prefixed `c-` as the sanitizer prefixes content ids, and a heading's other
+/// attributes (`{.class key=value}`) dropped, as the sanitizer drops them.
 fn police(event: Event<'_>) -> Event<'_> {
     match event {
+        Event::Start(Tag::Heading { level, id, .. }) => Event::Start(Tag::Heading {
+            level,
+            id: id.map(|id| format!("c-{id}").into()),
+            classes: Vec::new(),
+            attrs: Vec::new(),
+        }),
         Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
             Event::Start(Tag::Link { link_type, dest_url: safe_url(dest_url), title, id })
         }
@@ -1043,6 +1053,22 @@ mod tests {
         assert!(html.contains("href=\"mailto:a@b.c\""), "{html}");
         let html = from_markdown("x[^n]\n\n[^n]: note\n", &h).to_html();
         assert!(html.contains("href=\"#c-n\"") && html.contains("id=\"c-n\""), "{html}");
+    }
+
+    #[test]
+    fn a_headings_id_is_prefixed_and_its_other_attributes_dropped() {
+        let h = Highlighter::new();
+        for md in ["## Plain {#plain}\n\n[up](#plain)\n", "## Plain {#plain .x onclick=alert(1)}\n\n[up](#plain)\n"] {
+            let html = from_markdown(md, &h).to_html();
+            assert!(html.starts_with("<h2 id=\"c-plain\">Plain</h2>"), "{html}");
+            assert!(
+                html.contains("href=\"#c-plain\"") && !html.contains("onclick") && !html.contains("class"),
+                "{html}"
+            );
+        }
+        // With raw HTML, by way of the sanitizer: the same.
+        let html = from_markdown("## Plain {#plain onclick=x}\n\n<b>b</b>\n", &h).to_html();
+        assert!(html.starts_with("<h2 id=\"c-plain\">Plain</h2>") && !html.contains("onclick"), "{html}");
     }
 
     #[test]

@@ -45,6 +45,8 @@ pub struct Options {
     pub suggest: bool,
     /// How many suggestions to make, the strongest first (0: all of them).
     pub suggest_limit: usize,
+    /// The least score a suggestion must have to be made (0: any).
+    pub suggest_min_score: f32,
     /// Where the incremental store lives; `<root>/.briefing` when `None`.
     pub cache_dir: Option<PathBuf>,
     /// Fail at once, rather than wait, when another process holds the cache folder.
@@ -295,7 +297,7 @@ fn prepare(
     // A claim with an error cannot say which passages it covers: suggestions would
     // repeat it, so they wait until the site is sound (`check` says so).
     if opts.suggest && report.errors() == 0 {
-        *suggestions = suggest::suggest(&site, &anchored.marks, opts.suggest_limit);
+        *suggestions = suggest::suggest(&site, &anchored.marks, opts.suggest_limit, opts.suggest_min_score);
         report.extend(late_errors(&site, store));
         laps.lap("suggest");
     }

@@ -193,6 +193,9 @@ pub fn check_in(
             if link.is_empty() || is_external(link) || link.starts_with("//") {
                 continue;
             }
+            // As written, not as the page encodes it: `#détails` is `#d%C3%A9tails` in an
+            // `href`, and the element's id, the file's name and the source say `détails`.
+            let link = &percent_encoding::percent_decode_str(link).decode_utf8_lossy().into_owned();
             let (file, fragment) = link.split_once('#').unwrap_or((link.as_str(), ""));
             let file = file.split('?').next().unwrap_or("");
             let target =

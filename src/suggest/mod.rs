@@ -124,10 +124,16 @@ impl Doc<'_> {
     }
 }
 
+/// A confidence as it is shown (`score` in `--format json`) and compared with
+/// `--min-score`: to two decimals.
+pub fn score(confidence: f32) -> f64 {
+    (f64::from(confidence) * 100.0).round() / 100.0
+}
+
 /// Finds the discrepancies and errors no claim covers yet, and makes the `limit`
-/// strongest of them into suggestions (all of them for 0). `marks` are the anchored
-/// quotes of the claims file, as the anchor stage found them.
-pub fn suggest(site: &Site, marks: &Marks, limit: usize) -> Suggestions {
+/// strongest of them scored `min_score` or more into suggestions (all of them for 0).
+/// `marks` are the anchored quotes of the claims file, as the anchor stage found them.
+pub fn suggest(site: &Site, marks: &Marks, limit: usize, min_score: f32) -> Suggestions {
     let (articles, claims) = (&site.articles, &site.claims);
     let verdicts: Vec<&str> = site.config.verdicts.iter().map(|v| v.key.as_str()).collect();
     let breaks: Vec<Vec<usize>> = articles.iter().map(|a| a.markup().block_breaks()).collect();
@@ -158,7 +164,9 @@ pub fn suggest(site: &Site, marks: &Marks, limit: usize) -> Suggestions {
     let own = [site.config.title.as_str(), site.config.description.as_str(), site.lead.as_deref().unwrap_or("")];
     let ctx = Ctx { docs: &docs, vocab: &vocab, events: &events, verdicts: &verdicts, day: briefing_day(&docs, &own) };
     let found = detect::all(&ctx);
-    let groups = found::rank(&found);
+    // Compared as shown, so that `--min-score 0.7` keeps a suggestion shown as 0.7.
+    let groups: Vec<found::Group> =
+        found::rank(&found).into_iter().filter(|g| score(g.confidence) >= f64::from(min_score)).collect();
     let total = groups.len();
     let take = if limit == 0 { total } else { limit.min(total) };
     let mut ids = Ids::new(claims);
@@ -580,7 +588,7 @@ impl Suggestion {
             "severity": "suggestion",
             "code": self.code,
             "message": self.message,
-            "score": (f64::from(self.confidence) * 100.0).round() / 100.0,
+            "score": score(self.confidence),
             "passages": passages,
             "pairs": self.pairs,
             "notes": self.notes,
