@@ -288,7 +288,7 @@ fn in_versions<'a>(
             Some(now) => norm.empty_mark(now.start, target),
             None => norm.empty_mark(norm.text.len(), target),
         };
-        let changed = Changed { version: v.n, was: passage.exact.to_string(), how };
+        let changed = Changed { version: v.n, was: old.shown(r.clone()), how };
         let warning = changed_warning(article, &v.article, &changed, &mark, (q, file));
         mark.changed = Some(Box::new(changed));
         return Some((mark, warning));
@@ -336,16 +336,27 @@ fn changed_warning(
         ),
     )
     .at(file, q.quote.span.clone(), label)
-    .note(format!("checked in `{}`: \"{}\"", version.name, changed.was));
+    .note(format!("checked in `{}`: {}", version.name, quoted(&changed.was)));
     d = match changed.how {
         How::Gone => d.note(format!("now in `{}`: nothing (the passage was cut)", article.name)),
         how => {
             let diff = reanchor::plain(&reanchor::word_diff(&changed.was, &now.exact));
-            d.note(format!("now in `{}`, found {}: \"{}\"", article.name, how_found(how), now.exact))
+            d.note(format!("now in `{}`, found {}: {}", article.name, how_found(how), quoted(&now.exact)))
                 .note(format!("word diff: {diff}"))
         }
     };
     d.help("check the passage as it reads now; then quote it as it is, or leave the quote: the briefing shows both versions")
+}
+
+/// A passage in a note, in quotation marks unless it opens and closes with its own (a
+/// quotation quoted: "“We were lucky.”", not "\"“We were lucky.”\"").
+fn quoted(passage: &str) -> String {
+    let opens = |c: char| matches!(c, '"' | '“' | '„' | '«' | '\'' | '‘');
+    let closes = |c: char| matches!(c, '"' | '”' | '»' | '\'' | '’');
+    match (passage.chars().next(), passage.chars().next_back()) {
+        (Some(a), Some(b)) if passage.chars().count() > 1 && opens(a) && closes(b) => passage.to_string(),
+        _ => format!("\"{passage}\""),
+    }
 }
 
 fn how_found(how: How) -> &'static str {
@@ -548,17 +559,19 @@ impl<'a> Normalized<'a> {
     }
 
     fn mark(&self, r: &Range<usize>, target: Target) -> Mark {
-        let (before, after) = self.context(r, 12);
+        let (before, after) = self.context_ranges(r, 12);
+        let (before, after) = (self.shown(before), self.shown(after));
         let range = self.orig(r);
         let raw = self.original[range.clone()].to_string();
         // Counted in characters for all marks at once, by `count_chars`.
-        Mark { range, target, before, exact: self.text[r.clone()].to_string(), after, raw, chars: 0..0, changed: None }
+        Mark { range, target, before, exact: self.shown(r.clone()), after, raw, chars: 0..0, changed: None }
     }
 
     /// An empty mark at a normalised offset: where a passage that was cut used to be.
     fn empty_mark(&self, at: usize, target: Target) -> Mark {
         let o = self.starts.get(at).map_or(self.original.len(), |&s| s as usize);
-        let (before, after) = self.context(&(at..at), 12);
+        let (before, after) = self.context_ranges(&(at..at), 12);
+        let (before, after) = (self.shown(before), self.shown(after));
         Mark {
             range: o..o,
             target,
@@ -573,6 +586,12 @@ impl<'a> Normalized<'a> {
 
     /// Up to `words` words before and after a normalised range.
     pub fn context(&self, r: &Range<usize>, words: usize) -> (String, String) {
+        let (before, after) = self.context_ranges(r, words);
+        (self.text[before].to_string(), self.text[after].to_string())
+    }
+
+    /// The ranges of [`Normalized::context`]'s words.
+    fn context_ranges(&self, r: &Range<usize>, words: usize) -> (Range<usize>, Range<usize>) {
         let before = &self.text[..r.start];
         let mut cut = before.len();
         for _ in 0..words {
@@ -597,7 +616,24 @@ impl<'a> Normalized<'a> {
                 }
             }
         }
-        (before[cut..].trim_start().to_string(), after[..end].trim_end().to_string())
+        let start = r.start - before[cut..].trim_start().len();
+        (start..r.start, r.end..r.end + after[..end].trim_end().len())
+    }
+
+    /// A normalised range as the reader sees it: white space as in the normalised text,
+    /// but quotation marks and apostrophes as the article prints them (“It’s”), not as
+    /// they are folded for matching: a passage shown as checked is the article's own.
+    pub fn shown(&self, r: Range<usize>) -> String {
+        self.text[r.clone()]
+            .char_indices()
+            .map(|(i, c)| match c {
+                '\'' | '"' => {
+                    let o = self.starts[r.start + i] as usize;
+                    self.original[o..].chars().next().filter(|&w| fold(w) == Some(c)).unwrap_or(c)
+                }
+                c => c,
+            })
+            .collect()
     }
 
     fn in_context(&self, r: &Range<usize>) -> String {
@@ -634,7 +670,12 @@ fn not_found(article: &Article, norm: &Normalized<'_>, q: &Quote, pattern: &str,
     match closest(&norm.text, pattern) {
         Some((r, distance)) if distance * 10 <= pattern.chars().count() * 4 => {
             let passage = &norm.text[r.clone()];
-            d = d.note(format!("closest passage, {}: \"{passage}\"", article.markup().locate(norm.orig(&r).start)));
+            let shown = norm.shown(r.clone());
+            d = d.note(format!(
+                "closest passage, {}: {}",
+                article.markup().locate(norm.orig(&r).start),
+                quoted(&shown)
+            ));
             let diffs = differences(pattern, passage);
             let help = if diffs.is_empty() {
                 "copy the passage exactly as the article has it".to_string()
@@ -789,6 +830,19 @@ mod tests {
         let text = "one cat sat. two cat sat.";
         let r = vec![4..7, 17..20];
         assert_eq!(distinguishing_prefix(text, &r).as_deref(), Some("one "));
+    }
+
+    #[test]
+    fn a_passage_is_shown_as_the_article_prints_it() {
+        let m = markup::from_plain_text("He said:  “It’s the  sounder’s fault.” Then\nhe ‘left’.", 1);
+        let n = Normalized::new(&m);
+        let q = normalize_quote("\"It's the sounder's fault.\"");
+        let at = n.text.find(&q).unwrap();
+        let mark = n.mark(&(at..at + q.len()), Target::Artifact(0));
+        assert_eq!(mark.exact, "“It’s the sounder’s fault.”");
+        assert_eq!((mark.before.as_str(), mark.after.as_str()), ("He said: ", " Then he ‘left’."));
+        assert_eq!(quoted(&mark.exact), "“It’s the sounder’s fault.”");
+        assert_eq!(quoted("It’s"), "\"It’s\"");
     }
 
     #[test]
