@@ -344,6 +344,20 @@ fn topics_gather_claims_across_briefings_with_a_feed_each() {
 }
 
 #[test]
+fn the_search_names_an_outlet_as_its_page_does() {
+    let (dir, site) = fixture("archive");
+    let article = site.join("content/bridge/articles/example.md");
+    let text = fs::read_to_string(&article).unwrap();
+    fs::write(&article, text.replace("outlet = \"Example Town Herald\"", "outlet = \"example town herald\"")).unwrap();
+    let out = dir.path().join("out");
+    build(&site, &out);
+    assert!(out.join("outlets/example-town-herald/index.html").is_file());
+    let index = fs::read_to_string(out.join("search/d/0.js")).unwrap();
+    assert_eq!(index.matches("\"s\":\"Example Town Herald\"").count(), 2, "{index}");
+    assert!(!index.contains("example town herald"), "{index}");
+}
+
+#[test]
 fn outlets_count_their_articles_claims_by_verdict() {
     let (dir, site) = fixture("archive");
     let out = dir.path().join("out");

@@ -244,3 +244,19 @@ fn a_deleted_output_is_no_licence_to_change_what_was_published() {
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("error[silent-change]"), "{err}");
 }
+
+#[test]
+fn a_preview_built_elsewhere_keeps_the_live_outputs_record() {
+    let (dir, site) = fixture("ui-base");
+    assert_eq!(briefing(&site, &["build"]).0, 0);
+    let preview = dir.path().join("preview");
+    assert_eq!(briefing(&site, &["build", "--drafts", "--output", preview.to_str().unwrap()]).0, 0);
+    fs::remove_dir_all(site.join("output")).unwrap();
+    edit(&site, FINDING, "finding = \"The invoice is for 2.1 million.\"");
+    let (code, err) = briefing(&site, &["build"]);
+    assert_eq!(code, 1, "{err}");
+    // Held from the cache folder, the record still tells the finding from the verdict.
+    assert!(err.contains("error[silent-change]: the finding of published claim `repair-cost` changed"), "{err}");
+    assert!(err.contains("text = \"The finding was revised.\""), "{err}");
+    assert!(!err.contains("verdict is now"), "{err}");
+}

@@ -316,7 +316,7 @@ const NEVER_TUNED: [&str; 6] = ["quake", "outbreak", "outage", "heatwave", "dera
 /// The least precision and recall allowed on each group, passages matched by overlap
 /// (see [`same`]): a little under what they scored when this test was last changed (docs/suggest.md), so
 /// that a change that loses ground on text it was not written for fails here.
-const FLOORS: [(f64, f64); 2] = [(0.8, 0.66), (0.46, 0.46)];
+const FLOORS: [(f64, f64); 2] = [(0.78, 0.7), (0.5, 0.5)];
 
 /// Precision and recall on every corpus, printed for docs/suggest.md
 /// (`cargo test --test suggest -- --nocapture precision`). Precision matters more than

@@ -25,10 +25,15 @@ pub struct Published {
 }
 
 /// What a published claim said, and when it was last updated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stamp {
     /// [`said_key`] of its verdict and finding.
     pub said: u64,
+    /// Its verdict, and [`finding_key`] of its finding: with the output deleted, the kept
+    /// record still tells which of the two an edit changed.
+    pub verdict: String,
+    /// [`finding_key`] of its finding.
+    pub finding: u64,
     /// Its last update then (the latest of its check and corrections), `YYYYMMDD`.
     pub updated: u32,
     /// How many corrections it had: a change needs one more, so that editing or
@@ -85,7 +90,9 @@ impl Published {
             .filter(|c| !c.draft)
             .map(|c| {
                 let (said, updated) = (said_key(&c.verdict, &c.finding), day(&c.updated));
-                (id_key(&c.id), Stamp { said, updated, corrections: count.get(c.id.as_str()).copied().unwrap_or(0) })
+                let corrections = count.get(c.id.as_str()).copied().unwrap_or(0);
+                let (verdict, finding) = (c.verdict.clone(), finding_key(&c.finding));
+                (id_key(&c.id), Stamp { said, verdict, finding, updated, corrections })
             })
             .collect();
         let corrections = doc
@@ -109,7 +116,8 @@ impl Published {
                 let updated = claims.updated(c).number();
                 let (said, corrections) =
                     (said_key(&c.verdict.value, &c.finding), claims.corrections_of(&c.id.value).count() as u32);
-                (id_key(&c.id.value), Stamp { said, updated, corrections })
+                let (verdict, finding) = (c.verdict.value.clone(), finding_key(&c.finding));
+                (id_key(&c.id.value), Stamp { said, verdict, finding, updated, corrections })
             })
             .collect();
         let corrections = claims
@@ -144,6 +152,13 @@ pub fn said_key(verdict: &str, finding: &str) -> u64 {
     let mut h = Xxh3::new();
     h.update(verdict.as_bytes());
     h.update(&[0]);
+    squeezed(&mut h, finding);
+    h.digest()
+}
+
+/// The key of a finding, its white space squeezed.
+pub fn finding_key(finding: &str) -> u64 {
+    let mut h = Xxh3::new();
     squeezed(&mut h, finding);
     h.digest()
 }

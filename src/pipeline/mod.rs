@@ -229,7 +229,9 @@ fn make_inner(opts: &Options, store: &Store, suggestions: &mut Suggestions, out:
 /// is another file, `--published`).
 fn keep_published(opts: &Options, store: &Store, record: crate::model::published::Published, output: &Path) {
     if opts.published.is_none() {
-        store.keep(load::published::Kept::of_file(&output.join("claims.json"), record), true);
+        let mut records = store.take::<load::published::Records>().unwrap_or_default();
+        records.put(load::published::Kept::of_file(&output.join("claims.json"), record));
+        store.keep(records, true);
     }
 }
 
@@ -267,10 +269,14 @@ fn prepare(
     };
     let published = {
         let (path, required, store) = (opts.published(), opts.published.is_some(), store.clone());
-        std::thread::spawn(move || load::published::read(&path, required, store.take::<load::published::Kept>()))
+        std::thread::spawn(move || {
+            let mut records = store.take::<load::published::Records>().unwrap_or_default();
+            let (found, unread) = load::published::read(&path, required, records.take(&path));
+            (found, unread, records)
+        })
     };
     let (site, diags) = load(store, &highlighter);
-    let (published, unread) = published.join().unwrap_or_default();
+    let (published, unread, mut records) = published.join().unwrap_or_default();
     laps.lap("load");
     report.extend(diags);
     report.extend(unread);
@@ -281,11 +287,15 @@ fn prepare(
     // No marks kept yet is an empty set, not none: anchoring then says what to keep.
     let known = known.join().ok().flatten().unwrap_or_default();
     let Some(anchored) = check_site(&site, known, &mut report, &mut laps) else { return Err(report) };
+    // The other outputs' records go back whatever this one's fate: a record not read
+    // again is kept as it was.
+    let mut fresh = false;
     if let Some(published) = published {
         report.extend(unannounced_changes(&site, &published, &opts.published()));
-        let fresh = published.fresh;
-        store.keep(published, fresh);
+        fresh = published.fresh;
+        records.put(published);
     }
+    store.keep(records, fresh);
     // An article read only now, for its quotes, may have changed since it was loaded: then
     // its quotes were sought in no text, and only the reading's error is worth reporting.
     let late = late_errors(&site, store);

@@ -16,12 +16,13 @@ use crate::model::claims::Claim;
 use crate::model::config::Config;
 use crate::model::date::Date;
 use crate::model::diag::{Diagnostic, SourceFile};
-use crate::model::published::{Published, correction_key, id_key, said_key, squeeze};
+use crate::model::published::{Published, Stamp, correction_key, finding_key, id_key, said_key, squeeze};
 use crate::stages::load::Site;
 
 /// The published claims whose verdict or finding changed with no correction to say so,
-/// each with the date of its last published update (`YYYYMMDD`).
-pub fn unannounced<'s>(site: &'s Site, published: &Published) -> Vec<(&'s Claim, u32)> {
+/// each with what the record says of it (among which, the date of its last published
+/// update).
+pub fn unannounced<'s, 'p>(site: &'s Site, published: &'p Published) -> Vec<(&'s Claim, &'p Stamp)> {
     let claims = &site.claims;
     let fresh = |c: &Claim, since: u32| {
         claims.corrections_of(c.id.as_str()).any(|k| {
@@ -46,7 +47,6 @@ pub fn unannounced<'s>(site: &'s Site, published: &Published) -> Vec<(&'s Claim,
             let more = claims.corrections_of(c.id.as_str()).count() as u32 > was.corrections;
             said_key(&c.verdict.value, &c.finding) != was.said && !(more && fresh(c, was.updated))
         })
-        .map(|(c, was)| (c, was.updated))
         .collect()
 }
 
@@ -54,31 +54,48 @@ pub fn unannounced<'s>(site: &'s Site, published: &Published) -> Vec<(&'s Claim,
 /// published (verdict, finding), and `today` dates the correction each error offers.
 pub fn errors(
     site: &Site,
-    claims: &[(&Claim, u32)],
+    claims: &[(&Claim, &Stamp)],
     said: &HashMap<String, (String, String)>,
     today: Date,
 ) -> Vec<Diagnostic> {
     claims
         .iter()
-        .map(|&(c, updated)| {
+        .map(|&(c, stamp)| {
             // Dated today, unless the claim's last update is later (a date written ahead).
+            let updated = stamp.updated;
             let since = Date::new((updated / 10_000) as i32, updated / 100 % 100, updated % 100).unwrap_or(today);
-            error(&site.config, &site.claims_file, c, said.get(c.id.as_str()), today.max(since))
+            // The published texts, read from the record's file while it is there; else the
+            // record's own verdict, and whether the finding's key differs.
+            let was = match said.get(c.id.as_str()) {
+                Some((v, f)) => {
+                    Was { verdict: v, finding: Some(f), finding_changed: squeeze(&c.finding) != squeeze(f) }
+                }
+                None => Was {
+                    verdict: &stamp.verdict,
+                    finding: None,
+                    finding_changed: finding_key(&c.finding) != stamp.finding,
+                },
+            };
+            error(&site.config, &site.claims_file, c, &was, today.max(since))
         })
         .collect()
 }
 
+/// What a published claim said, as far as the record tells.
+struct Was<'a> {
+    verdict: &'a str,
+    /// The finding's text, when the record's file could be read.
+    finding: Option<&'a str>,
+    finding_changed: bool,
+}
+
 /// The error for a claim changed without a correction: at its verdict when that changed,
 /// else at its finding.
-fn error(config: &Config, file: &SourceFile, claim: &Claim, was: Option<&(String, String)>, today: Date) -> Diagnostic {
+fn error(config: &Config, file: &SourceFile, claim: &Claim, was: &Was<'_>, today: Date) -> Diagnostic {
     let id = claim.id.as_str();
     let label = |key: &str| config.verdict(key).map_or_else(|| key.to_string(), |v| v.label.clone());
-    let (verdict, finding) = match was {
-        Some((v, f)) => (claim.verdict.value != *v, squeeze(&claim.finding) != squeeze(f)),
-        None => (true, true),
-    };
+    let (verdict, finding) = (claim.verdict.value != was.verdict, was.finding_changed);
     let what = match (verdict, finding) {
-        (true, true) if was.is_none() => "verdict or finding",
         (true, true) => "verdict and finding",
         (true, false) => "verdict",
         _ => "finding",
@@ -89,14 +106,9 @@ fn error(config: &Config, file: &SourceFile, claim: &Claim, was: Option<&(String
     );
     let mut text = Vec::new();
     if verdict {
-        let old = was.map(|(v, _)| v.as_str());
-        let published =
-            old.map_or_else(|| "changed since it was published".to_string(), |v| format!("published as `{v}`"));
-        d = d.at(file, claim.verdict.span.clone(), published);
-        text.push(match old {
-            Some(v) => format!("The verdict was changed from {} to {}.", label(v), label(&claim.verdict.value)),
-            None => format!("The verdict is now {}.", label(&claim.verdict.value)),
-        });
+        let v = was.verdict;
+        d = d.at(file, claim.verdict.span.clone(), format!("published as `{v}`"));
+        text.push(format!("The verdict was changed from {} to {}.", label(v), label(&claim.verdict.value)));
     }
     if finding {
         d = if verdict {
@@ -104,9 +116,12 @@ fn error(config: &Config, file: &SourceFile, claim: &Claim, was: Option<&(String
         } else {
             d.at(file, claim.finding_at.clone(), "changed since it was published")
         };
-        if let Some((_, f)) = was {
-            d = d.note(format!("the published finding: {}", squeeze(f)));
-            text.push(format!("The finding was revised. It read: \"{}\"", squeeze(f)));
+        match was.finding {
+            Some(f) => {
+                d = d.note(format!("the published finding: {}", squeeze(f)));
+                text.push(format!("The finding was revised. It read: \"{}\"", squeeze(f)));
+            }
+            None => text.push("The finding was revised.".to_string()),
         }
     }
     // The text on one line: the help is printed indented, and indented lines pasted into a

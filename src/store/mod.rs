@@ -88,9 +88,9 @@ impl Table {
         // Every table's format changed with the store (2); raise a table's own when its
         // encoding changes. Marks: 3 since they say whether a passage changed; fronts: 3
         // since front matter records the hashes of an imported text and of its previous
-        // version.
+        // version; published: 3 since it keeps a record for each of the last outputs.
         match self {
-            Table::Marks | Table::Fronts => 3,
+            Table::Marks | Table::Fronts | Table::Published => 3,
             _ => 2,
         }
     }

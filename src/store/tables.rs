@@ -71,7 +71,7 @@ impl Keep for claims::Kept {
     }
 }
 
-impl Keep for published::Kept {
+impl Keep for published::Records {
     const TABLE: Table = Table::Published;
 
     fn encode(&self) -> Option<Vec<u8>> {

@@ -645,7 +645,7 @@ fn quantity_at(s: &Scan<'_>, i: usize) -> Option<(usize, What)> {
     let money = scaled && s.tok(j).to_lowercase().starts_with("pound");
     if unit.is_none()
         && !money
-        && let Some((end, measure)) = measure_at(s, j, written * suffix)
+        && let Some((end, measure)) = measure_at(s, j, value)
     {
         let (value, unit, written) = measure;
         return Some((end, What::Quantity { value, unit: unit.to_string(), approximate: hedged, written }));
@@ -814,6 +814,17 @@ fn measure_at(s: &Scan<'_>, j: usize, number: f64) -> Option<(usize, Measure)> {
         "kg" | "kilogram" | "kilograms" | "kilo" | "kilos" => ("mass", 1.0, "kg", j + 1),
         "lb" | "lbs" | "pound" | "pounds" => ("mass", 0.453_592_37, "lb", j + 1),
         "tonne" | "tonnes" => ("mass", 1000.0, "tonne", j + 1),
+        // Volumes, in litres; a gallon is the US one unless the text says imperial.
+        "l" if s.tok(j) == "L" => ("volume", 1.0, "litre", j + 1),
+        "litre" | "litres" | "liter" | "liters" => ("volume", 1.0, "litre", j + 1),
+        "ml" | "millilitre" | "millilitres" | "milliliter" | "milliliters" => ("volume", 0.001, "ml", j + 1),
+        "gallon" | "gallons" => ("volume", 3.785_411_784, "gallon", j + 1),
+        "imperial" if s.tok(j + 1).to_lowercase().starts_with("gallon") => {
+            ("volume", 4.546_09, "imperial gallon", j + 2)
+        }
+        "cubic" if ["metre", "metres", "meter", "meters"].contains(&s.tok(j + 1).to_lowercase().as_str()) => {
+            ("volume", 1000.0, "cubic metre", j + 2)
+        }
         _ => return None,
     };
     Some((end, (number * factor, dimension, (number, name.to_string()))))
@@ -1022,6 +1033,26 @@ mod tests {
                 (20.0, "temperature", "20 °C".to_string()),
                 (3218.688, "length", "2 mile".to_string()),
                 (5.0, "mass", "5 kg".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn volumes_compare_in_litres() {
+        let q = quantities(
+            "9,500 litres, 9,500 gallons, 2,500 imperial gallons, 291 million gallons, 40 cubic metres, 250 ml.",
+        );
+        let got: Vec<(f64, &str, String)> =
+            q.iter().map(|(v, u, _, w)| ((v * 10.0).round() / 10.0, u.as_str(), w.clone())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (9500.0, "volume", "9500 litre".to_string()),
+                (35961.4, "volume", "9500 gallon".to_string()),
+                (11365.2, "volume", "2500 imperial gallon".to_string()),
+                (1101554829.1, "volume", "291000000 gallon".to_string()),
+                (40000.0, "volume", "40 cubic metre".to_string()),
+                (0.3, "volume", "250 ml".to_string()),
             ]
         );
     }

@@ -115,6 +115,12 @@ pub fn run(args: &Serve) -> i32 {
         eprintln!("serve stopped: fix the errors above and run it again");
         return 2;
     }
+    // Said once the site is known to build: a site that cannot be read stops serve with
+    // its errors alone.
+    let port = listener.local_addr().map_or(0, |a| a.port());
+    if args.port.is_none() && port != DEFAULT_PORT {
+        eprintln!("note: port {DEFAULT_PORT} is busy; using {port}");
+    }
     let url = format!("http://{}/", shown(&listener, &args.bind));
     {
         let shared = Arc::clone(&shared);
@@ -203,12 +209,7 @@ fn listen(bind: &str, port: Option<u16>) -> Result<TcpListener, String> {
             let last = DEFAULT_PORT + PORTS_TRIED;
             for port in DEFAULT_PORT..last {
                 match TcpListener::bind((ip, port)) {
-                    Ok(l) => {
-                        if port != DEFAULT_PORT {
-                            eprintln!("note: port {DEFAULT_PORT} is busy; using {port}");
-                        }
-                        return Ok(l);
-                    }
+                    Ok(l) => return Ok(l),
                     Err(e) if busy(&e) => continue,
                     Err(e) => return Err(format!("cannot listen on {ip}:{port}: {e}")),
                 }

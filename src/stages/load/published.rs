@@ -36,6 +36,35 @@ impl Kept {
     }
 }
 
+/// The records kept by the last builds, one for each `claims.json` they wrote or read,
+/// the latest first: building a preview into another folder (`build --drafts --output
+/// preview`) must not take the live output's record away, or deleting the live output
+/// would then lift the correction rule.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Records {
+    /// The records, the latest first.
+    pub list: Vec<Kept>,
+}
+
+/// How many outputs' records are kept: the live site, a preview, and a few more.
+const RECORDS: usize = 4;
+
+impl Records {
+    /// Takes out the record of the `claims.json` at `path`, if one is kept.
+    pub fn take(&mut self, path: &Path) -> Option<Kept> {
+        let i = self.list.iter().position(|k| k.path == path)?;
+        Some(self.list.remove(i))
+    }
+
+    /// Puts `kept` first, in place of any record of the same file; the oldest beyond
+    /// [`RECORDS`] are let go of.
+    pub fn put(&mut self, kept: Kept) {
+        self.list.retain(|k| k.path != kept.path);
+        self.list.insert(0, kept);
+        self.list.truncate(RECORDS);
+    }
+}
+
 /// The record at `path`, taken from `kept` when that stands for the file as it is now, or
 /// when the file is gone (an output deleted is no licence to change what was published).
 /// Where none was published yet (no file) there is nothing to compare, unless the record

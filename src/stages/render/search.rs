@@ -20,7 +20,7 @@ use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-use crate::model::catalog::Catalog;
+use crate::model::catalog::{Catalog, Group};
 use crate::model::config::Config;
 
 /// Documents per chunk: a result page shows up to 50 results, which are mostly the
@@ -51,7 +51,8 @@ struct Doc<'a> {
 /// The files of the index: each path under the site's root, and its text.
 pub fn files(catalog: &Catalog, config: &Config) -> Vec<(String, String)> {
     use rayon::prelude::*;
-    let docs = docs(catalog, config);
+    let outlets = catalog.outlets();
+    let docs = docs(catalog, config, &outlets);
     let ((mut files, keys), chunks) = rayon::join(
         || shards(&postings(&docs)),
         || {
@@ -147,8 +148,10 @@ fn weighted(title: &str, rest: &str) -> Vec<(String, u8)> {
 
 /// Every claim, then every article, each with the words it is found by besides its
 /// title: a claim's finding and topic; an article's outlet. (Not its briefing's title,
-/// which every document of the briefing shares: a word of it would find them all.)
-fn docs<'a>(catalog: &'a Catalog, config: &'a Config) -> Vec<(Doc<'a>, String)> {
+/// which every document of the briefing shares: a word of it would find them all.) An
+/// article's outlet is named as its outlet's page names it ("Alder Times", where some
+/// articles wrote "alder times").
+fn docs<'a>(catalog: &'a Catalog, config: &'a Config, outlets: &'a [Group]) -> Vec<(Doc<'a>, String)> {
     let mut docs = Vec::with_capacity(catalog.claims.len() + catalog.articles.len());
     for c in &catalog.claims {
         let b = &catalog.briefings[c.briefing];
@@ -164,9 +167,13 @@ fn docs<'a>(catalog: &'a Catalog, config: &'a Config) -> Vec<(Doc<'a>, String)> 
         };
         docs.push((doc, format!("{} {}", c.finding, c.topic)));
     }
-    for a in &catalog.articles {
+    let mut named: Vec<Option<&str>> = vec![None; catalog.articles.len()];
+    for g in outlets {
+        g.members.iter().for_each(|&m| named[m] = Some(g.name.as_str()));
+    }
+    for (a, name) in catalog.articles.iter().zip(named) {
         let b = &catalog.briefings[a.briefing];
-        let outlet = a.outlet.as_deref().unwrap_or("");
+        let outlet = name.or(a.outlet.as_deref()).unwrap_or("");
         let doc = Doc {
             k: "article",
             t: &a.title,
