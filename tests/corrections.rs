@@ -260,3 +260,17 @@ fn a_preview_built_elsewhere_keeps_the_live_outputs_record() {
     assert!(err.contains("text = \"The finding was revised.\""), "{err}");
     assert!(!err.contains("verdict is now"), "{err}");
 }
+
+#[test]
+fn a_correction_dated_before_the_last_update_is_named_in_the_error() {
+    let (_dir, site) = fixture("ui-base");
+    assert_eq!(briefing(&site, &["build"]).0, 0);
+    edit(&site, VERDICT, "verdict = \"false\"");
+    correct(&site, "2031-01-05", "The verdict is now False.");
+    let (code, err) = briefing(&site, &["build"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("its new correction is dated 2031-01-05, before the claim's last published update (2031-01-10)"),
+        "{err}"
+    );
+}

@@ -351,7 +351,7 @@ fn unannounced_changes(site: &load::Site, published: &load::published::Kept, pat
     }
     let ids: Vec<&str> = changed.iter().map(|(c, _)| c.id.as_str()).collect();
     let said = load::published::said(path, &ids);
-    crate::stages::changes::errors(site, &changed, &said, crate::model::date::Date::today())
+    crate::stages::changes::errors(site, (&published.record, &changed), &said, crate::model::date::Date::today())
 }
 
 /// The load stage: the site, read with what `store` kept, which is then brought up to

@@ -12,7 +12,7 @@
 
 use std::collections::HashMap;
 
-use crate::model::claims::Claim;
+use crate::model::claims::{Claim, Correction};
 use crate::model::config::Config;
 use crate::model::date::Date;
 use crate::model::diag::{Diagnostic, SourceFile};
@@ -54,7 +54,7 @@ pub fn unannounced<'s, 'p>(site: &'s Site, published: &'p Published) -> Vec<(&'s
 /// published (verdict, finding), and `today` dates the correction each error offers.
 pub fn errors(
     site: &Site,
-    claims: &[(&Claim, &Stamp)],
+    (published, claims): (&Published, &[(&Claim, &Stamp)]),
     said: &HashMap<String, (String, String)>,
     today: Date,
 ) -> Vec<Diagnostic> {
@@ -76,9 +76,25 @@ pub fn errors(
                     finding_changed: finding_key(&c.finding) != stamp.finding,
                 },
             };
-            error(&site.config, &site.claims_file, c, &was, today.max(since))
+            let d = error(&site.config, &site.claims_file, c, &was, today.max(since));
+            match early(site, published, c, updated) {
+                Some(k) => d.note(format!(
+                    "its new correction is dated {}, before the claim's last published update ({since}): a correction counts from that day on",
+                    k.date
+                )),
+                None => d,
+            }
         })
         .collect()
+}
+
+/// A correction of `claim` that the record does not hold, but dated before the claim's
+/// last published update (`YYYYMMDD`), so that it cannot announce this change.
+fn early<'s>(site: &'s Site, published: &Published, claim: &Claim, updated: u32) -> Option<&'s Correction> {
+    site.claims.corrections_of(claim.id.as_str()).find(|k| {
+        let date = k.date.number();
+        k.dated && date < updated && !published.corrections.contains(&correction_key(&k.claim.value, date, &k.text))
+    })
 }
 
 /// What a published claim said, as far as the record tells.

@@ -610,7 +610,6 @@ fn quantity_at(s: &Scan<'_>, i: usize) -> Option<(usize, What)> {
         ranged = true;
         j += 2;
     }
-    let written = value;
     value *= suffix;
     let mut scaled = suffix > 1.0;
     while let Some(f) = scale(s.tok(j)) {
