@@ -270,7 +270,10 @@ fn a_correction_dated_before_the_last_update_is_named_in_the_error() {
     let (code, err) = briefing(&site, &["build"]);
     assert_eq!(code, 1, "{err}");
     assert!(
-        err.contains("its new correction is dated 2031-01-05, before the claim's last published update (2031-01-10)"),
+        err.contains("changed, and its new correction is dated too early")
+            && err.contains(
+                "its new correction is dated 2031-01-05, before the claim's last published update (2031-01-10)"
+            ),
         "{err}"
     );
 }

@@ -219,6 +219,9 @@ fn no_suggestions_while_the_claims_file_has_errors() {
     assert!(err.contains("error[unknown-verdict]"), "{err}");
     assert!(!stdout.contains("suggestion["), "{stdout}");
     assert!(stdout.ends_with("no suggestions were made: the site has errors; fix them first\n"), "{stdout}");
+    let (_, stdout, _) = outcome(&run(&["check", "--suggest", "--format", "json", "--root", root]));
+    let summary: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(summary["made"], false, "{summary}");
 }
 
 #[test]
@@ -242,9 +245,29 @@ fn min_score_leaves_out_the_weaker_suggestions() {
     let want: Vec<f64> = all.iter().copied().filter(|&s| s >= 0.7).collect();
     assert!(!strong.is_empty() && strong.len() < all.len(), "{all:?}");
     assert_eq!(strong, want);
-    let (code, _, err) = outcome(&run(&["check", "--suggest", "--min-score", "1.5", "--root", root]));
-    assert_eq!(code, 2);
-    assert!(err.contains("`1.5` is not a score: give a number from 0 to 1"), "{err}");
+    // Those left out are counted, in both formats.
+    let (_, stdout, _) = outcome(&run(&[
+        "check",
+        "--suggest",
+        "--limit",
+        "0",
+        "--format",
+        "json",
+        "--min-score",
+        "0.7",
+        "--root",
+        root,
+    ]));
+    let summary: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(summary["below_min_score"], all.len() - strong.len(), "{summary}");
+    let (_, stdout, _) = outcome(&run(&["check", "--suggest", "--min-score", "0.7", "--root", root]));
+    let left_out = format!("; {} more scored under --min-score were left out\n", all.len() - strong.len());
+    assert!(stdout.ends_with(&left_out), "{stdout}");
+    for bad in ["1.5", "-0.1"] {
+        let (code, _, err) = outcome(&run(&["check", "--suggest", "--min-score", bad, "--root", root]));
+        assert_eq!(code, 2);
+        assert!(err.contains(&format!("`{bad}` is not a score: give a number from 0 to 1")), "{err}");
+    }
 }
 
 fn corpus(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {

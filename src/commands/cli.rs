@@ -113,7 +113,7 @@ struct CheckArgs {
     limit: usize,
     /// With --suggest: only suggestions scored S or more, from 0 to 1 (each one's score is
     /// in --format json); docs/suggest.md gives the precision and recall measured at each.
-    #[arg(long, value_name = "S", default_value_t = 0.0, requires = "suggest", value_parser = score)]
+    #[arg(long, value_name = "S", default_value_t = 0.0, requires = "suggest", value_parser = score, allow_negative_numbers = true)]
     min_score: f32,
     /// Also check that every source and article address still answers (over the network;
     /// never done by `build`). Dead and moved links are warnings.
@@ -333,7 +333,16 @@ fn check(a: CheckArgs, quiet: bool) -> i32 {
             if a.suggest {
                 // How many there were in all: --limit shows the strongest.
                 let (shown, total) = (outcome.suggestions.shown.len(), outcome.suggestions.total);
-                println!("{}", serde_json::json!({ "severity": "summary", "suggestions": total, "shown": shown }));
+                let mut summary = serde_json::json!({ "severity": "summary", "suggestions": total, "shown": shown });
+                let below = outcome.suggestions.below;
+                if below > 0 {
+                    summary["below_min_score"] = below.into();
+                }
+                // None were looked for: the site has errors (see `print_suggestions`).
+                if outcome.report.errors() > 0 {
+                    summary["made"] = false.into();
+                }
+                println!("{summary}");
             }
         }
     }
@@ -633,6 +642,10 @@ fn print_suggestions(suggestions: &crate::suggest::Suggestions, root: &std::path
         0 => String::new(),
         more => format!(", the strongest {n} of {total} ({more} more with --limit 0)"),
     };
+    let below = match suggestions.below {
+        0 => String::new(),
+        below => format!("; {below} more scored under --min-score were left out"),
+    };
     // In an archive, each suggestion belongs in its briefing's claims file.
     let mut files: Vec<&str> = suggestions.shown.iter().map(|s| s.claims_file.as_str()).collect();
     files.sort_unstable();
@@ -643,7 +656,7 @@ fn print_suggestions(suggestions: &crate::suggest::Suggestions, root: &std::path
         _ => "content/claims.toml".to_string(),
     };
     println!(
-        "{total} suggestion{}{more} for review; nothing was written (paste what holds up into {into})",
+        "{total} suggestion{}{more} for review; nothing was written (paste what holds up into {into}){below}",
         plural(total)
     );
 }

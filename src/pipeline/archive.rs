@@ -389,13 +389,14 @@ fn prepare_one(
 /// one event.
 fn merge(found: Vec<Suggestions>, limit: usize) -> Suggestions {
     let total = found.iter().map(|s| s.total).sum();
+    let below = found.iter().map(|s| s.below).sum();
     let mut shown: Vec<_> = found.into_iter().flat_map(|s| s.shown).collect();
     // Stable: among equals, in the order of the briefings' folders.
     shown.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
     if limit > 0 {
         shown.truncate(limit);
     }
-    Suggestions { shown, total }
+    Suggestions { shown, total, below }
 }
 
 /// In an archive, `--published` names a folder: a copy of the live site, each briefing's

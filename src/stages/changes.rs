@@ -76,14 +76,16 @@ pub fn errors(
                     finding_changed: finding_key(&c.finding) != stamp.finding,
                 },
             };
-            let d = error(&site.config, &site.claims_file, c, &was, today.max(since));
-            match early(site, published, c, updated) {
-                Some(k) => d.note(format!(
-                    "its new correction is dated {}, before the claim's last published update ({since}): a correction counts from that day on",
+            let mut d = error(&site.config, &site.claims_file, c, &was, today.max(since));
+            if let Some(k) = early(site, published, c, updated) {
+                // The editor wrote one: say why it does not count, not that there is none.
+                d.message = d.message.replace("and no correction says so", "and its new correction is dated too early");
+                d = d.note(format!(
+                    "its new correction is dated {}, before the claim's last published update ({since}): a correction counts from that day on; date it {since} or later",
                     k.date
-                )),
-                None => d,
+                ));
             }
+            d
         })
         .collect()
 }

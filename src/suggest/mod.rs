@@ -94,6 +94,8 @@ pub struct Suggestions {
     pub shown: Vec<Suggestion>,
     /// How many there were before the limit.
     pub total: usize,
+    /// How many more were scored under `--min-score`, and left out of `total`.
+    pub below: usize,
 }
 
 /// One article's scan, with what the claims file already covers.
@@ -165,8 +167,11 @@ pub fn suggest(site: &Site, marks: &Marks, limit: usize, min_score: f32) -> Sugg
     let ctx = Ctx { docs: &docs, vocab: &vocab, events: &events, verdicts: &verdicts, day: briefing_day(&docs, &own) };
     let found = detect::all(&ctx);
     // Compared as shown, so that `--min-score 0.7` keeps a suggestion shown as 0.7.
+    let ranked = found::rank(&found);
+    let all = ranked.len();
     let groups: Vec<found::Group> =
-        found::rank(&found).into_iter().filter(|g| score(g.confidence) >= f64::from(min_score)).collect();
+        ranked.into_iter().filter(|g| score(g.confidence) >= f64::from(min_score)).collect();
+    let below = all - groups.len();
     let total = groups.len();
     let take = if limit == 0 { total } else { limit.min(total) };
     let mut ids = Ids::new(claims);
@@ -174,7 +179,7 @@ pub fn suggest(site: &Site, marks: &Marks, limit: usize, min_score: f32) -> Sugg
     for s in &mut shown {
         s.claims_file.clone_from(&site.claims_file.name);
     }
-    Suggestions { shown, total }
+    Suggestions { shown, total, below }
 }
 
 /// The year most full dates among `mentions` fall in (the earliest among equals).
