@@ -127,6 +127,39 @@ fn claims_json_matches_its_schema_and_its_offsets_hold() {
     }
 }
 
+/// `claims.json`'s text has a line break where one paragraph ends and the next begins, as a
+/// reader sees it ("library.The mayor" read as one word), and a passage across two
+/// paragraphs has it too, at the same offsets.
+#[test]
+fn claims_json_keeps_paragraphs_apart() {
+    let (dir, site) = fixture("council");
+    let claims = site.join("content/claims.toml");
+    let text = fs::read_to_string(&claims).unwrap();
+    let article = site.join("content/articles/gazette.md");
+    let body = fs::read_to_string(&article).unwrap();
+    fs::write(&article, body.replacen("library.\n", "library.\n\nThe council approved it.\n", 1)).unwrap();
+    fs::write(
+        &claims,
+        text.replacen("quote = \"by a vote of 7 to 2\"", "quote = \"library. The council approved it\"", 1),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    build(&site, &out);
+    let data: Value = serde_json::from_str(&fs::read_to_string(out.join("claims.json")).unwrap()).unwrap();
+    let gazette = data["articles"].as_array().unwrap().iter().find(|a| a["slug"] == "gazette").unwrap();
+    let text: Vec<char> = gazette["text"].as_str().unwrap().chars().collect();
+    let q = data["claims"].as_array().unwrap().iter().flat_map(|c| c["appearances"].as_array().unwrap().iter());
+    let q = q.filter(|q| q["quote"] == "library. The council approved it").next().expect("the quote");
+    assert_eq!(q["exact"], "library.\nThe council approved it");
+    let (s, e) = (q["start"].as_u64().unwrap() as usize, q["end"].as_u64().unwrap() as usize);
+    assert_eq!(text[s..e].iter().collect::<String>(), q["exact"].as_str().unwrap());
+    assert!(
+        gazette["text"].as_str().unwrap().contains("about the\nlibrary.\nThe council approved it.\n"),
+        "{}",
+        gazette["text"]
+    );
+}
+
 /// With no claims and no artifacts, the export's empty lists are laid out as serde_json
 /// lays them out.
 #[test]

@@ -204,6 +204,22 @@ impl Markup {
         })
     }
 
+    /// Where a reader sees a paragraph end that the text does not write (one block's last
+    /// word against the next one's first: "Monday.He said"): the byte offsets of
+    /// [`Markup::text`] at which `claims.json`'s text has a line break (see [`with_seams`]).
+    pub fn seams(&self) -> Vec<usize> {
+        let text = &self.text;
+        self.block_breaks()
+            .into_iter()
+            .filter(|&p| {
+                p > 0
+                    && p < text.len()
+                    && !text[..p].ends_with(char::is_whitespace)
+                    && !text[p..].starts_with(char::is_whitespace)
+            })
+            .collect()
+    }
+
     /// Byte offsets in [`Markup::text`] where a block boundary falls.
     pub fn block_breaks(&self) -> Vec<usize> {
         let mut at = 0;
@@ -414,9 +430,12 @@ fn sanitizer() -> ammonia::Builder<'static> {
     b.add_generic_attributes(["id"]);
     b.add_tag_attributes("code", ["class"]);
     b.add_tag_attributes("a", ["id"]);
+    // pulldown-cmark's footnote markers: a reference's number is markup, not text (Tokens).
+    b.add_tag_attributes("sup", ["class"]);
     b.attribute_filter(|element, attribute, value| match (element, attribute) {
         (_, "id") => Some(format!("c-{value}").into()),
         ("a", "href") if value.starts_with('#') => Some(format!("#c-{}", &value[1..]).into()),
+        ("sup", "class") => matches!(value, "footnote-reference" | "footnote-definition-label").then(|| value.into()),
         ("code", "class") => {
             let lang = value.split_whitespace().find_map(|c| c.strip_prefix("language-"))?;
             let ok = !lang.is_empty()
@@ -892,6 +911,24 @@ fn ceil_boundary(s: &str, mut i: usize) -> usize {
         i += 1;
     }
     i.min(s.len())
+}
+
+/// `text`, which starts at byte `base` of a body's text, with a line break at each of
+/// `seams` (offsets in the body's text, within `text`).
+pub fn with_seams<'t>(text: &'t str, seams: &[usize], base: usize) -> Cow<'t, str> {
+    if seams.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + seams.len());
+    let mut at = 0;
+    for &p in seams {
+        let p = p.saturating_sub(base).min(text.len());
+        out.push_str(&text[at..p]);
+        out.push('\n');
+        at = p;
+    }
+    out.push_str(&text[at..]);
+    Cow::Owned(out)
 }
 
 /// Renders trusted-but-sanitized markdown (claims' explanations, the lead) to HTML.

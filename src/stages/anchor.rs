@@ -49,9 +49,11 @@ pub struct Mark {
     pub exact: String,
     /// A few words after the passage.
     pub after: String,
-    /// The passage exactly as the reader's text has it (`claims.json`'s `exact`).
+    /// The passage exactly as the reader's text has it, a line break at each paragraph
+    /// end within it (`claims.json`'s `exact`, see `count_chars`).
     pub raw: String,
-    /// [`Mark::range`] counted in characters (`claims.json`'s `start` and `end`).
+    /// [`Mark::range`] counted in characters of `claims.json`'s `text` (its `start` and
+    /// `end`).
     pub chars: Range<usize>,
     /// For a quote found only in an earlier version of the article: that version, and how
     /// the passage was found again in the article now. The mark's range is then where it
@@ -248,7 +250,7 @@ fn anchor_article(article: &Article, quotes: &[(Target, &Quote)], file: &SourceF
         ))
     });
     diags.extend(crossing(article, &marks, quotes, file));
-    count_chars(&article.markup().text, &mut marks);
+    count_chars(&article.markup().text, &article.markup().seams(), &mut marks);
     (marks, diags)
 }
 
@@ -368,8 +370,11 @@ fn how_found(how: How) -> &'static str {
     }
 }
 
-/// Sets each mark's [`Mark::chars`], in one pass over the text.
-fn count_chars(text: &str, marks: &mut [Mark]) {
+/// Each mark's character offsets and passage as `claims.json` gives them: in the body's
+/// text with a line break at each of its `seams` (see `Markup::seams`), so that
+/// `text[start:end] == exact` there. Kept with the marks, so that an entry of
+/// `claims.json` is made again without parsing its article.
+fn count_chars(text: &str, seams: &[usize], marks: &mut [Mark]) {
     let mut points: Vec<usize> = marks.iter().flat_map(|m| [m.range.start, m.range.end]).collect();
     points.sort_unstable();
     points.dedup();
@@ -381,7 +386,16 @@ fn count_chars(text: &str, marks: &mut [Mark]) {
         }
     }
     for m in marks {
-        m.chars = at.get(&m.range.start).copied().unwrap_or(0)..at.get(&m.range.end).copied().unwrap_or(0);
+        // A seam where the passage starts comes before it; one where it ends, after it.
+        let before = seams.partition_point(|&p| p <= m.range.start);
+        let within = seams[before..].partition_point(|&p| p < m.range.end);
+        let start = at.get(&m.range.start).copied().unwrap_or(0) + before;
+        let end = at.get(&m.range.end).copied().unwrap_or(0) + before + within;
+        m.chars = start..end.max(start);
+        if within > 0 {
+            m.raw =
+                crate::model::markup::with_seams(&m.raw, &seams[before..before + within], m.range.start).into_owned();
+        }
     }
 }
 
@@ -782,7 +796,7 @@ mod tests {
             changed: None,
         };
         let mut marks = [mark(0..2), mark(2..6), mark(7..8), mark(8..8)];
-        count_chars("é€a b", &mut marks);
+        count_chars("é€a b", &[], &mut marks);
         let chars: Vec<Range<usize>> = marks.iter().map(|m| m.chars.clone()).collect();
         assert_eq!(chars, [0..1, 1..3, 4..5, 5..5]);
     }

@@ -382,7 +382,7 @@ fn article_entry(a: &Article) -> std::io::Result<String> {
         published: a.meta.published,
         retrieved: a.meta.retrieved,
         slug: &a.slug,
-        text: &a.markup().text,
+        text: crate::model::markup::with_seams(&a.markup().text, &a.markup().seams(), 0),
         title: &a.meta.title,
         url: a.meta.url.as_deref(),
         original: a.meta.original.as_ref().map(|o| OriginalOut {
@@ -463,7 +463,7 @@ struct ArticleOut<'a> {
     published: Option<Date>,
     retrieved: Option<Date>,
     slug: &'a str,
-    text: &'a str,
+    text: std::borrow::Cow<'a, str>,
     title: &'a str,
     url: Option<&'a str>,
     /// The page it was imported from, as retrieved; only for an imported article.
