@@ -27,10 +27,8 @@ pub struct Published {
 /// What a published claim said, and when it was last updated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stamp {
-    /// [`said_key`] of its verdict and finding.
-    pub said: u64,
-    /// Its verdict, and [`finding_key`] of its finding: with the output deleted, the kept
-    /// record still tells which of the two an edit changed.
+    /// Its verdict: with the output deleted, the kept record still tells which of verdict
+    /// and finding an edit changed.
     pub verdict: String,
     /// [`finding_key`] of its finding.
     pub finding: u64,
@@ -78,6 +76,14 @@ fn read(bytes: &[u8]) -> Result<Doc, String> {
     Ok(doc)
 }
 
+impl Stamp {
+    /// Whether a claim now says something other than it did: its verdict, or its finding
+    /// once white space is squeezed.
+    pub fn differs(&self, verdict: &str, finding: &str) -> bool {
+        self.verdict != verdict || self.finding != finding_key(finding)
+    }
+}
+
 impl Published {
     /// Reads a `claims.json`; the error says what is wrong with it.
     pub fn parse(bytes: &[u8]) -> Result<Published, String> {
@@ -89,10 +95,9 @@ impl Published {
             .iter()
             .filter(|c| !c.draft)
             .map(|c| {
-                let (said, updated) = (said_key(&c.verdict, &c.finding), day(&c.updated));
                 let corrections = count.get(c.id.as_str()).copied().unwrap_or(0);
-                let (verdict, finding) = (c.verdict.clone(), finding_key(&c.finding));
-                (id_key(&c.id), Stamp { said, verdict, finding, updated, corrections })
+                let (verdict, finding, updated) = (c.verdict.clone(), finding_key(&c.finding), day(&c.updated));
+                (id_key(&c.id), Stamp { verdict, finding, updated, corrections })
             })
             .collect();
         let corrections = doc
@@ -114,10 +119,9 @@ impl Published {
             .filter(|c| !c.draft)
             .map(|c| {
                 let updated = claims.updated(c).number();
-                let (said, corrections) =
-                    (said_key(&c.verdict.value, &c.finding), claims.corrections_of(&c.id.value).count() as u32);
+                let corrections = claims.corrections_of(&c.id.value).count() as u32;
                 let (verdict, finding) = (c.verdict.value.clone(), finding_key(&c.finding));
-                (id_key(&c.id.value), Stamp { said, verdict, finding, updated, corrections })
+                (id_key(&c.id.value), Stamp { verdict, finding, updated, corrections })
             })
             .collect();
         let corrections = claims
@@ -146,17 +150,8 @@ pub fn id_key(id: &str) -> u64 {
     xxh3_64(id.as_bytes())
 }
 
-/// The key of what a claim says: its verdict, and its finding with white space squeezed
-/// (reflowing a text changes nothing a reader sees).
-pub fn said_key(verdict: &str, finding: &str) -> u64 {
-    let mut h = Xxh3::new();
-    h.update(verdict.as_bytes());
-    h.update(&[0]);
-    squeezed(&mut h, finding);
-    h.digest()
-}
-
-/// The key of a finding, its white space squeezed.
+/// The key of a finding, its white space squeezed (reflowing a text changes nothing a
+/// reader sees).
 pub fn finding_key(finding: &str) -> u64 {
     let mut h = Xxh3::new();
     squeezed(&mut h, finding);

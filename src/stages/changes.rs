@@ -16,7 +16,7 @@ use crate::model::claims::{Claim, Correction};
 use crate::model::config::Config;
 use crate::model::date::Date;
 use crate::model::diag::{Diagnostic, SourceFile};
-use crate::model::published::{Published, Stamp, correction_key, finding_key, id_key, said_key, squeeze};
+use crate::model::published::{Published, Stamp, correction_key, finding_key, id_key, squeeze};
 use crate::stages::load::Site;
 
 /// The published claims whose verdict or finding changed with no correction to say so,
@@ -45,7 +45,7 @@ pub fn unannounced<'s, 'p>(site: &'s Site, published: &'p Published) -> Vec<(&'s
         .filter_map(|c| Some((c, published.claims.get(&id_key(c.id.as_str()))?)))
         .filter(|(c, was)| {
             let more = claims.corrections_of(c.id.as_str()).count() as u32 > was.corrections;
-            said_key(&c.verdict.value, &c.finding) != was.said && !(more && fresh(c, was.updated))
+            was.differs(&c.verdict.value, &c.finding) && !(more && fresh(c, was.updated))
         })
         .collect()
 }
@@ -76,16 +76,8 @@ pub fn errors(
                     finding_changed: finding_key(&c.finding) != stamp.finding,
                 },
             };
-            let mut d = error(&site.config, &site.claims_file, c, &was, today.max(since));
-            if let Some(k) = early(site, published, c, updated) {
-                // The editor wrote one: say why it does not count, not that there is none.
-                d.message = d.message.replace("and no correction says so", "and its new correction is dated too early");
-                d = d.note(format!(
-                    "its new correction is dated {}, before the claim's last published update ({since}): a correction counts from that day on; date it {since} or later",
-                    k.date
-                ));
-            }
-            d
+            let early = early(site, published, c, updated).map(|k| (k.date, since));
+            error(&site.config, &site.claims_file, c, &was, early, today.max(since))
         })
         .collect()
 }
@@ -108,8 +100,17 @@ struct Was<'a> {
 }
 
 /// The error for a claim changed without a correction: at its verdict when that changed,
-/// else at its finding.
-fn error(config: &Config, file: &SourceFile, claim: &Claim, was: &Was<'_>, today: Date) -> Diagnostic {
+/// else at its finding. `early` is a new correction's date that comes before the claim's
+/// last published update (the second date): the editor wrote one, so the error says why it
+/// does not count, not that there is none.
+fn error(
+    config: &Config,
+    file: &SourceFile,
+    claim: &Claim,
+    was: &Was<'_>,
+    early: Option<(Date, Date)>,
+    today: Date,
+) -> Diagnostic {
     let id = claim.id.as_str();
     let label = |key: &str| config.verdict(key).map_or_else(|| key.to_string(), |v| v.label.clone());
     let (verdict, finding) = (claim.verdict.value != was.verdict, was.finding_changed);
@@ -118,10 +119,13 @@ fn error(config: &Config, file: &SourceFile, claim: &Claim, was: &Was<'_>, today
         (true, false) => "verdict",
         _ => "finding",
     };
-    let mut d = Diagnostic::error(
-        "silent-change",
-        format!("the {what} of published claim `{id}` changed, and no correction says so"),
-    );
+    let why = if early.is_some() { "its new correction is dated too early" } else { "no correction says so" };
+    let mut d = Diagnostic::error("silent-change", format!("the {what} of published claim `{id}` changed, and {why}"));
+    if let Some((date, since)) = early {
+        d = d.note(format!(
+            "its new correction is dated {date}, before the claim's last published update ({since}): a correction counts from that day on; date it {since} or later"
+        ));
+    }
     let mut text = Vec::new();
     if verdict {
         let v = was.verdict;

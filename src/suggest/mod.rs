@@ -445,7 +445,7 @@ fn show(c: &Ctx<'_>, found: &[found::Found], group: &found::Group, ids: &mut Ids
     snippet.push_str(&snippet::discrepancy(&disc, &title, &claim_ids));
     Suggestion {
         code: best.code,
-        message: conflict_message(if age.is_some() { "age" } else { best.code }, &passages),
+        message: conflict_message(best.code, age.is_some(), &passages),
         passages,
         pairs,
         notes,
@@ -478,8 +478,9 @@ fn places(found: &[found::Found], group: &found::Group) -> Vec<(found::At, usize
     places.iter().map(|&(p, _, v, _)| (p, usize::from(v != lead_value))).collect()
 }
 
-/// The message of a conflict: each side's value and the articles that give it.
-fn conflict_message(code: &str, passages: &[Passage]) -> String {
+/// The message of a conflict: each side's value and the articles that give it (`ages`:
+/// both are ages, of one person).
+fn conflict_message(code: &str, ages: bool, passages: &[Passage]) -> String {
     let side = |s: usize| {
         let ps: Vec<&Passage> = passages.iter().filter(|p| p.side == s).collect();
         let mut articles: Vec<&str> = ps.iter().map(|p| p.article.as_str()).collect();
@@ -489,8 +490,8 @@ fn conflict_message(code: &str, passages: &[Passage]) -> String {
     let ((ta, aa), (tb, ab)) = (side(0), side(1));
     match code {
         "quote-conflict" => format!("the same quotation is worded differently in {aa} and {ab}"),
+        "number-conflict" if ages => format!("the same person's age is “{ta}” in {aa} and “{tb}” in {ab}"),
         "number-conflict" => format!("the same quantity is “{ta}” in {aa} and “{tb}” in {ab}"),
-        "age" => format!("the same person's age is “{ta}” in {aa} and “{tb}” in {ab}"),
         "unit-slip" => format!(
             "the same quantity is “{ta}” in {aa} and “{tb}” in {ab}: one number under two units, likely a unit slip"
         ),
