@@ -34,6 +34,11 @@ pub struct Claims {
     /// 20,000 claims would make a growing archive quadratic.
     #[serde(skip)]
     by_claim: std::sync::OnceLock<HashMap<String, Vec<usize>>>,
+    /// The entries of a file with syntax errors that were not read (see [`read_around`]):
+    /// what later stages say of them would be about what the reader guessed, not what
+    /// the editor wrote.
+    #[serde(skip)]
+    pub broken: Vec<Range<usize>>,
 }
 
 /// A published change to a claim: what changed and why.
@@ -287,10 +292,163 @@ pub fn parse_kept(file: &SourceFile, diags: &mut Vec<Diagnostic>, kept: &Kept) -
     if let Some(found) = parse_in_pieces(file, &text, kept) {
         return found;
     }
-    let Some(root) = tomlfile::parse(file, &text, 0, diags) else {
-        return (Claims::default(), Kept::default());
-    };
+    let (root, errors) = toml::de::DeTable::parse_recoverable(&text);
+    if !errors.is_empty() {
+        return (read_around(file, &text, errors, diags), Kept::default());
+    }
     (read(file, &[(root, 0)], &Headers::new(&text), diags), Kept::default())
+}
+
+/// The most entries [`read_around`] blanks before it gives up and reports every error.
+const ROUNDS: usize = 32;
+
+/// Reads a file with syntax errors as far as can be trusted, so that one mistyped date
+/// neither hides the file's other errors nor, as an unclosed array would, sets off a
+/// hundred more: the top-level entry (a table with its sub-tables) where the first error
+/// falls is reported and blanked, all but its header and a plain `id = "…"` line (so that
+/// what names it still finds it), and the file is parsed again, until it parses. The
+/// rest is then read as usual; what the reading says inside a blanked entry is dropped,
+/// and later stages drop theirs too (see [`Claims::broken`]). When blanking does not
+/// help (an unclosed `"""` runs to the end of the file), every error is reported, and
+/// nothing is read.
+fn read_around(file: &SourceFile, text: &str, first: Vec<toml::de::Error>, diags: &mut Vec<Diagnostic>) -> Claims {
+    let entries = top_entries(text);
+    let (mut bytes, mut broken, mut reported) = (text.as_bytes().to_vec(), Vec::new(), Vec::new());
+    let mut errors = first.clone();
+    for _ in 0..ROUNDS {
+        let at = |e: &toml::de::Error| e.span().map_or(0, |s| s.start);
+        let Some(start) = errors.iter().map(at).min() else { break };
+        let Some(hit) = entries.iter().position(|e| e.contains(&start) || start == e.end && e.end == text.len()) else {
+            break;
+        };
+        // A string or array left open in an earlier entry runs on into this one: the
+        // error is where it opened.
+        let unclosed = entries[..=hit].iter().filter(|e| !broken.contains(*e)).find_map(|e| unclosed(text, e));
+        let (entry, error) = match unclosed {
+            Some((entry, d)) => (entry, d.in_file_of(file)),
+            // The entry's first error alone: its later ones mostly repeat what it broke.
+            None => match errors.iter().find(|e| at(e) == start) {
+                Some(e) => (entries[hit].clone(), tomlfile::syntax_error(file, e, 0)),
+                None => break,
+            },
+        };
+        let entry = &entry;
+        if broken.contains(entry) {
+            break;
+        }
+        reported.push(error);
+        blank(&mut bytes, text, entry, &errors);
+        broken.push(entry.clone());
+        // Only whole lines were turned to ASCII spaces: the text is still UTF-8.
+        let cleaned = String::from_utf8(bytes.clone()).unwrap_or_default();
+        let (root, again) = toml::de::DeTable::parse_recoverable(&cleaned);
+        if again.is_empty() {
+            diags.extend(reported);
+            let mut found = Vec::new();
+            let mut claims = read(file, &[(root, 0)], &Headers::new(&cleaned), &mut found);
+            claims.broken = broken;
+            diags.extend(found.into_iter().filter(|d| !claims.hides(d)));
+            return claims;
+        }
+        errors = again;
+    }
+    diags.extend(first.iter().map(|e| tomlfile::syntax_error(file, e, 0)));
+    Claims::default()
+}
+
+/// The entry and the error, when `entry` ends inside a multi-line string or array that
+/// it opened.
+fn unclosed(text: &str, entry: &Range<usize>) -> Option<(Range<usize>, Unclosed)> {
+    let (mut within, mut depth, mut at, mut opened) = (Within::Toml, 0, entry.start, entry.start..entry.start);
+    for line in text[entry.clone()].split_inclusive('\n') {
+        let was_plain = within == Within::Toml && depth == 0;
+        (within, depth) = scan(line, within, depth);
+        if was_plain && (within != Within::Toml || depth > 0) {
+            opened = at..at + line.trim_end().len();
+        }
+        at += line.len();
+    }
+    let close = match (within, depth) {
+        (Within::Basic, _) => "\"\"\"",
+        (Within::Literal, _) => "'''",
+        (Within::Toml, 0) => return None,
+        (Within::Toml, _) => "]",
+    };
+    Some((entry.clone(), Unclosed { span: opened, close }))
+}
+
+/// A multi-line string or array never closed within its entry.
+struct Unclosed {
+    /// The line that opens it.
+    span: Range<usize>,
+    /// What closes it.
+    close: &'static str,
+}
+
+impl Unclosed {
+    fn in_file_of(self, file: &SourceFile) -> Diagnostic {
+        let what = if self.close == "]" { "an array" } else { "a multi-line string" };
+        Diagnostic::error(
+            "toml-syntax",
+            format!("invalid TOML: {what} opened here is not closed before the next entry"),
+        )
+        .at(file, self.span, format!("never closed with {}", self.close))
+        .help(format!(
+            "close it with {} where it ends; until then, the entries after it are read as part of it",
+            self.close
+        ))
+    }
+}
+
+/// The top-level entries of a file: what comes before the first header, then each
+/// table with its sub-tables. A header is any line that is one alone (`[[claim]]`,
+/// `[meta]`), even where an unclosed string or array would hide it from [`Headers`]:
+/// that is where the error's damage ends.
+fn top_entries(text: &str) -> Vec<Range<usize>> {
+    let mut starts = vec![0];
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim();
+        let name =
+            t.strip_prefix("[[").and_then(|r| r.strip_suffix("]]")).or_else(|| t.strip_prefix('[')?.strip_suffix(']'));
+        let bare = |n: &str| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || "_-".contains(c));
+        if at > 0 && name.is_some_and(bare) {
+            starts.push(at);
+        }
+        at += line.len();
+    }
+    let ends = starts.iter().skip(1).copied().chain([text.len()]);
+    starts.iter().zip(ends).map(|(&s, e)| s..e).collect()
+}
+
+/// Turns every line of `entry` to spaces in `bytes`, byte for byte (so that every offset
+/// still points where it did), but for its header and a plain id line when no error
+/// touches them.
+fn blank(bytes: &mut [u8], text: &str, entry: &Range<usize>, errors: &[toml::de::Error]) {
+    let (mut at, mut own) = (entry.start, false);
+    for (i, line) in text[entry.clone()].split_inclusive('\n').enumerate() {
+        let hit = |s: Range<usize>| s.start < at + line.len() && at <= s.end;
+        let clean = !errors.iter().filter_map(toml::de::Error::span).any(hit);
+        let t = line.trim();
+        // Past the header, the id is kept only from the entry's own table.
+        own = if i == 0 { clean && t.starts_with('[') } else { own && !t.starts_with('[') };
+        if !(own && clean && (i == 0 || plain_id(t))) {
+            bytes[at..at + line.len()].iter_mut().filter(|b| !b"\r\n".contains(b)).for_each(|b| *b = b' ');
+        }
+        at += line.len();
+    }
+}
+
+/// `id = "…"` with nothing else on the line: safe to keep out of a broken entry.
+fn plain_id(line: &str) -> bool {
+    let Some(value) = line.strip_prefix("id").map(str::trim_start).and_then(|r| r.strip_prefix('=')) else {
+        return false;
+    };
+    let value = value.trim();
+    value.len() >= 2
+        && value.starts_with('"')
+        && value.ends_with('"')
+        && !value[1..value.len() - 1].contains(['"', '\\'])
 }
 
 /// Below this size a file is read whole: splitting it would cost more than it saves.
@@ -405,6 +563,14 @@ fn parse_piece(file: &SourceFile, text: &str, range: Range<usize>) -> Option<Pie
 }
 
 impl Claims {
+    /// Whether `d` is about an entry that was not read for its syntax errors (see
+    /// [`read_around`]), and so says nothing the editor can act on. Its syntax errors are
+    /// kept.
+    pub fn hides(&self, d: &Diagnostic) -> bool {
+        let Some(place) = d.primary.as_ref().filter(|_| d.code != "toml-syntax") else { return false };
+        self.broken.iter().any(|e| e.contains(&place.span.start))
+    }
+
     /// The latest of a claim's checked date and its corrections' dates.
     pub fn updated(&self, claim: &Claim) -> Date {
         self.corrections_of(&claim.id.value).map(|c| c.date).fold(claim.checked, Date::max)

@@ -53,17 +53,19 @@ pub fn parse<'i>(
     if errors.is_empty() {
         return Some(table);
     }
-    for err in errors {
-        let span = err.span().unwrap_or(0..0);
-        let span = (span.start + offset)..(span.end + offset);
-        let message = err.message().trim().to_string();
-        diags.push(
-            Diagnostic::error("toml-syntax", format!("invalid TOML: {message}"))
-                .at(file, span, "here")
-                .help(syntax_help(&message)),
-        );
-    }
+    diags.extend(errors.iter().map(|e| syntax_error(file, e, offset)));
     None
+}
+
+/// The diagnostic for one TOML syntax error in `file`, whose text was parsed from
+/// `offset` on.
+pub fn syntax_error(file: &SourceFile, err: &toml::de::Error, offset: usize) -> Diagnostic {
+    let span = err.span().unwrap_or(0..0);
+    let span = (span.start + offset)..(span.end + offset);
+    let message = err.message().trim().to_string();
+    Diagnostic::error("toml-syntax", format!("invalid TOML: {message}"))
+        .at(file, span, "here")
+        .help(syntax_help(&message))
 }
 
 /// A short hint for the TOML mistakes editors make most.

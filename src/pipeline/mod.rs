@@ -312,6 +312,7 @@ fn prepare(
         laps.lap("suggest");
     }
     report.extend(drafts::links(&site));
+    leave_out_guesses(&site, &mut report);
     if report.has_errors() {
         // A template's syntax errors are known without rendering: they are reported with
         // the content's, so that one build shows both.
@@ -327,6 +328,17 @@ fn prepare(
     };
     let checked = Checked { site, marks, highlighter, report, laps, store: store.clone(), draft_pages, drafts };
     Ok(Prepared { checked, whole, keep, known })
+}
+
+/// Drops what the stages said about the claims file's entries that were not read for
+/// their syntax errors (see `Claims::broken`), and which articles no claim quotes: with
+/// entries unread, that is a guess.
+fn leave_out_guesses(site: &load::Site, report: &mut Report) {
+    if site.claims.broken.is_empty() {
+        return;
+    }
+    let claims_file = |d: &Diagnostic| d.file.as_ref().is_some_and(|f| f.name == site.claims_file.name);
+    report.items.retain(|d| !(d.code == "untouched-article" || claims_file(d) && site.claims.hides(d)));
 }
 
 /// Drafts were checked in full; unless asked for, they are left out before rendering.
