@@ -109,6 +109,18 @@ pub fn english() -> &'static Sheet {
     &SHEET
 }
 
+/// Whether `text` already stands in quotation marks: it opens with one and closes with
+/// one, which a full stop or comma may follow (as British usage has it). A passage quoted
+/// from an article is often a quotation itself, and quoting it again showed ““…””. A
+/// straight `'` is not taken for one: it opens and closes words too ('tis, students').
+pub fn already_quoted(text: &str) -> bool {
+    const OPEN: &[char] = &['“', '”', '„', '«', '»', '‘', '‚', '‹', '›', '"', '「', '『'];
+    const CLOSE: &[char] = &['”', '“', '»', '«', '’', '‘', '›', '‹', '"', '」', '』'];
+    let t = text.trim();
+    let t = t.strip_suffix(['.', ',']).unwrap_or(t);
+    t.chars().count() >= 2 && t.starts_with(OPEN) && t.ends_with(CLOSE)
+}
+
 /// The plural categories a table may use, as CLDR names them.
 const CATEGORIES: &[&str] = &["zero", "one", "two", "few", "many", "other"];
 
@@ -139,6 +151,12 @@ impl Locale {
                 pick.map_or("", |(_, s)| s.as_str())
             }
         })
+    }
+
+    /// `text` in the table's quotation marks (string `quote`), unless it already stands
+    /// in some (see [`already_quoted`]).
+    pub fn quote(&self, text: &str) -> String {
+        if already_quoted(text) { text.to_string() } else { self.get("quote", None, &[("text", text)]) }
     }
 
     /// String `key`, or the key itself in brackets when the table lacks it (the tables

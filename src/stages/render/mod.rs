@@ -1243,7 +1243,7 @@ impl<'a> Renderer<'a> {
             let key = fingerprint::of(&(words, self.shared.keys.refs[i]));
             let card = move || {
                 let verdict = self.shared.verdict(claim);
-                let quoted = l.get("quote", None, &[("text", &claim.claim)]);
+                let quoted = l.quote(&claim.claim);
                 card::Card {
                     headline: verdict.label.to_uppercase(),
                     verdict: Some(verdict.key.clone()),
@@ -1931,7 +1931,7 @@ impl<'a> Shared<'a> {
         let l = &self.site.theme.locale;
         let r = &self.article_refs[i];
         let outlet = r.outlet.map_or_else(|| l.get("article-description-no-outlet", None, &[]), str::to_string);
-        let title = l.get("quote", None, &[("text", r.title)]);
+        let title = l.quote(r.title);
         let checked = l.get("tally-claims", Some(r.checked as i64), &[("count", &r.checked.to_string())]);
         let flagged = l.get("passages-flagged", Some(r.flags as i64), &[]);
         let args = [("title", title.as_str()), ("outlet", &outlet), ("checked", &checked), ("flagged", &flagged)];

@@ -15,7 +15,7 @@ use tera::ast::{Expr, ExprVal, Node};
 use tera::{Tera, Value};
 
 use crate::model::date::Date;
-use crate::model::locale::{Locale, count, fill};
+use crate::model::locale::{Locale, already_quoted, count, fill};
 use crate::model::markup::escape;
 
 /// Registers `t`, `t_html` and `long_date` on `tera`, speaking `locale`.
@@ -142,6 +142,13 @@ fn text(locale: &Locale, args: &HashMap<String, Value>, html: bool) -> tera::Res
             (false, _) => values.push((name.clone(), shown)),
         }
     }
+    // A passage that is a quotation itself is not quoted again (see `already_quoted`).
+    if key == "quote"
+        && let Some((_, v)) = values.iter().find(|(name, _)| name == "text")
+        && already_quoted(&if html { visible(v) } else { v.clone() })
+    {
+        return Ok(Value::String(v.clone()));
+    }
     let Some(form) = locale.form(key, n) else {
         return Err(tera::Error::msg(format!("no string `{key}` in the locale tables")));
     };
@@ -150,6 +157,19 @@ fn text(locale: &Locale, args: &HashMap<String, Value>, html: bool) -> tera::Res
         values.iter().find(|(v, _)| v == name).map(|(_, v)| v.clone()).or_else(|| count(name, n))
     });
     Ok(Value::String(out))
+}
+
+/// The text a reader sees of `html`: its tags left out, and the entities that stand for
+/// quotation marks read.
+fn visible(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        rest = rest[i..].find('>').map_or("", |j| &rest[i + j + 1..]);
+    }
+    out.push_str(rest);
+    out.replace("&quot;", "\"").replace("&#34;", "\"")
 }
 
 #[cfg(test)]
@@ -202,5 +222,29 @@ mod tests {
         register(&mut tera, &locale);
         fold(&mut tera, &locale);
         assert!(tera.render("a.html", &tera::Context::new()).is_err());
+    }
+
+    /// A passage that is a quotation itself keeps its own marks and gets no others; any
+    /// other is quoted in the locale's marks.
+    #[test]
+    fn a_quotation_is_not_quoted_again() {
+        let locale = Arc::new(Locale::default());
+        let mut tera = Tera::default();
+        tera.add_raw_template("a.html", r#"{{ t_html(k="quote", text_html=v) | safe }}|{{ t(k="quote", text=w) }}"#)
+            .expect("parses");
+        register(&mut tera, &locale);
+        let render = |v: &str, w: &str| {
+            let mut ctx = tera::Context::new();
+            ctx.insert("v", v);
+            ctx.insert("w", w);
+            tera.render("a.html", &ctx).expect("renders")
+        };
+        assert_eq!(
+            render("<bdi>“It’s the sounder’s fault.”</bdi>", "«Oui»."),
+            "<bdi>“It’s the sounder’s fault.”</bdi>|«Oui»."
+        );
+        assert_eq!(render("<bdi>&quot;No.&quot;</bdi>", "'tis"), "<bdi>&quot;No.&quot;</bdi>|“&#x27;tis”");
+        assert_eq!(render("&quot;No,&quot; he said", "x"), "“&quot;No,&quot; he said”|“x”");
+        assert_eq!(render("<bdi>he said “no”</bdi>", "“"), "“<bdi>he said “no”</bdi>”|““”");
     }
 }
