@@ -332,3 +332,18 @@ fn the_built_in_english_table_reads_cleanly() {
     assert!(diags.is_empty(), "{diags:?}");
     assert_eq!(locale::Locale::default().get("fact-check", None, &[]), "Fact-check");
 }
+
+/// Every shipped table reads cleanly, and writes only the plural forms its language's
+/// counts take (a build checks only the tables in use, and a theme's own).
+#[test]
+fn every_shipped_table_reads_cleanly_with_its_languages_forms() {
+    use briefing::model::{diag::SourceFile, locale};
+    for lang in LANGUAGES {
+        let path = repo().join(format!("themes/default/locales/{lang}.toml"));
+        let file = SourceFile::new(format!("locales/{lang}.toml"), fs::read_to_string(path).unwrap());
+        let mut diags = Vec::new();
+        let sheet = locale::read_table(&file, &mut diags);
+        locale::check_forms(&file, sheet.entries(), lang, &mut diags);
+        assert!(diags.is_empty(), "{lang}: {diags:?}");
+    }
+}

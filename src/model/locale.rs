@@ -167,14 +167,7 @@ impl Locale {
 
     fn category(&self, n: i64) -> &'static str {
         let Some(rules) = self.plurals.as_ref() else { return if n == 1 { "one" } else { "other" } };
-        match rules.category_for(n.unsigned_abs()) {
-            PluralCategory::Zero => "zero",
-            PluralCategory::One => "one",
-            PluralCategory::Two => "two",
-            PluralCategory::Few => "few",
-            PluralCategory::Many => "many",
-            PluralCategory::Other => "other",
-        }
+        category_name(rules.category_for(n.unsigned_abs()))
     }
 
     /// `d` in the table's long form: `27 February 2026`, `27. Februar 2026`.
@@ -414,6 +407,48 @@ fn plural(
     Some(Text::Plural(out))
 }
 
+/// Warns of each plural form in `entries` that the counts of `language` never take (a
+/// `few` form in a French table): it is never shown, and the translator who wrote it
+/// believes it is. Exact counts (`=2`) and `other` are always taken; a language whose
+/// rules are not known is not checked.
+pub fn check_forms(file: &SourceFile, entries: &[Entry], language: &str, diags: &mut Vec<Diagnostic>) {
+    let Some(rules) = plural_rules(language) else { return };
+    let taken: Vec<&str> = rules.categories().map(category_name).collect();
+    for (key, text, span) in entries {
+        let Text::Plural(forms) = text else { continue };
+        for (form, _) in forms.iter().filter(|(f, _)| !f.starts_with('=') && !taken.contains(&f.as_str())) {
+            diags.push(
+                Diagnostic::warning(
+                    "unused-form",
+                    format!("`{language}` has no `{form}` form: `{key}` never shows it"),
+                )
+                .at(file, span.clone(), format!("no count in `{language}` takes the `{form}` form"))
+                .help(format!(
+                    "the forms of `{language}` are {}; write an exact count such as \"=2\" for one number",
+                    tomlfile::quoted_list(&taken)
+                )),
+            );
+        }
+    }
+}
+
+/// CLDR's plural rules for `language`, if it is a tag they know.
+fn plural_rules(language: &str) -> Option<PluralRules> {
+    language.parse::<LangId>().ok().and_then(|l| PluralRules::try_new(l.into(), Default::default()).ok())
+}
+
+/// A plural category as tables name it.
+fn category_name(c: PluralCategory) -> &'static str {
+    match c {
+        PluralCategory::Zero => "zero",
+        PluralCategory::One => "one",
+        PluralCategory::Two => "two",
+        PluralCategory::Few => "few",
+        PluralCategory::Many => "many",
+        PluralCategory::Other => "other",
+    }
+}
+
 /// The locale for `language`: the English tables, under the tables for the language's tag
 /// or, failing that, its primary subtag (`pt` for `pt-BR`), under the site's `overrides`.
 /// Tables later in `tables` override earlier ones of their language. Returns whether a
@@ -422,7 +457,7 @@ pub fn resolve(language: &str, tables: &[(String, Sheet)], overrides: &[Entry]) 
     let is = |l: &str, tag: &str| l.eq_ignore_ascii_case(tag);
     let primary = language.split('-').next().unwrap_or(language);
     let own = [language, primary].into_iter().find(|tag| tables.iter().any(|(l, _)| is(l, tag)));
-    let plurals = language.parse::<LangId>().ok().and_then(|l| PluralRules::try_new(l.into(), Default::default()).ok());
+    let plurals = plural_rules(language);
     let mut locale = Locale {
         language: language.to_string(),
         dir: "ltr".into(),

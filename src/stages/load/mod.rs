@@ -529,11 +529,13 @@ fn localize(config: &mut Config, theme: &mut Theme, diags: &mut Vec<Diagnostic>)
             .iter()
             .any(|(_, f)| f.text.contains(&format!("k=\"{key}\"")) || f.text.contains(&format!("k='{key}'")))
     };
-    for ((_, sheet), (_, file, own)) in sheets.iter().skip(1).zip(&read) {
+    for ((language, sheet), (_, file, own)) in sheets.iter().skip(1).zip(&read) {
         if *own {
             locale::check(file, sheet.entries(), &english, &used, diags);
+            locale::check_forms(file, sheet.entries(), language, diags);
         }
     }
+    locale::check_forms(&config.file, &config.strings, &config.language, diags);
     locale::check(&config.file, &std::mem::take(&mut config.strings), &english, &used, diags);
     // A language that is not a tag was reported as such.
     if !found && !config.language.eq_ignore_ascii_case("en") && config::valid_language(&config.language) {
