@@ -936,14 +936,14 @@ fn parse_quote(f: &mut Fields<'_, '_, '_>, span: Range<usize>) -> Option<Quote> 
 }
 
 /// Prefix and suffix may legitimately be a single space or punctuation, so they are read
-/// without the blank check of [`Fields::opt_str`].
+/// without the blank check of [`Fields::opt_str`]; an empty one (`prefix = ""`) is
+/// reported as it would be, since it says nothing and may be a prefix forgotten.
 fn raw_str(f: &mut Fields<'_, '_, '_>, key: &str) -> Option<Sp<String>> {
     let span = f.span_of(key)?;
     let text = &f.file().text[span.clone()];
     match toml::de::DeValue::parse(text).ok().and_then(|v| v.get_ref().as_str().map(str::to_string)) {
         Some(s) if !s.is_empty() => Some(Sp::new(s, span)),
-        Some(_) => None,
-        None => f.opt_str(key),
+        _ => f.opt_str(key),
     }
 }
 
