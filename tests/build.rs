@@ -226,6 +226,13 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     assert!(stderr.contains("previous output was left untouched"), "{stderr}");
     assert_eq!(tree(&out), before);
     assert!(!dir.path().join(".out.staging").exists() && !dir.path().join(".out.old").exists());
+    // With no output before, there is none to speak of, and none is made.
+    let fresh = dir.path().join("fresh");
+    let (code, _, stderr) =
+        outcome(&run(&["build", "--root", site.to_str().unwrap(), "--output", fresh.to_str().unwrap()]));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.lines().last().unwrap().ends_with("build failed: 1 error"), "{stderr}");
+    assert!(!fresh.exists());
 }
 
 #[test]

@@ -225,8 +225,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
                 drafts: a.drafts,
                 one_shot: true,
             };
+            // Whether a failure leaves a site as it was, or none was there to leave.
+            let before = opts.output.clone().unwrap_or_else(|| opts.root.join("output"));
+            let previous = std::fs::read_dir(&before).is_ok_and(|mut d| d.next().is_some());
             let outcome = pipeline::build(&opts);
-            print_outcome(&outcome, cli.quiet, "built");
+            print_outcome(&outcome, cli.quiet, "built", previous);
             outcome.exit_code()
         }
         Command::Check(a) => check(a, cli.quiet),
@@ -309,7 +312,7 @@ fn check(a: CheckArgs, quiet: bool) -> i32 {
                     .filter(|d| !d.is_error())
                     .for_each(|d| eprintln!("{}\n", d.render(super::color())));
             }
-            print_outcome(&outcome, quiet, "checked");
+            print_outcome(&outcome, quiet, "checked", false);
             match external.filter(|_| !quiet) {
                 Some(Some(s)) => print_external(&s, a.max_age),
                 Some(None) => println!("external links were not checked: the site has errors; fix them first"),
@@ -565,7 +568,10 @@ fn print_imported(done: &crate::import::Imported) {
     println!("\nnext: briefing check, then record its claims in {}", done.claims);
 }
 
-fn print_outcome(outcome: &Outcome, quiet: bool, verb: &str) {
+/// Prints the diagnostics and the summary line of a build (`verb` "built") or a check
+/// ("checked"). A failed build says it left the previous output untouched when there
+/// was one (`previous`).
+fn print_outcome(outcome: &Outcome, quiet: bool, verb: &str, previous: bool) {
     let color = super::color();
     for d in &outcome.report.items {
         if quiet && !d.is_error() {
@@ -615,7 +621,7 @@ fn print_outcome(outcome: &Outcome, quiet: bool, verb: &str) {
         // `-q` prints the errors, not the count of them.
         None if quiet => {}
         None => {
-            let untouched = if verb == "built" { "; the previous output was left untouched" } else { "" };
+            let untouched = if previous { "; the previous output was left untouched" } else { "" };
             eprintln!(
                 "{} failed: {errors} error{}{}{untouched}",
                 if verb == "built" { "build" } else { "check" },
