@@ -519,3 +519,23 @@ fn abbreviated_months_and_compound_adjectives_are_read() {
         assert!(found.contains(&expected), "{expected:?} not in {found:?}");
     }
 }
+
+/// Two ages set off by commas after the same surname are one person's, however little
+/// else their sentences share; an age with no name ("a 45-year-old man") is not paired
+/// with them on so little.
+#[test]
+fn ages_after_the_same_name_are_paired() {
+    let (_dir, site) = bare_site("");
+    let article = |title: &str, body: &str| format!("+++\ntitle = \"{title}\"\npublished = 2026-03-02\n+++\n{body}\n");
+    let texts = [
+        ("a", "The fishing boat sank off Brindham on Sunday. Darren Pike, 41, said the crew had been warned."),
+        ("b", "The boat went down on Sunday. Its skipper, Darren Pike, 43, of Brindham, told reporters."),
+        ("c", "A 45-year-old man, the boat's skipper, was rescued off Brindham on Sunday with his crew."),
+    ];
+    for (name, body) in texts {
+        fs::write(site.join(format!("content/articles/{name}.md")), article(name, body)).unwrap();
+    }
+    let found: Vec<_> = suggestions(&site).iter().flat_map(keys).collect();
+    let pair = |x: &str, y: &str| ("number-conflict".to_string(), [x.to_string(), y.to_string()].into_iter().collect());
+    assert_eq!(found, vec![pair("a: 41", "b: 43")], "{found:?}");
+}

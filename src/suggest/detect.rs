@@ -434,7 +434,9 @@ fn number_conflicts(c: &Ctx<'_>, out: &mut Vec<Found>) {
         if two_things((a, ma), (b, mb)) || (!slip && running_on_two_days((a, ma), (b, mb))) {
             return;
         }
+        let named = unit == "age" && same_name((a, ma), (b, mb));
         let score = ca.similarity(cb) + if slip { SAME_QUANTITY - SAME_SLIP } else { 0.0 };
+        let score = if named { score + SAME_QUANTITY } else { score };
         if score < SAME_QUANTITY {
             return;
         }
@@ -442,6 +444,17 @@ fn number_conflicts(c: &Ctx<'_>, out: &mut Vec<Found>) {
         let values = (format!("{unit} {va}"), format!("{unit} {vb}"));
         out.push(Found { code, a: at_a, b: Some(at_b), score, values, why: Why::Pair(None) });
     });
+}
+
+/// Whether two ages are each set off by commas after the same surname ("Darren Pike, 41,"
+/// and "Pike, 43,"): a person has one age, and the name is what the age is of, however
+/// little else the two sentences share.
+fn same_name((a, ma): (&Doc<'_>, &Mention), (b, mb): (&Doc<'_>, &Mention)) -> bool {
+    let name = |d: &Doc<'_>, m: &Mention| {
+        let i = m.tokens.start;
+        (i >= 2 && d.scan.tok(i - 1) == ",").then(|| d.scan.tok(i - 2).to_lowercase())
+    };
+    name(a, ma).zip(name(b, mb)).is_some_and(|(x, y)| x == y)
 }
 
 /// The day a figure's own clause gives it ("closed at 418p yesterday", "on Friday"),
