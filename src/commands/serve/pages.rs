@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::model::diag::Diagnostic;
@@ -21,6 +22,8 @@ pub struct File {
     pub fingerprint: Option<u64>,
     /// Its bytes, shared between versions while they do not change.
     pub bytes: Arc<Body>,
+    /// Its place among its version's files (see [`Next`]).
+    pub slot: usize,
 }
 
 /// A file's bytes: whole, or in parts, some of them shared.
@@ -71,32 +74,52 @@ impl Body {
 pub type Files = HashMap<String, File>;
 
 /// Takes the files of a rebuild, sharing those the last version has for the same inputs.
+///
+/// A rebuild after an edit hands over 30,000 pages at 10,000 articles and 20,000 claims,
+/// and all but a few are the last version's. Each once went into a new map (its path
+/// copied, hashed, inserted under the lock): a tenth of a one-claim save's CPU. Now a
+/// page shared only ticks its place in `seen`; the new version is the last one's map,
+/// copied whole (no hashing), with the pages made anew put in and the pages not handed
+/// over taken out.
 pub struct Next<'a> {
     last: &'a Files,
-    files: Mutex<Files>,
+    /// Whether each of the last version's files (by its slot) was handed over again.
+    seen: Vec<AtomicBool>,
+    made: Mutex<Vec<(String, File)>>,
 }
 
 impl<'a> Next<'a> {
     /// A rebuild's sink, after the version `last`.
     pub fn after(last: &'a Files) -> Self {
-        Next { last, files: Mutex::new(HashMap::with_capacity(last.len())) }
+        let slots = last.values().map(|f| f.slot + 1).max().unwrap_or(0);
+        Next { last, seen: (0..slots).map(|_| AtomicBool::new(false)).collect(), made: Mutex::new(Vec::new()) }
     }
 
     /// The files of the new version.
     pub fn files(self) -> Files {
-        self.files.into_inner().unwrap_or_else(|e| e.into_inner())
+        let made = self.made.into_inner().unwrap_or_else(|e| e.into_inner());
+        let seen = |f: &File| self.seen[f.slot].load(Ordering::Relaxed);
+        let gone: Vec<&str> = self.last.iter().filter(|(_, f)| !seen(f)).map(|(k, _)| k.as_str()).collect();
+        let mut files =
+            if gone.len() == self.last.len() { HashMap::with_capacity(made.len()) } else { self.last.clone() };
+        for path in gone {
+            files.remove(path);
+        }
+        files.extend(made);
+        files.values_mut().enumerate().for_each(|(i, f)| f.slot = i);
+        files
     }
 
     fn insert(&self, path: String, file: File) -> Result<(), Diagnostic> {
-        let mut files = self.files.lock().map_err(|_| Diagnostic::error("internal", "a render thread panicked"))?;
-        files.insert(path, file);
+        let mut made = self.made.lock().map_err(|_| Diagnostic::error("internal", "a render thread panicked"))?;
+        made.push((path, file));
         Ok(())
     }
 }
 
 impl Sink for Next<'_> {
     fn put(&self, page: Page, fingerprint: Option<u64>) -> Result<(), Diagnostic> {
-        self.insert(page.path, File { fingerprint, bytes: Arc::new(Body::Whole(page.bytes)) })
+        self.insert(page.path, File { fingerprint, bytes: Arc::new(Body::Whole(page.bytes)), slot: 0 })
     }
 
     fn put_spliced(&self, path: &str, fingerprint: Option<u64>, runs: &dyn Runs) -> Result<(), Diagnostic> {
@@ -121,13 +144,13 @@ impl Sink for Next<'_> {
         if !own.is_empty() {
             parts.push(Part::Own(own));
         }
-        self.insert(path.to_string(), File { fingerprint, bytes: Arc::new(Body::Parts(parts)) })
+        self.insert(path.to_string(), File { fingerprint, bytes: Arc::new(Body::Parts(parts)), slot: 0 })
     }
 
     fn reuse(&self, path: &str, fingerprint: u64) -> Result<bool, Diagnostic> {
         match self.last.get(path) {
             Some(file) if file.fingerprint == Some(fingerprint) => {
-                self.insert(path.to_string(), file.clone())?;
+                self.seen[file.slot].store(true, Ordering::Relaxed);
                 Ok(true)
             }
             _ => Ok(false),
@@ -154,6 +177,21 @@ mod tests {
         let second = next.files();
         assert_eq!(second.len(), 1, "a page not handed over is gone");
         assert!(Arc::ptr_eq(&first["a/index.html"].bytes, &second["a/index.html"].bytes), "shared, not copied");
+        // Versions after versions: each file is found by its place in the one before.
+        let mut last = second;
+        for round in 0..4u64 {
+            let next = Next::after(&last);
+            assert!(next.reuse("a/index.html", 1).unwrap());
+            for p in ["b", "c"] {
+                if !next.reuse(&format!("{p}/index.html"), round).unwrap() {
+                    next.put(Page { path: format!("{p}/index.html"), bytes: b"B".to_vec() }, Some(round + 1)).unwrap();
+                }
+            }
+            last = next.files();
+            let mut slots: Vec<usize> = last.values().map(|f| f.slot).collect();
+            slots.sort_unstable();
+            assert_eq!(slots, vec![0, 1, 2], "round {round}");
+        }
     }
 
     #[test]
