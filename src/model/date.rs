@@ -158,14 +158,20 @@ impl fmt::Display for Date {
     }
 }
 
+/// `YYYY-MM-DD` where people read it (JSON, the fingerprints of pages); a count of days
+/// in the store's binary tables, where writing and parsing the text was 4% of a `serve`
+/// rebuild's CPU at 20,000 claims.
 impl serde::Serialize for Date {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        if s.is_human_readable() { s.collect_str(self) } else { s.serialize_i64(self.days_since_epoch()) }
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Date {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if !d.is_human_readable() {
+            return Ok(Date::EPOCH.plus_days(i64::deserialize(d)?));
+        }
         let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
         Date::parse(&text).map_err(serde::de::Error::custom)
     }
@@ -174,6 +180,17 @@ impl<'de> serde::Deserialize<'de> for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Text for people, a count of days for the store; each reads back what it wrote.
+    #[test]
+    fn dates_serialize_as_text_or_as_days() {
+        let d = Date::new(2026, 2, 27).unwrap();
+        assert_eq!(serde_json::to_string(&d).unwrap(), "\"2026-02-27\"");
+        assert_eq!(serde_json::from_str::<Date>("\"2026-02-27\"").unwrap(), d);
+        let bytes = postcard::to_allocvec(&d).unwrap();
+        assert!(bytes.len() <= 3, "{bytes:?}");
+        assert_eq!(postcard::from_bytes::<Date>(&bytes).unwrap(), d);
+    }
 
     #[test]
     fn days_added_and_taken_away() {

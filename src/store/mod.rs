@@ -89,8 +89,10 @@ impl Table {
         // encoding changes. Marks: 3 since they say whether a passage changed; fronts: 3
         // since front matter records the hashes of an imported text and of its previous
         // version; published: 3 since it keeps a record for each of the last outputs.
+        // Fronts and published: 4 since dates are kept as a count of days.
         match self {
-            Table::Marks | Table::Fronts | Table::Published => 3,
+            Table::Fronts | Table::Published => 4,
+            Table::Marks => 3,
             _ => 2,
         }
     }
