@@ -121,6 +121,24 @@ pub fn already_quoted(text: &str) -> bool {
     t.chars().count() >= 2 && t.starts_with(OPEN) && t.ends_with(CLOSE)
 }
 
+/// `text` without the quotation marks it stands in (see [`already_quoted`]), a full stop
+/// or comma after them kept: for a string that quotes its value itself (`claim-title`,
+/// `{verdict}: “{claim}”`), so that a claim written as a quotation is quoted once.
+pub fn unquoted(text: &str) -> String {
+    if !already_quoted(text) {
+        return text.to_string();
+    }
+    let t = text.trim();
+    let (t, after) = match t.strip_suffix(['.', ',']) {
+        Some(rest) => (rest, &t[rest.len()..]),
+        None => (t, ""),
+    };
+    let mut inner = t.chars();
+    inner.next();
+    inner.next_back();
+    format!("{}{after}", inner.as_str())
+}
+
 /// The plural categories a table may use, as CLDR names them.
 const CATEGORIES: &[&str] = &["zero", "one", "two", "few", "many", "other"];
 
@@ -487,4 +505,25 @@ pub fn resolve(language: &str, tables: &[(String, Sheet)], overrides: &[Entry]) 
     }
     locale.strings.extend(overrides.iter().map(|(k, v, _)| (k.clone(), v.clone())));
     (locale, own.is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotations_are_told_and_unquoted() {
+        assert!(already_quoted("“It’s the sounder’s fault.”"));
+        assert!(already_quoted("«Oui»."));
+        assert!(!already_quoted("'tis"));
+        assert!(!already_quoted("\"No,\" he said"));
+        assert_eq!(unquoted("“It’s the sounder’s fault.”"), "It’s the sounder’s fault.");
+        assert_eq!(unquoted("“Yes”."), "Yes.");
+        assert_eq!(unquoted("The harbour reopened."), "The harbour reopened.");
+        let l = Locale::default();
+        assert_eq!(
+            l.get("claim-title", None, &[("verdict", "False"), ("claim", &unquoted("“It rained.”"))]),
+            "False: “It rained.”"
+        );
+    }
 }

@@ -1521,7 +1521,11 @@ impl<'a> Renderer<'a> {
                 let dir = format!("claims/{}/", claim.id.value);
                 self.render_known("claim.html", &dir, keys.claim_pages[i], &|| {
                     let label = &self.shared.verdict(claim).label;
-                    let title = l.get("claim-title", None, &[("verdict", label), ("claim", &claim.claim)]);
+                    let title = l.get(
+                        "claim-title",
+                        None,
+                        &[("verdict", label), ("claim", &crate::model::locale::unquoted(&claim.claim))],
+                    );
                     let p = self.page(&title, format!("{label}: {}", claim.finding), &dir, "article");
                     let (ctx, lazy) = self.shared.claim_page_context(i);
                     (p, Own::of(ctx), lazy)
