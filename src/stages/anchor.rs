@@ -768,7 +768,12 @@ pub(crate) fn closest(text: &str, pattern: &str) -> Option<(Range<usize>, usize)
         }
         start[0] = j + 1;
         let d = cost[p.len()];
-        if best.is_none_or(|(bd, _, _)| d < bd) {
+        // Of passages as close, one that runs on to the end of its word: "since 2019"
+        // for "since 2018", not "since 201" (a deletion costs what a change does).
+        let ends_word = |k: usize| t.get(k).is_none_or(|&(_, c)| !c.is_alphanumeric() || !t[k - 1].1.is_alphanumeric());
+        let longer =
+            |(bd, _, be): (usize, usize, usize)| d == bd && start[p.len()] <= be && ends_word(j + 1) && !ends_word(be);
+        if best.is_none_or(|b| d < b.0 || longer(b)) {
             best = Some((d, start[p.len()], j + 1));
         }
     }
@@ -824,6 +829,14 @@ mod tests {
         let (r, d) = closest(text, "joint blog post in Octobr 2025").unwrap();
         assert_eq!(&text[r], "joint blog post in October 2025");
         assert_eq!(d, 1);
+        // A last word changed or misspelt: the passage runs to the end of the article's word.
+        for (quote, passage) in
+            [("since 2018", "since 2019"), ("long-standing partnershp", "long-standing partnership")]
+        {
+            let text = format!("have collaborated {passage} to promote");
+            let (r, _) = closest(&text, quote).unwrap();
+            assert_eq!(&text[r], passage, "{quote}");
+        }
         assert_eq!(
             differences("joint blog post in Octobr 2025", "joint blog post in October 2025"),
             vec!["`October` where the quote has `Octobr`"]
