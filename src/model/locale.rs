@@ -321,6 +321,9 @@ pub fn read_table(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Sheet {
                 .help("write `dir = \"rtl\"` for a language written right to left, `dir = \"ltr\"` otherwise"),
         );
     }
+    if let Some(d) = &date {
+        check_date(file, d, f.diags());
+    }
     let mut out = Sheet {
         dir: dir.map(|d| d.value).filter(|d| d == "ltr" || d == "rtl"),
         months: (!months.is_empty()).then(|| months.into_iter().map(|m| m.value).collect()),
@@ -333,6 +336,23 @@ pub fn read_table(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Sheet {
     }
     check_lengths(file, &root, &out, diags);
     out
+}
+
+/// A date pattern fills in `{day}`, `{month}` and `{year}`, and nothing else: any other
+/// name would show as written on every page (`28. Februar {yeer}`).
+fn check_date(file: &SourceFile, date: &crate::model::tomlfile::Sp<String>, diags: &mut Vec<Diagnostic>) {
+    let known = ["day", "month", "year"];
+    for name in names(&Text::One(date.value.clone())).into_iter().filter(|n| !known.contains(&n.as_str())) {
+        let help = match tomlfile::nearest(&name, known.iter().copied()) {
+            Some(best) => format!("did you mean `{{{best}}}`? a date's values are {{day}}, {{month}} and {{year}}"),
+            None => "a date's values are {day}, {month} and {year}".to_string(),
+        };
+        diags.push(
+            Diagnostic::error("bad-value", format!("the date pattern has no value `{{{name}}}`"))
+                .at(file, date.span.clone(), "would show as written")
+                .help(help),
+        );
+    }
 }
 
 /// Twelve months and seven days, or none: a table that gives another number is an error
