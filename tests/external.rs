@@ -323,3 +323,15 @@ fn a_host_that_never_answers_costs_two_timeouts_not_one_per_address() {
     // asking all twelve, two at a time, would take 22 s.
     assert!(start.elapsed() < Duration::from_secs(12), "{:?}", start.elapsed());
 }
+
+/// `--timeout` takes 1 to 600 seconds, as its help says: 0 would fail every address, and
+/// a longer one would hold `check` for an hour on one dead host.
+#[test]
+fn a_timeout_out_of_range_is_refused() {
+    let (_dir, site) = site_citing(&[]);
+    for bad in ["0", "601"] {
+        let (code, _, err) = outcome(&run_in(&site, &["check", "--external", "--timeout", bad]));
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("1..=600"), "{err}");
+    }
+}

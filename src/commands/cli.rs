@@ -120,7 +120,7 @@ struct CheckArgs {
     #[arg(long)]
     external: bool,
     /// With --external: how long, in seconds, one request may take (1 to 600).
-    #[arg(long, value_name = "SECS", default_value_t = 10, requires = "external")]
+    #[arg(long, value_name = "SECS", default_value_t = 10, requires = "external", value_parser = clap::value_parser!(u64).range(1..=600))]
     timeout: u64,
     /// With --external: how old, in hours, a kept answer may be and still stand; 0 asks
     /// about every link again.
@@ -376,7 +376,7 @@ fn external(
     let store = crate::store::Store::of_site(root);
     let mut answers = store.take::<Answers>().unwrap_or_default();
     let settings = Settings {
-        timeout: std::time::Duration::from_secs(timeout.clamp(1, 600)),
+        timeout: std::time::Duration::from_secs(timeout),
         retries: 2,
         backoff: std::time::Duration::from_millis(250),
     };
