@@ -280,6 +280,15 @@ fn a_mistyped_root_is_one_error_and_makes_no_folder() {
         assert!(err.contains("no site folder at nowhere"), "{err}");
         assert!(!dir.path().join("nowhere").exists(), "{command} made the mistyped root");
     }
+    // A folder that is not a site (a build run by mistake in a home folder) is told so,
+    // and nothing is made in it: no cache folder, no lock, no output.
+    fs::create_dir_all(dir.path().join("home")).unwrap();
+    for command in ["build", "check"] {
+        let (code, _, err) = outcome(&run_in(&dir.path().join("home"), &[command]));
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("`briefing.toml` not found"), "{err}");
+        assert_eq!(fs::read_dir(dir.path().join("home")).unwrap().count(), 0, "{command} left something");
+    }
 }
 
 /// A theme folder, or a template, linked from outside the site is not followed: the

@@ -654,8 +654,12 @@ pub fn build(opts: &Options) -> Outcome {
         report.push(d);
         return failed(report);
     }
+    // A folder with no `briefing.toml` fails to load whatever else it holds: nothing is
+    // made in it, not even the cache folder's lock (a build run by mistake in a home
+    // folder must leave no trace there).
+    let dry_run = opts.dry_run || !opts.root.join(crate::model::config::CONFIG_FILE).is_file();
     // Held to the end: the output and the store are this build's alone.
-    let _lock = match (!opts.dry_run).then(|| lock(&store, opts.no_wait)).transpose() {
+    let _lock = match (!dry_run).then(|| lock(&store, opts.no_wait)).transpose() {
         Ok(lock) => lock,
         Err(d) => {
             let mut report = Report::default();
@@ -666,7 +670,7 @@ pub fn build(opts: &Options) -> Outcome {
     // Timed from here: a wait for another build is not this build's time.
     let start = Instant::now();
     let mut suggestions = Suggestions::default();
-    let (store, out) = match opts.dry_run {
+    let (store, out) = match dry_run {
         true => (Store::in_memory(), Out::Pages),
         false => (store, Out::Folder(&output)),
     };
