@@ -539,3 +539,30 @@ fn ages_after_the_same_name_are_paired() {
     let pair = |x: &str, y: &str| ("number-conflict".to_string(), [x.to_string(), y.to_string()].into_iter().collect());
     assert_eq!(found, vec![pair("a: 41", "b: 43")], "{found:?}");
 }
+
+/// A passage in two suggestions (here a date-conflict and, against a timeline entry on
+/// another subject, a date-timeline) gets one claim: the second snippet names the first
+/// one's entry instead of writing a `…-2` of the same passage.
+#[test]
+fn a_passage_in_two_suggestions_is_one_claim() {
+    let (_dir, site) = repo_site();
+    let events = "[[event]]\ndate = 2026-02-27\ntitle = \"Microsoft and OpenAI publish a joint statement.\"\n";
+    fs::write(site.join("content/claims.toml"), events).unwrap();
+    let shown = suggestions(&site);
+    let snippets: String = shown.iter().map(|s| s.snippet.clone()).collect();
+    let ids: Vec<&str> = snippets.lines().filter_map(|l| l.strip_prefix("id = \"")).collect();
+    assert!(!ids.iter().any(|id| id.ends_with("-2\"")), "{snippets}");
+    let quotes: Vec<(&str, &str)> = snippets
+        .split("[[claim]]")
+        .skip(1)
+        .filter_map(|e| {
+            let field = |k: &str| e.lines().find_map(|l| l.trim().strip_prefix(k));
+            field("article = ").zip(field("quote = "))
+        })
+        .collect();
+    let mut unique = quotes.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), quotes.len(), "{snippets}");
+    assert!(snippets.contains("in a snippet above"), "{snippets}");
+}

@@ -277,13 +277,31 @@ fn day_of(w: &What) -> Option<Date> {
 }
 
 /// Claim ids in use, so that snippets never propose a taken one.
-struct Ids(HashSet<String>);
+struct Ids(HashSet<String>, HashMap<(String, usize), String>);
 
 impl Ids {
     fn new(claims: &Claims) -> Ids {
         let mut set: HashSet<String> = claims.claims.iter().map(|c| c.id.value.clone()).collect();
         set.extend(claims.discrepancies.iter().map(|d| d.id.value.clone()));
-        Ids(set)
+        Ids(set, HashMap::new())
+    }
+
+    /// The claim for the passage of mention `m` in `doc`, and its snippet: a new entry
+    /// the first time the passage is suggested, and after that a comment naming the
+    /// entry made before. Two entries for one passage, the second `…-2`, were two
+    /// claims of one passage once both were pasted.
+    fn claim(&mut self, doc: &Doc<'_>, m: &Mention, base: &str, pass: &Passage, verdicts: &[&str]) -> (String, String) {
+        let key = (doc.article.slug.clone(), m.tokens.start);
+        if let Some(id) = self.1.get(&key) {
+            return (
+                id.clone(),
+                format!("# “{}” in {}: the claim `{id}`, in a snippet above\n", pass.text, pass.article),
+            );
+        }
+        let id = self.fresh(base);
+        self.1.insert(key, id.clone());
+        let snippet = snippet::claim(&id, pass, verdicts);
+        (id, snippet)
     }
 
     fn fresh(&mut self, base: &str) -> String {
@@ -422,8 +440,8 @@ fn show(c: &Ctx<'_>, found: &[found::Found], group: &found::Group, ids: &mut Ids
             claim_ids.push(None);
             continue;
         }
-        let id = ids.fresh(&format!("{}-{}", doc.article.slug, pass.text));
-        snippet.push_str(&snippet::claim(&id, pass, c.verdicts));
+        let (id, entry) = ids.claim(doc, m, &format!("{}-{}", doc.article.slug, pass.text), pass, c.verdicts);
+        snippet.push_str(&entry);
         snippet.push('\n');
         claim_ids.push(Some(id));
     }
@@ -527,8 +545,7 @@ fn single(c: &Ctx<'_>, f: &found::Found, confidence: f32, ids: &mut Ids) -> Sugg
         ),
         found::Why::Pair(_) => (String::new(), vec![], p.text.clone()),
     };
-    let claim = ids.fresh(&base);
-    let snippet = snippet::claim(&claim, &p, c.verdicts);
+    let (_, snippet) = ids.claim(doc, m, &base, &p, c.verdicts);
     Suggestion {
         code: f.code,
         message,
