@@ -39,6 +39,10 @@ pub struct Claims {
     /// the editor wrote.
     #[serde(skip)]
     pub broken: Vec<Range<usize>>,
+    /// The ids written in those entries, whatever became of their lines: what names one
+    /// of them is not naming an unknown claim.
+    #[serde(skip)]
+    pub broken_ids: Vec<String>,
 }
 
 /// A published change to a claim: what changed and why.
@@ -346,6 +350,7 @@ fn read_around(file: &SourceFile, text: &str, first: Vec<toml::de::Error>, diags
             diags.extend(reported);
             let mut found = Vec::new();
             let mut claims = read(file, &[(root, 0)], &Headers::new(&cleaned), &mut found);
+            claims.broken_ids = broken.iter().flat_map(|e| text[e.clone()].lines().filter_map(id_of)).collect();
             claims.broken = broken;
             diags.extend(found.into_iter().filter(|d| !claims.hides(d)));
             return claims;
@@ -437,6 +442,13 @@ fn blank(bytes: &mut [u8], text: &str, entry: &Range<usize>, errors: &[toml::de:
         }
         at += line.len();
     }
+}
+
+/// The id an `id = "…"` line gives.
+fn id_of(line: &str) -> Option<String> {
+    let t = line.trim();
+    let open = t.find('"')?;
+    plain_id(t).then(|| t[open + 1..t.len() - 1].to_string())
 }
 
 /// `id = "…"` with nothing else on the line: safe to keep out of a broken entry.

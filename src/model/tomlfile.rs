@@ -63,9 +63,17 @@ pub fn syntax_error(file: &SourceFile, err: &toml::de::Error, offset: usize) -> 
     let span = err.span().unwrap_or(0..0);
     let span = (span.start + offset)..(span.end + offset);
     let message = err.message().trim().to_string();
-    Diagnostic::error("toml-syntax", format!("invalid TOML: {message}"))
-        .at(file, span, "here")
-        .help(syntax_help(&message))
+    let line_start = file.text.get(..span.start).map_or(0, |t| t.rfind('\n').map_or(0, |i| i + 1));
+    let line = file.text.get(line_start..).and_then(|t| t.lines().next()).unwrap_or("").trim();
+    // `[claim]` among `[[claim]]` entries: TOML says only "duplicate key".
+    let single = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')).filter(|n| !n.starts_with('['));
+    let help = match single {
+        Some(name) if message.contains("duplicate") => {
+            format!("each entry of a list is written `[[{name}]]`, with double brackets: write `[[{name}]]` here")
+        }
+        _ => syntax_help(&message),
+    };
+    Diagnostic::error("toml-syntax", format!("invalid TOML: {message}")).at(file, span, "here").help(help)
 }
 
 /// A short hint for the TOML mistakes editors make most.

@@ -102,8 +102,10 @@ fn check_discrepancies(diags: &mut Vec<Diagnostic>, site: &Site) {
                     .help("list the ids of the claims that disagree: claims = [\"a\", \"b\"]"),
             );
         }
-        for id in disc.claims.iter().filter(|id| !claim_set.contains(id.as_str())) {
-            diags.push(unknown_claim(site, "discrepancy", id));
+        for id in disc.claims.iter().filter(|id| !claim_set.contains(id.as_str()) && !broken(site, id)) {
+            // An id the entry already lists is no suggestion for a misspelt one.
+            let listed: Vec<&str> = disc.claims.iter().map(|c| c.as_str()).collect();
+            diags.push(unknown_claim(site, "discrepancy", id, &listed));
         }
     }
 }
@@ -112,7 +114,8 @@ fn check_discrepancies(diags: &mut Vec<Diagnostic>, site: &Site) {
 fn check_corrections(diags: &mut Vec<Diagnostic>, site: &Site) {
     for correction in &site.claims.corrections {
         match site.claims.claims.iter().find(|c| c.id.value == correction.claim.value) {
-            None => diags.push(unknown_claim(site, "correction", &correction.claim)),
+            None if broken(site, &correction.claim) => {}
+            None => diags.push(unknown_claim(site, "correction", &correction.claim, &[])),
             Some(claim) if claim.complete && correction.dated && correction.date < claim.checked => diags.push(
                 Diagnostic::warning(
                     "correction-before-check",
@@ -126,14 +129,21 @@ fn check_corrections(diags: &mut Vec<Diagnostic>, site: &Site) {
     }
 }
 
-/// `what` (a discrepancy, a correction) names `id`, which no claim has.
-fn unknown_claim(site: &Site, what: &str, id: &Sp<String>) -> Diagnostic {
+/// Whether `id` is written in an entry of the claims file not read for its syntax errors.
+fn broken(site: &Site, id: &Sp<String>) -> bool {
+    site.claims.broken_ids.iter().any(|b| *b == id.value)
+}
+
+/// `what` (a discrepancy, a correction) names `id`, which no claim has; the ids in
+/// `listed` are not offered in its place.
+fn unknown_claim(site: &Site, what: &str, id: &Sp<String>, listed: &[&str]) -> Diagnostic {
     let d = Diagnostic::error("unknown-claim", format!("{what} names unknown claim `{}`", id.value)).at(
         &site.claims_file,
         id.span.clone(),
         "no claim has this id",
     );
-    match nearest(&id.value, site.claims.claims.iter().map(|c| c.id.as_str())) {
+    let others = site.claims.claims.iter().map(|c| c.id.as_str()).filter(|c| !listed.contains(c));
+    match nearest(&id.value, others) {
         Some(best) => d.help(format!("did you mean `{best}`?")),
         None => d.help("use the `id` of a [[claim]] in this file"),
     }
