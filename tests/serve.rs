@@ -368,6 +368,27 @@ fn edits_rebuild_and_errors_show_in_place() {
     assert!(!site.join("output").exists(), "serve never writes output/");
 }
 
+/// A site whose first build fails has no last good build to show: the panel says the
+/// pages come once the errors are fixed, and they do.
+#[test]
+fn a_first_build_that_fails_says_no_page_is_there_yet() {
+    let (_dir, site) = fixture("ui-base");
+    let claims = site.join("content/claims.toml");
+    let good = fs::read_to_string(&claims).unwrap();
+    fs::write(&claims, good.replace("verdict = \"imprecise\"", "verdict = \"bogus\"")).unwrap();
+    let server = serve_in(&site, &["--port", "0"]);
+    let addr = &server.addr;
+    let (status, _, body) = get(addr, "/");
+    assert_eq!(status, 404);
+    let doc = scraper::Html::parse_document(&body);
+    let panel = text(doc.select(&sel("#briefing-errors")).next().expect("the errors panel"));
+    assert!(panel.contains("its pages show here once they are fixed") && !panel.contains("last good"), "{panel}");
+    let v = version(addr);
+    fs::write(&claims, &good).unwrap();
+    assert_eq!(rebuilds_after(addr, v), 1);
+    assert_eq!(get(addr, "/").0, 200);
+}
+
 #[test]
 fn pages_hear_of_each_new_version_once() {
     let (_dir, site) = fixture("ui-base");

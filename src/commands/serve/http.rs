@@ -228,7 +228,7 @@ pub fn respond(url: &str, state: &RwLock<State>) -> Reply {
     match s.pages.get("404.html") {
         Some(f) => file(404, "404.html", &f.bytes, &s),
         None if s.errors.is_some() => {
-            let page = inject(b"<!DOCTYPE html><title>briefing</title><body></body>", s.errors.as_ref(), s.version);
+            let page = inject(b"<!DOCTYPE html><title>briefing</title><body></body>", &s, None);
             reply(404, "text/html; charset=utf-8", page.into_bytes())
         }
         None => reply(404, "text/plain; charset=utf-8", b"not found\n".to_vec()),
@@ -239,7 +239,7 @@ pub fn respond(url: &str, state: &RwLock<State>) -> Reply {
 fn file(status: u16, key: &str, bytes: &Body, s: &State) -> Reply {
     let kind = content_type(key);
     let body = if kind.starts_with("text/html") {
-        inject(&bytes.joined(), s.errors.as_ref(), s.version).into_bytes()
+        inject(&bytes.joined(), s, Some(key)).into_bytes()
     } else {
         bytes.joined().into_owned()
     };
@@ -325,8 +325,11 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// Adds the reload script (for the version the page comes from), and the diagnostics panel when the latest build failed.
-fn inject(html: &[u8], errors: Option<&Report>, version: u64) -> String {
+/// Adds the reload script (for the version the page comes from), and the diagnostics
+/// panel when the latest build failed. `page` is the file shown, if it is one of the
+/// site's (`None` for the blank page shown before any build succeeded).
+fn inject(html: &[u8], s: &State, page: Option<&str>) -> String {
+    let (errors, version) = (s.errors.as_ref(), s.version);
     let html = String::from_utf8_lossy(html);
     let mut extra = String::new();
     if let Some(report) = errors {
@@ -335,11 +338,15 @@ fn inject(html: &[u8], errors: Option<&Report>, version: u64) -> String {
              z-index:2147483647;background:#2a0f0f;color:#fff;padding:1rem 1.2rem;font:14px/1.45 ui-monospace,monospace;\
              border-bottom:4px solid #e5484d\">",
         );
-        extra.push_str(&format!(
-            "<p style=\"margin:0 0 .6rem;font-weight:bold\">briefing: the latest edit has {} error{}; this page is the last good build.</p>",
-            report.errors(),
-            if report.errors() == 1 { "" } else { "s" }
-        ));
+        let (n, plural) = (report.errors(), if report.errors() == 1 { "" } else { "s" });
+        let headline = match page {
+            Some(_) => format!("the latest edit has {n} error{plural}; this page is the last good build."),
+            None if s.pages.is_empty() => {
+                format!("the site has {n} error{plural}; its pages show here once they are fixed.")
+            }
+            None => format!("the latest edit has {n} error{plural}; the last good build has no such page."),
+        };
+        extra.push_str(&format!("<p style=\"margin:0 0 .6rem;font-weight:bold\">briefing: {headline}</p>"));
         for d in report.items.iter().filter(|d| d.is_error()) {
             let place = match (&d.file, d.line_col()) {
                 (Some(f), Some((l, c))) => format!("{}:{l}:{c}", f.name),
