@@ -46,7 +46,7 @@ fn check_originals(diags: &mut Vec<Diagnostic>, site: &Site) {
             diags.push(
                 Diagnostic::error("original-changed", message)
                     .at(file, original.at.clone(), "the hash recorded at import")
-                    .help("restore the original from Git (git checkout -- <file>); or, if the outlet changed the article, import it again with --update, which keeps this version"),
+                    .help(format!("restore it from Git (git checkout -- {rel}); if the outlet has since changed the article, then import it again with --update, which keeps the checked version")),
             );
         }
     }
