@@ -466,14 +466,17 @@ fn parse_meta(file: &SourceFile, front: &str, offset: usize, diags: &mut Vec<Dia
         if let Some(u) = u
             && !crate::model::config::is_web_url(&u.value)
         {
-            f.diags().push(
-                Diagnostic::error("bad-url", format!("`{key}` must be an http or https address"))
-                    .at(file, u.span.clone(), "not a web address")
-                    .help(match key {
-                        "url" => "give the article's original address, or remove the line if it is not known",
-                        _ => "give the archived copy's full address, or remove the line",
-                    }),
-            );
+            let message = format!("`{key}` must be an http or https address");
+            let help = match key {
+                "url" => "give the article's original address, or remove the line if it is not known",
+                _ => "give the archived copy's full address, or remove the line",
+            };
+            f.diags().push(crate::model::config::bad_url(
+                file,
+                u.span.clone(),
+                &u.value,
+                [&message, "not a web address", help],
+            ));
         }
     }
     Some(Meta {

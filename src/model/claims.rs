@@ -961,11 +961,14 @@ fn raw_str(f: &mut Fields<'_, '_, '_>, key: &str) -> Option<Sp<String>> {
 
 fn check_url(file: &SourceFile, url: &Sp<String>, diags: &mut Vec<Diagnostic>) {
     if !crate::model::config::is_web_url(&url.value) {
-        diags.push(
-            Diagnostic::error("bad-url", format!("`{}` is not an http or https address", url.value))
-                .at(file, url.span.clone(), "not a web address")
-                .help("cite sources by their full address, starting with https://"),
-        );
+        let message = format!("`{}` is not an http or https address", url.value);
+        let help = "cite sources by their full address, starting with https://";
+        diags.push(crate::model::config::bad_url(
+            file,
+            url.span.clone(),
+            &url.value,
+            [&message, "not a web address", help],
+        ));
     }
 }
 

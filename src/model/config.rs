@@ -298,11 +298,9 @@ fn check_url(file: &SourceFile, url: &Sp<String>, key: &str, diags: &mut Vec<Dia
     if is_web_url(&url.value) {
         Some(url.value.clone())
     } else {
-        diags.push(
-            Diagnostic::error("bad-url", format!("`{key}` must be an http or https address"))
-                .at(file, url.span.clone(), "not a web address")
-                .help("write the full address, e.g. \"https://example.org/briefing/\""),
-        );
+        let message = format!("`{key}` must be an http or https address");
+        let help = "write the full address, e.g. \"https://example.org/briefing/\"";
+        diags.push(bad_url(file, url.span.clone(), &url.value, [&message, "not a web address", help]));
         None
     }
 }
@@ -325,6 +323,25 @@ pub fn is_web_url(url: &str) -> bool {
                 && !url.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\\'))
         }
         None => false,
+    }
+}
+
+/// The `bad-url` error for `url`, found at `span` of `file`: `message`, `label` and `help`
+/// say what is wrong with a value that is no web address at all; an http(s) address that
+/// only holds a character no address may (`<`, a space, a quotation mark) is told which,
+/// and how to write it.
+pub fn bad_url(file: &SourceFile, span: std::ops::Range<usize>, url: &str, what: [&str; 3]) -> Diagnostic {
+    let [message, label, help] = what;
+    let char_of = |c: char| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\\');
+    let web = url.starts_with("https://") || url.starts_with("http://");
+    match url.chars().find(|&c| char_of(c)).filter(|_| web) {
+        Some(c) => {
+            let encoded: String = c.to_string().bytes().map(|b| format!("%{b:02X}")).collect();
+            Diagnostic::error("bad-url", format!("the address holds `{}`, which no address may", c.escape_debug()))
+                .at(file, span, "not allowed in an address")
+                .help(format!("write it as {encoded}, as a browser would"))
+        }
+        None => Diagnostic::error("bad-url", message).at(file, span, label).help(help),
     }
 }
 
