@@ -335,3 +335,23 @@ fn a_timeout_out_of_range_is_refused() {
         assert!(err.contains("1..=600"), "{err}");
     }
 }
+
+/// A name that does not resolve is dead for good, and kept as such; but when not one
+/// name resolves, the machine is offline: nothing is called dead, and nothing is kept.
+#[test]
+fn an_offline_machine_calls_no_link_dead() {
+    let (addr, _seen) = server();
+    let (_dir, site) = site_citing(&["http://briefing-test.invalid/a".into(), format!("http://{addr}/ok")]);
+    let (code, out, err) = check(&site, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("no such host (the name does not resolve)"), "{err}");
+    assert!(out.contains("1 dead"), "{out}");
+    let (_dir, site) = site_citing(&["http://briefing-test.invalid/a".into(), "http://another.invalid/b".into()]);
+    let (code, out, err) = check(&site, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("dead-link"), "{err}");
+    assert!(out.contains("this machine seems offline"), "{out}");
+    // Asked again on the next run: no answer was kept.
+    let (_, out, _) = check(&site, &[]);
+    assert!(out.contains("none of the 2 addresses asked"), "{out}");
+}

@@ -390,6 +390,14 @@ fn external(
 
 /// The summary line of `check --external`.
 fn print_external(s: &crate::external::Summary, max_age: u64) {
+    if s.offline {
+        println!(
+            "external links were not checked: none of the {} address{} asked could be looked up, so this machine seems offline; nothing was kept, and no link was called dead",
+            s.asked,
+            if s.asked == 1 { "" } else { "es" }
+        );
+        return;
+    }
     let kept = s.links - s.asked;
     let from = if kept > 0 { format!(", {kept} answered in the last {max_age} h") } else { String::new() };
     let refused = match s.refused.len() {

@@ -78,6 +78,9 @@ pub struct Summary {
     /// The links that refused to answer (401, 403, 429), with the status: not known
     /// either way, for an editor to look at by hand.
     pub refused: Vec<(String, u16)>,
+    /// No address asked now could be looked up: the machine seems offline, and no answer
+    /// was kept or reported.
+    pub offline: bool,
 }
 
 /// Every web address of the site, each once, in the order the site gives them. An
@@ -153,7 +156,16 @@ pub fn check(links: &[Link], answers: &mut Answers, opts: &Options) -> (Vec<Diag
     let ask: Vec<String> =
         links.iter().filter(|l| answers.recent(&l.url, now, opts.max_age).is_none()).map(|l| l.url.clone()).collect();
     let asked = ask.len();
-    for (url, answer) in ask_all(ask, opts) {
+    let found = ask_all(ask, opts);
+    // Not one name resolved: the machine is offline (or its resolver is down), and the
+    // addresses are no more dead than alive. Nothing is kept, and none is called dead.
+    let no_host = |a: &Answer| matches!(a, Answer::Dead { why, .. } if why == probe::NO_HOST);
+    let offline = !found.is_empty() && found.iter().all(|(_, a)| no_host(a));
+    if offline {
+        let summary = Summary { links: links.len(), asked, offline: true, ..Summary::default() };
+        return (Vec::new(), summary);
+    }
+    for (url, answer) in found {
         answers.links.insert(url, (now, answer));
     }
     let mut summary = Summary { links: links.len(), asked, ..Summary::default() };

@@ -150,17 +150,23 @@ fn request(agent: &Agent, url: &str, head: bool) -> Step {
     }
 }
 
+/// What a name that does not resolve is told: a lasting answer, unless no name did (see
+/// `external::check`).
+pub const NO_HOST: &str = "no such host (the name does not resolve)";
+
 /// A failure in words an editor can act on. Over https, data the client cannot read is
 /// the TLS layer's complaint (rustls reports it as invalid data).
 fn failure(e: &ureq::Error, https: bool) -> String {
     use ureq::Error as E;
     match e {
         E::Timeout(_) => "no answer within the timeout".to_string(),
-        E::HostNotFound => "no such host (the name does not resolve)".to_string(),
+        E::HostNotFound => NO_HOST.to_string(),
         E::ConnectionFailed => "the connection was refused".to_string(),
         E::Tls(why) => format!("TLS failed: {why}"),
         E::Rustls(why) => format!("TLS failed: {why}"),
         E::Io(io) if https && io.kind() == std::io::ErrorKind::InvalidData => format!("TLS failed: {io}"),
+        // The system's resolver, as std reports it: the name does not resolve.
+        E::Io(io) if io.to_string().contains("failed to lookup address") => NO_HOST.to_string(),
         E::Io(io) => format!("the connection failed: {io}"),
         other if format!("{other:?}").to_ascii_lowercase().contains("tls") => format!("TLS failed: {other}"),
         E::BadUri(why) => format!("not a usable address: {why}"),
