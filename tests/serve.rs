@@ -437,7 +437,7 @@ fn a_busy_default_port_moves_on_and_open_starts_the_browser() {
     let _held = std::net::TcpListener::bind(("127.0.0.1", 8000));
     let opened = dir.path().join("opened");
     let browser = dir.path().join("browser.sh");
-    fs::write(&browser, format!("#!/bin/sh\necho \"$1\" > {}\n", opened.display())).unwrap();
+    fs::write(&browser, format!("#!/bin/sh\necho \"$*\" > {}\n", opened.display())).unwrap();
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -446,7 +446,8 @@ fn a_busy_default_port_moves_on_and_open_starts_the_browser() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_briefing"))
         .args(["serve", "--open"])
         .current_dir(&site)
-        .env("BROWSER", &browser)
+        // As other tools read it: commands tried in turn, each with its arguments.
+        .env("BROWSER", format!("no-such-browser-here:{} --new-window", browser.display()))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -464,7 +465,7 @@ fn a_busy_default_port_moves_on_and_open_starts_the_browser() {
         assert!(start.elapsed() < Duration::from_secs(10), "--open started no browser");
         std::thread::sleep(Duration::from_millis(20));
     }
-    assert_eq!(fs::read_to_string(&opened).unwrap().trim(), url);
+    assert_eq!(fs::read_to_string(&opened).unwrap().trim(), format!("--new-window {url}"));
     let _ = child.kill();
     let _ = child.wait();
     let mut err = String::new();

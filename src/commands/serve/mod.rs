@@ -131,7 +131,7 @@ pub fn run(args: &Serve) -> i32 {
         eprintln!("{warning}");
     }
     if args.open
-        && let Err(e) = opener::open_browser(&url)
+        && let Err(e) = open_browser(&url)
     {
         eprintln!("warning: cannot open a browser ({e}); open {url} yourself");
     }
@@ -218,6 +218,33 @@ fn listen(bind: &str, port: Option<u16>) -> Result<TcpListener, String> {
             TcpListener::bind((ip, 0)).map_err(|e| format!("cannot listen on {ip}: {e}"))
         }
     }
+}
+
+/// Opens `url` in `$BROWSER`, else in the system's default browser. `$BROWSER` is read
+/// as other tools read it: commands separated by `:`, each tried in turn, with its own
+/// arguments (`firefox --new-window`), and `%s` where the address goes (after them, if
+/// none). opener takes the whole value for a program's name.
+fn open_browser(url: &str) -> Result<(), String> {
+    let Some(browser) = std::env::var("BROWSER").ok().filter(|b| !b.trim().is_empty()) else {
+        return opener::open_browser(url).map_err(|e| e.to_string());
+    };
+    let mut failed = Vec::new();
+    for command in browser.split(':').filter(|c| !c.trim().is_empty()) {
+        let mut words: Vec<String> = command.split_whitespace().map(|w| w.replace("%s", url)).collect();
+        if !command.contains("%s") {
+            words.push(url.to_string());
+        }
+        let spawned = std::process::Command::new(&words[0])
+            .args(&words[1..])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .spawn();
+        match spawned {
+            Ok(_) => return Ok(()),
+            Err(e) => failed.push(format!("`{}`: {e}", command.trim())),
+        }
+    }
+    Err(format!("$BROWSER: {}", failed.join("; ")))
 }
 
 /// An address as a browser takes it: IPv6 in brackets.
