@@ -251,7 +251,7 @@ pub fn check(
             if !used(key) {
                 let mut d = Diagnostic::warning("unknown-string", format!("no page uses a string named `{key}`")).at(
                     file,
-                    span.clone(),
+                    name_span(file, span, key),
                     "this string is never shown",
                 );
                 let table_key = ["dir", "months", "weekdays", "date"].contains(&key.as_str());
@@ -460,7 +460,7 @@ pub fn check_forms(file: &SourceFile, entries: &[Entry], language: &str, diags: 
                     "unused-form",
                     format!("`{language}` has no `{form}` form: `{key}` never shows it"),
                 )
-                .at(file, span.clone(), format!("no count in `{language}` takes the `{form}` form"))
+                .at(file, form_span(file, span, form), format!("no count in `{language}` takes the `{form}` form"))
                 .help(format!(
                     "the forms of `{language}` are {}; write an exact count such as \"=2\" for one number",
                     tomlfile::quoted_list(&taken)
@@ -468,6 +468,27 @@ pub fn check_forms(file: &SourceFile, entries: &[Entry], language: &str, diags: 
             );
         }
     }
+}
+
+/// Where the name `key` of the string whose value is at `value` is written, on the
+/// value's line (`nav-abuot = "…"`); the value's span when it is not found there.
+fn name_span(file: &SourceFile, value: &Range<usize>, key: &str) -> Range<usize> {
+    let line = file.text.get(..value.start).map_or(0, |t| t.rfind('\n').map_or(0, |i| i + 1));
+    let before = file.text.get(line..value.start).unwrap_or("");
+    let at = before.find(key).filter(|_| !key.is_empty());
+    at.map_or(value.clone(), |i| line + i..line + i + key.len())
+}
+
+/// Where the plural form `form` is written in the table of forms at `value`
+/// (`{ one = "…", few = "…" }`); the table's span when it is not found.
+fn form_span(file: &SourceFile, value: &Range<usize>, form: &str) -> Range<usize> {
+    let text = file.text.get(value.clone()).unwrap_or("");
+    let key = |i: &usize| {
+        let (before, after) = (&text[..*i], &text[*i + form.len()..]);
+        before.trim_end().ends_with(['{', ',', '\n']) && after.trim_start().starts_with('=')
+    };
+    let at = text.match_indices(form).map(|(i, _)| i).find(key);
+    at.map_or(value.clone(), |i| value.start + i..value.start + i + form.len())
 }
 
 /// CLDR's plural rules for `language`, if it is a tag they know.
