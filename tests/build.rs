@@ -271,9 +271,10 @@ fn cli_basics() {
     }
     let (code, _, err) = outcome(&run(&["build", "--no-such-flag"]));
     assert_eq!(code, 2, "{err}");
-    let (code, _, err) = outcome(&run(&["build", "--root", "/nonexistent/site"]));
+    let gone = tempfile::tempdir().unwrap().path().join("site");
+    let (code, _, err) = outcome(&run(&["build", "--root", gone.to_str().unwrap()]));
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("briefing.toml"), "{err}");
+    assert!(err.contains("no site folder at"), "{err}");
 }
 
 #[test]
