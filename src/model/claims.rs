@@ -328,10 +328,15 @@ fn read_around(file: &SourceFile, text: &str, first: Vec<toml::de::Error>, diags
         // A string or array left open in an earlier entry runs on into this one: the
         // error is where it opened.
         let unclosed = entries[..=hit].iter().filter(|e| !broken.contains(*e)).find_map(|e| unclosed(text, e));
-        let (entry, error) = match unclosed {
-            Some((entry, d)) => (entry, d.in_file_of(file)),
+        // `[claim]` before `[[claim]]` entries: each of those is a "duplicate key", and
+        // the mistake is the single table.
+        let single =
+            || single_table(text, start).and_then(|(at, d)| Some((entries.iter().find(|e| e.contains(&at))?, d)));
+        let (entry, error) = match (unclosed, single()) {
+            (Some((entry, d)), _) => (entry, d.in_file_of(file)),
+            (None, Some((entry, d))) => (entry.clone(), d.in_file(file)),
             // The entry's first error alone: its later ones mostly repeat what it broke.
-            None => match errors.iter().find(|e| at(e) == start) {
+            (None, None) => match errors.iter().find(|e| at(e) == start) {
                 Some(e) => (entries[hit].clone(), tomlfile::syntax_error(file, e, 0)),
                 None => break,
             },
@@ -340,8 +345,10 @@ fn read_around(file: &SourceFile, text: &str, first: Vec<toml::de::Error>, diags
         if broken.contains(entry) {
             break;
         }
+        // The line the error is reported at goes too (a `[claim]` header, say).
+        let shown = error.primary.as_ref().map(|l| l.span.clone());
         reported.push(error);
-        blank(&mut bytes, text, entry, &errors);
+        blank(&mut bytes, text, entry, &errors, shown);
         broken.push(entry.clone());
         // Only whole lines were turned to ASCII spaces: the text is still UTF-8.
         let cleaned = String::from_utf8(bytes.clone()).unwrap_or_default();
@@ -379,7 +386,7 @@ fn unclosed(text: &str, entry: &Range<usize>) -> Option<(Range<usize>, Unclosed)
         (Within::Toml, 0) => return None,
         (Within::Toml, _) => "]",
     };
-    Some((entry.clone(), Unclosed { span: opened, close }))
+    Some((entry.clone(), Unclosed { span: opened, close, last: entry.end == text.len() }))
 }
 
 /// A multi-line string or array never closed within its entry.
@@ -388,20 +395,56 @@ struct Unclosed {
     span: Range<usize>,
     /// What closes it.
     close: &'static str,
+    /// Whether it is in the file's last entry (no entry after it to swallow).
+    last: bool,
 }
 
 impl Unclosed {
     fn in_file_of(self, file: &SourceFile) -> Diagnostic {
         let what = if self.close == "]" { "an array" } else { "a multi-line string" };
+        let (before, after) = match self.last {
+            true => ("by the end of the file", ""),
+            false => ("before the next entry", "; until then, the entries after it are read as part of it"),
+        };
+        Diagnostic::error("toml-syntax", format!("invalid TOML: {what} opened here is not closed {before}"))
+            .at(file, self.span, format!("never closed with {}", self.close))
+            .help(format!("close it with {} where it ends{after}", self.close))
+    }
+}
+
+/// When the line at `start` opens an entry of a list (`[[claim]]`) and an earlier line
+/// writes a single table of that name (`[claim]`), which TOML cannot have beside it:
+/// where that line starts, and the error to report there.
+fn single_table(text: &str, start: usize) -> Option<(usize, SingleTable)> {
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next()?.trim();
+    let name = line.strip_prefix("[[")?.strip_suffix("]]")?;
+    let mut at = 0;
+    for l in text[..line_start].split_inclusive('\n') {
+        if l.trim() == format!("[{name}]") {
+            let lead = l.len() - l.trim_start().len();
+            return Some((at, SingleTable { span: at + lead..at + lead + l.trim().len(), name: name.to_string() }));
+        }
+        at += l.len();
+    }
+    None
+}
+
+/// A single table (`[claim]`) where the file has a list of them (`[[claim]]`).
+struct SingleTable {
+    span: Range<usize>,
+    name: String,
+}
+
+impl SingleTable {
+    fn in_file(self, file: &SourceFile) -> Diagnostic {
+        let name = &self.name;
         Diagnostic::error(
             "toml-syntax",
-            format!("invalid TOML: {what} opened here is not closed before the next entry"),
+            format!("invalid TOML: `[{name}]` is one table, where the file lists `[[{name}]]` entries"),
         )
-        .at(file, self.span, format!("never closed with {}", self.close))
-        .help(format!(
-            "close it with {} where it ends; until then, the entries after it are read as part of it",
-            self.close
-        ))
+        .at(file, self.span, "one bracket too few")
+        .help(format!("write `[[{name}]]`, with double brackets: each entry of a list is written so"))
     }
 }
 
@@ -429,11 +472,11 @@ fn top_entries(text: &str) -> Vec<Range<usize>> {
 /// Turns every line of `entry` to spaces in `bytes`, byte for byte (so that every offset
 /// still points where it did), but for its header and a plain id line when no error
 /// touches them.
-fn blank(bytes: &mut [u8], text: &str, entry: &Range<usize>, errors: &[toml::de::Error]) {
+fn blank(bytes: &mut [u8], text: &str, entry: &Range<usize>, errors: &[toml::de::Error], shown: Option<Range<usize>>) {
     let (mut at, mut own) = (entry.start, false);
     for (i, line) in text[entry.clone()].split_inclusive('\n').enumerate() {
         let hit = |s: Range<usize>| s.start < at + line.len() && at <= s.end;
-        let clean = !errors.iter().filter_map(toml::de::Error::span).any(hit);
+        let clean = !errors.iter().filter_map(toml::de::Error::span).chain(shown.clone()).any(hit);
         let t = line.trim();
         // Past the header, the id is kept only from the entry's own table.
         own = if i == 0 { clean && t.starts_with('[') } else { own && !t.starts_with('[') };
@@ -444,11 +487,12 @@ fn blank(bytes: &mut [u8], text: &str, entry: &Range<usize>, errors: &[toml::de:
     }
 }
 
-/// The id an `id = "…"` line gives.
+/// The id an `id = "…"` line gives, read leniently: its closing quote may be missing
+/// (the syntax error that broke the entry may be just that).
 fn id_of(line: &str) -> Option<String> {
-    let t = line.trim();
-    let open = t.find('"')?;
-    plain_id(t).then(|| t[open + 1..t.len() - 1].to_string())
+    let value = line.trim().strip_prefix("id")?.trim_start().strip_prefix('=')?.trim_start().strip_prefix('"')?;
+    let id = value.split('"').next().unwrap_or(value).trim_end();
+    (!id.is_empty() && !id.contains('\\')).then(|| id.to_string())
 }
 
 /// `id = "…"` with nothing else on the line: safe to keep out of a broken entry.

@@ -118,7 +118,11 @@ pub fn already_quoted(text: &str) -> bool {
     const CLOSE: &[char] = &['”', '“', '»', '«', '’', '‘', '›', '‹', '"', '」', '』'];
     let t = text.trim();
     let t = t.strip_suffix(['.', ',']).unwrap_or(t);
-    t.chars().count() >= 2 && t.starts_with(OPEN) && t.ends_with(CLOSE)
+    let (Some(first), Some(last)) = (t.chars().next(), t.chars().next_back()) else { return false };
+    // One quotation, not two ("“One” and “two”"): its marks do not close and open again
+    // inside it.
+    let inner = t.get(first.len_utf8()..t.len() - last.len_utf8()).unwrap_or("");
+    t.chars().count() >= 2 && OPEN.contains(&first) && CLOSE.contains(&last) && !inner.contains([first, last])
 }
 
 /// `text` without the quotation marks it stands in (see [`already_quoted`]), a full stop
@@ -136,7 +140,8 @@ pub fn unquoted(text: &str) -> String {
     let mut inner = t.chars();
     inner.next();
     inner.next_back();
-    format!("{}{after}", inner.as_str())
+    // French sets its guillemets off with spaces, « comme ceci »: they go with the marks.
+    format!("{}{after}", inner.as_str().trim_matches(|c: char| c.is_whitespace()))
 }
 
 /// The plural categories a table may use, as CLDR names them.
@@ -338,20 +343,39 @@ pub fn read_table(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Sheet {
     out
 }
 
-/// A date pattern fills in `{day}`, `{month}` and `{year}`, and nothing else: any other
-/// name would show as written on every page (`28. Februar {yeer}`).
+/// A date pattern fills in `{day}`, `{month}` and `{year}`, each once, and nothing else:
+/// any other name, or a brace left open, would show as written on every page
+/// (`28. Februar {yeer}`, `27 {month 2026`), and a date without one of them is no date.
 fn check_date(file: &SourceFile, date: &crate::model::tomlfile::Sp<String>, diags: &mut Vec<Diagnostic>) {
     let known = ["day", "month", "year"];
-    for name in names(&Text::One(date.value.clone())).into_iter().filter(|n| !known.contains(&n.as_str())) {
-        let help = match tomlfile::nearest(&name, known.iter().copied()) {
-            Some(best) => format!("did you mean `{{{best}}}`? a date's values are {{day}}, {{month}} and {{year}}"),
-            None => "a date's values are {day}, {month} and {year}".to_string(),
+    let values = "a date's values are {day}, {month} and {year}";
+    let error = |message: String, help: String| {
+        Diagnostic::error("bad-value", message).at(file, date.span.clone(), "would show as written").help(help)
+    };
+    let found = names(&Text::One(date.value.clone()));
+    // A misspelt value is the missing one: it is told once, as misspelt.
+    let diags_for_unknown = found.iter().filter(|n| !known.contains(&n.as_str())).count();
+    for name in found.iter().filter(|n| !known.contains(&n.as_str())) {
+        let help = match tomlfile::nearest(name, known.iter().copied()) {
+            Some(best) => format!("did you mean `{{{best}}}`? {values}"),
+            None => values.to_string(),
         };
-        diags.push(
-            Diagnostic::error("bad-value", format!("the date pattern has no value `{{{name}}}`"))
-                .at(file, date.span.clone(), "would show as written")
-                .help(help),
-        );
+        diags.push(error(format!("the date pattern has no value `{{{name}}}`"), help));
+    }
+    let mut rest = date.value.clone();
+    for name in &found {
+        rest = rest.replace(&format!("{{{name}}}"), "");
+    }
+    if rest.contains(['{', '}']) {
+        let help = format!("close each value's braces: {values}");
+        diags.push(error("the date pattern has a brace that opens or closes no value".into(), help));
+    } else if let Some(missing) =
+        known.iter().find(|k| !found.iter().any(|n| n == *k)).filter(|_| diags_for_unknown == 0)
+    {
+        diags.push(error(
+            format!("the date pattern has no `{{{missing}}}`"),
+            format!("write it where it goes: {values}"),
+        ));
     }
 }
 
@@ -560,6 +584,9 @@ mod tests {
         assert!(!already_quoted("\"No,\" he said"));
         assert_eq!(unquoted("“It’s the sounder’s fault.”"), "It’s the sounder’s fault.");
         assert_eq!(unquoted("“Yes”."), "Yes.");
+        assert_eq!(unquoted("« Des années de collaboration. »"), "Des années de collaboration.");
+        assert!(!already_quoted("“One” and “two”"));
+        assert!(already_quoted("“He said ‘no’ to it.”"));
         assert_eq!(unquoted("The harbour reopened."), "The harbour reopened.");
         let l = Locale::default();
         assert_eq!(

@@ -65,12 +65,22 @@ pub fn syntax_error(file: &SourceFile, err: &toml::de::Error, offset: usize) -> 
     let message = err.message().trim().to_string();
     let line_start = file.text.get(..span.start).map_or(0, |t| t.rfind('\n').map_or(0, |i| i + 1));
     let line = file.text.get(line_start..).and_then(|t| t.lines().next()).unwrap_or("").trim();
-    // `[claim]` among `[[claim]]` entries: TOML says only "duplicate key".
+    // `[claim]` among `[[claim]]` entries: TOML says only "duplicate key", at the second
+    // of the two, whichever it is.
     let single = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')).filter(|n| !n.starts_with('['));
-    let help = match single {
-        Some(name) if message.contains("duplicate") => {
+    let double = line.strip_prefix("[[").and_then(|l| l.strip_suffix("]]"));
+    let earlier_single = |name: &str| {
+        let before = &file.text[..line_start];
+        let at = before.lines().position(|l| l.trim() == format!("[{name}]"))?;
+        Some(at + 1)
+    };
+    let help = match (single, double.and_then(|n| Some((n, earlier_single(n)?)))) {
+        (Some(name), _) if message.contains("duplicate") => {
             format!("each entry of a list is written `[[{name}]]`, with double brackets: write `[[{name}]]` here")
         }
+        (_, Some((name, at))) if message.contains("duplicate") => format!(
+            "`[{name}]` on line {at} is one table, not an entry of the list: write it `[[{name}]]`, with double brackets"
+        ),
         _ => syntax_help(&message),
     };
     Diagnostic::error("toml-syntax", format!("invalid TOML: {message}")).at(file, span, "here").help(help)

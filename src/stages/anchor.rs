@@ -650,9 +650,10 @@ impl<'a> Normalized<'a> {
             .collect()
     }
 
+    /// A passage between up to six words on each side, as the article prints them.
     fn in_context(&self, r: &Range<usize>) -> String {
-        let (b, a) = self.context(r, 6);
-        format!("\"…{b}[{}]{a}…\"", &self.text[r.clone()])
+        let (b, a) = self.context_ranges(r, 6);
+        format!("\"…{}[{}]{}…\"", self.shown(b), self.shown(r.clone()), self.shown(a))
     }
 }
 
@@ -686,7 +687,8 @@ fn not_found(article: &Article, norm: &Normalized<'_>, q: &Quote, pattern: &str,
             let passage = &norm.text[r.clone()];
             let shown = norm.shown(r.clone());
             d = d.note(format!(
-                "closest passage, {}: {}",
+                "closest passage, {} {}: {}",
+                article.file().name,
                 article.markup().locate(norm.orig(&r).start),
                 quoted(&shown)
             ));
