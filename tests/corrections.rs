@@ -276,4 +276,8 @@ fn a_correction_dated_before_the_last_update_is_named_in_the_error() {
             ),
         "{err}"
     );
+    // The correction's date is shown, and the help is to date it again, not to add one.
+    assert!(err.contains("date = 2031-01-05") && err.contains("dated before 2031-01-10"), "{err}");
+    assert!(err.contains("help: date this correction 2031-01-10 or later"), "{err}");
+    assert!(!err.contains("add a new correction"), "{err}");
 }

@@ -57,6 +57,8 @@ pub struct Correction {
     /// Whether `date` was read: a correction whose date failed (reported) is kept, with
     /// `date` 1970-01-01, only so that the claim it names is checked.
     pub dated: bool,
+    /// Where `date` is written (where `claim` is, when it is not).
+    pub date_at: Range<usize>,
 }
 
 /// One checked claim.
@@ -680,7 +682,10 @@ impl Claims {
             at(&mut d.span);
         }
         self.artifacts.iter_mut().for_each(|a| quote(&mut a.quote));
-        self.corrections.iter_mut().for_each(|c| at(&mut c.claim.span));
+        self.corrections.iter_mut().for_each(|c| {
+            at(&mut c.claim.span);
+            at(&mut c.date_at);
+        });
         self.events.iter_mut().for_each(|e| e.source_at.iter_mut().for_each(at));
     }
 
@@ -811,12 +816,14 @@ fn read(
         let text = f.str("text");
         // Kept when only its date or text failed, so that the claim it names is checked.
         if let Some(claim) = claim {
+            let date_at = date.as_ref().map_or_else(|| claim.span.clone(), |d| d.span.clone());
             let date = date.map(|d| d.value);
             out.corrections.push(Correction {
                 dated: date.is_some(),
                 date: date.unwrap_or(Date::EPOCH),
                 claim,
                 text: text.map(|t| t.value).unwrap_or_default(),
+                date_at,
             });
         }
     }

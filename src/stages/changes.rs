@@ -76,7 +76,7 @@ pub fn errors(
                     finding_changed: finding_key(&c.finding) != stamp.finding,
                 },
             };
-            let early = early(site, published, c, updated).map(|k| (k.date, since));
+            let early = early(site, published, c, updated).map(|k| (k.date, since, k.date_at.clone()));
             error(&site.config, &site.claims_file, c, &was, early, today.max(since))
         })
         .collect()
@@ -108,7 +108,7 @@ fn error(
     file: &SourceFile,
     claim: &Claim,
     was: &Was<'_>,
-    early: Option<(Date, Date)>,
+    early: Option<(Date, Date, std::ops::Range<usize>)>,
     today: Date,
 ) -> Diagnostic {
     let id = claim.id.as_str();
@@ -121,7 +121,7 @@ fn error(
     };
     let why = if early.is_some() { "its new correction is dated too early" } else { "no correction says so" };
     let mut d = Diagnostic::error("silent-change", format!("the {what} of published claim `{id}` changed, and {why}"));
-    if let Some((date, since)) = early {
+    if let Some((date, since, _)) = &early {
         d = d.note(format!(
             "its new correction is dated {date}, before the claim's last published update ({since}): a correction counts from that day on; date it {since} or later"
         ));
@@ -145,6 +145,12 @@ fn error(
             }
             None => text.push("The finding was revised.".to_string()),
         }
+    }
+    // A correction was written, only dated too early: it is what to fix.
+    if let Some((_, since, at)) = early {
+        return d.also(at, format!("dated before {since}")).help(format!(
+            "date this correction {since} or later: a correction counts from the claim's last published update on"
+        ));
     }
     // The text on one line: the help is printed indented, and indented lines pasted into a
     // multi-line string would be a code block in the published markdown.

@@ -121,7 +121,11 @@ fn check_corrections(diags: &mut Vec<Diagnostic>, site: &Site) {
                     "correction-before-check",
                     format!("correction of `{}` is dated before the claim was checked", claim.id.value),
                 )
-                .at(&site.claims_file, correction.claim.span.clone(), format!("checked {}", claim.checked))
+                .at(
+                    &site.claims_file,
+                    correction.date_at.clone(),
+                    format!("before {}, when it was checked", claim.checked),
+                )
                 .help("check the correction's date, or update the claim's `checked` date"),
             ),
             Some(_) => {}
