@@ -354,4 +354,9 @@ fn an_offline_machine_calls_no_link_dead() {
     // Asked again on the next run: no answer was kept.
     let (_, out, _) = check(&site, &[]);
     assert!(out.contains("none of the 2 addresses asked"), "{out}");
+    // In JSON too.
+    let (_, out, _) = check(&site, &["--format", "json"]);
+    let last: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    assert_eq!(last["external"]["offline"], true, "{out}");
+    assert_eq!(last["external"]["dead"], 0, "{out}");
 }

@@ -333,6 +333,18 @@ fn check(a: CheckArgs, quiet: bool) -> i32 {
             for s in &outcome.suggestions.shown {
                 println!("{}", s.to_json());
             }
+            // What --external asked, as the human summary line says it.
+            if let Some(external) = &external {
+                let line = match external {
+                    Some(s) => serde_json::json!({ "severity": "summary", "external": {
+                        "links": s.links, "asked": s.asked, "dead": s.dead, "moved": s.moved,
+                        "refused": s.refused.iter().map(|(u, status)| serde_json::json!({ "url": u, "status": status })).collect::<Vec<_>>(),
+                        "offline": s.offline,
+                    }}),
+                    None => serde_json::json!({ "severity": "summary", "external": { "checked": false } }),
+                };
+                println!("{line}");
+            }
             if a.suggest {
                 // How many there were in all: --limit shows the strongest.
                 let (shown, total) = (outcome.suggestions.shown.len(), outcome.suggestions.total);
