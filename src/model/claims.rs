@@ -39,8 +39,9 @@ pub struct Claims {
     /// the editor wrote.
     #[serde(skip)]
     pub broken: Vec<Range<usize>>,
-    /// The ids written in those entries, whatever became of their lines: what names one
-    /// of them is not naming an unknown claim.
+    /// The ids written in those entries, whatever became of their lines, and in lists of
+    /// a misspelt name (`[[claims]]`): what names one of them is not naming an unknown
+    /// claim.
     #[serde(skip)]
     pub broken_ids: Vec<String>,
 }
@@ -331,12 +332,15 @@ fn read_around(file: &SourceFile, text: &str, first: Vec<toml::de::Error>, diags
         // error is where it opened.
         let unclosed = entries[..=hit].iter().filter(|e| !broken.contains(*e)).find_map(|e| unclosed(text, e));
         // `[claim]` before `[[claim]]` entries: each of those is a "duplicate key", and
-        // the mistake is the single table.
-        let single =
-            || single_table(text, start).and_then(|(at, d)| Some((entries.iter().find(|e| e.contains(&at))?, d)));
+        // the mistake is the single table (or a sub-table under no `[[claim]]`).
+        // From that line to its entry's end: a misspelt `[[claims]]` above a sub-table keeps
+        // its own lines, and its own error.
+        let single = || {
+            single_table(text, start).and_then(|(at, d)| Some((at..entries.iter().find(|e| e.contains(&at))?.end, d)))
+        };
         let (entry, error) = match (unclosed, single()) {
             (Some((entry, d)), _) => (entry, d.in_file_of(file)),
-            (None, Some((entry, d))) => (entry.clone(), d.in_file(file)),
+            (None, Some((entry, d))) => (entry, d.in_file(file)),
             // The entry's first error alone: its later ones mostly repeat what it broke.
             (None, None) => match errors.iter().find(|e| at(e) == start) {
                 Some(e) => (entries[hit].clone(), tomlfile::syntax_error(file, e, 0)),
@@ -359,7 +363,7 @@ fn read_around(file: &SourceFile, text: &str, first: Vec<toml::de::Error>, diags
             diags.extend(reported);
             let mut found = Vec::new();
             let mut claims = read(file, &[(root, 0)], &Headers::new(&cleaned), &mut found);
-            claims.broken_ids = broken.iter().flat_map(|e| text[e.clone()].lines().filter_map(id_of)).collect();
+            claims.broken_ids.extend(broken.iter().flat_map(|e| text[e.clone()].lines().filter_map(id_of)));
             claims.broken = broken;
             diags.extend(found.into_iter().filter(|d| !claims.hides(d)));
             return claims;
@@ -414,39 +418,61 @@ impl Unclosed {
     }
 }
 
-/// When the line at `start` opens an entry of a list (`[[claim]]`) and an earlier line
-/// writes a single table of that name (`[claim]`), which TOML cannot have beside it:
-/// where that line starts, and the error to report there.
+/// When the line at `start` opens an entry of a list (`[[claim]]`) that TOML calls a
+/// duplicate key, the earlier line that made it one: a single table of that name
+/// (`[claim]`), or a sub-table (`[[claim.source]]`) under no `[[claim]]` (after a
+/// misspelt `[[claims]]`, say), which makes `claim` a table. Where that line starts, and
+/// the error to report there.
 fn single_table(text: &str, start: usize) -> Option<(usize, SingleTable)> {
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line = text[line_start..].lines().next()?.trim();
     let name = line.strip_prefix("[[")?.strip_suffix("]]")?;
-    let mut at = 0;
+    let (mut at, mut top) = (0, None);
     for l in text[..line_start].split_inclusive('\n') {
-        if l.trim() == format!("[{name}]") {
-            let lead = l.len() - l.trim_start().len();
-            return Some((at, SingleTable { span: at + lead..at + lead + l.trim().len(), name: name.to_string() }));
+        let t = l.trim();
+        let header = t.strip_prefix('[').and_then(|h| h.strip_suffix(']')).filter(|h| !h.contains(['"', '=']));
+        let span = at + l.len() - l.trim_start().len()..at + l.len() - l.trim_start().len() + t.len();
+        match header {
+            Some(h) if h == name => return Some((at, SingleTable { span, name: name.to_string(), under: None })),
+            Some(h)
+                if h.trim_matches(['[', ']']).starts_with(&format!("{name}.")) && top != Some(format!("[{name}]")) =>
+            {
+                let under = top.clone().unwrap_or_default();
+                return Some((at, SingleTable { span, name: name.to_string(), under: Some(under) }));
+            }
+            Some(h) if !h.trim_matches(['[', ']']).contains('.') => top = Some(h.to_string()),
+            _ => {}
         }
         at += l.len();
     }
     None
 }
 
-/// A single table (`[claim]`) where the file has a list of them (`[[claim]]`).
+/// A single table (`[claim]`) where the file has a list of them (`[[claim]]`), or a
+/// sub-table under no entry of that list (`under`: the header it comes after).
 struct SingleTable {
     span: Range<usize>,
     name: String,
+    under: Option<String>,
 }
 
 impl SingleTable {
     fn in_file(self, file: &SourceFile) -> Diagnostic {
         let name = &self.name;
-        Diagnostic::error(
-            "toml-syntax",
-            format!("invalid TOML: `[{name}]` is one table, where the file lists `[[{name}]]` entries"),
-        )
-        .at(file, self.span, "one bracket too few")
-        .help(format!("write `[[{name}]]`, with double brackets: each entry of a list is written so"))
+        match &self.under {
+            None => Diagnostic::error(
+                "toml-syntax",
+                format!("invalid TOML: `[{name}]` is one table, where the file lists `[[{name}]]` entries"),
+            )
+            .at(file, self.span, "one bracket too few")
+            .help(format!("write `[[{name}]]`, with double brackets: each entry of a list is written so")),
+            Some(under) => {
+                let after = if under.is_empty() { String::new() } else { format!(", after `[{under}]`") };
+                Diagnostic::error("toml-syntax", format!("invalid TOML: this belongs to no `[[{name}]]` entry{after}"))
+                    .at(file, self.span, format!("not under a `[[{name}]]`"))
+                    .help(format!("open the entry it belongs to with `[[{name}]]` above it; until then, TOML refuses the `[[{name}]]` entries after it"))
+            }
+        }
     }
 }
 
@@ -723,6 +749,22 @@ fn tables_of<'t, 'i>(
     out
 }
 
+/// The ids of the entries of a list with a name the file does not have (`[[claims]]`,
+/// reported as an unknown field): what names one of them is not naming an unknown claim,
+/// only a claim written under a misspelt name.
+fn misnamed_ids(roots: &[(Spanned<Table<'_>>, usize)]) -> Vec<String> {
+    let known = ["claim", "discrepancy", "artifact", "event", "correction"];
+    let mut ids = Vec::new();
+    for (root, _) in roots {
+        for (_, value) in root.get_ref().iter().filter(|(k, _)| !known.contains(&k.get_ref().as_ref())) {
+            let Some(items) = value.get_ref().as_array() else { continue };
+            let id = |t: &Table<'_>| t.get("id").and_then(|v| v.get_ref().as_str()).map(str::to_string);
+            ids.extend(items.iter().filter_map(|i| i.get_ref().as_table().and_then(id)));
+        }
+    }
+    ids
+}
+
 /// The fields of a table whose entry starts at `header` (a span in the file), in a root
 /// read at `offset`.
 fn fields<'a, 't, 'i>(
@@ -753,6 +795,7 @@ fn read(
     let correction_tables = tables_of(file, roots, "correction", diags);
 
     let mut out = Claims::default();
+    out.broken_ids = misnamed_ids(roots);
     // Each claim on its own, on every core; their diagnostics in file order.
     let claims: Vec<(Option<Claim>, Vec<Diagnostic>)> = claim_tables
         .par_iter()
