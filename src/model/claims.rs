@@ -425,27 +425,39 @@ impl Unclosed {
 /// the error to report there.
 fn single_table(text: &str, start: usize) -> Option<(usize, SingleTable)> {
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line = text[line_start..].lines().next()?.trim();
-    let name = line.strip_prefix("[[")?.strip_suffix("]]")?;
+    let name = match header(text[line_start..].lines().next()?)? {
+        (name, true) => name,
+        (_, false) => return None,
+    };
     let (mut at, mut top) = (0, None);
     for l in text[..line_start].split_inclusive('\n') {
-        let t = l.trim();
-        let header = t.strip_prefix('[').and_then(|h| h.strip_suffix(']')).filter(|h| !h.contains(['"', '=']));
-        let span = at + l.len() - l.trim_start().len()..at + l.len() - l.trim_start().len() + t.len();
-        match header {
-            Some(h) if h == name => return Some((at, SingleTable { span, name: name.to_string(), under: None })),
-            Some(h)
-                if h.trim_matches(['[', ']']).starts_with(&format!("{name}.")) && top != Some(format!("[{name}]")) =>
-            {
-                let under = top.clone().unwrap_or_default();
-                return Some((at, SingleTable { span, name: name.to_string(), under: Some(under) }));
+        let lead = at + l.len() - l.trim_start().len();
+        let span = lead..lead + l.trim().len();
+        let found = |under| Some((at, SingleTable { span: span.clone(), name: name.to_string(), under }));
+        match header(l) {
+            Some((h, false)) if h == name => return found(None),
+            Some((h, _)) if h.starts_with(&format!("{name}.")) && top != Some((name, true)) => {
+                let under = top.map(|(n, list)| if list { format!("[{n}]") } else { n.to_string() });
+                return found(Some(under.unwrap_or_default()));
             }
-            Some(h) if !h.trim_matches(['[', ']']).contains('.') => top = Some(h.to_string()),
+            Some((h, list)) if !h.contains('.') => top = Some((h, list)),
             _ => {}
         }
         at += l.len();
     }
     None
+}
+
+/// The name of the table a line opens, alone on it (`[meta]`, `[[claim.source]]`), and
+/// whether it is an entry of a list (double brackets).
+fn header(line: &str) -> Option<(&str, bool)> {
+    let t = line.trim();
+    let (name, list) = match t.strip_prefix("[[").and_then(|r| r.strip_suffix("]]")) {
+        Some(name) => (name, true),
+        None => (t.strip_prefix('[')?.strip_suffix(']')?, false),
+    };
+    let bare = |n: &str| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
+    bare(name).then_some((name, list))
 }
 
 /// A single table (`[claim]`) where the file has a list of them (`[[claim]]`), or a
@@ -484,11 +496,7 @@ fn top_entries(text: &str) -> Vec<Range<usize>> {
     let mut starts = vec![0];
     let mut at = 0;
     for line in text.split_inclusive('\n') {
-        let t = line.trim();
-        let name =
-            t.strip_prefix("[[").and_then(|r| r.strip_suffix("]]")).or_else(|| t.strip_prefix('[')?.strip_suffix(']'));
-        let bare = |n: &str| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || "_-".contains(c));
-        if at > 0 && name.is_some_and(bare) {
+        if at > 0 && header(line).is_some_and(|(name, _)| !name.contains('.')) {
             starts.push(at);
         }
         at += line.len();
@@ -525,14 +533,8 @@ fn id_of(line: &str) -> Option<String> {
 
 /// `id = "…"` with nothing else on the line: safe to keep out of a broken entry.
 fn plain_id(line: &str) -> bool {
-    let Some(value) = line.strip_prefix("id").map(str::trim_start).and_then(|r| r.strip_prefix('=')) else {
-        return false;
-    };
-    let value = value.trim();
-    value.len() >= 2
-        && value.starts_with('"')
-        && value.ends_with('"')
-        && !value[1..value.len() - 1].contains(['"', '\\'])
+    let value = line.trim().strip_prefix("id").and_then(|r| r.trim_start().strip_prefix('=')).map(str::trim);
+    id_of(line).is_some_and(|id| value == Some(format!("\"{id}\"").as_str()))
 }
 
 /// Below this size a file is read whole: splitting it would cost more than it saves.
@@ -734,7 +736,7 @@ fn tables_of<'t, 'i>(
     key: &'t str,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<(&'t Table<'i>, Range<usize>, usize)> {
-    let known = &["claim", "discrepancy", "artifact", "event", "correction"];
+    let known = &LISTS;
     let mut out = Vec::new();
     for (root, offset) in roots {
         let mut found = Vec::new();
@@ -749,14 +751,16 @@ fn tables_of<'t, 'i>(
     out
 }
 
+/// The lists a claims file holds, by their names (`[[claim]]`, …): its only top-level keys.
+const LISTS: [&str; 5] = ["claim", "discrepancy", "artifact", "event", "correction"];
+
 /// The ids of the entries of a list with a name the file does not have (`[[claims]]`,
 /// reported as an unknown field): what names one of them is not naming an unknown claim,
 /// only a claim written under a misspelt name.
 fn misnamed_ids(roots: &[(Spanned<Table<'_>>, usize)]) -> Vec<String> {
-    let known = ["claim", "discrepancy", "artifact", "event", "correction"];
     let mut ids = Vec::new();
     for (root, _) in roots {
-        for (_, value) in root.get_ref().iter().filter(|(k, _)| !known.contains(&k.get_ref().as_ref())) {
+        for (_, value) in root.get_ref().iter().filter(|(k, _)| !LISTS.contains(&k.get_ref().as_ref())) {
             let Some(items) = value.get_ref().as_array() else { continue };
             let id = |t: &Table<'_>| t.get("id").and_then(|v| v.get_ref().as_str()).map(str::to_string);
             ids.extend(items.iter().filter_map(|i| i.get_ref().as_table().and_then(id)));

@@ -319,11 +319,16 @@ pub fn is_web_url(url: &str) -> bool {
     match rest {
         Some(rest) => {
             let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-            !host.is_empty()
-                && !url.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\\'))
+            !host.is_empty() && !url.chars().any(not_in_address)
         }
         None => false,
     }
+}
+
+/// A character a link from curated data may not hold as written: white space, a control
+/// character, a quotation mark, `<`, `>` or `\`.
+fn not_in_address(c: char) -> bool {
+    c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\\')
 }
 
 /// The `bad-url` error for `url`, found at `span` of `file`: `message`, `label` and `help`
@@ -332,9 +337,8 @@ pub fn is_web_url(url: &str) -> bool {
 /// and how to write it.
 pub fn bad_url(file: &SourceFile, span: std::ops::Range<usize>, url: &str, what: [&str; 3]) -> Diagnostic {
     let [message, label, help] = what;
-    let char_of = |c: char| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\\');
     let web = url.starts_with("https://") || url.starts_with("http://");
-    match url.chars().find(|&c| char_of(c)).filter(|_| web) {
+    match url.chars().find(|&c| not_in_address(c)).filter(|_| web) {
         Some(c) => {
             let encoded: String = c.to_string().bytes().map(|b| format!("%{b:02X}")).collect();
             Diagnostic::error("bad-url", format!("the address holds `{}`, which no address may", c.escape_debug()))

@@ -353,9 +353,8 @@ fn check_date(file: &SourceFile, date: &crate::model::tomlfile::Sp<String>, diag
         Diagnostic::error("bad-value", message).at(file, date.span.clone(), "would show as written").help(help)
     };
     let found = names(&Text::One(date.value.clone()));
-    // A misspelt value is the missing one: it is told once, as misspelt.
-    let diags_for_unknown = found.iter().filter(|n| !known.contains(&n.as_str())).count();
-    for name in found.iter().filter(|n| !known.contains(&n.as_str())) {
+    let unknown: Vec<&String> = found.iter().filter(|n| !known.contains(&n.as_str())).collect();
+    for name in &unknown {
         let help = match tomlfile::nearest(name, known.iter().copied()) {
             Some(best) => format!("did you mean `{{{best}}}`? {values}"),
             None => values.to_string(),
@@ -370,7 +369,8 @@ fn check_date(file: &SourceFile, date: &crate::model::tomlfile::Sp<String>, diag
         let help = format!("close each value's braces: {values}");
         diags.push(error("the date pattern has a brace that opens or closes no value".into(), help));
     } else if let Some(missing) =
-        known.iter().find(|k| !found.iter().any(|n| n == *k)).filter(|_| diags_for_unknown == 0)
+        // A misspelt value is the missing one: it is told once, as misspelt.
+        known.iter().find(|k| !found.iter().any(|n| n == *k)).filter(|_| unknown.is_empty())
     {
         diags.push(error(
             format!("the date pattern has no `{{{missing}}}`"),
