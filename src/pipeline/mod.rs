@@ -159,6 +159,21 @@ impl Memory {
     }
 }
 
+impl Memory {
+    /// Work for the next build that can be done while the process waits for an edit: the
+    /// claims file's kept readings decoded (see [`claims::Kept::prepare`]); the next build
+    /// takes what is ready when it starts. On the build's own threads (rayon's), not a
+    /// thread of its own: glibc gives each thread its own arena, and claims allocated in
+    /// another arena and freed by the build's threads made the next render 25-35 ms
+    /// slower at 20,000 claims (malloc 12% -> 17% of a save's CPU).
+    pub fn prepare(&self) {
+        let kept = self.0.copies_in_memory::<claims::Kept>();
+        if !kept.is_empty() {
+            rayon::spawn(move || kept.iter().for_each(claims::Kept::prepare));
+        }
+    }
+}
+
 impl Default for Memory {
     fn default() -> Self {
         Self::new()

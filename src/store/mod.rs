@@ -280,6 +280,20 @@ impl Store {
         }
     }
 
+    /// Copies of the values kept in memory in `T`'s table, in every briefing's scope
+    /// (none for a store on disk): for work done on them between builds.
+    pub fn copies_in_memory<T: Keep + Clone>(&self) -> Vec<T> {
+        let Some(tables) = &self.memory else { return Vec::new() };
+        let Ok(tables) = tables.lock() else { return Vec::new() };
+        let table = T::TABLE.name();
+        tables
+            .iter()
+            .filter(|((_, name), _)| *name == table)
+            .filter_map(|(_, v)| v.downcast_ref::<T>())
+            .cloned()
+            .collect()
+    }
+
     /// Whether the store keeps tables that live in memory only (parsed articles, items).
     pub fn in_memory_only(&self) -> bool {
         self.memory.is_some()

@@ -300,6 +300,9 @@ pub fn rebuild(opts: &Options, memory: &mut Memory, shared: &Shared, warned: &mu
         let _guard = shared.bump_lock.lock().unwrap_or_else(|e| e.into_inner());
         shared.bumped.notify_all();
     }
+    // The new version is out: what the next build can do ahead is done while the editor
+    // reads it.
+    memory.prepare();
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     match version {
         // A site that cannot be read at all stops serve (see `run`): no page will show them.
