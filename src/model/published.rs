@@ -168,11 +168,30 @@ pub fn correction_key(id: &str, date: u32, text: &str) -> u64 {
     h.digest()
 }
 
+/// Hands `h` each word of `text` followed by a space. The hasher sees the bytes, not the
+/// calls: a text already so (`is_squeezed`) is handed whole, with its final space. Word
+/// by word, 20,000 findings were 4% of a one-claim save in `serve`, once to compare them
+/// with what was published and once to keep the record.
 fn squeezed(h: &mut Xxh3, text: &str) {
+    if is_squeezed(text) {
+        h.update(text.as_bytes());
+        h.update(b" ");
+        return;
+    }
     for word in text.split_whitespace() {
         h.update(word.as_bytes());
         h.update(b" ");
     }
+}
+
+/// Whether `text` is words with one plain space between each: its squeezed form, less
+/// the final space.
+fn is_squeezed(text: &str) -> bool {
+    !text.is_empty()
+        && !text.starts_with(' ')
+        && !text.ends_with(' ')
+        && !text.contains("  ")
+        && text.chars().all(|c| c == ' ' || !c.is_whitespace())
 }
 
 /// A `YYYY-MM-DD` date as the number `YYYYMMDD` (0 when it is not one), as
@@ -184,4 +203,43 @@ pub fn day(date: &str) -> u32 {
 /// `s` with each run of white space one space, and none at the ends.
 pub fn squeeze(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The keys are kept on disk (the published record): a faster way to hash must give
+    /// the same keys as the word-by-word one.
+    #[test]
+    fn keys_are_those_of_the_text_word_by_word() {
+        let by_words = |text: &str| {
+            let mut h = Xxh3::new();
+            for word in text.split_whitespace() {
+                h.update(word.as_bytes());
+                h.update(b" ");
+            }
+            h.digest()
+        };
+        let texts = [
+            "",
+            " ",
+            "One.",
+            "One two three.",
+            " One two.",
+            "One two. ",
+            "One  two.",
+            "One\ntwo.",
+            "One\ttwo.",
+            "One\u{a0}two.",
+            "Un\u{202f}: deux",
+            "Verdict: « faux », dit-il.",
+        ];
+        for text in texts {
+            assert_eq!(finding_key(text), by_words(text), "{text:?}");
+            let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(is_squeezed(text), !text.is_empty() && words == text, "{text:?}");
+        }
+        assert_eq!(finding_key("One  two.\n"), finding_key("One two."));
+    }
 }
