@@ -312,7 +312,7 @@ impl Kept {
     /// (and decodes the rest itself), and this stops.
     pub fn prepare(&self) {
         use std::sync::atomic::Ordering;
-        let inner = &self.ready_inner();
+        let inner = &self.ready.0;
         let started = inner.taken.load(Ordering::Acquire);
         if let Ok(mut ready) = inner.pieces.lock() {
             ready.retain(|key, _| self.pieces.contains_key(key));
@@ -335,11 +335,7 @@ impl Kept {
 
     /// How many readings are decoded ahead (see [`Kept::prepare`]).
     pub fn prepared(&self) -> usize {
-        self.ready_inner().pieces.lock().map_or(0, |p| p.len())
-    }
-
-    fn ready_inner(&self) -> &ReadyInner {
-        &self.ready.0
+        self.ready.0.pieces.lock().map_or(0, |p| p.len())
     }
 
     /// Takes the decoded readings of `keys` that are ready, in their order.
