@@ -157,9 +157,7 @@ impl Memory {
             None => drop(self.0.take::<crate::store::Changed>()),
         }
     }
-}
 
-impl Memory {
     /// Work for the next build that can be done while the process waits for an edit: the
     /// claims file's kept readings decoded (see [`claims::Kept::prepare`]); the next build
     /// takes what is ready when it starts. On the build's own threads (rayon's), not a
