@@ -452,6 +452,34 @@ fn quiet_check_shows_the_warnings_it_fails_on() {
     assert!(out.contains("::error file=") && out.contains("untouched-article"), "{out}");
 }
 
+/// Past the first five warnings of one kind, the rest are counted in one line (a site of
+/// 3,000 articles no claim quotes printed 3,000 warnings); `--all-warnings` prints each,
+/// machine formats list each, and errors are never folded.
+#[test]
+fn many_warnings_of_one_kind_are_counted_not_printed() {
+    let (_dir, site) = fixture("ui-base");
+    for i in 0..8 {
+        let text = format!("+++\ntitle = \"Other {i}\"\n+++\nSome text.\n");
+        fs::write(site.join(format!("content/articles/other-{i}.txt")), text).unwrap();
+    }
+    let s = site.to_str().unwrap();
+    let base = "--base-url=https://example.org/";
+    let headers = |err: &str| err.lines().filter(|l| l.starts_with("warning[untouched-article]")).count();
+    let (code, out, err) = outcome(&run(&["check", "--root", s, base]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(headers(&err), 6, "five in full and one count: {err}");
+    assert!(err.contains("warning[untouched-article]: 3 more warnings of this kind are not shown (8 in all)"), "{err}");
+    assert!(err.contains("--all-warnings"), "the count says how to see them all: {err}");
+    assert!(out.contains("; 8 warnings"), "the summary counts every one: {out}");
+    let (_, _, err) = outcome(&run(&["check", "--all-warnings", "--root", s, base]));
+    assert_eq!(headers(&err), 8, "{err}");
+    assert!(!err.contains("not shown"), "{err}");
+    let (_, out, _) = outcome(&run(&["check", "--format", "json", "--root", s, base]));
+    assert_eq!(out.lines().filter(|l| l.contains("\"untouched-article\"")).count(), 8, "{out}");
+    let (_, _, err) = outcome(&run(&["build", "--root", s, base]));
+    assert_eq!(headers(&err), 6, "build prints as check does: {err}");
+}
+
 #[test]
 fn counts_read_in_the_singular_when_there_is_one() {
     let (dir, site) = fixture("ui-base");

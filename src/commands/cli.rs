@@ -16,6 +16,10 @@ struct Cli {
     /// Print errors only: no summary line, no warnings.
     #[arg(short, long, global = true)]
     quiet: bool,
+    /// Print every warning in full; by default, past the first 5 of one kind, the rest
+    /// are counted in one line.
+    #[arg(long, global = true)]
+    all_warnings: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -208,6 +212,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             return e.exit_code();
         }
     };
+    let show = super::Show { quiet: cli.quiet, all_warnings: cli.all_warnings };
     match cli.command {
         Command::Build(a) => {
             let opts = Options {
@@ -229,10 +234,10 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             let before = opts.output.clone().unwrap_or_else(|| opts.root.join("output"));
             let previous = std::fs::read_dir(&before).is_ok_and(|mut d| d.next().is_some());
             let outcome = pipeline::build(&opts);
-            print_outcome(&outcome, cli.quiet, "built", previous);
+            print_outcome(&outcome, show, "built", previous);
             outcome.exit_code()
         }
-        Command::Check(a) => check(a, cli.quiet),
+        Command::Check(a) => check(a, show),
         Command::Import(a) => import(a, cli.quiet),
         Command::Locale { language } => locale(&language),
         Command::Serve(a) => crate::commands::serve::run(&crate::commands::serve::Serve {
@@ -242,7 +247,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             bind: a.bind,
             port: a.port,
             open: a.open,
-            quiet: cli.quiet,
+            show,
         }),
         Command::New { dir, briefing: Some(slug) } => {
             new_briefing(&dir.unwrap_or_else(|| PathBuf::from(".")), &slug, cli.quiet)
@@ -281,7 +286,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
 
 /// `briefing check`: every check of `build` and the links, nothing written; with
 /// `--suggest`, the suggestions.
-fn check(a: CheckArgs, quiet: bool) -> i32 {
+fn check(a: CheckArgs, show: super::Show) -> i32 {
+    let quiet = show.quiet;
     let root = a.site.root.clone();
     let opts = Options {
         root: a.site.root,
@@ -305,14 +311,10 @@ fn check(a: CheckArgs, quiet: bool) -> i32 {
         Format::Human => {
             // Denied, warnings are errors: -q shows them too.
             if quiet && a.deny_warnings {
-                outcome
-                    .report
-                    .items
-                    .iter()
-                    .filter(|d| !d.is_error())
-                    .for_each(|d| eprintln!("{}\n", d.render(super::color())));
+                let warnings = outcome.report.items.iter().filter(|d| !d.is_error());
+                super::print_diagnostics(warnings, super::Show { quiet: false, ..show });
             }
-            print_outcome(&outcome, quiet, "checked", false);
+            print_outcome(&outcome, show, "checked", false);
             match external.filter(|_| !quiet) {
                 Some(Some(s)) => print_external(&s, a.max_age),
                 Some(None) => println!("external links were not checked: the site has errors; fix them first"),
@@ -591,14 +593,9 @@ fn print_imported(done: &crate::import::Imported) {
 /// Prints the diagnostics and the summary line of a build (`verb` "built") or a check
 /// ("checked"). A failed build says it left the previous output untouched when there
 /// was one (`previous`).
-fn print_outcome(outcome: &Outcome, quiet: bool, verb: &str, previous: bool) {
-    let color = super::color();
-    for d in &outcome.report.items {
-        if quiet && !d.is_error() {
-            continue;
-        }
-        eprintln!("{}\n", d.render(color));
-    }
+fn print_outcome(outcome: &Outcome, show: super::Show, verb: &str, previous: bool) {
+    let quiet = show.quiet;
+    super::print_diagnostics(&outcome.report.items, show);
     let (errors, warnings) = (outcome.report.errors(), outcome.report.warnings());
     if let Some(s) = outcome.summary.as_ref().filter(|s| s.counts.in_place) {
         // Not a warning: where the output lives is the host's choice, not the content's.

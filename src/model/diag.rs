@@ -396,6 +396,43 @@ impl Report {
     }
 }
 
+/// How many warnings of one code are printed in full before the rest are counted in one
+/// line. A site with 3,000 articles no claim quotes printed 3,000 `untouched-article`
+/// warnings, and a reader scrolled past every other diagnostic to find the summary.
+pub const WARNINGS_SHOWN: usize = 5;
+
+/// `items` as a person reads them: every error, the first [`WARNINGS_SHOWN`] warnings of
+/// each code, and then, for each code that had more, one warning saying how many more
+/// (in the order the codes first appear). With `all`, every warning in full and no count.
+/// Machine formats (`--format json`, `github`, `gitlab`) are not folded.
+pub fn folded<'a>(items: impl IntoIterator<Item = &'a Diagnostic>, all: bool) -> Vec<std::borrow::Cow<'a, Diagnostic>> {
+    use std::borrow::Cow;
+    let mut shown = Vec::new();
+    let mut counts: Vec<(&'static str, usize)> = Vec::new();
+    for d in items {
+        if all || d.is_error() {
+            shown.push(Cow::Borrowed(d));
+            continue;
+        }
+        let i = counts.iter().position(|(code, _)| *code == d.code).unwrap_or_else(|| {
+            counts.push((d.code, 0));
+            counts.len() - 1
+        });
+        counts[i].1 += 1;
+        if counts[i].1 <= WARNINGS_SHOWN {
+            shown.push(Cow::Borrowed(d));
+        }
+    }
+    for (code, n) in counts.into_iter().filter(|(_, n)| *n > WARNINGS_SHOWN) {
+        let more = n - WARNINGS_SHOWN;
+        let (s, are) = if more == 1 { ("", "is") } else { ("s", "are") };
+        let d = Diagnostic::warning(code, format!("{more} more warning{s} of this kind {are} not shown ({n} in all)"))
+            .help("run again with `--all-warnings` to print every one, or `briefing check --format json` to list them");
+        shown.push(Cow::Owned(d));
+    }
+    shown
+}
+
 /// Decodes UTF-8, locating the first invalid byte.
 pub fn decode(rel: &str, mut bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
     if bytes.starts_with(b"\xEF\xBB\xBF") {

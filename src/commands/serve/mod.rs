@@ -23,6 +23,7 @@ use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::thread;
 use std::time::Instant;
 
+use crate::commands::Show;
 use crate::model::diag::{Diagnostic, Report};
 use crate::pipeline::{self, Memory, Options};
 
@@ -49,8 +50,8 @@ pub struct Serve {
     pub port: Option<u16>,
     /// Open the site in the browser once it is served.
     pub open: bool,
-    /// Errors only.
-    pub quiet: bool,
+    /// Which diagnostics to print.
+    pub show: crate::commands::Show,
 }
 
 /// What the server publishes and the loop updates: the site, and a signal for the pages
@@ -111,7 +112,7 @@ pub fn run(args: &Serve) -> i32 {
     let mut warned = Warned::new();
     // A site that cannot be read at all, or a bad option, is the command's error, as
     // with `build`; an error in the content is shown in the page until it is fixed.
-    if rebuild(&opts, &mut memory, &shared, &mut warned, args.quiet) == 2 {
+    if rebuild(&opts, &mut memory, &shared, &mut warned, args.show) == 2 {
         eprintln!("serve stopped: fix the errors above and run it again");
         return 2;
     }
@@ -145,12 +146,12 @@ pub fn run(args: &Serve) -> i32 {
         match waited {
             watch::Wait::Changed => {
                 memory.changed(watcher.as_mut().and_then(watch::Watch::take_changed));
-                rebuild(&opts, &mut memory, &shared, &mut warned, args.quiet);
+                rebuild(&opts, &mut memory, &shared, &mut warned, args.show);
             }
             watch::Wait::Other(()) | watch::Wait::Closed => break,
         }
     }
-    if !args.quiet {
+    if !args.show.quiet {
         println!("stopped");
     }
     // The site in memory and the watcher's thread need no tidying on the way out: at
@@ -270,14 +271,14 @@ fn exposure(bind: &str) -> Option<String> {
 /// diagnostics (over the last good pages) if it did not. Every call is one new version.
 /// Pages whose inputs did not change are shared with the last version (see [`pages`]).
 /// Returns the exit code the build's diagnostics call for.
-pub fn rebuild(opts: &Options, memory: &mut Memory, shared: &Shared, warned: &mut Warned, quiet: bool) -> i32 {
+pub fn rebuild(opts: &Options, memory: &mut Memory, shared: &Shared, warned: &mut Warned, show: Show) -> i32 {
     let start = Instant::now();
     let last = Arc::clone(&shared.state.read().unwrap_or_else(|e| e.into_inner()).pages);
     let next = pages::Next::after(&last);
     let (mut report, made) = pipeline::make_in(opts, memory, &next);
     report.sort();
     let code = report.exit_code();
-    print_report(&report, warned, quiet);
+    print_report(&report, warned, show);
     let version = {
         let mut s = shared.state.write().unwrap_or_else(|e| e.into_inner());
         match made {
@@ -313,7 +314,7 @@ pub fn rebuild(opts: &Options, memory: &mut Memory, shared: &Shared, warned: &mu
         (_, Some(errors)) => {
             eprintln!("build failed: {errors} error{}; serving the last good build", plural(errors))
         }
-        (v, None) if !quiet => {
+        (v, None) if !show.quiet => {
             println!("{} in {} ms", if v == 1 { "built" } else { "rebuilt" }, start.elapsed().as_millis())
         }
         _ => {}
@@ -327,25 +328,27 @@ pub fn rebuild(opts: &Options, memory: &mut Memory, shared: &Shared, warned: &mu
 /// on every rebuild only to compare them cost milliseconds.)
 pub type Warned = HashSet<u64>;
 
-/// Prints every error, and the warnings not printed before (none when `quiet`).
-fn print_report(report: &Report, warned: &mut Warned, quiet: bool) {
+/// Prints every error, and the warnings not printed before (none when quiet), the first
+/// few of each code in full and the rest counted, as `build` prints them.
+fn print_report(report: &Report, warned: &mut Warned, show: Show) {
     use std::hash::{Hash, Hasher};
-    let color = crate::commands::color();
     let mut now = Warned::with_capacity(warned.len());
+    let mut new = Vec::new();
     for d in &report.items {
         if d.is_error() {
-            eprintln!("{}\n", d.render(color));
+            new.push(d);
             continue;
         }
         let mut h = std::collections::hash_map::DefaultHasher::new();
         let place = d.primary.as_ref().map(|l| (l.span.clone(), &l.text));
         (d.code, &d.message, d.file.as_ref().map(|f| &f.name), place, &d.notes, &d.help).hash(&mut h);
         let key = h.finish();
-        if !quiet && !warned.contains(&key) {
-            eprintln!("{}\n", d.render(color));
+        if !warned.contains(&key) {
+            new.push(d);
         }
         now.insert(key);
     }
+    crate::commands::print_diagnostics(new, show);
     *warned = now;
 }
 
