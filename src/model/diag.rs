@@ -61,9 +61,9 @@ impl SourceFile {
 
     /// The 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let lines = self
-            .lines
-            .get_or_init(|| std::iter::once(0).chain(self.text.match_indices('\n').map(|(i, _)| i + 1)).collect());
+        let lines = self.lines.get_or_init(|| {
+            std::iter::once(0).chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1)).collect()
+        });
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
         let line = lines.partition_point(|&start| start <= offset);
         let line_start = lines[line - 1];

@@ -687,7 +687,8 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-fn escape_into(out: &mut String, s: &str) {
+/// Escapes `s` as [`escape`] does, onto the end of `out`.
+pub fn escape_into(out: &mut String, s: &str) {
     // Runs of plain text copied whole: most text has nothing to escape.
     let mut rest = s;
     while let Some(i) = next_special(rest.as_bytes()) {

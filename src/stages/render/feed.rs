@@ -1,7 +1,6 @@
 //! Feeds and discovery: `feed.xml` (Atom) of the claims by date checked or corrected, and
 //! when `base_url` is set, `sitemap.xml` and `robots.txt`.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use crate::model::catalog::Catalog;
@@ -223,17 +222,21 @@ pub fn catalog_atom(site: &Site, catalog: &Catalog, claims: &[usize], dir: &str,
 /// with its `lastmod` (see [`last_changes`]). Only made when `base_url` is set: a sitemap
 /// needs absolute addresses.
 pub fn sitemap(site: &Site, files: &[&str]) -> String {
-    let base = site.config.base_url.as_deref().unwrap_or("");
+    let base = escape(site.config.base_url.as_deref().unwrap_or(""));
     let mut paths: Vec<&str> = files.iter().copied().filter(|p| p.ends_with(".html") && *p != "404.html").collect();
     paths.sort_unstable();
     let lastmod = last_changes(site);
-    let mut x = String::from(
+    let mut x = String::with_capacity(200 + paths.len() * (base.len() + 80));
+    x.push_str(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for p in paths {
         let dir = p.strip_suffix("index.html").unwrap_or(p);
-        let _ = write!(x, "  <url><loc>{}</loc>", escape(&format!("{base}{dir}")));
-        if let Some(d) = lastmod.get(dir) {
+        x.push_str("  <url><loc>");
+        x.push_str(&base);
+        crate::model::markup::escape_into(&mut x, dir);
+        x.push_str("</loc>");
+        if let Some(d) = lastmod.get(&Folder::of(dir)) {
             let _ = write!(x, "<lastmod>{d}</lastmod>");
         }
         x.push_str("</url>\n");
@@ -261,35 +264,60 @@ pub fn sitemap_index(site: &Site, catalog: &Catalog) -> String {
     x
 }
 
+/// A dated page's folder, borrowed from what names it: at 20,000 claims the sitemap,
+/// made on every save in `serve`, once formatted 70,000 folder names to find their dates.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Folder<'a> {
+    /// `articles/<slug>/`.
+    Article(&'a str),
+    /// `claims/<id>/`.
+    Claim(&'a str),
+    /// Any other folder, as written (`""` for the front page, `sources/`).
+    Other(&'a str),
+}
+
+impl<'a> Folder<'a> {
+    /// The folder of the page at `dir` (a path ending in `/`, or `""`).
+    fn of(dir: &'a str) -> Self {
+        let inner = |prefix: &str| dir.strip_prefix(prefix)?.strip_suffix('/').filter(|s| !s.contains('/'));
+        match (inner("articles/"), inner("claims/")) {
+            (Some(slug), _) => Folder::Article(slug),
+            (_, Some(id)) => Folder::Claim(id),
+            _ => Folder::Other(dir),
+        }
+    }
+}
+
 /// When each dated page last changed, by its folder: a claim page when its claim was
 /// checked or last corrected; an article page when it was published or a claim quoting
 /// it last changed; the front page and the sources page when any claim did; the
 /// corrections page at its latest correction. A page with no date has none.
-fn last_changes(site: &Site) -> HashMap<String, Date> {
+fn last_changes<'a>(site: &'a Site) -> foldhash::HashMap<Folder<'a>, Date> {
     let claims = &site.claims;
-    let mut at: HashMap<String, Date> = HashMap::new();
-    let mut later = |dir: String, d: Date| {
-        let e = at.entry(dir).or_insert(d);
+    let mut at: foldhash::HashMap<Folder<'a>, Date> = foldhash::HashMap::default();
+    at.reserve(site.articles.len() + claims.claims.len() + 3);
+    let mut later = |folder: Folder<'a>, d: Date| {
+        let e = at.entry(folder).or_insert(d);
         *e = (*e).max(d);
     };
     for a in &site.articles {
         if let Some(d) = a.meta.published {
-            later(format!("articles/{}/", a.slug), d);
+            later(Folder::Article(&a.slug), d);
         }
     }
     for c in &claims.claims {
         let d = claims.updated(c);
-        later(format!("claims/{}/", c.id.value), d);
+        later(Folder::Claim(&c.id.value), d);
         for q in &c.appearances {
-            later(format!("articles/{}/", q.article.value), d);
+            later(Folder::Article(&q.article.value), d);
         }
-        later(String::new(), d);
+        later(Folder::Other(""), d);
         if !c.sources.is_empty() {
-            later("sources/".into(), d);
+            later(Folder::Other("sources/"), d);
         }
     }
     for c in claims.corrections.iter().filter(|c| c.dated) {
-        later("corrections/".into(), c.date);
+        later(Folder::Other("corrections/"), c.date);
     }
     at
 }
