@@ -470,6 +470,11 @@ fn many_warnings_of_one_kind_are_counted_not_printed() {
     assert_eq!(headers(&err), 6, "five in full and one count: {err}");
     assert!(err.contains("warning[untouched-article]: 3 more warnings of this kind are not shown (8 in all)"), "{err}");
     assert!(err.contains("--all-warnings"), "the count says how to see them all: {err}");
+    let fifth = err.find("other-4`").unwrap();
+    let count = err.find("3 more warnings").unwrap();
+    assert!(fifth < count, "the count follows the fifth in full: {err}");
+    let (code, _, err) = outcome(&run(&["check", "-q", "--deny-warnings", "--root", s, base]));
+    assert_eq!((code, headers(&err)), (1, 8), "denied, warnings fail the check: each is printed: {err}");
     assert!(out.contains("; 8 warnings"), "the summary counts every one: {out}");
     let (_, _, err) = outcome(&run(&["check", "--all-warnings", "--root", s, base]));
     assert_eq!(headers(&err), 8, "{err}");

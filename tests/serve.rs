@@ -737,6 +737,42 @@ fn a_warning_is_printed_once_when_it_first_appears() {
     assert_eq!((count("article `other`"), count("article `third`")), (1, 1), "{}", served.err.lock().unwrap());
 }
 
+/// A warning that a line added above it moved is the same warning, not printed again;
+/// and many new warnings in one save are printed five in full, the rest counted as new.
+#[test]
+fn a_moved_warning_is_not_new_and_many_new_ones_are_counted() {
+    let (_dir, site) = fixture("ui-base");
+    let claims = site.join("content/claims.toml");
+    let lonely = |from: usize, to: usize| -> String {
+        (from..to)
+            .map(|i| {
+                format!("\n[[claim]]\nid = \"lonely-{i}\"\nclaim = \"A claim.\"\nverdict = \"accurate\"\nfinding = \"So.\"\nexplanation = \"So.\"\nchecked = 2031-01-10\n")
+            })
+            .collect()
+    };
+    let good = fs::read_to_string(&claims).unwrap();
+    fs::write(&claims, format!("{good}{}", lonely(0, 2))).unwrap();
+    let served = serve_in(&site, &["--port", "0"]);
+    let count = |what: &str| served.err.lock().unwrap().matches(what).count();
+    // The first build's warnings reach the test's reader of stderr in their own time.
+    let start = Instant::now();
+    while count("claim `lonely-1` appears in no article") == 0 && start.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(count("claim `lonely-1` appears in no article"), 1, "{}", served.err.lock().unwrap());
+    let before = version(&served.addr);
+    fs::write(&claims, format!("# A comment moves every entry down a line.\n{good}{}", lonely(0, 2))).unwrap();
+    assert_eq!(rebuilds_after(&served.addr, before), 1);
+    assert_eq!(count("claim `lonely-1` appears in no article"), 1, "moved, not new: {}", served.err.lock().unwrap());
+    let before = version(&served.addr);
+    fs::write(&claims, format!("{good}{}", lonely(0, 10))).unwrap();
+    assert_eq!(rebuilds_after(&served.addr, before), 1);
+    let err = served.err.lock().unwrap().clone();
+    let shown = (2..10).filter(|i| err.contains(&format!("claim `lonely-{i}` appears in no article"))).count();
+    assert_eq!(shown, 5, "five of the eight new ones in full: {err}");
+    assert!(err.contains("3 more new warnings of this kind are not shown (8 new since the last build)"), "{err}");
+}
+
 #[test]
 fn serve_shows_drafts_marked() {
     let (_dir, site) = fixture("ui-base");

@@ -310,9 +310,11 @@ fn check(a: CheckArgs, show: super::Show) -> i32 {
     match a.format {
         Format::Human => {
             // Denied, warnings are errors: -q shows them too.
+            // Denied, warnings fail the check as errors do: each is printed, none counted.
+            let show = super::Show { all_warnings: show.all_warnings || a.deny_warnings, ..show };
             if quiet && a.deny_warnings {
                 let warnings = outcome.report.items.iter().filter(|d| !d.is_error());
-                super::print_diagnostics(warnings, super::Show { quiet: false, ..show });
+                super::print_diagnostics(warnings, super::Show { quiet: false, ..show }, false);
             }
             print_outcome(&outcome, show, "checked", false);
             match external.filter(|_| !quiet) {
@@ -595,7 +597,7 @@ fn print_imported(done: &crate::import::Imported) {
 /// was one (`previous`).
 fn print_outcome(outcome: &Outcome, show: super::Show, verb: &str, previous: bool) {
     let quiet = show.quiet;
-    super::print_diagnostics(&outcome.report.items, show);
+    super::print_diagnostics(&outcome.report.items, show, false);
     let (errors, warnings) = (outcome.report.errors(), outcome.report.warnings());
     if let Some(s) = outcome.summary.as_ref().filter(|s| s.counts.in_place) {
         // Not a warning: where the output lives is the host's choice, not the content's.

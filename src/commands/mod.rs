@@ -26,11 +26,12 @@ pub struct Show {
 }
 
 /// Prints `items` on stderr for a person: errors always; warnings unless quiet, the first
-/// few of each code in full and the rest counted ([`diag::folded`]).
-pub fn print_diagnostics<'a>(items: impl IntoIterator<Item = &'a Diagnostic>, show: Show) {
+/// few of each code in full and the rest counted ([`diag::folded`]; `fresh`: the items
+/// are the warnings new since the last rebuild).
+pub fn print_diagnostics<'a>(items: impl IntoIterator<Item = &'a Diagnostic>, show: Show, fresh: bool) {
     let color = color();
     let items = items.into_iter().filter(|d| d.is_error() || !show.quiet);
-    for d in diag::folded(items, show.all_warnings) {
+    for d in diag::folded(items, show.all_warnings, fresh) {
         eprintln!("{}\n", d.render(color));
     }
 }

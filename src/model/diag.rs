@@ -402,35 +402,59 @@ impl Report {
 pub const WARNINGS_SHOWN: usize = 5;
 
 /// `items` as a person reads them: every error, the first [`WARNINGS_SHOWN`] warnings of
-/// each code, and then, for each code that had more, one warning saying how many more
-/// (in the order the codes first appear). With `all`, every warning in full and no count.
+/// each code, and right after the last of them one warning saying how many more of that
+/// code there are. With `all`, every warning in full and no count. `fresh` says the items
+/// are the warnings new since the last rebuild (`serve`), as the count then says.
 /// Machine formats (`--format json`, `github`, `gitlab`) are not folded.
-pub fn folded<'a>(items: impl IntoIterator<Item = &'a Diagnostic>, all: bool) -> Vec<std::borrow::Cow<'a, Diagnostic>> {
+pub fn folded<'a>(
+    items: impl IntoIterator<Item = &'a Diagnostic>,
+    all: bool,
+    fresh: bool,
+) -> Vec<std::borrow::Cow<'a, Diagnostic>> {
     use std::borrow::Cow;
-    let mut shown = Vec::new();
+    let items: Vec<&Diagnostic> = items.into_iter().collect();
     let mut counts: Vec<(&'static str, usize)> = Vec::new();
+    for d in items.iter().filter(|d| !d.is_error()) {
+        match counts.iter_mut().find(|(code, _)| *code == d.code) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((d.code, 1)),
+        }
+    }
+    let mut seen: Vec<(&'static str, usize)> = Vec::new();
+    let mut shown = Vec::with_capacity(items.len());
     for d in items {
         if all || d.is_error() {
             shown.push(Cow::Borrowed(d));
             continue;
         }
-        let i = counts.iter().position(|(code, _)| *code == d.code).unwrap_or_else(|| {
-            counts.push((d.code, 0));
-            counts.len() - 1
-        });
-        counts[i].1 += 1;
-        if counts[i].1 <= WARNINGS_SHOWN {
+        let n = match seen.iter_mut().find(|(code, _)| *code == d.code) {
+            Some((_, n)) => {
+                *n += 1;
+                *n
+            }
+            None => {
+                seen.push((d.code, 1));
+                1
+            }
+        };
+        if n <= WARNINGS_SHOWN {
             shown.push(Cow::Borrowed(d));
         }
-    }
-    for (code, n) in counts.into_iter().filter(|(_, n)| *n > WARNINGS_SHOWN) {
-        let more = n - WARNINGS_SHOWN;
-        let (s, are) = if more == 1 { ("", "is") } else { ("s", "are") };
-        let d = Diagnostic::warning(code, format!("{more} more warning{s} of this kind {are} not shown ({n} in all)"))
-            .help("run again with `--all-warnings` to print every one, or `briefing check --format json` to list them");
-        shown.push(Cow::Owned(d));
+        let total = counts.iter().find(|(code, _)| *code == d.code).map_or(0, |(_, t)| *t);
+        if n == WARNINGS_SHOWN && total > WARNINGS_SHOWN {
+            shown.push(Cow::Owned(more(d.code, total, fresh)));
+        }
     }
     shown
+}
+
+/// The warning that counts the `total - WARNINGS_SHOWN` warnings of `code` not shown.
+fn more(code: &'static str, total: usize, fresh: bool) -> Diagnostic {
+    let more = total - WARNINGS_SHOWN;
+    let (s, are) = if more == 1 { ("", "is") } else { ("s", "are") };
+    let (new, all) = if fresh { ("new ", "new since the last build") } else { ("", "in all") };
+    Diagnostic::warning(code, format!("{more} more {new}warning{s} of this kind {are} not shown ({total} {all})"))
+        .help("run again with `--all-warnings` to print every one (`--format json` lists them all too)")
 }
 
 /// Decodes UTF-8, locating the first invalid byte.

@@ -273,12 +273,15 @@ fn exposure(bind: &str) -> Option<String> {
 /// Returns the exit code the build's diagnostics call for.
 pub fn rebuild(opts: &Options, memory: &mut Memory, shared: &Shared, warned: &mut Warned, show: Show) -> i32 {
     let start = Instant::now();
-    let last = Arc::clone(&shared.state.read().unwrap_or_else(|e| e.into_inner()).pages);
+    let (last, fresh) = {
+        let state = shared.state.read().unwrap_or_else(|e| e.into_inner());
+        (Arc::clone(&state.pages), state.version > 0)
+    };
     let next = pages::Next::after(&last);
     let (mut report, made) = pipeline::make_in(opts, memory, &next);
     report.sort();
     let code = report.exit_code();
-    print_report(&report, warned, show);
+    print_report(&report, warned, show, fresh);
     let version = {
         let mut s = shared.state.write().unwrap_or_else(|e| e.into_inner());
         match made {
@@ -329,8 +332,9 @@ pub fn rebuild(opts: &Options, memory: &mut Memory, shared: &Shared, warned: &mu
 pub type Warned = HashSet<u64>;
 
 /// Prints every error, and the warnings not printed before (none when quiet), the first
-/// few of each code in full and the rest counted, as `build` prints them.
-fn print_report(report: &Report, warned: &mut Warned, show: Show) {
+/// few of each code in full and the rest counted, as `build` prints them; `fresh`: a
+/// rebuild, whose count says the warnings are new.
+fn print_report(report: &Report, warned: &mut Warned, show: Show, fresh: bool) {
     use std::hash::{Hash, Hasher};
     let mut now = Warned::with_capacity(warned.len());
     let mut new = Vec::new();
@@ -340,15 +344,17 @@ fn print_report(report: &Report, warned: &mut Warned, show: Show) {
             continue;
         }
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        let place = d.primary.as_ref().map(|l| (l.span.clone(), &l.text));
-        (d.code, &d.message, d.file.as_ref().map(|f| &f.name), place, &d.notes, &d.help).hash(&mut h);
+        // Not its place in the file: a warning that a line added above it moved is the
+        // same warning, not a new one.
+        let label = d.primary.as_ref().map(|l| &l.text);
+        (d.code, &d.message, d.file.as_ref().map(|f| &f.name), label, &d.notes, &d.help).hash(&mut h);
         let key = h.finish();
         if !warned.contains(&key) {
             new.push(d);
         }
         now.insert(key);
     }
-    crate::commands::print_diagnostics(new, show);
+    crate::commands::print_diagnostics(new, show, fresh);
     *warned = now;
 }
 
