@@ -380,7 +380,7 @@ impl World {
             cache: dir.join("cache"),
             scratch: dir.join("fresh"),
             memory: Memory::new(),
-            served: Files::new(),
+            served: Files::default(),
             last_good: None,
             written: BTreeMap::new(),
             changed: Vec::new(),

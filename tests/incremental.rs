@@ -29,7 +29,7 @@ fn a_rebuild_with_kept_work_equals_a_fresh_build() {
     corpus::write_site(&site, corpus::Spec { articles: 40, claims: 80, seed: 9 }).unwrap();
     let opts = Options { root: site.clone(), dry_run: true, ..Default::default() };
     let mut memory = Memory::new();
-    let (mut last, first) = served(&opts, &mut memory, &Files::new());
+    let (mut last, first) = served(&opts, &mut memory, &Files::default());
     for n in 1..=3 {
         corpus::edit_one_claim(&site, n).unwrap();
         let (files, kept) = served(&opts, &mut memory, &last);
@@ -169,7 +169,7 @@ fn the_first_build_keeps_what_the_next_one_reuses() {
 
     let opts = Options { root: site.clone(), dry_run: true, ..Default::default() };
     let mut memory = Memory::new();
-    let (_, _) = served(&opts, &mut memory, &Files::new());
+    let (_, _) = served(&opts, &mut memory, &Files::default());
     let store = memory.store();
     let known: Known = store.take().expect("the marks are kept in memory");
     assert!(known.0.len() >= quoted / 2, "{} articles' marks kept", known.0.len());

@@ -38,9 +38,12 @@ pub fn unannounced<'s, 'p>(site: &'s Site, published: &'p Published) -> Vec<(&'s
     for c in &claims.claims {
         *ids.entry(c.id.as_str()).or_default() += 1;
     }
+    // On both cores: at 20,000 claims, squeezing and hashing each finding is 10-20 ms of
+    // every save in `serve`.
+    use rayon::prelude::*;
     claims
         .claims
-        .iter()
+        .par_iter()
         .filter(|c| {
             c.complete && !c.draft && ids[c.id.as_str()] == 1 && site.config.verdict(&c.verdict.value).is_some()
         })

@@ -4,14 +4,12 @@
 //! `inLanguage`, and the reviewed `Claim` with its claimant, its first appearance by date
 //! and every appearance.
 
-use foldhash::HashMap;
-
 use serde::Serialize;
 
 use crate::model::claims::Claimant;
 use crate::model::date::Date;
-use crate::stages::anchor::Mark;
 use crate::stages::load::Site;
+use crate::stages::render::inputs::Found;
 
 /// Everything the JSON-LD of one claim is made from, borrowed from the site. A page
 /// fingerprints these (a few hundred bytes), and the JSON itself is made only for a page
@@ -47,16 +45,16 @@ struct Source<'a> {
 }
 
 /// What the JSON-LD of claim `ci` is made from.
-pub fn inputs<'a>(site: &'a Site, ci: usize, appearance_marks: &HashMap<(usize, usize), (usize, &Mark)>) -> Inputs<'a> {
+pub fn inputs<'a>(site: &'a Site, ci: usize, found: &Found<'_>) -> Inputs<'a> {
     let config = &site.config;
     let claim = &site.claims.claims[ci];
     let verdict = config.verdict(&claim.verdict.value).unwrap_or(&config.verdicts[0]);
     let mut seen = Vec::new();
     for ai in 0..claim.appearances.len() {
-        if let Some((article, _)) = appearance_marks.get(&(ci, ai))
-            && !seen.contains(article)
+        if let Some((article, _)) = found.get(ci, ai)
+            && !seen.contains(&article)
         {
-            seen.push(*article);
+            seen.push(article);
         }
     }
     let mut articles: Vec<Source<'a>> = seen

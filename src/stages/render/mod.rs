@@ -37,7 +37,7 @@ use crate::model::diag::Diagnostic;
 use crate::model::highlight::{self, Highlighter};
 use crate::model::markup::{self, Highlight, escape};
 use crate::model::page::{self, Counts, Page, Runs, Seg};
-use crate::stages::anchor::{Mark, Marks, Target};
+use crate::stages::anchor::{Marks, Target};
 use crate::stages::load::theme::{self, Theme};
 use crate::stages::load::{Role, Site};
 use crate::stages::render::fingerprint::Keyed;
@@ -687,7 +687,7 @@ struct Shared<'a> {
     site: &'a Site,
     marks: &'a Marks,
     /// (claim index, appearance index) → (article index, mark).
-    appearance_marks: FastMap<(usize, usize), (usize, &'a Mark)>,
+    appearance_marks: inputs::Found<'a>,
     /// Shared, not copied, by the appearances and scorecard rows that show them.
     article_refs: Vec<Arc<Keyed<ArticleRef<'a>>>>,
     /// Each claim's context, made when first asked for (see [`Shared::claim`]).
@@ -1838,14 +1838,7 @@ fn claim_href(claim: &Claim) -> String {
 impl<'a> Shared<'a> {
     /// `hashes`: what every page shares, and what every item shares (see [`inputs`]).
     fn new(site: &'a Site, marks: &'a Marks, highlighter: &'a Highlighter, hashes: (u64, u64)) -> Self {
-        let mut appearance_marks = FastMap::default();
-        for (ai, list) in marks.iter().enumerate() {
-            for m in list.iter() {
-                if let Target::Appearance { claim, index } = m.target {
-                    appearance_marks.insert((claim, index), (ai, m));
-                }
-            }
-        }
+        let appearance_marks = inputs::Found::new(site, marks);
         let mut discrepancies_of: FastMap<&str, Vec<usize>> = FastMap::default();
         for (i, d) in site.claims.discrepancies.iter().enumerate() {
             for c in &d.claims {
@@ -1859,7 +1852,7 @@ impl<'a> Shared<'a> {
         let verdict_at: Vec<Option<usize>> =
             site.claims.claims.iter().map(|c| scale.iter().position(|v| v.key == c.verdict.value)).collect();
         // As `Shared::verdict` reads an unknown verdict (which validation rules out).
-        let flagged = appearance_marks.keys().filter(|(c, _)| scale[verdict_at[*c].unwrap_or(0)].flag).count();
+        let flagged = appearance_marks.claims().filter(|&c| scale[verdict_at[c].unwrap_or(0)].flag).count();
         let index = inputs::Index { appearances: &appearance_marks, discrepancies: &discrepancies_of };
         let keys = inputs::keys(site, marks, hashes, &index);
         let mut shared = Shared {
@@ -1980,18 +1973,18 @@ impl<'a> Shared<'a> {
             .iter()
             .enumerate()
             .filter_map(|(ai, q)| {
-                let (article, mark) = self.appearance_marks.get(&(ci, ai))?;
+                let (article, mark) = self.appearance_marks.get(ci, ai)?;
                 let mark_id = appearance_id(claim, ai);
                 // A passage that changed is quoted as it was checked, then as it reads now.
                 let (before, exact, after, changed) = match mark.changed.as_deref() {
                     Some(c) => {
-                        ("", c.was.as_str(), "", Some(versions::NowCtx::new(&site.articles[*article].slug, mark, c)))
+                        ("", c.was.as_str(), "", Some(versions::NowCtx::new(&site.articles[article].slug, mark, c)))
                     }
                     None => (mark.before.as_str(), mark.exact.as_str(), mark.after.as_str(), None),
                 };
                 Some(AppearanceCtx {
-                    article: self.article_refs[*article].clone(),
-                    href: format!("articles/{}/index.html#{mark_id}", site.articles[*article].slug),
+                    article: self.article_refs[article].clone(),
+                    href: format!("articles/{}/index.html#{mark_id}", site.articles[article].slug),
                     mark_id,
                     before,
                     exact,
