@@ -226,11 +226,11 @@ pub struct Discrepancy {
     pub resolution: String,
     /// The entry's span.
     pub span: Range<usize>,
-    /// Whether `claims` read as a list of texts (an empty list is then an error of its
-    /// own). An entry with a field error is kept, blank where the field failed, so that
-    /// the claims it names are still checked; an error was reported, so it is never
-    /// rendered.
-    pub listed: bool,
+    /// Where `claims` is written, when it read as a list of texts (an empty list is then
+    /// an error of its own, pointed at there). An entry with a field error is kept, blank
+    /// where the field failed, so that the claims it names are still checked; an error
+    /// was reported, so it is never rendered.
+    pub listed: Option<Range<usize>>,
     /// `draft = true`: checked in full, but published only by `build --drafts` and `serve`.
     pub draft: bool,
 }
@@ -794,6 +794,7 @@ impl Claims {
         for d in &mut self.discrepancies {
             at(&mut d.id.span);
             d.claims.iter_mut().for_each(|c| at(&mut c.span));
+            d.listed.iter_mut().for_each(at);
             at(&mut d.span);
         }
         self.artifacts.iter_mut().for_each(|a| quote(&mut a.quote));
@@ -906,7 +907,7 @@ fn read(
         let mut f = fields(file, table, &span, offset, "`[[discrepancy]]`", known, diags);
         let id = f.str("id");
         let title = f.str("title");
-        let listed = f.is_str_array("claims");
+        let listed = f.span_of("claims").filter(|_| f.is_str_array("claims"));
         let claims = f.str_array("claims", true);
         let resolution = f.str("resolution");
         let draft = f.opt_bool("draft").unwrap_or(false);

@@ -95,10 +95,10 @@ fn check_discrepancies(diags: &mut Vec<Diagnostic>, site: &Site) {
     let claim_set: HashSet<&str> = site.claims.claims.iter().map(|c| c.id.as_str()).collect();
     for disc in &site.claims.discrepancies {
         // An entry whose `claims` failed to read had its error reported.
-        if disc.claims.is_empty() && disc.listed {
+        if let Some(at) = disc.listed.as_ref().filter(|_| disc.claims.is_empty()) {
             diags.push(
                 Diagnostic::error("empty-discrepancy", format!("discrepancy `{}` names no claims", disc.id.value))
-                    .at(file, disc.span.clone(), "no claims")
+                    .at(file, at.clone(), "no claims")
                     .help("list the ids of the claims that disagree: claims = [\"a\", \"b\"]"),
             );
         }
