@@ -752,6 +752,7 @@ fn a_moved_warning_is_not_new_and_many_new_ones_are_counted() {
     };
     let good = fs::read_to_string(&claims).unwrap();
     fs::write(&claims, format!("{good}{}", lonely(0, 2))).unwrap();
+    fs::write(site.join("content/articles/other.txt"), "+++\ntitle = \"Other\"\n+++\nUnquoted.\n").unwrap();
     let served = serve_in(&site, &["--port", "0"]);
     let count = |what: &str| served.err.lock().unwrap().matches(what).count();
     // The first build's warnings reach the test's reader of stderr in their own time.
@@ -771,6 +772,21 @@ fn a_moved_warning_is_not_new_and_many_new_ones_are_counted() {
     let shown = (2..10).filter(|i| err.contains(&format!("claim `lonely-{i}` appears in no article"))).count();
     assert_eq!(shown, 5, "five of the eight new ones in full: {err}");
     assert!(err.contains("3 more new warnings of this kind are not shown (8 new since the last build)"), "{err}");
+    // A syntax error stops the build before its warnings; once fixed, they are not new.
+    let before = version(&served.addr);
+    fs::write(&claims, format!("{good}{}\n[[claim", lonely(0, 10))).unwrap();
+    assert_eq!(rebuilds_after(&served.addr, before), 1);
+    let before = version(&served.addr);
+    fs::write(&claims, format!("{good}{}", lonely(0, 10))).unwrap();
+    assert_eq!(rebuilds_after(&served.addr, before), 1);
+    assert_eq!(count("claim `lonely-1` appears in no article"), 1, "{}", served.err.lock().unwrap());
+    assert_eq!(count("claim `lonely-2` appears in no article"), 1, "{}", served.err.lock().unwrap());
+    assert_eq!(
+        count("no claim quotes article `other`"),
+        1,
+        "said once the file parses: {}",
+        served.err.lock().unwrap()
+    );
 }
 
 #[test]

@@ -453,8 +453,13 @@ fn more(code: &'static str, total: usize, fresh: bool) -> Diagnostic {
     let more = total - WARNINGS_SHOWN;
     let (s, are) = if more == 1 { ("", "is") } else { ("s", "are") };
     let (new, all) = if fresh { ("new ", "new since the last build") } else { ("", "in all") };
+    let help = if fresh {
+        "start `briefing serve` with `--all-warnings` to print every one; `briefing check --format json` lists them all"
+    } else {
+        "run again with `--all-warnings` to print every one (`--format json` lists them all too)"
+    };
     Diagnostic::warning(code, format!("{more} more {new}warning{s} of this kind {are} not shown ({total} {all})"))
-        .help("run again with `--all-warnings` to print every one (`--format json` lists them all too)")
+        .help(help)
 }
 
 /// Decodes UTF-8, locating the first invalid byte.

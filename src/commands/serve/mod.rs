@@ -355,7 +355,13 @@ fn print_report(report: &Report, warned: &mut Warned, show: Show, fresh: bool) {
         now.insert(key);
     }
     crate::commands::print_diagnostics(new, show, fresh);
-    *warned = now;
+    // A failed build may stop before some checks (a syntax error stops all): what it did
+    // not say is not gone, and is not new once the error is fixed.
+    if report.has_errors() {
+        warned.extend(now);
+    } else {
+        *warned = now;
+    }
 }
 
 #[cfg(test)]
