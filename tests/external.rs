@@ -114,8 +114,11 @@ fn site_citing(urls: &[String]) -> (tempfile::TempDir, std::path::PathBuf) {
 }
 
 fn check(site: &Path, extra: &[&str]) -> (i32, String, String) {
-    // A base_url, so that the only warnings are the links'.
-    let args = [&["check", "--base-url=https://example.org/", "--external", "--timeout", "1"][..], extra].concat();
+    // A base_url, so that the only warnings are the links'; each printed, not only the
+    // first five of a kind, since the tests read every one.
+    let args =
+        [&["check", "--base-url=https://example.org/", "--external", "--timeout", "1", "--all-warnings"][..], extra]
+            .concat();
     outcome(&run_in(site, &args))
 }
 
