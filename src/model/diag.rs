@@ -413,36 +413,28 @@ pub fn folded<'a>(
 ) -> Vec<std::borrow::Cow<'a, Diagnostic>> {
     use std::borrow::Cow;
     let items: Vec<&Diagnostic> = items.into_iter().collect();
-    let mut counts: Vec<(&'static str, usize)> = Vec::new();
+    // Each code's warnings: how many in all, and how many met so far.
+    let mut codes: Vec<(&'static str, usize, usize)> = Vec::new();
     for d in items.iter().filter(|d| !d.is_error()) {
-        match counts.iter_mut().find(|(code, _)| *code == d.code) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((d.code, 1)),
+        match codes.iter_mut().find(|(code, ..)| *code == d.code) {
+            Some((_, total, _)) => *total += 1,
+            None => codes.push((d.code, 1, 0)),
         }
     }
-    let mut seen: Vec<(&'static str, usize)> = Vec::new();
     let mut shown = Vec::with_capacity(items.len());
     for d in items {
-        if all || d.is_error() {
+        let Some((_, total, met)) =
+            codes.iter_mut().find(|(code, ..)| *code == d.code).filter(|_| !all && !d.is_error())
+        else {
             shown.push(Cow::Borrowed(d));
             continue;
-        }
-        let n = match seen.iter_mut().find(|(code, _)| *code == d.code) {
-            Some((_, n)) => {
-                *n += 1;
-                *n
-            }
-            None => {
-                seen.push((d.code, 1));
-                1
-            }
         };
-        if n <= WARNINGS_SHOWN {
+        *met += 1;
+        if *met <= WARNINGS_SHOWN {
             shown.push(Cow::Borrowed(d));
         }
-        let total = counts.iter().find(|(code, _)| *code == d.code).map_or(0, |(_, t)| *t);
-        if n == WARNINGS_SHOWN && total > WARNINGS_SHOWN {
-            shown.push(Cow::Owned(more(d.code, total, fresh)));
+        if *met == WARNINGS_SHOWN && *total > WARNINGS_SHOWN {
+            shown.push(Cow::Owned(more(d.code, *total, fresh)));
         }
     }
     shown

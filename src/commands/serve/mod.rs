@@ -51,7 +51,7 @@ pub struct Serve {
     /// Open the site in the browser once it is served.
     pub open: bool,
     /// Which diagnostics to print.
-    pub show: crate::commands::Show,
+    pub show: Show,
 }
 
 /// What the server publishes and the loop updates: the site, and a signal for the pages
