@@ -8,6 +8,10 @@
 #
 #   bash bench/serve.sh SITE [EDITS] [BIN]     (default: 10 edits, target/release/briefing)
 #
+# EDIT=insert: each save adds a claim above all the others instead (a copy of the first
+# claim under a new id), so that every claim below moves down: what an editor does who
+# adds claims at the top of the file.
+#
 # SITE is a briefing (for example one made by `cargo run --release --example corpus -- DIR
 # 10000 20000`, or a copy of this repository's site). Its claims file is restored on exit.
 # Needs curl.
@@ -46,7 +50,16 @@ for i in $(seq 1 "$edits"); do
   seen=$(wc -l <"$work/pushed")
   # One save: the first claim gets a new text, written aside and renamed over. (A
   # finding changed without a correction is refused once the site is published.)
-  sed "0,/^claim = \"/s//claim = \"Edit $i: /" "$work/claims.toml" >"$claims.new"
+  if [ "${EDIT:-text}" = insert ]; then
+    # The first [[claim]] entry, up to the next one, copied above it under a new id.
+    awk -v n="$i" '/^\[\[claim\]\]/ { c++ } c == 1 { sub(/^id = "/, "id = \"added-" n "-"); print }' \
+      "$work/claims.toml" >"$work/added-$i"
+    for k in $(seq "$i" -1 1); do cat "$work/added-$k"; done >"$work/above"
+    awk -v above="$work/above" '/^\[\[claim\]\]/ && !done { while ((getline l < above) > 0) print l; done = 1 } { print }' \
+      "$work/claims.toml" >"$claims.new"
+  else
+    sed "0,/^claim = \"/s//claim = \"Edit $i: /" "$work/claims.toml" >"$claims.new"
+  fi
   t0=$(date +%s%N)
   mv "$claims.new" "$claims"
   while [ "$(wc -l <"$work/pushed")" = "$seen" ]; do sleep 0.002; done

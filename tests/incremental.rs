@@ -149,6 +149,45 @@ fn a_rebuild_with_kept_marks_and_entries_parses_no_article() {
     assert_eq!(parsed, [edited.articles[3].slug.as_str()]);
 }
 
+/// A claim added at the top of the claims file moves every claim below it to another
+/// index. The quotes of the others are the same, so their articles' kept marks are taken,
+/// with their claims' new indices, and only the new claim's article is searched again.
+#[test]
+fn a_claim_added_above_the_others_searches_its_article_alone() {
+    use briefing::stages::anchor::{self, Known};
+    use std::sync::Arc;
+
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    corpus::write_site(&site, corpus::Spec { articles: 30, claims: 60, seed: 9 }).unwrap();
+    let h = Arc::new(briefing::model::highlight::Highlighter::new());
+    let load = || briefing::stages::load::load(&site, &h).0.expect("the site loads");
+    let first = load();
+    let (marks, diags, keep) =
+        anchor::anchor_known(&first.articles, &first.claims, &first.claims_file, Some(&Known::default()));
+    assert!(diags.is_empty(), "{diags:?}");
+    let known = Known(keep.iter().map(|&(key, i)| (key, marks[i].clone())).collect());
+
+    // The new claim is the first one's twin: the same passage, under another id.
+    let path = site.join("content/claims.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let start = text.find("[[claim]]").unwrap();
+    let end = start + 1 + text[start + 1..].find("[[claim]]").unwrap();
+    let twin = text[start..end].replacen("id = \"", "id = \"added-", 1);
+    std::fs::write(&path, format!("{}{twin}{}", &text[..start], &text[start..])).unwrap();
+    let quoted = first.claims.claims[0].appearances[0].article.clone();
+
+    let edited = load();
+    let (marks2, diags, _) = anchor::anchor_known(&edited.articles, &edited.claims, &edited.claims_file, Some(&known));
+    assert!(diags.is_empty(), "{diags:?}");
+    let parsed: Vec<&str> = edited.articles.iter().filter(|a| a.is_parsed()).map(|a| a.slug.as_str()).collect();
+    assert_eq!(parsed, [quoted.as_str()], "searched again");
+    let fresh = load();
+    let (want, _) = anchor::anchor(&fresh.articles, &fresh.claims, &fresh.claims_file);
+    assert_eq!(marks2, want, "the kept marks, with the claims' indices of now");
+    assert_ne!(marks2, marks, "every claim moved down one");
+}
+
 /// What the first build keeps is what the second one needs: the marks of every quoted
 /// article, and (in memory) the large pages' items and the parsed articles. A first build
 /// that kept nothing would still give the right site, a build later, so only this shows it.
