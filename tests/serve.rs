@@ -735,6 +735,19 @@ fn a_warning_is_printed_once_when_it_first_appears() {
     fs::write(site.join("content/articles/third.txt"), "+++\ntitle = \"Third\"\n+++\nAlso unquoted.\n").unwrap();
     assert_eq!(rebuilds_after(&served.addr, before), 1);
     assert_eq!((count("article `other`"), count("article `third`")), (1, 1), "{}", served.err.lock().unwrap());
+    // Each good build's line counts the warnings in all, printed before or not, as
+    // `build`'s does: one more for the second unquoted article.
+    let counted = || -> Vec<usize> {
+        let out = served.out.lock().unwrap();
+        let lines = out.lines().filter(|l| l.starts_with("rebuilt in "));
+        lines.map(|l| l.split("; ").nth(1).and_then(|w| w.split(' ').next()?.parse().ok()).unwrap_or(0)).collect()
+    };
+    let start = Instant::now();
+    while counted().len() < 2 && start.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let n = counted();
+    assert!(n.len() == 2 && n[0] >= 1 && n[1] == n[0] + 1, "{n:?}: {}", served.out.lock().unwrap());
 }
 
 /// A warning that a line added above it moved is the same warning, not printed again;

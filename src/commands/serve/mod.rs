@@ -280,7 +280,7 @@ pub fn rebuild(opts: &Options, memory: &mut Memory, shared: &Shared, warned: &mu
     let next = pages::Next::after(&last);
     let (mut report, made) = pipeline::make_in(opts, memory, &next);
     report.sort();
-    let code = report.exit_code();
+    let (code, warnings) = (report.exit_code(), report.warnings());
     print_report(&report, warned, show, fresh);
     let version = {
         let mut s = shared.state.write().unwrap_or_else(|e| e.into_inner());
@@ -318,7 +318,13 @@ pub fn rebuild(opts: &Options, memory: &mut Memory, shared: &Shared, warned: &mu
             eprintln!("build failed: {errors} error{}; serving the last good build", plural(errors))
         }
         (v, None) if !show.quiet => {
-            println!("{} in {} ms", if v == 1 { "built" } else { "rebuilt" }, start.elapsed().as_millis())
+            // As `build` ends its line: the site's warnings in all, new or not (each is
+            // printed once, when it first appears).
+            let warn = match warnings {
+                0 => String::new(),
+                n => format!("; {n} warning{}", plural(n)),
+            };
+            println!("{} in {} ms{warn}", if v == 1 { "built" } else { "rebuilt" }, start.elapsed().as_millis())
         }
         _ => {}
     }
