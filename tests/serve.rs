@@ -685,6 +685,33 @@ fn a_file_deleted_and_created_again_later_is_one_rebuild() {
     assert!(get(&served.addr, "/claims/repair-cost/").2.contains("1.9 million, recreated."));
 }
 
+/// Renamed to a backup name beside it and back, 50 ms later; and truncated, then written
+/// 30 ms later: each is one rebuild, made once the file is whole again. (The first gave
+/// two: the kernel had the file back before serve read the rename's events. The second
+/// built a briefing without its claims in between.)
+#[test]
+fn a_source_put_back_or_refilled_later_is_one_rebuild() {
+    let (_dir, site) = fixture("ui-base");
+    let served = serve_in(&site, &["--port", "0"]);
+    let claims = site.join("content/claims.toml");
+    let good = fs::read_to_string(&claims).unwrap();
+    for backup in ["claims.toml.bak", "claims.toml~", ".claims.toml.swp"] {
+        let before = version(&served.addr);
+        let aside = site.join("content").join(backup);
+        fs::rename(&claims, &aside).unwrap();
+        std::thread::sleep(Duration::from_millis(50));
+        fs::rename(&aside, &claims).unwrap();
+        assert_eq!(rebuilds_after(&served.addr, before), 1, "put back from {backup}");
+    }
+    let before = version(&served.addr);
+    let mut file = fs::File::create(&claims).unwrap();
+    std::thread::sleep(Duration::from_millis(30));
+    std::io::Write::write_all(&mut file, good.replace("1.9 million.", "1.9 million, refilled.").as_bytes()).unwrap();
+    drop(file);
+    assert_eq!(rebuilds_after(&served.addr, before), 1, "truncated, then written");
+    assert!(get(&served.addr, "/claims/repair-cost/").2.contains("1.9 million, refilled."));
+}
+
 #[test]
 fn a_site_that_cannot_be_read_or_a_bad_option_stops_serve() {
     let dir = tempfile::tempdir().unwrap();

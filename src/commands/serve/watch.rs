@@ -161,16 +161,31 @@ pub fn changes(root: &Path, event: &Event) -> bool {
     kind && event.paths.iter().any(|p| source(root, p))
 }
 
-/// The source paths that `event` deleted or renamed away: a burst waits [`GRACE`] for
-/// them to come back.
+/// The source paths that `event` deleted, renamed away or left empty: a burst waits
+/// [`GRACE`] for them to come back ([`missing`]). An empty file is a save half done as
+/// often as a missing one: an editor that truncates the file and then writes it may take
+/// longer than [`QUIET`] between the two, and a rebuild in between would publish the
+/// briefing without its claims, then reload again.
 pub fn removed(root: &Path, event: &Event) -> Vec<PathBuf> {
     use notify::event::RenameMode;
     let paths = match event.kind {
         EventKind::Remove(_) | EventKind::Modify(ModifyKind::Name(RenameMode::From)) => &event.paths[..],
         EventKind::Modify(ModifyKind::Name(RenameMode::Both)) => &event.paths[..event.paths.len().min(1)],
+        EventKind::Create(_) | EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Any) => {
+            return event.paths.iter().filter(|p| source(root, p) && empty(p)).cloned().collect();
+        }
         _ => &[],
     };
     paths.iter().filter(|p| source(root, p)).cloned().collect()
+}
+
+/// Whether the source at `path` is still missing, or an empty file.
+pub fn missing(path: &Path) -> bool {
+    !path.exists() || empty(path)
+}
+
+fn empty(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == 0)
 }
 
 /// Whether `path` is, or may hold, a source of the site at `root`: the config file; in
@@ -240,8 +255,9 @@ pub fn scratch(name: &str) -> bool {
 }
 
 /// Gathers a burst of events into one: the first relevant event opens it, and it closes
-/// once events have been quiet for [`QUIET`] ([`GRACE`] while a source it saw deleted is
-/// still missing), or after [`LONGEST`].
+/// once events have been quiet for [`QUIET`] ([`GRACE`] while a source it saw deleted or
+/// emptied is still missing or empty; [`QUIET`] again from the moment it is back), or
+/// after [`LONGEST`].
 pub struct Burst {
     quiet: Duration,
     grace: Duration,
@@ -295,7 +311,13 @@ impl Burst {
         let start = Instant::now();
         let mut last = start;
         loop {
-            gone.retain(|p: &PathBuf| !p.exists());
+            let waited = gone.len();
+            gone.retain(|p: &PathBuf| missing(p));
+            if gone.len() < waited {
+                // A source came back, and the events that say so may still be on their
+                // way (a rename's other half, a write): they belong to this burst.
+                last = Instant::now();
+            }
             let quiet = if gone.is_empty() { self.quiet } else { self.grace };
             let left = (last + quiet).min(start + self.longest).saturating_duration_since(Instant::now());
             if left.is_zero() {
@@ -485,7 +507,46 @@ mod tests {
         let scratch = event(EventKind::Remove(RemoveKind::File), "/site/content/claims.toml~");
         assert!(removed(root, &scratch).is_empty());
         let write = event(EventKind::Modify(ModifyKind::Data(DataChange::Any)), "/site/content/claims.toml");
-        assert!(removed(root, &write).is_empty());
+        assert!(removed(root, &write).is_empty(), "no such file: not an empty one");
+    }
+
+    #[test]
+    fn an_emptied_source_is_waited_for_like_a_deleted_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        let claims = root.join("content/claims.toml");
+        std::fs::write(&claims, "").unwrap();
+        let truncated = Event::new(EventKind::Modify(ModifyKind::Data(DataChange::Any))).add_path(claims.clone());
+        assert_eq!(removed(root, &truncated), [claims.clone()]);
+        assert!(missing(&claims));
+        std::fs::write(&claims, "[[claim]]\n").unwrap();
+        assert!(removed(root, &truncated).is_empty() && !missing(&claims));
+    }
+
+    /// A source renamed to a backup name beside it and back: the kernel has it back
+    /// before the burst reads the rename's events, and an event that is no change (the
+    /// backup's side of the rename) came first. The burst ended then, and the rename's
+    /// other half started a second rebuild.
+    #[test]
+    fn a_source_back_before_its_events_waits_for_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("claims.toml");
+        let (tx, rx) = mpsc::channel::<Seen<()>>();
+        let burst = Burst { quiet: Duration::from_millis(50), grace: Duration::from_millis(400), longest: LONGEST };
+        tx.send(Seen::Change(vec![file.clone()])).unwrap();
+        let back = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(100));
+            std::fs::write(&file, "x").unwrap();
+            tx.send(Seen::Nothing).unwrap();
+            std::thread::sleep(Duration::from_millis(20));
+            tx.send(Seen::Change(Vec::new())).unwrap();
+            tx
+        });
+        assert!(matches!(burst.wait(&rx, |m| m), Wait::Changed));
+        let tx = back.join().unwrap();
+        drop(tx);
+        assert!(matches!(burst.wait(&rx, |m| m), Wait::Closed), "the rename's other half was left for a second burst");
     }
 
     #[test]
