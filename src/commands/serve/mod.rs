@@ -261,8 +261,10 @@ fn exposure(bind: &str) -> Option<String> {
     let ip: IpAddr = if bind == "localhost" { return None } else { bind.parse().ok()? };
     (!ip.is_loopback()).then(|| {
         format!(
-            "warning: listening on {bind}: the preview, drafts included, is reachable from other machines on \
-             your network; use it only on a network you trust"
+            "warning: listening on {}: the preview, drafts included, is reachable from other machines on \
+             your network; use it only on a network you trust",
+            // `::` in brackets, as in an address: "listening on :::" read as a typo.
+            if ip.is_ipv6() { format!("[{bind}]") } else { bind.to_string() }
         )
     })
 }
