@@ -623,10 +623,12 @@ const PIECE: usize = 32 * 1024;
 /// pieces' readings can be reused.
 ///
 /// The headers are found by searching for `[[claim]]`, not by reading every line: this
-/// runs over the whole file on every build (7–15 ms at 14 MB line by line).
+/// runs over the whole file on every build, before anything can go on two cores (7–15 ms
+/// at 14 MB line by line; 20 ms with `str::match_indices`, whose searcher reads a byte at
+/// a time, against 1–2 ms with memchr's vectorised `memmem`).
 fn pieces(text: &str) -> Vec<usize> {
     let mut cuts = vec![0];
-    for (found, _) in text.match_indices("[[claim]]") {
+    for found in memchr::memmem::find_iter(text.as_bytes(), b"[[claim]]") {
         let start = text[..found].rfind('\n').map_or(0, |n| n + 1);
         let end = text[found..].find('\n').map_or(text.len(), |n| found + n + 1);
         if text[start..end].trim() != "[[claim]]" || start < cuts[cuts.len() - 1] + PIECE {

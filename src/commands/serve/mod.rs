@@ -15,6 +15,7 @@ pub mod http;
 pub mod pages;
 pub mod watch;
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::net::{IpAddr, TcpListener};
 use std::path::PathBuf;
@@ -281,6 +282,7 @@ pub fn rebuild(opts: &Options, memory: &mut Memory, shared: &Shared, warned: &mu
     };
     let next = pages::Next::after(&last);
     let (mut report, made) = pipeline::make_in(opts, memory, &next);
+    let change = next.change();
     report.sort();
     let (code, warnings) = (report.exit_code(), report.warnings());
     print_report(&report, warned, show, fresh);
@@ -294,7 +296,14 @@ pub fn rebuild(opts: &Options, memory: &mut Memory, shared: &Shared, warned: &mu
                         eprintln!("  {stage:<9} {:>8.1} ms", t.as_secs_f64() * 1000.0);
                     }
                 }
-                s.pages = Arc::new(next.files());
+                // The last version is given up here (no request holds it outside the
+                // lock), so that its map is changed in place, not copied.
+                let old = std::mem::take(&mut s.pages);
+                drop(last);
+                s.pages = Arc::new(match Arc::try_unwrap(old) {
+                    Ok(owned) => change.apply(Cow::Owned(owned)),
+                    Err(shared) => change.apply(Cow::Borrowed(&*shared)),
+                });
                 s.errors = None;
             }
             None => s.errors = Some(report),

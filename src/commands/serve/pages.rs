@@ -96,25 +96,49 @@ impl<'a> Next<'a> {
         Next { last, seen: (0..slots).map(|_| AtomicBool::new(false)).collect(), made: Mutex::new(Vec::new()) }
     }
 
-    /// The files of the new version.
+    /// The files of the new version, copied from the last one's where they are shared.
     pub fn files(self) -> Files {
-        let made = self.made.into_inner().unwrap_or_else(|e| e.into_inner());
-        let seen = |f: &File| self.seen[f.slot].load(Ordering::Relaxed);
-        let gone: Vec<&str> = self.last.iter().filter(|(_, f)| !seen(f)).map(|(k, _)| k.as_str()).collect();
-        let mut files =
-            if gone.len() == self.last.len() { Files::with_capacity(made.len()) } else { self.last.clone() };
-        for path in gone {
-            files.remove(path);
+        let last = self.last;
+        self.change().apply(Cow::Borrowed(last))
+    }
+
+    /// What the rebuild changed: apply it to the last version's files, owned (see
+    /// [`Change::apply`]).
+    pub fn change(self) -> Change {
+        Change {
+            made: self.made.into_inner().unwrap_or_else(|e| e.into_inner()),
+            seen: self.seen.into_iter().map(AtomicBool::into_inner).collect(),
         }
-        files.extend(made);
-        files.values_mut().enumerate().for_each(|(i, f)| f.slot = i);
-        files
     }
 
     fn insert(&self, path: String, file: File) -> Result<(), Diagnostic> {
         let mut made = self.made.lock().map_err(|_| Diagnostic::error("internal", "a render thread panicked"))?;
         made.push((path, file));
         Ok(())
+    }
+}
+
+/// The pages a rebuild made, and which of the last version's files it handed over again.
+pub struct Change {
+    made: Vec<(String, File)>,
+    /// By the last version's slots.
+    seen: Vec<bool>,
+}
+
+impl Change {
+    /// The new version, from the last one's files. Given them owned (`serve` holds the only
+    /// other reference), the map is updated in place: copying it, 30,000 paths at
+    /// 10,000 articles, and freeing the copy left behind, took 20–25 ms of a save's critical
+    /// path, for the handful of pages an edit changes.
+    pub fn apply(self, last: Cow<'_, Files>) -> Files {
+        let gone = last.values().filter(|f| !self.seen[f.slot]).count();
+        let mut files = if gone == last.len() { Files::with_capacity(self.made.len()) } else { last.into_owned() };
+        if gone > 0 && !files.is_empty() {
+            files.retain(|_, f| self.seen[f.slot]);
+        }
+        files.extend(self.made);
+        files.values_mut().enumerate().for_each(|(i, f)| f.slot = i);
+        files
     }
 }
 
