@@ -614,7 +614,7 @@ fn render_briefing(
         return Err(late);
     }
     if let Some(items) = items {
-        drop(items.save());
+        items.save();
         scope.keep(items, true);
     }
     Ok(made)

@@ -231,7 +231,7 @@ fn make_inner(opts: &Options, store: &Store, suggestions: &mut Suggestions, out:
         keep_published(opts, store, crate::model::published::Published::of(&c.site.claims), output);
     }
     if let Some(items) = items {
-        drop_aside(items.save());
+        items.save();
         store.keep(items, true);
     }
     keep_marks(store, prepared.whole.as_mut().unwrap_or(&mut c.marks), prepared.keep, prepared.known);
