@@ -127,13 +127,14 @@ pub struct Change {
 
 impl Change {
     /// The new version, from the last one's files. Given them owned (`serve` holds the only
-    /// other reference), the map is updated in place: copying it, 30,000 paths at
-    /// 10,000 articles, and freeing the copy left behind, took 20–25 ms of a save's critical
-    /// path, for the handful of pages an edit changes.
+    /// other reference), the map is updated in place, not copied: at 10,000 articles the
+    /// copy of 30,000 paths, and freeing it after, showed as 20–25 ms of a save's main
+    /// thread in a profile, though saves timed in turns showed no gain within this VM's
+    /// noise (`docs/performance.md`, session 31).
     pub fn apply(self, last: Cow<'_, Files>) -> Files {
         let gone = last.values().filter(|f| !self.seen[f.slot]).count();
         let mut files = if gone == last.len() { Files::with_capacity(self.made.len()) } else { last.into_owned() };
-        if gone > 0 && !files.is_empty() {
+        if gone > 0 {
             files.retain(|_, f| self.seen[f.slot]);
         }
         files.extend(self.made);
@@ -212,7 +213,9 @@ mod tests {
                     next.put(Page { path: format!("{p}/index.html"), bytes: b"B".to_vec() }, Some(round + 1)).unwrap();
                 }
             }
-            last = next.files();
+            // As `serve` does: the last version given up, and changed in place.
+            let change = next.change();
+            last = change.apply(Cow::Owned(last));
             let mut slots: Vec<usize> = last.values().map(|f| f.slot).collect();
             slots.sort_unstable();
             assert_eq!(slots, vec![0, 1, 2], "round {round}");
