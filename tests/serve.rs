@@ -430,6 +430,28 @@ fn pages_hear_of_each_new_version_once() {
     assert_eq!(data[1], format!("{run}.{}", v + 1));
 }
 
+/// `briefing serve --open` started in `site` with `$BROWSER` set to `browser`, and the
+/// address it printed once listening.
+fn serve_open(site: &Path, args: &[&str], browser: &str) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_briefing"))
+        .args(["serve", "--open"])
+        .args(args)
+        .current_dir(site)
+        .env("BROWSER", browser)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("http://") {
+        line.clear();
+        assert!(reader.read_line(&mut line).unwrap() > 0, "serve exited before listening");
+    }
+    let url = line.split_whitespace().find(|w| w.starts_with("http://")).unwrap().to_string();
+    (child, url)
+}
+
 #[test]
 fn a_busy_default_port_moves_on_and_open_starts_the_browser() {
     let (dir, site) = fixture("ui-base");
@@ -443,23 +465,11 @@ fn a_busy_default_port_moves_on_and_open_starts_the_browser() {
         use std::os::unix::fs::PermissionsExt;
         fs::set_permissions(&browser, fs::Permissions::from_mode(0o755)).unwrap();
     }
-    let mut child = Command::new(env!("CARGO_BIN_EXE_briefing"))
-        .args(["serve", "--open"])
-        .current_dir(&site)
-        // As other tools read it: commands tried in turn, each with its arguments.
-        .env("BROWSER", format!("no-such-browser-here:{} --new-window", browser.display()))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut reader = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    while !line.contains("http://") {
-        line.clear();
-        assert!(reader.read_line(&mut line).unwrap() > 0, "serve exited before listening");
-    }
-    let url = line.split_whitespace().find(|w| w.starts_with("http://")).unwrap().to_string();
-    assert!(url.starts_with("http://127.0.0.1:") && !url.contains(":8000/"), "{line}");
+    // As other tools read it: commands tried in turn, each with its arguments. One that
+    // starts and fails (`false`) is passed over like one that cannot start.
+    let chain = format!("false:no-such-browser-here:{} --new-window", browser.display());
+    let (mut child, url) = serve_open(&site, &[], &chain);
+    assert!(url.starts_with("http://127.0.0.1:") && !url.contains(":8000/"), "{url}");
     let start = Instant::now();
     while !opened.exists() || fs::read_to_string(&opened).unwrap().trim().is_empty() {
         assert!(start.elapsed() < Duration::from_secs(10), "--open started no browser");
@@ -471,6 +481,27 @@ fn a_busy_default_port_moves_on_and_open_starts_the_browser() {
     let mut err = String::new();
     child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
     assert!(err.contains("port 8000 is busy"), "{err}");
+}
+
+#[test]
+fn a_browser_that_fails_is_told_of_and_serve_goes_on() {
+    let (_dir, site) = fixture("ui-base");
+    // What xdg-open does with no display: it starts, then exits with a failure.
+    let (mut child, url) = serve_open(&site, &["--port", "0"], "false");
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut warning = String::new();
+    while !warning.contains("cannot open a browser") {
+        warning.clear();
+        assert!(err.read_line(&mut warning).unwrap() > 0, "serve said nothing of the failed browser");
+    }
+    assert_eq!(
+        warning.trim(),
+        format!("warning: cannot open a browser (`false`: exit status: 1); open {url} yourself")
+    );
+    // Still serving.
+    assert!(child.try_wait().unwrap().is_none(), "serve stopped after a failed browser");
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 #[test]

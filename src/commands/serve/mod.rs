@@ -22,7 +22,7 @@ use std::path::PathBuf;
 use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::thread;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::commands::Show;
 use crate::model::diag::{Diagnostic, Report};
@@ -132,10 +132,15 @@ pub fn run(args: &Serve) -> i32 {
     if let Some(warning) = exposure(&args.bind) {
         eprintln!("{warning}");
     }
-    if args.open
-        && let Err(e) = open_browser(&url)
-    {
-        eprintln!("warning: cannot open a browser ({e}); open {url} yourself");
+    if args.open {
+        // On a thread of its own: whether the browser started is known only after a
+        // while (see `BROWSER_WATCH`), and saves are served meanwhile.
+        let url = url.clone();
+        thread::spawn(move || {
+            if let Err(e) = open_browser(&url) {
+                eprintln!("warning: cannot open a browser ({e}); open {url} yourself");
+            }
+        });
     }
     let burst = watch::Burst::default();
     loop {
@@ -222,12 +227,21 @@ fn listen(bind: &str, port: Option<u16>) -> Result<TcpListener, String> {
     }
 }
 
+/// How long a browser command is watched once started. One that fails does so at once
+/// (`xdg-open` with no display exits 3 within milliseconds); one still running after this
+/// is taken to have opened the page, as is one that exits well.
+const BROWSER_WATCH: Duration = Duration::from_secs(3);
+
 /// Opens `url` in `$BROWSER`, else in the system's default browser. `$BROWSER` is read
 /// as other tools read it: commands separated by `:`, each tried in turn, with its own
 /// arguments (`firefox --new-window`), and `%s` where the address goes (after them, if
-/// none). opener takes the whole value for a program's name.
+/// none). opener takes the whole value for a program's name. A command that starts but
+/// exits with a failure within `BROWSER_WATCH` counts as not opened, so the next is
+/// tried and the editor is told: opener spawns `xdg-open` without looking at how it
+/// ends, and `--open` over SSH said nothing while no page opened.
 fn open_browser(url: &str) -> Result<(), String> {
-    let Some(browser) = std::env::var("BROWSER").ok().filter(|b| !b.trim().is_empty()) else {
+    let browser = std::env::var("BROWSER").ok().filter(|b| !b.trim().is_empty());
+    let Some(browser) = browser.or_else(default_browser) else {
         return opener::open_browser(url).map_err(|e| e.to_string());
     };
     let mut failed = Vec::new();
@@ -241,12 +255,38 @@ fn open_browser(url: &str) -> Result<(), String> {
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::null())
             .spawn();
-        match spawned {
-            Ok(_) => return Ok(()),
+        match spawned.map_err(|e| e.to_string()).and_then(watch_browser) {
+            Ok(()) => return Ok(()),
             Err(e) => failed.push(format!("`{}`: {e}", command.trim())),
         }
     }
-    Err(format!("$BROWSER: {}", failed.join("; ")))
+    Err(failed.join("; "))
+}
+
+/// The system's opener where briefing can see how it ends: `xdg-open` on the free
+/// Unixes, when it is on `PATH`. Elsewhere (macOS, Windows, WSL without it) opener's own.
+fn default_browser() -> Option<String> {
+    if cfg!(any(target_os = "macos", windows)) {
+        return None;
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).any(|d| d.join("xdg-open").is_file()).then(|| "xdg-open".to_string())
+}
+
+/// Waits up to `BROWSER_WATCH` for `child` to fail; a child still running is left to a
+/// thread that reaps it when it ends.
+fn watch_browser(mut child: std::process::Child) -> Result<(), String> {
+    let start = Instant::now();
+    while start.elapsed() < BROWSER_WATCH {
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() => return Ok(()),
+            Ok(Some(status)) => return Err(status.to_string()),
+            Ok(None) => thread::sleep(Duration::from_millis(20)),
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    thread::spawn(move || child.wait());
+    Ok(())
 }
 
 /// An address as a browser takes it: IPv6 in brackets.
