@@ -433,15 +433,13 @@ fn pages_hear_of_each_new_version_once() {
 /// `briefing serve --open` started in `site` with `$BROWSER` set to `browser`, and the
 /// address it printed once listening.
 fn serve_open(site: &Path, args: &[&str], browser: &str) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_briefing"))
-        .args(["serve", "--open"])
-        .args(args)
-        .current_dir(site)
-        .env("BROWSER", browser)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_briefing"));
+    command.args(["serve", "--open"]).args(args).current_dir(site).env("BROWSER", browser);
+    if browser.is_empty() {
+        // No $BROWSER, and a PATH with no xdg-open: nothing can open the page.
+        command.env_remove("BROWSER").env("PATH", site);
+    }
+    let mut child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     let mut reader = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
     while !line.contains("http://") {
@@ -484,20 +482,27 @@ fn a_busy_default_port_moves_on_and_open_starts_the_browser() {
 }
 
 #[test]
-fn a_browser_that_fails_is_told_of_and_serve_goes_on() {
+fn a_browser_that_fails_or_is_missing_is_told_of_and_serve_goes_on() {
     let (_dir, site) = fixture("ui-base");
     // What xdg-open does with no display: it starts, then exits with a failure.
     let (mut child, url) = serve_open(&site, &["--port", "0"], "false");
+    expect_warning(&mut child, &url, "`false`: exit status: 1");
+    if cfg!(all(unix, not(target_os = "macos"))) {
+        let (mut child, url) = serve_open(&site, &["--port", "0"], "");
+        expect_warning(&mut child, &url, "no xdg-open on PATH");
+    }
+}
+
+/// Reads `child`'s stderr to the line saying no browser opened, which must give `why`, and
+/// checks serve goes on; then stops it.
+fn expect_warning(child: &mut Child, url: &str, why: &str) {
     let mut err = BufReader::new(child.stderr.take().unwrap());
     let mut warning = String::new();
     while !warning.contains("cannot open a browser") {
         warning.clear();
         assert!(err.read_line(&mut warning).unwrap() > 0, "serve said nothing of the failed browser");
     }
-    assert_eq!(
-        warning.trim(),
-        format!("warning: cannot open a browser (`false`: exit status: 1); open {url} yourself")
-    );
+    assert_eq!(warning.trim(), format!("warning: cannot open a browser ({why}); open {url} yourself, or set $BROWSER"));
     // Still serving.
     assert!(child.try_wait().unwrap().is_none(), "serve stopped after a failed browser");
     let _ = child.kill();

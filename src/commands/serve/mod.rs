@@ -138,7 +138,7 @@ pub fn run(args: &Serve) -> i32 {
         let url = url.clone();
         thread::spawn(move || {
             if let Err(e) = open_browser(&url) {
-                eprintln!("warning: cannot open a browser ({e}); open {url} yourself");
+                eprintln!("warning: cannot open a browser ({e}); open {url} yourself, or set $BROWSER");
             }
         });
     }
@@ -242,6 +242,10 @@ const BROWSER_WATCH: Duration = Duration::from_secs(3);
 fn open_browser(url: &str) -> Result<(), String> {
     let browser = std::env::var("BROWSER").ok().filter(|b| !b.trim().is_empty());
     let Some(browser) = browser.or_else(default_browser) else {
+        if free_unix() && !wsl() {
+            // opener's fallback there runs a copy of xdg-open whose failure it never sees.
+            return Err("no xdg-open on PATH".into());
+        }
         return opener::open_browser(url).map_err(|e| e.to_string());
     };
     let mut failed = Vec::new();
@@ -266,11 +270,22 @@ fn open_browser(url: &str) -> Result<(), String> {
 /// The system's opener where briefing can see how it ends: `xdg-open` on the free
 /// Unixes, when it is on `PATH`. Elsewhere (macOS, Windows, WSL without it) opener's own.
 fn default_browser() -> Option<String> {
-    if cfg!(any(target_os = "macos", windows)) {
+    if !free_unix() {
         return None;
     }
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path).any(|d| d.join("xdg-open").is_file()).then(|| "xdg-open".to_string())
+}
+
+/// Whether the system opens addresses with `xdg-open`: Unix, not macOS.
+fn free_unix() -> bool {
+    cfg!(unix) && !cfg!(target_os = "macos")
+}
+
+/// Whether this is Linux under WSL, where opener hands the address to Windows.
+fn wsl() -> bool {
+    std::env::var_os("WSL_DISTRO_NAME").is_some()
+        || std::path::Path::new("/proc/sys/fs/binfmt_misc/WSLInterop").exists()
 }
 
 /// Waits up to `BROWSER_WATCH` for `child` to fail; a child still running is left to a
