@@ -328,7 +328,8 @@ fn measure(site: &Path, expected: &[(String, BTreeSet<String>)], overlap: bool) 
 /// The corpora written blind by someone who never saw the detectors, and changed for
 /// since they were first run (their first, blind figures are in docs/suggest.md).
 const LOOKED_AT: [&str; 12] = [
-    "court", "match", "wildfire", "merger", "strike", "launch", "flood", "transfer", "heist", "recall", "ferry", "trial",
+    "court", "match", "wildfire", "merger", "strike", "launch", "flood", "transfer", "heist", "recall", "ferry",
+    "trial",
 ];
 
 /// The corpora no change was made for: `quake` (held out since session 11),
@@ -340,7 +341,7 @@ const NEVER_TUNED: [&str; 6] = ["quake", "outbreak", "outage", "heatwave", "dera
 /// The least precision and recall allowed on each group, passages matched by overlap
 /// (see [`same`]): a little under what they scored when this test was last changed (docs/suggest.md), so
 /// that a change that loses ground on text it was not written for fails here.
-const FLOORS: [(f64, f64); 2] = [(0.78, 0.7), (0.5, 0.5)];
+const FLOORS: [(f64, f64); 2] = [(0.8, 0.75), (0.55, 0.53)];
 
 /// Precision and recall on every corpus, printed for docs/suggest.md
 /// (`cargo test --test suggest -- --nocapture precision`). Precision matters more than

@@ -101,6 +101,23 @@ pub fn running(s: &Scan<'_>, at: &Range<usize>) -> bool {
     words.windows(2).any(|w| matches!(w[0], "has" | "have" | "had" | "'s") && CHANGES.contains(&w[1]))
 }
 
+/// Verbs of speech: a day written right after one ("said on Wednesday", "told reporters
+/// Friday") is the day of the statement.
+const SPEECH: &[&str] = &["said", "says", "told", "tells", "added", "adds", "wrote", "writes", "stated", "explained"];
+
+/// Whether the day at `at` is the day something was said: a verb of speech at most three
+/// words before it, nothing but words between ("Corvane said on Wednesday that the sites
+/// had closed", "the operator told reporters yesterday"). A statement reacts to the news
+/// or reports it, often a day or more later, so the news its sentence tells is no
+/// evidence of what that day was.
+pub fn said_on(s: &Scan<'_>, at: &Range<usize>) -> bool {
+    let sentence = s.tokens[at.start].sentence;
+    (at.start.saturating_sub(3)..at.start).rev().take_while(|&i| s.tokens[i].sentence == sentence).any(|i| {
+        SPEECH.contains(&s.tok(i).to_lowercase().as_str())
+            && (i + 1..at.start).all(|k| s.tok(k).starts_with(char::is_alphabetic))
+    })
+}
+
 /// Whether the day at `at` is one its clause looks ahead to: a cue before it ("expected
 /// winds to ease on Thursday"; not "announced on Monday that it will close").
 pub fn ahead(s: &Scan<'_>, at: &Range<usize>) -> bool {
@@ -158,6 +175,20 @@ pub fn distinct(a: &[Vec<String>], b: &[Vec<String>]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_after_a_verb_of_speech_is_the_statements() {
+        let said = |text: &str, day: &str| {
+            let s = Scan::new(text, &[]);
+            let i = (0..s.tokens.len()).find(|&i| s.tok(i) == day).unwrap();
+            said_on(&s, &(i..i + 1))
+        };
+        assert!(said("Corvane said on Wednesday that the sites had closed.", "Wednesday"));
+        assert!(said("The operator told reporters yesterday it would take weeks.", "yesterday"));
+        assert!(said("Officials said late Monday the road was open.", "Monday"));
+        assert!(!said("The report, it said, was published on Monday.", "Monday"));
+        assert!(!said("The company announced its own recall on Monday.", "Monday"));
+    }
 
     #[test]
     fn the_present_progressive_looks_ahead() {

@@ -131,9 +131,19 @@ fn relative_weekdays(c: &Ctx<'_>, out: &mut Vec<Found>) {
         if matches!(m.what, What::Weekday(_)) && cues::ahead(&doc.scan, &m.tokens) {
             continue;
         }
+        // "Corvane said on Wednesday that …": the day of a statement, not of its news.
+        if cues::said_on(&doc.scan, &m.tokens) {
+            continue;
+        }
         // Sum the evidence for each date: a date several sources agree on wins.
         let mut by_date: Vec<(Date, f32, Vec<&Evidence<'_>>)> = Vec::new();
+        // A day named by counting back is past: a date after the article's own cannot be
+        // it ("the operator said yesterday [the ship] would be out from 27 March").
+        let written = doc.article.meta.published;
         for e in index.near("evidence", ctx).into_iter().map(|i| &evidence[i]) {
+            if written.is_some_and(|p| e.date > p) {
+                continue;
+            }
             let s = ctx.similarity(e.context);
             if s < 0.5 {
                 continue;
@@ -163,10 +173,11 @@ fn relative_weekdays(c: &Ctx<'_>, out: &mut Vec<Found>) {
         }
         // News names a weekday only for the week around its own date (AP style: a day of
         // the week within seven days): a follow-up's "at a vigil on Sunday", written ten
-        // days after the news, is about a later day.
+        // days after the news, is about a later day. So with "yesterday": weeks after the
+        // news, "shares closed at 418p yesterday" is a new fact, not the news misdated.
         let far =
             doc.article.meta.published.is_some_and(|p| (p.days_since_epoch() - date.days_since_epoch()).abs() > 6);
-        if matches!(m.what, What::Weekday(_)) && far {
+        if far {
             continue;
         }
         // A weekday that, counted back from the article's date, falls after the news may
@@ -255,6 +266,10 @@ fn date_conflicts(c: &Ctx<'_>, out: &mut Vec<Found>) {
         if mentions_date(a, *wb) || mentions_date(b, *wa) || two_things((a, ma), (b, mb)) {
             return;
         }
+        // A dateline dates the filing, not the news: no other article's date is its.
+        if dateline(a, ma) || dateline(b, mb) {
+            return;
+        }
         // A date after its article was written is a plan ("available from Monday 23
         // November"); against a date the other article reports as past, a plan is no
         // misdating of it.
@@ -337,16 +352,70 @@ fn anniversary(a: When, b: When) -> bool {
 /// Whether two years differ as a typing slip does: in one digit (1961 for 1971), or by two
 /// neighbouring digits swapped (1978 for 1987). Other years far apart are two events.
 fn mistyped_year(a: i32, b: i32) -> bool {
-    let (a, b) = (a.to_string().into_bytes(), b.to_string().into_bytes());
+    typing_slip(a.to_string().as_bytes(), b.to_string().as_bytes()).is_some()
+}
+
+/// How two strings of digits of one length differ when one is a typing slip of the
+/// other: in one digit (its place), or by two neighbouring digits swapped.
+#[derive(Debug, PartialEq)]
+enum Slip {
+    /// One digit differs, at this place.
+    Digit(usize),
+    /// Two neighbouring digits swapped ("4,612" for "4,162").
+    Swap,
+}
+
+fn typing_slip(a: &[u8], b: &[u8]) -> Option<Slip> {
     if a.len() != b.len() {
-        return false;
+        return None;
     }
     let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
     match diff.as_slice() {
-        [_] => true,
-        [i, j] => *j == i + 1 && a[*i] == b[*j] && a[*j] == b[*i],
-        _ => false,
+        [i] => Some(Slip::Digit(*i)),
+        [i, j] if *j == i + 1 && a[*i] == b[*j] && a[*j] == b[*i] => Some(Slip::Swap),
+        _ => None,
     }
+}
+
+/// Whether two figures in one unit, written in digits to one scale, differ as a slip of
+/// the keyboard does, in three significant digits or more: two neighbouring digits
+/// swapped ("221" for "212", "4,162" for "4,612"), or one digit other than the last
+/// ("12.8" for "11.8", "14,311" for "14,331"). That is rare between two figures chosen
+/// apart (about 3% of pairs of three digits, fewer the longer they are), so, like the
+/// same number under two units, it is itself evidence that they are one figure. What
+/// is common between two figures chosen apart is not: two digits ("43" and "34", two
+/// people's ages), round figures ("500 calls", "200 calls"), and a last digit alone (a
+/// count that moves, a revision, a rounding change the last digit most).
+fn mistyped((a, ma): (&Doc<'_>, &Mention), (b, mb): (&Doc<'_>, &Mention)) -> bool {
+    let (What::Quantity { written: (_, ua), .. }, What::Quantity { written: (_, ub), .. }) = (&ma.what, &mb.what)
+    else {
+        return false;
+    };
+    let digits = |doc: &Doc<'_>, m: &Mention| {
+        m.tokens.clone().map(|i| doc.scan.tok(i)).find(|t| t.starts_with(|c: char| c.is_ascii_digit())).map(significant)
+    };
+    let (Some(x), Some(y)) = (digits(a, ma), digits(b, mb)) else { return false };
+    ua == ub && slipped(&x, &y)
+}
+
+/// Whether significant digits `y` are a typing slip of `x` as [`mistyped`] counts them.
+fn slipped(x: &str, y: &str) -> bool {
+    x.len() >= 3
+        && match typing_slip(x.as_bytes(), y.as_bytes()) {
+            Some(Slip::Swap) => true,
+            Some(Slip::Digit(i)) => i + 1 < x.len(),
+            None => false,
+        }
+}
+
+/// The significant digits a figure's token is written with: "118" for "11.8", "4612" for
+/// "4,612", "42" for "4.2m", "5" for "500".
+fn significant(token: &str) -> String {
+    let t: String =
+        token.chars().take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ',').filter(|c| *c != ',').collect();
+    let t = t.trim_end_matches('.');
+    let whole = if t.contains('.') { t.to_string() } else { t.trim_end_matches('0').to_string() };
+    whole.replace('.', "").trim_start_matches('0').to_string()
 }
 
 /// Whether `m` is the date of the article's dateline ("KOUROU, 18 October (CPA) –"): the
@@ -435,7 +504,8 @@ fn number_conflicts(c: &Ctx<'_>, out: &mut Vec<Found>) {
             return;
         }
         let named = unit == "age" && same_name((a, ma), (b, mb));
-        let score = ca.similarity(cb) + if slip { SAME_QUANTITY - SAME_SLIP } else { 0.0 };
+        let typo = !slip && mistyped((a, ma), (b, mb));
+        let score = ca.similarity(cb) + if slip || typo { SAME_QUANTITY - SAME_SLIP } else { 0.0 };
         let score = if named { score + SAME_QUANTITY } else { score };
         if score < SAME_QUANTITY {
             return;
@@ -625,5 +695,30 @@ fn quote_pair((at_a, a, ma, _): Item<'_>, (at_b, b, mb, _): Item<'_>, out: &mut 
             values,
             why: Why::Pair(Some(note)),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typing_slips_in_figures() {
+        let slip = |x: &str, y: &str| slipped(&significant(x), &significant(y));
+        // Neighbours swapped, or one digit but the last, in three significant digits.
+        assert!(slip("212", "221"));
+        assert!(slip("4,612", "4,162"));
+        assert!(slip("11.8", "12.8"));
+        assert!(slip("14,331", "14,311"));
+        // Two digits, round figures, a last digit, other lengths: common between two
+        // figures chosen apart.
+        assert!(!slip("43", "34"));
+        assert!(!slip("500", "200"));
+        assert!(!slip("4.2m", "4.7m"));
+        assert!(!slip("3,747", "3,742"));
+        assert!(!slip("1,180", "1,800"));
+        assert!(!slip("212", "212"));
+        assert_eq!(significant("0.045"), "45");
+        assert!(mistyped_year(1961, 1971) && mistyped_year(1978, 1987) && !mistyped_year(1961, 1985));
     }
 }

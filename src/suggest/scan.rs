@@ -6,6 +6,7 @@
 
 use std::ops::Range;
 
+use super::words::is_stop;
 use crate::model::date::Date;
 
 /// A token of the text: a word, a number, or one symbol.
@@ -332,7 +333,7 @@ pub fn mentions_in(s: &Scan<'_>, year: Option<Year>) -> Vec<Mention> {
             // "Monday night", "Tuesday morning": a day of this week too.
             // So is "Wednesday's meeting".
             let part = PARTS_OF_DAY.contains(&s.tok(i + 1).to_lowercase().as_str()) || possessive.is_some();
-            if (same_sentence && RELATIVE.contains(&prev.as_str())) || part {
+            if (same_sentence && (RELATIVE.contains(&prev.as_str()) || after_verb(s, i))) || part {
                 out.push(Mention { tokens: i..i + 1, what: What::Weekday(d) });
             }
             i += 1;
@@ -396,6 +397,26 @@ const MONTH_ALONE: &[&str] = &["in", "since", "until", "till", "by", "last", "ea
 /// Words after a weekday that make it a day of this week ("Monday night").
 const PARTS_OF_DAY: &[&str] = &["night", "morning", "afternoon", "evening", "overnight"];
 
+/// Verbs in the past tense that are not made with "-ed", as news writes them before a
+/// day without "on" ("fell Tuesday", "met Friday").
+const PAST: &[&str] = &[
+    "said", "told", "wrote", "met", "began", "fell", "rose", "won", "lost", "held", "took", "gave", "sent", "left",
+    "came", "went", "made", "sold", "paid", "struck", "sank", "hit", "broke", "spoke", "ran", "quit", "flew",
+];
+
+/// Whether the weekday at token `i` follows a verb in the past tense without "on", as
+/// American news dates what happened ("a report published Monday", "shares fell
+/// Tuesday"), and is not itself an adjective before a noun ("the postponed Monday
+/// session").
+fn after_verb(s: &Scan<'_>, i: usize) -> bool {
+    let prev = s.tok(i.wrapping_sub(1));
+    let next = s.tok(i + 1);
+    let past = prev.starts_with(|c: char| c.is_lowercase())
+        && ((prev.len() > 4 && prev.ends_with("ed")) || PAST.contains(&prev));
+    let noun_next = next.starts_with(|c: char| c.is_lowercase()) && !is_stop(next);
+    past && !noun_next
+}
+
 /// Words before a weekday that make it a day of this week ("on Tuesday", "last Friday").
 const RELATIVE: &[&str] = &["on", "last", "this", "next", "since", "until", "till", "by", "early", "late", "from"];
 
@@ -409,6 +430,52 @@ fn day_number(t: &str) -> Option<u32> {
         return None;
     }
     digits.parse().ok().filter(|d| (1..=31).contains(d))
+}
+
+/// Ordinal words for the days of a month, as transcripts and formal prose write them
+/// ("the fourteenth of November", "March the twentieth"); the twenties and thirties add
+/// a unit ("twenty-first").
+const ORDINALS: &[&str] = &[
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+];
+
+/// A day of the month at token `j`, in digits ("14", "14th") or in words ("fourteenth",
+/// "twenty-first", "twenty first"): the token after it and the day.
+fn day_at(s: &Scan<'_>, j: usize) -> Option<(usize, u32)> {
+    if let Some(d) = day_number(s.tok(j)) {
+        return Some((j + 1, d));
+    }
+    let ordinal = |t: &str| ORDINALS.iter().position(|o| t.eq_ignore_ascii_case(o)).map(|p| p as u32 + 1);
+    let t = s.tok(j).to_lowercase();
+    match t.as_str() {
+        "twentieth" => Some((j + 1, 20)),
+        "thirtieth" => Some((j + 1, 30)),
+        "twenty" | "thirty" => {
+            let tens = if t == "twenty" { 20 } else { 30 };
+            let k = if s.tok(j + 1) == "-" { j + 2 } else { j + 1 };
+            let d = tens + ordinal(s.tok(k)).filter(|u| *u < 10)?;
+            (d <= 31).then_some((k + 1, d))
+        }
+        _ => ordinal(&t).map(|d| (j + 1, d)),
+    }
 }
 
 fn year_number(t: &str) -> Option<i32> {
@@ -435,11 +502,19 @@ fn date_at(s: &Scan<'_>, i: usize, year: Option<Year>) -> Option<(usize, What)> 
     let found: Option<(usize, When)> = (|| {
         if let Some(m) = month(s.tok(j)) {
             let k = skip(j + 1, ".");
-            if let Some(d) = day_number(s.tok(k)) {
-                let k2 = skip(k + 1, ",");
+            // A day in words after its month ("March the twentieth", "November
+            // fourteenth") ends its clause or comes before the year: in "in March the
+            // first shipment arrived", "first" is no day.
+            let words = |k: usize| {
+                day_at(s, k).filter(|(after, _)| {
+                    day_number(s.tok(k)).is_some() || !s.tok(*after).starts_with(|c: char| c.is_lowercase())
+                })
+            };
+            if let Some((after, d)) = words(k).or_else(|| if s.tok(k) == "the" { words(k + 1) } else { None }) {
+                let k2 = skip(after, ",");
                 return match year_number(s.tok(k2)) {
                     Some(y) => Some((k2 + 1, When::Day(Date::new(y, m, d).ok()?))),
-                    None => Some((k + 1, When::Day(year?.day(m, d)?))),
+                    None => Some((after, When::Day(year?.day(m, d)?))),
                 };
             }
             let k = skip(skip(k, ","), "of");
@@ -450,8 +525,13 @@ fn date_at(s: &Scan<'_>, i: usize, year: Option<Year>) -> Option<(usize, What)> 
             };
             return Some((k + 1, When::Month(y, m)));
         }
-        if let Some(d) = day_number(s.tok(j)) {
-            let k = skip(skip(j + 1, "the"), "of");
+        if let Some((after, d)) = day_at(s, j) {
+            // In words, the day needs its "of" ("the fourteenth of November"): "the first
+            // May Day rally" holds no date.
+            if day_number(s.tok(j)).is_none() && s.tok(after) != "of" {
+                return None;
+            }
+            let k = skip(skip(after, "the"), "of");
             let m = month(s.tok(k))?;
             // "28 Sept." keeps its abbreviation's dot; "2 June." ends a sentence.
             let k1 = if MONTHS.contains(&s.tok(k).to_lowercase().as_str()) { k + 1 } else { skip(k + 1, ".") };
@@ -915,6 +995,41 @@ mod tests {
             })
             .collect();
         assert_eq!(whens, vec![d(2026, 2, 27), d(2026, 3, 3), When::Month(2024, 10), d(2025, 10, 28)]);
+    }
+
+    #[test]
+    fn days_in_words() {
+        let d = |y, m, d| When::Day(Date::new(y, m, d).unwrap());
+        let whens = |text: &str| -> Vec<(String, When)> {
+            found(text)
+                .into_iter()
+                .filter_map(|(t, w)| match w {
+                    What::Date { when, .. } => Some((t, when)),
+                    _ => None,
+                })
+                .collect()
+        };
+        let f = whens(
+            "It failed on the fourteenth of November 2019, again on March the twentieth, 2026, and on \
+             the twenty-first of June 2021 and November thirtieth, 2020.",
+        );
+        let f: Vec<When> = f.into_iter().map(|(_, w)| w).collect();
+        assert_eq!(f, vec![d(2019, 11, 14), d(2026, 3, 20), d(2021, 6, 21), d(2020, 11, 30)]);
+        // An ordinal that counts something is no day.
+        let none = "The first May Day rally came in March the first time, and the second of three vessels \
+                    sailed in June 2021.";
+        assert_eq!(whens(none), vec![("June 2021".to_string(), When::Month(2021, 6))]);
+    }
+
+    #[test]
+    fn a_weekday_after_a_past_verb_without_on() {
+        let days: Vec<String> =
+            found("A report published Monday said shares fell Tuesday. The postponed Friday session met later.")
+                .into_iter()
+                .filter(|(_, w)| matches!(w, What::Weekday(_)))
+                .map(|(t, _)| t)
+                .collect();
+        assert_eq!(days, vec!["Monday", "Tuesday"]);
     }
 
     #[test]
