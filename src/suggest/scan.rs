@@ -654,6 +654,16 @@ const HEDGES: &[&str] = &[
     "~",
 ];
 
+/// Whether token `k`, just before a figure, hedges it: "about", "more than", "up to";
+/// not the "to" of a verb ("rises to $621 million" is exact).
+fn hedged_by(s: &Scan<'_>, k: usize) -> bool {
+    match s.tok(k).to_lowercase().as_str() {
+        "to" => k > 0 && s.tok(k - 1).eq_ignore_ascii_case("up"),
+        "up" => false,
+        w => HEDGES.contains(&w),
+    }
+}
+
 /// A quantity starting at token `i` (a currency sign, a number or number word, a scale
 /// word, a unit). Returns its end token and value. Bare numbers and years are not
 /// quantities: without a unit there is nothing to say they measure the same thing.
@@ -667,7 +677,7 @@ fn quantity_at(s: &Scan<'_>, i: usize) -> Option<(usize, What)> {
         j += 1;
     }
     let t = s.tok(j);
-    let hedge = i > 0 && HEDGES.contains(&s.tok(i - 1).to_lowercase().as_str());
+    let hedge = i > 0 && hedged_by(s, i - 1);
     if unit.is_none()
         && let Some(value) = pence(t)
     {
@@ -677,6 +687,11 @@ fn quantity_at(s: &Scan<'_>, i: usize) -> Option<(usize, What)> {
     let (next, mut value, suffix) = number_at(s, j)?;
     let is_year = year_number(t).is_some() && unit.is_none();
     j = next;
+    let joined = |k: usize| s.tokens.get(k).zip(s.tokens.get(k - 1)).is_some_and(|(a, b)| a.range.start == b.range.end);
+    // A scale in a compound adjective: "a $184-million subsidy", "the $4.91-billion budget".
+    if s.tok(j) == "-" && joined(j) && joined(j + 1) && scale(s.tok(j + 1)).is_some() {
+        j += 1;
+    }
     // A range ("40-50 people", "between 40 and 50", "40 to 50"): its middle, hedged.
     let mut ranged = false;
     let between = s.tok(i.wrapping_sub(1)).eq_ignore_ascii_case("between");
@@ -710,7 +725,6 @@ fn quantity_at(s: &Scan<'_>, i: usize) -> Option<(usize, What)> {
         }
     }
     // A compound adjective: "a 12-year term", "the 1,340-pound bell".
-    let joined = |k: usize| s.tokens.get(k).zip(s.tokens.get(k - 1)).is_some_and(|(a, b)| a.range.start == b.range.end);
     if unit.is_none() && s.tok(j) == "-" && joined(j) && joined(j + 1) && s.tok(j + 1).chars().all(char::is_alphabetic)
     {
         j += 1;
@@ -1058,6 +1072,28 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_scale_in_a_compound_adjective() {
+        let q: Vec<(f64, String)> = quantities(
+            "A $184-million subsidy, the $4.91-billion budget and a $40-million draw, ranging 40-50 people.",
+        )
+        .into_iter()
+        .map(|(v, u, ..)| (v, u))
+        .collect();
+        let usd = |v: f64| (v, "USD".to_string());
+        assert_eq!(q, vec![usd(184e6), usd(4.91e9), usd(40e6), (45.0, "people".to_string())]);
+    }
+
+    #[test]
+    fn the_to_of_a_verb_is_no_hedge() {
+        let hedged: Vec<bool> =
+            quantities("It rises to $621 million; up to 50 people came, about 30 jobs, up 40 percent.")
+                .into_iter()
+                .map(|(_, _, h, _)| h)
+                .collect();
+        assert_eq!(hedged, vec![false, true, true, false]);
+    }
+
     /// Each quantity of `text`: (value, unit, hedged, the number and unit as written).
     fn quantities(text: &str) -> Vec<(f64, String, bool, String)> {
         found(text)
@@ -1088,7 +1124,7 @@ mod tests {
                 (45.0, "people", true),
                 (120.0, "job", false),
                 (12.0, "percent", false),
-                (15.0, "USD", true),
+                (15.0, "USD", false), // "rose … to 15 dollars" is exact
             ]
         );
     }
