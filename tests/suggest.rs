@@ -327,16 +327,16 @@ fn measure(site: &Path, expected: &[(String, BTreeSet<String>)], overlap: bool) 
 
 /// The corpora written blind by someone who never saw the detectors, and changed for
 /// since they were first run (their first, blind figures are in docs/suggest.md).
-const LOOKED_AT: [&str; 12] = [
+const LOOKED_AT: [&str; 13] = [
     "court", "match", "wildfire", "merger", "strike", "launch", "flood", "transfer", "heist", "recall", "ferry",
-    "trial",
+    "trial", "budget",
 ];
 
 /// The corpora no change was made for: `quake` (held out since session 11),
-/// `outbreak` (since session 19), `derailment` (since session 25) and `election` (since
-/// session 26), measured last; `outage` and `heatwave`, run once, after the last change of
-/// session 19.
-const NEVER_TUNED: [&str; 6] = ["quake", "outbreak", "outage", "heatwave", "derailment", "election"];
+/// `outbreak` (since session 19), `derailment` (since session 25), `election` (since
+/// session 26) and `mine` (since session 33), measured last; `outage` and `heatwave`, run
+/// once, after the last change of session 19.
+const NEVER_TUNED: [&str; 7] = ["quake", "outbreak", "outage", "heatwave", "derailment", "election", "mine"];
 
 /// The least precision and recall allowed on each group, passages matched by overlap
 /// (see [`same`]): a little under what they scored when this test was last changed (docs/suggest.md), so
