@@ -457,6 +457,22 @@ fn number_conflicts(c: &Ctx<'_>, out: &mut Vec<Found>) {
             }
             return;
         }
+        if unit == "tally" {
+            // "8-5" and "9-4": one count is no nearer the truth than another.
+            let score = ca.similarity(cb);
+            if va != vb && score >= SAME_QUANTITY && !two_things((a, ma), (b, mb)) {
+                let values = (format!("{unit} {va}"), format!("{unit} {vb}"));
+                out.push(Found {
+                    code: "number-conflict",
+                    a: at_a,
+                    b: Some(at_b),
+                    score,
+                    values,
+                    why: Why::Pair(None),
+                });
+            }
+            return;
+        }
         if unit.starts_with("temperature") {
             // Degrees compare by difference: a degree apart, or three when hedged.
             let close = if *xa || *xb { 3.0 } else { 1.0 };

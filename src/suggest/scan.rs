@@ -654,6 +654,47 @@ const HEDGES: &[&str] = &[
     "~",
 ];
 
+/// Words after a tally that make it one ("an 8-5 vote", "a 5-4 ruling").
+const TALLY_NOUNS: &[&str] = &[
+    "vote", "votes", "decision", "ruling", "verdict", "split", "majority", "win", "victory", "defeat", "loss", "draw",
+];
+
+/// Verbs before a tally that make it one ("passed 9-4", "won 3-1").
+const TALLY_VERBS: &[&str] = &[
+    "voted", "passed", "approved", "adopted", "rejected", "defeated", "won", "lost", "beat", "drew", "ruled",
+    "finished", "ended",
+];
+
+/// The value a tally is kept as: its two counts, one in the thousandths (votes and
+/// scores are small); compared only for equality (see the detectors).
+pub fn tally_value(x: u32, y: u32) -> f64 {
+    f64::from(x) + f64::from(y) / 1000.0
+}
+
+/// A tally of votes or a score at token `i`: two whole numbers joined by a dash, after a
+/// verb of voting or winning or before a noun of one ("passed 9-4", "an 8-5 vote", "won
+/// 3-1"). Its unit is `tally`.
+fn tally_at(s: &Scan<'_>, i: usize) -> Option<(usize, What)> {
+    let small =
+        |t: &str| (t.len() <= 3 && t.bytes().all(|b| b.is_ascii_digit())).then(|| t.parse::<u32>().ok()).flatten();
+    let joined = |k: usize| {
+        s.tokens.get(k).zip(s.tokens.get(k.wrapping_sub(1))).is_some_and(|(a, b)| a.range.start == b.range.end)
+    };
+    let (x, y) = (small(s.tok(i))?, small(s.tok(i + 2))?);
+    if !matches!(s.tok(i + 1), "-" | "–") || !joined(i + 1) || !joined(i + 2) {
+        return None;
+    }
+    let before = TALLY_VERBS.contains(&s.tok(i.wrapping_sub(1)).to_lowercase().as_str());
+    let after = TALLY_NOUNS.contains(&s.tok(i + 3).to_lowercase().as_str());
+    if !before && !after {
+        return None;
+    }
+    let end = if after { i + 4 } else { i + 3 };
+    let value = tally_value(x, y);
+    let written = (value, "tally".to_string());
+    Some((end, What::Quantity { value, unit: "tally".into(), approximate: false, written }))
+}
+
 /// Whether token `k`, just before a figure, hedges it: "about", "more than", "up to";
 /// not the "to" of a verb ("rises to $621 million" is exact).
 fn hedged_by(s: &Scan<'_>, k: usize) -> bool {
@@ -670,6 +711,9 @@ fn hedged_by(s: &Scan<'_>, k: usize) -> bool {
 fn quantity_at(s: &Scan<'_>, i: usize) -> Option<(usize, What)> {
     if let Some(age) = age_after_name(s, i) {
         return Some(age);
+    }
+    if let Some(tally) = tally_at(s, i) {
+        return Some(tally);
     }
     let mut j = i;
     let mut unit: Option<String> = currency_sign(s.tok(j)).map(str::to_string);
@@ -1082,6 +1126,17 @@ mod tests {
         .collect();
         let usd = |v: f64| (v, "USD".to_string());
         assert_eq!(q, vec![usd(184e6), usd(4.91e9), usd(40e6), (45.0, "people".to_string())]);
+    }
+
+    #[test]
+    fn tallies_of_votes_and_scores() {
+        let q: Vec<(f64, String)> =
+            quantities("It passed 9-4, after an 8-5 vote and a 4-5 ruling; they won 3-1; 40-50 people came.")
+                .into_iter()
+                .map(|(v, u, ..)| (v, u))
+                .collect();
+        let tally = |x, y| (tally_value(x, y), "tally".to_string());
+        assert_eq!(q, vec![tally(9, 4), tally(8, 5), tally(4, 5), tally(3, 1), (45.0, "people".to_string())]);
     }
 
     #[test]
