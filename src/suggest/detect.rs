@@ -135,27 +135,8 @@ fn relative_weekdays(c: &Ctx<'_>, out: &mut Vec<Found>) {
         if cues::said_on(&doc.scan, &m.tokens) {
             continue;
         }
-        // Sum the evidence for each date: a date several sources agree on wins.
-        let mut by_date: Vec<(Date, f32, Vec<&Evidence<'_>>)> = Vec::new();
-        // A day named by counting back is past: a date after the article's own cannot be
-        // it ("the operator said yesterday [the ship] would be out from 27 March").
-        let written = doc.article.meta.published;
-        for e in index.near("evidence", ctx).into_iter().map(|i| &evidence[i]) {
-            if written.is_some_and(|p| e.date > p) {
-                continue;
-            }
-            let s = ctx.similarity(e.context);
-            if s < 0.5 {
-                continue;
-            }
-            match by_date.iter_mut().find(|(d, ..)| *d == e.date) {
-                Some((_, total, why)) => {
-                    *total += s;
-                    why.push(e);
-                }
-                None => by_date.push((e.date, s, vec![e])),
-            }
-        }
+        let near = index.near("evidence", ctx).into_iter().map(|i| &evidence[i]);
+        let mut by_date = by_date(near, ctx, doc.article.meta.published);
         // The briefing's own day counts as evidence when the sentence shares anything
         // with what dates it: a weekday in an article about that news means that day.
         let mut own = false;
@@ -205,6 +186,35 @@ fn relative_weekdays(c: &Ctx<'_>, out: &mut Vec<Found>) {
         let values = (date.to_string(), String::new());
         out.push(Found { code: "weekday-event", a: at, b: None, score: *best, values, why });
     }
+}
+
+/// The evidence near a day's context summed for each date, with what gave it: a date
+/// several sources agree on wins. A day named by counting back is past: a date after
+/// the article's own (`written`) cannot be it ("the operator said yesterday [the ship]
+/// would be out from 27 March").
+fn by_date<'e>(
+    near: impl Iterator<Item = &'e Evidence<'e>>,
+    ctx: &Context,
+    written: Option<Date>,
+) -> Vec<(Date, f32, Vec<&'e Evidence<'e>>)> {
+    let mut by_date: Vec<(Date, f32, Vec<&Evidence<'_>>)> = Vec::new();
+    for e in near {
+        if written.is_some_and(|p| e.date > p) {
+            continue;
+        }
+        let s = ctx.similarity(e.context);
+        if s < 0.5 {
+            continue;
+        }
+        match by_date.iter_mut().find(|(d, ..)| *d == e.date) {
+            Some((_, total, why)) => {
+                *total += s;
+                why.push(e);
+            }
+            None => by_date.push((e.date, s, vec![e])),
+        }
+    }
+    by_date
 }
 
 /// The last day before `p`, or `p` itself, that is weekday `wd` (0 = Monday): the day
@@ -391,9 +401,7 @@ fn mistyped((a, ma): (&Doc<'_>, &Mention), (b, mb): (&Doc<'_>, &Mention)) -> boo
     else {
         return false;
     };
-    let digits = |doc: &Doc<'_>, m: &Mention| {
-        m.tokens.clone().map(|i| doc.scan.tok(i)).find(|t| t.starts_with(|c: char| c.is_ascii_digit())).map(significant)
-    };
+    let digits = |doc: &Doc<'_>, m: &Mention| digit_token(doc, m).map(significant);
     let (Some(x), Some(y)) = (digits(a, ma), digits(b, mb)) else { return false };
     ua == ub && slipped(&x, &y)
 }
@@ -573,12 +581,18 @@ fn other_days((a, ma): (&Doc<'_>, &Mention), (b, mb): (&Doc<'_>, &Mention)) -> b
     }
 }
 
+/// The token a figure's digits are written in ("4,612" of "4,612 patients"); `None` for
+/// a figure in words.
+fn digit_token<'d>(doc: &'d Doc<'_>, m: &Mention) -> Option<&'d str> {
+    m.tokens.clone().map(|i| doc.scan.tok(i)).find(|t| t.starts_with(|c: char| c.is_ascii_digit()))
+}
+
 /// The step a figure is written to, in its unit: 0.1 for "6.8 metres", 0.1 million for
 /// "$4.3 million", 1,000 for "about 18,000 acres"; a whole number that is not hedged
 /// counts as exact ("$2,000" is no rounding of $1,500).
 fn step(doc: &Doc<'_>, m: &Mention) -> Option<f64> {
     let What::Quantity { value, written: (n, _), approximate, .. } = &m.what else { return None };
-    let digits = m.tokens.clone().map(|i| doc.scan.tok(i)).find(|t| t.starts_with(|c: char| c.is_ascii_digit()))?;
+    let digits = digit_token(doc, m)?;
     let digits: String = digits.chars().take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ',').collect();
     let written = match digits.split_once('.') {
         Some((_, decimals)) => 10f64.powi(-(decimals.len() as i32)),
