@@ -18,6 +18,7 @@ use walkdir::WalkDir;
 use crate::model::diag::{Diagnostic, SourceFile};
 use crate::model::locale::Locale;
 use crate::stages::load::{parsed, read_text};
+use crate::stages::render::flat::unflatten;
 
 /// A theme's files, read.
 #[derive(Debug, Clone, Default)]
@@ -36,7 +37,17 @@ pub struct Theme {
     /// others of the build: `[0]` without an archive's own templates (a site of one
     /// briefing), `[1]` with them (an archive's home and its briefings, 500 renders of one
     /// theme).
-    pub compiled: [std::sync::OnceLock<Result<tera::Tera, Vec<Diagnostic>>>; 2],
+    pub compiled: [std::sync::OnceLock<Result<Compiled, Vec<Diagnostic>>>; 2],
+}
+
+/// A theme's templates compiled for a render.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    /// The templates.
+    pub tera: tera::Tera,
+    /// The parts whose item the render gives by flat names (`stages/render/flat.rs`),
+    /// with the fields each reads.
+    pub flat: Vec<(&'static str, Vec<String>)>,
 }
 
 impl Theme {
@@ -306,10 +317,11 @@ pub fn compile(theme: &Theme, unused: &[&str]) -> Result<Tera, Vec<Diagnostic>> 
 
 /// A tera error as a diagnostic at the template's line, as far as tera tells it.
 pub fn template_error(theme: &Theme, err: &tera::Error) -> Diagnostic {
-    let mut chain = vec![err.to_string()];
+    // A part's item read by flat names is named in messages as its template wrote it.
+    let mut chain = vec![unflatten(&err.to_string())];
     let mut source = std::error::Error::source(err);
     while let Some(s) = source {
-        chain.push(s.to_string());
+        chain.push(unflatten(&s.to_string()));
         source = s.source();
     }
     let full = chain.join("\n");

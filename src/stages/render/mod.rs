@@ -11,6 +11,7 @@ pub mod card;
 pub mod export;
 pub mod feed;
 pub mod fingerprint;
+pub mod flat;
 mod home;
 mod inputs;
 pub mod jsonld;
@@ -38,7 +39,7 @@ use crate::model::highlight::{self, Highlighter};
 use crate::model::markup::{self, Highlight, escape};
 use crate::model::page::{self, Counts, Page, Runs, Seg};
 use crate::stages::anchor::{Marks, Target};
-use crate::stages::load::theme::{self, Theme};
+use crate::stages::load::theme::{self, Compiled, Theme};
 use crate::stages::load::{Role, Site};
 use crate::stages::render::fingerprint::Keyed;
 use crate::stages::render::parts::{Html, KeptItems};
@@ -517,9 +518,24 @@ impl<'o> Own<'o> {
     }
 }
 
+/// A part: the template of one list's items, and the name it gives its item.
+#[derive(Clone, Copy)]
+struct Part {
+    template: &'static str,
+    var: &'static str,
+}
+
+const DISCREPANCY: Part = Part { template: "parts/discrepancy.html", var: "d" };
+const SCORE_ROW: Part = Part { template: "parts/score-row.html", var: "row" };
+const ARTICLE_ITEM: Part = Part { template: "parts/article-item.html", var: "a" };
+const CLAIM_ITEM: Part = Part { template: "parts/claim-item.html", var: "c" };
+const SOURCE: Part = Part { template: "parts/source.html", var: "s" };
+
+/// Every part, each read by flat names where that is safe (see [`flat`]).
+const PARTS: [Part; 5] = [DISCREPANCY, SCORE_ROW, ARTICLE_ITEM, CLAIM_ITEM, SOURCE];
+
 /// The part templates of the front page.
-const INDEX_PARTS: [&str; 4] =
-    ["parts/discrepancy.html", "parts/score-row.html", "parts/article-item.html", "parts/claim-item.html"];
+const INDEX_PARTS: [&str; 4] = [DISCREPANCY.template, SCORE_ROW.template, ARTICLE_ITEM.template, CLAIM_ITEM.template];
 
 /// Whether `page` is made of `parts`: unless its template comes from a later layer than
 /// its parts (the built-in theme, then a theme folder, then the site's `templates/`). A
@@ -544,17 +560,16 @@ fn uses_parts(theme: &theme::Theme, page: &str, parts: &[&str]) -> bool {
 /// (given the item as `var`, and `root`) and kept by fingerprint in a [`KeptItems`]: an edit
 /// renders the items it changed, and the page is given the items' HTML.
 struct Parts<T> {
-    template: &'static str,
-    var: &'static str,
+    part: Part,
     items: Vec<T>,
     /// Each item's fingerprint: its context, its template, the templates, the page's root.
     keys: Vec<u64>,
 }
 
 impl<T: Serialize + Sync> Parts<T> {
-    fn new(template: &'static str, var: &'static str, items: Vec<T>, common: u64) -> Self {
-        let keys = items.par_iter().map(|item| fingerprint::of(&(common, template, item))).collect();
-        Parts { template, var, items, keys }
+    fn new(part: Part, items: Vec<T>, common: u64) -> Self {
+        let keys = items.par_iter().map(|item| fingerprint::of(&(common, part.template, item))).collect();
+        Parts { part, items, keys }
     }
 }
 
@@ -572,6 +587,8 @@ trait Items: Sync {
 /// What a large page's items are made with.
 struct PartsWith<'w> {
     tera: &'w tera::Tera,
+    /// The parts whose item is given by flat names, with the fields each reads.
+    flat: &'w [(&'static str, Vec<String>)],
     /// The page's root.
     root: &'w str,
     /// Where items are kept between renders (`serve`); a build lets each go once written.
@@ -586,10 +603,17 @@ impl<T: Serialize + Sync> Items for Parts<T> {
 
     fn make(&self, i: usize, with: &PartsWith) -> Result<Html, Diagnostic> {
         item(with.store, self.keys[i], || {
-            let mut ctx = Context::new();
-            ctx.insert(self.var, &self.items[i]);
-            ctx.insert("root", with.root);
-            let mut html = with.tera.render(self.template, &ctx).map_err(|e| theme::template_error(with.theme, &e))?;
+            let Part { template, var } = self.part;
+            let error = |e: tera::Error| theme::template_error(with.theme, &e);
+            let ctx = if let Some((_, read)) = with.flat.iter().find(|(t, _)| *t == template) {
+                flat::context(var, read, &self.items[i], with.root).map_err(error)?
+            } else {
+                let mut ctx = Context::new();
+                ctx.insert(var, &self.items[i]);
+                ctx.insert("root", with.root);
+                ctx
+            };
+            let mut html = with.tera.render(template, &ctx).map_err(error)?;
             if html.ends_with('\n') {
                 html.pop();
             }
@@ -967,7 +991,7 @@ pub fn render_to(
 
 /// The theme's templates compiled for a site of one briefing (`single`) or for an
 /// archive, by whichever asks first; a second caller waits for the first's compile.
-fn compiled(theme: &Theme, single: bool) -> &Result<tera::Tera, Vec<Diagnostic>> {
+fn compiled(theme: &Theme, single: bool) -> &Result<Compiled, Vec<Diagnostic>> {
     theme.compiled[usize::from(!single)].get_or_init(|| {
         // Only an archive's home is made from its own templates; an archive's briefings
         // share the home's compile.
@@ -975,7 +999,9 @@ fn compiled(theme: &Theme, single: bool) -> &Result<tera::Tera, Vec<Diagnostic>>
         let mut tera = theme::compile(theme, unused)?;
         strings::register(&mut tera, &theme.locale);
         strings::fold(&mut tera, &theme.locale);
-        Ok(tera)
+        let flat =
+            PARTS.iter().filter_map(|p| Some((p.template, flat::flatten(&mut tera, p.template, p.var)?))).collect();
+        Ok(Compiled { tera, flat })
     })
 }
 
@@ -1105,11 +1131,16 @@ impl<'a> Renderer<'a> {
     /// end): the slowest fixed cost of a small build. (syntect's TOML grammar was warmed
     /// beside it until claims-file entries were highlighted by `highlight/toml.rs`.)
     fn tera(&self) -> Option<&tera::Tera> {
+        self.templates().map(|c| &c.tera)
+    }
+
+    /// The compiled templates and what was made of them, or `None` (see [`Self::tera`]).
+    fn templates(&self) -> Option<&Compiled> {
         compiled(&self.site.theme, matches!(self.site.role, Role::Single)).as_ref().ok()
     }
 
     /// Where the theme keeps the templates compiled for this site's role.
-    fn compiled(&self) -> &OnceLock<Result<tera::Tera, Vec<Diagnostic>>> {
+    fn compiled(&self) -> &OnceLock<Result<Compiled, Vec<Diagnostic>>> {
         &self.site.theme.compiled[usize::from(!matches!(self.site.role, Role::Single))]
     }
 
@@ -1341,8 +1372,8 @@ impl<'a> Renderer<'a> {
         if let Some(done) = self.settled(&path, fingerprint) {
             return Ok(done);
         }
-        let Some(tera) = self.tera() else { return Ok(Done::NoTemplates) };
-        let with = PartsWith { tera, root, store: self.kept_parts, theme: &self.site.theme };
+        let Some(Compiled { tera, flat }) = self.templates() else { return Ok(Done::NoTemplates) };
+        let with = PartsWith { tera, flat, root, store: self.kept_parts, theme: &self.site.theme };
         // The frame is kept, like an item, under a hash of what it is made from: an edit
         // that changes items but not how many renders no frame (at 10k/20k the front
         // page's took 16-27 ms).
@@ -2161,13 +2192,10 @@ impl<'a> Shared<'a> {
 
         let flagged = self.flagged;
         let lists = IndexLists {
-            discrepancies: Parts::new("parts/discrepancy.html", "d", discrepancies, common),
-            scorecard: Parts::new("parts/score-row.html", "row", scorecard, common),
-            articles: Parts::new("parts/article-item.html", "a", self.article_refs.iter().collect(), common),
-            topics: topics
-                .into_iter()
-                .map(|(name, list)| (name, Parts::new("parts/claim-item.html", "c", list, common)))
-                .collect(),
+            discrepancies: Parts::new(DISCREPANCY, discrepancies, common),
+            scorecard: Parts::new(SCORE_ROW, scorecard, common),
+            articles: Parts::new(ARTICLE_ITEM, self.article_refs.iter().collect(), common),
+            topics: topics.into_iter().map(|(name, list)| (name, Parts::new(CLAIM_ITEM, list, common))).collect(),
         };
         let counts = CountsCtx {
             articles: site.articles.len(),
@@ -2212,7 +2240,7 @@ impl<'a> Shared<'a> {
         // Newest first, then by title: a reader scans for the primary documents by date.
         // (Dates compare as their ISO forms do: four-digit years, padded months and days.)
         sources.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.title.cmp(b.title)).then_with(|| a.url.cmp(b.url)));
-        Parts::new("parts/source.html", "s", sources, common)
+        Parts::new(SOURCE, sources, common)
     }
 
     fn corrections_context(&self) -> CorrectionsCtx<'_> {

@@ -1,0 +1,409 @@
+//! A part's item read by flat names: `{{ a.title }}` in `parts/article-item.html` becomes a
+//! lookup of the context's top-level name `a␟title`, and the item's fields are put in the
+//! context under those names (see [`context`]). Nothing a template writes changes.
+//!
+//! Why: Tera 1.20 looks up a dotted name in the page's context by copying the name's root
+//! and each segment through two `str::replace` calls (four allocations for `a.title`),
+//! then walking the JSON tree; a name without a dot is one map lookup. A front page's
+//! article item reads about twenty such names; rendering 10,000 of them made 16% of a
+//! fresh build's CPU at 10,000 markdown articles, and flat names took 9% of the build's
+//! CPU away (`docs/performance.md`, session 34). Tera is fixed by the design card, and
+//! patching it would be third-party code; its parsed templates are public, as
+//! [`super::strings::fold`] already uses.
+//!
+//! A part is rewritten only where the result cannot differ: the item is read through a
+//! field everywhere (never whole, as in `m::byline(article=a)` or `{% set x = a %}`),
+//! never bound again (`set`, `for`, a macro's argument), with no `[…]` in its names, no
+//! block, `include` or `extends`, no `__tera_context`, and no macro it can call reading
+//! the item's name from the context. Otherwise it is rendered as before.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+use serde::ser::{self, Impossible};
+use tera::ast::{Expr, ExprVal, Node};
+use tera::{Context, Tera};
+
+/// What joins an item's name to its field in a flat name: a control character, which no
+/// template can write in a name (Tera's names are letters, digits and `_`), so a flat
+/// name never meets one of the template's own, and a message naming one reads as the
+/// template wrote it once it is put back as a dot ([`unflatten`]).
+pub const SEP: char = '\u{1f}';
+
+/// Rewrites each `var.field…` of the part `template` as a flat name, if that is safe (see
+/// the module's doc): the fields it reads, by name, or `None`, left as it was.
+pub fn flatten(tera: &mut Tera, template: &str, var: &str) -> Option<Vec<String>> {
+    if !safe(tera, template, var) {
+        return None;
+    }
+    let t = tera.templates.get_mut(template)?;
+    let prefix = format!("{var}.");
+    let mut read = Vec::new();
+    visit(&mut t.ast, &mut |seen| {
+        if let Seen::Name(name) = seen {
+            if let Some(rest) = name.strip_prefix(&prefix) {
+                let field = rest.split('.').next().unwrap_or(rest).to_string();
+                if !read.contains(&field) {
+                    read.push(field);
+                }
+                *name = format!("{var}{SEP}{rest}");
+            }
+        }
+    });
+    Some(read)
+}
+
+/// A flattened part's context: the fields of `item` that the part reads (`read`, from
+/// [`flatten`]), each under its flat name, and `root`. Only those are made into template
+/// values: a front page's article item reads 10 of its reference's 17 fields.
+pub fn context(var: &str, read: &[String], item: &impl Serialize, root: &str) -> tera::Result<Context> {
+    let mut pick = Pick { var, read, fields: serde_json::Map::new() };
+    let fields = match item.serialize(&mut pick) {
+        Ok(()) => pick.fields,
+        // Not a struct (no part's item is one): every field, from its value.
+        Err(_) => match serde_json::to_value(item)? {
+            serde_json::Value::Object(all) => all.into_iter().map(|(k, v)| (flat_name(var, &k), v)).collect(),
+            other => {
+                let mut ctx = Context::new();
+                ctx.insert(var, &other);
+                ctx.insert("root", root);
+                return Ok(ctx);
+            }
+        },
+    };
+    let mut ctx = Context::from_value(serde_json::Value::Object(fields))?;
+    ctx.insert("root", root);
+    Ok(ctx)
+}
+
+fn flat_name(var: &str, field: &str) -> String {
+    let mut name = String::with_capacity(var.len() + 1 + field.len());
+    name.push_str(var);
+    name.push(SEP);
+    name.push_str(field);
+    name
+}
+
+/// A message about a flat name, as the template wrote the name.
+pub fn unflatten(message: &str) -> String {
+    message.replace(SEP, ".")
+}
+
+/// What [`visit`] meets in a template.
+enum Seen<'n> {
+    /// A name read: a variable, a test's subject.
+    Name(&'n mut String),
+    /// A name given a value: `set`, `for`, a macro's argument.
+    Bound(&'n str),
+    /// What reads the context out of this template's sight: `include`, `extends`, a
+    /// block (rendered from its definitions, not from the tree), `super()`.
+    Elsewhere,
+}
+
+/// Whether `template`'s `var` can be read by flat names.
+fn safe(tera: &mut Tera, template: &str, var: &str) -> bool {
+    let Some(t) = tera.templates.get_mut(template) else { return false };
+    if !t.parents.is_empty() || !t.blocks.is_empty() {
+        return false;
+    }
+    let mut ok = true;
+    visit(&mut t.ast, &mut |seen| match seen {
+        Seen::Name(n) => ok &= !n.starts_with("__tera_context") && (root(n) != var || (n != var && !n.contains('['))),
+        Seen::Bound(n) => ok &= n != var,
+        Seen::Elsewhere => ok = false,
+    });
+    ok && macros_leave(tera, template, var, &mut HashSet::new())
+}
+
+/// Whether no macro that `template` defines or imports (at any depth) reads `var` from the
+/// context: a macro sees the page's context beside its arguments.
+fn macros_leave(tera: &mut Tera, template: &str, var: &str, done: &mut HashSet<String>) -> bool {
+    if !done.insert(template.to_string()) {
+        return true;
+    }
+    let Some(t) = tera.templates.get_mut(template) else { return false };
+    let mut ok = true;
+    for m in t.macros.values_mut() {
+        let own = m.args.contains_key(var);
+        visit(&mut m.body, &mut |seen| match seen {
+            Seen::Name(n) => ok &= own || (root(n) != var && !n.starts_with("__tera_context")),
+            Seen::Bound(_) => {}
+            Seen::Elsewhere => ok = false,
+        });
+    }
+    let imports: Vec<String> = t.imported_macro_files.iter().map(|(file, _)| file.clone()).collect();
+    ok && imports.iter().all(|file| macros_leave(tera, file, var, done))
+}
+
+/// The variable a name starts from: `a` of `a.b[c]`.
+fn root(name: &str) -> &str {
+    name.split(['.', '[']).next().unwrap_or(name)
+}
+
+/// Calls `f` on every name read or bound in `nodes`, and on what reads the context
+/// elsewhere.
+fn visit(nodes: &mut [Node], f: &mut dyn FnMut(Seen)) {
+    for node in nodes {
+        match node {
+            Node::VariableBlock(_, e) => expr(e, f),
+            Node::Set(_, s) => {
+                f(Seen::Bound(&s.key));
+                expr(&mut s.value, f);
+            }
+            Node::MacroDefinition(_, m, _) => {
+                m.args.keys().for_each(|a| f(Seen::Bound(a)));
+                m.args.values_mut().flatten().for_each(|e| expr(e, f));
+                visit(&mut m.body, f);
+            }
+            Node::FilterSection(_, s, _) => {
+                s.filter.args.values_mut().for_each(|e| expr(e, f));
+                visit(&mut s.body, f);
+            }
+            Node::Forloop(_, l, _) => {
+                l.key.iter().for_each(|k| f(Seen::Bound(k)));
+                f(Seen::Bound(&l.value));
+                expr(&mut l.container, f);
+                visit(&mut l.body, f);
+                l.empty_body.iter_mut().for_each(|b| visit(b, f));
+            }
+            Node::If(i, _) => {
+                for (_, cond, body) in &mut i.conditions {
+                    expr(cond, f);
+                    visit(body, f);
+                }
+                i.otherwise.iter_mut().for_each(|(_, body)| visit(body, f));
+            }
+            Node::Block(..) | Node::Super | Node::Extends(..) | Node::Include(..) => f(Seen::Elsewhere),
+            Node::Text(_)
+            | Node::ImportMacro(..)
+            | Node::Raw(..)
+            | Node::Break(_)
+            | Node::Continue(_)
+            | Node::Comment(..) => {}
+        }
+    }
+}
+
+fn expr(e: &mut Expr, f: &mut dyn FnMut(Seen)) {
+    value(&mut e.val, f);
+    e.filters.iter_mut().flat_map(|c| c.args.values_mut()).for_each(|a| expr(a, f));
+}
+
+fn value(v: &mut ExprVal, f: &mut dyn FnMut(Seen)) {
+    match v {
+        ExprVal::Ident(name) => f(Seen::Name(name)),
+        ExprVal::Math(m) => {
+            expr(&mut m.lhs, f);
+            expr(&mut m.rhs, f);
+        }
+        ExprVal::Logic(l) => {
+            expr(&mut l.lhs, f);
+            expr(&mut l.rhs, f);
+        }
+        ExprVal::In(i) => {
+            expr(&mut i.lhs, f);
+            expr(&mut i.rhs, f);
+        }
+        ExprVal::Test(t) => {
+            f(Seen::Name(&mut t.ident));
+            t.args.iter_mut().for_each(|a| expr(a, f));
+        }
+        ExprVal::MacroCall(m) => m.args.values_mut().for_each(|a| expr(a, f)),
+        ExprVal::FunctionCall(c) => c.args.values_mut().for_each(|a| expr(a, f)),
+        ExprVal::Array(items) => items.iter_mut().for_each(|a| expr(a, f)),
+        ExprVal::StringConcat(s) => s.values.iter_mut().for_each(|v| value(v, f)),
+        ExprVal::String(_) | ExprVal::Int(_) | ExprVal::Float(_) | ExprVal::Bool(_) => {}
+    }
+}
+
+/// A serializer that takes the fields of a struct that a part reads, each as a template
+/// value under its flat name, and refuses anything but a struct.
+struct Pick<'p> {
+    var: &'p str,
+    read: &'p [String],
+    fields: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Why [`Pick`] refused: the item is not a struct.
+type NotAStruct = serde_json::Error;
+
+fn refuse<T>() -> Result<T, NotAStruct> {
+    Err(ser::Error::custom("not a struct"))
+}
+
+impl ser::SerializeStruct for &mut Pick<'_> {
+    type Ok = ();
+    type Error = NotAStruct;
+
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), NotAStruct> {
+        if self.read.iter().any(|r| r == key) {
+            self.fields.insert(flat_name(self.var, key), serde_json::to_value(value)?);
+        }
+        Ok(())
+    }
+
+    fn end(self) -> Result<(), NotAStruct> {
+        Ok(())
+    }
+}
+
+/// Every method but `serialize_struct` refuses.
+macro_rules! refuse {
+    ($($name:ident($($arg:ty),*) -> $ok:ty;)*) => {
+        $(fn $name(self, $(_: $arg),*) -> Result<$ok, NotAStruct> { refuse() })*
+    };
+}
+
+impl<'a, 'p> ser::Serializer for &'a mut Pick<'p> {
+    type Ok = ();
+    type Error = NotAStruct;
+    type SerializeSeq = Impossible<(), NotAStruct>;
+    type SerializeTuple = Impossible<(), NotAStruct>;
+    type SerializeTupleStruct = Impossible<(), NotAStruct>;
+    type SerializeTupleVariant = Impossible<(), NotAStruct>;
+    type SerializeMap = Impossible<(), NotAStruct>;
+    type SerializeStruct = Self;
+    type SerializeStructVariant = Impossible<(), NotAStruct>;
+
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, NotAStruct> {
+        Ok(self)
+    }
+
+    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<(), NotAStruct> {
+        refuse()
+    }
+
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, _: &T) -> Result<(), NotAStruct> {
+        refuse()
+    }
+
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<(), NotAStruct> {
+        refuse()
+    }
+
+    refuse! {
+        serialize_bool(bool) -> ();
+        serialize_i8(i8) -> ();
+        serialize_i16(i16) -> ();
+        serialize_i32(i32) -> ();
+        serialize_i64(i64) -> ();
+        serialize_u8(u8) -> ();
+        serialize_u16(u16) -> ();
+        serialize_u32(u32) -> ();
+        serialize_u64(u64) -> ();
+        serialize_f32(f32) -> ();
+        serialize_f64(f64) -> ();
+        serialize_char(char) -> ();
+        serialize_str(&str) -> ();
+        serialize_bytes(&[u8]) -> ();
+        serialize_none() -> ();
+        serialize_unit() -> ();
+        serialize_unit_struct(&'static str) -> ();
+        serialize_unit_variant(&'static str, u32, &'static str) -> ();
+        serialize_seq(Option<usize>) -> Self::SerializeSeq;
+        serialize_tuple(usize) -> Self::SerializeTuple;
+        serialize_tuple_struct(&'static str, usize) -> Self::SerializeTupleStruct;
+        serialize_tuple_variant(&'static str, u32, &'static str, usize) -> Self::SerializeTupleVariant;
+        serialize_map(Option<usize>) -> Self::SerializeMap;
+        serialize_struct_variant(&'static str, u32, &'static str, usize) -> Self::SerializeStructVariant;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::stages::load::theme;
+
+    fn tera(templates: &[(&str, &str)]) -> Tera {
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html"]);
+        tera.add_raw_templates(templates.iter().copied()).expect("the templates parse");
+        tera
+    }
+
+    /// The built-in theme's every part is read by flat names: a part that hands its item
+    /// whole to a macro (`m::byline(article=a)`) would lose that, and this test says so.
+    #[test]
+    fn the_built_in_parts_are_read_by_flat_names() {
+        let (theme, diags) = theme::load(Path::new("/nonexistent-site"), "default");
+        let theme = theme.unwrap_or_else(|| panic!("the built-in theme loads: {diags:?}"));
+        let mut tera = theme::compile(&theme, &[]).expect("the built-in theme compiles");
+        for p in super::super::PARTS {
+            assert!(flatten(&mut tera, p.template, p.var).is_some(), "{} is not read by flat names", p.template);
+        }
+    }
+
+    /// A part read by flat names writes the same bytes as one read through its item, with
+    /// its names in tests, filters, functions' and macros' arguments, loops, concatenation.
+    #[test]
+    fn flat_names_write_the_same_bytes() {
+        let macros = "{% macro f(v, a) %}[{{ v }}|{{ a.title }}]{% endmacro f %}";
+        let part = r#"{% import "macros.html" as m -%}
+{{ a.title }} {% if a.x is defined %}x{% endif %}{% if a.title is defined %}t{% endif %} {{ a.n + 1 }} {{ m::f(v=a.title, a=a.inner) }}
+{{ "<" ~ a.title ~ ">" }} {% for i in a.list %}{{ i }},{% endfor %} {{ a.inner.title }} {{ a.title | upper }} {{ a.missing | default(value="-") }}
+{% if a.n > 1 and a.title %}{{ root }}{% endif %} {{ a.inner | json_encode() }} {% set n = a.n %}{{ n }}"#;
+        let item = serde_json::json!({"title": "<b>", "n": 2, "list": [1, 2], "inner": {"title": "in"}});
+        let plain = tera(&[("macros.html", macros), ("part.html", part)]);
+        let mut flat = tera(&[("macros.html", macros), ("part.html", part)]);
+        let read = flatten(&mut flat, "part.html", "a").expect("flattened");
+        assert_eq!(read, ["title", "x", "n", "inner", "list", "missing"]);
+        let mut ctx = Context::new();
+        ctx.insert("a", &item);
+        ctx.insert("root", "../");
+        let want = plain.render("part.html", &ctx).expect("renders");
+        let got = flat.render("part.html", &context("a", &read, &item, "../").expect("a context")).expect("renders");
+        assert_eq!(got, want);
+        assert!(want.contains("&lt;b&gt; t 3 [&lt;b&gt;|in]"), "{want}");
+    }
+
+    /// Every way a part can read its item other than through a field, or leave the
+    /// template's sight, keeps it as it is.
+    #[test]
+    fn a_part_that_reads_its_item_otherwise_is_left() {
+        let free = "{% macro g() %}{{ a.title }}{% endmacro g %}";
+        let own = "{% macro h(a) %}{{ a.title }}{% endmacro h %}";
+        let left = [
+            "{{ a }}",
+            "{{ m::h(a=a) }}",
+            "{% set a = 1 %}{{ a.title }}",
+            "{% for a in xs %}{{ a.title }}{% endfor %}",
+            "{% for k, a in xs %}{{ a.title }}{% endfor %}",
+            "{{ a[\"title\"] }}",
+            "{{ a.list[0] }}",
+            "{% include \"macros.html\" %}{{ a.title }}",
+            "{% block b %}{{ a.title }}{% endblock b %}",
+            "{{ __tera_context }}",
+            "{% import \"free.html\" as f %}{{ a.title }}",
+            "{% macro k() %}{{ a.title }}{% endmacro k %}{{ a.title }}",
+        ];
+        for part in left {
+            let text = format!("{{% import \"macros.html\" as m %}}{part}");
+            let mut t = tera(&[("macros.html", own), ("free.html", free), ("part.html", &text)]);
+            assert!(flatten(&mut t, "part.html", "a").is_none(), "flattened: {part}");
+        }
+        let mut t =
+            tera(&[("macros.html", own), ("part.html", "{% import \"macros.html\" as m %}{{ m::h(a=a.inner) }}")]);
+        assert!(
+            flatten(&mut t, "part.html", "a").is_some(),
+            "a macro's own argument named like the item is not the item"
+        );
+    }
+
+    /// A missing field is named as the template wrote it.
+    #[test]
+    fn a_missing_field_is_named_as_written() {
+        let mut t = tera(&[("part.html", "{{ a.titel }}")]);
+        let read = flatten(&mut t, "part.html", "a").expect("flattened");
+        let e = t.render("part.html", &context("a", &read, &serde_json::json!({"title": 1}), "").unwrap()).unwrap_err();
+        let cause = std::error::Error::source(&e).map(ToString::to_string).unwrap_or_default();
+        assert_eq!(unflatten(&cause), "Variable `a.titel` not found in context while rendering 'part.html'");
+    }
+}
