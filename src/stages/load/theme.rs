@@ -48,6 +48,9 @@ pub struct Compiled {
     /// The parts whose item the render gives by flat names (`stages/render/flat.rs`),
     /// with the fields each reads.
     pub flat: Vec<(&'static str, Vec<String>)>,
+    /// The names of every page's context read by flat names in every template, with the
+    /// fields read (`site`, `page`).
+    pub globals: Vec<(&'static str, Vec<String>)>,
 }
 
 impl Theme {

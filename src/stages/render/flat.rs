@@ -1,21 +1,26 @@
-//! A part's item read by flat names: `{{ a.title }}` in `parts/article-item.html` becomes a
-//! lookup of the context's top-level name `a␟title`, and the item's fields are put in the
-//! context under those names (see [`context`]). Nothing a template writes changes.
+//! Names read by flat names: `{{ a.title }}` in `parts/article-item.html` becomes a lookup
+//! of the context's top-level name `a␟title`, and the item's fields are put in the context
+//! under those names, only those the part reads ([`flatten`], [`context`]). The same for
+//! the structs every page's context holds, in every template at once: `site`, `page`,
+//! `article`, `claim` ([`globals`], [`page`]). Nothing a template writes changes.
 //!
 //! Why: Tera 1.20 looks up a dotted name in the page's context by copying the name's root
 //! and each segment through two `str::replace` calls (four allocations for `a.title`),
-//! then walking the JSON tree; a name without a dot is one map lookup. A front page's
-//! article item reads about twenty such names; rendering 10,000 of them made 16% of a
-//! fresh build's CPU at 10,000 markdown articles, and flat names took 9% of the build's
-//! CPU away (`docs/performance.md`, session 34). Tera is fixed by the design card, and
-//! patching it would be third-party code; its parsed templates are public, as
-//! [`super::strings::fold`] already uses.
+//! then walking the JSON tree; a name without a dot is one map lookup. A page reads 20 to
+//! 40 such names, a front page's item 20; at 1,000 markdown articles these lookups were
+//! 18% of a fresh build's instructions, and turning each whole struct into a value tree
+//! for a few of its fields more (`docs/performance.md`, session 34). Tera is fixed by the
+//! design card, and patching it would be third-party code; its parsed templates are
+//! public, as [`super::strings::fold`] already uses.
 //!
 //! A part is rewritten only where the result cannot differ: the item is read through a
 //! field everywhere (never whole, as in `m::byline(article=a)` or `{% set x = a %}`),
 //! never bound again (`set`, `for`, a macro's argument), with no `[…]` in its names, no
 //! block, `include` or `extends`, no `__tera_context`, and no macro it can call reading
-//! the item's name from the context. Otherwise it is rendered as before.
+//! the item's name from the context. A page's name is rewritten in every template, so
+//! blocks, parents, includes and macros agree; the same rules hold in all of them, but
+//! that a macro's own argument of that name is the argument. Otherwise names are left
+//! as they are, and read as before.
 
 use std::collections::HashSet;
 
@@ -37,31 +42,146 @@ pub fn flatten(tera: &mut Tera, template: &str, var: &str) -> Option<Vec<String>
         return None;
     }
     let t = tera.templates.get_mut(template)?;
-    let prefix = format!("{var}.");
-    let mut read = Vec::new();
+    let (prefix, mut read) = (format!("{var}."), Vec::new());
     visit(&mut t.ast, &mut |seen| {
         if let Seen::Name(name) = seen {
-            if let Some(rest) = name.strip_prefix(&prefix) {
-                let field = rest.split('.').next().unwrap_or(rest).to_string();
-                if !read.contains(&field) {
-                    read.push(field);
-                }
-                *name = format!("{var}{SEP}{rest}");
-            }
+            rename(name, &prefix, var, &mut read);
         }
     });
     Some(read)
+}
+
+/// Rewrites `name.field…` as a flat name in every template, for each of `names` that no
+/// template reads whole, binds (`set`, `for`, a macro's argument) or reads with `[…]`, with
+/// no `__tera_context` anywhere: a page's `site` and `page`, read about twenty times on
+/// each page. Since every template is rewritten, blocks, parents, includes and macros
+/// read the same flat names. Gives each name rewritten, with the fields read.
+pub fn globals(tera: &mut Tera, names: &[&'static str]) -> Vec<(&'static str, Vec<String>)> {
+    let mut done = Vec::new();
+    for &var in names {
+        let mut ok = true;
+        for t in tera.templates.values_mut() {
+            each_body(t, var, &mut |seen| match seen {
+                Seen::Name(n) => ok &= !n.starts_with("__tera_context") && (root(n) != var || read_through(n, var)),
+                Seen::Bound(n) => ok &= n != var,
+                Seen::Elsewhere => {}
+            });
+        }
+        if !ok {
+            continue;
+        }
+        let (prefix, mut read) = (format!("{var}."), Vec::new());
+        for t in tera.templates.values_mut() {
+            each_body(t, var, &mut |seen| {
+                if let Seen::Name(name) = seen {
+                    rename(name, &prefix, var, &mut read);
+                }
+            });
+        }
+        // A name no template reads is left to whoever reads it: nobody.
+        if !read.is_empty() {
+            done.push((var, read));
+        }
+    }
+    done
+}
+
+/// Whether `name` reads `var` through a field, without `[…]`.
+fn read_through(name: &str, var: &str) -> bool {
+    name.len() > var.len() + 1 && name.as_bytes()[var.len()] == b'.' && !name.contains('[')
+}
+
+/// `var.rest` as the flat name `var␟rest`, its field added to `read`.
+fn rename(name: &mut String, prefix: &str, var: &str, read: &mut Vec<String>) {
+    if let Some(rest) = name.strip_prefix(prefix) {
+        let field = rest.split('.').next().unwrap_or(rest);
+        if !read.iter().any(|r| r == field) {
+            read.push(field.to_string());
+        }
+        *name = format!("{var}{SEP}{rest}");
+    }
+}
+
+/// Visits all of `t` that is rendered and may read the context's `var`: its tree, its
+/// blocks as defined along its parents, its macros but those with an argument named `var`
+/// (there `var` is the argument).
+fn each_body(t: &mut tera::Template, var: &str, f: &mut dyn FnMut(Seen)) {
+    // The tree holds the macros' definitions too: rendered from `t.macros`, they are
+    // checked and rewritten there.
+    visit_outside_macros(&mut t.ast, f);
+    t.blocks.values_mut().for_each(|b| visit(&mut b.body, f));
+    t.blocks_definitions.values_mut().flatten().for_each(|(_, b)| visit(&mut b.body, f));
+    for m in t.macros.values_mut().filter(|m| !m.args.contains_key(var)) {
+        m.args.values_mut().flatten().for_each(|e| expr(e, f));
+        visit(&mut m.body, f);
+    }
+}
+
+/// [`visit`], but not into macros' definitions.
+fn visit_outside_macros(nodes: &mut [Node], f: &mut dyn FnMut(Seen)) {
+    for node in nodes {
+        if !matches!(node, Node::MacroDefinition(..)) {
+            visit(std::slice::from_mut(node), f);
+        }
+    }
+}
+
+/// Puts the fields of `value` that are `read` into `into` by their flat names, copied.
+pub fn spread(
+    var: &str,
+    read: &[String],
+    value: &serde_json::Value,
+    into: &mut serde_json::Map<String, serde_json::Value>,
+) {
+    if let serde_json::Value::Object(fields) = value {
+        for field in read {
+            if let Some(v) = fields.get(field) {
+                into.insert(flat_name(var, field), v.clone());
+            }
+        }
+    }
+}
+
+/// [`spread`], moving the fields out of `value`.
+pub fn spread_owned(
+    var: &str,
+    read: &[String],
+    value: serde_json::Value,
+    into: &mut serde_json::Map<String, serde_json::Value>,
+) {
+    if let serde_json::Value::Object(mut fields) = value {
+        for field in read {
+            if let Some(v) = fields.remove(field) {
+                into.insert(flat_name(var, field), v);
+            }
+        }
+    }
+}
+
+/// The fields of `item` that are `read`, by their flat names; `None` if it is no struct.
+pub fn pick(var: &str, read: &[String], item: &impl Serialize) -> Option<serde_json::Map<String, serde_json::Value>> {
+    let mut fields = serde_json::Map::new();
+    item.serialize(&mut Pick { how: How::Item { var, read }, fields: &mut fields }).ok().map(|()| fields)
+}
+
+/// A page's own context made from `value`, a struct, its fields that are names in
+/// `globals` spread into the fields the templates read, by their flat names.
+pub fn page(value: &impl Serialize, globals: &[(&'static str, Vec<String>)]) -> Context {
+    let mut fields = serde_json::Map::new();
+    match value.serialize(&mut Pick { how: How::Page { globals }, fields: &mut fields }) {
+        Ok(()) => Context::from_value(serde_json::Value::Object(fields)).unwrap_or_default(),
+        Err(_) => Context::from_serialize(value).unwrap_or_default(),
+    }
 }
 
 /// A flattened part's context: the fields of `item` that the part reads (`read`, from
 /// [`flatten`]), each under its flat name, and `root`. Only those are made into template
 /// values: a front page's article item reads 10 of its reference's 17 fields.
 pub fn context(var: &str, read: &[String], item: &impl Serialize, root: &str) -> tera::Result<Context> {
-    let mut pick = Pick { var, read, fields: serde_json::Map::new() };
-    let fields = match item.serialize(&mut pick) {
-        Ok(()) => pick.fields,
+    let fields = match pick(var, read, item) {
+        Some(fields) => fields,
         // Not a struct (no part's item is one): every field, from its value.
-        Err(_) => match serde_json::to_value(item)? {
+        None => match serde_json::to_value(item)? {
             serde_json::Value::Object(all) => all.into_iter().map(|(k, v)| (flat_name(var, &k), v)).collect(),
             other => {
                 let mut ctx = Context::new();
@@ -108,7 +228,7 @@ fn safe(tera: &mut Tera, template: &str, var: &str) -> bool {
     }
     let mut ok = true;
     visit(&mut t.ast, &mut |seen| match seen {
-        Seen::Name(n) => ok &= !n.starts_with("__tera_context") && (root(n) != var || (n != var && !n.contains('['))),
+        Seen::Name(n) => ok &= !n.starts_with("__tera_context") && (root(n) != var || read_through(n, var)),
         Seen::Bound(n) => ok &= n != var,
         Seen::Elsewhere => ok = false,
     });
@@ -173,7 +293,11 @@ fn visit(nodes: &mut [Node], f: &mut dyn FnMut(Seen)) {
                 }
                 i.otherwise.iter_mut().for_each(|(_, body)| visit(body, f));
             }
-            Node::Block(..) | Node::Super | Node::Extends(..) | Node::Include(..) => f(Seen::Elsewhere),
+            Node::Block(_, b, _) => {
+                f(Seen::Elsewhere);
+                visit(&mut b.body, f);
+            }
+            Node::Super | Node::Extends(..) | Node::Include(..) => f(Seen::Elsewhere),
             Node::Text(_)
             | Node::ImportMacro(..)
             | Node::Raw(..)
@@ -216,12 +340,21 @@ fn value(v: &mut ExprVal, f: &mut dyn FnMut(Seen)) {
     }
 }
 
-/// A serializer that takes the fields of a struct that a part reads, each as a template
-/// value under its flat name, and refuses anything but a struct.
+/// A serializer that puts a struct's fields into a context's values, and refuses anything
+/// but a struct (or one in `Some`).
 struct Pick<'p> {
-    var: &'p str,
-    read: &'p [String],
-    fields: serde_json::Map<String, serde_json::Value>,
+    how: How<'p>,
+    fields: &'p mut serde_json::Map<String, serde_json::Value>,
+}
+
+/// Which fields [`Pick`] takes, and by which names.
+#[derive(Clone, Copy)]
+enum How<'p> {
+    /// An item `var`'s fields that are `read`, by their flat names.
+    Item { var: &'p str, read: &'p [String] },
+    /// A page's every field; those that are flattened names (`globals`) spread into the
+    /// fields the templates read.
+    Page { globals: &'p [(&'static str, Vec<String>)] },
 }
 
 /// Why [`Pick`] refused: the item is not a struct.
@@ -236,8 +369,22 @@ impl ser::SerializeStruct for &mut Pick<'_> {
     type Error = NotAStruct;
 
     fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), NotAStruct> {
-        if self.read.iter().any(|r| r == key) {
-            self.fields.insert(flat_name(self.var, key), serde_json::to_value(value)?);
+        match self.how {
+            How::Item { var, read } => {
+                if read.iter().any(|r| r == key) {
+                    self.fields.insert(flat_name(var, key), serde_json::to_value(value)?);
+                }
+            }
+            How::Page { globals } => match globals.iter().find(|(g, _)| *g == key) {
+                Some((var, read)) => {
+                    let how = How::Item { var, read };
+                    if value.serialize(&mut Pick { how, fields: self.fields }).is_err() {
+                        // No struct: `None`, most likely, which has no field to read.
+                        spread_owned(var, read, serde_json::to_value(value)?, self.fields);
+                    }
+                }
+                None => drop(self.fields.insert(key.to_string(), serde_json::to_value(value)?)),
+            },
         }
         Ok(())
     }
@@ -269,8 +416,8 @@ impl<'a, 'p> ser::Serializer for &'a mut Pick<'p> {
         Ok(self)
     }
 
-    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<(), NotAStruct> {
-        refuse()
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), NotAStruct> {
+        value.serialize(self)
     }
 
     fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, _: &T) -> Result<(), NotAStruct> {
@@ -336,8 +483,74 @@ mod tests {
         let (theme, diags) = theme::load(Path::new("/nonexistent-site"), "default");
         let theme = theme.unwrap_or_else(|| panic!("the built-in theme loads: {diags:?}"));
         let mut tera = theme::compile(&theme, &[]).expect("the built-in theme compiles");
+        let globals: Vec<&str> = globals(&mut tera, &super::super::GLOBALS).iter().map(|(g, _)| *g).collect();
+        assert_eq!(globals, super::super::GLOBALS, "the pages' structs read by flat names");
         for p in super::super::PARTS {
             assert!(flatten(&mut tera, p.template, p.var).is_some(), "{} is not read by flat names", p.template);
+        }
+    }
+
+    #[derive(Serialize)]
+    struct Site {
+        title: &'static str,
+        unread: u8,
+    }
+
+    #[derive(Serialize)]
+    struct Page {
+        site: Site,
+        page: Option<Site>,
+        other: Site,
+    }
+
+    /// Pages whose `site` is read by flat names write the same bytes, through a parent's
+    /// blocks, an include, a macro that reads the page's `site` and one whose argument is
+    /// named `site`; `page`, in `Some`, too.
+    #[test]
+    fn pages_read_by_flat_names_write_the_same_bytes() {
+        let templates = [
+            (
+                "base.html",
+                "{% import \"macros.html\" as m %}<{% block b %}{{ site.title }}{% endblock b %}|{% include \"inc.html\" %}>",
+            ),
+            ("inc.html", "{{ page.title }}{% if site.unread is defined %}!{% endif %}"),
+            (
+                "macros.html",
+                "{% macro free() %}{{ site.title }}{% endmacro free %}{% macro own(site) %}{{ site.title }}{% endmacro own %}",
+            ),
+            (
+                "page.html",
+                "{% extends \"base.html\" %}{% import \"macros.html\" as m %}{% block b %}{{ super() }}{{ m::free() }}{{ m::own(site=other) }}{{ site.title | upper }}{% endblock b %}",
+            ),
+        ];
+        let value = Page {
+            site: Site { title: "<s>", unread: 1 },
+            page: Some(Site { title: "p", unread: 2 }),
+            other: Site { title: "o", unread: 3 },
+        };
+        let plain = tera(&templates);
+        let mut flat = tera(&templates);
+        let done = globals(&mut flat, &["site", "page", "other"]);
+        // `other` is handed whole to a macro.
+        assert_eq!(done.iter().map(|(g, _)| *g).collect::<Vec<_>>(), ["site", "page"]);
+        let want = plain.render("page.html", &Context::from_serialize(&value).unwrap()).expect("renders");
+        let got = flat.render("page.html", &page(&value, &done)).expect("renders");
+        assert_eq!(got, want);
+        assert_eq!(want, "<&lt;s&gt;&lt;s&gt;o&lt;S&gt;|p!>");
+    }
+
+    /// A page's name read otherwise than through a field, anywhere, is left whole.
+    #[test]
+    fn a_page_name_read_otherwise_is_left() {
+        for page in [
+            "{% if site %}x{% endif %}",
+            "{% set site = 1 %}",
+            "{% for site in xs %}{% endfor %}",
+            "{{ site[\"title\"] }}",
+            "{{ __tera_context }}",
+        ] {
+            let mut t = tera(&[("a.html", "{{ site.title }}"), ("b.html", page)]);
+            assert!(globals(&mut t, &["site"]).is_empty(), "flattened beside {page}");
         }
     }
 
