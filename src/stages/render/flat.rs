@@ -2,7 +2,7 @@
 //! of the context's top-level name `a␟title`, and the item's fields are put in the context
 //! under those names, only those the part reads ([`flatten`], [`context`]). The same for
 //! the structs every page's context holds, in every template at once: `site`, `page`,
-//! `article`, `claim` ([`globals`], [`page`]). Nothing a template writes changes.
+//! `claim` ([`globals`], [`page`]). Nothing a template writes changes.
 //!
 //! Why: Tera 1.20 looks up a dotted name in the page's context by copying the name's root
 //! and each segment through two `str::replace` calls (four allocations for `a.title`),
@@ -61,10 +61,10 @@ pub fn globals(tera: &mut Tera, names: &[&'static str]) -> Vec<(&'static str, Ve
     for &var in names {
         let mut ok = true;
         for t in tera.templates.values_mut() {
-            each_body(t, var, &mut |seen| match seen {
-                Seen::Name(n) => ok &= !n.starts_with("__tera_context") && (root(n) != var || read_through(n, var)),
+            each_body(t, &mut |seen| match seen {
+                Seen::Name(n) => ok &= fits(n, var),
                 Seen::Bound(n) => ok &= n != var,
-                Seen::Elsewhere => {}
+                Seen::Elsewhere | Seen::Includes(_) | Seen::Call(..) => {}
             });
         }
         if !ok {
@@ -72,7 +72,7 @@ pub fn globals(tera: &mut Tera, names: &[&'static str]) -> Vec<(&'static str, Ve
         }
         let (prefix, mut read) = (format!("{var}."), Vec::new());
         for t in tera.templates.values_mut() {
-            each_body(t, var, &mut |seen| {
+            each_body(t, &mut |seen| {
                 if let Seen::Name(name) = seen {
                     rename(name, &prefix, var, &mut read);
                 }
@@ -86,9 +86,22 @@ pub fn globals(tera: &mut Tera, names: &[&'static str]) -> Vec<(&'static str, Ve
     done
 }
 
-/// Whether `name` reads `var` through a field, without `[…]`.
-fn read_through(name: &str, var: &str) -> bool {
-    name.len() > var.len() + 1 && name.as_bytes()[var.len()] == b'.' && !name.contains('[')
+/// Whether the name `n` either does not read `var` or reads it through a named field
+/// (`var.title`, not `var`, `var.0`, `var[k]`, `x[var.k]`), and is no `__tera_context`.
+fn fits(n: &str, var: &str) -> bool {
+    if n.starts_with("__tera_context") {
+        return false;
+    }
+    if n.contains('[') {
+        // Tera reads the names inside brackets at render time: any mention is a read.
+        return !n.split(|c: char| !(c.is_alphanumeric() || c == '_')).any(|w| w == var);
+    }
+    let Some(rest) = n.strip_prefix(var) else { return true };
+    match rest.strip_prefix('.') {
+        Some(field) => field.split('.').next().is_some_and(|f| !f.is_empty() && !f.bytes().all(|b| b.is_ascii_digit())),
+        // Another name that starts the same (`site_title`), or `var` whole.
+        None => !rest.is_empty(),
+    }
 }
 
 /// `var.rest` as the flat name `var␟rest`, its field added to `read`.
@@ -102,16 +115,18 @@ fn rename(name: &mut String, prefix: &str, var: &str, read: &mut Vec<String>) {
     }
 }
 
-/// Visits all of `t` that is rendered and may read the context's `var`: its tree, its
-/// blocks as defined along its parents, its macros but those with an argument named `var`
-/// (there `var` is the argument).
-fn each_body(t: &mut tera::Template, var: &str, f: &mut dyn FnMut(Seen)) {
+/// Visits all of `t` that is rendered: its tree, its blocks as defined along its parents,
+/// its macros (their arguments as bound names: a macro's argument named like a flattened
+/// name would hide it only in part, since a field the argument lacks is looked up in the
+/// page's context).
+fn each_body(t: &mut tera::Template, f: &mut dyn FnMut(Seen)) {
     // The tree holds the macros' definitions too: rendered from `t.macros`, they are
     // checked and rewritten there.
     visit_outside_macros(&mut t.ast, f);
     t.blocks.values_mut().for_each(|b| visit(&mut b.body, f));
     t.blocks_definitions.values_mut().flatten().for_each(|(_, b)| visit(&mut b.body, f));
-    for m in t.macros.values_mut().filter(|m| !m.args.contains_key(var)) {
+    for m in t.macros.values_mut() {
+        m.args.keys().for_each(|a| f(Seen::Bound(a)));
         m.args.values_mut().flatten().for_each(|e| expr(e, f));
         visit(&mut m.body, f);
     }
@@ -215,44 +230,75 @@ enum Seen<'n> {
     Name(&'n mut String),
     /// A name given a value: `set`, `for`, a macro's argument.
     Bound(&'n str),
-    /// What reads the context out of this template's sight: `include`, `extends`, a
-    /// block (rendered from its definitions, not from the tree), `super()`.
+    /// What reads the context out of this template's sight: `extends`, a block (rendered
+    /// from its definitions, not from the tree), `super()`.
     Elsewhere,
+    /// An `include` of these templates.
+    Includes(&'n [String]),
+    /// A call of a macro: its namespace and name.
+    Call(&'n str, &'n str),
 }
 
 /// Whether `template`'s `var` can be read by flat names.
 fn safe(tera: &mut Tera, template: &str, var: &str) -> bool {
-    let Some(t) = tera.templates.get_mut(template) else { return false };
-    if !t.parents.is_empty() || !t.blocks.is_empty() {
-        return false;
-    }
-    let mut ok = true;
-    visit(&mut t.ast, &mut |seen| match seen {
-        Seen::Name(n) => ok &= !n.starts_with("__tera_context") && (root(n) != var || read_through(n, var)),
-        Seen::Bound(n) => ok &= n != var,
-        Seen::Elsewhere => ok = false,
-    });
-    ok && macros_leave(tera, template, var, &mut HashSet::new())
-}
-
-/// Whether no macro that `template` defines or imports (at any depth) reads `var` from the
-/// context: a macro sees the page's context beside its arguments.
-fn macros_leave(tera: &mut Tera, template: &str, var: &str, done: &mut HashSet<String>) -> bool {
-    if !done.insert(template.to_string()) {
-        return true;
-    }
-    let Some(t) = tera.templates.get_mut(template) else { return false };
-    let mut ok = true;
-    for m in t.macros.values_mut() {
-        let own = m.args.contains_key(var);
-        visit(&mut m.body, &mut |seen| match seen {
-            Seen::Name(n) => ok &= own || (root(n) != var && !n.starts_with("__tera_context")),
-            Seen::Bound(_) => {}
-            Seen::Elsewhere => ok = false,
+    // No other template renders the part's tree (an `include`, a theme's `index.html` that
+    // loops over its lists as data): it would give the item whole.
+    let mut alone = true;
+    for t in tera.templates.values_mut() {
+        alone &= !t.parents.iter().any(|p| p == template);
+        each_body(t, &mut |seen| {
+            if let Seen::Includes(names) = seen {
+                alone &= !names.iter().any(|n| n == template);
+            }
         });
     }
-    let imports: Vec<String> = t.imported_macro_files.iter().map(|(file, _)| file.clone()).collect();
-    ok && imports.iter().all(|file| macros_leave(tera, file, var, done))
+    let Some(t) = tera.templates.get_mut(template) else { return false };
+    if !alone || !t.parents.is_empty() || !t.blocks.is_empty() || !t.macros.is_empty() {
+        return false;
+    }
+    let (mut ok, mut calls) = (true, Vec::new());
+    visit(&mut t.ast, &mut |seen| match seen {
+        Seen::Name(n) => ok &= fits(n, var),
+        Seen::Bound(n) => ok &= n != var,
+        Seen::Elsewhere | Seen::Includes(_) => ok = false,
+        Seen::Call(ns, name) => calls.push((ns.to_string(), name.to_string())),
+    });
+    ok && macros_leave(tera, template, calls, var)
+}
+
+/// Whether no macro that the part `template` calls, at any depth (`calls`, by namespace
+/// and name), reads `var` from the page's context or takes an argument of that name (a
+/// field the argument lacks is looked up in the context).
+fn macros_leave(tera: &mut Tera, template: &str, calls: Vec<(String, String)>, var: &str) -> bool {
+    let mut todo = vec![(template.to_string(), calls)];
+    let mut seen = HashSet::new();
+    while let Some((from, calls)) = todo.pop() {
+        for (ns, name) in calls {
+            let imports = tera.templates.get(&from).map(|t| &t.imported_macro_files);
+            let file = match ns.as_str() {
+                "self" => Some(from.clone()),
+                _ => imports.and_then(|i| i.iter().find(|(_, n)| *n == ns)).map(|(f, _)| f.clone()),
+            };
+            // A macro Tera cannot find fails the render, flattened or not.
+            let Some(file) = file else { continue };
+            if !seen.insert((file.clone(), name.clone())) {
+                continue;
+            }
+            let Some(m) = tera.templates.get_mut(&file).and_then(|t| t.macros.get_mut(&name)) else { continue };
+            let (mut ok, mut next) = (!m.args.contains_key(var), Vec::new());
+            visit(&mut m.body, &mut |seen| match seen {
+                Seen::Name(n) => ok &= root(n) != var && !n.starts_with("__tera_context") && fits(n, var),
+                Seen::Bound(n) => ok &= n != var,
+                Seen::Elsewhere | Seen::Includes(_) => ok = false,
+                Seen::Call(ns, name) => next.push((ns.to_string(), name.to_string())),
+            });
+            if !ok {
+                return false;
+            }
+            todo.push((file, next));
+        }
+    }
+    true
 }
 
 /// The variable a name starts from: `a` of `a.b[c]`.
@@ -297,7 +343,8 @@ fn visit(nodes: &mut [Node], f: &mut dyn FnMut(Seen)) {
                 f(Seen::Elsewhere);
                 visit(&mut b.body, f);
             }
-            Node::Super | Node::Extends(..) | Node::Include(..) => f(Seen::Elsewhere),
+            Node::Include(_, names, _) => f(Seen::Includes(names)),
+            Node::Super | Node::Extends(..) => f(Seen::Elsewhere),
             Node::Text(_)
             | Node::ImportMacro(..)
             | Node::Raw(..)
@@ -332,7 +379,10 @@ fn value(v: &mut ExprVal, f: &mut dyn FnMut(Seen)) {
             f(Seen::Name(&mut t.ident));
             t.args.iter_mut().for_each(|a| expr(a, f));
         }
-        ExprVal::MacroCall(m) => m.args.values_mut().for_each(|a| expr(a, f)),
+        ExprVal::MacroCall(m) => {
+            f(Seen::Call(&m.namespace, &m.name));
+            m.args.values_mut().for_each(|a| expr(a, f));
+        }
         ExprVal::FunctionCall(c) => c.args.values_mut().for_each(|a| expr(a, f)),
         ExprVal::Array(items) => items.iter_mut().for_each(|a| expr(a, f)),
         ExprVal::StringConcat(s) => s.values.iter_mut().for_each(|v| value(v, f)),
@@ -378,10 +428,14 @@ impl ser::SerializeStruct for &mut Pick<'_> {
             How::Page { globals } => match globals.iter().find(|(g, _)| *g == key) {
                 Some((var, read)) => {
                     let how = How::Item { var, read };
-                    if value.serialize(&mut Pick { how, fields: self.fields }).is_err() {
-                        // No struct: `None`, most likely, which has no field to read.
-                        spread_owned(var, read, serde_json::to_value(value)?, self.fields);
-                    }
+                    let whole = match value.serialize(&mut Pick { how, fields: self.fields }) {
+                        // Its name marks the page's own value, which wins over a shared one
+                        // (`Renderer::complete`) as it did whole.
+                        Ok(()) => serde_json::Value::Null,
+                        // No struct (`None`, most likely): kept whole, spread by `complete`.
+                        Err(_) => serde_json::to_value(value)?,
+                    };
+                    self.fields.insert(key.to_string(), whole);
                 }
                 None => drop(self.fields.insert(key.to_string(), serde_json::to_value(value)?)),
             },
@@ -516,11 +570,11 @@ mod tests {
             ("inc.html", "{{ page.title }}{% if site.unread is defined %}!{% endif %}"),
             (
                 "macros.html",
-                "{% macro free() %}{{ site.title }}{% endmacro free %}{% macro own(site) %}{{ site.title }}{% endmacro own %}",
+                "{% macro free() %}{{ site.title }}{% endmacro free %}{% macro own(x) %}{{ x.title }}{% endmacro own %}",
             ),
             (
                 "page.html",
-                "{% extends \"base.html\" %}{% import \"macros.html\" as m %}{% block b %}{{ super() }}{{ m::free() }}{{ m::own(site=other) }}{{ site.title | upper }}{% endblock b %}",
+                "{% extends \"base.html\" %}{% import \"macros.html\" as m %}{% block b %}{{ super() }}{{ m::free() }}{{ m::own(x=other) }}{{ site.title | upper }}{% endblock b %}",
             ),
         ];
         let value = Page {
@@ -537,6 +591,24 @@ mod tests {
         let got = flat.render("page.html", &page(&value, &done)).expect("renders");
         assert_eq!(got, want);
         assert_eq!(want, "<&lt;s&gt;&lt;s&gt;o&lt;S&gt;|p!>");
+    }
+
+    /// A page's own value of a flattened name is marked by the name, so that it hides the
+    /// shared one (`Renderer::complete`) as it did whole: in `Some` or not.
+    #[test]
+    fn a_page_own_value_of_a_name_marks_it() {
+        #[derive(Serialize)]
+        struct Own {
+            page: Option<Site>,
+        }
+        let g = vec![("page", vec!["title".to_string()])];
+        let none = page(&Own { page: None }, &g);
+        assert_eq!(none.get("page"), Some(&serde_json::Value::Null));
+        assert!(none.get("page\u{1f}title").is_none());
+        let some = page(&Own { page: Some(Site { title: "t", unread: 0 }) }, &g);
+        assert!(some.contains_key("page"));
+        assert_eq!(some.get("page\u{1f}title"), Some(&serde_json::json!("t")));
+        assert!(some.get("page\u{1f}unread").is_none());
     }
 
     /// A page's name read otherwise than through a field, anywhere, is left whole.
@@ -558,9 +630,9 @@ mod tests {
     /// its names in tests, filters, functions' and macros' arguments, loops, concatenation.
     #[test]
     fn flat_names_write_the_same_bytes() {
-        let macros = "{% macro f(v, a) %}[{{ v }}|{{ a.title }}]{% endmacro f %}";
+        let macros = "{% macro f(v, b) %}[{{ v }}|{{ b.title }}]{% endmacro f %}";
         let part = r#"{% import "macros.html" as m -%}
-{{ a.title }} {% if a.x is defined %}x{% endif %}{% if a.title is defined %}t{% endif %} {{ a.n + 1 }} {{ m::f(v=a.title, a=a.inner) }}
+{{ a.title }} {% if a.x is defined %}x{% endif %}{% if a.title is defined %}t{% endif %} {{ a.n + 1 }} {{ m::f(v=a.title, b=a.inner) }}
 {{ "<" ~ a.title ~ ">" }} {% for i in a.list %}{{ i }},{% endfor %} {{ a.inner.title }} {{ a.title | upper }} {{ a.missing | default(value="-") }}
 {% if a.n > 1 and a.title %}{{ root }}{% endif %} {{ a.inner | json_encode() }} {% set n = a.n %}{{ n }}"#;
         let item = serde_json::json!({"title": "<b>", "n": 2, "list": [1, 2], "inner": {"title": "in"}});
@@ -582,6 +654,7 @@ mod tests {
     #[test]
     fn a_part_that_reads_its_item_otherwise_is_left() {
         let free = "{% macro g() %}{{ a.title }}{% endmacro g %}";
+        let calls = "{% import \"macros.html\" as m %}{% macro deeper() %}{{ m::h(a=1) }}{% endmacro deeper %}";
         let own = "{% macro h(a) %}{{ a.title }}{% endmacro h %}";
         let left = [
             "{{ a }}",
@@ -594,20 +667,25 @@ mod tests {
             "{% include \"macros.html\" %}{{ a.title }}",
             "{% block b %}{{ a.title }}{% endblock b %}",
             "{{ __tera_context }}",
-            "{% import \"free.html\" as f %}{{ a.title }}",
+            "{% import \"free.html\" as f %}{{ f::g() }}{{ a.title }}",
             "{% macro k() %}{{ a.title }}{% endmacro k %}{{ a.title }}",
+            "{{ labels[a.kind] }}",
+            "{{ a.0 }}",
+            "{{ m::h(a=a.inner) }}",
+            "{% import \"calls.html\" as c %}{{ c::deeper() }}",
         ];
         for part in left {
             let text = format!("{{% import \"macros.html\" as m %}}{part}");
-            let mut t = tera(&[("macros.html", own), ("free.html", free), ("part.html", &text)]);
+            let mut t = tera(&[("macros.html", own), ("free.html", free), ("calls.html", calls), ("part.html", &text)]);
             assert!(flatten(&mut t, "part.html", "a").is_none(), "flattened: {part}");
         }
-        let mut t =
-            tera(&[("macros.html", own), ("part.html", "{% import \"macros.html\" as m %}{{ m::h(a=a.inner) }}")]);
-        assert!(
-            flatten(&mut t, "part.html", "a").is_some(),
-            "a macro's own argument named like the item is not the item"
-        );
+        // A macro with an argument named like the item, never called, is no matter.
+        let mut t = tera(&[("macros.html", own), ("part.html", "{% import \"macros.html\" as m %}{{ a.title }}")]);
+        assert!(flatten(&mut t, "part.html", "a").is_some());
+        // A part that another template includes is rendered there with its item whole.
+        let list = "{% for a in xs %}{% include \"part.html\" %}{% endfor %}";
+        let mut t = tera(&[("part.html", "{{ a.title }}"), ("list.html", list)]);
+        assert!(flatten(&mut t, "part.html", "a").is_none());
     }
 
     /// A missing field is named as the template wrote it.

@@ -533,10 +533,11 @@ const PARTS: [Part; 5] = [DISCREPANCY, SCORE_ROW, ARTICLE_ITEM, CLAIM_ITEM, SOUR
 
 /// The structs of pages' contexts read by flat names where every template reads them
 /// only through their fields (see [`flat::globals`]): each page reads `site` and `page`
-/// about 15 times, an article's page `article` 20 times, a claim's `claim` 25. Each is
-/// spread by [`Renderer::complete`] and [`flat::page`]; a name put into a context
+/// about 15 times, a claim's page `claim` 25. (An article's page reads `article` 20
+/// times, but the theme's macros `byline` and `outlet` take an argument of that name.)
+/// Each is spread by [`Renderer::complete`] and [`flat::page`]; a name put into a context
 /// anywhere else must not be one.
-const GLOBALS: [&str; 4] = ["site", "page", "article", "claim"];
+const GLOBALS: [&str; 3] = ["site", "page", "claim"];
 
 /// The part templates of the front page.
 const INDEX_PARTS: [&str; 4] = [DISCREPANCY.template, SCORE_ROW.template, ARTICLE_ITEM.template, CLAIM_ITEM.template];
@@ -1185,7 +1186,7 @@ impl<'a> Renderer<'a> {
                 None => ctx.insert("page", page),
             }
         }
-        // A page's own value of such a name (its `article`, its `claim`) is spread too.
+        // A page's own value of such a name (a claim's `claim`) is spread too.
         for (name, read) in globals {
             if let Some(own) = ctx.remove(name) {
                 flat::spread_owned(name, read, own, &mut shared);
