@@ -14,13 +14,14 @@
 //! public, as [`super::strings::fold`] already uses.
 //!
 //! A part is rewritten only where the result cannot differ: the item is read through a
-//! field everywhere (never whole, as in `m::byline(article=a)` or `{% set x = a %}`),
-//! never bound again (`set`, `for`, a macro's argument), with no `[…]` in its names, no
-//! block, `include` or `extends`, no `__tera_context`, and no macro it can call reading
-//! the item's name from the context. A page's name is rewritten in every template, so
-//! blocks, parents, includes and macros agree; the same rules hold in all of them, but
-//! that a macro's own argument of that name is the argument. Otherwise names are left
-//! as they are, and read as before.
+//! named field everywhere (never whole, as in `m::byline(article=a)` or `{% set x = a %}`,
+//! nor `a.0`, nor inside `[…]`), never bound again (`set`, `for`), with no block, macro,
+//! `include` or `extends` of its own, no `__tera_context`, no other template including
+//! it, and no macro it can call, at any depth, reading the item's name from the context
+//! or taking an argument of that name (a field the argument lacks is looked up in the
+//! context). A page's name is rewritten in every template, so blocks, parents, includes
+//! and macros agree, under the same rules in all of them (no macro anywhere taking an
+//! argument of that name). Otherwise names are left as they are, and read as before.
 
 use std::collections::HashSet;
 
@@ -53,7 +54,7 @@ pub fn flatten(tera: &mut Tera, template: &str, var: &str) -> Option<Vec<String>
 
 /// Rewrites `name.field…` as a flat name in every template, for each of `names` that no
 /// template reads whole, binds (`set`, `for`, a macro's argument) or reads with `[…]`, with
-/// no `__tera_context` anywhere: a page's `site` and `page`, read about twenty times on
+/// no `__tera_context` anywhere: a page's `site` and `page`, read about fifteen times on
 /// each page. Since every template is rewritten, blocks, parents, includes and macros
 /// read the same flat names. Gives each name rewritten, with the fields read.
 pub fn globals(tera: &mut Tera, names: &[&'static str]) -> Vec<(&'static str, Vec<String>)> {
@@ -287,7 +288,7 @@ fn macros_leave(tera: &mut Tera, template: &str, calls: Vec<(String, String)>, v
             let Some(m) = tera.templates.get_mut(&file).and_then(|t| t.macros.get_mut(&name)) else { continue };
             let (mut ok, mut next) = (!m.args.contains_key(var), Vec::new());
             visit(&mut m.body, &mut |seen| match seen {
-                Seen::Name(n) => ok &= root(n) != var && !n.starts_with("__tera_context") && fits(n, var),
+                Seen::Name(n) => ok &= root(n) != var && fits(n, var),
                 Seen::Bound(n) => ok &= n != var,
                 Seen::Elsewhere | Seen::Includes(_) => ok = false,
                 Seen::Call(ns, name) => next.push((ns.to_string(), name.to_string())),
