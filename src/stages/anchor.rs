@@ -406,19 +406,27 @@ fn count_chars(text: &str, seams: &[usize], marks: &mut [Mark]) {
     let mut points: Vec<usize> = marks.iter().flat_map(|m| [m.range.start, m.range.end]).collect();
     points.sort_unstable();
     points.dedup();
-    let mut at = HashMap::with_capacity(points.len());
-    let mut next = points.iter().copied().peekable();
-    for (chars, (byte, _)) in text.char_indices().chain([(text.len(), ' ')]).enumerate() {
-        while let Some(p) = next.next_if(|&p| p <= byte) {
-            at.insert(p, chars);
-        }
-    }
+    // The characters before each point: the bytes that start one (not continuation bytes,
+    // `10xxxxxx`), counted between points. A character at a time, with a map of the
+    // points, this was 2% of a fresh build's instructions at 2,000 claims.
+    let bytes = text.as_bytes();
+    let (mut last, mut chars) = (0, 0);
+    let at: Vec<usize> = points
+        .iter()
+        .map(|&p| {
+            let p = p.min(bytes.len());
+            chars += bytes[last.min(p)..p].iter().filter(|&&b| (b as i8) >= -0x40).count();
+            last = p;
+            chars
+        })
+        .collect();
+    let at = |p: usize| points.binary_search(&p).map_or(0, |i| at[i]);
     for m in marks {
         // A seam where the passage starts comes before it; one where it ends, after it.
         let before = seams.partition_point(|&p| p <= m.range.start);
         let within = seams[before..].partition_point(|&p| p < m.range.end);
-        let start = at.get(&m.range.start).copied().unwrap_or(0) + before;
-        let end = at.get(&m.range.end).copied().unwrap_or(0) + before + within;
+        let start = at(m.range.start) + before;
+        let end = at(m.range.end) + before + within;
         m.chars = start..end.max(start);
         if within > 0 {
             m.raw =
@@ -853,9 +861,9 @@ mod tests {
     use crate::model::highlight::Highlighter;
     use crate::model::markup;
 
-    #[test]
-    fn marks_count_characters() {
-        let mark = |range: Range<usize>| Mark {
+    /// A mark of `range`, its characters not yet counted.
+    fn mark(range: Range<usize>) -> Mark {
+        Mark {
             range,
             target: Target::Artifact(0),
             before: String::new(),
@@ -864,7 +872,11 @@ mod tests {
             raw: String::new(),
             chars: 0..0,
             changed: None,
-        };
+        }
+    }
+
+    #[test]
+    fn marks_count_characters() {
         let mut marks = [mark(0..2), mark(2..6), mark(7..8), mark(8..8)];
         count_chars("é€a b", &[], &mut marks);
         let chars: Vec<Range<usize>> = marks.iter().map(|m| m.chars.clone()).collect();
@@ -915,6 +927,23 @@ mod tests {
             breaks.sort_unstable();
             breaks.dedup();
             proptest::prop_assert_eq!(normalize(&text, &breaks), normalize_by_chars(&text, &breaks));
+        }
+    }
+
+    proptest::proptest! {
+        /// A mark's characters are those of the text before its ends, whatever the text.
+        #[test]
+        fn marks_count_the_characters_before_them(
+            text in "[ab é€\u{1f600}]{0,30}",
+            ends in proptest::collection::vec((0usize..31, 0usize..31), 0..5),
+        ) {
+            let cut = |i: usize| text.char_indices().map(|(b, _)| b).chain([text.len()]).nth(i).unwrap_or(text.len());
+            let mut marks: Vec<Mark> = ends.iter().map(|&(a, b)| mark(cut(a.min(b))..cut(a.max(b)))).collect();
+            count_chars(&text, &[], &mut marks);
+            for m in &marks {
+                let count = |p: usize| text[..p].chars().count();
+                proptest::prop_assert_eq!(m.chars.clone(), count(m.range.start)..count(m.range.end));
+            }
         }
     }
 
