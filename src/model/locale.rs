@@ -196,10 +196,27 @@ impl Locale {
     /// `d` in the table's long form: `27 February 2026`, `27. Februar 2026`.
     pub fn date(&self, d: Date) -> String {
         let month = self.months.get(d.month() as usize - 1).map_or("", String::as_str);
-        self.date
-            .replace("{day}", &d.day().to_string())
-            .replace("{month}", month)
-            .replace("{year}", &d.year().to_string())
+        let (day, year) = (d.day().to_string(), d.year().to_string());
+        if month.contains(['{', '}']) {
+            // Replaced in turn, braces in a month's name could make or hide a name.
+            return self.date.replace("{day}", &day).replace("{month}", month).replace("{year}", &year);
+        }
+        // One pass over the form: three `replace` calls were 0.8% of a fresh build's
+        // instructions at 2,000 claims (a date is written for every source and claim).
+        let mut out = String::with_capacity(self.date.len() + month.len());
+        let mut rest = self.date.as_str();
+        while let Some(at) = rest.find('{') {
+            out.push_str(&rest[..at]);
+            rest = &rest[at..];
+            let (value, len) = [("{day}", day.as_str()), ("{month}", month), ("{year}", year.as_str())]
+                .into_iter()
+                .find(|(name, _)| rest.starts_with(name))
+                .map_or(("{", 1), |(name, value)| (value, name.len()));
+            out.push_str(value);
+            rest = &rest[len..];
+        }
+        out.push_str(rest);
+        out
     }
 
     /// `d`'s day of the week in the table's language.
@@ -575,6 +592,26 @@ pub fn resolve(language: &str, tables: &[(String, Sheet)], overrides: &[Entry]) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// A date's form filled in one pass reads as filled by one `replace` a name, for
+        /// any form and any month's name, braces in it or not.
+        #[test]
+        fn dates_fill_their_form_as_replacing_in_turn_did(
+            pieces in proptest::collection::vec(
+                proptest::prop_oneof!["\\{day\\}", "\\{month\\}", "\\{year\\}", "[a-z .{}]{0,3}"],
+                0..6,
+            ),
+            month in "[A-Za-zé{}]{0,8}",
+            (y, m, d) in (1i32..3000, 1u32..=12, 1u32..=28),
+        ) {
+            let locale = Locale { date: pieces.concat(), months: vec![month.clone(); 12], ..Locale::default() };
+            let date = Date::new(y, m, d).unwrap();
+            let replaced =
+                locale.date.replace("{day}", &d.to_string()).replace("{month}", &month).replace("{year}", &y.to_string());
+            proptest::prop_assert_eq!(locale.date(date), replaced);
+        }
+    }
 
     #[test]
     fn quotations_are_told_and_unquoted() {

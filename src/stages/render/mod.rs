@@ -141,7 +141,7 @@ pub struct DateCtx {
 
 impl From<Date> for DateCtx {
     fn from(d: Date) -> Self {
-        DateCtx { iso: d.to_string(), long: d.long(), weekday: d.weekday() }
+        DateCtx { iso: d.iso(), long: d.long(), weekday: d.weekday() }
     }
 }
 
@@ -1566,7 +1566,7 @@ impl<'a> Renderer<'a> {
         let keys = &self.shared.keys;
         for (i, article) in self.site.articles.iter().enumerate() {
             jobs.push(Box::new(move || {
-                let dir = format!("articles/{}/", article.slug);
+                let dir = ["articles/", &article.slug, "/"].concat();
                 self.render_known("article.html", &dir, keys.article_pages[i], &|| {
                     let p = self.page(&article.meta.title, self.shared.article_description(i), &dir, "article");
                     let (ctx, body) = self.shared.article_context(i);
@@ -1576,7 +1576,7 @@ impl<'a> Renderer<'a> {
         }
         for (i, claim) in self.site.claims.claims.iter().enumerate() {
             jobs.push(Box::new(move || {
-                let dir = format!("claims/{}/", claim.id.value);
+                let dir = ["claims/", &claim.id.value, "/"].concat();
                 self.render_known("claim.html", &dir, keys.claim_pages[i], &|| {
                     let label = &self.shared.verdict(claim).label;
                     let title = l.get(
@@ -1584,7 +1584,7 @@ impl<'a> Renderer<'a> {
                         None,
                         &[("verdict", label), ("claim", &crate::model::locale::unquoted(&claim.claim))],
                     );
-                    let p = self.page(&title, format!("{label}: {}", claim.finding), &dir, "article");
+                    let p = self.page(&title, [label, ": ", &claim.finding].concat(), &dir, "article");
                     let (ctx, lazy) = self.shared.claim_page_context(i);
                     (p, Own::of(ctx), lazy)
                 })
