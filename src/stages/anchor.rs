@@ -414,8 +414,11 @@ fn count_chars(text: &str, seams: &[usize], marks: &mut [Mark]) {
     let at: Vec<usize> = points
         .iter()
         .map(|&p| {
-            let p = p.min(bytes.len());
-            chars += bytes[last.min(p)..p].iter().filter(|&&b| (b as i8) >= -0x40).count();
+            // An end past the text was never reached by the walk over its characters.
+            if p > bytes.len() {
+                return 0;
+            }
+            chars += bytes[last..p].iter().filter(|&&b| (b as i8) >= -0x40).count();
             last = p;
             chars
         })
@@ -881,6 +884,10 @@ mod tests {
         count_chars("é€a b", &[], &mut marks);
         let chars: Vec<Range<usize>> = marks.iter().map(|m| m.chars.clone()).collect();
         assert_eq!(chars, [0..1, 1..3, 4..5, 5..5]);
+        // An end past the text counts none, as the walk over its characters never got there.
+        let mut past = [mark(1..9)];
+        count_chars("ab", &[], &mut past);
+        assert_eq!(past[0].chars, 1..1);
     }
 
     #[test]
