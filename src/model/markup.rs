@@ -548,7 +548,7 @@ impl<'h> Tokens<'h> {
         }
         // Links to other sites carry no referrer, on both paths (ammonia adds it).
         if tag.starts_with("<a href=") && !tag.contains(" rel=") {
-            return m.push_tag(format!("{} rel=\"noopener noreferrer\">", &tag[..tag.len() - 1]));
+            return m.push_tag([&tag[..tag.len() - 1], " rel=\"noopener noreferrer\">"].concat());
         }
         if tag.starts_with("<sup class=\"footnote-reference\"") {
             self.in_note_ref = true;
