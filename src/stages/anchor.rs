@@ -533,9 +533,9 @@ fn fold(c: char) -> Option<char> {
 /// in `original` of the character it came from.
 ///
 /// Runs of printable ASCII other than `` ` `` fold to themselves, and are copied whole
-/// (ASCII white space is read without decoding a character):
-/// at 20,000 claims, character by character this was 9% of a fresh build's instructions
-/// (86 a character), most of it in runs like these.
+/// (ASCII white space is read without decoding a character): at 2,000 claims, character
+/// by character this was 9% of a fresh build's instructions (86 a character), most of it
+/// in runs like these.
 fn normalize(original: &str, breaks: &[usize]) -> (String, Vec<u32>) {
     let bytes = original.as_bytes();
     let mut text = String::with_capacity(original.len());
