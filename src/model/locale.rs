@@ -216,9 +216,8 @@ impl Locale {
             else {
                 return in_turn();
             };
-            let len = name.len();
             out.push_str(value);
-            rest = &rest[len..];
+            rest = &rest[name.len()..];
         }
         out.push_str(rest);
         out
@@ -525,13 +524,17 @@ fn name_span(file: &SourceFile, value: &Range<usize>, key: &str) -> Range<usize>
     at.map_or(value.clone(), |i| line + i..line + i + key.len())
 }
 
+/// What stands before a key in an inline table of plural forms: its opening brace, the
+/// comma after the last form, or a line break.
+const BEFORE_FORM: [char; 3] = ['{', ',', '\n'];
+
 /// Where the plural form `form` is written in the table of forms at `value`
 /// (`{ one = "…", few = "…" }`); the table's span when it is not found.
 fn form_span(file: &SourceFile, value: &Range<usize>, form: &str) -> Range<usize> {
     let text = file.text.get(value.clone()).unwrap_or("");
     let key = |i: &usize| {
         let (before, after) = (&text[..*i], &text[*i + form.len()..]);
-        before.trim_end().ends_with(['{', ',', '\n']) && after.trim_start().starts_with('=')
+        before.trim_end().ends_with(BEFORE_FORM) && after.trim_start().starts_with('=')
     };
     let at = text.match_indices(form).map(|(i, _)| i).find(key);
     at.map_or(value.clone(), |i| value.start + i..value.start + i + form.len())
