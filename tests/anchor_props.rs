@@ -242,3 +242,61 @@ proptest! {
         prop_assert!(reanchor::plain(&diff).len() >= exact.len().min(1));
     }
 }
+
+/// Words whose letters are several characters: accents composed and decomposed, an Indic
+/// conjunct, emoji joined and with a variation selector, and invisible characters.
+const LETTERED: &[&str] = &[
+    "café",
+    "cafe\u{301}",
+    "nai\u{308}ve",
+    "नमस्ते",
+    "👨\u{200D}👩\u{200D}👧",
+    "❤\u{FE0F}",
+    "\u{200E}ok\u{200F}",
+    "a\u{323}\u{302}",
+    "x",
+    "y,",
+    "z",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    /// A quote cut anywhere from a text, on character boundaries, is marked where it is
+    /// whole letters, and never where it cuts a letter in two; and a quote typed composed
+    /// or decomposed (NFC or NFD) finds the same passage.
+    #[test]
+    fn quotes_hold_whole_letters_in_any_form(
+        words in prop::collection::vec(prop::sample::select(LETTERED), 2..12),
+        a in 0usize..10_000, b in 0usize..10_000, nfd in any::<bool>(),
+    ) {
+        use unicode_normalization::UnicodeNormalization;
+        use unicode_segmentation::UnicodeSegmentation;
+        let body = words.join(" ");
+        let art = article(&body, false);
+        let text = art.markup().text.clone();
+        let chars: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+        let (s, e) = (a % chars.len(), b % chars.len());
+        let r = chars[s.min(e)]..chars[s.max(e)];
+        let quote = &text[r.clone()];
+        let typed: String = if nfd { quote.nfd().collect() } else { quote.nfc().collect() };
+        let normalized = normalize_quote(&typed);
+        if normalized.is_empty() {
+            return Ok(());
+        }
+        let (marks, diags) = anchor::anchor(std::slice::from_ref(&art), &claims_with(&typed, (None, None)), &SourceFile::new("c", ""));
+        let bounds: Vec<usize> = text.grapheme_indices(true).map(|(i, _)| i).chain([text.len()]).collect();
+        for m in marks[0].iter() {
+            prop_assert!(bounds.contains(&m.range.start) && bounds.contains(&m.range.end), "{:?} cuts a letter of {:?}", m.range, text);
+            prop_assert_eq!(normalize_quote(&m.raw), normalized.clone());
+        }
+        // Cut on whole letters, it is found (once or more: the text repeats words).
+        if bounds.contains(&r.start) && bounds.contains(&r.end) {
+            let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+            prop_assert!(codes.iter().all(|c| *c == "ambiguous-quote"), "{:?} of {:?}: {:?}", typed, text, codes);
+        }
+        if marks[0].is_empty() {
+            prop_assert!(!diags.is_empty());
+        }
+    }
+}

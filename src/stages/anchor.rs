@@ -2,7 +2,8 @@
 //!
 //! Quotes are matched against the text a reader sees ([`Markup::text`]), normalised so
 //! that runs of white space (and block breaks) are one space and straight and curly quote
-//! marks are equal. Each article is scanned once, for all of its quotes together, with an
+//! marks are equal; a quote must hold whole letters, in either Unicode form
+//! ([`super::letters`]). Each article is scanned once, for all of its quotes together, with an
 //! Aho-Corasick automaton: the cost is one pass per article whatever the number of quotes.
 //! Prefix and suffix pick one of several occurrences, as in the W3C Web Annotation
 //! TextQuoteSelector; two equally good matches are an error, never a guess.
@@ -20,6 +21,7 @@ use crate::model::article::Article;
 use crate::model::claims::{Claims, Quote};
 use crate::model::diag::{Diagnostic, SourceFile};
 use crate::model::markup::Markup;
+use crate::stages::letters;
 use crate::stages::reanchor::{self, How, Passage};
 
 /// What a marked passage stands for.
@@ -217,7 +219,12 @@ fn anchor_article(article: &Article, quotes: &[(Target, &Quote)], file: &SourceF
             );
             continue;
         }
-        let found = &occurrences[i];
+        let (found, split): (Vec<_>, Vec<_>) = occurrences[i].iter().cloned().partition(|r| norm.whole_letters(r));
+        if found.is_empty() && !split.is_empty() {
+            diags.push(split_letter(article, &norm, &split[0], q, file));
+            continue;
+        }
+        let found = &found;
         if found.is_empty() {
             match in_versions((article, &olds), &norm, (*target, q), &patterns[i], file) {
                 Some((mark, warning)) => {
@@ -521,8 +528,8 @@ fn fold(c: char) -> Option<char> {
     match c {
         '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' | '\u{B4}' => Some('\''),
         '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => Some('"'),
-        // Invisible characters that web pages scatter in text.
-        '\u{AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => None,
+        // Invisible characters that web pages scatter in text (Unicode's default ignorables).
+        c if letters::ignorable(c) => None,
         c if c.is_whitespace() => Some(' '),
         c => Some(c),
     }
@@ -536,12 +543,17 @@ fn fold(c: char) -> Option<char> {
 /// (ASCII white space is read without decoding a character): at 2,000 claims, character
 /// by character this was 9% of a fresh build's instructions (86 a character), most of it
 /// in runs like these.
-fn normalize(original: &str, breaks: &[usize]) -> (String, Vec<u32>) {
+///
+/// With `check`, `None` as soon as a character says that `original` may not be in
+/// Unicode's composed form (NFC): it is then normalised from its composition (see
+/// [`Normalized::new`]). Only characters from U+0300 up are looked at for that.
+fn normalize(original: &str, breaks: &[usize], check: bool) -> Option<(String, Vec<u32>)> {
     let bytes = original.as_bytes();
     let mut text = String::with_capacity(original.len());
     let mut starts = Vec::with_capacity(original.len());
     let mut next_break = breaks.iter().copied().peekable();
     let mut space_at: Option<usize> = None;
+    let mut composed = letters::Composed::default();
     let mut at = 0;
     while at < bytes.len() {
         while let Some(b) = next_break.next_if(|&b| b <= at) {
@@ -559,15 +571,27 @@ fn normalize(original: &str, breaks: &[usize]) -> (String, Vec<u32>) {
             }
             text.push_str(&original[at..end]);
             starts.extend(at as u32..end as u32);
+            composed.plain();
             at = end;
             continue;
         }
         if matches!(bytes[at], b' ' | b'\t'..=b'\r') {
             space_at.get_or_insert(at);
+            composed.plain();
             at += 1;
             continue;
         }
         let c = original[at..].chars().next().unwrap_or(' ');
+        match c < '\u{300}' {
+            true => composed.plain(),
+            false if check => {
+                composed.see(c);
+                if composed.doubtful {
+                    return None;
+                }
+            }
+            false => {}
+        }
         match fold(c) {
             None => {}
             Some(' ') => {
@@ -587,11 +611,12 @@ fn normalize(original: &str, breaks: &[usize]) -> (String, Vec<u32>) {
         }
         at += c.len_utf8();
     }
-    (text, starts)
+    Some((text, starts))
 }
 
-/// A quote as matched: folded, white space collapsed, trimmed.
+/// A quote as matched: composed (NFC), folded, white space collapsed, trimmed.
 pub fn normalize_quote(s: &str) -> String {
+    let s = letters::composed(s);
     let mut out = String::with_capacity(s.len());
     let mut space = false;
     for c in s.chars().filter_map(fold) {
@@ -624,26 +649,75 @@ fn normalize_affix(s: &str) -> String {
 pub struct Normalized<'a> {
     /// The normalised text.
     pub text: String,
-    /// For each byte of `text`, the offset in the original of the character it came from.
+    /// For each byte of `text`, the offset in the original of the character it came from
+    /// (of the letter, when the original was not composed).
     starts: Vec<u32>,
+    /// For each byte of `text`, where its letter ends in the original, when the original
+    /// was not composed (a composed character stands for several); else `None`, and a
+    /// character ends where its UTF-8 ends.
+    ends: Option<Vec<u32>>,
     original: &'a str,
 }
 
 impl<'a> Normalized<'a> {
-    /// Normalises an article's rendered text; block breaks count as white space.
+    /// Normalises an article's rendered text; block breaks count as white space. A text
+    /// not in composed form (NFC) is composed first, a letter at a time: nearly every
+    /// page is composed already, and is not copied.
     pub fn new(m: &'a Markup) -> Self {
         let original = m.text.as_str();
-        let (text, starts) = normalize(original, &m.block_breaks());
-        Normalized { text, starts, original }
+        let breaks = m.block_breaks();
+        match normalize(original, &breaks, true) {
+            Some((text, starts)) => Normalized { text, starts, ends: None, original },
+            None => Self::composed(original, &breaks),
+        }
+    }
+
+    /// [`Normalized::new`] for a text that may not be composed: normalised from its
+    /// composition, each byte mapped back to its whole letter.
+    fn composed(original: &'a str, breaks: &[usize]) -> Self {
+        let (nfc, letters) = letters::composed_by_cluster(original);
+        let moved = |b: usize| {
+            let i = letters.partition_point(|(r, _)| r.start < b);
+            letters.get(i).map_or(nfc.len(), |&(_, at)| at)
+        };
+        let breaks: Vec<usize> = breaks.iter().map(|&b| moved(b)).collect();
+        let (text, at) = normalize(&nfc, &breaks, false).unwrap_or_default();
+        let letter = |a: u32| &letters[letters.partition_point(|&(_, s)| s <= a as usize).saturating_sub(1)].0;
+        let starts = at.iter().map(|&a| letter(a).start as u32).collect();
+        let ends = Some(at.iter().map(|&a| letter(a).end as u32).collect());
+        Normalized { text, starts, ends, original }
     }
 
     /// The original byte range of a normalised range (which never starts or ends in a
     /// collapsed space, since quotes are trimmed).
     pub fn orig(&self, r: &Range<usize>) -> Range<usize> {
         let start = self.starts[r.start] as usize;
+        if let Some(ends) = &self.ends {
+            return start..ends[r.end - 1] as usize;
+        }
         let last = self.starts[r.end - 1] as usize;
         let len = self.original[last..].chars().next().map_or(0, char::len_utf8);
-        start..last + len
+        start..letters::invisible_rest(self.original, last + len)
+    }
+
+    /// Whether a normalised range is made of whole letters of the original.
+    fn whole_letters(&self, r: &Range<usize>) -> bool {
+        self.cuts(r) == (false, false)
+    }
+
+    /// Whether a normalised range's start, and its end, cut a letter of the original in
+    /// two. When the original was composed a letter at a time, each byte knows its letter;
+    /// else the original is asked.
+    fn cuts(&self, r: &Range<usize>) -> (bool, bool) {
+        if self.ends.is_some() {
+            // A space between them is never part of a letter (a block break's is placed at
+            // the next block's start).
+            let space = |a: usize, b: usize| self.text.as_bytes()[a] == b' ' || self.text.as_bytes()[b] == b' ';
+            let same = |a: usize, b: usize| b < self.starts.len() && !space(a, b) && self.starts[a] == self.starts[b];
+            return (r.start > 0 && same(r.start - 1, r.start), same(r.end - 1, r.end));
+        }
+        let o = self.orig(r);
+        (!letters::at_boundary(self.original, o.start), !letters::at_boundary(self.original, o.end))
     }
 
     fn mark(&self, r: &Range<usize>, target: Target) -> Mark {
@@ -749,6 +823,32 @@ fn distinguishing_prefix(text: &str, ranges: &[Range<usize>]) -> Option<String> 
         .find(|p| !p.trim().is_empty() && ranges[1..].iter().all(|r| !text[..r.start].ends_with(p.as_str())))
 }
 
+/// The error for a quote found only as part of a letter (`नमस` in `नमस्ते`, `cafe` in
+/// `cafe` and a combining accent, one person of a family emoji): marked there, the
+/// verdict's note would stand inside the letter.
+fn split_letter(
+    article: &Article,
+    norm: &Normalized<'_>,
+    r: &Range<usize>,
+    q: &Quote,
+    file: &SourceFile,
+) -> Diagnostic {
+    let whole = letters::widened(norm.original, &norm.orig(r));
+    let end = if norm.cuts(r).1 { "ends" } else { "starts" };
+    Diagnostic::error(
+        "split-letter",
+        format!("the quote {end} inside a letter of article `{}`: only part of it is quoted", article.slug),
+    )
+    .at(file, q.quote.span.clone(), "not whole letters")
+    .note(format!(
+        "{} {}: the article has {}",
+        article.file().name,
+        article.markup().locate(whole.start),
+        quoted(&norm.original[whole])
+    ))
+    .help("quote whole letters: copy the passage from the article, with the marks and joined characters that belong to its first and last letters")
+}
+
 /// The error for a quote that is not in its article: the closest passage, and what differs.
 fn not_found(article: &Article, norm: &Normalized<'_>, q: &Quote, pattern: &str, file: &SourceFile) -> Diagnostic {
     let mut d = Diagnostic::error("quote-not-found", format!("quote not found in article `{}`", article.slug)).at(
@@ -766,7 +866,9 @@ fn not_found(article: &Article, norm: &Normalized<'_>, q: &Quote, pattern: &str,
                 article.markup().locate(norm.orig(&r).start),
                 quoted(&shown)
             ));
-            let diffs = differences(pattern, passage);
+            let written = written_quote(&q.quote.value);
+            let diffs =
+                differences(Texts { folded: pattern, written: &written }, Texts { folded: passage, written: &shown });
             let help = if diffs.is_empty() {
                 "copy the passage exactly as the article has it".to_string()
             } else {
@@ -781,9 +883,49 @@ fn not_found(article: &Article, norm: &Normalized<'_>, q: &Quote, pattern: &str,
     }
 }
 
-/// "`October` where the quote has `Octobr`", word by word.
-fn differences(quote: &str, passage: &str) -> Vec<String> {
-    let diff = similar::TextDiff::from_words(quote, passage);
+/// A text as matched (`folded`), and as written (`written`): character for character
+/// the same but for quotation marks and apostrophes, which are folded in one.
+#[derive(Clone, Copy)]
+struct Texts<'t> {
+    folded: &'t str,
+    written: &'t str,
+}
+
+impl Texts<'_> {
+    /// The written text of the folded one's characters `from..from + n`.
+    fn written(&self, from: usize, n: usize) -> &str {
+        let at = |i: usize| self.written.char_indices().nth(i).map_or(self.written.len(), |(b, _)| b);
+        &self.written[at(from)..at(from + n)]
+    }
+}
+
+/// A quote as its editor wrote it, white space collapsed and invisible characters dropped
+/// as in [`normalize_quote`], but with its own quotation marks: character for character
+/// beside the normalised quote.
+fn written_quote(s: &str) -> String {
+    let s = letters::composed(s);
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        match fold(c) {
+            None => {}
+            Some(' ') => space = true,
+            Some(_) => {
+                if space && !out.is_empty() {
+                    out.push(' ');
+                }
+                space = false;
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+/// "`October` where the quote has `Octobr`", word by word: compared as matched, shown as
+/// written (a curly apostrophe is not a difference, and is shown as the article has it).
+fn differences(quote: Texts<'_>, passage: Texts<'_>) -> Vec<String> {
+    let diff = similar::TextDiff::from_words(quote.folded, passage.folded);
     let mut out = Vec::new();
     let mut removed = String::new();
     let mut added = String::new();
@@ -798,11 +940,23 @@ fn differences(quote: &str, passage: &str) -> Vec<String> {
         removed.clear();
         added.clear();
     };
+    // Where each side is, in characters.
+    let (mut old, mut new) = (0, 0);
     for change in diff.iter_all_changes() {
+        let n = change.value().chars().count();
         match change.tag() {
-            similar::ChangeTag::Equal => flush(&mut removed, &mut added, &mut out),
-            similar::ChangeTag::Delete => removed.push_str(change.value()),
-            similar::ChangeTag::Insert => added.push_str(change.value()),
+            similar::ChangeTag::Equal => {
+                flush(&mut removed, &mut added, &mut out);
+                (old, new) = (old + n, new + n);
+            }
+            similar::ChangeTag::Delete => {
+                removed.push_str(quote.written(old, n));
+                old += n;
+            }
+            similar::ChangeTag::Insert => {
+                added.push_str(passage.written(new, n));
+                new += n;
+            }
         }
     }
     flush(&mut removed, &mut added, &mut out);
@@ -933,7 +1087,7 @@ mod tests {
         ) {
             breaks.sort_unstable();
             breaks.dedup();
-            proptest::prop_assert_eq!(normalize(&text, &breaks), normalize_by_chars(&text, &breaks));
+            proptest::prop_assert_eq!(normalize(&text, &breaks, true), Some(normalize_by_chars(&text, &breaks)));
         }
     }
 
@@ -978,10 +1132,19 @@ mod tests {
             let (r, _) = closest(&text, quote).unwrap();
             assert_eq!(&text[r], passage, "{quote}");
         }
+        let same = |s| Texts { folded: s, written: s };
         assert_eq!(
-            differences("joint blog post in Octobr 2025", "joint blog post in October 2025"),
+            differences(same("joint blog post in Octobr 2025"), same("joint blog post in October 2025")),
             vec!["`October` where the quote has `Octobr`"]
         );
+        // Compared as matched, shown as written: the quotation marks are the article's.
+        let quote = Texts { folded: "the \"core\" deal", written: "the \"core\" deal" };
+        let passage = Texts { folded: "the \"core\" offer", written: "the “core” offer" };
+        assert_eq!(differences(quote, passage), vec!["`offer` where the quote has `deal`"]);
+        let passage = Texts { folded: "a \"core\" offer", written: "a “core” offer" };
+        let quote = Texts { folded: "a core offer", written: "a core offer" };
+        assert_eq!(differences(quote, passage), vec!["`“core”` where the quote has `core`"]);
+        assert_eq!(written_quote("  “It’s\u{200D}  here” "), "“It’s here”");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 pub mod anchor;
 pub mod changes;
 pub mod drafts;
+pub mod letters;
 pub mod links;
 pub mod load;
 pub mod reanchor;
