@@ -243,12 +243,46 @@ impl Locale {
     }
 }
 
-/// The `{names}` a text fills in.
-fn names(text: &Text) -> Vec<String> {
-    let forms: Vec<&str> = match text {
+/// The text's forms: one, or one for each plural category.
+fn forms(text: &Text) -> Vec<&str> {
+    match text {
         Text::One(s) => vec![s],
         Text::Plural(forms) => forms.iter().map(|(_, s)| s.as_str()).collect(),
-    };
+    }
+}
+
+/// Where in `form` a brace opens or closes no `{name}`, which [`fill`] would show as
+/// written (`Checked on {date.`), if anywhere.
+fn stray_brace(form: &str) -> Option<usize> {
+    let bytes = form.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'{' => {
+                let name = bytes[at + 1..].iter().position(|&b| !(b.is_ascii_alphanumeric() || b == b'_'));
+                match name {
+                    Some(n) if n > 0 && bytes[at + 1 + n] == b'}' => at += n + 2,
+                    _ => return Some(at),
+                }
+            }
+            b'}' => return Some(at),
+            _ => at += 1,
+        }
+    }
+    None
+}
+
+/// Where byte `at` of `form` is written in the value at `value`: the value's span when the
+/// form is not found there as it is (it was written with escapes).
+fn in_value(file: &SourceFile, value: &Range<usize>, form: &str, at: usize) -> Range<usize> {
+    let text = file.text.get(value.clone()).unwrap_or("");
+    let found = text.find(form).filter(|_| !form.is_empty());
+    found.map_or(value.clone(), |i| value.start + i + at..value.start + i + at + 1)
+}
+
+/// The `{names}` a text fills in.
+fn names(text: &Text) -> Vec<String> {
+    let forms = forms(text);
     let mut out = Vec::new();
     for form in forms {
         fill(form, |name| {
@@ -292,6 +326,7 @@ pub fn check(
             }
             continue;
         };
+        check_braces(file, (key, text, span), english, diags);
         let allowed: Vec<String> = names(english).into_iter().chain(["n".to_string(), "count".to_string()]).collect();
         for name in names(text).into_iter().filter(|n| !allowed.contains(n)) {
             let mut given: Vec<String> = names(english).into_iter().map(|n| format!("{{{n}}}")).collect();
@@ -309,6 +344,29 @@ pub fn check(
                     .help(help),
             );
         }
+    }
+}
+
+/// A brace in a string (`key`, `text` at `span`) that opens or closes no value is an
+/// error: the page would show it as written, as it does a value the string does not have.
+fn check_braces(
+    file: &SourceFile,
+    (key, text, span): (&str, &Text, &Range<usize>),
+    english: &Text,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for form in forms(text) {
+        let Some(at) = stray_brace(form) else { continue };
+        let given: Vec<String> = names(english).into_iter().map(|n| format!("{{{n}}}")).collect();
+        let help = match given.is_empty() {
+            true => "this string fills in no value: remove the brace".to_string(),
+            false => format!("close the value's braces, or remove the brace: its values are {}", given.join(", ")),
+        };
+        diags.push(
+            Diagnostic::error("bad-value", format!("string `{key}` has a brace that opens or closes no value"))
+                .at(file, in_value(file, span, form, at), "would show as written")
+                .help(help),
+        );
     }
 }
 
@@ -388,7 +446,12 @@ fn check_date(file: &SourceFile, date: &crate::model::tomlfile::Sp<String>, diag
     }
     if rest.contains(['{', '}']) {
         let help = format!("close each value's braces: {values}");
-        diags.push(error("the date pattern has a brace that opens or closes no value".into(), help));
+        let at = stray_brace(&date.value).map_or(date.span.clone(), |at| in_value(file, &date.span, &date.value, at));
+        diags.push(
+            Diagnostic::error("bad-value", "the date pattern has a brace that opens or closes no value")
+                .at(file, at, "would show as written")
+                .help(help),
+        );
     } else if let Some(missing) =
         // A misspelt value is the missing one: it is told once, as misspelt.
         known.iter().find(|k| !found.iter().any(|n| n == *k)).filter(|_| unknown.is_empty())
@@ -631,6 +694,25 @@ mod tests {
             let replaced =
                 locale.date.replace("{day}", &d.to_string()).replace("{month}", &month).replace("{year}", &y.to_string());
             proptest::prop_assert_eq!(locale.date(date), replaced);
+        }
+    }
+
+    #[test]
+    fn stray_braces_are_found_where_fill_would_show_them() {
+        for (form, at) in [
+            ("Checked on {date}.", None),
+            ("Checked on {date.", Some(11)),
+            ("{count}} articles", Some(7)),
+            ("{a b}", Some(0)),
+            ("{{day}}", Some(0)),
+            ("ends {", Some(5)),
+            ("{}", Some(0)),
+            ("{weekday}, {date}", None),
+        ] {
+            assert_eq!(stray_brace(form), at, "{form}");
+            // What `fill` shows as written is where the brace is.
+            let filled = fill(form, |_| Some(String::new()));
+            assert_eq!(filled.contains(['{', '}']), at.is_some(), "{form}");
         }
     }
 
