@@ -347,3 +347,19 @@ fn every_shipped_table_reads_cleanly_with_its_languages_forms() {
         assert!(diags.is_empty(), "{lang}: {diags:?}");
     }
 }
+
+/// `briefing locale` finds a table as a build does: a tag with a region prints its
+/// language's table (and says so on stderr), and a language with none is a usage error.
+#[test]
+fn the_locale_command_finds_a_table_as_a_build_does() {
+    let (code, out, err) = outcome(&run(&["locale", "de-AT"]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, fs::read_to_string(repo().join("themes/default/locales/de.toml")).unwrap());
+    assert!(err.contains("`de-AT` is written with `de`'s"), "{err}");
+    let (code, out, err) = outcome(&run(&["locale", "FR"]));
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert!(out.contains("Janvier") || out.contains("janvier"), "{out}");
+    let (code, out, err) = outcome(&run(&["locale", "xx-YY"]));
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(err.contains("error[usage]: the default theme has no strings in `xx-YY`"), "{err}");
+}

@@ -439,8 +439,18 @@ fn locale(language: &str) -> i32 {
         .iter()
         .filter_map(|(p, t)| Some((p.strip_prefix("locales/")?.strip_suffix(".toml")?, t)));
     let tables: Vec<(&str, &&str)> = tables.collect();
-    match tables.iter().find(|(l, _)| l.eq_ignore_ascii_case(language)) {
-        Some((_, text)) => {
+    // As a build finds a language's table: the tag's own, else its primary language's
+    // (`de-AT` is written with `de`'s).
+    let primary = language.split('-').next().unwrap_or(language);
+    let found =
+        [language, primary].into_iter().find_map(|tag| tables.iter().find(|(l, _)| l.eq_ignore_ascii_case(tag)));
+    match found {
+        Some((tag, text)) => {
+            if !tag.eq_ignore_ascii_case(language) {
+                eprintln!(
+                    "note: no table of its own for `{language}`: a site in `{language}` is written with `{tag}`'s, printed here"
+                );
+            }
             print!("{text}");
             0
         }
