@@ -47,6 +47,8 @@ pub struct Locale {
     pub own: bool,
     months: Vec<String>,
     weekdays: Vec<String>,
+    /// The days of a month as dates write them (`1er`, `2`, …), when not as numbers.
+    days: Vec<String>,
     date: String,
     strings: HashMap<String, Text>,
     plurals: Arc<Option<PluralRules>>,
@@ -196,7 +198,8 @@ impl Locale {
     /// `d` in the table's long form: `27 February 2026`, `27. Februar 2026`.
     pub fn date(&self, d: Date) -> String {
         let month = self.months.get(d.month() as usize - 1).map_or("", String::as_str);
-        let (day, year) = (d.day().to_string(), d.year().to_string());
+        let day = self.days.get(d.day() as usize - 1).cloned().unwrap_or_else(|| d.day().to_string());
+        let year = d.year().to_string();
         // Replaced in turn, a month's name could make or hide a name: with braces of its
         // own, or after a brace of the form's that opens no name (`{{month}}`, `year`).
         let in_turn = || self.date.replace("{day}", &day).replace("{month}", month).replace("{year}", &year);
@@ -236,6 +239,7 @@ impl Locale {
             &self.language,
             &self.dir,
             &self.months,
+            &self.days,
             &self.weekdays,
             &self.date,
             strings.iter().map(|(k, t)| (k, format!("{t:?}"))).collect::<Vec<_>>(),
@@ -314,7 +318,7 @@ pub fn check(
                     name_span(file, span, key),
                     "this string is never shown",
                 );
-                let table_key = ["dir", "months", "weekdays", "date"].contains(&key.as_str());
+                let table_key = ["dir", "months", "weekdays", "days", "date"].contains(&key.as_str());
                 d = match crate::model::tomlfile::nearest(key, base.strings.keys().map(String::as_str)) {
                     _ if table_key => d.help(format!(
                         "`{key}` is a setting of a whole locale table: write it at the top of locales/<language>.toml, before [strings]"
@@ -376,6 +380,7 @@ pub struct Sheet {
     dir: Option<String>,
     months: Option<Vec<String>>,
     weekdays: Option<Vec<String>>,
+    days: Option<Vec<String>>,
     date: Option<String>,
     strings: Vec<Entry>,
 }
@@ -391,11 +396,12 @@ impl Sheet {
 pub fn read_table(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Sheet {
     let text = file.text.clone();
     let Some(root) = tomlfile::parse(file, &text, 0, diags) else { return Sheet::default() };
-    let known = &["dir", "months", "weekdays", "date", "strings"];
+    let known = &["dir", "months", "weekdays", "days", "date", "strings"];
     let mut f = Fields::new(file, root.get_ref(), 0..0, "a locale table", known, 0, diags);
     let dir = f.opt_str("dir");
     let months = f.str_array("months", false);
     let weekdays = f.str_array("weekdays", false);
+    let days = f.str_array("days", false);
     let date = f.opt_str("date");
     let strings = f.table("strings");
     if let Some(d) = dir.as_ref().filter(|d| d.value != "ltr" && d.value != "rtl") {
@@ -412,6 +418,7 @@ pub fn read_table(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Sheet {
         dir: dir.map(|d| d.value).filter(|d| d == "ltr" || d == "rtl"),
         months: (!months.is_empty()).then(|| months.into_iter().map(|m| m.value).collect()),
         weekdays: (!weekdays.is_empty()).then(|| weekdays.into_iter().map(|m| m.value).collect()),
+        days: (!days.is_empty()).then(|| days.into_iter().map(|m| m.value).collect()),
         date: date.map(|d| d.value),
         strings: Vec::new(),
     };
@@ -463,12 +470,14 @@ fn check_date(file: &SourceFile, date: &crate::model::tomlfile::Sp<String>, diag
     }
 }
 
-/// Twelve months and seven days, or none: a table that gives another number is an error
+/// Twelve months, seven weekdays and 31 days of a month, or none: a table that gives another number is an error
 /// at the list.
 fn check_lengths(file: &SourceFile, root: &Spanned<Table<'_>>, t: &Sheet, diags: &mut Vec<Diagnostic>) {
-    for (key, len, want) in
-        [("months", t.months.as_ref().map(Vec::len), 12), ("weekdays", t.weekdays.as_ref().map(Vec::len), 7)]
-    {
+    for (key, len, want) in [
+        ("months", t.months.as_ref().map(Vec::len), 12),
+        ("weekdays", t.weekdays.as_ref().map(Vec::len), 7),
+        ("days", t.days.as_ref().map(Vec::len), 31),
+    ] {
         let Some(len) = len else { continue };
         if len == want {
             continue;
@@ -479,7 +488,11 @@ fn check_lengths(file: &SourceFile, root: &Spanned<Table<'_>>, t: &Sheet, diags:
                 .at(file, span, format!("{want} names expected"))
                 .help(format!(
                     "give the {want} {key} in order, starting with {}",
-                    if want == 12 { "January" } else { "Monday" }
+                    match want {
+                        12 => "January",
+                        7 => "Monday",
+                        _ => "the first",
+                    }
                 )),
         );
     }
@@ -635,6 +648,7 @@ pub fn resolve(language: &str, tables: &[(String, Sheet)], overrides: &[Entry]) 
         own: own.is_some(),
         months: Vec::new(),
         weekdays: Vec::new(),
+        days: Vec::new(),
         date: "{day} {month} {year}".into(),
         strings: HashMap::new(),
         plurals: Arc::new(plurals),
@@ -647,6 +661,9 @@ pub fn resolve(language: &str, tables: &[(String, Sheet)], overrides: &[Entry]) 
         }
         if let Some(m) = &t.months {
             locale.months = m.clone();
+        }
+        if let Some(d) = &t.days {
+            locale.days = d.clone();
         }
         if let Some(w) = &t.weekdays {
             locale.weekdays = w.clone();
@@ -695,6 +712,21 @@ mod tests {
                 locale.date.replace("{day}", &d.to_string()).replace("{month}", &month).replace("{year}", &y.to_string());
             proptest::prop_assert_eq!(locale.date(date), replaced);
         }
+    }
+
+    #[test]
+    fn a_table_may_name_the_days_of_a_month() {
+        let file = SourceFile::new("locales/fr.toml", include_str!("../../themes/default/locales/fr.toml"));
+        let mut diags = Vec::new();
+        let french = read_table(&file, &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        let (locale, _) = resolve("fr", &[("en".into(), english().clone()), ("fr".into(), french)], &[]);
+        assert_eq!(locale.date(Date::parse("2026-12-01").unwrap()), "1er décembre 2026");
+        assert_eq!(locale.date(Date::parse("2026-12-02").unwrap()), "2 décembre 2026");
+        let short = SourceFile::new("locales/xx.toml", "days = [\"1st\", \"2nd\"]\n");
+        read_table(&short, &mut diags);
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].message, "`days` must give 31 names; it gives 2");
     }
 
     #[test]
