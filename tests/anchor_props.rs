@@ -59,7 +59,8 @@ fn body() -> impl Strategy<Value = (String, bool)> {
 }
 
 fn article(body: &str, md: bool) -> Article {
-    let markup = if md { markup::from_markdown(body, &Highlighter::new()) } else { markup::from_plain_text(body, 1) };
+    let markup =
+        if md { markup::from_markdown(body, 1, &Highlighter::new()) } else { markup::from_plain_text(body, 1) };
     Article::with_markup(
         "a".into(),
         SourceFile::new("a", body),

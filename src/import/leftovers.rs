@@ -74,7 +74,7 @@ pub fn find(body: &str, markdown: bool) -> Vec<Leftover> {
 /// A markdown line as a reader sees it: the text the site's anchoring matches quotes
 /// against (no link targets, emphasis, escapes, heading, quote or list markers).
 fn visible(line: &str, highlighter: &crate::model::highlight::Highlighter) -> String {
-    let text = crate::model::markup::from_markdown(line, highlighter).text;
+    let text = crate::model::markup::from_markdown(line, 1, highlighter).text;
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

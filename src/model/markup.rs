@@ -35,7 +35,8 @@ pub enum Piece {
         /// Its length in bytes: the text follows the previous text piece's in
         /// [`Markup::text`].
         len: u32,
-        /// The line in the source file, where the format keeps it (plain-text articles).
+        /// The line in the source file its text starts on, where it is known (plain-text
+        /// articles; markdown made straight from the parser's events).
         line: Option<NonZeroU32>,
     },
 }
@@ -253,8 +254,11 @@ impl Markup {
                         last_block = false;
                     }
                     if offset < at + len || (offset == at + len && offset == self.text.len()) {
+                        // A markdown piece runs over the lines of its paragraph.
+                        let down =
+                            || memchr::memchr_iter(b'\n', &self.text.as_bytes()[at..offset.min(at + len)]).count();
                         return match line {
-                            Some(l) => Location::Line(l.get() as usize),
+                            Some(l) => Location::Line(l.get() as usize + down()),
                             None => Location::Paragraph(paragraph),
                         };
                     }
@@ -263,6 +267,18 @@ impl Markup {
             }
         }
         Location::Paragraph(paragraph.max(1))
+    }
+
+    /// The same markup with no piece's source line: what the two ways of making markdown
+    /// pieces are compared on (reading HTML back knows no lines).
+    #[doc(hidden)]
+    pub fn without_lines(mut self) -> Markup {
+        for p in &mut self.pieces {
+            if let Piece::Text { line, .. } = p {
+                *line = None;
+            }
+        }
+        self
     }
 
     /// Writes the body as HTML without marks.
@@ -306,9 +322,10 @@ pub fn from_plain_text(body: &str, first_line: usize) -> Markup {
 }
 
 /// A markdown body: CommonMark with tables, footnotes and strikethrough; raw HTML is
-/// sanitized, fenced code is highlighted.
-pub fn from_markdown(body: &str, highlighter: &Highlighter) -> Markup {
-    let mut events = markdown_events(body);
+/// sanitized, fenced code is highlighted. `first_line` is the file line the body starts
+/// on: text made straight from the parser's events knows its line.
+pub fn from_markdown(body: &str, first_line: usize, highlighter: &Highlighter) -> Markup {
+    let (mut events, starts) = markdown_events(body);
     if has_raw_html(&events) {
         return sanitized(events, highlighter);
     }
@@ -317,7 +334,7 @@ pub fn from_markdown(body: &str, highlighter: &Highlighter) -> Markup {
     // several times faster than parsing the HTML again to sanitize it.
     events.iter_mut().for_each(police_in_place);
     if events.iter().all(direct::handles) {
-        return direct::pieces(&events, highlighter);
+        return direct::pieces(&events, direct::Lines::new(body, &starts, first_line), highlighter);
     }
     read_back(events, highlighter)
 }
@@ -327,7 +344,7 @@ pub fn from_markdown(body: &str, highlighter: &Highlighter) -> Markup {
 /// same pieces.
 #[doc(hidden)]
 pub fn from_markdown_via_html(body: &str, highlighter: &Highlighter) -> Markup {
-    let mut events = markdown_events(body);
+    let (mut events, _) = markdown_events(body);
     if has_raw_html(&events) {
         return sanitized(events, highlighter);
     }
@@ -355,15 +372,16 @@ fn read_back(events: Vec<Event<'_>>, highlighter: &Highlighter) -> Markup {
     tokenize(&html, highlighter)
 }
 
-/// The parser's events for a body, with the extensions articles may use.
-fn markdown_events(body: &str) -> Vec<Event<'_>> {
+/// The parser's events for a body, with the extensions articles may use, and where each
+/// starts in the body.
+fn markdown_events(body: &str) -> (Vec<Event<'_>>, Vec<usize>) {
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
     options.insert(Options::ENABLE_FOOTNOTES);
     options.insert(Options::ENABLE_STRIKETHROUGH);
     // `## Background {#background}`, as claims-format.md promises.
     options.insert(Options::ENABLE_HEADING_ATTRIBUTES);
-    Parser::new_ext(body, options).collect()
+    Parser::new_ext(body, options).into_offset_iter().map(|(e, r)| (e, r.start)).unzip()
 }
 
 /// [`police`], in place: most events need nothing, and moving each one out and back was a
@@ -477,6 +495,8 @@ struct Tokens<'h> {
     code: String,
     /// The text since the last tag, unescaped: HTML's text between two tags is one piece.
     pending: String,
+    /// The source line `pending` starts on, when known.
+    line: Option<usize>,
     /// Set within a footnote's reference (`<sup class="footnote-reference">`): its number
     /// is markup, not the reader's text, or "on Saturday.[^1]" would read "Saturday.1" in
     /// `claims.json` and a quote could not span it.
@@ -491,6 +511,7 @@ impl<'h> Tokens<'h> {
             code_lang: None,
             code: String::new(),
             pending: String::new(),
+            line: None,
             in_note_ref: false,
         }
     }
@@ -500,12 +521,22 @@ impl<'h> Tokens<'h> {
         self.pending.push_str(text);
     }
 
+    /// [`Tokens::text`], from source line `line`.
+    fn text_on(&mut self, text: &str, line: usize) {
+        if self.pending.is_empty() {
+            self.line = Some(line);
+        }
+        self.pending.push_str(text);
+    }
+
     /// The text since the last tag, as one stretch.
     fn flush(&mut self) {
         if self.pending.is_empty() {
+            self.line = None;
             return;
         }
         let text = std::mem::take(&mut self.pending);
+        let line = self.line.take();
         let m = &mut self.m;
         if self.code_lang.is_some() {
             self.code.push_str(&text);
@@ -517,7 +548,7 @@ impl<'h> Tokens<'h> {
             let tag = m.tag_id(Cow::Borrowed(text.as_str()));
             m.pieces.push(Piece::Tag { tag, block: false });
         } else {
-            m.push_text(&text, None);
+            m.push_text(&text, line);
         }
         // Its room is kept for the next stretch.
         self.pending = text;
@@ -934,12 +965,37 @@ pub fn with_seams<'t>(text: &'t str, seams: &[usize], base: usize) -> Cow<'t, st
 
 /// Renders trusted-but-sanitized markdown (claims' explanations, the lead) to HTML.
 pub fn markdown_to_html(text: &str, highlighter: &Highlighter) -> String {
-    from_markdown(text, highlighter).to_html()
+    from_markdown(text, 1, highlighter).to_html()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markdown_text_knows_its_lines() {
+        let h = Highlighter::new();
+        let body = "# Title\n\nFirst line of a paragraph\nand its second, *emphasised* here.\n\n> quoted\n> on two lines\n\n- an item\n- another `code` item\n";
+        let m = from_markdown(body, 5, &h);
+        let line_of = |needle: &str| m.locate(m.text.find(needle).unwrap());
+        for (needle, line) in [
+            ("Title", 5),
+            ("First", 7),
+            ("and its", 8),
+            ("emphasised", 8),
+            (" here", 8),
+            ("quoted", 10),
+            ("on two", 11),
+            ("an item", 13),
+            ("another", 14),
+            ("code", 14),
+        ] {
+            assert_eq!(line_of(needle), Location::Line(line), "{needle}");
+        }
+        // By way of HTML (a table here), no line is known: paragraphs are counted.
+        let table = from_markdown("a\n\n| x |\n|---|\n| y |\n", 1, &h);
+        assert_eq!(table.locate(table.text.find('y').unwrap()), Location::Paragraph(3));
+    }
 
     #[test]
     fn escaping_eight_bytes_at_a_time_finds_what_one_at_a_time_finds() {
@@ -996,6 +1052,7 @@ mod tests {
         let h = Highlighter::new();
         let m = from_markdown(
             "Hi <script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1)) <a href=\"#f\" id=\"q-1\">y</a>\n",
+            1,
             &h,
         );
         let html = m.to_html();
@@ -1064,8 +1121,8 @@ mod tests {
                 seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1442695040888963407);
                 body.push_str(bits[(seed >> 33) as usize % bits.len()]);
             }
-            assert_eq!(from_markdown(&body, &h), from_markdown_via_html(&body, &h), "{body:?}");
-            direct += usize::from(markdown_events(&body).into_iter().map(police).all(|e| direct::handles(&e)));
+            assert_eq!(from_markdown(&body, 1, &h).without_lines(), from_markdown_via_html(&body, &h), "{body:?}");
+            direct += usize::from(markdown_events(&body).0.into_iter().map(police).all(|e| direct::handles(&e)));
         }
         assert!(direct > 1000, "only {direct} bodies made from events");
     }
@@ -1081,15 +1138,15 @@ mod tests {
             ("[x](<java\tscript:alert(1)>)", "script"),
             ("[x](vbscript:msgbox)", "vbscript"),
         ] {
-            let html = from_markdown(md, &h).to_html();
+            let html = from_markdown(md, 1, &h).to_html();
             assert!(!html.to_ascii_lowercase().contains(bad), "{md} -> {html}");
         }
-        let html = from_markdown("[a](https://e.org/x:y) [b](../rel:x) [c](#top) [d](mailto:a@b.c)\n", &h).to_html();
+        let html = from_markdown("[a](https://e.org/x:y) [b](../rel:x) [c](#top) [d](mailto:a@b.c)\n", 1, &h).to_html();
         assert!(html.contains("href=\"https://e.org/x:y\""), "{html}");
         assert!(html.contains("href=\"../rel:x\""), "{html}");
         assert!(html.contains("href=\"#c-top\""), "{html}");
         assert!(html.contains("href=\"mailto:a@b.c\""), "{html}");
-        let html = from_markdown("x[^n]\n\n[^n]: note\n", &h).to_html();
+        let html = from_markdown("x[^n]\n\n[^n]: note\n", 1, &h).to_html();
         assert!(html.contains("href=\"#c-n\"") && html.contains("id=\"c-n\""), "{html}");
     }
 
@@ -1097,7 +1154,7 @@ mod tests {
     fn a_headings_id_is_prefixed_and_its_other_attributes_dropped() {
         let h = Highlighter::new();
         for md in ["## Plain {#plain}\n\n[up](#plain)\n", "## Plain {#plain .x onclick=alert(1)}\n\n[up](#plain)\n"] {
-            let html = from_markdown(md, &h).to_html();
+            let html = from_markdown(md, 1, &h).to_html();
             assert!(html.starts_with("<h2 id=\"c-plain\">Plain</h2>"), "{html}");
             assert!(
                 html.contains("href=\"#c-plain\"") && !html.contains("onclick") && !html.contains("class"),
@@ -1105,14 +1162,14 @@ mod tests {
             );
         }
         // With raw HTML, by way of the sanitizer: the same.
-        let html = from_markdown("## Plain {#plain onclick=x}\n\n<b>b</b>\n", &h).to_html();
+        let html = from_markdown("## Plain {#plain onclick=x}\n\n<b>b</b>\n", 1, &h).to_html();
         assert!(html.starts_with("<h2 id=\"c-plain\">Plain</h2>") && !html.contains("onclick"), "{html}");
     }
 
     #[test]
     fn a_footnote_reference_is_not_the_readers_text() {
         let h = Highlighter::new();
-        let m = from_markdown("It fell on Saturday.[^1] Then it rose.\n\n[^1]: A note.\n", &h);
+        let m = from_markdown("It fell on Saturday.[^1] Then it rose.\n\n[^1]: A note.\n", 1, &h);
         assert!(m.text.contains("on Saturday. Then it rose."), "{:?}", m.text);
         assert!(m.text.contains("A note."), "{:?}", m.text);
         let html = m.to_html();
@@ -1122,7 +1179,7 @@ mod tests {
     #[test]
     fn code_is_highlighted_and_its_text_kept() {
         let h = Highlighter::new();
-        let m = from_markdown("```rust\nlet a = \"<b>\";\n```\n", &h);
+        let m = from_markdown("```rust\nlet a = \"<b>\";\n```\n", 1, &h);
         assert!(m.text.contains("let a = \"<b>\";"), "{:?}", m.text);
         let html = m.to_html();
         assert!(html.contains("hl-"), "{html}");
@@ -1132,7 +1189,7 @@ mod tests {
     #[test]
     fn marks_split_across_markup() {
         let h = Highlighter::new();
-        let m = from_markdown("one *two* three\n\nfour\n", &h);
+        let m = from_markdown("one *two* three\n\nfour\n", 1, &h);
         assert_eq!(m.text, "one two threefour");
         let start = m.text.find("ne").unwrap();
         let end = m.text.find("thr").unwrap() + 3;
@@ -1146,7 +1203,7 @@ mod tests {
     #[test]
     fn nested_marks_and_notes_after_links() {
         let h = Highlighter::new();
-        let m = from_markdown("see [the long link](https://e.org/) now\n", &h);
+        let m = from_markdown("see [the long link](https://e.org/) now\n", 1, &h);
         let s = m.text.find("the").unwrap();
         let html = write_html(&m, &[hl(s, s + 8, "outer"), hl(s + 4, s + 8, "inner")]);
         assert_eq!(
@@ -1165,9 +1222,9 @@ mod tests {
     #[test]
     fn block_breaks_and_entities() {
         let h = Highlighter::new();
-        let m = from_markdown("a &amp; b\n\nc&nbsp;d\n", &h);
+        let m = from_markdown("a &amp; b\n\nc&nbsp;d\n", 1, &h);
         assert_eq!(m.text, "a & bc\u{a0}d");
         assert_eq!(m.block_breaks(), vec![0, 5, 9]);
-        assert_eq!(m.locate(6), Location::Paragraph(2));
+        assert_eq!(m.locate(6), Location::Line(3));
     }
 }

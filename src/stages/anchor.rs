@@ -1110,7 +1110,7 @@ mod tests {
 
     #[test]
     fn matches_across_markup_and_blocks() {
-        let m = markup::from_markdown("He said *“joint* blog post” in\n\nOctober.\n", &Highlighter::new());
+        let m = markup::from_markdown("He said *“joint* blog post” in\n\nOctober.\n", 1, &Highlighter::new());
         let n = Normalized::new(&m);
         assert_eq!(n.text, "He said \"joint blog post\" in October.");
         let r = n.text.find("joint blog").unwrap()..n.text.find(" in").unwrap();

@@ -48,13 +48,46 @@ pub(super) fn handles(event: &Event<'_>) -> bool {
     }
 }
 
-/// The pieces of a body whose every event [`handles`] accepts (and that was policed).
-pub(super) fn pieces(events: &[Event<'_>], highlighter: &Highlighter) -> Markup {
+/// The pieces of a body whose every event [`handles`] accepts (and that was policed),
+/// each text with its source line from `lines`.
+pub(super) fn pieces(events: &[Event<'_>], mut lines: Lines<'_>, highlighter: &Highlighter) -> Markup {
     let mut w = Writer { tokens: Tokens::new(highlighter), end_newline: true };
-    for event in events {
-        w.event(event);
+    for (i, event) in events.iter().enumerate() {
+        w.event(event, || lines.of(i));
     }
     w.tokens.finish()
+}
+
+/// The source line each event starts on, counted as the events go (they come in the
+/// body's order but for a few, such as a link's reference definition, which are counted
+/// again from the start). One pass of `memchr` over the body in all.
+pub(super) struct Lines<'b> {
+    body: &'b [u8],
+    starts: &'b [usize],
+    /// The body's first line in its file.
+    first: usize,
+    /// Up to where lines are counted, and how many there are before it.
+    at: usize,
+    before: usize,
+}
+
+impl<'b> Lines<'b> {
+    /// The lines of `body`, which starts on line `first` of its file; `starts` are its
+    /// events' byte offsets.
+    pub(super) fn new(body: &'b str, starts: &'b [usize], first: usize) -> Self {
+        Lines { body: body.as_bytes(), starts, first, at: 0, before: 0 }
+    }
+
+    /// The file line event `i` starts on.
+    fn of(&mut self, i: usize) -> usize {
+        let to = self.starts.get(i).copied().unwrap_or(0).min(self.body.len());
+        if to < self.at {
+            (self.at, self.before) = (0, 0);
+        }
+        self.before += memchr::memchr_iter(b'\n', &self.body[self.at..to]).count();
+        self.at = to;
+        self.first + self.before
+    }
 }
 
 /// pulldown-cmark's HTML writer (`pulldown_cmark::html`), its output split into tags and
@@ -94,17 +127,17 @@ impl Writer<'_> {
         self.write(html);
     }
 
-    fn event(&mut self, event: &Event<'_>) {
+    fn event(&mut self, event: &Event<'_>, line: impl FnOnce() -> usize) {
         match event {
             Event::Start(tag) => self.start(tag),
             Event::End(tag) => self.end(*tag),
             Event::Text(text) => {
-                self.tokens.text(text);
+                self.tokens.text_on(text, line());
                 self.end_newline = text.ends_with('\n');
             }
             Event::Code(text) => {
                 self.write("<code>");
-                self.tokens.text(text);
+                self.tokens.text_on(text, line());
                 self.write("</code>");
             }
             Event::SoftBreak => self.write("\n"),
