@@ -456,8 +456,9 @@ fn locale(language: &str) -> i32 {
         }
         None => {
             let have: Vec<&str> = tables.iter().map(|(l, _)| *l).collect();
+            let file = if language.trim().is_empty() { "<language>" } else { language };
             let d = Diagnostic::error("usage", format!("the default theme has no strings in `{language}`"))
-                .help(format!("it has: {}; to add a language, copy `briefing locale en` into locales/{language}.toml and translate it", have.join(", ")));
+                .help(format!("it has: {}; to add a language, copy `briefing locale en` into locales/{file}.toml and translate it", have.join(", ")));
             eprintln!("{}", d.render(super::color()));
             2
         }

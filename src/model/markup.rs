@@ -374,14 +374,19 @@ fn read_back(events: Vec<Event<'_>>, highlighter: &Highlighter) -> Markup {
 
 /// The parser's events for a body, with the extensions articles may use, and where each
 /// starts in the body.
-fn markdown_events(body: &str) -> (Vec<Event<'_>>, Vec<usize>) {
+fn markdown_events(body: &str) -> (Vec<Event<'_>>, Vec<u32>) {
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
     options.insert(Options::ENABLE_FOOTNOTES);
     options.insert(Options::ENABLE_STRIKETHROUGH);
     // `## Background {#background}`, as claims-format.md promises.
     options.insert(Options::ENABLE_HEADING_ATTRIBUTES);
-    Parser::new_ext(body, options).into_offset_iter().map(|(e, r)| (e, r.start)).unzip()
+    let (mut events, mut starts) = (Vec::new(), Vec::new());
+    for (e, r) in Parser::new_ext(body, options).into_offset_iter() {
+        events.push(e);
+        starts.push(u32::try_from(r.start).unwrap_or(u32::MAX));
+    }
+    (events, starts)
 }
 
 /// [`police`], in place: most events need nothing, and moving each one out and back was a
@@ -521,10 +526,11 @@ impl<'h> Tokens<'h> {
         self.pending.push_str(text);
     }
 
-    /// [`Tokens::text`], from source line `line`.
-    fn text_on(&mut self, text: &str, line: usize) {
+    /// [`Tokens::text`], from source line `line()`: asked only when the text starts a
+    /// stretch, since a stretch knows the line it starts on.
+    fn text_on(&mut self, text: &str, line: impl FnOnce() -> usize) {
         if self.pending.is_empty() {
-            self.line = Some(line);
+            self.line = Some(line());
         }
         self.pending.push_str(text);
     }

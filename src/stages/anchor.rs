@@ -16,6 +16,7 @@ use std::sync::Arc;
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use unicode_normalization::char::is_combining_mark;
 
 use crate::model::article::Article;
 use crate::model::claims::{Claims, Quote};
@@ -221,7 +222,7 @@ fn anchor_article(article: &Article, quotes: &[(Target, &Quote)], file: &SourceF
         }
         let (found, split): (Vec<_>, Vec<_>) = occurrences[i].iter().cloned().partition(|r| norm.whole_letters(r));
         if found.is_empty() && !split.is_empty() {
-            diags.push(split_letter(article, &norm, &split[0], q, file));
+            diags.push(split_letter(article, &norm, (&split[0], norm.cuts(&split[0]).1), q, file));
             continue;
         }
         let found = &found;
@@ -231,7 +232,10 @@ fn anchor_article(article: &Article, quotes: &[(Target, &Quote)], file: &SourceF
                     marks.push(mark);
                     diags.push(warning);
                 }
-                None => diags.push(not_found(article, &norm, q, &patterns[i], file)),
+                None => match letters::in_decomposed(&norm.text, &patterns[i]) {
+                    Some((r, ends)) => diags.push(split_letter(article, &norm, (&r, ends), q, file)),
+                    None => diags.push(not_found(article, &norm, q, &patterns[i], file)),
+                },
             }
             continue;
         }
@@ -826,15 +830,18 @@ fn distinguishing_prefix(text: &str, ranges: &[Range<usize>]) -> Option<String> 
 /// The error for a quote found only as part of a letter (`नमस` in `नमस्ते`, `cafe` in
 /// `cafe` and a combining accent, one person of a family emoji): marked there, the
 /// verdict's note would stand inside the letter.
+///
+/// `r` is the normalised range that holds the part, and `ends` whether the part ends
+/// inside a letter (else it starts inside one).
 fn split_letter(
     article: &Article,
     norm: &Normalized<'_>,
-    r: &Range<usize>,
+    (r, ends): (&Range<usize>, bool),
     q: &Quote,
     file: &SourceFile,
 ) -> Diagnostic {
     let whole = letters::widened(norm.original, &norm.orig(r));
-    let end = if norm.cuts(r).1 { "ends" } else { "starts" };
+    let end = if ends { "ends" } else { "starts" };
     Diagnostic::error(
         "split-letter",
         format!("the quote {end} inside a letter of article `{}`: only part of it is quoted", article.slug),
@@ -858,6 +865,7 @@ fn not_found(article: &Article, norm: &Normalized<'_>, q: &Quote, pattern: &str,
     );
     match closest(&norm.text, pattern) {
         Some((r, distance)) if distance * 10 <= pattern.chars().count() * 4 => {
+            let r = whole_words(&norm.text, r, pattern);
             let passage = &norm.text[r.clone()];
             let shown = norm.shown(r.clone());
             d = d.note(format!(
@@ -1012,6 +1020,39 @@ pub(crate) fn closest(text: &str, pattern: &str) -> Option<(Range<usize>, usize)
     Some((byte(s)..byte(e), d))
 }
 
+/// The closest passage to `pattern`, `r` of normalised text, widened to show whole words:
+/// on to the end of a word it stops inside ("here" for a passage "her" of it), and over
+/// the marks next to it when the quote has marks at that end ("harbour”" for a quote
+/// that ends `harbour'`); at most 24 characters each way, and always to whole letters.
+fn whole_words(text: &str, r: Range<usize>, pattern: &str) -> Range<usize> {
+    const MOST: usize = 24;
+    let word = |c: char| c.is_alphanumeric() || is_combining_mark(c);
+    let grow = |c: char, marks: bool| word(c) || marks && c != ' ';
+    let (first, last) = (pattern.chars().next(), pattern.chars().next_back());
+    let mut start = r.start;
+    let marks_before = first.is_some_and(|c| !word(c));
+    let inside = |a: Option<char>, b: Option<char>| a.zip(b).is_some_and(|(a, b)| word(a) && word(b));
+    if marks_before || inside(text[..start].chars().next_back(), text[start..].chars().next()) {
+        for (i, c) in text[..start].char_indices().rev().take(MOST) {
+            if !grow(c, marks_before) {
+                break;
+            }
+            start = i;
+        }
+    }
+    let mut end = r.end;
+    let marks_after = last.is_some_and(|c| !word(c));
+    if marks_after || inside(text[..end].chars().next_back(), text[end..].chars().next()) {
+        for (i, c) in text[end..].char_indices().take(MOST) {
+            if !grow(c, marks_after) {
+                break;
+            }
+            end = r.end + i + c.len_utf8();
+        }
+    }
+    letters::widened(text, &(start..end))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1145,6 +1186,23 @@ mod tests {
         let quote = Texts { folded: "a core offer", written: "a core offer" };
         assert_eq!(differences(quote, passage), vec!["`“core”` where the quote has `core`"]);
         assert_eq!(written_quote("  “It’s\u{200D}  here” "), "“It’s here”");
+    }
+
+    #[test]
+    fn the_closest_passage_shows_whole_words() {
+        for (text, quote, shown) in [
+            ("We saw the harbour here. Then", "harbour heer", "harbour here"),
+            ("said \"no\" today. Then", "said \"no\" todya", "said \"no\" today"),
+            (
+                "said \"we're not closing the harbour\" then",
+                "said 'we're not closing the harbour'",
+                "said \"we're not closing the harbour\"",
+            ),
+            ("the repairs cost 2 million. Then", "the repairs cost 3 million", "the repairs cost 2 million"),
+        ] {
+            let (r, _) = closest(text, quote).unwrap();
+            assert_eq!(&text[whole_words(text, r, quote)], shown, "{quote}");
+        }
     }
 
     #[test]

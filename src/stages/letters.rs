@@ -18,14 +18,16 @@ use unicode_segmentation::{GraphemeCursor, UnicodeSegmentation};
 
 /// Unicode's `Default_Ignorable_Code_Point`: characters that show nothing when they have
 /// no way to show themselves (soft hyphen, zero-width space and joiners, direction marks
-/// and isolates, variation selectors, the byte order mark, tags). Unicode 16's list.
+/// and isolates, variation selectors, the byte order mark). Unicode 16's list, but for
+/// the tag characters (U+E0001, U+E0020 to U+E007F): in an emoji tag sequence they tell
+/// one flag from another (England's from Scotland's).
 pub fn ignorable(c: char) -> bool {
     matches!(c,
         '\u{AD}' | '\u{34F}' | '\u{61C}' | '\u{115F}'..='\u{1160}' | '\u{17B4}'..='\u{17B5}'
         | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
         | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}'
         | '\u{FFF0}'..='\u{FFF8}' | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}'
-        | '\u{E0000}'..='\u{E0FFF}')
+        | '\u{E0000}' | '\u{E0002}'..='\u{E001F}' | '\u{E0080}'..='\u{E0FFF}')
 }
 
 /// Tells, one character at a time, whether a text may not be in Unicode's composed form
@@ -74,6 +76,28 @@ pub fn composed_by_cluster(s: &str) -> (String, Vec<(Range<usize>, usize)>) {
         out.extend(g.nfc());
     }
     (out, map)
+}
+
+/// Where `pattern` is in `text` only once its letters are taken apart into base and marks
+/// (canonical decomposition): `cafe` in `café`, `하` in `한`. Such a quote holds part of a
+/// letter. Returns the whole characters of `text` that hold it, and whether it ends
+/// inside a letter (else it starts inside one); `None` when it is not there, or is
+/// there as whole characters.
+pub fn in_decomposed(text: &str, pattern: &str) -> Option<(Range<usize>, bool)> {
+    let (mut apart, mut from) = (String::with_capacity(text.len() * 2), Vec::with_capacity(text.len() * 2));
+    for (at, c) in text.char_indices() {
+        let before = apart.len();
+        unicode_normalization::char::decompose_canonical(c, |d| apart.push(d));
+        from.resize(apart.len(), at);
+        debug_assert!(apart.len() > before);
+    }
+    let pattern: String = pattern.nfd().collect();
+    let s = apart.find(pattern.as_str()).filter(|_| !pattern.is_empty())?;
+    let e = s + pattern.len();
+    let (starts_inside, ends_inside) = (s > 0 && from[s - 1] == from[s], e < apart.len() && from[e] == from[e - 1]);
+    let last = from[e - 1];
+    let end = last + text[last..].chars().next().map_or(0, char::len_utf8);
+    (starts_inside || ends_inside).then_some((from[s]..end, ends_inside))
 }
 
 /// Whether byte offset `at` of `text` (a character boundary) is also a boundary between
@@ -158,11 +182,20 @@ mod tests {
     }
 
     #[test]
+    fn part_of_a_letter_is_found_once_letters_are_taken_apart() {
+        assert_eq!(in_decomposed("Le café noir", "Le cafe"), Some((0..8, true)));
+        assert_eq!(in_decomposed("Le café noir", "\u{301} noir"), Some((6..13, false)));
+        assert_eq!(in_decomposed("그 한국", "그 하"), Some((0..7, true)));
+        assert_eq!(in_decomposed("Le café noir", "café"), None);
+        assert_eq!(in_decomposed("Le café noir", "thé"), None);
+    }
+
+    #[test]
     fn ignorable_characters() {
-        for c in ['\u{AD}', '\u{200D}', '\u{200E}', '\u{200F}', '\u{FE0F}', '\u{2066}', '\u{E0061}'] {
+        for c in ['\u{AD}', '\u{200D}', '\u{200E}', '\u{200F}', '\u{FE0F}', '\u{2066}', '\u{E0100}'] {
             assert!(ignorable(c), "{c:?}");
         }
-        for c in ['a', ' ', '\u{301}', '\u{A0}', '’'] {
+        for c in ['a', ' ', '\u{301}', '\u{A0}', '’', '\u{E0067}', '\u{E007F}'] {
             assert!(!ignorable(c), "{c:?}");
         }
     }

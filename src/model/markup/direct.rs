@@ -63,7 +63,7 @@ pub(super) fn pieces(events: &[Event<'_>], mut lines: Lines<'_>, highlighter: &H
 /// again from the start). One pass of `memchr` over the body in all.
 pub(super) struct Lines<'b> {
     body: &'b [u8],
-    starts: &'b [usize],
+    starts: &'b [u32],
     /// The body's first line in its file.
     first: usize,
     /// Up to where lines are counted, and how many there are before it.
@@ -74,13 +74,13 @@ pub(super) struct Lines<'b> {
 impl<'b> Lines<'b> {
     /// The lines of `body`, which starts on line `first` of its file; `starts` are its
     /// events' byte offsets.
-    pub(super) fn new(body: &'b str, starts: &'b [usize], first: usize) -> Self {
+    pub(super) fn new(body: &'b str, starts: &'b [u32], first: usize) -> Self {
         Lines { body: body.as_bytes(), starts, first, at: 0, before: 0 }
     }
 
     /// The file line event `i` starts on.
     fn of(&mut self, i: usize) -> usize {
-        let to = self.starts.get(i).copied().unwrap_or(0).min(self.body.len());
+        let to = (self.starts.get(i).copied().unwrap_or(0) as usize).min(self.body.len());
         if to < self.at {
             (self.at, self.before) = (0, 0);
         }
@@ -127,17 +127,17 @@ impl Writer<'_> {
         self.write(html);
     }
 
-    fn event(&mut self, event: &Event<'_>, line: impl FnOnce() -> usize) {
+    fn event(&mut self, event: &Event<'_>, line: impl FnMut() -> usize) {
         match event {
             Event::Start(tag) => self.start(tag),
             Event::End(tag) => self.end(*tag),
             Event::Text(text) => {
-                self.tokens.text_on(text, line());
+                self.tokens.text_on(text, line);
                 self.end_newline = text.ends_with('\n');
             }
             Event::Code(text) => {
                 self.write("<code>");
-                self.tokens.text_on(text, line());
+                self.tokens.text_on(text, line);
                 self.write("</code>");
             }
             Event::SoftBreak => self.write("\n"),
