@@ -253,7 +253,12 @@ fn anchor_article(article: &Article, quotes: &[(Target, &Quote)], file: &SourceF
                 )
                 .at(file, affix_span(q), "matches no occurrence");
                 for r in found.iter().take(5) {
-                    d = d.note(format!("{}: {}", article.markup().locate(norm.orig(r).start), norm.in_context(r)));
+                    d = d.note(format!(
+                        "{} {}: {}",
+                        article.file().name,
+                        article.markup().locate(norm.orig(r).start),
+                        norm.in_context(r)
+                    ));
                 }
                 diags.push(d.help("copy `prefix`/`suffix` from the article text just before/after the quote"));
             }
@@ -264,7 +269,12 @@ fn anchor_article(article: &Article, quotes: &[(Target, &Quote)], file: &SourceF
                 )
                 .at(file, q.quote.span.clone(), "found more than once");
                 for r in many.iter().take(5) {
-                    d = d.note(format!("{}: {}", article.markup().locate(norm.orig(r).start), norm.in_context(r)));
+                    d = d.note(format!(
+                        "{} {}: {}",
+                        article.file().name,
+                        article.markup().locate(norm.orig(r).start),
+                        norm.in_context(r)
+                    ));
                 }
                 let help = match distinguishing_prefix(
                     &norm.text,
@@ -1023,16 +1033,22 @@ pub(crate) fn closest(text: &str, pattern: &str) -> Option<(Range<usize>, usize)
 /// The closest passage to `pattern`, `r` of normalised text, widened to show whole words:
 /// on to the end of a word it stops inside ("here" for a passage "her" of it), and over
 /// the marks next to it when the quote has marks at that end ("harbour”" for a quote
-/// that ends `harbour'`); at most 24 characters each way, and always to whole letters.
+/// that ends `harbour'`); at most 12 characters each way, and always to whole letters.
+/// An end where the quote's word is the passage's is left as it is: the quote meant to
+/// stop inside the word ("the harb").
 fn whole_words(text: &str, r: Range<usize>, pattern: &str) -> Range<usize> {
-    const MOST: usize = 24;
+    const MOST: usize = 12;
+    let passage = &text[r.clone()];
+    let first_word = |s: &str| s.split(' ').next().unwrap_or("").to_string();
+    let last_word = |s: &str| s.rsplit(' ').next().unwrap_or("").to_string();
+    let (keep_start, keep_end) = (first_word(passage) == first_word(pattern), last_word(passage) == last_word(pattern));
     let word = |c: char| c.is_alphanumeric() || is_combining_mark(c);
     let grow = |c: char, marks: bool| word(c) || marks && c != ' ';
     let (first, last) = (pattern.chars().next(), pattern.chars().next_back());
     let mut start = r.start;
     let marks_before = first.is_some_and(|c| !word(c));
     let inside = |a: Option<char>, b: Option<char>| a.zip(b).is_some_and(|(a, b)| word(a) && word(b));
-    if marks_before || inside(text[..start].chars().next_back(), text[start..].chars().next()) {
+    if !keep_start && (marks_before || inside(text[..start].chars().next_back(), text[start..].chars().next())) {
         for (i, c) in text[..start].char_indices().rev().take(MOST) {
             if !grow(c, marks_before) {
                 break;
@@ -1042,7 +1058,7 @@ fn whole_words(text: &str, r: Range<usize>, pattern: &str) -> Range<usize> {
     }
     let mut end = r.end;
     let marks_after = last.is_some_and(|c| !word(c));
-    if marks_after || inside(text[..end].chars().next_back(), text[end..].chars().next()) {
+    if !keep_end && (marks_after || inside(text[..end].chars().next_back(), text[end..].chars().next())) {
         for (i, c) in text[end..].char_indices().take(MOST) {
             if !grow(c, marks_after) {
                 break;
@@ -1199,6 +1215,8 @@ mod tests {
                 "said \"we're not closing the harbour\"",
             ),
             ("the repairs cost 2 million. Then", "the repairs cost 3 million", "the repairs cost 2 million"),
+            // A quote that stops inside a word on purpose keeps its end.
+            ("We saw the harbour here", "We sav the harb", "We saw the harb"),
         ] {
             let (r, _) = closest(text, quote).unwrap();
             assert_eq!(&text[whole_words(text, r, quote)], shown, "{quote}");
