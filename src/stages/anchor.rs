@@ -262,32 +262,7 @@ fn anchor_article(article: &Article, quotes: &[(Target, &Quote)], file: &SourceF
                 }
                 diags.push(d.help("copy `prefix`/`suffix` from the article text just before/after the quote"));
             }
-            many => {
-                let mut d = Diagnostic::error(
-                    "ambiguous-quote",
-                    format!("the quote occurs {} in `{}`; which one is meant?", times(many.len()), article.slug),
-                )
-                .at(file, q.quote.span.clone(), "found more than once");
-                for r in many.iter().take(5) {
-                    d = d.note(format!(
-                        "{} {}: {}",
-                        article.file().name,
-                        article.markup().locate(norm.orig(r).start),
-                        norm.in_context(r)
-                    ));
-                }
-                let help = match distinguishing_prefix(
-                    &norm.text,
-                    &many.iter().map(|r| (*r).clone()).collect::<Vec<_>>(),
-                ) {
-                    Some(p) => format!(
-                        "add `prefix = \"{}\"` (the words just before the first occurrence), or a `suffix`, to choose one",
-                        p.replace('"', "\\\"")
-                    ),
-                    None => "add a `prefix` or `suffix` (the text just before or after) to choose one".to_string(),
-                };
-                diags.push(d.help(help));
-            }
+            many => diags.push(ambiguous(article, &norm, many, q, file)),
         }
     }
 
@@ -301,6 +276,35 @@ fn anchor_article(article: &Article, quotes: &[(Target, &Quote)], file: &SourceF
     diags.extend(crossing(article, &marks, quotes, file));
     count_chars(&article.markup().text, &article.markup().seams(), &mut marks);
     (marks, diags)
+}
+
+/// The error for a quote found `many` times, none chosen by a prefix or suffix: the
+/// first five, and a prefix that would choose the first.
+fn ambiguous(
+    article: &Article,
+    norm: &Normalized<'_>,
+    many: &[&Range<usize>],
+    q: &Quote,
+    file: &SourceFile,
+) -> Diagnostic {
+    let mut d = Diagnostic::error(
+        "ambiguous-quote",
+        format!("the quote occurs {} in `{}`; which one is meant?", times(many.len()), article.slug),
+    )
+    .at(file, q.quote.span.clone(), "found more than once");
+    for r in many.iter().take(5) {
+        let at = article.markup().locate(norm.orig(r).start);
+        d = d.note(format!("{} {at}: {}", article.file().name, norm.in_context(r)));
+    }
+    let ranges: Vec<Range<usize>> = many.iter().map(|r| (*r).clone()).collect();
+    let help = match distinguishing_prefix(&norm.text, &ranges) {
+        Some(p) => format!(
+            "add `prefix = \"{}\"` (the words just before the first occurrence), or a `suffix`, to choose one",
+            p.replace('"', "\\\"")
+        ),
+        None => "add a `prefix` or `suffix` (the text just before or after) to choose one".to_string(),
+    };
+    d.help(help)
 }
 
 /// The occurrences of a quote that its prefix and suffix allow.
