@@ -634,18 +634,27 @@ fn normalize(original: &str, breaks: &[usize], check: bool) -> Option<(String, V
 
 /// A quote as matched: composed (NFC), folded, white space collapsed, trimmed.
 pub fn normalize_quote(s: &str) -> String {
+    collapsed(s, true)
+}
+
+/// `s` composed (NFC), its invisible characters dropped and its white space collapsed and
+/// trimmed; its quotation marks folded, or left as written (`fold_marks`). Either way
+/// the result has a character for each of the other's.
+fn collapsed(s: &str, fold_marks: bool) -> String {
     let s = letters::composed(s);
     let mut out = String::with_capacity(s.len());
     let mut space = false;
-    for c in s.chars().filter_map(fold) {
-        if c == ' ' {
-            space = true;
-        } else {
-            if space && !out.is_empty() {
-                out.push(' ');
+    for c in s.chars() {
+        match fold(c) {
+            None => {}
+            Some(' ') => space = true,
+            Some(f) => {
+                if space && !out.is_empty() {
+                    out.push(' ');
+                }
+                space = false;
+                out.push(if fold_marks { f } else { c });
             }
-            space = false;
-            out.push(c);
         }
     }
     out
@@ -925,23 +934,7 @@ impl Texts<'_> {
 /// as in [`normalize_quote`], but with its own quotation marks: character for character
 /// beside the normalised quote.
 fn written_quote(s: &str) -> String {
-    let s = letters::composed(s);
-    let mut out = String::with_capacity(s.len());
-    let mut space = false;
-    for c in s.chars() {
-        match fold(c) {
-            None => {}
-            Some(' ') => space = true,
-            Some(_) => {
-                if space && !out.is_empty() {
-                    out.push(' ');
-                }
-                space = false;
-                out.push(c);
-            }
-        }
-    }
-    out
+    collapsed(s, false)
 }
 
 /// "`October` where the quote has `Octobr`", word by word: compared as matched, shown as
