@@ -998,9 +998,15 @@ mod tests {
         ] {
             assert_eq!(line_of(needle), Location::Line(line), "{needle}");
         }
-        // By way of HTML (a table here), no line is known: paragraphs are counted.
-        let table = from_markdown("a\n\n| x |\n|---|\n| y |\n", 1, &h);
-        assert_eq!(table.locate(table.text.find('y').unwrap()), Location::Paragraph(3));
+        // Tables and images are made from events too: each cell's text has its line.
+        let table = from_markdown("a\n\n| x | z |\n|---|:-:|\n| y | w |\n\n![an *image*](i.png \"t\") after\n", 1, &h);
+        let line_of = |needle: &str| table.locate(table.text.find(needle).unwrap());
+        for (needle, line) in [("x", 3), ("z", 3), ("y", 5), ("w", 5), ("after", 7)] {
+            assert_eq!(line_of(needle), Location::Line(line), "{needle}");
+        }
+        // By way of HTML (a footnote here), no line is known: paragraphs are counted.
+        let note = from_markdown("a\n\nb[^n]\n\n[^n]: c\n", 1, &h);
+        assert_eq!(note.locate(note.text.find('b').unwrap()), Location::Paragraph(2));
     }
 
     #[test]
@@ -1107,6 +1113,11 @@ mod tests {
             "\n    indented code\n",
             "\n\n  - nested\n    - deeper\n",
             "\n| a | b |\n|---|:-:|\n| 1 | 2 |\n",
+            "\n\n| *x* | `c` | ![i](j.png) |\n|:--|--:|---|\n| [l](u) |  | a \\| b |\n| one |\n",
+            "\n\n| h |\n|---|\n",
+            "![a [link](u) `c`\nsoft  \nhard ![in](k.png)](i.png)",
+            "![](e.png)",
+            "[![img](i.png \"t<\")](u)",
             "x[^n]",
             "\n\n[^n]: note\n",
             "![alt *x*](i.png \"t\")",

@@ -5,10 +5,11 @@
 //! of a fresh build's CPU. Here each event gives the tags and text pulldown-cmark's HTML
 //! writer would have written for it (its line breaks between blocks included), and they
 //! go through the same [`Tokens`] as HTML read back, so both ways make the same pieces.
-//! Bodies with anything else (tables, footnotes, images, raw HTML) still go by way of HTML.
+//! Bodies with anything else (footnotes, raw HTML, headings with attributes, alerts, task
+//! lists) still go by way of HTML.
 //! Tests and the fuzzer hold the two ways to the same pieces.
 
-use pulldown_cmark::{CodeBlockKind, Event, LinkType, Tag, TagEnd};
+use pulldown_cmark::{Alignment, CodeBlockKind, Event, LinkType, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
 use super::{Markup, Tokens, tag_end};
@@ -29,6 +30,11 @@ pub(super) fn handles(event: &Event<'_>) -> bool {
                 | Tag::Strong
                 | Tag::Strikethrough
                 | Tag::Link { .. }
+                | Tag::Image { .. }
+                | Tag::Table(_)
+                | Tag::TableHead
+                | Tag::TableRow
+                | Tag::TableCell
         ),
         Event::End(tag) => matches!(
             tag,
@@ -42,6 +48,11 @@ pub(super) fn handles(event: &Event<'_>) -> bool {
                 | TagEnd::Strong
                 | TagEnd::Strikethrough
                 | TagEnd::Link
+                | TagEnd::Image
+                | TagEnd::Table
+                | TagEnd::TableHead
+                | TagEnd::TableRow
+                | TagEnd::TableCell
         ),
         Event::Text(_) | Event::Code(_) | Event::SoftBreak | Event::HardBreak | Event::Rule => true,
         _ => false,
@@ -51,7 +62,7 @@ pub(super) fn handles(event: &Event<'_>) -> bool {
 /// The pieces of a body whose every event [`handles`] accepts (and that was policed),
 /// each text with its source line from `lines`.
 pub(super) fn pieces(events: &[Event<'_>], mut lines: Lines<'_>, highlighter: &Highlighter) -> Markup {
-    let mut w = Writer { tokens: Tokens::new(highlighter), end_newline: true };
+    let mut w = Writer { tokens: Tokens::new(highlighter), end_newline: true, table: Table::default(), alt: None };
     for (i, event) in events.iter().enumerate() {
         w.event(event, || lines.of(i));
     }
@@ -97,6 +108,29 @@ struct Writer<'h> {
     /// Whether the output ends a line: the writer puts a line break before a block
     /// otherwise.
     end_newline: bool,
+    /// The table being written.
+    table: Table,
+    /// The image being written, while its `alt` text is read.
+    alt: Option<Alt>,
+}
+
+/// Where the writer is in a table: its columns' alignments, whether in its head row, and
+/// the cell's column.
+#[derive(Default)]
+struct Table {
+    alignments: Vec<Alignment>,
+    body: bool,
+    cell: usize,
+}
+
+/// An image's tag as it is written: its `alt` attribute is the text of every event up to
+/// the image's end, escaped (pulldown-cmark's `raw_text`), so that no text piece is made
+/// of it.
+struct Alt {
+    html: String,
+    title: String,
+    /// How many tags inside the image are open.
+    nest: usize,
 }
 
 impl Writer<'_> {
@@ -128,6 +162,9 @@ impl Writer<'_> {
     }
 
     fn event(&mut self, event: &Event<'_>, line: impl FnMut() -> usize) {
+        if self.alt.is_some() {
+            return self.in_alt(event);
+        }
         match event {
             Event::Start(tag) => self.start(tag),
             Event::End(tag) => self.end(*tag),
@@ -146,6 +183,42 @@ impl Writer<'_> {
             // Not handled (see `handles`): such a body goes by way of HTML.
             _ => {}
         }
+    }
+
+    /// An event inside an image: part of its `alt` text, or its end.
+    fn in_alt(&mut self, event: &Event<'_>) {
+        let Some(alt) = &mut self.alt else { return };
+        match event {
+            Event::Start(_) => alt.nest += 1,
+            Event::End(_) if alt.nest > 0 => alt.nest -= 1,
+            Event::End(_) => {
+                let mut html = std::mem::take(&mut alt.html);
+                if !alt.title.is_empty() {
+                    html.push_str("\" title=\"");
+                    let _ = escape_html(&mut html, &alt.title);
+                }
+                html.push_str("\" />");
+                self.alt = None;
+                self.write(&html);
+            }
+            Event::Text(text) | Event::Code(text) | Event::InlineHtml(text) => {
+                let _ = escape_html(&mut alt.html, text);
+            }
+            Event::SoftBreak | Event::HardBreak | Event::Rule => alt.html.push(' '),
+            _ => {}
+        }
+    }
+
+    /// A table cell's opening tag, aligned as its column.
+    fn cell(&mut self) {
+        let tag = if self.table.body { "<td" } else { "<th" };
+        let style = match self.table.alignments.get(self.table.cell) {
+            Some(Alignment::Left) => " style=\"text-align: left\">",
+            Some(Alignment::Center) => " style=\"text-align: center\">",
+            Some(Alignment::Right) => " style=\"text-align: right\">",
+            _ => ">",
+        };
+        self.write(&format!("{tag}{style}"));
     }
 
     fn start(&mut self, tag: &Tag<'_>) {
@@ -187,6 +260,25 @@ impl Writer<'_> {
                 html.push_str("\">");
                 self.write(&html);
             }
+            Tag::Image { dest_url, title, .. } => {
+                let mut html = String::from("<img src=\"");
+                let _ = escape_href(&mut html, dest_url);
+                html.push_str("\" alt=\"");
+                self.alt = Some(Alt { html, title: title.to_string(), nest: 0 });
+            }
+            Tag::Table(alignments) => {
+                self.table.alignments.clone_from(alignments);
+                self.write("<table>");
+            }
+            Tag::TableHead => {
+                (self.table.body, self.table.cell) = (false, 0);
+                self.write("<thead><tr>");
+            }
+            Tag::TableRow => {
+                self.table.cell = 0;
+                self.write("<tr>");
+            }
+            Tag::TableCell => self.cell(),
             // Not handled (see `handles`).
             _ => {}
         }
@@ -205,6 +297,16 @@ impl Writer<'_> {
             TagEnd::Strong => self.write("</strong>"),
             TagEnd::Strikethrough => self.write("</del>"),
             TagEnd::Link => self.write("</a>"),
+            TagEnd::Table => self.write("</tbody></table>\n"),
+            TagEnd::TableHead => {
+                self.write("</tr></thead><tbody>\n");
+                self.table.body = true;
+            }
+            TagEnd::TableRow => self.write("</tr>\n"),
+            TagEnd::TableCell => {
+                self.write(if self.table.body { "</td>" } else { "</th>" });
+                self.table.cell += 1;
+            }
             // Not handled (see `handles`).
             _ => {}
         }
