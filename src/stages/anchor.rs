@@ -297,13 +297,17 @@ fn ambiguous(
         d = d.note(format!("{} {at}: {}", article.file().name, norm.in_context(r)));
     }
     let ranges: Vec<Range<usize>> = many.iter().map(|r| (*r).clone()).collect();
-    let help = match distinguishing_prefix(&norm.text, &ranges) {
-        Some(p) => format!(
-            "add `prefix = \"{}\"` (the words just before the first occurrence), or a `suffix`, to choose one",
-            p.replace('"', "\\\"")
-        ),
-        None => "add a `prefix` or `suffix` (the text just before or after) to choose one".to_string(),
-    };
+    // The first occurrence, chosen by the words before it or, when it starts the article
+    // or shares them, by the words after it.
+    let prefix = distinguishing(&norm.text, &ranges, true).map(|p| (p, "prefix", "before", "suffix"));
+    let help =
+        match prefix.or_else(|| distinguishing(&norm.text, &ranges, false).map(|s| (s, "suffix", "after", "prefix"))) {
+            Some((affix, key, side, other)) => format!(
+                "add `{key} = \"{}\"` (the words just {side} the first occurrence), or a `{other}`, to choose one",
+                affix.replace('\\', "\\\\").replace('"', "\\\"")
+            ),
+            None => "add a `prefix` or `suffix` (the text just before or after) to choose one".to_string(),
+        };
     d.help(help)
 }
 
@@ -832,22 +836,32 @@ impl<'a> Normalized<'a> {
     }
 }
 
-/// The fewest words before the first range that no other range shares.
-fn distinguishing_prefix(text: &str, ranges: &[Range<usize>]) -> Option<String> {
-    let words_before = |r: &Range<usize>, n: usize| -> String {
-        let before = text[..r.start].trim_end();
-        let words: Vec<&str> = before.split(' ').collect();
-        let from = words.len().saturating_sub(n);
-        let mut s = words[from..].join(" ");
-        if text[..r.start].ends_with(' ') {
-            s.push(' ');
+/// The fewest words just before (`before`) or after the first range that no other range
+/// has there: the shortest `prefix` or `suffix` that picks the first occurrence.
+fn distinguishing(text: &str, ranges: &[Range<usize>], before: bool) -> Option<String> {
+    let words = |r: &Range<usize>, n: usize| -> String {
+        if before {
+            let side = &text[..r.start];
+            let words: Vec<&str> = side.trim_end().split(' ').collect();
+            let mut s = words[words.len().saturating_sub(n)..].join(" ");
+            if side.ends_with(' ') {
+                s.push(' ');
+            }
+            s
+        } else {
+            let side = &text[r.end..];
+            let mut s = side.trim_start().split(' ').take(n).collect::<Vec<_>>().join(" ");
+            if side.starts_with(' ') {
+                s.insert(0, ' ');
+            }
+            s
         }
-        s
+    };
+    let has = |r: &Range<usize>, affix: &str| {
+        if before { text[..r.start].ends_with(affix) } else { text[r.end..].starts_with(affix) }
     };
     let first = ranges.first()?;
-    (1..=6)
-        .map(|n| words_before(first, n))
-        .find(|p| !p.trim().is_empty() && ranges[1..].iter().all(|r| !text[..r.start].ends_with(p.as_str())))
+    (1..=6).map(|n| words(first, n)).find(|a| !a.trim().is_empty() && ranges[1..].iter().all(|r| !has(r, a)))
 }
 
 /// The error for a quote found only as part of a letter (`नमस` in `नमस्ते`, `cafe` in
@@ -1233,7 +1247,16 @@ mod tests {
     fn distinguishing_prefix_is_short() {
         let text = "one cat sat. two cat sat.";
         let r = vec![4..7, 17..20];
-        assert_eq!(distinguishing_prefix(text, &r).as_deref(), Some("one "));
+        assert_eq!(distinguishing(text, &r, true).as_deref(), Some("one "));
+        // The first occurrence starts the text: only the words after it can choose it.
+        let text = "cat sat. one cat ran.";
+        let r = vec![0..3, 13..16];
+        assert_eq!(distinguishing(text, &r, true), None);
+        assert_eq!(distinguishing(text, &r, false).as_deref(), Some(" sat."));
+        // Six words shared on each side: neither chooses it.
+        let text = "w w w w w w cat w w w w w w cat w w w w w w";
+        assert_eq!(distinguishing(text, &[12..15, 28..31], true), None);
+        assert_eq!(distinguishing(text, &[12..15, 28..31], false), None);
     }
 
     #[test]
