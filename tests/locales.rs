@@ -362,4 +362,11 @@ fn the_locale_command_finds_a_table_as_a_build_does() {
     let (code, out, err) = outcome(&run(&["locale", "xx-YY"]));
     assert_eq!((code, out.as_str()), (2, ""));
     assert!(err.contains("error[usage]: the default theme has no strings in `xx-YY`"), "{err}");
+    // What `language` in briefing.toml refuses, the command refuses too.
+    for bad in ["fr-", "../x", "", "english"] {
+        let (code, out, err) = outcome(&run(&["locale", bad]));
+        assert_eq!((code, out.as_str()), (2, ""), "{bad}");
+        assert!(err.contains(&format!("error[usage]: `{bad}` is not a language tag")), "{bad}: {err}");
+        assert!(!err.contains("locales/"), "{bad}: {err}");
+    }
 }

@@ -435,6 +435,14 @@ fn print_external(s: &crate::external::Summary, max_age: u64) {
 
 /// `briefing locale`: the built-in table for `language`, or the list of those there are.
 fn locale(language: &str) -> i32 {
+    // As `language` in briefing.toml is checked: `fr-` or `../x` would name a file no
+    // build reads.
+    if !crate::model::config::valid_language(language) {
+        let d = Diagnostic::error("usage", format!("`{language}` is not a language tag"))
+            .help("use a BCP 47 language tag, as `language` in briefing.toml takes: `en`, `fr`, `pt-BR`");
+        eprintln!("{}", d.render(super::color()));
+        return 2;
+    }
     let tables = crate::stages::load::theme::BUILTIN
         .iter()
         .filter_map(|(p, t)| Some((p.strip_prefix("locales/")?.strip_suffix(".toml")?, t)));
@@ -456,9 +464,8 @@ fn locale(language: &str) -> i32 {
         }
         None => {
             let have: Vec<&str> = tables.iter().map(|(l, _)| *l).collect();
-            let file = if language.trim().is_empty() { "<language>" } else { language };
             let d = Diagnostic::error("usage", format!("the default theme has no strings in `{language}`"))
-                .help(format!("it has: {}; to add a language, copy `briefing locale en` into locales/{file}.toml and translate it", have.join(", ")));
+                .help(format!("it has: {}; to add a language, copy `briefing locale en` into locales/{language}.toml and translate it", have.join(", ")));
             eprintln!("{}", d.render(super::color()));
             2
         }

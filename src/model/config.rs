@@ -369,6 +369,9 @@ pub fn is_slug(s: &str) -> bool {
         && !s.contains("--")
 }
 
+/// Whether `tag` has the shape of a BCP 47 language tag: a primary language of two or
+/// three letters, then subtags of one to eight letters or digits (`en`, `pt-BR`,
+/// `zh-Hant-TW`). The tag names a locale table's file, so nothing else may pass.
 pub fn valid_language(tag: &str) -> bool {
     let mut parts = tag.split('-');
     let first = parts.next().unwrap_or("");
