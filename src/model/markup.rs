@@ -1004,9 +1004,13 @@ mod tests {
         for (needle, line) in [("x", 3), ("z", 3), ("y", 5), ("w", 5), ("after", 7)] {
             assert_eq!(line_of(needle), Location::Line(line), "{needle}");
         }
-        // By way of HTML (a footnote here), no line is known: paragraphs are counted.
+        // And footnotes.
         let note = from_markdown("a\n\nb[^n]\n\n[^n]: c\n", 1, &h);
-        assert_eq!(note.locate(note.text.find('b').unwrap()), Location::Paragraph(2));
+        assert_eq!(note.locate(note.text.find('b').unwrap()), Location::Line(3));
+        assert_eq!(note.locate(note.text.find('c').unwrap()), Location::Line(5));
+        // By way of HTML (raw HTML here), no line is known: paragraphs are counted.
+        let raw = from_markdown("a\n\nb <b>c</b>\n", 1, &h);
+        assert_eq!(raw.locate(raw.text.find('c').unwrap()), Location::Paragraph(2));
     }
 
     #[test]
@@ -1118,6 +1122,9 @@ mod tests {
             "![a [link](u) `c`\nsoft  \nhard ![in](k.png)](i.png)",
             "![](e.png)",
             "[![img](i.png \"t<\")](u)",
+            "![alt[^m]](i.png)",
+            "\n\n[^m]: *first* defined\n    more\n",
+            "y[^m] z[^n] [^zz]",
             "x[^n]",
             "\n\n[^n]: note\n",
             "![alt *x*](i.png \"t\")",

@@ -5,8 +5,8 @@
 //! of a fresh build's CPU. Here each event gives the tags and text pulldown-cmark's HTML
 //! writer would have written for it (its line breaks between blocks included), and they
 //! go through the same [`Tokens`] as HTML read back, so both ways make the same pieces.
-//! Bodies with anything else (footnotes, raw HTML, headings with attributes, alerts, task
-//! lists) still go by way of HTML.
+//! Bodies with anything else (raw HTML, headings with attributes, alerts, task lists) still
+//! go by way of HTML.
 //! Tests and the fuzzer hold the two ways to the same pieces.
 
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, LinkType, Tag, TagEnd};
@@ -35,6 +35,7 @@ pub(super) fn handles(event: &Event<'_>) -> bool {
                 | Tag::TableHead
                 | Tag::TableRow
                 | Tag::TableCell
+                | Tag::FootnoteDefinition(_)
         ),
         Event::End(tag) => matches!(
             tag,
@@ -53,8 +54,14 @@ pub(super) fn handles(event: &Event<'_>) -> bool {
                 | TagEnd::TableHead
                 | TagEnd::TableRow
                 | TagEnd::TableCell
+                | TagEnd::FootnoteDefinition
         ),
-        Event::Text(_) | Event::Code(_) | Event::SoftBreak | Event::HardBreak | Event::Rule => true,
+        Event::Text(_)
+        | Event::Code(_)
+        | Event::SoftBreak
+        | Event::HardBreak
+        | Event::Rule
+        | Event::FootnoteReference(_) => true,
         _ => false,
     }
 }
@@ -62,7 +69,13 @@ pub(super) fn handles(event: &Event<'_>) -> bool {
 /// The pieces of a body whose every event [`handles`] accepts (and that was policed),
 /// each text with its source line from `lines`.
 pub(super) fn pieces(events: &[Event<'_>], mut lines: Lines<'_>, highlighter: &Highlighter) -> Markup {
-    let mut w = Writer { tokens: Tokens::new(highlighter), end_newline: true, table: Table::default(), alt: None };
+    let mut w = Writer {
+        tokens: Tokens::new(highlighter),
+        end_newline: true,
+        table: Table::default(),
+        alt: None,
+        notes: Notes::default(),
+    };
     for (i, event) in events.iter().enumerate() {
         w.event(event, || lines.of(i));
     }
@@ -112,6 +125,20 @@ struct Writer<'h> {
     table: Table,
     /// The image being written, while its `alt` text is read.
     alt: Option<Alt>,
+    /// The footnotes' numbers.
+    notes: Notes,
+}
+
+/// Footnotes numbered as pulldown-cmark numbers them: by first mention, reference or
+/// definition.
+#[derive(Default)]
+struct Notes(std::collections::HashMap<String, usize>);
+
+impl Notes {
+    fn number(&mut self, name: &str) -> String {
+        let next = self.0.len() + 1;
+        self.0.entry(name.to_string()).or_insert(next).to_string()
+    }
 }
 
 /// Where the writer is in a table: its columns' alignments, whether in its head row, and
@@ -161,7 +188,7 @@ impl Writer<'_> {
         self.write(html);
     }
 
-    fn event(&mut self, event: &Event<'_>, line: impl FnMut() -> usize) {
+    fn event(&mut self, event: &Event<'_>, mut line: impl FnMut() -> usize) {
         if self.alt.is_some() {
             return self.in_alt(event);
         }
@@ -180,6 +207,14 @@ impl Writer<'_> {
             Event::SoftBreak => self.write("\n"),
             Event::HardBreak => self.write("<br />\n"),
             Event::Rule => self.block("<hr />\n"),
+            Event::FootnoteReference(name) => {
+                let mut html = String::from("<sup class=\"footnote-reference\"><a href=\"#");
+                let _ = escape_html(&mut html, name);
+                html.push_str("\">");
+                self.write(&html);
+                self.tokens.text_on(&self.notes.number(name), &mut line);
+                self.write("</a></sup>");
+            }
             // Not handled (see `handles`): such a body goes by way of HTML.
             _ => {}
         }
@@ -205,6 +240,10 @@ impl Writer<'_> {
                 let _ = escape_html(&mut alt.html, text);
             }
             Event::SoftBreak | Event::HardBreak | Event::Rule => alt.html.push(' '),
+            Event::FootnoteReference(name) => {
+                let n = self.notes.number(name);
+                alt.html.push_str(&format!("[{n}]"));
+            }
             _ => {}
         }
     }
@@ -279,6 +318,14 @@ impl Writer<'_> {
                 self.write("<tr>");
             }
             Tag::TableCell => self.cell(),
+            Tag::FootnoteDefinition(name) => {
+                let mut html = String::from("<div class=\"footnote-definition\" id=\"");
+                let _ = escape_html(&mut html, name);
+                html.push_str("\"><sup class=\"footnote-definition-label\">");
+                self.block(&html);
+                self.tokens.text(&self.notes.number(name));
+                self.write("</sup>");
+            }
             // Not handled (see `handles`).
             _ => {}
         }
@@ -303,6 +350,7 @@ impl Writer<'_> {
                 self.table.body = true;
             }
             TagEnd::TableRow => self.write("</tr>\n"),
+            TagEnd::FootnoteDefinition => self.write("</div>\n"),
             TagEnd::TableCell => {
                 self.write(if self.table.body { "</td>" } else { "</th>" });
                 self.table.cell += 1;
