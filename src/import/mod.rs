@@ -248,7 +248,7 @@ struct Extra<'a> {
 /// The article file: front matter (what the page said, when it was retrieved, the
 /// original's file and SHA-256, the text's SHA-256, and `extra`), then `body`.
 fn article_file(meta: &Meta, original: &str, sha256: &str, body: &str, extra: &Extra<'_>) -> String {
-    let quoted = |s: &str| toml_string(s);
+    let quoted = |s: &str| crate::model::tomlfile::basic_string(s);
     let mut out = String::from("+++\n");
     out.push_str(&format!("title = {}\n", quoted(meta.title.as_deref().unwrap_or("Untitled"))));
     for (key, value) in [("outlet", &meta.outlet), ("author", &meta.author), ("url", &meta.url)] {
@@ -273,23 +273,6 @@ fn article_file(meta: &Meta, original: &str, sha256: &str, body: &str, extra: &E
     }
     out.push_str("+++\n");
     out.push_str(body);
-    out
-}
-
-/// `s` as a TOML basic string: quoted, with `"`, `\\` and control characters escaped.
-fn toml_string(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
     out
 }
 

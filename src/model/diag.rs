@@ -198,7 +198,14 @@ impl Diagnostic {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
-        let title = level.primary_title(self.message.as_str()).id(self.code);
+        // Notes and help quote articles from the web: a control character there would
+        // reach the terminal as it is (an escape sequence can clear it, or set its title).
+        let (message, notes, help) = (
+            visible(&self.message),
+            self.notes.iter().map(|n| visible(n)).collect::<Vec<_>>(),
+            self.help.as_deref().map(visible),
+        );
+        let title = level.primary_title(&*message).id(self.code);
         let mut group: Group<'_> = match (&self.file, &self.primary) {
             (Some(file), Some(primary)) => {
                 let mut snippet = Snippet::source(&*file.text)
@@ -215,15 +222,31 @@ impl Diagnostic {
         if let (Some(file), None) = (&self.file, &self.primary) {
             group = group.element(Level::NOTE.message(format!("in {}", file.name)));
         }
-        for note in &self.notes {
-            group = group.element(Level::NOTE.message(note.as_str()));
+        for note in &notes {
+            group = group.element(Level::NOTE.message(&**note));
         }
-        if let Some(help) = &self.help {
-            group = group.element(Level::HELP.message(help.as_str()));
+        if let Some(help) = &help {
+            group = group.element(Level::HELP.message(&**help));
         }
         let renderer = if color { Renderer::styled() } else { Renderer::plain() };
         renderer.render(&[group])
     }
+}
+
+/// `text` with its control characters shown, not obeyed: C0 controls as their Unicode
+/// pictures (`␛`, `␇`), others as `\u{…}`; line breaks and tabs are kept.
+fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let shown = text.chars().map(|c| match c {
+        '\n' | '\t' => c.to_string(),
+        c if (c as u32) < 0x20 => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}').to_string(),
+        '\u{7f}' => '\u{2421}'.to_string(),
+        c if c.is_control() => format!("\\u{{{:x}}}", c as u32),
+        c => c.to_string(),
+    });
+    std::borrow::Cow::Owned(shown.collect())
 }
 
 /// Keeps a span inside the text and on character boundaries, so rendering never panics
@@ -500,6 +523,14 @@ mod tests {
              = help: did you mean `verdict`?"
         );
         assert_eq!(d.line_col(), Some((2, 1)));
+    }
+
+    #[test]
+    fn control_characters_are_shown_not_obeyed() {
+        let d = Diagnostic::error("x", "a\u{1b}[2J b").note("bell\u{7} del\u{7f} csi\u{9b}").help("line\nbreak\ttab");
+        let out = d.render(false);
+        assert!(out.contains("a␛[2J b") && out.contains("bell␇ del␡ csi\\u{9b}"), "{out}");
+        assert!(out.contains("break\ttab") && !out.contains(['\u{1b}', '\u{7}', '\u{7f}', '\u{9b}']), "{out}");
     }
 
     #[test]

@@ -13,6 +13,24 @@ use toml::de::{DeTable, DeValue};
 use crate::model::date::Date;
 use crate::model::diag::{Diagnostic, SourceFile};
 
+/// `s` as a TOML basic string: quoted, with `"`, `\\` and control characters escaped, so
+/// that what a help suggests can be pasted into a file as it is.
+pub fn basic_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// A value and the byte range in its file where it was written.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Sp<T> {

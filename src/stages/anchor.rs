@@ -303,8 +303,8 @@ fn ambiguous(
     let help =
         match prefix.or_else(|| distinguishing(&norm.text, &ranges, false).map(|s| (s, "suffix", "after", "prefix"))) {
             Some((affix, key, side, other)) => format!(
-                "add `{key} = \"{}\"` (the words just {side} the first occurrence), or a `{other}`, to choose one",
-                affix.replace('\\', "\\\\").replace('"', "\\\"")
+                "add `{key} = {}` (the words just {side} the first occurrence), or a `{other}`, to choose one",
+                crate::model::tomlfile::basic_string(&affix)
             ),
             None => "add a `prefix` or `suffix` (the text just before or after) to choose one".to_string(),
         };
@@ -840,21 +840,12 @@ impl<'a> Normalized<'a> {
 /// has there: the shortest `prefix` or `suffix` that picks the first occurrence.
 fn distinguishing(text: &str, ranges: &[Range<usize>], before: bool) -> Option<String> {
     let words = |r: &Range<usize>, n: usize| -> String {
-        if before {
-            let side = &text[..r.start];
-            let words: Vec<&str> = side.trim_end().split(' ').collect();
-            let mut s = words[words.len().saturating_sub(n)..].join(" ");
-            if side.ends_with(' ') {
-                s.push(' ');
-            }
-            s
-        } else {
-            let side = &text[r.end..];
-            let mut s = side.trim_start().split(' ').take(n).collect::<Vec<_>>().join(" ");
-            if side.starts_with(' ') {
-                s.insert(0, ' ');
-            }
-            s
+        let side = if before { &text[..r.start] } else { &text[r.end..] };
+        let spans = word_spans(side);
+        match (spans.first(), spans.last()) {
+            (Some(_), Some(_)) if before => side[spans[spans.len().saturating_sub(n)].start..].to_string(),
+            (Some(_), Some(_)) => side[..spans[n.min(spans.len()) - 1].end].to_string(),
+            _ => String::new(),
         }
     };
     let has = |r: &Range<usize>, affix: &str| {
@@ -862,6 +853,24 @@ fn distinguishing(text: &str, ranges: &[Range<usize>], before: bool) -> Option<S
     };
     let first = ranges.first()?;
     (1..=6).map(|n| words(first, n)).find(|a| !a.trim().is_empty() && ranges[1..].iter().all(|r| !has(r, a)))
+}
+
+/// Where each word of `side` is: the runs between its spaces, and, in a run of a script
+/// written without spaces (Chinese, Japanese), each word UAX #29 finds, so that a
+/// suggested prefix is a few characters, not the sentence.
+fn word_spans(side: &str) -> Vec<Range<usize>> {
+    use unicode_segmentation::UnicodeSegmentation;
+    let unspaced = |c: char| matches!(c as u32, 0x3000..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF);
+    let (mut spans, mut at) = (Vec::new(), 0);
+    for chunk in side.split(' ') {
+        if chunk.chars().any(unspaced) {
+            spans.extend(chunk.split_word_bound_indices().map(|(i, w)| at + i..at + i + w.len()));
+        } else if !chunk.is_empty() {
+            spans.push(at..at + chunk.len());
+        }
+        at += chunk.len() + 1;
+    }
+    spans
 }
 
 /// The error for a quote found only as part of a letter (`नमस` in `नमस्ते`, `cafe` in
@@ -1253,6 +1262,10 @@ mod tests {
         let r = vec![0..3, 13..16];
         assert_eq!(distinguishing(text, &r, true), None);
         assert_eq!(distinguishing(text, &r, false).as_deref(), Some(" sat."));
+        // In a script written without spaces, a word is a few characters.
+        let text = "東京は大きい。東京は大きいです。";
+        let r = vec![0..18, 21..39];
+        assert_eq!(distinguishing(text, &r, false).as_deref(), Some("。"));
         // Six words shared on each side: neither chooses it.
         let text = "w w w w w w cat w w w w w w cat w w w w w w";
         assert_eq!(distinguishing(text, &[12..15, 28..31], true), None);
