@@ -246,7 +246,8 @@ impl Markup {
         let mut last_block = true;
         for p in &self.pieces {
             match p {
-                Piece::Tag { block, .. } => last_block |= *block,
+                // A line break separates words, not paragraphs.
+                Piece::Tag { block, tag } => last_block |= *block && !self.tag(*tag).starts_with("<br"),
                 Piece::Text { len, line } => {
                     let len = *len as usize;
                     if last_block {
@@ -1004,6 +1005,14 @@ mod tests {
         for (needle, line) in [("x", 3), ("z", 3), ("y", 5), ("w", 5), ("after", 7)] {
             assert_eq!(line_of(needle), Location::Line(line), "{needle}");
         }
+        // And the text after an image or a hard break, on the next line.
+        for body in ["a\n\n![alt](h.png \"T\")\ncaption", "a\n\nfirst  \ncaption", "a\n\nfirst\\\ncaption"] {
+            let m = from_markdown(body, 1, &h);
+            assert_eq!(m.locate(m.text.find("caption").unwrap()), Location::Line(4), "{body:?}");
+        }
+        // A line break is no new paragraph where paragraphs are counted (raw HTML here).
+        let br = from_markdown("a <b>b</b>  \nc\n", 1, &h);
+        assert_eq!(br.locate(br.text.find('c').unwrap()), Location::Paragraph(1));
         // And footnotes.
         let note = from_markdown("a\n\nb[^n]\n\n[^n]: c\n", 1, &h);
         assert_eq!(note.locate(note.text.find('b').unwrap()), Location::Line(3));

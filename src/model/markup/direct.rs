@@ -204,8 +204,13 @@ impl Writer<'_> {
                 self.tokens.text_on(text, line);
                 self.write("</code>");
             }
-            Event::SoftBreak => self.write("\n"),
-            Event::HardBreak => self.write("<br />\n"),
+            // A break's line ending is text: it starts the stretch after an image or a
+            // hard break, which takes its line from it.
+            Event::SoftBreak => self.line_end(line),
+            Event::HardBreak => {
+                self.write("<br />");
+                self.line_end(line);
+            }
             Event::Rule => self.block("<hr />\n"),
             Event::FootnoteReference(name) => {
                 let mut html = String::from("<sup class=\"footnote-reference\"><a href=\"#");
@@ -218,6 +223,12 @@ impl Writer<'_> {
             // Not handled (see `handles`): such a body goes by way of HTML.
             _ => {}
         }
+    }
+
+    /// A line ending, written as text on line `line()`.
+    fn line_end(&mut self, line: impl FnMut() -> usize) {
+        self.tokens.text_on("\n", line);
+        self.end_newline = true;
     }
 
     /// An event inside an image: part of its `alt` text, or its end.
