@@ -256,32 +256,86 @@ fn forms(text: &Text) -> Vec<&str> {
 }
 
 /// Where in `form` a brace opens or closes no `{name}`, which [`fill`] would show as
-/// written (`Checked on {date.`), if anywhere.
-fn stray_brace(form: &str) -> Option<usize> {
+/// written (`Checked on {date.`): every such brace, in order.
+fn stray_braces(form: &str) -> Vec<usize> {
     let bytes = form.as_bytes();
-    let mut at = 0;
+    let (mut at, mut stray) = (0, Vec::new());
     while at < bytes.len() {
         match bytes[at] {
             b'{' => {
                 let name = bytes[at + 1..].iter().position(|&b| !(b.is_ascii_alphanumeric() || b == b'_'));
                 match name {
                     Some(n) if n > 0 && bytes[at + 1 + n] == b'}' => at += n + 2,
-                    _ => return Some(at),
+                    _ => {
+                        stray.push(at);
+                        at += 1;
+                    }
                 }
             }
-            b'}' => return Some(at),
+            b'}' => {
+                stray.push(at);
+                at += 1;
+            }
             _ => at += 1,
         }
+    }
+    stray
+}
+
+/// Where byte `at` of `form` is written in the value at `value`, escapes and all: `None`
+/// when no string of the value reads as `form` (a multi-line string, say).
+fn in_value(file: &SourceFile, value: &Range<usize>, form: &str, at: usize) -> Option<Range<usize>> {
+    let text = file.text.get(value.clone())?;
+    if let Some(i) = text.find(form).filter(|_| !form.is_empty()) {
+        return Some(value.start + i + at..value.start + i + at + 1);
+    }
+    // Each one-line basic string of the value, decoded with where each byte came from.
+    let mut rest = 0;
+    while let Some(open) = text[rest..].find('"').map(|i| rest + i) {
+        let (decoded, from, close) = decode_basic(&text[open + 1..])?;
+        if decoded == form {
+            let raw = value.start + open + 1 + *from.get(at)?;
+            return Some(raw..raw + 1);
+        }
+        rest = open + 1 + close + 1;
     }
     None
 }
 
-/// Where byte `at` of `form` is written in the value at `value`: the value's span when the
-/// form is not found there as it is (it was written with escapes).
-fn in_value(file: &SourceFile, value: &Range<usize>, form: &str, at: usize) -> Range<usize> {
-    let text = file.text.get(value.clone()).unwrap_or("");
-    let found = text.find(form).filter(|_| !form.is_empty());
-    found.map_or(value.clone(), |i| value.start + i + at..value.start + i + at + 1)
+/// A TOML basic string's text up to its closing quote, decoded, with the offset in `raw`
+/// each decoded byte came from, and where the closing quote is.
+fn decode_basic(raw: &str) -> Option<(String, Vec<usize>, usize)> {
+    let (mut out, mut from) = (String::new(), Vec::new());
+    let mut chars = raw.char_indices();
+    while let Some((i, c)) = chars.next() {
+        let decoded = match c {
+            '"' => return Some((out, from, i)),
+            '\\' => match chars.next()?.1 {
+                'b' => '\u{8}',
+                't' => '\t',
+                'n' => '\n',
+                'f' => '\u{c}',
+                'r' => '\r',
+                'e' => '\u{1b}',
+                '"' => '"',
+                '\\' => '\\',
+                u @ ('u' | 'U' | 'x') => {
+                    let len = match u {
+                        'u' => 4,
+                        'U' => 8,
+                        _ => 2,
+                    };
+                    let hex: String = (0..len).filter_map(|_| chars.next().map(|(_, h)| h)).collect();
+                    char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?
+                }
+                _ => return None,
+            },
+            c => c,
+        };
+        from.extend(std::iter::repeat_n(i, decoded.len_utf8()));
+        out.push(decoded);
+    }
+    None
 }
 
 /// The `{names}` a text fills in.
@@ -360,17 +414,33 @@ fn check_braces(
     diags: &mut Vec<Diagnostic>,
 ) {
     for form in forms(text) {
-        let Some(at) = stray_brace(form) else { continue };
+        let stray = stray_braces(form);
+        let Some(&first) = stray.first() else { continue };
         let given: Vec<String> = names(english).into_iter().map(|n| format!("{{{n}}}")).collect();
+        let (a, brace) = if stray.len() == 1 { ("a brace", "the brace") } else { ("braces", "the braces") };
         let help = match given.is_empty() {
-            true => "this string fills in no value: remove the brace".to_string(),
-            false => format!("close the value's braces, or remove the brace: its values are {}", given.join(", ")),
+            true => format!("this string fills in no value: remove {brace}"),
+            false => format!("close the value's braces, or remove {brace}: its values are {}", given.join(", ")),
         };
-        diags.push(
-            Diagnostic::error("bad-value", format!("string `{key}` has a brace that opens or closes no value"))
-                .at(file, in_value(file, span, form, at), "would show as written")
-                .help(help),
+        let label = "would show as written";
+        let mut d = Diagnostic::error(
+            "bad-value",
+            format!(
+                "string `{key}` has {a} that open{} or close{} no value",
+                if stray.len() == 1 { "s" } else { "" },
+                if stray.len() == 1 { "s" } else { "" }
+            ),
         );
+        d = match in_value(file, span, form, first) {
+            Some(at) => d.at(file, at, label),
+            None => d.at(file, span.clone(), label),
+        };
+        for &more in &stray[1..] {
+            if let Some(at) = in_value(file, span, form, more) {
+                d = d.also(at, "");
+            }
+        }
+        diags.push(d.help(help));
     }
 }
 
@@ -453,7 +523,8 @@ fn check_date(file: &SourceFile, date: &crate::model::tomlfile::Sp<String>, diag
     }
     if rest.contains(['{', '}']) {
         let help = format!("close each value's braces: {values}");
-        let at = stray_brace(&date.value).map_or(date.span.clone(), |at| in_value(file, &date.span, &date.value, at));
+        let first = stray_braces(&date.value).first().copied();
+        let at = first.and_then(|at| in_value(file, &date.span, &date.value, at)).unwrap_or(date.span.clone());
         diags.push(
             Diagnostic::error("bad-value", "the date pattern has a brace that opens or closes no value")
                 .at(file, at, "would show as written")
@@ -741,7 +812,7 @@ mod tests {
             ("{}", Some(0)),
             ("{weekday}, {date}", None),
         ] {
-            assert_eq!(stray_brace(form), at, "{form}");
+            assert_eq!(stray_braces(form).first().copied(), at, "{form}");
             // What `fill` shows as written is where the brace is.
             let filled = fill(form, |_| Some(String::new()));
             assert_eq!(filled.contains(['{', '}']), at.is_some(), "{form}");
