@@ -39,9 +39,10 @@ fn text(d: &Diagnostic) -> String {
     }
 }
 
-/// A workflow command's message: `%`, carriage returns and newlines escaped.
+/// A workflow command's message: `%`, carriage returns and newlines escaped, and other
+/// control characters (an article's, a file name's) shown, not obeyed.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    crate::model::diag::visible(s).replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 /// A workflow command's property: also `:` and `,`.
@@ -99,6 +100,13 @@ pub fn gitlab(diags: &[&Diagnostic], root: &Path, deny_warnings: bool) -> serde_
 mod tests {
     use super::*;
     use crate::model::diag::SourceFile;
+
+    #[test]
+    fn control_characters_reach_no_terminal() {
+        let d = Diagnostic::error("x", "fee\u{1b}[2J was\u{7} 20").help("a\u{0}b");
+        let line = github(&d, Path::new("."), false);
+        assert!(!line.contains(['\u{1b}', '\u{7}', '\u{0}']) && line.contains("fee␛[2J was␇ 20%0Aa␀b"), "{line}");
+    }
 
     #[test]
     fn commands_escape_what_github_reads_as_syntax() {

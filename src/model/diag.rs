@@ -209,7 +209,7 @@ impl Diagnostic {
         let mut group: Group<'_> = match (&self.file, &self.primary) {
             (Some(file), Some(primary)) => {
                 let mut snippet = Snippet::source(&*file.text)
-                    .path(file.name.as_str())
+                    .path(visible(&file.name))
                     .annotation(AnnotationKind::Primary.span(primary.span.clone()).label(primary.text.as_str()));
                 for label in &self.secondary {
                     snippet =
@@ -220,7 +220,7 @@ impl Diagnostic {
             _ => Group::with_title(title),
         };
         if let (Some(file), None) = (&self.file, &self.primary) {
-            group = group.element(Level::NOTE.message(format!("in {}", file.name)));
+            group = group.element(Level::NOTE.message(format!("in {}", visible(&file.name))));
         }
         for note in &notes {
             group = group.element(Level::NOTE.message(&**note));
@@ -235,7 +235,7 @@ impl Diagnostic {
 
 /// `text` with its control characters shown, not obeyed: C0 controls as their Unicode
 /// pictures (`␛`, `␇`), others as `\u{…}`; line breaks and tabs are kept.
-fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
         return std::borrow::Cow::Borrowed(text);
     }

@@ -832,7 +832,20 @@ impl<'a> Normalized<'a> {
     /// A passage between up to six words on each side, as the article prints them.
     fn in_context(&self, r: &Range<usize>) -> String {
         let (b, a) = self.context_ranges(r, 6);
+        let (b, a) = (fewer_words(&self.text, b, true), fewer_words(&self.text, a, false));
         format!("\"…{}[{}]{}…\"", self.shown(b), self.shown(r.clone()), self.shown(a))
+    }
+}
+
+/// `range` of `text`, beside a quote, cut to the six words nearest it (`before`: its last
+/// six) when it holds more, as it can in a script written without spaces, where one run
+/// between spaces can be a paragraph.
+fn fewer_words(text: &str, range: Range<usize>, before: bool) -> Range<usize> {
+    let spans = word_spans(&text[range.clone()]);
+    match spans.len() {
+        0..=6 => range,
+        n if before => range.start + spans[n - 6].start..range.end,
+        _ => range.start..range.start + spans[5].end,
     }
 }
 
@@ -1250,6 +1263,17 @@ mod tests {
         assert_eq!(found[1], vec![1..4]);
         assert_eq!(found[2], found[0]);
         assert!(found[3].is_empty());
+    }
+
+    #[test]
+    fn notes_in_scripts_without_spaces_show_a_few_words() {
+        let text = "港口很大。".repeat(20);
+        let m = markup::from_plain_text(&text, 1);
+        let n = Normalized::new(&m);
+        let at = "港口很大。".len() * 10;
+        let shown = n.in_context(&(at..at + "港口".len()));
+        // Six words each side, as in English, each a character here (UAX #29).
+        assert_eq!(shown, "\"…。港口很大。[港口]很大。港口很…\"");
     }
 
     #[test]
