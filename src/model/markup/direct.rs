@@ -135,14 +135,15 @@ struct Writer<'h> {
 struct Notes(std::collections::HashMap<String, usize>);
 
 impl Notes {
+    /// The number of the footnote `name`: the next one, at its first mention.
     fn number(&mut self, name: &str) -> String {
         let next = self.0.len() + 1;
         self.0.entry(name.to_string()).or_insert(next).to_string()
     }
 }
 
-/// Where the writer is in a table: its columns' alignments, whether in its head row, and
-/// the cell's column.
+/// Where the writer is in a table: its columns' alignments, whether past its head row,
+/// and the cell's column.
 #[derive(Default)]
 struct Table {
     alignments: Vec<Alignment>,
