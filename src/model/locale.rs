@@ -417,24 +417,18 @@ fn check_braces(
         let stray = stray_braces(form);
         let Some(&first) = stray.first() else { continue };
         let given: Vec<String> = names(english).into_iter().map(|n| format!("{{{n}}}")).collect();
-        let (a, brace) = if stray.len() == 1 { ("a brace", "the brace") } else { ("braces", "the braces") };
+        let (a, brace) = if stray.len() == 1 {
+            ("a brace that opens or closes", "the brace")
+        } else {
+            ("braces that open or close", "the braces")
+        };
         let help = match given.is_empty() {
             true => format!("this string fills in no value: remove {brace}"),
             false => format!("close the value's braces, or remove {brace}: its values are {}", given.join(", ")),
         };
         let label = "would show as written";
-        let mut d = Diagnostic::error(
-            "bad-value",
-            format!(
-                "string `{key}` has {a} that open{} or close{} no value",
-                if stray.len() == 1 { "s" } else { "" },
-                if stray.len() == 1 { "s" } else { "" }
-            ),
-        );
-        d = match in_value(file, span, form, first) {
-            Some(at) => d.at(file, at, label),
-            None => d.at(file, span.clone(), label),
-        };
+        let at = in_value(file, span, form, first).unwrap_or_else(|| span.clone());
+        let mut d = Diagnostic::error("bad-value", format!("string `{key}` has {a} no value")).at(file, at, label);
         for &more in &stray[1..] {
             if let Some(at) = in_value(file, span, form, more) {
                 d = d.also(at, "");

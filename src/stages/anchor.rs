@@ -855,10 +855,10 @@ fn distinguishing(text: &str, ranges: &[Range<usize>], before: bool) -> Option<S
     let words = |r: &Range<usize>, n: usize| -> String {
         let side = if before { &text[..r.start] } else { &text[r.end..] };
         let spans = word_spans(side);
-        match (spans.first(), spans.last()) {
-            (Some(_), Some(_)) if before => side[spans[spans.len().saturating_sub(n)].start..].to_string(),
-            (Some(_), Some(_)) => side[..spans[n.min(spans.len()) - 1].end].to_string(),
-            _ => String::new(),
+        match spans.len() {
+            0 => String::new(),
+            len if before => side[spans[len.saturating_sub(n)].start..].to_string(),
+            len => side[..spans[n.min(len) - 1].end].to_string(),
         }
     };
     let has = |r: &Range<usize>, affix: &str| {
