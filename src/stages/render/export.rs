@@ -148,12 +148,16 @@ pub struct Doc<'a> {
 /// objects printed whole, without these.
 const OBJECT_START: &str = "\x7b\n";
 
+/// What the render knows of each claim, in the claims file's order: its key (see
+/// `render/inputs.rs`), and the first and last lines of its entry.
+pub type ClaimKeys<'k> = (&'k [u64], &'k [(usize, usize)]);
+
 impl<'a> Doc<'a> {
     /// The pieces of the export of `site`. A claim's entry is kept under a fingerprint of
     /// what it is made from: given `claim_keys` (fingerprints of each claim as the pages
     /// show it, see `render.rs`), the key adds only what the export has and the pages do
     /// not; without them, it is a fingerprint of the entry itself.
-    pub fn new(site: &'a Site, marks: &'a Marks, claim_keys: Option<&[u64]>) -> std::io::Result<Doc<'a>> {
+    pub fn new(site: &'a Site, marks: &'a Marks, claim_keys: Option<ClaimKeys<'_>>) -> std::io::Result<Doc<'a>> {
         let config = &site.config;
         let claims = &site.claims;
         let located = Located::new(site, marks);
@@ -654,12 +658,15 @@ struct VerdictOut<'a> {
 /// its fields, corrections and discrepancies and every mark of the articles it appears
 /// in, see `render/inputs.rs`), a hash of that and what only the export has (its lines);
 /// without, a hash of the whole entry.
-fn claim_keys_of(site: &Site, located: &Located, keys: Option<&[u64]>) -> Vec<u64> {
+fn claim_keys_of(site: &Site, located: &Located, keys: Option<ClaimKeys<'_>>) -> Vec<u64> {
     let quote = |q, target, reason| quote_out(located.of(target), q, reason);
     (0..site.claims.claims.len())
         .into_par_iter()
         .map(|ci| match keys {
-            Some(keys) => crate::stages::render::fingerprint::of(&("claims.json claim", keys[ci], lines(site, ci))),
+            Some((keys, lines)) => {
+                let (first, last) = lines[ci];
+                crate::stages::render::fingerprint::of(&("claims.json claim", keys[ci], [first, last]))
+            }
             None => crate::stages::render::fingerprint::of(&("claims.json claim", claim_out(site, ci, &quote))),
         })
         .collect()

@@ -49,6 +49,8 @@ pub struct Keys {
     pub refs: Vec<u64>,
     /// Each article as the pages that refer to it show it.
     pub articles: Vec<u64>,
+    /// The first and last lines of each claim's entry in the claims file.
+    pub entry_lines: Vec<(usize, usize)>,
 }
 
 /// Where each claim's appearances were found: the article and the mark, by claim and
@@ -124,6 +126,7 @@ pub struct Index<'s, 'a> {
 /// shares, `base` what every item's does (see the module's doc).
 pub fn keys(site: &Site, marks: &Marks, (shared, base): (u64, u64), index: &Index<'_, '_>) -> Keys {
     let claims = &site.claims.claims;
+    let entry_lines = site.claims_file.line_spans(claims.iter().map(|c| &c.span));
     let listed: Vec<u64> = claims.par_iter().map(|c| listed(site, c)).collect();
     let article_inputs: Vec<u64> =
         (0..site.articles.len()).into_par_iter().map(|a| article(site, marks, &listed, a)).collect();
@@ -145,7 +148,8 @@ pub fn keys(site: &Site, marks: &Marks, (shared, base): (u64, u64), index: &Inde
                 fp.add(&articles[a]);
             }
             let claim = fp.finish();
-            (claim, of(&(shared, "claim page", claim, entry(site, &claims[ci]))))
+            let (first, last) = entry_lines[ci];
+            (claim, of(&(shared, "claim page", claim, (claims[ci].said.entry, first, last))))
         })
         .unzip();
     Keys {
@@ -154,6 +158,7 @@ pub fn keys(site: &Site, marks: &Marks, (shared, base): (u64, u64), index: &Inde
         claims,
         refs: listed.iter().map(|k| of(&(base, "ref", k))).collect(),
         articles,
+        entry_lines,
     }
 }
 
@@ -176,12 +181,6 @@ fn whole(site: &Site, ci: usize, index: &Index<'_, '_>) -> u64 {
         fp.add(&(&d.id.value, &d.title));
     }
     fp.finish()
-}
-
-/// What a claim's page shows of its entry in the claims file: the text, and its lines.
-fn entry(site: &Site, c: &Claim) -> (u64, usize, usize) {
-    let (first, last) = site.claims_file.line_span(&c.span);
-    (c.said.entry, first, last)
 }
 
 /// An article: its file, versions and marks, and each claim quoted in it as lists show it.
