@@ -116,6 +116,57 @@ impl Known {
     }
 }
 
+/// The quotes sought in each article, in the claims file's order (appearances by claim,
+/// then artifacts): one list for all, by article. A list of its own for each article
+/// was 25,000 allocations as its quotes were pushed, at 10k/20k, on one thread, on every
+/// save in `serve`.
+struct Wanted<'c> {
+    /// Every quote found an article, by article.
+    quotes: Vec<(Target, &'c Quote)>,
+    /// Where each article's quotes end in `quotes` (they start where the last one's end).
+    ends: Vec<usize>,
+}
+
+impl<'c> Wanted<'c> {
+    fn new(articles: &[Article], claims: &'c Claims) -> Self {
+        let index: HashMap<&str, usize> = articles.iter().enumerate().map(|(i, a)| (a.slug.as_str(), i)).collect();
+        let appearances = claims.claims.iter().enumerate().flat_map(|(ci, claim)| {
+            claim.appearances.iter().enumerate().map(move |(ai, q)| (Target::Appearance { claim: ci, index: ai }, q))
+        });
+        let artifacts = claims.artifacts.iter().enumerate().map(|(n, a)| (Target::Artifact(n), &a.quote));
+        let all = || appearances.clone().chain(artifacts.clone());
+        let of = |q: &Quote| index.get(q.article.as_str()).copied();
+        // Counted, then placed: each article's quotes keep their order.
+        let mut ends = vec![0; articles.len()];
+        for (_, q) in all() {
+            if let Some(i) = of(q) {
+                ends[i] += 1;
+            }
+        }
+        let mut next = Vec::with_capacity(articles.len());
+        let mut total = 0;
+        for n in &mut ends {
+            next.push(total);
+            total += *n;
+            *n = total;
+        }
+        let mut quotes = vec![None; total];
+        for (target, q) in all() {
+            if let Some(i) = of(q) {
+                quotes[next[i]] = Some((target, q));
+                next[i] += 1;
+            }
+        }
+        Wanted { quotes: quotes.into_iter().flatten().collect(), ends }
+    }
+
+    /// The quotes sought in article `i`.
+    fn of(&self, i: usize) -> &[(Target, &'c Quote)] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.quotes[start..self.ends[i]]
+    }
+}
+
 /// [`anchor`], taking the marks of unchanged articles from `known`. With `known`, also
 /// returns what to keep for the next build: the key of every article anchored without an
 /// error, with the article's index (an error's message points into the claims file as it
@@ -126,26 +177,14 @@ pub fn anchor_known(
     file: &SourceFile,
     known: Option<&Known>,
 ) -> (Marks, Vec<Diagnostic>, Vec<(u64, usize)>) {
-    let index: HashMap<&str, usize> = articles.iter().enumerate().map(|(i, a)| (a.slug.as_str(), i)).collect();
-    let mut wanted: Vec<Vec<(Target, &Quote)>> = vec![Vec::new(); articles.len()];
-    for (ci, claim) in claims.claims.iter().enumerate() {
-        for (ai, q) in claim.appearances.iter().enumerate() {
-            if let Some(&i) = index.get(q.article.as_str()) {
-                wanted[i].push((Target::Appearance { claim: ci, index: ai }, q));
-            }
-        }
-    }
-    for (n, artifact) in claims.artifacts.iter().enumerate() {
-        if let Some(&i) = index.get(artifact.quote.article.as_str()) {
-            wanted[i].push((Target::Artifact(n), &artifact.quote));
-        }
-    }
+    let wanted = Wanted::new(articles, claims);
     // A few articles a task: an article's cost varies a hundredfold (its body is parsed
     // here, its code highlighted), and with rayon's default splitting one core anchored
     // the last quarter alone (see `Renderer::pages`).
     let results: Vec<(Arc<Vec<Mark>>, Vec<Diagnostic>, Option<u64>)> = articles
         .par_iter()
-        .zip(wanted.par_iter())
+        .enumerate()
+        .map(|(i, article)| (article, wanted.of(i)))
         .with_max_len(4)
         .map(|(article, quotes)| {
             if quotes.is_empty() {
