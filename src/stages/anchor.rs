@@ -121,7 +121,7 @@ impl Known {
 /// was 25,000 allocations as its quotes were pushed, at 10k/20k, on one thread, on every
 /// save in `serve`.
 struct Wanted<'c> {
-    /// Every quote found an article, by article.
+    /// Every quote whose article exists, grouped by article.
     quotes: Vec<(Target, &'c Quote)>,
     /// Where each article's quotes end in `quotes` (they start where the last one's end).
     ends: Vec<usize>,
