@@ -80,6 +80,8 @@ enum Signal {
 /// Runs the server until Ctrl-C. Returns the exit code: 2 when the server cannot start
 /// (no site, a busy port asked for, a bad `--base-url`), else 0.
 pub fn run(args: &Serve) -> i32 {
+    // A long-lived process that rebuilds in place: see `alloc.rs`.
+    crate::alloc::for_a_server();
     let opts = Options {
         root: args.root.clone(),
         output: None,
