@@ -163,7 +163,8 @@ impl Memory {
     /// takes what is ready when it starts. On the build's own threads (rayon's), not a
     /// thread of its own: glibc gives each thread its own arena, and claims allocated in
     /// another arena and freed by the build's threads made the next render 25-35 ms
-    /// slower at 20,000 claims (malloc 12% -> 17% of a save's CPU).
+    /// slower at 20,000 claims (malloc 12% -> 17% of a save's CPU; measured when `serve`
+    /// still ran on glibc's allocator, see `alloc.rs`).
     pub fn prepare(&self) {
         let kept = self.0.copies_in_memory::<claims::Kept>();
         if !kept.is_empty() {
