@@ -273,6 +273,18 @@ impl Serialize for Whole<'_> {
     }
 }
 
+/// An article as a list shows it ([`ArticleRef`]), made only when a template reads it.
+struct ListedArticle<'s, 'a> {
+    shared: &'s Shared<'a>,
+    i: usize,
+}
+
+impl Serialize for ListedArticle<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.shared.article(self.i).value.serialize(serializer)
+    }
+}
+
 impl Serialize for Listed<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.claims.claim_ref(self.i).serialize(serializer)
@@ -289,8 +301,8 @@ struct DiscrepancyCtx<'a, 's> {
     draft: bool,
 }
 
-struct ScoreRow<'a> {
-    article: Arc<Keyed<ArticleRef<'a>>>,
+struct ScoreRow<'a, 's> {
+    article: Keyed<ListedArticle<'s, 'a>>,
     /// The count of each verdict, in the order of the verdicts.
     counts: Vec<usize>,
     labels: Labels<'a>,
@@ -309,7 +321,7 @@ struct Labels<'a> {
 /// layout on narrow screens), and its artifacts. A fingerprint takes the labels' hash in
 /// place of the cells: at 10,000 articles, a list of cells made for every row, and their
 /// labels hashed into every row's key, on every `serve` rebuild.
-impl Serialize for ScoreRow<'_> {
+impl Serialize for ScoreRow<'_, '_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let human = serializer.is_human_readable();
@@ -327,9 +339,9 @@ impl Serialize for ScoreRow<'_> {
 }
 
 /// A row's cells, made as they are written.
-struct Cells<'r, 'a>(&'r ScoreRow<'a>);
+struct Cells<'r, 'a, 's>(&'r ScoreRow<'a, 's>);
 
-impl Serialize for Cells<'_, '_> {
+impl Serialize for Cells<'_, '_, '_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let row = self.0;
         serializer
@@ -388,8 +400,8 @@ struct CorrectionListCtx<'s> {
 /// The front page's lists, before their items are rendered.
 struct IndexLists<'a, 's> {
     discrepancies: Parts<DiscrepancyCtx<'a, 's>>,
-    scorecard: Parts<ScoreRow<'a>>,
-    articles: Parts<&'s Arc<Keyed<ArticleRef<'a>>>>,
+    scorecard: Parts<ScoreRow<'a, 's>>,
+    articles: Parts<Keyed<ListedArticle<'s, 'a>>>,
     topics: Vec<(&'a str, Parts<Keyed<Listed<'s>>>)>,
 }
 
@@ -411,8 +423,8 @@ struct IndexCtx<'a, L: Serialize> {
 struct FullIndexCtx<'a, 's> {
     lead_html: Option<String>,
     discrepancies: Vec<DiscrepancyCtx<'a, 's>>,
-    scorecard: Vec<ScoreRow<'a>>,
-    articles: Vec<&'s Arc<Keyed<ArticleRef<'a>>>>,
+    scorecard: Vec<ScoreRow<'a, 's>>,
+    articles: Vec<Keyed<ListedArticle<'s, 'a>>>,
     topics: Vec<TopicCtx<'a, Vec<Keyed<Listed<'s>>>>>,
     timeline: Vec<EventCtx<'a>>,
     counts: CountsCtx,
@@ -723,8 +735,10 @@ struct Shared<'a> {
     marks: &'a Marks,
     /// (claim index, appearance index) → (article index, mark).
     appearance_marks: inputs::Found<'a>,
-    /// Shared, not copied, by the appearances and scorecard rows that show them.
-    article_refs: Vec<Arc<Keyed<ArticleRef<'a>>>>,
+    /// Each article as pages and lists show it, made when first asked for (see
+    /// [`Shared::article`]), and shared, not copied, by the appearances and rows that
+    /// show it.
+    article_refs: Vec<OnceLock<Arc<Keyed<ArticleRef<'a>>>>>,
     /// Each claim's context, made when first asked for (see [`Shared::claim`]).
     claims: Vec<OnceLock<Keyed<ClaimCtx<'a>>>>,
     /// The keys of the claims' and articles' pages and items, from their inputs.
@@ -1915,11 +1929,11 @@ impl<'a> Shared<'a> {
         let flagged = appearance_marks.claims().filter(|&c| scale[verdict_at[c].unwrap_or(0)].flag).count();
         let index = inputs::Index { appearances: &appearance_marks, discrepancies: &discrepancies_of };
         let keys = inputs::keys(site, marks, hashes, &index);
-        let mut shared = Shared {
+        Shared {
             site,
             marks,
             appearance_marks,
-            article_refs: Vec::new(),
+            article_refs: (0..site.articles.len()).map(|_| OnceLock::new()).collect(),
             claims: (0..site.claims.claims.len()).map(|_| OnceLock::new()).collect(),
             keys,
             discrepancies_of,
@@ -1927,14 +1941,21 @@ impl<'a> Shared<'a> {
             flagged,
             highlighter,
             short_entries: site.theme.styles_code_as_default(),
-        };
-        shared.article_refs = site
-            .articles
-            .par_iter()
-            .enumerate()
-            .map(|(i, a)| Arc::new(Keyed { key: shared.keys.articles[i], value: shared.article_ref(i, a) }))
-            .collect();
-        shared
+        }
+    }
+
+    /// Article `i` as pages and lists show it, made on first use: a save renders a few
+    /// of the front page's 20,000 rows and items at 10k/20k, and making all 10,000
+    /// references on every save was 5-7 ms before any page could start.
+    fn article(&self, i: usize) -> &Arc<Keyed<ArticleRef<'a>>> {
+        self.article_refs[i].get_or_init(|| {
+            Arc::new(Keyed { key: self.keys.articles[i], value: self.article_ref(i, &self.site.articles[i]) })
+        })
+    }
+
+    /// Article `i` as a list's item: its key now, its reference when a template reads it.
+    fn listed_article(&self, i: usize) -> Keyed<ListedArticle<'_, 'a>> {
+        Keyed { key: self.keys.articles[i], value: ListedArticle { shared: self, i } }
     }
 
     /// Claim `i`'s verdict (see [`Shared::verdict`]).
@@ -2016,7 +2037,7 @@ impl<'a> Shared<'a> {
 
     fn article_description(&self, i: usize) -> String {
         let l = &self.site.theme.locale;
-        let r = &self.article_refs[i];
+        let r = self.article(i);
         let outlet = r.outlet.map_or_else(|| l.get("article-description-no-outlet", None, &[]), str::to_string);
         let title = l.quote(r.title);
         let checked = l.get("tally-claims", Some(r.checked as i64), &[("count", &r.checked.to_string())]);
@@ -2043,7 +2064,7 @@ impl<'a> Shared<'a> {
                     None => (mark.before.as_str(), mark.exact.as_str(), mark.after.as_str(), None),
                 };
                 Some(AppearanceCtx {
-                    article: self.article_refs[article].clone(),
+                    article: self.article(article).clone(),
                     href: format!("articles/{}/index.html#{mark_id}", site.articles[article].slug),
                     mark_id,
                     before,
@@ -2180,7 +2201,7 @@ impl<'a> Shared<'a> {
 
         let verdicts = &site.config.verdicts;
         let labels = Labels { verdicts, key: fingerprint::of(&verdicts.iter().map(|v| &v.label).collect::<Vec<_>>()) };
-        let scorecard: Vec<ScoreRow<'_>> = self
+        let scorecard: Vec<ScoreRow<'_, '_>> = self
             .marks
             .par_iter()
             .enumerate()
@@ -2197,7 +2218,7 @@ impl<'a> Shared<'a> {
                         Target::Artifact(_) => artifacts += 1,
                     }
                 }
-                ScoreRow { article: self.article_refs[ai].clone(), counts, labels, artifacts }
+                ScoreRow { article: self.listed_article(ai), counts, labels, artifacts }
             })
             .collect();
 
@@ -2223,7 +2244,11 @@ impl<'a> Shared<'a> {
         let lists = IndexLists {
             discrepancies: Parts::new(DISCREPANCY, discrepancies, common),
             scorecard: Parts::new(SCORE_ROW, scorecard, common),
-            articles: Parts::new(ARTICLE_ITEM, self.article_refs.iter().collect(), common),
+            articles: Parts::new(
+                ARTICLE_ITEM,
+                (0..site.articles.len()).map(|i| self.listed_article(i)).collect(),
+                common,
+            ),
             topics: topics.into_iter().map(|(name, list)| (name, Parts::new(CLAIM_ITEM, list, common))).collect(),
         };
         let counts = CountsCtx {
@@ -2369,7 +2394,7 @@ impl<'a> Shared<'a> {
             }
         }
         let versions = versions::versions(article);
-        let ctx = ArticlePageCtx { article: &self.article_refs[i], flags, accurate, artifacts, versions, changes };
+        let ctx = ArticlePageCtx { article: self.article(i), flags, accurate, artifacts, versions, changes };
         // The body is a function of the file's text (the markup is parsed from it) and of
         // the marks.
         let key = hash_of((article.hash, article.format, &highlights));
