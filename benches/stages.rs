@@ -59,14 +59,14 @@ fn stage_4_render(b: Bencher) {
     let site = loaded();
     let (marks, _) = anchor::anchor(&site.articles, &site.claims, &site.claims_file);
     let h = Highlighter::new();
-    b.bench(|| render::render(&site, &marks, &h).map(|r| r.0.len()).unwrap_or(0));
+    b.bench(|| render::render(&site, &marks, &[], &h).map(|r| r.0.len()).unwrap_or(0));
 }
 
 #[divan::bench(sample_count = 10)]
 fn stage_5_write_unchanged(b: Bencher) {
     let site = loaded();
     let (marks, _) = anchor::anchor(&site.articles, &site.claims, &site.claims_file);
-    let pages = render::render(&site, &marks, &Highlighter::new()).expect("render").0;
+    let pages = render::render(&site, &marks, &[], &Highlighter::new()).expect("render").0;
     let out = tempfile::tempdir().expect("temp dir");
     let output = out.path().join("output");
     let store = briefing::store::Store::at(out.path().join("cache"));
@@ -93,7 +93,7 @@ fn serve_rebuild_after_one_claim_edit(b: Bencher) {
         ..Default::default()
     };
     let mut memory = pipeline::Memory::new();
-    let none = Files::new();
+    let none = Files::default();
     let first = Next::after(&none);
     let _ = pipeline::make_in(&opts, &mut memory, &first);
     let mut last = first.files();

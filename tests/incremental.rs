@@ -121,7 +121,7 @@ fn a_rebuild_with_kept_marks_and_entries_parses_no_article() {
     let known = Known(keep.iter().map(|&(key, i)| (key, marks[i].clone())).collect());
     let store = KeptItems::new();
     let sink = AllInPlace(Default::default());
-    briefing::stages::render::render_to(&first, &marks, &h, Some(&store), &sink).expect("renders");
+    briefing::stages::render::render_to(&first, &marks, &[], &h, Some(&store), &sink).expect("renders");
     let want = briefing::stages::render::export::claims_json(&first, &marks);
     assert_eq!(String::from_utf8(sink.0.into_inner().unwrap()).unwrap(), want);
     store.save();
@@ -132,7 +132,7 @@ fn a_rebuild_with_kept_marks_and_entries_parses_no_article() {
     assert!(diags.is_empty());
     assert_eq!(marks2, marks);
     let sink = AllInPlace(Default::default());
-    briefing::stages::render::render_to(&again, &marks2, &h, Some(&store), &sink).expect("renders");
+    briefing::stages::render::render_to(&again, &marks2, &[], &h, Some(&store), &sink).expect("renders");
     assert_eq!(String::from_utf8(sink.0.into_inner().unwrap()).unwrap(), want, "claims.json from kept entries");
     let parsed: Vec<&str> = again.articles.iter().filter(|a| a.is_parsed()).map(|a| a.slug.as_str()).collect();
     assert!(parsed.is_empty(), "parsed again: {parsed:?}");
@@ -143,7 +143,7 @@ fn a_rebuild_with_kept_marks_and_entries_parses_no_article() {
     std::fs::write(&path, format!("{}\nOne more paragraph.\n", victim.file().text)).unwrap();
     let edited = load();
     let (marks3, _, _) = anchor::anchor_known(&edited.articles, &edited.claims, &edited.claims_file, Some(&known));
-    briefing::stages::render::render_to(&edited, &marks3, &h, Some(&store), &AllInPlace(Default::default()))
+    briefing::stages::render::render_to(&edited, &marks3, &[], &h, Some(&store), &AllInPlace(Default::default()))
         .expect("renders");
     let parsed: Vec<&str> = edited.articles.iter().filter(|a| a.is_parsed()).map(|a| a.slug.as_str()).collect();
     assert_eq!(parsed, [edited.articles[3].slug.as_str()]);

@@ -588,7 +588,7 @@ fn into_sink(
     for m in made {
         add(&mut counts, &m?);
     }
-    let made = render::render_to(home, &Vec::new(), highlighter, None, sink)?;
+    let made = render::render_to(home, &Vec::new(), &[], highlighter, None, sink)?;
     add(&mut counts, &made);
     Ok((Vec::new(), counts))
 }
@@ -604,7 +604,7 @@ fn render_briefing(
     let items = scope.take::<KeptItems>().or_else(|| scope.in_memory_only().then(KeptItems::new));
     let prefixed = Prefixed { prefix: format!("{slug}/"), inner: sink };
     let c = &p.checked;
-    let made = render::render_to(&c.site, &c.marks, &c.highlighter, items.as_ref(), &prefixed);
+    let made = render::render_to(&c.site, &c.marks, &c.found_by, &c.highlighter, items.as_ref(), &prefixed);
     let late = late_errors(&c.site, &scope);
     let made = made.map_err(|mut ds| {
         ds.extend(late.iter().cloned());
@@ -639,11 +639,11 @@ fn in_memory(
     let mut counts = Counts::default();
     for (slug, p) in &ready {
         let c = &p.checked;
-        let (made, n) = render::render(&c.site, &c.marks, &c.highlighter)?;
+        let (made, n) = render::render(&c.site, &c.marks, &c.found_by, &c.highlighter)?;
         pages.extend(made.into_iter().map(|page| Page { path: format!("{slug}/{}", page.path), bytes: page.bytes }));
         add(&mut counts, &n);
     }
-    let (made, n) = render::render(home, &Vec::new(), highlighter)?;
+    let (made, n) = render::render(home, &Vec::new(), &[], highlighter)?;
     pages.extend(made);
     add(&mut counts, &n);
     pages.sort_by(|a, b| a.path.cmp(&b.path));

@@ -334,13 +334,20 @@ fn prepare(
         return Err(report);
     }
     let Anchored { mut marks, keep, known, .. } = anchored;
+    let mut found_by = vec![None; site.articles.len()];
+    for &(key, a) in &keep {
+        if let Some(slot) = found_by.get_mut(a) {
+            *slot = Some(key);
+        }
+    }
     let drafts = drafts::count(&site);
     site.preview = opts.drafts && drafts > 0;
     let (whole, draft_pages) = match opts.drafts {
         true => (None, HashSet::new()),
-        false => leave_out_drafts(&mut site, &mut marks),
+        false => leave_out_drafts(&mut site, &mut marks, &mut found_by),
     };
-    let checked = Checked { site, marks, highlighter, report, laps, store: store.clone(), draft_pages, drafts };
+    let checked =
+        Checked { site, marks, found_by, highlighter, report, laps, store: store.clone(), draft_pages, drafts };
     Ok(Prepared { checked, whole, keep, known })
 }
 
@@ -358,12 +365,19 @@ fn leave_out_guesses(site: &load::Site, report: &mut Report) {
 /// Drafts were checked in full; unless asked for, they are left out before rendering.
 /// Returns the marks found, whole, to keep for the next build (when some were left out),
 /// and the folders of the drafts' pages, for the link check.
-fn leave_out_drafts(site: &mut load::Site, marks: &mut anchor::Marks) -> (Option<anchor::Marks>, HashSet<String>) {
+fn leave_out_drafts(
+    site: &mut load::Site,
+    marks: &mut anchor::Marks,
+    found_by: &mut Vec<Option<u64>>,
+) -> (Option<anchor::Marks>, HashSet<String>) {
     if !drafts::any(site) {
         return (None, HashSet::new());
     }
     let pages = drafts::pages(site);
     let whole = marks.clone();
+    // By article, as the marks are: the draft articles' go with them.
+    let mut drafted = site.articles.iter().map(|a| a.meta.draft);
+    found_by.retain(|_| !drafted.next().unwrap_or(false));
     drafts::leave_out(site, marks);
     (Some(whole), pages)
 }
@@ -464,6 +478,9 @@ struct Checked {
     store: Store,
     site: load::Site,
     marks: anchor::Marks,
+    /// For each article, the key its marks were found by, when known (see
+    /// `render::inputs`): its page's key takes it in place of the marks' passages.
+    found_by: Vec<Option<u64>>,
     highlighter: std::sync::Arc<Highlighter>,
     report: Report,
     laps: Laps,
@@ -510,7 +527,7 @@ fn write_out(c: &mut Checked, output: &Path, store: &Store, items: Option<&KeptI
         Err(e) => return c.fail(vec![write_error(e)]),
     };
     let sink = ToTwin { twin: &twin, error: &write_error };
-    let made = match render::render_to(&c.site, &c.marks, &c.highlighter, items, &sink) {
+    let made = match render::render_to(&c.site, &c.marks, &c.found_by, &c.highlighter, items, &sink) {
         Ok(m) => m,
         Err(ds) => return c.fail(ds),
     };
@@ -538,7 +555,7 @@ fn write_out(c: &mut Checked, output: &Path, store: &Store, items: Option<&KeptI
 /// The render stage into memory (`check`, tests): every page returned, and every link
 /// checked when asked.
 fn in_memory(c: &mut Checked, check_links: bool) -> Option<(Vec<Page>, Counts)> {
-    let (pages, made) = match render::render(&c.site, &c.marks, &c.highlighter) {
+    let (pages, made) = match render::render(&c.site, &c.marks, &c.found_by, &c.highlighter) {
         Ok(r) => r,
         Err(ds) => return c.fail(ds),
     };
@@ -556,7 +573,7 @@ fn in_memory(c: &mut Checked, check_links: bool) -> Option<(Vec<Page>, Counts)> 
 
 /// The render stage of [`make_in`]: pages to the sink, the items kept in `items`.
 fn render_to(c: &mut Checked, items: Option<&KeptItems>, sink: &dyn render::Sink) -> Option<(Vec<Page>, Counts)> {
-    let made = render::render_to(&c.site, &c.marks, &c.highlighter, items, sink);
+    let made = render::render_to(&c.site, &c.marks, &c.found_by, &c.highlighter, items, sink);
     c.report.extend(late_errors(&c.site, &c.store));
     let made = match made {
         Ok(m) if !c.report.has_errors() => m,

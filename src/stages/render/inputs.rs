@@ -124,12 +124,17 @@ pub struct Index<'s, 'a> {
 
 /// The keys of `site`'s claims and articles. `shared` covers what every page's context
 /// shares, `base` what every item's does (see the module's doc).
-pub fn keys(site: &Site, marks: &Marks, (shared, base): (u64, u64), index: &Index<'_, '_>) -> Keys {
+pub fn keys(
+    site: &Site,
+    (marks, found_by): (&Marks, &[Option<u64>]),
+    (shared, base): (u64, u64),
+    index: &Index<'_, '_>,
+) -> Keys {
     let claims = &site.claims.claims;
     let entry_lines = site.claims_file.line_spans(claims.iter().map(|c| &c.span));
     let listed: Vec<u64> = claims.par_iter().map(|c| listed(site, c)).collect();
     let article_inputs: Vec<u64> =
-        (0..site.articles.len()).into_par_iter().map(|a| article(site, marks, &listed, a)).collect();
+        (0..site.articles.len()).into_par_iter().map(|a| article(site, marks, found_by, &listed, a)).collect();
     let articles: Vec<u64> = article_inputs.iter().map(|k| of(&(base, "article", k))).collect();
     let (claims, claim_pages): (Vec<u64>, Vec<u64>) = (0..claims.len())
         .into_par_iter()
@@ -184,21 +189,36 @@ fn whole(site: &Site, ci: usize, index: &Index<'_, '_>) -> u64 {
 }
 
 /// An article: its file, versions and marks, and each claim quoted in it as lists show it.
-fn article(site: &Site, marks: &Marks, listed: &[u64], a: usize) -> u64 {
+///
+/// `found_by[a]`, when known, is the key the article's marks were found by
+/// ([`crate::stages::anchor::Known::key`]): its text, format and versions, and the quotes
+/// sought in it, in order. Anchoring makes the same marks from the same inputs (kept marks
+/// are reused on that promise), so that key stands for the marks' passages, which are then
+/// not hashed: 12 MB of them at 10k/20k, most of the keys' time on every save in `serve`.
+/// What the key does not cover is hashed either way: which claim each mark is of now (the
+/// drafts left out of a build take some marks away after anchoring, and renumber the rest).
+fn article(site: &Site, marks: &Marks, found_by: &[Option<u64>], listed: &[u64], a: usize) -> u64 {
     let article = &site.articles[a];
     let mut fp = Fingerprint::new();
     fp.add(&(&article.slug, &article.name, article.format, article.hash));
     for v in &article.versions {
         fp.add(&(v.n, v.article.hash, &v.sha256, &v.article.name));
     }
+    // The claim a mark is of by what it is, not by its place in the file.
+    let target = |t: Target| match t {
+        Target::Appearance { claim, index } => (0u8, listed.get(claim).copied().unwrap_or(0), index, ""),
+        Target::Artifact(n) => (1, 0, n, site.claims.artifacts.get(n).map_or("", |x| x.reason.as_str())),
+    };
+    if let Some(key) = found_by.get(a).copied().flatten() {
+        fp.add(&("found by", key));
+        for m in marks[a].iter() {
+            fp.add(&target(m.target));
+        }
+        return fp.finish();
+    }
     for m in marks[a].iter() {
-        let Mark { range, target, before, exact, after, raw, chars, changed } = m;
-        // The claim a mark is of by what it is, not by its place in the file.
-        let target = match *target {
-            Target::Appearance { claim, index } => (0u8, listed.get(claim).copied().unwrap_or(0), index, ""),
-            Target::Artifact(n) => (1, 0, n, site.claims.artifacts.get(n).map_or("", |x| x.reason.as_str())),
-        };
-        fp.add(&(range, target, before, exact, after, raw, chars, changed));
+        let Mark { range, target: t, before, exact, after, raw, chars, changed } = m;
+        fp.add(&(range, target(*t), before, exact, after, raw, chars, changed));
     }
     fp.finish()
 }

@@ -782,9 +782,14 @@ const CARD: &str = "card.png";
 type Job<'r> = Box<dyn Fn() -> Result<Done, Diagnostic> + Send + Sync + 'r>;
 
 /// Renders every page of the site into memory: every file, sorted by path, and the counts.
-pub fn render(site: &Site, marks: &Marks, highlighter: &Highlighter) -> Result<(Vec<Page>, Counts), Vec<Diagnostic>> {
+pub fn render(
+    site: &Site,
+    marks: &Marks,
+    found_by: &[Option<u64>],
+    highlighter: &Highlighter,
+) -> Result<(Vec<Page>, Counts), Vec<Diagnostic>> {
     let pages = Collect(Mutex::new(Vec::new()));
-    let made = render_to(site, marks, highlighter, None, &pages)?;
+    let made = render_to(site, marks, found_by, highlighter, None, &pages)?;
     let mut pages =
         pages.0.into_inner().map_err(|_| vec![Diagnostic::error("internal", "a render thread panicked")])?;
     pages.sort_by(|a, b| a.path.cmp(&b.path));
@@ -1002,11 +1007,12 @@ fn hash_of(value: impl Hash) -> u64 {
 pub fn render_to(
     site: &Site,
     marks: &Marks,
+    found_by: &[Option<u64>],
     highlighter: &Highlighter,
     parts: Option<&KeptItems>,
     sink: &dyn Sink,
 ) -> Result<Counts, Vec<Diagnostic>> {
-    let r = Renderer::new(site, marks, highlighter, parts, sink);
+    let r = Renderer::new(site, (marks, found_by), highlighter, parts, sink);
     {
         let jobs = r.jobs();
         rayon::join(|| r.pages(&jobs), || r.whole_site());
@@ -1090,7 +1096,7 @@ struct Renderer<'a> {
 impl<'a> Renderer<'a> {
     fn new(
         site: &'a Site,
-        marks: &'a Marks,
+        (marks, found_by): (&'a Marks, &[Option<u64>]),
         highlighter: &'a Highlighter,
         kept_parts: Option<&'a KeptItems>,
         sink: &'a dyn Sink,
@@ -1137,7 +1143,7 @@ impl<'a> Renderer<'a> {
         ];
         Renderer {
             site,
-            shared: Shared::new(site, marks, highlighter, (pages, items)),
+            shared: Shared::new(site, (marks, found_by), highlighter, (pages, items)),
             sink,
             kept_parts,
             shared_values,
@@ -1911,7 +1917,12 @@ fn claim_href(claim: &Claim) -> String {
 
 impl<'a> Shared<'a> {
     /// `hashes`: what every page shares, and what every item shares (see [`inputs`]).
-    fn new(site: &'a Site, marks: &'a Marks, highlighter: &'a Highlighter, hashes: (u64, u64)) -> Self {
+    fn new(
+        site: &'a Site,
+        (marks, found_by): (&'a Marks, &[Option<u64>]),
+        highlighter: &'a Highlighter,
+        hashes: (u64, u64),
+    ) -> Self {
         let appearance_marks = inputs::Found::new(site, marks);
         let mut discrepancies_of: FastMap<&str, Vec<usize>> = FastMap::default();
         for (i, d) in site.claims.discrepancies.iter().enumerate() {
@@ -1928,7 +1939,7 @@ impl<'a> Shared<'a> {
         // As `Shared::verdict` reads an unknown verdict (which validation rules out).
         let flagged = appearance_marks.claims().filter(|&c| scale[verdict_at[c].unwrap_or(0)].flag).count();
         let index = inputs::Index { appearances: &appearance_marks, discrepancies: &discrepancies_of };
-        let keys = inputs::keys(site, marks, hashes, &index);
+        let keys = inputs::keys(site, (marks, found_by), hashes, &index);
         Shared {
             site,
             marks,
