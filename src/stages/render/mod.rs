@@ -1846,7 +1846,12 @@ impl<'a> Renderer<'a> {
                 extra.push(Page { path: "sitemap.xml".into(), bytes: sitemap });
             }
         }
-        let mut seen: foldhash::HashSet<&str> = rendered.iter().map(String::as_str).collect();
+        // Which of the few extra names a page took: the pages are looked up in a set of
+        // those names, not put in a set of their own (30,000 paths hashed into a new table
+        // on every save in `serve` at 10k/20k, after every page was made).
+        let names: foldhash::HashSet<&str> = extra.iter().map(|p| p.path.as_str()).chain([HIGHLIGHT_CSS]).collect();
+        let mut seen: foldhash::HashSet<&str> =
+            rendered.iter().map(String::as_str).filter(|p| names.contains(p)).collect();
         let keep: Vec<bool> = extra.iter().map(|p| seen.insert(p.path.as_str())).collect();
         let css = own_files && !seen.contains(HIGHLIGHT_CSS);
         let mut keep = keep.into_iter();
