@@ -21,7 +21,8 @@
 //!   discrepancies that name it; each article it appears in; and, for its page, its
 //!   entry's text and lines;
 //! - an article's file (its hash covers the front matter) and earlier versions, its
-//!   marks, the reasons of its artifacts, and each claim quoted in it as a list shows it.
+//!   marks (by the key they were found by, when the build has it: see `article`), the
+//!   reasons of its artifacts, and each claim quoted in it as a list shows it.
 //!
 //! A claim's own fields are hashed once, when its entry is read (`Claim::said`, kept with
 //! its piece of the claims file); marks are hashed field by field here. Either way each
