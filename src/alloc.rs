@@ -41,14 +41,6 @@ pub fn for_a_server() {
     switch::turn();
 }
 
-/// Whether new allocations go to mimalloc (see [`for_a_server`]).
-pub fn on_mimalloc() -> bool {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    return switch::on();
-    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-    false
-}
-
 /// An allocator that starts as the system's (glibc's) and can be turned over to mimalloc
 /// once, for good. Each block is freed or resized by the allocator that made it:
 /// mimalloc knows its own pages (`mi_is_in_heap_region`, a lookup in its page map), and
@@ -78,13 +70,9 @@ mod switch {
         ON.store(true, Relaxed);
     }
 
-    pub fn on() -> bool {
-        ON.load(Relaxed)
-    }
-
     /// Whether `ptr` was allocated by mimalloc. Before the switch none was, and
     /// mimalloc's page map is not even looked at.
-    fn mine(ptr: *mut u8) -> bool {
+    pub(super) fn mine(ptr: *mut u8) -> bool {
         // SAFETY: a query of mimalloc's page map for any address; it reads no memory at
         // `ptr`.
         ON.load(Relaxed) && unsafe { libmimalloc_sys::mi_is_in_heap_region(ptr as *const c_void) }
@@ -138,7 +126,12 @@ mod tests {
         let before: Vec<Vec<u8>> = (0..1000).map(|n| vec![n as u8; n % 300 + 1]).collect();
         let mut grown = vec![1u8; 10];
         super::for_a_server();
-        assert_eq!(super::on_mimalloc(), cfg!(all(target_os = "linux", target_env = "gnu")));
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
+        {
+            use super::switch::mine;
+            assert!(!mine(grown.as_mut_ptr()), "made by glibc before the switch");
+            assert!(mine(vec![0u8; 64].as_mut_ptr()), "made by mimalloc after it");
+        }
         let after: Vec<Vec<u8>> = (0..1000).map(|n| vec![n as u8; n % 300 + 1]).collect();
         grown.resize(100_000, 2);
         assert_eq!((grown[9], grown[10]), (1, 2));
