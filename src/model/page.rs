@@ -101,6 +101,11 @@ pub struct Counts {
     pub in_place: bool,
 }
 
+/// The keys of the items a sink can supply itself (see `Sink::kept_items`). foldhash, not
+/// SipHash: the keys are fingerprints of the site's own content, and `serve` gathers the
+/// 20,000 of each large file on every save.
+pub type Keys = foldhash::HashSet<u64>;
+
 /// One piece of a file, in order.
 #[derive(Debug, Clone, Copy)]
 pub enum Seg<'a> {

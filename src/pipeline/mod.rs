@@ -661,7 +661,7 @@ impl render::Sink for ToTwin<'_> {
         self.twin.reuse(path, fingerprint).map_err(self.error)
     }
 
-    fn kept_items(&self, path: &str) -> Result<std::collections::HashSet<u64>, Diagnostic> {
+    fn kept_items(&self, path: &str) -> Result<crate::model::page::Keys, Diagnostic> {
         self.twin.kept_items(path).map_err(self.error)
     }
 

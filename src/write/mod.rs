@@ -242,7 +242,7 @@ impl Twin {
 
     /// The keys of the items that the previous copy of `path` holds, so that they need
     /// not be made: [`Twin::put_spliced`] copies them from it.
-    pub fn kept_items(&self, path: &str) -> io::Result<HashSet<u64>> {
+    pub fn kept_items(&self, path: &str) -> io::Result<crate::model::page::Keys> {
         Ok(self.previous(path)?.map(|(_, layout)| layout.keys()).unwrap_or_default())
     }
 

@@ -38,7 +38,7 @@ pub struct Layout {
 
 impl Layout {
     /// The keys of the items (and texts) the file holds.
-    pub fn keys(&self) -> std::collections::HashSet<u64> {
+    pub fn keys(&self) -> crate::model::page::Keys {
         self.segs.iter().map(|&(key, _)| key).collect()
     }
 }

@@ -37,7 +37,7 @@ use crate::model::date::Date;
 use crate::model::diag::Diagnostic;
 use crate::model::highlight::{self, Highlighter};
 use crate::model::markup::{self, Highlight, escape};
-use crate::model::page::{self, Counts, Page, Runs, Seg};
+use crate::model::page::{self, Counts, Keys, Page, Runs, Seg};
 use crate::stages::anchor::{Marks, Target};
 use crate::stages::load::theme::{self, Compiled, Theme};
 use crate::stages::load::{Role, Site};
@@ -811,10 +811,10 @@ pub trait Sink: Sync {
     }
 
     /// The keys of the items that the sink's copy of `path` holds, if it keeps one from
-    /// an earlier build (see `write/splice.rs`): [`Sink::put_spliced`] takes them from
-    /// it, so they need not be made.
-    fn kept_items(&self, _path: &str) -> Result<HashSet<u64>, Diagnostic> {
-        Ok(HashSet::new())
+    /// an earlier build (the output's file, see `write/splice.rs`; `serve`'s last version,
+    /// in memory): [`Sink::put_spliced`] takes them from it, so they need not be made.
+    fn kept_items(&self, _path: &str) -> Result<Keys, Diagnostic> {
+        Ok(Keys::default())
     }
 
     /// Takes one file made of pieces, a run at a time (see [`crate::model::page`]): text,
@@ -951,7 +951,7 @@ enum Failed {
 struct Making<'m> {
     segs: Vec<Seg<'m>>,
     /// Keys of the items the sink keeps: not made.
-    kept: HashSet<u64>,
+    kept: Keys,
     make: &'m (dyn Fn(usize) -> Result<Html, Diagnostic> + Sync),
     /// The first item that could not be made.
     failed: Mutex<Option<Diagnostic>>,
