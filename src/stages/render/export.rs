@@ -141,6 +141,8 @@ impl Piece {
 pub struct Doc<'a> {
     site: &'a Site,
     located: Located<'a>,
+    /// The first and last lines of each claim's entry.
+    lines: Vec<(usize, usize)>,
     /// The document, in order.
     pub pieces: Vec<Piece>,
 }
@@ -164,7 +166,13 @@ impl<'a> Doc<'a> {
         let claims = &site.claims;
         let located = Located::new(site, marks);
         let quote = |q, target, reason| quote_out(located.of(target), q, reason);
-        let claim_keys = claim_keys_of(site, &located, claim_keys);
+        // The lines the render found for its keys; else found here, all at once (a claim's
+        // own lookup would index all of a large file's lines for one entry).
+        let lines = match claim_keys {
+            Some((_, lines)) => lines.to_vec(),
+            None => site.claims_file.line_spans(claims.claims.iter().map(|c| &c.span)),
+        };
+        let claim_keys = claim_keys_of(site, &located, claim_keys.map(|(keys, _)| keys), &lines);
         let artifacts = Artifacts {
             artifacts: claims
                 .artifacts
@@ -228,7 +236,7 @@ impl<'a> Doc<'a> {
         list(&mut pieces, "claims", claim_keys.into_iter().enumerate().map(|(i, k)| Piece::Claim(i, k)));
         let rest = serde_json::to_string_pretty(&rest)?;
         pieces.push(Piece::Text(format!("{}\n", rest.get(OBJECT_START.len()..).unwrap_or(&rest)).into()));
-        Ok(Doc { site, located, pieces })
+        Ok(Doc { site, located, lines, pieces })
     }
 
     /// An entry's text, as it stands in the document (text pieces are their own).
@@ -238,7 +246,7 @@ impl<'a> Doc<'a> {
             Piece::Article(i, _) => article_entry(&self.site.articles[*i]),
             Piece::Claim(i, _) => {
                 let quote = |q, target, reason| quote_out(self.located.of(target), q, reason);
-                indented(&claim_out(self.site, *i, &quote))
+                indented(&claim_out(self.site, *i, self.lines[*i], &quote))
             }
         }
     }
@@ -260,12 +268,6 @@ fn list(pieces: &mut Vec<Piece>, key: &str, entries: impl Iterator<Item = Piece>
 /// hold no raw line breaks, so every line break is one of the layout's).
 fn indented(entry: &impl Serialize) -> std::io::Result<String> {
     Ok(serde_json::to_string_pretty(entry)?.replace('\n', "\n    "))
-}
-
-/// The first and last lines of claim `ci` in the claims file.
-fn lines(site: &Site, ci: usize) -> [usize; 2] {
-    let (first, last) = site.claims_file.line_span(&site.claims.claims[ci].span);
-    [first, last]
 }
 
 /// Where each appearance and artifact was found, by its place in the claims file.
@@ -307,6 +309,7 @@ impl<'a> Located<'a> {
 fn claim_out<'a>(
     site: &'a Site,
     ci: usize,
+    (first, last): (usize, usize),
     quote: &(impl Fn(&'a crate::model::claims::Quote, Target, Option<&'a str>) -> QuoteOut<'a> + Sync),
 ) -> ClaimOut<'a> {
     let c = &site.claims.claims[ci];
@@ -323,7 +326,7 @@ fn claim_out<'a>(
         explanation: &c.explanation,
         finding: &c.finding,
         id: &c.id.value,
-        lines: lines(site, ci),
+        lines: [first, last],
         page: format!("claims/{}/", c.id.value),
         sources: c
             .sources
@@ -660,16 +663,18 @@ struct VerdictOut<'a> {
 /// its fields, corrections and discrepancies and every mark of the articles it appears
 /// in, see `render/inputs.rs`), a hash of that and what only the export has (its lines);
 /// without, a hash of the whole entry.
-fn claim_keys_of(site: &Site, located: &Located, keys: Option<ClaimKeys<'_>>) -> Vec<u64> {
+fn claim_keys_of(site: &Site, located: &Located, keys: Option<&[u64]>, lines: &[(usize, usize)]) -> Vec<u64> {
     let quote = |q, target, reason| quote_out(located.of(target), q, reason);
     (0..site.claims.claims.len())
         .into_par_iter()
         .map(|ci| match keys {
-            Some((keys, lines)) => {
+            Some(keys) => {
                 let (first, last) = lines[ci];
                 crate::stages::render::fingerprint::of(&("claims.json claim", keys[ci], [first, last]))
             }
-            None => crate::stages::render::fingerprint::of(&("claims.json claim", claim_out(site, ci, &quote))),
+            None => {
+                crate::stages::render::fingerprint::of(&("claims.json claim", claim_out(site, ci, lines[ci], &quote)))
+            }
         })
         .collect()
 }
