@@ -157,10 +157,16 @@ impl Sink for Next<'_> {
     }
 
     fn put_spliced(&self, path: &str, fingerprint: Option<u64>, runs: &dyn Runs) -> Result<(), Diagnostic> {
-        let (mut parts, mut own) = (Vec::new(), Vec::new());
+        // Sized as the last version was, which an edit seldom changes much: grown by
+        // doubling, the 40,000 parts of a large file were copied over and over.
+        let last = self.last.get(path);
+        let (mut parts, mut own) = match last.map(|f| &*f.bytes) {
+            Some(Body::Parts { own, parts }) => (Vec::with_capacity(parts.len()), Vec::with_capacity(own.len())),
+            _ => (Vec::new(), Vec::new()),
+        };
         // Where the own bytes not yet in a part start.
         let mut from = 0;
-        let mut old = Old::new(self.last.get(path));
+        let mut old = Old::new(last);
         let joined = runs.each(&mut |segs| {
             for seg in segs {
                 let item = match *seg {
