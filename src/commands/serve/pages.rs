@@ -76,6 +76,18 @@ impl Body {
             }
         }
     }
+
+    /// Its items with their keys, in order (none for a file kept whole).
+    fn items(&self) -> impl Iterator<Item = (u64, &Html)> {
+        let parts = match self {
+            Body::Parts { parts, .. } => &parts[..],
+            Body::Whole(_) => &[],
+        };
+        parts.iter().filter_map(|p| match p {
+            Part::Item(key, html) => Some((*key, html)),
+            Part::Own(_) => None,
+        })
+    }
 }
 
 /// Every file of a version of the site, by path. foldhash, not SipHash: a save at
@@ -169,7 +181,7 @@ impl Sink for Next<'_> {
         let mut old = Old::new(last);
         let joined = runs.each(&mut |segs| {
             for seg in segs {
-                let item = match *seg {
+                let (key, html) = match *seg {
                     Seg::Shared { key, html } => (key, html.clone()),
                     Seg::Item { key, bytes: None } => {
                         (key, old.item(key).ok_or_else(|| std::io::Error::other("an item was not made"))?)
@@ -183,7 +195,7 @@ impl Sink for Next<'_> {
                     parts.push(Part::Own(from..own.len()));
                     from = own.len();
                 }
-                parts.push(Part::Item(item.0, item.1));
+                parts.push(Part::Item(key, html));
             }
             Ok(())
         });
@@ -200,16 +212,7 @@ impl Sink for Next<'_> {
     /// nor looked up in the renderer's store (three lookups and an insert in tables of
     /// 80,000 items, for each item of each file: a fifth of a save's CPU).
     fn kept_items(&self, path: &str) -> Result<Keys, Diagnostic> {
-        let Some(Body::Parts { parts, .. }) = self.last.get(path).map(|f| &*f.bytes) else {
-            return Ok(Keys::default());
-        };
-        Ok(parts
-            .iter()
-            .filter_map(|p| match p {
-                Part::Item(key, _) => Some(*key),
-                Part::Own(_) => None,
-            })
-            .collect())
+        Ok(self.last.get(path).map(|f| f.bytes.items().map(|(key, _)| key).collect()).unwrap_or_default())
     }
 
     fn reuse(&self, path: &str, fingerprint: u64) -> Result<bool, Diagnostic> {
@@ -235,16 +238,7 @@ struct Old<'f> {
 
 impl<'f> Old<'f> {
     fn new(file: Option<&'f File>) -> Self {
-        let items = match file.map(|f| &*f.bytes) {
-            Some(Body::Parts { parts, .. }) => parts
-                .iter()
-                .filter_map(|p| match p {
-                    Part::Item(key, html) => Some((*key, html)),
-                    Part::Own(_) => None,
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
+        let items = file.map(|f| f.bytes.items().collect()).unwrap_or_default();
         Old { items, next: 0, by_key: None }
     }
 

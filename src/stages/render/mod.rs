@@ -1706,10 +1706,7 @@ impl<'a> Renderer<'a> {
                     return None;
                 }
                 match job() {
-                    Ok(Done::Made(page, fingerprint)) => {
-                        let path = page.path.clone();
-                        self.sink.put(page, Some(fingerprint)).map_err(|d| self.fail(d)).ok().map(|()| path)
-                    }
+                    Ok(Done::Made(page, fingerprint)) => self.put(page, Some(fingerprint)),
                     Ok(Done::Reused(path)) => {
                         self.reused.fetch_add(1, Relaxed);
                         Some(path)
@@ -1790,11 +1787,15 @@ impl<'a> Renderer<'a> {
     }
 
     fn give(&self, page: Page, fingerprint: Option<u64>) {
-        let path = page.path.clone();
-        match self.sink.put(page, fingerprint) {
-            Ok(()) => self.taken(path),
-            Err(d) => self.fail(d),
+        if let Some(path) = self.put(page, fingerprint) {
+            self.taken(path);
         }
+    }
+
+    /// Hands `page` to the sink: its path if the sink took it; else the render fails.
+    fn put(&self, page: Page, fingerprint: Option<u64>) -> Option<String> {
+        let path = page.path.clone();
+        self.sink.put(page, fingerprint).map_err(|d| self.fail(d)).ok().map(|()| path)
     }
 
     /// A file that the sink may have already, made from the same inputs.

@@ -5,8 +5,10 @@
 //! under a fingerprint of its context, its template and the templates (see `render.rs`);
 //! `claims.json`'s entries likewise. A build into an output keeps them in the output's
 //! files themselves, and copies them from there (see [`crate::model::page`]); `serve`, which
-//! keeps its site in memory, keeps them here, so that an edit of one claim renders one
-//! item again, not 20,000.
+//! keeps its site in memory, takes them likewise from its last version's files
+//! (`commands/serve/pages.rs`), so that an edit of one claim renders one item again, not
+//! 20,000. This store holds what those cannot give: each large page's frame, the items a
+//! render made, and the items of an archive's briefings, whose files are kept whole.
 
 use foldhash::HashMap;
 use std::sync::{Mutex, RwLock};
