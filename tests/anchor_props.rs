@@ -73,14 +73,7 @@ fn article(body: &str, md: bool) -> Article {
 
 fn claims_with(quote: &str, (prefix, suffix): (Option<String>, Option<String>)) -> Claims {
     let sp = |s: &str| Sp::new(s.to_string(), 0..0);
-    let q = Quote {
-        article: sp("a"),
-        quote: sp(quote),
-        prefix: prefix.map(|p| sp(&p)),
-        suffix: suffix.map(|s| sp(&s)),
-        note: None,
-        span: 0..0,
-    };
+    let q = Quote::new(sp("a"), sp(quote), (prefix.map(|p| sp(&p)), suffix.map(|s| sp(&s))), None, 0..0);
     let mut claims = Claims::default();
     claims.claims = vec![Claim {
         id: sp("c"),

@@ -6,7 +6,10 @@
 
 // foldhash: std's SipHash was the most of validation's time at 20,000 claims (ids,
 // slugs); the keys are the site's own.
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use foldhash::{HashMap, HashMapExt, HashSet};
+use rayon::prelude::*;
 
 use crate::model::config::is_slug;
 use crate::model::diag::Diagnostic;
@@ -16,15 +19,39 @@ use crate::stages::load::Site;
 /// Checks the site's cross-references. Errors stop the build; warnings do not.
 pub fn validate(site: &Site) -> Vec<Diagnostic> {
     let claims = &site.claims;
-    let mut diags = Vec::new();
-    check_ids(&mut diags, &site.claims_file, "claim", claims.claims.iter().map(|c| &c.id));
-    check_ids(&mut diags, &site.claims_file, "discrepancy", claims.discrepancies.iter().map(|d| &d.id));
-    check_claims(&mut diags, site);
+    let slugs = Slugs::new(site);
+    // The checks of the 40,000 quotes and 20,000 claims of 10k/20k side by side, and each
+    // on every thread: one after another on one, they were 15 ms of every save in `serve`,
+    // the longest step before rendering once anchoring reused its marks.
+    let ((mut diags, quoted), untouched) = rayon::join(
+        || {
+            let mut diags = Vec::new();
+            check_ids(&mut diags, &site.claims_file, "claim", claims.claims.iter().map(|c| &c.id));
+            check_ids(&mut diags, &site.claims_file, "discrepancy", claims.discrepancies.iter().map(|d| &d.id));
+            (diags, check_claims(site, &slugs))
+        },
+        || check_untouched(site, &slugs),
+    );
+    diags.extend(quoted);
     check_discrepancies(&mut diags, site);
     check_corrections(&mut diags, site);
-    check_untouched(&mut diags, site);
+    diags.extend(untouched);
     check_originals(&mut diags, site);
     diags
+}
+
+/// The articles' slugs, in order and by slug.
+struct Slugs<'a> {
+    list: Vec<&'a str>,
+    index: HashMap<&'a str, usize>,
+}
+
+impl<'a> Slugs<'a> {
+    fn new(site: &'a Site) -> Self {
+        let list: Vec<&str> = site.articles.iter().map(|a| a.slug.as_str()).collect();
+        let index = list.iter().enumerate().map(|(i, s)| (*s, i)).collect();
+        Slugs { list, index }
+    }
 }
 
 /// Each imported article's original page is beside it and is what its `sha256` says: the
@@ -54,39 +81,39 @@ fn check_originals(diags: &mut Vec<Diagnostic>, site: &Site) {
 
 /// Each claim's verdict is on the scale, and its appearances and the artifacts name
 /// articles that exist; a claim that appears nowhere is a warning.
-fn check_claims(diags: &mut Vec<Diagnostic>, site: &Site) {
+fn check_claims(site: &Site, slugs: &Slugs<'_>) -> Vec<Diagnostic> {
     let file = &site.claims_file;
-    let slugs: Vec<&str> = site.articles.iter().map(|a| a.slug.as_str()).collect();
-    let slug_set: HashSet<&str> = slugs.iter().copied().collect();
     let verdicts: Vec<&str> = site.config.verdicts.iter().map(|v| v.key.as_str()).collect();
-    for claim in &site.claims.claims {
-        // A verdict that could not be read was reported as such (`Claim::complete`).
-        let scale_read = site.config.verdicts_read;
-        if scale_read && !claim.verdict.value.is_empty() && !verdicts.contains(&claim.verdict.as_str()) {
-            let mut d = Diagnostic::error("unknown-verdict", format!("unknown verdict `{}`", claim.verdict.value)).at(
-                file,
-                claim.verdict.span.clone(),
-                "not on the verdict scale",
-            );
-            if let Some(best) = nearest(&claim.verdict.value, verdicts.iter().copied()) {
-                d = d.note(format!("did you mean `{best}`?"));
+    let claims =
+        site.claims.claims.par_iter().flat_map_iter(|claim| {
+            let mut diags = Vec::new();
+            // A verdict that could not be read was reported as such (`Claim::complete`).
+            let scale_read = site.config.verdicts_read;
+            if scale_read && !claim.verdict.value.is_empty() && !verdicts.contains(&claim.verdict.as_str()) {
+                let mut d = Diagnostic::error("unknown-verdict", format!("unknown verdict `{}`", claim.verdict.value))
+                    .at(file, claim.verdict.span.clone(), "not on the verdict scale");
+                if let Some(best) = nearest(&claim.verdict.value, verdicts.iter().copied()) {
+                    d = d.note(format!("did you mean `{best}`?"));
+                }
+                diags.push(d.help(format!("use one of: {}", quoted_list(&verdicts))));
             }
-            diags.push(d.help(format!("use one of: {}", quoted_list(&verdicts))));
-        }
-        for q in &claim.appearances {
-            check_article(diags, site, &slugs, &slug_set, &q.article);
-        }
-        if claim.appearances.is_empty() && claim.unread.is_empty() {
-            diags.push(
-                Diagnostic::warning("no-appearance", format!("claim `{}` appears in no article", claim.id.value))
-                    .at(file, claim.id.span.clone(), "no [[claim.appearance]]")
-                    .help("add a [[claim.appearance]] with the article and the exact quote"),
-            );
-        }
-    }
+            for q in &claim.appearances {
+                check_article(&mut diags, site, slugs, &q.article);
+            }
+            if claim.appearances.is_empty() && claim.unread.is_empty() {
+                diags.push(
+                    Diagnostic::warning("no-appearance", format!("claim `{}` appears in no article", claim.id.value))
+                        .at(file, claim.id.span.clone(), "no [[claim.appearance]]")
+                        .help("add a [[claim.appearance]] with the article and the exact quote"),
+                );
+            }
+            diags
+        });
+    let mut diags: Vec<Diagnostic> = claims.collect();
     for artifact in &site.claims.artifacts {
-        check_article(diags, site, &slugs, &slug_set, &artifact.quote.article);
+        check_article(&mut diags, site, slugs, &artifact.quote.article);
     }
+    diags
 }
 
 /// A discrepancy names at least one claim, and only claims that exist.
@@ -154,28 +181,33 @@ fn unknown_claim(site: &Site, what: &str, id: &Sp<String>, listed: &[&str]) -> D
 }
 
 /// An article no claim quotes is a warning (unless there are no claims yet).
-fn check_untouched(diags: &mut Vec<Diagnostic>, site: &Site) {
+fn check_untouched(site: &Site, slugs: &Slugs<'_>) -> Vec<Diagnostic> {
     let claims = &site.claims;
     if claims.claims.is_empty() {
-        return;
+        return Vec::new();
     }
-    let touched: HashSet<&str> = claims
-        .claims
-        .iter()
-        .flat_map(|c| c.appearances.iter().map(|q| q.article.as_str()).chain(c.unread.iter().map(String::as_str)))
-        .chain(claims.artifacts.iter().map(|a| a.quote.article.as_str()))
-        .collect();
-    for article in site.articles.iter().filter(|a| !touched.contains(a.slug.as_str())) {
-        let file = article.file();
-        let d = Diagnostic::warning("untouched-article", format!("no claim quotes article `{}`", article.slug));
-        let d = match title_line(&file.text[..article.body_offset.min(file.text.len())]) {
-            Some(span) => d.at(file, span, "no [[claim.appearance]] quotes this article"),
-            None => d.in_file(file),
-        };
-        diags.push(
-            d.help(format!("record what this article claims in {}, or remove the article", site.layout.claims())),
-        );
-    }
+    let touched: Vec<AtomicBool> = site.articles.iter().map(|_| AtomicBool::new(false)).collect();
+    let touch = |slug: &str| {
+        if let Some(&i) = slugs.index.get(slug) {
+            touched[i].store(true, Ordering::Relaxed);
+        }
+    };
+    claims.claims.par_iter().for_each(|c| {
+        c.appearances.iter().map(|q| q.article.as_str()).chain(c.unread.iter().map(String::as_str)).for_each(touch);
+    });
+    claims.artifacts.iter().for_each(|a| touch(a.quote.article.as_str()));
+    let untouched = site.articles.iter().zip(&touched).filter(|(_, t)| !t.load(Ordering::Relaxed));
+    untouched
+        .map(|(article, _)| {
+            let file = article.file();
+            let d = Diagnostic::warning("untouched-article", format!("no claim quotes article `{}`", article.slug));
+            let d = match title_line(&file.text[..article.body_offset.min(file.text.len())]) {
+                Some(span) => d.at(file, span, "no [[claim.appearance]] quotes this article"),
+                None => d.in_file(file),
+            };
+            d.help(format!("record what this article claims in {}, or remove the article", site.layout.claims()))
+        })
+        .collect()
 }
 
 /// `check`'s warning for a site without `base_url`: its ClaimReview `url`, canonical
@@ -246,16 +278,11 @@ fn check_ids<'a>(
     }
 }
 
-fn check_article(
-    diags: &mut Vec<Diagnostic>,
-    site: &Site,
-    slugs: &[&str],
-    slug_set: &HashSet<&str>,
-    article: &Sp<String>,
-) {
-    if slug_set.contains(article.as_str()) || site.broken.contains(&article.value) {
+fn check_article(diags: &mut Vec<Diagnostic>, site: &Site, slugs: &Slugs<'_>, article: &Sp<String>) {
+    if slugs.index.contains_key(article.as_str()) || site.broken.contains(&article.value) {
         return;
     }
+    let slugs = &slugs.list;
     // With no articles folder at all, load's one error says it: not one more per quote.
     if slugs.is_empty() && !site.root.join(site.layout.articles()).is_dir() {
         return;

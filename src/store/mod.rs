@@ -89,10 +89,10 @@ impl Table {
         // encoding changes. Marks: 3 since they say whether a passage changed; fronts: 3
         // since front matter records the hashes of an imported text and of its previous
         // version; published: 3 since it keeps a record for each of the last outputs.
-        // Fronts and published: 4 since dates are kept as a count of days.
+        // Fronts and published: 4 since dates are kept as a count of days. Marks: 4 since
+        // articles are keyed by their quotes' hashes (`Quote::sought`).
         match self {
-            Table::Fronts | Table::Published => 4,
-            Table::Marks => 3,
+            Table::Fronts | Table::Published | Table::Marks => 4,
             _ => 2,
         }
     }
