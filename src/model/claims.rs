@@ -160,9 +160,9 @@ impl Claim {
                 (title, described, publisher, &url.value, archive_url.as_ref().map(|a| &a.value), date).hash(h);
             }
             for q in appearances {
-                let Quote { article, quote, prefix, suffix, note, span: _, sought: _ } = q;
-                let (prefix, suffix) = (prefix.as_ref().map(|s| &s.value), suffix.as_ref().map(|s| &s.value));
-                (&article.value, &quote.value, prefix, suffix, note).hash(h);
+                // The quote, prefix and suffix by their hash, taken as the quote was read.
+                let Quote { article, quote: _, prefix: _, suffix: _, note, span: _, sought } = q;
+                (&article.value, sought, note).hash(h);
             }
         });
         Said { listed, rest, entry: xxhash_rust::xxh3::xxh3_64(entry.as_bytes()) }

@@ -84,11 +84,11 @@ fn check_originals(diags: &mut Vec<Diagnostic>, site: &Site) {
 fn check_claims(site: &Site, slugs: &Slugs<'_>) -> Vec<Diagnostic> {
     let file = &site.claims_file;
     let verdicts: Vec<&str> = site.config.verdicts.iter().map(|v| v.key.as_str()).collect();
+    // A verdict that could not be read was reported as such (`Claim::complete`).
+    let scale_read = site.config.verdicts_read;
     let claims =
         site.claims.claims.par_iter().flat_map_iter(|claim| {
             let mut diags = Vec::new();
-            // A verdict that could not be read was reported as such (`Claim::complete`).
-            let scale_read = site.config.verdicts_read;
             if scale_read && !claim.verdict.value.is_empty() && !verdicts.contains(&claim.verdict.as_str()) {
                 let mut d = Diagnostic::error("unknown-verdict", format!("unknown verdict `{}`", claim.verdict.value))
                     .at(file, claim.verdict.span.clone(), "not on the verdict scale");
